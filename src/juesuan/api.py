@@ -1,0 +1,101 @@
+"""The Python API: read → recognize → check, one call per document, callable from any process.
+
+>>> from juesuan import api
+>>> report = api.check("disclosure.txt")
+>>> report.errors
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import InputError
+from .layouts import load as load_layouts
+from .model import Disclosure
+from .readers import read
+from .recognize import recognize
+from .rules.engine import Finding, RuleStatus, evaluate
+
+SCHEMA = "juesuan.check/1"
+
+
+def load_document(path: str | Path, variant: str | None = None) -> Disclosure:
+    """Read and recognize a disclosure file. Raises InputError for unusable input."""
+    doc = recognize(read(path), variant=variant)
+    if not doc.tables and not doc.performance:
+        raise InputError(f"未在文件中识别出任何决算表格：{Path(path).name}")
+    return doc
+
+
+@dataclass
+class Report:
+    document: Disclosure
+    findings: list[Finding]
+    rules: list[RuleStatus]
+    variant_name: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {"pass": 0, "fail": 0, "not_applicable": 0, "insufficient_data": 0}
+        for r in self.rules:
+            counts[r.status] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.document
+        counts = self.status_counts()
+        return {
+            "schema": SCHEMA,
+            "juesuan_version": __version__,
+            "document": {
+                "source": doc.source,
+                "department": doc.department,
+                "year": doc.year,
+                "kind": doc.kind,
+                "scope": doc.scope,
+                "variant": doc.variant,
+                "variant_name": self.variant_name,
+                "tables": [
+                    {"id": t.id, "name": t.name, "form": t.form, "title": t.title, "unit": t.unit,
+                     "rows": len(t.rows), "page": t.provenance.page if t.provenance else None,
+                     "line": t.provenance.line if t.provenance else None}
+                    for t in doc.tables
+                ],
+                "performance_tables": [p.kind for p in doc.performance],
+                "reading_problems": doc.reading_problems,
+            },
+            "findings": [f.to_dict() for f in self.findings],
+            "rules": [r.to_dict() for r in self.rules],
+            "summary": {
+                "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "infos": self.count("info"),
+                "rules": counts,
+                "rules_applied": counts["pass"] + counts["fail"],
+            },
+        }
+
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def check_document(doc: Disclosure) -> Report:
+    layouts = load_layouts()
+    findings, statuses = evaluate(doc, layouts)
+    findings.sort(key=lambda f: _ORDER[f.severity])
+    variant = layouts.variants.get(doc.variant or "")
+    return Report(doc, findings, statuses, variant.name if variant else "")
+
+
+def check(path: str | Path, variant: str | None = None) -> Report:
+    return check_document(load_document(path, variant))

@@ -1,0 +1,171 @@
+"""Loads table layouts and variants from the YAML data files in ``juesuan/data``.
+
+Adding a table layout, an alias or a province's variant is a change to those files only. Extra
+directories can be given (``JUESUAN_DATA_PATH``, ``os.pathsep``-separated) to add or override
+layouts, variants and rule packs without touching the package.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .textnorm import key, label_key
+
+
+@dataclass
+class ColumnSpec:
+    id: str
+    header: str
+    aliases: list[str]
+
+
+@dataclass
+class RowConcept:
+    id: str
+    aliases: list[str]
+    block: str | None = None
+    after: str | None = None
+
+
+@dataclass
+class BlockSpec:
+    id: str
+    columns: list[ColumnSpec]
+
+
+@dataclass
+class TableLayout:
+    id: str
+    name: str
+    titles: list[str]
+    structure: str
+    scheme: str | None = None
+    columns: list[ColumnSpec] = field(default_factory=list)
+    variants: list[list[ColumnSpec]] = field(default_factory=list)
+    blocks: list[BlockSpec] = field(default_factory=list)
+    block_start: list[str] = field(default_factory=list)
+    rows: list[RowConcept] = field(default_factory=list)
+    class_rows_block: str | None = None
+
+    @property
+    def title_keys(self) -> list[str]:
+        return [key(t) for t in self.titles]
+
+    def all_column_ids(self) -> list[str]:
+        ids: list[str] = []
+        for cols in [self.columns, *self.variants, *(b.columns for b in self.blocks)]:
+            for c in cols:
+                if c.id not in ids:
+                    ids.append(c.id)
+        return ids
+
+
+@dataclass
+class VariantTable:
+    table: str
+    form: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class Variant:
+    id: str
+    name: str
+    kind: str
+    tables: list[VariantTable]
+    performance: list[str]
+    rule_packs: list[str]
+    detect: dict[str, Any]
+
+    def table_ids(self) -> list[str]:
+        return [t.table for t in self.tables]
+
+    def entry(self, table_id: str) -> VariantTable | None:
+        return next((t for t in self.tables if t.table == table_id), None)
+
+
+@dataclass
+class Layouts:
+    tables: dict[str, TableLayout]
+    performance: dict[str, list[str]]
+    variants: dict[str, Variant]
+
+    def table_name(self, table_id: str, variant: Variant | None = None) -> str:
+        if variant is not None:
+            entry = variant.entry(table_id)
+            if entry is not None and entry.name:
+                return entry.name
+        layout = self.tables.get(table_id)
+        return layout.name if layout else table_id
+
+
+def _columns(items: list[dict[str, Any]]) -> list[ColumnSpec]:
+    return [ColumnSpec(c["id"], c.get("header", c["id"]), [key(a) for a in c.get("aliases", [])]) for c in items]
+
+
+def _table(tid: str, d: dict[str, Any]) -> TableLayout:
+    rows = [
+        RowConcept(rid, [label_key(a) for a in spec.get("aliases", [])], spec.get("block"), spec.get("after"))
+        for rid, spec in (d.get("rows") or {}).items()
+    ]
+    return TableLayout(
+        id=tid,
+        name=d["name"],
+        titles=list(d.get("titles", [d["name"]])),
+        structure=d.get("structure", "grid"),
+        scheme=d.get("scheme"),
+        columns=_columns(d.get("columns", [])),
+        variants=[_columns(v) for v in d.get("variants", [])],
+        blocks=[BlockSpec(b["id"], _columns(b.get("columns", []))) for b in d.get("blocks", [])],
+        block_start=[label_key(a) for a in d.get("block_start", [])],
+        rows=rows,
+        class_rows_block=(d.get("class_rows") or {}).get("block"),
+    )
+
+
+def data_dirs() -> list[Path]:
+    dirs = [Path(str(resources.files("juesuan") / "data"))]
+    extra = os.environ.get("JUESUAN_DATA_PATH", "")
+    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    return dirs
+
+
+def _yaml_files(sub: str) -> list[Path]:
+    files: list[Path] = []
+    for d in data_dirs():
+        folder = d / sub
+        if folder.is_dir():
+            files += sorted(folder.glob("*.yaml"))
+    return files
+
+
+@lru_cache(maxsize=1)
+def load() -> Layouts:
+    tables: dict[str, TableLayout] = {}
+    performance: dict[str, list[str]] = {}
+    for path in _yaml_files("layouts"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for tid, spec in (doc.get("tables") or {}).items():
+            tables[tid] = _table(tid, spec)
+        for pid, spec in (doc.get("performance") or {}).items():
+            performance[pid] = list(spec.get("titles", []))
+    variants: dict[str, Variant] = {}
+    for path in _yaml_files("variants"):
+        d = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        variants[d["id"]] = Variant(
+            id=d["id"],
+            name=d.get("name", d["id"]),
+            kind=d.get("kind", "决算"),
+            tables=[VariantTable(t["table"], t.get("form"), t.get("name")) for t in d.get("tables", [])],
+            performance=list(d.get("performance", [])),
+            rule_packs=list(d.get("rule_packs", ["base"])),
+            detect=dict(d.get("detect") or {}),
+        )
+    return Layouts(tables, performance, variants)

@@ -1,0 +1,334 @@
+"""The disclosure model: one exact representation whatever the source format.
+
+Readers produce pages of lines and cell grids (:mod:`juesuan.raw`); the recognizer turns them into
+this model; rules, reports, generators and stores only ever see this model. Everything here is plain
+data that round-trips through ``to_dict``/``from_dict`` (JSON-safe: decimals are strings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterator
+
+from .textnorm import CellKind, format_decimal
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a value was printed: file, page (1-based, None for plain text), line (1-based), bbox."""
+
+    file: str
+    page: int | None = None
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    ocr: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"file": self.file, "page": self.page, "line": self.line}
+        if self.bbox is not None:
+            d["bbox"] = list(self.bbox)
+        if self.ocr:
+            d["ocr"] = True
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Provenance":
+        bbox = tuple(d["bbox"]) if d.get("bbox") else None
+        return cls(d["file"], d.get("page"), d.get("line"), bbox, bool(d.get("ocr", False)))
+
+
+@dataclass
+class Cell:
+    """One amount cell. ``kind`` keeps blank, dash ("—"), number (0 included) and text distinct."""
+
+    raw: str
+    kind: str
+    value: Decimal | None
+    provenance: Provenance | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        """The value for arithmetic: blank and dash count as zero."""
+        return self.value if self.value is not None else Decimal(0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "raw": self.raw,
+            "kind": self.kind,
+            "value": format_decimal(self.value) if self.value is not None else None,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Cell":
+        v = d.get("value")
+        prov = Provenance.from_dict(d["provenance"]) if d.get("provenance") else None
+        return cls(d.get("raw", ""), d["kind"], Decimal(v) if v is not None else None, prov)
+
+
+@dataclass
+class Column:
+    """An amount column: canonical concept id plus the printed header (levels joined by '/')."""
+
+    id: str
+    header: str
+    block: str = "main"
+    number: int | None = None  # printed 栏次
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "header": self.header, "block": self.block, "number": self.number}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Column":
+        return cls(d["id"], d["header"], d.get("block", "main"), d.get("number"))
+
+
+@dataclass
+class Row:
+    """A table row. ``code`` is a 支出功能分类 or 经济分类 code where printed (or inferred from the
+    label for rows printed without a code, e.g. the 类 rows of the 总表); ``concept`` is the
+    canonical row concept from the layout (e.g. ``income_total``) where the label matched one."""
+
+    label: str
+    block: str = "main"
+    code: str | None = None
+    code_inferred: bool = False
+    concept: str | None = None
+    line_no: str | None = None  # printed 行次
+    cells: dict[str, Cell] = field(default_factory=dict)
+    provenance: Provenance | None = None
+
+    @property
+    def level(self) -> int | None:
+        """1 = 类, 2 = 款, 3 = 项 (function codes 3/5/7 digits, economic codes 3/5 digits)."""
+        if not self.code:
+            return None
+        return {3: 1, 5: 2, 7: 3}.get(len(self.code))
+
+    @property
+    def display(self) -> str:
+        if self.code and not self.code_inferred:
+            return f"{self.code} {self.label}".strip()
+        return self.label
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "block": self.block,
+            "code": self.code,
+            "code_inferred": self.code_inferred,
+            "concept": self.concept,
+            "line_no": self.line_no,
+            "cells": {k: c.to_dict() for k, c in self.cells.items()},
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Row":
+        return cls(
+            label=d["label"],
+            block=d.get("block", "main"),
+            code=d.get("code"),
+            code_inferred=d.get("code_inferred", False),
+            concept=d.get("concept"),
+            line_no=d.get("line_no"),
+            cells={k: Cell.from_dict(c) for k, c in d.get("cells", {}).items()},
+            provenance=Provenance.from_dict(d["provenance"]) if d.get("provenance") else None,
+        )
+
+
+@dataclass
+class Table:
+    """A recognized table. ``id`` is the canonical identity (see the layout files), ``name`` its
+    canonical Chinese name, ``title`` the title as printed, ``form`` the printed form number."""
+
+    id: str
+    name: str
+    title: str
+    form: str | None = None
+    unit: str | None = None
+    department: str | None = None
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    provenance: Provenance | None = None
+    reading_problems: list[str] = field(default_factory=list)
+
+    def column(self, col_id: str) -> Column | None:
+        return next((c for c in self.columns if c.id == col_id), None)
+
+    def rows_by_concept(self, concept: str) -> list[Row]:
+        return [r for r in self.rows if r.concept == concept]
+
+    def has_data(self) -> bool:
+        """True when any amount cell holds a non-zero number."""
+        return any(c.value not in (None, Decimal(0)) for r in self.rows for c in r.cells.values())
+
+    def has_no_data_note(self) -> bool:
+        return any("无数据" in n or "无此" in n or "没有" in n or "无相关" in n or "不涉及" in n for n in self.notes)
+
+    def iter_cells(self) -> Iterator[tuple[Row, Column, Cell]]:
+        by_id = {c.id: c for c in self.columns}
+        for row in self.rows:
+            for col_id, cell in row.cells.items():
+                yield row, by_id[col_id], cell
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "form": self.form,
+            "unit": self.unit,
+            "department": self.department,
+            "columns": [c.to_dict() for c in self.columns],
+            "rows": [r.to_dict() for r in self.rows],
+            "notes": self.notes,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+            "reading_problems": self.reading_problems,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Table":
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            title=d["title"],
+            form=d.get("form"),
+            unit=d.get("unit"),
+            department=d.get("department"),
+            columns=[Column.from_dict(c) for c in d.get("columns", [])],
+            rows=[Row.from_dict(r) for r in d.get("rows", [])],
+            notes=list(d.get("notes", [])),
+            provenance=Provenance.from_dict(d["provenance"]) if d.get("provenance") else None,
+            reading_problems=list(d.get("reading_problems", [])),
+        )
+
+
+@dataclass
+class Paragraph:
+    """A narrative paragraph (or a text cell of a 绩效 table) with its provenance."""
+
+    text: str
+    provenance: Provenance | None = None
+    section: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "section": self.section,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Paragraph":
+        prov = Provenance.from_dict(d["provenance"]) if d.get("provenance") else None
+        return cls(d["text"], prov, d.get("section"))
+
+
+@dataclass
+class PerformanceTable:
+    """A 绩效自评 table kept structured: a key/value header, the funds block and the indicators.
+
+    ``kind`` is ``department`` (部门整体支出绩效自评表) or ``project`` (项目支出绩效自评表). Blocks are
+    lists of rows, each row the list of printed cells, so later checks can interpret them without
+    re-reading the source.
+    """
+
+    kind: str
+    title: str
+    fields: dict[str, str] = field(default_factory=dict)
+    funds: list[list[str]] = field(default_factory=list)
+    indicators: list[list[str]] = field(default_factory=list)
+    other: list[list[str]] = field(default_factory=list)
+    provenance: Provenance | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "fields": self.fields,
+            "funds": self.funds,
+            "indicators": self.indicators,
+            "other": self.other,
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PerformanceTable":
+        prov = Provenance.from_dict(d["provenance"]) if d.get("provenance") else None
+        return cls(d["kind"], d["title"], dict(d.get("fields", {})), d.get("funds", []),
+                   d.get("indicators", []), d.get("other", []), prov)
+
+
+@dataclass
+class Disclosure:
+    """A published disclosure: 决算 or 预算, 部门 or 单位, of one department and fiscal year."""
+
+    source: str
+    department: str | None = None
+    year: int | None = None
+    kind: str = "决算"
+    scope: str = "部门"
+    variant: str | None = None
+    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    performance: list[PerformanceTable] = field(default_factory=list)
+    reading_problems: list[str] = field(default_factory=list)
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for t in self.tables if t.id == table_id), None)
+
+    def tables_by_id(self, table_id: str) -> list[Table]:
+        return [t for t in self.tables if t.id == table_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "department": self.department,
+            "year": self.year,
+            "kind": self.kind,
+            "scope": self.scope,
+            "variant": self.variant,
+            "tables": [t.to_dict() for t in self.tables],
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "performance": [p.to_dict() for p in self.performance],
+            "reading_problems": self.reading_problems,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Disclosure":
+        return cls(
+            source=d["source"],
+            department=d.get("department"),
+            year=d.get("year"),
+            kind=d.get("kind", "决算"),
+            scope=d.get("scope", "部门"),
+            variant=d.get("variant"),
+            tables=[Table.from_dict(t) for t in d.get("tables", [])],
+            paragraphs=[Paragraph.from_dict(p) for p in d.get("paragraphs", [])],
+            performance=[PerformanceTable.from_dict(p) for p in d.get("performance", [])],
+            reading_problems=list(d.get("reading_problems", [])),
+        )
+
+
+def make_cell(raw: str, provenance: Provenance | None = None) -> Cell:
+    from .textnorm import parse_amount
+
+    kind, value = parse_amount(raw)
+    return Cell(raw=raw, kind=kind, value=value, provenance=provenance)
+
+
+__all__ = [
+    "Cell",
+    "CellKind",
+    "Column",
+    "Disclosure",
+    "Paragraph",
+    "PerformanceTable",
+    "Provenance",
+    "Row",
+    "Table",
+    "make_cell",
+]

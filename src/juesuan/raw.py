@@ -1,0 +1,36 @@
+"""What a reader produces: pages of text lines, each line also split into cells.
+
+This is the boundary between readers (one per file format) and the recognizer: a reader for PDF,
+Excel, Word or HTML produces the same structure, with a cell grid per line/row and provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RawLine:
+    number: int  # 1-based line number in the source (or row index within a page for grids)
+    cells: list[str]
+    page: int | None = None
+    bboxes: list[tuple[float, float, float, float] | None] | None = None
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.cells)
+
+    @property
+    def nonempty(self) -> list[tuple[int, str]]:
+        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
+
+    def is_blank(self) -> bool:
+        return not any(c.strip() for c in self.cells)
+
+
+@dataclass
+class RawDocument:
+    file: str
+    format: str
+    lines: list[RawLine] = field(default_factory=list)
+    page_count: int | None = None

@@ -1,0 +1,530 @@
+"""Recognizer: turns a reader's lines and cell grids into the canonical disclosure model.
+
+Tables are found by their title (aliases in the layout files), never by position. Amount columns
+are located by the printed 栏次 row or by header text and mapped to column concepts from the layout;
+rows get their classification code and, where the label matches, a row concept. Whatever the
+recognizer cannot place is recorded as a *reading problem* on the table, so that the rules report
+"insufficient data" instead of false errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import catalog
+from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
+from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
+from .raw import RawDocument, RawLine
+from .textnorm import CellKind, find_unit, key, label_key, nfkc, parse_amount, strip_numbering
+
+_FORM_RE = re.compile(r"^(公开\s*\d{1,2}\s*表|[财附]?[决预]?公开?\s*\d{1,2}\s*表|表\s*\d{1,2})$")
+_DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
+_YEAR_RE = re.compile(r"(20\d{2})\s*年度?")
+_LANCI = "栏次"
+_NOTE_RE = re.compile(r"^(注|备注|说明)\s*[:：]?|^\d+[.．、]\s*\S|^[（(]\d+[)）]")
+_CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+MAX_TITLE_LEN = 60
+
+
+@dataclass
+class _Title:
+    index: int  # index into raw.lines
+    kind: str  # "table" | "performance"
+    id: str
+    text: str
+
+
+def _single_text(line: RawLine) -> str | None:
+    cells = line.nonempty
+    if len(cells) != 1:
+        return None
+    text = cells[0][1]
+    return text if len(text) <= MAX_TITLE_LEN else None
+
+
+def _match_title(text: str, candidates: dict[str, list[str]]) -> str | None:
+    """The id whose longest alias the (numbering-stripped) text ends with, after an allowed prefix
+    (empty, a year such as '2023年度', or a name followed by a year)."""
+    t = key(strip_numbering(nfkc(text)))
+    best: tuple[int, str] | None = None
+    for cid, aliases in candidates.items():
+        for alias in aliases:
+            a = key(alias)
+            if not t.endswith(a):
+                continue
+            prefix = t[: len(t) - len(a)]
+            if prefix and not (_YEAR_RE.search(prefix) or prefix.endswith(("部门", "单位"))):
+                continue
+            if best is None or len(a) > best[0]:
+                best = (len(a), cid)
+    return best[1] if best else None
+
+
+def find_titles(raw: RawDocument, layouts: Layouts) -> list[_Title]:
+    tables = {tid: t.titles for tid, t in layouts.tables.items()}
+    perf = layouts.performance
+    titles: list[_Title] = []
+    for i, line in enumerate(raw.lines):
+        text = _single_text(line)
+        if not text or _NOTE_RE.match(text):
+            continue
+        tid = _match_title(text, tables)
+        if tid:
+            titles.append(_Title(i, "table", tid, text))
+            continue
+        pid = _match_title(text, perf)
+        if pid:
+            titles.append(_Title(i, "performance", pid, text))
+    return titles
+
+
+def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance:
+    bbox = None
+    if col is not None and line.bboxes and col < len(line.bboxes):
+        bbox = line.bboxes[col]
+    return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox)
+
+
+def _is_lanci_row(line: RawLine) -> bool:
+    return any(key(c) == _LANCI for _, c in line.nonempty)
+
+
+def _cell_key(line: RawLine, i: int) -> str:
+    return key(line.cells[i]) if i < len(line.cells) else ""
+
+
+class _TableBuilder:
+    """Parses one table region (the lines between its title and the next title)."""
+
+    def __init__(self, raw: RawDocument, layout: TableLayout, title: _Title, lines: list[RawLine]):
+        self.raw = raw
+        self.layout = layout
+        self.title = title
+        self.lines = lines
+        self.table = Table(
+            id=layout.id,
+            name=layout.name,
+            title=title.text,
+            provenance=_prov(raw, raw.lines[title.index]),
+        )
+        self.body_end = len(lines)
+
+    # -- metadata and notes -------------------------------------------------------------------
+    def split_meta(self) -> list[RawLine]:
+        """Remove form number, department, unit and note lines; return the table's grid lines."""
+        grid: list[RawLine] = []
+        in_notes = False
+        for line in self.lines:
+            cells = line.nonempty
+            if not cells:
+                continue
+            joined = " ".join(c for _, c in cells)
+            if in_notes:
+                self.table.notes.append(joined)
+                continue
+            if len(cells) <= 3:
+                handled = False
+                for _, c in cells:
+                    ck = key(c)
+                    if _FORM_RE.match(ck):
+                        self.table.form = ck
+                        handled = True
+                    m = _DEPT_RE.match(nfkc(c).strip())
+                    if m and not find_unit(c):
+                        self.table.department = m.group(1).strip()
+                        handled = True
+                    unit = find_unit(c)
+                    if unit:
+                        self.table.unit = unit
+                        handled = True
+                if handled:
+                    continue
+            first = cells[0][1]
+            if len(cells) == 1 and _NOTE_RE.match(nfkc(first)) and (grid or first.startswith(("注", "备注"))):
+                if first.startswith(("注", "备注", "说明")) or grid:
+                    in_notes = True
+                    self.table.notes.append(joined)
+                    continue
+            grid.append(line)
+        return grid
+
+    # -- helpers -----------------------------------------------------------------------------
+    def problem(self, text: str) -> None:
+        if text not in self.table.reading_problems:
+            self.table.reading_problems.append(text)
+
+    def _assign_concept(self, row: Row, used: dict[str, set[str]]) -> None:
+        lk = label_key(row.label)
+        if not lk:
+            return
+        seen = used.setdefault(row.block, set())
+        ordered = sorted(self.layout.rows, key=lambda c: c.after is None)  # `after` concepts first
+        for concept in ordered:
+            if concept.block and concept.block != row.block:
+                continue
+            if concept.id in seen:
+                continue
+            if concept.after and concept.after not in seen:
+                continue
+            if lk in concept.aliases:
+                row.concept = concept.id
+                seen.add(concept.id)
+                return
+        if self.layout.class_rows_block and self.layout.class_rows_block == row.block and not row.code:
+            cat = catalog.load("functional", self.year)
+            hits = cat.by_name(lk, level=1)
+            if hits:
+                row.code = hits[0].code
+                row.code_inferred = True
+
+    year: int | None = None
+
+    # -- grid tables -------------------------------------------------------------------------
+    def build_grid(self, grid: list[RawLine]) -> None:
+        layout = self.layout
+        lanci_i = next((i for i, ln in enumerate(grid[:12]) if _is_lanci_row(ln)), None)
+        if lanci_i is not None:
+            header = grid[: lanci_i + 1]
+            body = grid[lanci_i + 1 :]
+            lanci = grid[lanci_i]
+            label_col = next(i for i, c in lanci.nonempty if key(c) == _LANCI)
+            positions = [i for i, c in lanci.nonempty if i > label_col and re.fullmatch(r"\d{1,2}", key(c))]
+            numbers = [int(key(lanci.cells[i])) for i in positions]
+        else:
+            header, body = self._split_header(grid)
+            label_col, positions = self._infer_positions(header, body)
+            numbers = [None] * len(positions)
+        lineno_col = None
+        for ln in header:
+            for i, c in ln.nonempty:
+                if key(c) == "行次" and i not in positions:
+                    lineno_col = i
+        columns = self._map_columns(header, positions, layout.columns, layout.variants)
+        self.table.columns = [
+            Column(spec.id, spec.header, "main", numbers[k]) for k, spec in enumerate(columns)
+        ]
+        used: dict[str, set[str]] = {}
+        amount_set = set(positions)
+        prev: Row | None = None
+        for line in body:
+            code_parts: list[str] = []
+            texts: list[str] = []
+            for i, c in line.nonempty:
+                if i in amount_set or i == lineno_col:
+                    continue
+                if i < label_col and re.fullmatch(r"\d{1,7}", key(c)):
+                    code_parts.append(key(c))
+                else:
+                    texts.append(c)
+            code = "".join(code_parts) or None
+            label = " ".join(texts)
+            cells = {}
+            for k, pos in enumerate(positions):
+                raw_text = line.cells[pos] if pos < len(line.cells) else ""
+                cells[self.table.columns[k].id] = make_cell(raw_text.strip(), _prov(self.raw, line, pos))
+            has_amount = any(c.kind != CellKind.BLANK for c in cells.values())
+            # Text found in amount columns of a row: usually a shifted extraction.
+            if not has_amount and not code and not label:
+                continue
+            if not has_amount and not code and prev is not None and label and not self._is_concept(label):
+                prev.label += label  # a label wrapped onto the next line
+                continue
+            if code and not _CODE_RE.match(code):
+                self.problem(f"第{line.number}行的编码“{code}”长度不符合3/5/7位科目编码")
+            row = Row(
+                label=label,
+                code=code,
+                line_no=(line.cells[lineno_col].strip() or None) if lineno_col is not None and lineno_col < len(line.cells) else None,
+                cells=cells,
+                provenance=_prov(self.raw, line),
+            )
+            self._assign_concept(row, used)
+            self.table.rows.append(row)
+            prev = row
+        self._check_text_in_amounts()
+
+    def _is_concept(self, label: str) -> bool:
+        lk = label_key(label)
+        return any(lk in c.aliases for c in self.layout.rows)
+
+    def _split_header(self, grid: list[RawLine]) -> tuple[list[RawLine], list[RawLine]]:
+        for i, line in enumerate(grid):
+            if any(parse_amount(c)[0] == CellKind.NUMBER for _, c in line.nonempty[1:]) or (
+                line.nonempty and _CODE_RE.match(key(line.nonempty[0][1]))
+            ):
+                return grid[:i], grid[i:]
+        return grid, []
+
+    def _infer_positions(self, header: list[RawLine], body: list[RawLine]) -> tuple[int, list[int]]:
+        width = max((len(ln.cells) for ln in header + body), default=0)
+        numeric = [i for i in range(width) if any(parse_amount(ln.cells[i])[0] in (CellKind.NUMBER, CellKind.DASH) for ln in body if i < len(ln.cells))]
+        label_col = 0
+        for ln in body:
+            for i, c in ln.nonempty:
+                if parse_amount(c)[0] == CellKind.TEXT and not _CODE_RE.match(key(c)):
+                    label_col = i
+                    break
+            else:
+                continue
+            break
+        return label_col, [i for i in numeric if i > label_col]
+
+    def _map_columns(
+        self,
+        header: list[RawLine],
+        positions: list[int],
+        primary: list[ColumnSpec],
+        variants: list[list[ColumnSpec]],
+    ) -> list[ColumnSpec]:
+        n = len(positions)
+        text = "".join(key(c) for ln in header for _, c in ln.nonempty)
+        for cand in [primary, *variants]:
+            if len(cand) == n and all(any(a in text for a in spec.aliases) for spec in cand):
+                return cand
+        # Fall back on header text above each position (merged header cells extend to the right).
+        mapped: list[ColumnSpec] = []
+        specs = {s.id: s for cand in [primary, *variants] for s in cand}
+        for pos in positions:
+            path = []
+            for ln in header:
+                j = pos
+                while j >= 0 and not (j < len(ln.cells) and ln.cells[j].strip()):
+                    j -= 1
+                if j >= 0:
+                    path.append(key(ln.cells[j]))
+            joined = "/".join(path)
+            best = None
+            for spec in specs.values():
+                if spec in mapped:
+                    continue
+                for a in spec.aliases:
+                    if a and a in joined and (best is None or len(a) > best[0]):
+                        best = (len(a), spec)
+            mapped.append(best[1] if best else ColumnSpec(f"col{len(mapped) + 1}", joined or f"第{len(mapped) + 1}栏", []))
+        if any(s.id.startswith("col") for s in mapped) or len({s.id for s in mapped}) != len(mapped):
+            self._unmapped = True
+        return mapped
+
+    _unmapped = False
+
+    def _check_text_in_amounts(self) -> None:
+        bad = [(r, cid) for r in self.table.rows for cid, c in r.cells.items() if c.kind == CellKind.TEXT]
+        if bad:
+            r, cid = bad[0]
+            self.problem(
+                f"{len(bad)}个金额单元格含非数字文字（如第{r.provenance.line if r.provenance else '?'}行"
+                f"“{r.cells[cid].raw}”），可能是列错位"
+            )
+
+    # -- side-by-side blocks -----------------------------------------------------------------
+    def build_blocks(self, grid: list[RawLine]) -> None:
+        layout = self.layout
+        starts_row = None
+        best = 0
+        for i, line in enumerate(grid[:8]):
+            starts = [j for j, c in line.nonempty if label_key(c) in layout.block_start]
+            if len(starts) > best:
+                best, starts_row = len(starts), i
+        if starts_row is None:
+            self.problem("未找到表头（项目/科目编码列），无法识别表格结构")
+            return
+        hdr_line = grid[starts_row]
+        starts = [j for j, c in hdr_line.nonempty if label_key(c) in layout.block_start]
+        header_end = starts_row
+        if starts_row + 1 < len(grid) and _is_lanci_row(grid[starts_row + 1]):
+            header_end = starts_row + 1
+        header = grid[: header_end + 1]
+        body = grid[header_end + 1 :]
+        width = max(len(ln.cells) for ln in grid)
+        bounds = [(s, starts[k + 1] if k + 1 < len(starts) else width) for k, s in enumerate(starts)]
+        specs: list[BlockSpec] = []
+        for k in range(len(bounds)):
+            specs.append(layout.blocks[min(k, len(layout.blocks) - 1)])
+        # Locate fields of each block from the header row(s).
+        block_fields = []
+        columns: dict[str, Column] = {}
+        for (lo, hi), spec in zip(bounds, specs):
+            name_col = lineno_col = None
+            amount_cols: dict[str, int] = {}
+            for ln in header[starts_row:]:
+                for j, c in ln.nonempty:
+                    if not lo <= j < hi:
+                        continue
+                    ck = key(c)
+                    if ck in ("科目名称", "名称", "项目名称") and name_col is None:
+                        name_col = j
+                    elif ck == "行次":
+                        lineno_col = j
+            for col in sorted(spec.columns, key=lambda c: -max((len(a) for a in c.aliases), default=0)):
+                hit = None
+                for ln in header[starts_row:]:
+                    for j, c in ln.nonempty:
+                        if lo <= j < hi and j not in amount_cols.values() and j not in (name_col, lineno_col, lo):
+                            ck = key(c)
+                            if ck in col.aliases or any(a in ck for a in col.aliases):
+                                hit = j if hit is None or (ck in col.aliases) else hit
+                if hit is not None:
+                    amount_cols[col.id] = hit
+                    if col.id not in columns:
+                        columns[col.id] = Column(col.id, col.header, spec.id)
+                else:
+                    self.problem(f"区块“{spec.id}”未找到“{col.header}”列")
+            block_fields.append((lo, hi, spec, name_col, lineno_col, amount_cols))
+        position = {cid: j for *_, amount_cols in block_fields for cid, j in amount_cols.items()}
+        self.table.columns = sorted(columns.values(), key=lambda c: position.get(c.id, 0))
+        used: dict[str, set[str]] = {}
+        for line in body:
+            pending: Row | None = None
+            for lo, hi, spec, name_col, lineno_col, amount_cols in block_fields:
+                first = line.cells[lo].strip() if lo < len(line.cells) else ""
+                name = line.cells[name_col].strip() if name_col is not None and name_col < len(line.cells) else ""
+                code = None
+                label = name
+                if first:
+                    if re.fullmatch(r"\d{1,7}", key(first)):
+                        code = key(first)
+                    else:
+                        label = (first + (" " + name if name else "")).strip()
+                cells = {}
+                for cid, j in amount_cols.items():
+                    raw_text = line.cells[j].strip() if j < len(line.cells) else ""
+                    cells[cid] = make_cell(raw_text, _prov(self.raw, line, j))
+                has_amount = any(c.kind != CellKind.BLANK for c in cells.values())
+                # Amount cells of this block that sit under no label: a merged total spilling over.
+                if not code and not label:
+                    spill = [j for j in amount_cols.values() if j < len(line.cells) and line.cells[j].strip()]
+                    others = [j for j in range(lo, min(hi, len(line.cells))) if line.cells[j].strip() and j not in spill]
+                    if pending is not None and len(spill) == 1 and not others:
+                        target = next((cid for cid, c in pending.cells.items() if c.kind == CellKind.BLANK), None)
+                        if target is not None:
+                            j = spill[0]
+                            pending.cells[target] = make_cell(line.cells[j].strip(), _prov(self.raw, line, j))
+                    continue
+                if not has_amount and not code and not label:
+                    continue
+                row = Row(
+                    label=label,
+                    block=spec.id,
+                    code=code,
+                    line_no=(line.cells[lineno_col].strip() or None) if lineno_col is not None and lineno_col < len(line.cells) else None,
+                    cells=cells,
+                    provenance=_prov(self.raw, line, lo),
+                )
+                if code and not _CODE_RE.match(code):
+                    self.problem(f"第{line.number}行的编码“{code}”长度不符合科目编码")
+                self._assign_concept(row, used)
+                self.table.rows.append(row)
+                pending = row
+        self._check_text_in_amounts()
+
+    def build(self) -> Table:
+        grid = self.split_meta()
+        if self.layout.structure == "blocks":
+            self.build_blocks(grid)
+        else:
+            self.build_grid(grid)
+        if self._unmapped and self.table.has_data():
+            self.problem("部分金额列无法与表头对应，涉及这些列的规则无法执行")
+        return self.table
+
+
+def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine]) -> PerformanceTable:
+    """Keep a 绩效 table structured: header fields, the funds block and the indicator block."""
+    perf = PerformanceTable(kind=kind, title=title.text, provenance=_prov(raw, raw.lines[title.index]))
+    section = "other"
+    for line in lines:
+        cells = [c.strip() for c in line.cells]
+        texts = [c for c in cells if c]
+        if not texts:
+            continue
+        first = key(texts[0])
+        if first.startswith(("项目资金", "年度资金总额")) or "批复金额" in "".join(texts) or first.startswith("任务名称"):
+            section = "funds"
+        elif first.startswith(("一级指标", "绩效指标", "三、部门整体支出绩效指标")):
+            section = "indicators"
+        elif first.startswith(("年度总体目标", "其他需要说明事项", "其他需说明事项", "备注", "总分")):
+            section = "other"
+        if section == "other" and len(texts) == 2 and len(texts[0]) <= 12:
+            perf.fields[texts[0]] = texts[1]
+        if section == "funds":
+            perf.funds.append(texts)
+        elif section == "indicators":
+            perf.indicators.append(texts)
+        else:
+            perf.other.append(texts)
+    return perf
+
+
+def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Variant:
+    text = "".join(c for ln in raw.lines[:400] for c in ln.cells)
+    found = {t.id for t in doc.tables}
+    best: tuple[int, Variant] | None = None
+    for v in layouts.variants.values():
+        det = v.detect
+        score = int(det.get("score", 0))
+        score += 2 * sum(1 for t in det.get("tables_any", []) if t in found)
+        score += sum(1 for w in det.get("text_any", []) if w in text)
+        if any(t.form and t.form.startswith("公开") for t in v.tables) and any((t.form or "").startswith("公开") for t in doc.tables):
+            score += 1
+        if best is None or score > best[0]:
+            best = (score, v)
+    assert best is not None
+    return best[1]
+
+
+def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | None = None) -> Disclosure:
+    layouts = layouts or load()
+    doc = Disclosure(source=raw.file)
+    titles = find_titles(raw, layouts)
+    # Department and fiscal year.
+    years = Counter()
+    for t in titles:
+        m = _YEAR_RE.search(t.text)
+        if m:
+            years[int(m.group(1))] += 1
+    first_title = titles[0].index if titles else len(raw.lines)
+    for ln in raw.lines[:first_title]:
+        for _, c in ln.nonempty:
+            m = _YEAR_RE.search(c)
+            if m and len(c) <= MAX_TITLE_LEN:
+                years[int(m.group(1))] += 2
+    doc.year = years.most_common(1)[0][0] if years else None
+    # Paragraphs before the first title.
+    for ln in raw.lines[:first_title]:
+        text = " ".join(c for _, c in ln.nonempty)
+        if text:
+            doc.paragraphs.append(Paragraph(text, _prov(raw, ln)))
+    for k, t in enumerate(titles):
+        end = titles[k + 1].index if k + 1 < len(titles) else len(raw.lines)
+        lines = raw.lines[t.index + 1 : end]
+        if t.kind == "performance":
+            if t.id == "department_narrative":
+                for ln in lines:
+                    texts = [c for _, c in ln.nonempty]
+                    if texts:
+                        doc.paragraphs.append(Paragraph(texts[-1], _prov(raw, ln), " ".join(texts[:-1]) or t.text))
+            doc.performance.append(_performance(raw, t.id, t, lines))
+            continue
+        builder = _TableBuilder(raw, layouts.tables[t.id], t, lines)
+        builder.year = doc.year
+        table = builder.build()
+        if not table.rows and not table.form and not table.unit:
+            continue  # a table-of-contents entry or a title quoted on its own line, not a table
+        doc.tables.append(table)
+    depts = Counter(t.department for t in doc.tables if t.department)
+    doc.department = depts.most_common(1)[0][0] if depts else None
+    chosen = layouts.variants.get(variant) if variant else None
+    if variant and chosen is None:
+        from .errors import InputError
+
+        raise InputError(f"未知的版式：{variant}（可选：{'、'.join(sorted(layouts.variants))}）")
+    v = chosen or detect_variant(doc, raw, layouts)
+    doc.variant = v.id
+    doc.kind = v.kind
+    for table in doc.tables:
+        table.name = layouts.table_name(table.id, v)
+    if not doc.tables:
+        doc.reading_problems.append("未识别出任何决算表格")
+    return doc

@@ -1,0 +1,88 @@
+"""Output formats: the check report as terminal text (rich) or JSON, the model as JSON or cells CSV.
+
+``check --format json`` and ``parse --format cells`` are public interfaces documented in
+docs/output-formats.md: extend them additively only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import OrderedDict
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from .api import Report
+from .model import Disclosure
+from .textnorm import format_decimal
+
+CELLS_HEADER = ["table", "form", "row_code", "row_label", "column", "value", "page"]
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+_STATUS = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
+
+
+def cells_csv(doc: Disclosure, out: TextIO) -> None:
+    """One line per non-blank amount cell (a number, 0 included, or a printed dash is not an amount:
+    only cells holding a number are written)."""
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CELLS_HEADER)
+    for table in doc.tables:
+        for row, col, cell in table.iter_cells():
+            if cell.value is None:
+                continue
+            page = cell.provenance.page if cell.provenance else None
+            w.writerow([table.name, table.form or "", row.code if row.code and not row.code_inferred else "",
+                        row.label, col.header, format_decimal(cell.value), "" if page is None else page])
+
+
+def model_json(doc: Disclosure) -> str:
+    return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2)
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def report_text(report: Report, console: Console | None = None) -> str:
+    """Findings grouped by table, errors first, then the coverage summary."""
+    buf = io.StringIO()
+    con = console or Console(file=buf, width=110, force_terminal=False, color_system=None, highlight=False)
+    doc = report.document
+    con.print(Text(f"juesuan 审核报告：{doc.department or '（未识别部门）'} {doc.year or ''}年度{doc.kind}", style="bold"))
+    con.print(f"文件：{doc.source}")
+    con.print(f"版式：{report.variant_name}（{doc.variant}）；识别表格 {len(doc.tables)} 张")
+    groups: "OrderedDict[str, list]" = OrderedDict()
+    for f in report.findings:
+        key = f.locations[0].table if f.locations else "文件整体"
+        groups.setdefault(key, []).append(f)
+    order = sorted(groups, key=lambda k: min({"error": 0, "warning": 1, "info": 2}[f.severity] for f in groups[k]))
+    for name in order:
+        con.print()
+        con.rule(Text(name, style="bold"))
+        for f in groups[name]:
+            con.print(Text(f"[{_LABEL[f.severity]}] ", style=_STYLE[f.severity]) + Text(f"{f.message}  ({f.rule})"))
+            places = [loc for loc in f.locations[:4]]
+            for loc in places:
+                where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
+                con.print(f"      · {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'}  {where}")
+            if len(f.locations) > 4:
+                con.print(f"      · ……另有{len(f.locations) - 4}个单元格")
+    counts = report.status_counts()
+    con.print()
+    summary = RichTable(title="规则覆盖", show_header=True)
+    for label in ("错误", "警告", "提示", *(_STATUS[k] for k in counts)):
+        summary.add_column(label)
+    summary.add_row(str(report.count("error")), str(report.count("warning")), str(report.count("info")),
+                    *(str(v) for v in counts.values()))
+    con.print(summary)
+    insufficient = [r for r in report.rules if r.status == "insufficient_data"]
+    if insufficient:
+        con.print("无法执行的规则（数据不足，未计为通过）：")
+        for r in insufficient:
+            con.print(f"  - {r.id}：{r.reason}")
+    return buf.getvalue() if console is None else ""

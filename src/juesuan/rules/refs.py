@@ -1,0 +1,116 @@
+"""Cell references used by rules: ``table.row.column``.
+
+``row`` is a row concept id from the layout (``income_total``), ``code:301`` (the row with that
+classification code; in a table with several blocks the first such row), or ``level:1`` (the sum of
+all rows at that level: 类). ``column`` is a column concept id. A leading ``-`` negates a term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..model import Cell, Column, Disclosure, Row, Table
+from ..textnorm import UNIT_FACTORS
+
+
+class Unresolvable(Exception):
+    """A reference cannot be evaluated: ``status`` is insufficient_data or not_applicable."""
+
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass
+class CellRef:
+    table: Table
+    row: Row | None
+    column: Column
+    cell: Cell | None
+
+    @property
+    def value(self) -> Decimal:
+        return self.cell.amount if self.cell is not None else Decimal(0)
+
+
+@dataclass
+class Term:
+    """A resolved term: weight × the sum of its cells, in 元."""
+
+    text: str
+    weight: int
+    cells: list[CellRef] = field(default_factory=list)
+    factor: Decimal = Decimal(1)
+    absent: bool = False  # the row is not printed at all
+
+    @property
+    def value_yuan(self) -> Decimal:
+        return self.weight * sum((c.value for c in self.cells), Decimal(0)) * self.factor
+
+    @property
+    def has_dash(self) -> bool:
+        return any(c.cell is not None and c.cell.kind == "dash" for c in self.cells)
+
+
+class Resolver:
+    """Resolves references against one disclosure, knowing which tables its variant requires."""
+
+    def __init__(self, doc: Disclosure, required_tables: set[str], table_names: dict[str, str]):
+        self.doc = doc
+        self.required = required_tables
+        self.names = table_names
+        units = [t.unit for t in doc.tables if t.unit]
+        self.default_unit = max(set(units), key=units.count) if units else "万元"
+
+    def table(self, table_id: str) -> Table:
+        tables = self.doc.tables_by_id(table_id)
+        if not tables:
+            name = self.names.get(table_id, table_id)
+            if table_id in self.required:
+                raise Unresolvable("insufficient_data", f"缺少《{name}》")
+            raise Unresolvable("not_applicable", f"本版式不含《{name}》")
+        return tables[0]
+
+    def factor(self, table: Table) -> Decimal:
+        return UNIT_FACTORS.get(table.unit or self.default_unit, Decimal(10000))
+
+    def column(self, table: Table, col_id: str) -> Column:
+        col = table.column(col_id)
+        if col is None:
+            raise Unresolvable("insufficient_data", f"《{table.name}》中未能识别“{col_id}”列")
+        return col
+
+    def rows(self, table: Table, selector: str, block: str | None = None) -> list[Row]:
+        rows = [r for r in table.rows if block is None or r.block == block]
+        if selector.startswith("code:"):
+            code = selector[5:]
+            return [r for r in rows if r.code == code][:1]
+        if selector.startswith("level:"):
+            level = int(selector[6:])
+            return [r for r in rows if r.level == level]
+        return [r for r in rows if r.concept == selector][:1]
+
+    def term(self, text: str, default_table: str | None = None, default_col: str | None = None) -> Term:
+        weight = 1
+        t = text.strip()
+        if t.startswith("-"):
+            weight, t = -1, t[1:].strip()
+        parts = t.split(".")
+        if len(parts) == 1:
+            parts = [default_table or "", parts[0], default_col or ""]
+        elif len(parts) == 2:
+            parts = [default_table or "", *parts] if default_col is None else [*parts, default_col]
+        table_id, row_sel, col_id = parts
+        table = self.table(table_id)
+        col = self.column(table, col_id)
+        rows = self.rows(table, row_sel)
+        term = Term(text=text, weight=weight, factor=self.factor(table))
+        if not rows and not row_sel.startswith("level:"):
+            term.absent = True
+            term.cells.append(CellRef(table, None, col, None))
+            return term
+        for row in rows:
+            term.cells.append(CellRef(table, row, col, row.cells.get(col.id)))
+        return term
