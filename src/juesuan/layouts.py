@@ -38,6 +38,7 @@ class RowConcept:
 class BlockSpec:
     id: str
     columns: list[ColumnSpec]
+    header: str | None = None
 
 
 @dataclass
@@ -123,7 +124,7 @@ def _table(tid: str, d: dict[str, Any]) -> TableLayout:
         scheme=d.get("scheme"),
         columns=_columns(d.get("columns", [])),
         variants=[_columns(v) for v in d.get("variants", [])],
-        blocks=[BlockSpec(b["id"], _columns(b.get("columns", []))) for b in d.get("blocks", [])],
+        blocks=[BlockSpec(b["id"], _columns(b.get("columns", [])), b.get("header")) for b in d.get("blocks", [])],
         block_start=[label_key(a) for a in d.get("block_start", [])],
         rows=rows,
         class_rows_block=(d.get("class_rows") or {}).get("block"),

@@ -154,6 +154,12 @@ class Table:
     notes: list[str] = field(default_factory=list)
     provenance: Provenance | None = None
     reading_problems: list[str] = field(default_factory=list)
+    block_headers: dict[str, str] = field(default_factory=dict)  # block id -> printed block header
+
+    def printed_header(self, row: "Row", col: "Column") -> str:
+        """The printed header of a cell's column, with the block header for side-by-side blocks."""
+        block = self.block_headers.get(row.block)
+        return f"{block}/{col.header}" if block else col.header
 
     def column(self, col_id: str) -> Column | None:
         return next((c for c in self.columns if c.id == col_id), None)
@@ -187,6 +193,7 @@ class Table:
             "notes": self.notes,
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "reading_problems": self.reading_problems,
+            "block_headers": self.block_headers,
         }
 
     @classmethod
@@ -203,6 +210,7 @@ class Table:
             notes=list(d.get("notes", [])),
             provenance=Provenance.from_dict(d["provenance"]) if d.get("provenance") else None,
             reading_problems=list(d.get("reading_problems", [])),
+            block_headers=dict(d.get("block_headers", {})),
         )
 
 

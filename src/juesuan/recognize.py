@@ -372,6 +372,8 @@ class _TableBuilder:
                 else:
                     self.problem(f"区块“{spec.id}”未找到“{col.header}”列")
             block_fields.append((lo, hi, spec, name_col, lineno_col, amount_cols))
+            if spec.header:
+                self.table.block_headers[spec.id] = spec.header
         position = {cid: j for *_, amount_cols in block_fields for cid, j in amount_cols.items()}
         self.table.columns = sorted(columns.values(), key=lambda c: position.get(c.id, 0))
         used: dict[str, set[str]] = {}
@@ -388,7 +390,7 @@ class _TableBuilder:
                     else:
                         label = (first + (" " + name if name else "")).strip()
                 cells = {}
-                for cid, j in amount_cols.items():
+                for cid, j in sorted(amount_cols.items(), key=lambda kv: kv[1]):
                     raw_text = line.cells[j].strip() if j < len(line.cells) else ""
                     cells[cid] = make_cell(raw_text, _prov(self.raw, line, j))
                 has_amount = any(c.kind != CellKind.BLANK for c in cells.values())
@@ -512,6 +514,8 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
         table = builder.build()
         if not table.rows and not table.form and not table.unit:
             continue  # a table-of-contents entry or a title quoted on its own line, not a table
+        if end == len(raw.lines) and not table.notes and table.rows:
+            table.reading_problems.append("表格在文件末尾中断（未见表注），内容可能不完整")
         doc.tables.append(table)
     depts = Counter(t.department for t in doc.tables if t.department)
     doc.department = depts.most_common(1)[0][0] if depts else None

@@ -37,7 +37,7 @@ def cells_csv(doc: Disclosure, out: TextIO) -> None:
                 continue
             page = cell.provenance.page if cell.provenance else None
             w.writerow([table.name, table.form or "", row.code if row.code and not row.code_inferred else "",
-                        row.label, col.header, format_decimal(cell.value), "" if page is None else page])
+                        row.label, table.printed_header(row, col), format_decimal(cell.value), "" if page is None else page])
 
 
 def model_json(doc: Disclosure) -> str:

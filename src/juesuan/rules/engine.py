@@ -177,7 +177,7 @@ class Evaluator:
             form=ref.table.form,
             row=ref.row.display if ref.row else "（未列示）",
             row_code=ref.row.code if ref.row else None,
-            column=ref.column.header,
+            column=ref.table.printed_header(ref.row, ref.column) if ref.row else ref.column.header,
             value=value,
             page=prov.page if prov else None,
             line=prov.line if prov else None,
