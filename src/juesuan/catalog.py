@@ -32,12 +32,16 @@ class Catalog:
     def get(self, code: str) -> Entry | None:
         return self.entries.get(code)
 
+    def __post_init__(self) -> None:
+        self._by_key: dict[str, list[Entry]] = {}
+        for e in self.entries.values():
+            self._by_key.setdefault(key(e.name), []).append(e)
+
     def by_name(self, name: str, level: int | None = None, prefix: str | None = None) -> list[Entry]:
-        k = key(name)
         return [
             e
-            for e in self.entries.values()
-            if key(e.name) == k and (level is None or e.level == level) and (prefix is None or e.code.startswith(prefix))
+            for e in self._by_key.get(key(name), [])
+            if (level is None or e.level == level) and (prefix is None or e.code.startswith(prefix))
         ]
 
     def class_codes(self) -> set[str]:

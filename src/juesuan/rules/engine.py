@@ -650,3 +650,70 @@ def evaluate(doc: Disclosure, layouts: Layouts | None = None) -> tuple[list[Find
             reason = "；".join(reasons)
         statuses.append(RuleStatus(rule.id, status, rule.severity, rule.description, out.checked, out.failed, reason))
     return findings, statuses
+
+
+def validate_packs(layouts: Layouts | None = None) -> list[str]:
+    """Static check of every rule pack against the layouts: unknown tables, columns, row concepts
+    or kinds. Returns the problems found (empty when the packs are sound)."""
+    layouts = layouts or load_layouts()
+    problems: list[str] = []
+
+    def check_ref(rule: Rule, ref: str, table: str | None, col: str | None, cols_sub: list[str]) -> None:
+        for sub in cols_sub or [""]:
+            text = ref.replace("{col}", sub).lstrip("-").strip()
+            if text.startswith("table:"):
+                if text[6:] not in layouts.tables:
+                    problems.append(f"{rule.id}: unknown table {text[6:]}")
+                continue
+            parts = text.split(".")
+            if len(parts) == 1:
+                parts = [table or "", parts[0], col or ""]
+            elif len(parts) == 2:
+                parts = [table or "", *parts] if col is None else [*parts, col]
+            tid, row, cid = parts
+            layout = layouts.tables.get(tid)
+            if layout is None:
+                problems.append(f"{rule.id}: unknown table {tid!r} in {ref}")
+                continue
+            if cid not in layout.all_column_ids():
+                problems.append(f"{rule.id}: unknown column {cid!r} of {tid} in {ref}")
+            if not row.startswith(("code:", "level:")) and row not in {c.id for c in layout.rows}:
+                problems.append(f"{rule.id}: unknown row concept {row!r} of {tid} in {ref}")
+
+    for rules in load_packs().values():
+        for rule in rules:
+            s = rule.spec
+            if rule.kind not in KINDS:
+                problems.append(f"{rule.id}: unknown kind {rule.kind}")
+                continue
+            if rule.kind == "compare":
+                for side in ("left", "right"):
+                    items = [s[side]] if isinstance(s[side], str) else s[side]
+                    for ref in items:
+                        check_ref(rule, ref, s.get("table"), s.get("col"), s.get("for_columns") or [])
+                if s.get("op", "=") not in ("=", "<=", ">="):
+                    problems.append(f"{rule.id}: unknown op {s.get('op')}")
+            elif rule.kind == "presence":
+                for ref in [s["a"], *s["b"]]:
+                    check_ref(rule, ref, None, None, [])
+            elif rule.kind in ("row_sum", "hierarchy", "codes"):
+                layout = layouts.tables.get(s["table"])
+                if layout is None:
+                    problems.append(f"{rule.id}: unknown table {s['table']}")
+                elif rule.kind == "row_sum":
+                    for cid in [s["left"], *(c.lstrip("-") for c in s["right"])]:
+                        if cid not in layout.all_column_ids():
+                            problems.append(f"{rule.id}: unknown column {cid} of {s['table']}")
+            elif rule.kind == "match_rows":
+                for side in ("left", "right"):
+                    layout = layouts.tables.get(s[side]["table"])
+                    if layout is None or s[side]["col"] not in layout.all_column_ids():
+                        problems.append(f"{rule.id}: bad {side} {s[side]}")
+    for v in layouts.variants.values():
+        for t in v.tables:
+            if t.table not in layouts.tables:
+                problems.append(f"variant {v.id}: unknown table {t.table}")
+        for name in v.rule_packs:
+            if name not in load_packs():
+                problems.append(f"variant {v.id}: unknown rule pack {name}")
+    return problems
