@@ -99,3 +99,26 @@ def test_rule_packs_are_valid():
 def test_full_width_and_separators(tmp_path):
     rep = check_text(tmp_path, summary("１，０００.００", "20.00", "1,020.00", "1,000.00", "20.00", "1,020.00"))
     assert statuses(rep)["summary.income_total"] == "pass"
+
+
+def test_codes_split_over_three_columns(tmp_path):
+    text = (
+        "支出决算表\n\n公开03表\n\n部门：测试单位\n\n金额单位：万元\n\n"
+        "项目\t\t\t\t本年支出合计\t基本支出\t项目支出\n"
+        "类\t款\t项\t栏次\t1\t2\t3\n"
+        "\t\t\t合计\t30.00\t30.00\t\n"
+        "201\t\t\t一般公共服务支出\t30.00\t30.00\t\n"
+        "201\t06\t\t财政事务\t30.00\t30.00\t\n"
+        "201\t06\t01\t行政运行\t20.00\t20.00\t\n"
+        "201\t06\t02\t一般行政管理事务\t11.00\t11.00\t\n"
+        "\n注：本表反映部门本年度各项支出情况。\n"
+    )
+    f = tmp_path / "split.txt"
+    f.write_text(text, encoding="utf-8")
+    doc = api.load_document(f, variant="national")
+    assert [r.code for r in doc.tables[0].rows] == [None, "201", "20106", "2010601", "2010602"]
+    rep = api.check_document(doc)
+    bad = [f for f in rep.findings if f.rule == "expenditure.hierarchy" and f.severity == "error"]
+    assert {(f.locations[0].row, f.locations[0].column) for f in bad} == {
+        ("20106 财政事务", "本年支出合计"), ("20106 财政事务", "基本支出")}
+    assert all(f.difference == "-1.00" for f in bad)
