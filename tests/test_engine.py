@@ -122,3 +122,10 @@ def test_codes_split_over_three_columns(tmp_path):
     assert {(f.locations[0].row, f.locations[0].column) for f in bad} == {
         ("20106 财政事务", "本年支出合计"), ("20106 财政事务", "基本支出")}
     assert all(f.difference == "-1.00" for f in bad)
+
+
+def test_dash_does_not_excuse_a_total_larger_than_its_printed_parts(tmp_path):
+    # one part is "—" but another is printed: the total is simply wrong, so it stays an error
+    rep = check_text(tmp_path, summary("120.00", "", "120.00", "—", "50.00", "120.00"))
+    f = next(f for f in rep.findings if f.rule == "summary.expenditure_total")
+    assert f.severity == "error"

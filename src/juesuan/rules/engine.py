@@ -244,7 +244,9 @@ class Evaluator:
         severity = rule.severity
         note = ""
         smaller = left if lv < rv else right
-        if severity == "error" and any(t.has_dash for t in smaller):
+        smaller_cells = [c.cell for t in smaller for c in t.cells]
+        if (severity == "error" and any(t.has_dash for t in smaller)
+                and all(c is None or c.kind in ("dash", "blank") for c in smaller_cells)):
             severity = "warning"
             note = "（分项以“—”列示，可能未分解填列）"
         out.findings.append(
@@ -558,7 +560,8 @@ class Evaluator:
                 if not ok:
                     out.failed += 1
                     hint = ""
-                    hits = cat.by_name(r.label)
+                    parent = self.printed_parent(table, r)
+                    hits = (cat.by_name(r.label, prefix=parent.code) if parent and parent.code else []) or cat.by_name(r.label)
                     if hits:
                         hint = f"；按名称“{r.label}”，应为{hits[0].code}"
                     kind = "经济分类" if scheme == "economic" else "支出功能分类"
