@@ -1,0 +1,1233 @@
+"""Synthetic disclosures: writes a complete, internally consistent Yunnan-layout 决算 disclosure
+(公开01–12表 and the 绩效 self-evaluation parts) as tab-separated text from a small spec.
+
+The spec (:class:`DisclosureSpec`) holds only the primary figures: the 支出功能分类 项 with their
+income by source and spending by type, the economic lines of the general-budget basic and project
+spending, the "三公" budgets and statistics, and the asset block. Every total printed in the
+document (类/款 roll-ups, 合计 rows, the 总表, the 财政拨款 tables, 人员经费/公用经费, the "三公"
+finals, the asset totals) is derived from those figures, so the document is consistent by
+construction; :func:`derive` rejects a spec whose parts cannot agree.
+
+:func:`render_text` writes the document; :func:`plant_errors` writes the same document with a few
+known errors planted (and says where), for testing checkers. ``python -m juesuan.synth OUTDIR``
+writes the bundled example (``example-clean.txt`` and ``example-planted.txt``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Sequence, Union
+
+from . import catalog
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+DASH = "—"
+
+Cells = list[str]
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """An amount as a Decimal with exactly two places (``D("12.3")`` → ``Decimal("12.30")``).
+    Floats are refused: they are not exact."""
+    if isinstance(value, (float, bool)):
+        raise TypeError(f"amounts must be Decimal, int or str, not {type(value).__name__}: {value!r}")
+    d = Decimal(value)
+    q = d.quantize(CENT)
+    if q != d:
+        raise ValueError(f"amount {value!r} has more than two decimal places")
+    return q
+
+
+D = money
+
+
+def _money_fields(obj: object, names: Sequence[str]) -> None:
+    """Validate the amount fields of a frozen spec dataclass and store them with two places."""
+    for name in names:
+        object.__setattr__(obj, name, money(getattr(obj, name)))
+
+
+class SpecError(ValueError):
+    """The spec's figures cannot form a consistent disclosure."""
+
+
+# =============================================================================================
+# The spec
+
+
+@dataclass(frozen=True)
+class FunctionItem:
+    """One 支出功能分类 项 (7-digit code) with its income by source and spending by type.
+
+    ``general`` is the 一般公共预算财政拨款 income, ``business`` 事业收入, ``other`` 其他收入;
+    ``basic`` and ``project`` are the 基本支出 and 项目支出 of all sources. ``general_project`` is
+    the part of the general-budget appropriation spent on projects (the rest is basic spending).
+    There are no carry-overs: income equals spending on every 项.
+    """
+
+    code: str
+    general: Decimal = ZERO
+    business: Decimal = ZERO
+    other: Decimal = ZERO
+    basic: Decimal = ZERO
+    project: Decimal = ZERO
+    general_project: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        _money_fields(self, ("general", "business", "other", "basic", "project", "general_project"))
+
+    @property
+    def general_basic(self) -> Decimal:
+        return self.general - self.general_project
+
+
+@dataclass(frozen=True)
+class EconomicLine:
+    """One 支出经济分类 款 (5-digit code, e.g. 30201) with its amount."""
+
+    code: str
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        _money_fields(self, ("amount",))
+
+
+@dataclass(frozen=True)
+class ThreePublicSpec:
+    """"三公" budgets and statistics. The finals are derived from the economic lines: 因公出国（境）费
+    = 30212, 公务用车购置费 = 31013 + 30913, 公务用车运行维护费 = 30231, 公务接待费 = 30217 (basic plus
+    project lines). All reception is domestic, and all "三公" spending is general-budget spending
+    (公开10 and 公开11 print the same figures). The department is taken to be a 非参公 public
+    institution, so 机关运行经费 is printed as "—"."""
+
+    car_operation_budget: Decimal = ZERO
+    car_operation_full_budget: Decimal = ZERO
+    reception_budget: Decimal = ZERO
+    reception_full_budget: Decimal = ZERO
+    abroad_budget: Decimal = ZERO
+    abroad_full_budget: Decimal = ZERO
+    car_purchase_budget: Decimal = ZERO
+    car_purchase_full_budget: Decimal = ZERO
+    car_stock: int = 0
+    reception_batches: int = 0
+    reception_people: int = 0
+    abroad_groups: int = 0
+    abroad_people: int = 0
+    car_purchase_count: int = 0
+
+    def __post_init__(self) -> None:
+        _money_fields(self, (
+            "car_operation_budget", "car_operation_full_budget", "reception_budget", "reception_full_budget",
+            "abroad_budget", "abroad_full_budget", "car_purchase_budget", "car_purchase_full_budget",
+        ))
+
+
+@dataclass(frozen=True)
+class AssetSpec:
+    """The 国有资产使用情况表 figures; totals are derived."""
+
+    current: Decimal
+    building_original: Decimal = ZERO
+    building_net: Decimal = ZERO
+    vehicle_original: Decimal = ZERO
+    vehicle_net: Decimal = ZERO
+    other_fixed_original: Decimal = ZERO
+    other_fixed_net: Decimal = ZERO
+    equipment_original: Decimal = ZERO
+    equipment_net: Decimal = ZERO
+    investment: Decimal = ZERO
+    construction: Decimal = ZERO
+    intangible_original: Decimal = ZERO
+    intangible_net: Decimal = ZERO
+    other_original: Decimal = ZERO
+    other_net: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        _money_fields(self, tuple(self.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A 绩效 indicator row: 一级/二级/三级指标, 指标性质, 指标值, 度量单位, 实际完成值, 分值, 得分."""
+
+    level1: str
+    level2: str
+    level3: str
+    nature: str
+    target: str
+    unit: str
+    actual: str
+    weight: Decimal = ZERO
+    score: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        _money_fields(self, ("weight", "score"))
+
+
+@dataclass(frozen=True)
+class ProjectEvaluation:
+    """The 项目支出绩效自评表 of one project; its executed amount is the general-budget project
+    spending of the 项 ``item_code``."""
+
+    name: str
+    item_code: str
+    goal: str
+    initial_budget: Decimal
+    full_budget: Decimal
+    indicators: tuple[Indicator, ...]
+
+    def __post_init__(self) -> None:
+        _money_fields(self, ("initial_budget", "full_budget"))
+
+
+@dataclass(frozen=True)
+class PerformanceSpec:
+    """Texts of the 绩效 parts (document text, Chinese)."""
+
+    overview: str
+    duties: str
+    goal: str
+    department_indicators: tuple[Indicator, ...]
+    project: ProjectEvaluation
+
+
+@dataclass(frozen=True)
+class DisclosureSpec:
+    """A department's 决算 of one fiscal year: the primary figures everything else is derived from.
+    Codes are checked against the bundled catalogs of ``year``; amounts are in ``unit``."""
+
+    department: str
+    year: int
+    items: tuple[FunctionItem, ...]
+    basic_lines: tuple[EconomicLine, ...]
+    project_lines: tuple[EconomicLine, ...]
+    three_public: ThreePublicSpec
+    assets: AssetSpec
+    performance: PerformanceSpec
+    unit: str = "万元"
+
+
+# =============================================================================================
+# Derived figures
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Amounts of one 支出功能分类 subject (or of a total)."""
+
+    general: Decimal = ZERO
+    business: Decimal = ZERO
+    other: Decimal = ZERO
+    basic: Decimal = ZERO
+    project: Decimal = ZERO
+    general_basic: Decimal = ZERO
+    general_project: Decimal = ZERO
+
+    def __add__(self, o: Figures) -> Figures:
+        return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
+
+    def as_tuple(self) -> tuple[Decimal, ...]:
+        return (self.general, self.business, self.other, self.basic, self.project, self.general_basic, self.general_project)
+
+    @property
+    def income(self) -> Decimal:
+        return self.general + self.business + self.other
+
+    @property
+    def spending(self) -> Decimal:
+        return self.basic + self.project
+
+    @classmethod
+    def of(cls, item: FunctionItem) -> Figures:
+        return cls(item.general, item.business, item.other, item.basic, item.project, item.general_basic,
+                   item.general_project)
+
+
+@dataclass(frozen=True)
+class Subject:
+    code: str
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class EconomicRow:
+    code: str
+    name: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ThreePublicFigures:
+    """One column set (budget, full-year budget, final) per item."""
+
+    abroad: tuple[Decimal, Decimal, Decimal]
+    car_purchase: tuple[Decimal, Decimal, Decimal]
+    car_operation: tuple[Decimal, Decimal, Decimal]
+    reception: tuple[Decimal, Decimal, Decimal]
+
+    @property
+    def car(self) -> tuple[Decimal, ...]:
+        return tuple(a + b for a, b in zip(self.car_purchase, self.car_operation))
+
+    @property
+    def total(self) -> tuple[Decimal, ...]:
+        return tuple(a + b + c for a, b, c in zip(self.abroad, self.car, self.reception))
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Everything the writer prints, derived from a spec."""
+
+    spec: DisclosureSpec
+    subjects: list[Subject]  # 类, 款, 项 in print order
+    total: Figures
+    class_totals: dict[str, Figures]
+    class_names: dict[str, str]  # every 类 printed in the 总表, in order
+    basic_blocks: list[list[EconomicRow]]
+    project_blocks: list[list[EconomicRow]]
+    personnel_total: Decimal
+    public_total: Decimal
+    project_total: Decimal
+    three_public: ThreePublicFigures
+    assets_total: Decimal
+    assets_original_total: Decimal
+    fixed_original: Decimal
+    fixed_net: Decimal
+
+    def general_subjects(self) -> list[Subject]:
+        return [s for s in self.subjects if s.figures.general]
+
+
+# The 类 printed in the 总表 and 财政拨款总表 (the form's fixed list).
+SUMMARY_CLASSES = (
+    "201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
+    "215", "216", "217", "219", "220", "221", "222", "223", "224", "229", "231", "232", "234",
+)
+# Economic 类 printed in each side-by-side block of 公开06 and 公开07.
+BASIC_BLOCKS = (("301", "303"), ("302", "307"), ("310", "312", "399"))
+PROJECT_BLOCKS = (("301", "303"), ("302", "307"), ("309", "310"), ("311", "312", "313", "399"))
+PERSONNEL_CLASSES = ("301", "303")
+
+
+def _economic_blocks(
+    lines: Sequence[EconomicLine], layout: tuple[tuple[str, ...], ...], year: int, table: str
+) -> list[list[EconomicRow]]:
+    cat = catalog.load("economic", year)
+    amounts: dict[str, Decimal] = {}
+    allowed = {c for block in layout for c in block}
+    for line in lines:
+        entry = cat.get(line.code)
+        if entry is None or entry.level != 2:
+            raise SpecError(f"{table}: {line.code} is not a 5-digit economic code of the {cat.year} catalog")
+        if entry.parent not in allowed:
+            raise SpecError(f"{table}: {line.code} belongs to class {entry.parent}, which this table does not print")
+        if line.code in amounts:
+            raise SpecError(f"{table}: economic code {line.code} given twice")
+        amounts[line.code] = line.amount
+    blocks: list[list[EconomicRow]] = []
+    for classes in layout:
+        rows: list[EconomicRow] = []
+        for cls in classes:
+            head = cat.get(cls)
+            assert head is not None, cls
+            kids = sorted((e for e in cat.entries.values() if e.parent == cls), key=lambda e: e.code)
+            rows.append(EconomicRow(cls, head.name, sum((amounts.get(k.code, ZERO) for k in kids), ZERO)))
+            rows += [EconomicRow(k.code, k.name, amounts.get(k.code, ZERO)) for k in kids]
+        blocks.append(rows)
+    return blocks
+
+
+def _class_sum(blocks: list[list[EconomicRow]], classes: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> Decimal:
+    return sum(
+        (r.amount for block in blocks for r in block
+         if len(r.code) == 3 and (classes is None or r.code in classes) and r.code not in exclude),
+        ZERO,
+    )
+
+
+def _line_sum(blocks: list[list[EconomicRow]], *codes: str) -> Decimal:
+    return sum((r.amount for block in blocks for r in block if r.code in codes), ZERO)
+
+
+def derive(spec: DisclosureSpec) -> Accounts:
+    """All printed figures of ``spec``; raises :class:`SpecError` when its parts cannot agree."""
+    fcat = catalog.load("functional", spec.year)
+    if not spec.items:
+        raise SpecError("the spec has no 支出功能分类 项")
+    nodes: dict[str, Figures] = {}
+    names: dict[str, str] = {}
+    seen: set[str] = set()
+    for item in spec.items:
+        f = Figures.of(item)
+        entry = fcat.get(item.code)
+        if entry is None or entry.level != 3:
+            raise SpecError(f"{item.code} is not a 7-digit 项 of the {fcat.year} functional catalog")
+        if item.code in seen:
+            raise SpecError(f"项 {item.code} given twice")
+        seen.add(item.code)
+        if f.income != f.spending:
+            raise SpecError(f"{item.code}: income {f.income} differs from spending {f.spending} (no carry-overs)")
+        if min(f.as_tuple()) < 0:
+            raise SpecError(f"{item.code}: negative amount or general_project larger than general")
+        if f.general_project > f.project or f.general_basic > f.basic:
+            raise SpecError(f"{item.code}: general-budget basic/project spending exceeds the 项's basic/project spending")
+        if item.code[:3] not in SUMMARY_CLASSES:
+            raise SpecError(f"{item.code}: class {item.code[:3]} is not printed in the 总表")
+        for code in (item.code[:3], item.code[:5], item.code):
+            parent = fcat.get(code)
+            if parent is None:
+                raise SpecError(f"{code} (parent of {item.code}) is not in the functional catalog")
+            names[code] = parent.name
+            nodes[code] = nodes.get(code, Figures()) + f
+    subjects = [Subject(code, names[code], nodes[code]) for code in sorted(nodes)]
+    total = sum((Figures.of(i) for i in spec.items), Figures())
+    class_names: dict[str, str] = {}
+    for code in SUMMARY_CLASSES:
+        entry = fcat.get(code)
+        if entry is None:
+            raise SpecError(f"class {code} missing from the {fcat.year} functional catalog")
+        class_names[code] = entry.name
+    class_totals = {code: nodes.get(code, Figures()) for code in SUMMARY_CLASSES}
+
+    basic_blocks = _economic_blocks(spec.basic_lines, BASIC_BLOCKS, spec.year, "basic lines")
+    project_blocks = _economic_blocks(spec.project_lines, PROJECT_BLOCKS, spec.year, "project lines")
+    personnel = _class_sum(basic_blocks, PERSONNEL_CLASSES)
+    public = _class_sum(basic_blocks, exclude=PERSONNEL_CLASSES)
+    project_total = _class_sum(project_blocks)
+    if personnel + public != total.general_basic:
+        raise SpecError(
+            f"basic economic lines sum to {personnel + public}, but the general-budget basic spending of the 项 is {total.general_basic}"
+        )
+    if project_total != total.general_project:
+        raise SpecError(
+            f"project economic lines sum to {project_total}, but the general-budget project spending of the 项 is {total.general_project}"
+        )
+
+    both = basic_blocks + project_blocks
+    tp = spec.three_public
+    three = ThreePublicFigures(
+        abroad=(tp.abroad_budget, tp.abroad_full_budget, _line_sum(both, "30212")),
+        car_purchase=(tp.car_purchase_budget, tp.car_purchase_full_budget, _line_sum(both, "31013", "30913")),
+        car_operation=(tp.car_operation_budget, tp.car_operation_full_budget, _line_sum(both, "30231")),
+        reception=(tp.reception_budget, tp.reception_full_budget, _line_sum(both, "30217")),
+    )
+    stats = (
+        (three.abroad[2], {"abroad_groups": tp.abroad_groups, "abroad_people": tp.abroad_people}),
+        (three.car_purchase[2], {"car_purchase_count": tp.car_purchase_count}),
+        (three.car_operation[2], {"car_stock": tp.car_stock}),
+        (three.reception[2], {"reception_batches": tp.reception_batches, "reception_people": tp.reception_people}),
+    )
+    for final, counts in stats:
+        for name, count in counts.items():
+            if bool(final) != bool(count):
+                raise SpecError(f"三公: {name} must be non-zero exactly when the matching final amount is ({final})")
+    if tp.reception_people < tp.reception_batches or tp.abroad_people < tp.abroad_groups:
+        raise SpecError("三公: people must not be fewer than batches/groups")
+
+    a = spec.assets
+    fixed_original = a.building_original + a.vehicle_original + a.equipment_original + a.other_fixed_original
+    fixed_net = a.building_net + a.vehicle_net + a.equipment_net + a.other_fixed_net
+    for orig, net in ((a.building_original, a.building_net), (a.vehicle_original, a.vehicle_net),
+                      (a.equipment_original, a.equipment_net), (a.other_fixed_original, a.other_fixed_net),
+                      (a.intangible_original, a.intangible_net), (a.other_original, a.other_net)):
+        if net > orig:
+            raise SpecError("assets: a net value exceeds its original value")
+    if bool(tp.car_stock) != bool(a.vehicle_original):
+        raise SpecError("assets: vehicle original value must be non-zero exactly when the car stock is")
+    common = a.current + a.investment + a.construction
+    assets_total = common + fixed_net + a.intangible_net + a.other_net
+    assets_original = common + fixed_original + a.intangible_original + a.other_original
+
+    perf = spec.performance.project
+    item = next((i for i in spec.items if i.code == perf.item_code), None)
+    if item is None or not item.general_project:
+        raise SpecError(f"the evaluated project's 项 {perf.item_code} has no general-budget project spending")
+
+    return Accounts(
+        spec=spec, subjects=subjects, total=total, class_totals=class_totals, class_names=class_names,
+        basic_blocks=basic_blocks, project_blocks=project_blocks, personnel_total=personnel,
+        public_total=public, project_total=project_total, three_public=three, assets_total=assets_total,
+        assets_original_total=assets_original, fixed_original=fixed_original, fixed_net=fixed_net,
+    )
+
+
+# =============================================================================================
+# Text model: tables as cell grids, then serialized
+
+
+@dataclass
+class TextTable:
+    """A table to print: title, form number, 部门/单位 lines, grid rows and notes."""
+
+    form: str
+    title: str
+    rows: list[Cells]
+    notes: list[str] = field(default_factory=list)
+    unit_label: str = "金额单位"
+
+
+@dataclass
+class TextBlock:
+    """Free lines (cover, 绩效 parts), each a list of cells."""
+
+    lines: list[Cells]
+
+
+Section = Union[TextTable, TextBlock]
+
+
+def _amt(v: Decimal) -> str:
+    """An amount cell: blank for zero."""
+    return f"{v:.2f}" if v else ""
+
+
+def _amt_dash(v: Decimal) -> str:
+    """An amount cell of the "三公" tables: a dash for zero."""
+    return f"{v:.2f}" if v else DASH
+
+
+def _count(n: int) -> str:
+    return str(n) if n else DASH
+
+
+def _grouped(v: Decimal) -> str:
+    """Asset amounts are printed with thousands separators and an explicit 0.00."""
+    return f"{v:,.2f}"
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 26 → 二十六 (up to 99)."""
+    if not 0 < n < 100:
+        raise ValueError(n)
+    tens, ones = divmod(n, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else _NUMERALS[tens - 1]) + "十"
+    if ones:
+        text += _NUMERALS[ones - 1]
+    return text
+
+
+def _pad(rows: list[Cells]) -> list[Cells]:
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+# -- 公开01 收入支出决算表 --------------------------------------------------------------------------
+
+INCOME_SOURCES = (
+    "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入", "上级补助收入",
+    "事业收入", "经营收入", "附属单位上缴收入", "其他收入",
+)
+
+
+def _side_by_side(left: list[Cells], right: list[Cells]) -> list[Cells]:
+    """Income and expenditure sides as one grid: each side is [label, *amounts] rows; 行次 run on
+    from the income side to the expenditure side. The sides have the same number of rows."""
+    assert len(left) == len(right)
+    n = len(left)
+    return [
+        [lrow[0], str(i + 1), *lrow[1:], rrow[0], str(n + i + 1), *rrow[1:]]
+        for i, (lrow, rrow) in enumerate(zip(left, right))
+    ]
+
+
+def _class_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]]) -> list[Cells]:
+    """The 总表 rows of every printed 类: "一、一般公共服务支出" and its amounts."""
+    return [
+        [f"{chinese_number(i + 1)}、{acc.class_names[code]}", *(_amt(v) for v in values(acc.class_totals[code]))]
+        for i, code in enumerate(SUMMARY_CLASSES)
+    ]
+
+
+def _summary(acc: Accounts) -> TextTable:
+    t = acc.total
+    amounts = {"一般公共预算财政拨款收入": t.general, "事业收入": t.business, "其他收入": t.other}
+    left: list[Cells] = [
+        [f"{chinese_number(i + 1)}、{name}", _amt(amounts.get(name, ZERO))] for i, name in enumerate(INCOME_SOURCES)
+    ]
+    left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
+    left += [["本年收入合计", _amt(t.income)], ["使用专用结余", ""], ["年初结转和结余", ""], ["总计", _amt(t.income)]]
+    right = _class_rows(acc, lambda f: [f.spending])
+    right += [["本年支出合计", _amt(t.spending)], ["结余分配", ""], ["年末结转和结余", ""], ["总计", _amt(t.spending)]]
+    rows: list[Cells] = [
+        ["收入", "", "", "支出", "", ""],
+        ["项目", "行次", "金额", "项目(按功能分类)", "行次", "金额"],
+        ["栏次", "", "1", "栏次", "", "2"],
+    ]
+    rows += _side_by_side(left, right)
+    return TextTable("公开01表", "收入支出决算表", rows, ["注：本表反映部门本年度的总收支和年初、年末结转结余情况。"])
+
+
+# -- 公开02 收入决算表, 公开03 支出决算表 ---------------------------------------------------------------
+
+INCOME_AMOUNT_COLUMNS = ("total", "fiscal", "superior", "business", "business_of_which", "operating", "affiliated", "other")
+FIRST_AMOUNT_COL = 4  # 类, 款, 项 / 科目名称 (栏次), then the amounts
+
+
+def _function_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]], general_only: bool = False) -> list[Cells]:
+    subjects = acc.general_subjects() if general_only else acc.subjects
+    total = acc.total
+    rows = [["", "", "", "合计", *(_amt(v) for v in values(total))]]
+    for s in subjects:
+        rows.append([s.code, "", "", s.name, *(_amt(v) for v in values(s.figures))])
+    return rows
+
+
+def _income(acc: Accounts) -> TextTable:
+    header = [
+        ["项目", "", "", "", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "", "经营收入", "附属单位上缴收入", "其他收入"],
+        ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "小计", "其中：教育收费", "", "", ""],
+        ["类", "款", "项", "栏次", *(str(i) for i in range(1, 9))],
+    ]
+    body = _function_rows(acc, lambda f: [f.income, f.general, ZERO, f.business, ZERO, ZERO, ZERO, f.other])
+    return TextTable("公开02表", "收入决算表", header + body, ["注：本表反映部门本年度取得的各项收入情况。"])
+
+
+def _expenditure(acc: Accounts) -> TextTable:
+    header = [
+        ["项目", "", "", "", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
+        ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "", "", ""],
+        ["类", "款", "项", "栏次", *(str(i) for i in range(1, 7))],
+    ]
+    body = _function_rows(acc, lambda f: [f.spending, f.basic, f.project, ZERO, ZERO, ZERO])
+    return TextTable("公开03表", "支出决算表", header + body, ["注：本表反映部门本年度各项支出情况。"])
+
+
+# -- 公开04 财政拨款收入支出决算表 ------------------------------------------------------------------------
+
+
+def _fiscal_summary(acc: Accounts) -> TextTable:
+    g = acc.total.general
+    sources = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+    numbered = [f"{chinese_number(k + 1)}、{name}" for k, name in enumerate(sources)]
+    left: list[Cells] = [[numbered[0], _amt(g)], [numbered[1], ""], [numbered[2], ""]]
+    left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
+    left += [["本年收入合计", _amt(g)], ["年初财政拨款结转和结余", ""], *([label, ""] for label in numbered), ["总计", _amt(g)]]
+    right = _class_rows(acc, lambda f: [f.general, f.general, ZERO, ZERO])
+    right += [
+        ["本年支出合计", _amt(g), _amt(g), "", ""],
+        ["年末财政拨款结转和结余", "", "", "", ""],
+        *(["", "", "", "", ""] for _ in sources),
+        ["总计", _amt(g), _amt(g), "", ""],
+    ]
+    rows: list[Cells] = [
+        ["收入", "", "", "支出", "", "", "", "", ""],
+        ["项目", "行次", "决算数", "项目（按功能分类）", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"],
+        ["栏次", "", "1", "栏次", "", "2", "3", "4", "5"],
+    ]
+    rows += _side_by_side(left, right)
+    return TextTable(
+        "公开04表", "财政拨款收入支出决算表", rows,
+        ["注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年初、年末结转结余情况。"],
+    )
+
+
+# -- 公开05/08/09: 财政拨款收入支出 grids ------------------------------------------------------------------
+
+_FLOW_HEADER = [
+    ["项目", "", "", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"],
+    ["支出功能分类科目编码", "", "", "科目名称", "", "", "小计", "基本支出", "项目支出", ""],
+    ["类", "款", "项", "栏次", "1", "2", "3", "4", "5", "6"],
+]
+
+
+def _general_budget(acc: Accounts) -> TextTable:
+    body = _function_rows(
+        acc, lambda f: [ZERO, f.general, f.general, f.general_basic, f.general_project, ZERO], general_only=True
+    )
+    return TextTable(
+        "公开05表", "一般公共预算财政拨款收入支出决算表", [r[:] for r in _FLOW_HEADER] + body,
+        ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
+    )
+
+
+def _empty_flow(form: str, title: str, what: str) -> TextTable:
+    rows = [r[:] for r in _FLOW_HEADER] + [["", "", "", "合计", "", "", "", "", "", ""]]
+    return TextTable(form, title, rows, [f"注：本单位无{what}，故本表无数据。"], unit_label="单位")
+
+
+# -- 公开06 基本支出, 公开07 项目支出 ----------------------------------------------------------------------
+
+
+def _economic_grid(blocks: list[list[EconomicRow]]) -> list[Cells]:
+    height = max(len(b) for b in blocks)
+    rows: list[Cells] = []
+    for i in range(height):
+        row: Cells = []
+        for block in blocks:
+            if i < len(block):
+                r = block[i]
+                row += [r.code, r.name, _amt(r.amount)]
+            else:
+                row += ["", "", ""]
+        rows.append(row)
+    return rows
+
+
+def _basic(acc: Accounts) -> TextTable:
+    width = 3 * len(BASIC_BLOCKS)
+    rows: list[Cells] = [
+        ["人员经费", "", "", "公用经费"] + [""] * (width - 4),
+        ["科目编码", "科目名称", "金额"] * len(BASIC_BLOCKS),
+    ]
+    rows += _economic_grid(acc.basic_blocks)
+    # The 公用经费 total spans the 公用经费 blocks: its amount is printed in the last column.
+    rows.append(["人员经费合计", "", _amt(acc.personnel_total), "公用经费合计"] + [""] * (width - 5) + [_amt(acc.public_total)])
+    return TextTable(
+        "公开06表", "一般公共预算财政拨款基本支出决算表", rows,
+        ["注：本表反映部门本年度一般公共预算财政拨款基本支出经济分类支出情况。"], unit_label="单位",
+    )
+
+
+def _project(acc: Accounts) -> TextTable:
+    width = 3 * len(PROJECT_BLOCKS)
+    rows: list[Cells] = [["项目经费"] + [""] * (width - 1), ["科目编码", "科目名称", "金额"] * len(PROJECT_BLOCKS)]
+    rows += _economic_grid(acc.project_blocks)
+    return TextTable(
+        "公开07表", "一般公共预算财政拨款项目支出决算表", rows,
+        ["注：本表反映部门本年度一般公共预算财政拨款项目支出经济分类支出情况。"],
+    )
+
+
+# -- 公开10/11 "三公" ---------------------------------------------------------------------------------
+
+_SANGONG_HEADER = [["项 目", "行次", "预算数", "全年预算数", "决算统计数"], ["栏 次", "", "1", "2", "3"]]
+
+
+def _money_rows(acc: Accounts, numbered: bool) -> list[Cells]:
+    tp = acc.three_public
+    dash3 = [DASH, DASH, DASH]
+    labels = (
+        ("一、“三公”经费支出", "“三公”经费支出"),
+        ("（一）支出合计", "(一) 支出合计"),
+        ("1. 因公出国（境）费", "1. 因公出国（境）费"),
+        ("2. 公务用车购置及运行维护费", "2. 公务用车购置及运行维护费"),
+        ("（1）公务用车购置费", "(1) 公务用车购置费"),
+        ("（2）公务用车运行维护费", "(2) 公务用车运行维护费"),
+        ("3. 公务接待费", "3. 公务接待费"),
+        ("（1）国内接待费", "(1) 国内接待费"),
+        ("其中：外事接待费", "其中：外事接待费"),
+        ("（2）国（境）外接待费", "(2) 国（境）外接待费"),
+    )
+    values: list[Sequence[Decimal] | None] = [
+        None, tp.total, tp.abroad, tp.car, tp.car_purchase, tp.car_operation, tp.reception, tp.reception, None, None,
+    ]
+    rows: list[Cells] = []
+    for i, ((stats_label, general_label), vals) in enumerate(zip(labels, values)):
+        label = stats_label if numbered else general_label
+        rows.append([label, str(i + 1), *([_amt_dash(v) for v in vals] if vals is not None else dash3)])
+    return rows
+
+
+def _three_public_stats(acc: Accounts) -> TextTable:
+    tp = acc.spec.three_public
+    rows = [r[:] for r in _SANGONG_HEADER] + _money_rows(acc, numbered=True)
+    stats = (
+        ("（二）相关统计数", None),
+        ("1. 因公出国（境）团组数（个）", tp.abroad_groups),
+        ("2. 因公出国（境）人次数（人）", tp.abroad_people),
+        ("3. 公务用车购置数（辆）", tp.car_purchase_count),
+        ("4. 公务用车保有量（辆）", tp.car_stock),
+        ("5. 国内公务接待批次（个）", tp.reception_batches),
+        ("其中：外事接待批次（个）", 0),
+        ("6. 国内公务接待人次（人）", tp.reception_people),
+        ("其中：外事接待人次（人）", 0),
+        ("7. 国（境）外公务接待批次（个）", 0),
+        ("8. 国（境）外公务接待人次（人）", 0),
+        ("二、机关运行经费", None),
+        ("（一）行政单位", None),
+        ("（二）参照公务员法管理事业单位", None),
+    )
+    for label, count in stats:
+        line_no = len(rows) - len(_SANGONG_HEADER) + 1
+        rows.append([label, str(line_no), DASH, DASH, _count(count) if count is not None else DASH])
+    notes = [
+        "注：1. 财政拨款“三公”经费为单位使用一般公共预算、政府性基金和国有资本经营预算安排的支出，包括当年财政拨款和以前年度财政拨款结转结余资金安排的实际支出。“三公”经费相关统计数是指使用财政拨款负担费用的相关批次、人次及车辆情况。",
+        "2. “机关运行经费”填列行政单位和参照公务员法管理的事业单位财政拨款基本支出中的公用经费支出；本单位为非参公管理事业单位，故不填列。",
+    ]
+    return TextTable("公开10表", "财政拨款“三公”经费、行政参公单位机关运行经费情况表", rows, notes, unit_label="单位")
+
+
+def _three_public_general(acc: Accounts) -> TextTable:
+    rows = [r[:] for r in _SANGONG_HEADER] + _money_rows(acc, numbered=False)
+    notes = ["注：本表所列“三公”经费为单位使用一般公共预算财政拨款安排的支出，包括当年一般公共预算财政拨款和以前年度一般公共预算财政拨款结转结余资金安排的实际支出。"]
+    return TextTable("公开11表", "一般公共预算“三公”经费情况表", rows, notes, unit_label="单位")
+
+
+# -- 公开12 国有资产使用情况表 ------------------------------------------------------------------------------
+
+
+def _assets(acc: Accounts) -> TextTable:
+    a = acc.spec.assets
+    rows: list[Cells] = [
+        ["项目", "行次", "资产总额", "资产原值合计", "流动资产", "固定资产", "", "", "", "", "", "", "", "", "",
+         "对外投资/有价证券", "在建工程", "无形资产", "", "其他资产", ""],
+        ["", "", "", "", "", "小计", "", "房屋构筑物", "", "车辆", "", "单价200万以上大型设备", "", "其他固定资产", "",
+         "", "", "原值", "净值", "原值", "净值"],
+        ["", "", "", "", "", *(["原值", "净值"] * 5), "", "", "", "", "", ""],
+        ["栏次", "", *(str(i) for i in range(1, 20))],
+    ]
+    values = (
+        acc.assets_total, acc.assets_original_total, a.current, acc.fixed_original, acc.fixed_net,
+        a.building_original, a.building_net, a.vehicle_original, a.vehicle_net, a.equipment_original, a.equipment_net,
+        a.other_fixed_original, a.other_fixed_net, a.investment, a.construction, a.intangible_original, a.intangible_net,
+        a.other_original, a.other_net,
+    )
+    rows.append(["合计", "1", *(_grouped(v) for v in values)])
+    notes = [
+        "注：1. 资产总额=流动资产+固定资产（净值）+对外投资/有价证券+在建工程+无形资产（净值）+其他资产（净值）；",
+        "2. 资产原值合计=流动资产+固定资产（原值）+对外投资/有价证券+在建工程+无形资产（原值）+其他资产（原值）。",
+    ]
+    return TextTable("公开12表", "国有资产使用情况表", rows, notes)
+
+
+# -- 绩效 ---------------------------------------------------------------------------------------------------
+
+
+def _pct(part: Decimal, whole: Decimal) -> str:
+    return f"{(part / whole * 100).quantize(CENT)}%" if whole else DASH
+
+
+def _performance(acc: Accounts) -> list[Section]:
+    spec = acc.spec
+    perf = spec.performance
+    dept, year = spec.department, spec.year
+    t = acc.total
+    tp = acc.three_public
+    narrative = [
+        [f"{year}年度部门整体支出绩效自评情况"],
+        [],
+        [f"部门：{dept}"],
+        [],
+        ["一、部门基本情况", "（一）部门概况", "", perf.overview],
+        ["", "（二）部门绩效目标的设立情况", "", perf.goal],
+        ["", "（三）部门整体收支情况", "",
+         f"{year}年部门本年收入合计{t.income:.2f}万元，其中：一般公共预算财政拨款收入{t.general:.2f}万元，"
+         f"事业收入{t.business:.2f}万元，其他收入{t.other:.2f}万元。本年支出合计{t.spending:.2f}万元，"
+         f"其中：基本支出{t.basic:.2f}万元，项目支出{t.project:.2f}万元。"],
+        ["", "（四）严控“三公”经费支出情况", "",
+         f"{year}年一般公共预算财政拨款“三公”经费全年预算数{tp.total[1]:.2f}万元，决算数{tp.total[2]:.2f}万元，"
+         f"其中公务用车运行维护费{tp.car_operation[2]:.2f}万元，公务接待费{tp.reception[2]:.2f}万元。"],
+        ["二、绩效自评工作情况", "（一）绩效自评的目的", "",
+         "通过自评了解资金使用是否达到预期目标、资金管理是否规范、资金使用是否有效，及时总结经验，改进管理措施。"],
+        ["", "（二）自评组织过程", "", "由财务部门牵头，各业务科室提供佐证材料，对照部门整体支出绩效自评表逐项开展自评。"],
+        ["三、评价情况及综合评价结论", "", "", "部门年度目标全部完成，预算执行规范，综合评价结论等级为优。"],
+        ["四、存在的问题和整改情况", "", "", "部分绩效指标量化程度不高。下一年度将细化分解绩效目标，提高指标的可衡量性。"],
+        ["五、绩效自评结果应用", "", "", "自评结果作为下一年度预算安排和项目管理的重要参考。"],
+        ["六、主要经验及做法", "", "", "严格预算执行，按月跟踪执行进度，及时调整和优化支出结构。"],
+        ["七、其他需说明的情况", "", "", "无。"],
+        [],
+        ["备注：涉密部门和涉密信息按保密规定不公开。"],
+    ]
+    basic_general = acc.personnel_total + acc.public_total
+    department = [
+        [f"{year}年度部门整体支出绩效自评表"],
+        [],
+        ["部门名称", dept, ""],
+        ["", "内容", "说明"],
+        ["部门总体目标", "部门职责", perf.duties],
+        ["", "总体绩效目标", perf.goal],
+        [],
+        ["一、部门年度目标"],
+        [],
+        ["财年", "目标", "实际完成情况"],
+        [str(year), perf.goal, "已完成"],
+        [str(year + 1), perf.goal, "---"],
+        [str(year + 2), perf.goal, "---"],
+        [],
+        ["二、部门年度重点工作任务"],
+        [],
+        ["任务名称", "项目级次", "主要内容", "批复金额（万元）", "", "", "实际支出金额（万元）", "预算执行率", "预算执行偏低原因及改进措施"],
+        ["", "", "", "总额", "财政拨款", "其他资金", "", "", ""],
+        [f"{dept}基本支出资金", "一级", "在职人员及机构运转保障", f"{basic_general:.2f}", f"{basic_general:.2f}", "",
+         f"{basic_general:.2f}", "100.00%", ""],
+        [f"{dept}项目资金", "一级", "数据共享与政务信息化项目", f"{acc.project_total:.2f}", f"{acc.project_total:.2f}", "",
+         f"{acc.project_total:.2f}", "100.00%", ""],
+        [],
+        ["三、部门整体支出绩效指标"],
+        [],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "偏差原因分析及改进措施"],
+    ]
+    department += [[i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual, ""] for i in perf.department_indicators]
+    department += [
+        ["其他需说明事项", "无", "", "", "", "", "", ""],
+        [],
+        ["备注："],
+        [],
+        ["- 涉密部门和涉密信息按保密规定不公开。"],
+        ["- 一级指标包含产出指标、效益指标、满意度指标，二级指标和三级指标根据项目实际情况设置。"],
+    ]
+    p = perf.project
+    executed = next(i.general_project for i in spec.items if i.code == p.item_code)
+    full = p.full_budget
+    rate = executed / full if full else Decimal(0)
+    funds_score = (min(rate, Decimal(1)) * 10).quantize(CENT)
+    indicator_score = sum((i.score for i in p.indicators), ZERO)
+    total_score = funds_score + indicator_score
+    project = [
+        [f"{year}年度项目支出绩效自评表"],
+        [],
+        ["项目名称", "", p.name, "", "", "", "", "", "", ""],
+        ["主管部门", "", dept, "", "实施单位", dept, "", "", "", ""],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "", ""],
+        ["", "年度资金总额", f"{p.initial_budget:.2f}", f"{full:.2f}", f"{executed:.2f}", "10", _pct(executed, full), f"{funds_score:.2f}", "", ""],
+        ["", "其中：当年财政拨款", f"{p.initial_budget:.2f}", f"{full:.2f}", f"{executed:.2f}", DASH, "", DASH, "", ""],
+        ["", "上年结转资金", "", "", "", DASH, "", DASH, "", ""],
+        ["", "其他资金", DASH, DASH, DASH, DASH, "", DASH, "", ""],
+        ["年度总体目标", "预期目标", "", "", "实际完成情况", "", "", "", "", ""],
+        ["", p.goal, "", "", "已完成", "", "", "", "", ""],
+        ["绩效指标", "", "", "年度指标值", "", "", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "", "", "", ""],
+    ]
+    project += [
+        [i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual, f"{i.weight:.2f}", f"{i.score:.2f}", ""]
+        for i in p.indicators
+    ]
+    grade = "优" if total_score >= 90 else "良" if total_score >= 80 else "中" if total_score >= 60 else "差"
+    project += [
+        ["其他需要说明事项", "", "", "无", "", "", "", "", "", ""],
+        ["总分", "", "", "", "", "", "", "100", f"{total_score:.2f}", grade],
+        [],
+        ["备注："],
+        [],
+        ["1. 涉密部门和涉密信息按保密规定不公开。"],
+        ["2. 一级指标包含产出指标、效益指标、满意度指标，二级指标和三级指标根据项目实际情况设置。"],
+        ["3. 当年财政拨款指一般公共预算、国有资本经营预算、政府性基金预算安排的资金。"],
+        ["4. 全年预算数=年初预算数+调整预算。"],
+    ]
+    return [TextBlock(narrative), TextBlock(department), TextBlock(project)]
+
+
+# =============================================================================================
+# Document assembly and serialization
+
+
+def build_document(spec: DisclosureSpec) -> list[Section]:
+    """The document as sections of cell grids (before serialization)."""
+    acc = derive(spec)
+    tables: list[Section] = [
+        TextBlock([[f"{spec.department}{spec.year}年度部门决算"]]),
+        _summary(acc),
+        _income(acc),
+        _expenditure(acc),
+        _fiscal_summary(acc),
+        _general_budget(acc),
+        _basic(acc),
+        _project(acc),
+        _empty_flow("公开08表", "政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款收支"),
+        _empty_flow("公开09表", "国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收支"),
+        _three_public_stats(acc),
+        _three_public_general(acc),
+        _assets(acc),
+    ]
+    return tables + _performance(acc)
+
+
+def serialize(sections: Sequence[Section], department: str, unit: str = "万元") -> tuple[str, dict[tuple[int, int], int]]:
+    """Tab-separated text of ``sections`` and, for every table row, its 1-based line number
+    (keyed by (section index, row index))."""
+    lines: list[str] = []
+    where: dict[tuple[int, int], int] = {}
+
+    def emit(*texts: str) -> None:
+        for text in texts:
+            lines.append(text)
+            lines.append("")
+
+    for s_index, section in enumerate(sections):
+        if isinstance(section, TextBlock):
+            for cells in section.lines:
+                lines.append("\t".join(cells))
+            lines.append("")
+            continue
+        emit(section.title, section.form, f"部门：{department}", f"{section.unit_label}：{unit}")
+        for r_index, row in enumerate(_pad(section.rows)):
+            lines.append("\t".join(row))
+            where[(s_index, r_index)] = len(lines)
+        lines.append("")
+        emit(*section.notes)
+    return "\n".join(lines).rstrip("\n") + "\n", where
+
+
+def render_text(spec: DisclosureSpec) -> str:
+    """The complete disclosure of ``spec`` as tab-separated UTF-8 text (``\\n`` line ends)."""
+    return serialize(build_document(spec), spec.department, spec.unit)[0]
+
+
+# =============================================================================================
+# Planted errors
+
+
+@dataclass(frozen=True)
+class PlantedError:
+    """One planted error: where it is printed and which rules should report it.
+
+    ``row`` and ``column`` are as a checker names the cell (row display text, column header);
+    ``value`` is the printed value of the planted cell (the code itself for a code error)."""
+
+    id: str
+    description: str
+    form: str
+    line: int
+    row: str
+    column: str
+    value: str
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlantedDocument:
+    text: str
+    errors: tuple[PlantedError, ...]
+
+
+def _table(sections: list[Section], form: str) -> tuple[int, TextTable]:
+    for i, s in enumerate(sections):
+        if isinstance(s, TextTable) and s.form == form:
+            return i, s
+    raise LookupError(form)
+
+
+def _find_row(table: TextTable, predicate: Callable[[Cells], bool]) -> int:
+    for i, row in enumerate(table.rows):
+        if predicate(row):
+            return i
+    raise LookupError(f"{table.form}: no such row")
+
+
+@dataclass(frozen=True)
+class _Plant:
+    id: str
+    description: str
+    section: int
+    row_index: int
+    row: str
+    column: str
+    value: str
+    rules: tuple[str, ...]
+
+
+# Column headers as the layouts name them (what a checker reports in a finding's location).
+_INCOME_HEADERS = {
+    "total": "本年收入合计", "fiscal": "财政拨款收入", "superior": "上级补助收入", "business": "事业收入/小计",
+    "business_of_which": "事业收入/其中", "operating": "经营收入", "affiliated": "附属单位上缴收入", "other": "其他收入",
+}
+
+
+def _plant_income_shift(sections: list[Section], column: str) -> _Plant:
+    """(a) In the 收入决算表 合计 row, the amount of ``column`` moves one column to the left."""
+    k = INCOME_AMOUNT_COLUMNS.index(column)
+    if k < 2:
+        raise ValueError("the moved income column needs an income-source column on its left")
+    s_i, income = _table(sections, "公开02表")
+    r_i = _find_row(income, lambda r: r[3] == "合计")
+    row = income.rows[r_i]
+    src, dst = FIRST_AMOUNT_COL + k, FIRST_AMOUNT_COL + k - 1
+    if not row[src] or row[dst]:
+        raise ValueError(f"income column {column} must be non-zero and its left neighbour zero")
+    row[dst], row[src] = row[src], ""
+    left = INCOME_AMOUNT_COLUMNS[k - 1]
+    return _Plant(
+        "income_total_shift", f"收入决算表 合计 row: the {column} amount is printed under {left}",
+        s_i, r_i, "合计", _INCOME_HEADERS[left], row[dst], ("income.hierarchy", f"cross.summary_income.{left}"),
+    )
+
+
+def _plant_kuan(sections: list[Section], acc: Accounts, kuan: str | None, delta: Decimal) -> _Plant:
+    """(b) A 款 of the 支出决算表 raised by ``delta`` in 本年支出合计 and in the spending type it has,
+    so that its own row still adds up but it no longer equals the sum of its 项."""
+    if kuan is None:
+        kuan = next(
+            s.code for s in acc.subjects
+            if len(s.code) == 5 and sum(1 for x in acc.subjects if len(x.code) == 7 and x.code.startswith(s.code)) >= 2
+        )
+    s_i, expenditure = _table(sections, "公开03表")
+    r_i = _find_row(expenditure, lambda r: r[0] == kuan)
+    row = expenditure.rows[r_i]
+    typed = FIRST_AMOUNT_COL + (1 if row[FIRST_AMOUNT_COL + 1] else 2)  # 基本支出, else 项目支出
+    for col in (FIRST_AMOUNT_COL, typed):
+        row[col] = f"{money(row[col] or 0) + delta:.2f}"
+    return _Plant(
+        "expenditure_kuan", f"支出决算表 款 {kuan} raised by {delta} in 本年支出合计 and one spending type",
+        s_i, r_i, f"{kuan} {row[3]}", "本年支出合计", row[FIRST_AMOUNT_COL], ("expenditure.hierarchy",),
+    )
+
+
+def _plant_project_code(sections: list[Section], code: str) -> _Plant:
+    """(c) In the 项目支出表, ``code`` is printed with 2 as its first digit."""
+    wrong = "2" + code[1:]
+    s_i, project = _table(sections, "公开07表")
+    for r_i, row in enumerate(project.rows):
+        for c in range(0, len(row), 3):
+            if row[c] == code:
+                row[c] = wrong
+                return _Plant(
+                    "project_code", f"项目支出表 code {code} printed as {wrong}",
+                    s_i, r_i, f"{wrong} {row[c + 1]}", "科目编码", wrong, ("codes.project.scheme",),
+                )
+    raise ValueError(f"economic code {code} is not printed in the 项目支出表")
+
+
+def _plant_three_public_total(sections: list[Section], delta: Decimal) -> _Plant:
+    """(d) The 公开10表 "三公" 支出合计 决算统计数 changed by ``delta``."""
+    s_i, stats = _table(sections, "公开10表")
+    r_i = _find_row(stats, lambda r: r[0] == "（一）支出合计")
+    row = stats.rows[r_i]
+    row[4] = f"{money(row[4]) + delta:.2f}"
+    return _Plant(
+        "three_public_total", f"公开10表 支出合计 决算统计数 changed by {delta}",
+        s_i, r_i, row[0], "决算统计数", row[4], ("three_public_stats.total",),
+    )
+
+
+def plant_errors(
+    spec: DisclosureSpec,
+    *,
+    income_column: str = "business",
+    kuan: str | None = None,
+    kuan_delta: Decimal = Decimal("10.00"),
+    project_code: str = "31022",
+    three_public_delta: Decimal = Decimal("-1.00"),
+) -> PlantedDocument:
+    """The document of ``spec`` with four planted errors (deterministic):
+
+    (a) in the 收入决算表 合计 row, the amount of ``income_column`` is moved one column to the left;
+    (b) the 支出决算表 row of 款 ``kuan`` (default: the first 款 with two or more 项) is raised by
+        ``kuan_delta`` in 本年支出合计 and in its spending type, so it is not the sum of its 项;
+    (c) in the 项目支出表 the economic code ``project_code`` is printed with 2 as its first digit;
+    (d) the 公开10表 "三公" 支出合计 决算统计数 is changed by ``three_public_delta``. The default
+        lowers it: items that are zero print as "—", and a checker may treat a sum whose smaller
+        side holds a "—" as "not broken down" (a warning) rather than as an error.
+    """
+    acc = derive(spec)
+    sections = build_document(spec)
+    plants = [
+        _plant_income_shift(sections, income_column),
+        _plant_kuan(sections, acc, kuan, money(kuan_delta)),
+        _plant_project_code(sections, project_code),
+        _plant_three_public_total(sections, money(three_public_delta)),
+    ]
+    text, where = serialize(sections, spec.department, spec.unit)
+    errors = []
+    for p in plants:
+        table = sections[p.section]
+        assert isinstance(table, TextTable)
+        errors.append(PlantedError(p.id, p.description, table.form, where[(p.section, p.row_index)],
+                                   p.row, p.column, p.value, p.rules))
+    return PlantedDocument(text, tuple(errors))
+
+
+# =============================================================================================
+# The bundled example
+
+
+def example_spec() -> DisclosureSpec:
+    """A fictional department, 示例市数据服务中心, fiscal year 2024 (a 非参公 public institution)."""
+    basic = (
+        ("30101", "120.36"), ("30102", "58.20"), ("30103", "10.03"), ("30107", "95.48"), ("30108", "38.52"),
+        ("30109", "15.41"), ("30110", "17.86"), ("30112", "2.14"), ("30113", "28.90"), ("30307", "1.60"),
+        ("30201", "6.35"), ("30205", "0.82"), ("30206", "4.17"), ("30207", "2.46"), ("30211", "3.28"),
+        ("30213", "1.95"), ("30216", "1.10"), ("30217", "0.86"), ("30228", "4.52"), ("30229", "3.30"),
+        ("30231", "2.64"), ("30239", "5.40"), ("31002", "3.58"),
+    )
+    project = (
+        ("30216", "4.80"), ("30217", "0.54"), ("30226", "24.00"), ("30227", "96.50"), ("30305", "6.00"),
+        ("31007", "68.00"),
+    )
+    items = (
+        FunctionItem("2010350", general=D("328.24"), business=D("45.00"), basic=D("373.24")),
+        FunctionItem("2010399", general=D("189.04"), other=D("3.20"), project=D("192.24"), general_project=D("189.04")),
+        FunctionItem("2013202", general=D("10.80"), project=D("10.80"), general_project=D("10.80")),
+        FunctionItem("2080505", general=D("38.52"), basic=D("38.52")),
+        FunctionItem("2080506", general=D("15.41"), basic=D("15.41")),
+        FunctionItem("2101102", general=D("17.86"), basic=D("17.86")),
+        FunctionItem("2210201", general=D("28.90"), basic=D("28.90")),
+    )
+    project_indicators = (
+        Indicator("产出指标", "数量指标", "接入共享平台的部门数", ">=", "40", "个", "43", D("20.00"), D("20.00")),
+        Indicator("产出指标", "质量指标", "平台年度可用率", ">=", "99.5", "%", "99.8", D("20.00"), D("20.00")),
+        Indicator("产出指标", "时效指标", "故障响应时间", "<=", "2", "小时", "1.5", D("10.00"), D("10.00")),
+        Indicator("效益指标", "社会效益指标", "数据共享调用次数增长率", ">=", "10", "%", "12", D("20.00"), D("20.00")),
+        Indicator("满意度指标", "服务对象满意度指标", "使用部门满意度", ">=", "90", "%", "95", D("20.00"), D("20.00")),
+    )
+    department_indicators = (
+        Indicator("产出指标", "数量指标", "政务数据目录编制数", ">=", "300", "项", "326"),
+        Indicator("产出指标", "质量指标", "数据共享申请办结率", ">=", "95", "%", "98"),
+        Indicator("效益指标", "社会效益指标", "“一网通办”事项数据支撑率", ">=", "90", "%", "93"),
+        Indicator("满意度指标", "服务对象满意度指标", "服务对象满意度", ">=", "90", "%", "95"),
+    )
+    performance = PerformanceSpec(
+        overview="本单位为市政府办公室所属公益一类事业单位，内设综合科、数据资源科、平台运维科3个科室，无下属单位。"
+        "年末在职人员编制28人，实有27人；公务用车编制1辆，实有1辆。",
+        duties="承担全市政务数据资源的汇聚、共享和开放工作；负责市级数据共享交换平台的建设、运行和维护；"
+        "为各部门提供数据服务和技术支撑。",
+        goal="完成政务数据目录编制和更新，保障数据共享交换平台稳定运行，提升数据共享服务效率和质量。",
+        department_indicators=department_indicators,
+        project=ProjectEvaluation(
+            name="数据共享交换平台运行维护经费",
+            item_code="2010399",
+            goal="保障市级数据共享交换平台全年稳定运行，完成平台软硬件更新和新增部门接入，提升数据共享服务能力。",
+            initial_budget=D("195.00"),
+            full_budget=D("190.00"),
+            indicators=project_indicators,
+        ),
+    )
+    return DisclosureSpec(
+        department="示例市数据服务中心",
+        year=2024,
+        items=items,
+        basic_lines=tuple(EconomicLine(c, D(a)) for c, a in basic),
+        project_lines=tuple(EconomicLine(c, D(a)) for c, a in project),
+        three_public=ThreePublicSpec(
+            car_operation_budget=D("3.00"), car_operation_full_budget=D("2.80"),
+            reception_budget=D("1.50"), reception_full_budget=D("1.50"),
+            car_stock=1, reception_batches=12, reception_people=86,
+        ),
+        assets=AssetSpec(
+            current=D("356.42"),
+            building_original=D("1280.00"), building_net=D("905.36"),
+            vehicle_original=D("24.80"), vehicle_net=D("6.20"),
+            other_fixed_original=D("612.45"), other_fixed_net=D("248.91"),
+            intangible_original=D("35.60"), intangible_net=D("21.36"),
+        ),
+        performance=performance,
+    )
+
+
+CLEAN_NAME = "example-clean.txt"
+PLANTED_NAME = "example-planted.txt"
+
+
+def write_examples(outdir: Path) -> tuple[Path, Path]:
+    spec = example_spec()
+    outdir.mkdir(parents=True, exist_ok=True)
+    clean, planted = outdir / CLEAN_NAME, outdir / PLANTED_NAME
+    clean.write_bytes(render_text(spec).encode("utf-8"))
+    planted.write_bytes(plant_errors(spec).text.encode("utf-8"))
+    return clean, planted
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m juesuan.synth",
+        description="Write the bundled synthetic example disclosure (clean and with planted errors).",
+    )
+    parser.add_argument("outdir", type=Path, help="directory for example-clean.txt and example-planted.txt")
+    args = parser.parse_args(argv)
+    for path in write_examples(args.outdir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
