@@ -20,7 +20,7 @@ from .. import catalog
 from ..layouts import Layouts, Variant, _yaml_files, load as load_layouts
 from ..model import Disclosure, Row, Table
 from ..textnorm import format_decimal, key
-from .refs import CellRef, Resolver, Term, Unresolvable
+from .refs import CellRef, Resolver, Term, Unresolvable, split_ref
 
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("pass", "fail", "not_applicable", "insufficient_data")
@@ -668,12 +668,7 @@ def validate_packs(layouts: Layouts | None = None) -> list[str]:
                 if text[6:] not in layouts.tables:
                     problems.append(f"{rule.id}: unknown table {text[6:]}")
                 continue
-            parts = text.split(".")
-            if len(parts) == 1:
-                parts = [table or "", parts[0], col or ""]
-            elif len(parts) == 2:
-                parts = [table or "", *parts] if col is None else [*parts, col]
-            tid, row, cid = parts
+            _, tid, row, cid = split_ref(text, table, col)
             layout = layouts.tables.get(tid)
             if layout is None:
                 problems.append(f"{rule.id}: unknown table {tid!r} in {ref}")

@@ -14,6 +14,22 @@ from ..model import Cell, Column, Disclosure, Row, Table
 from ..textnorm import UNIT_FACTORS
 
 
+def split_ref(text: str, default_table: str | None = None, default_col: str | None = None) -> tuple[int, str, str, str]:
+    """(weight, table, row, column) of a reference, filling a missing table or column from the
+    rule's defaults: "row", "row.col" or "table.row" (with a default column), "table.row.col"."""
+    weight = 1
+    t = text.strip()
+    if t.startswith("-"):
+        weight, t = -1, t[1:].strip()
+    parts = t.split(".")
+    if len(parts) == 1:
+        parts = [default_table or "", parts[0], default_col or ""]
+    elif len(parts) == 2:
+        parts = [default_table or "", *parts] if default_col is None else [*parts, default_col]
+    table_id, row_sel, col_id = parts
+    return weight, table_id, row_sel, col_id
+
+
 class Unresolvable(Exception):
     """A reference cannot be evaluated: ``status`` is insufficient_data or not_applicable."""
 
@@ -93,16 +109,7 @@ class Resolver:
         return [r for r in rows if r.concept == selector][:1]
 
     def term(self, text: str, default_table: str | None = None, default_col: str | None = None) -> Term:
-        weight = 1
-        t = text.strip()
-        if t.startswith("-"):
-            weight, t = -1, t[1:].strip()
-        parts = t.split(".")
-        if len(parts) == 1:
-            parts = [default_table or "", parts[0], default_col or ""]
-        elif len(parts) == 2:
-            parts = [default_table or "", *parts] if default_col is None else [*parts, default_col]
-        table_id, row_sel, col_id = parts
+        weight, table_id, row_sel, col_id = split_ref(text, default_table, default_col)
         table = self.table(table_id)
         col = self.column(table, col_id)
         rows = self.rows(table, row_sel)
