@@ -155,6 +155,9 @@ class Table:
     provenance: Provenance | None = None
     reading_problems: list[str] = field(default_factory=list)
     block_headers: dict[str, str] = field(default_factory=dict)  # block id -> printed block header
+    # The reader's grid is implausible (amounts shifted against codes...): rules do not use this
+    # table's values; the reading problem says why.
+    unreliable: bool = False
 
     def printed_header(self, row: "Row", col: "Column") -> str:
         """The printed header of a cell's column, with the block header for side-by-side blocks."""
@@ -194,6 +197,7 @@ class Table:
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "reading_problems": self.reading_problems,
             "block_headers": self.block_headers,
+            "unreliable": self.unreliable,
         }
 
     @classmethod
@@ -211,6 +215,7 @@ class Table:
             provenance=Provenance.from_dict(d["provenance"]) if d.get("provenance") else None,
             reading_problems=list(d.get("reading_problems", [])),
             block_headers=dict(d.get("block_headers", {})),
+            unreliable=bool(d.get("unreliable", False)),
         )
 
 
@@ -284,6 +289,7 @@ class Disclosure:
     paragraphs: list[Paragraph] = field(default_factory=list)
     performance: list[PerformanceTable] = field(default_factory=list)
     reading_problems: list[str] = field(default_factory=list)
+    unread_pages: list[int] = field(default_factory=list)  # scanned pages not read (no OCR)
 
     def table(self, table_id: str) -> Table | None:
         return next((t for t in self.tables if t.id == table_id), None)
@@ -303,6 +309,7 @@ class Disclosure:
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "performance": [p.to_dict() for p in self.performance],
             "reading_problems": self.reading_problems,
+            "unread_pages": self.unread_pages,
         }
 
     @classmethod
@@ -318,6 +325,7 @@ class Disclosure:
             paragraphs=[Paragraph.from_dict(p) for p in d.get("paragraphs", [])],
             performance=[PerformanceTable.from_dict(p) for p in d.get("performance", [])],
             reading_problems=list(d.get("reading_problems", [])),
+            unread_pages=list(d.get("unread_pages", [])),
         )
 
 

@@ -15,6 +15,10 @@ class RawLine:
     cells: list[str]
     page: int | None = None
     bboxes: list[tuple[float, float, float, float] | None] | None = None
+    ocr: bool = False  # the cells were read by OCR from a scanned page
+    # Where the line sits in the source when page/line do not say it all, e.g. "'公开01表'!7:7" (a
+    # worksheet row) for spreadsheets. Optional; plain-text and PDF readers leave it None.
+    locator: str | None = None
 
     @property
     def text(self) -> str:
@@ -34,3 +38,5 @@ class RawDocument:
     format: str
     lines: list[RawLine] = field(default_factory=list)
     page_count: int | None = None
+    # Pages the reader could not read (a scanned page with no OCR installed), 1-based.
+    unread_pages: list[int] = field(default_factory=list)

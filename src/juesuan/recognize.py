@@ -10,6 +10,7 @@ recognizer cannot place is recorded as a *reading problem* on the table, so that
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections import Counter
 from dataclasses import dataclass
 
@@ -84,7 +85,16 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
     bbox = None
     if col is not None and line.bboxes and col < len(line.bboxes):
         bbox = line.bboxes[col]
-    return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox)
+    if bbox is not None:
+        bbox = tuple(round(float(v), 2) for v in bbox)  # type: ignore[assignment]
+    return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox, ocr=line.ocr)
+
+
+_LABEL_HEADERS = ("科目名称", "项目", "科目编码", "功能分类科目编码", "经济分类科目编码", "类", "款", "项", "行次")
+
+
+def _is_label_header(text: str) -> bool:
+    return key(text) in _LABEL_HEADERS
 
 
 def _is_lanci_row(line: RawLine) -> bool:
@@ -194,6 +204,7 @@ class _TableBuilder:
             numbers = [int(key(lanci.cells[i])) for i in positions]
         else:
             header, body = self._split_header(grid)
+            header, body = self._lift_inline_headers(header, body)
             label_col, positions = self._infer_positions(header, body)
             numbers = [None] * len(positions)
         lineno_col = None
@@ -243,7 +254,44 @@ class _TableBuilder:
             self._assign_concept(row, used)
             self.table.rows.append(row)
             prev = row
+        # A one-row table printed without a row label (the "三公" table): that row is the
+        # layout's only row concept.
+        unlabeled = [r for r in self.table.rows if not r.label and not r.code and r.concept is None]
+        if len(self.table.rows) == 1 and unlabeled and len(layout.rows) == 1:
+            unlabeled[0].concept = layout.rows[0].id
         self._check_text_in_amounts()
+
+    def _lift_inline_headers(self, header: list[RawLine], body: list[RawLine]) -> tuple[list[RawLine], list[RawLine]]:
+        """Move column headers printed inside the first data row into the header.
+
+        Some templates print the sub-headers of a merged header (本年支出: 合计/基本支出/项目支出)
+        on the 合计 row itself. Those texts are column headers, not amounts.
+        """
+        if not body or not header:
+            return header, body
+        first = body[0]
+        aliases = {a for cand in [self.layout.columns, *self.layout.variants] for spec in cand for a in spec.aliases if a}
+        lifted = [
+            i
+            for i, c in first.nonempty[1:]
+            if parse_amount(c)[0] == CellKind.TEXT and any(a == key(c) or a in key(c) for a in aliases)
+        ]
+        if len(lifted) < 2:
+            return header, body
+        head_cells = ["" for _ in first.cells]
+        body_cells = list(first.cells)
+        for i in lifted:
+            # The row keeps the text: the amount was never printed there, so rules on these
+            # cells cannot run (a blank would read as zero).
+            head_cells[i] = first.cells[i]
+        self.problem(
+            f"第{first.number}行（{' '.join(c for _, c in first.nonempty[:1])}）的"
+            f"{'、'.join(first.cells[i].strip() for i in lifted)}栏印的是表头文字，未印金额"
+        )
+        self._inline_header_row = first.number
+        head = RawLine(first.number, head_cells, first.page, first.bboxes, first.ocr)
+        row = RawLine(first.number, body_cells, first.page, first.bboxes, first.ocr)
+        return header + [head], [row] + body[1:]
 
     def _is_concept(self, label: str) -> bool:
         lk = label_key(label)
@@ -258,19 +306,33 @@ class _TableBuilder:
         return grid, []
 
     def _infer_positions(self, header: list[RawLine], body: list[RawLine]) -> tuple[int, list[int]]:
+        """Label column and amount positions of a grid printed without a 栏次 row.
+
+        The label column is where most body rows start their text (a 合计 row printed across the
+        code and label cells must not move it). Amount positions are the columns right of it that
+        carry a number in the body or a header of their own (an all-empty column is still a column:
+        a reader grid keeps its position).
+        """
         width = max((len(ln.cells) for ln in header + body), default=0)
-        numeric = [i for i in range(width) if any(parse_amount(ln.cells[i])[0] in (CellKind.NUMBER, CellKind.DASH) for ln in body if i < len(ln.cells))]
-        label_col = 0
+        starts: Counter[int] = Counter()
         for ln in body:
             for i, c in ln.nonempty:
                 if parse_amount(c)[0] == CellKind.TEXT and not _CODE_RE.match(key(c)):
-                    label_col = i
+                    starts[i] += 1
                     break
-            else:
-                continue
-            break
-        return label_col, [i for i in numeric if i > label_col]
-
+        label_col = starts.most_common(1)[0][0] if starts else -1
+        numeric = {
+            i
+            for i in range(label_col + 1, width)
+            if any(parse_amount(ln.cells[i])[0] in (CellKind.NUMBER, CellKind.DASH) for ln in body if i < len(ln.cells))
+        }
+        headed: set[int] = set()
+        if header:
+            for ln in header:
+                for i, c in ln.nonempty:
+                    if i > label_col and parse_amount(c)[0] == CellKind.TEXT and not _is_label_header(c):
+                        headed.add(i)
+        return label_col, sorted(i for i in numeric | headed if i > label_col)
     def _map_columns(
         self,
         header: list[RawLine],
@@ -280,9 +342,18 @@ class _TableBuilder:
     ) -> list[ColumnSpec]:
         n = len(positions)
         text = "".join(key(c) for ln in header for _, c in ln.nonempty)
-        for cand in [primary, *variants]:
-            if len(cand) == n and all(any(a in text for a in spec.aliases) for spec in cand):
-                return cand
+        fitting = [
+            cand
+            for cand in [primary, *variants]
+            if len(cand) == n and all(any(a in text for a in spec.aliases) for spec in cand)
+        ]
+        if len(fitting) > 1:
+            # Variants with the same columns in another order (central vs Shanghai "三公" forms):
+            # choose the one whose headers sit over the right positions.
+            paths = [self._header_path(header, pos) for pos in positions]
+            fitting.sort(key=lambda cand: -self._placement_score(cand, paths))
+        if fitting:
+            return fitting[0]
         # Fall back on header text above each position (merged header cells extend to the right).
         mapped: list[ColumnSpec] = []
         specs = {s.id: s for cand in [primary, *variants] for s in cand}
@@ -308,9 +379,35 @@ class _TableBuilder:
         return mapped
 
     _unmapped = False
+    _inline_header_row: int | None = None
+
+    @staticmethod
+    def _header_path(header: list[RawLine], pos: int) -> str:
+        """The header texts above a position, top to bottom (a merged cell extends to the right)."""
+        path = []
+        for ln in header:
+            j = pos
+            while j >= 0 and not (j < len(ln.cells) and ln.cells[j].strip()):
+                j -= 1
+            if j >= 0:
+                path.append(key(ln.cells[j]))
+        return "/".join(path)
+
+    @staticmethod
+    def _placement_score(cand: list[ColumnSpec], paths: list[str]) -> int:
+        score = 0
+        for spec, path in zip(cand, paths):
+            score += sum(1 for part in spec.header.split("/") if part and key(part) in path)
+            score += any(a and a in path for a in spec.aliases)
+        return score
 
     def _check_text_in_amounts(self) -> None:
-        bad = [(r, cid) for r in self.table.rows for cid, c in r.cells.items() if c.kind == CellKind.TEXT]
+        bad = [
+            (r, cid)
+            for r in self.table.rows
+            for cid, c in r.cells.items()
+            if c.kind == CellKind.TEXT and not (r.provenance and r.provenance.line == self._inline_header_row)
+        ]
         if bad:
             r, cid = bad[0]
             self.problem(
@@ -429,7 +526,58 @@ class _TableBuilder:
             self.build_grid(grid)
         if self._unmapped and self.table.has_data():
             self.problem("部分金额列无法与表头对应，涉及这些列的规则无法执行")
+        self._check_code_alignment()
         return self.table
+
+    def _check_code_alignment(self) -> None:
+        """Self-check of the grid: are the amounts on the rows of their codes?
+
+        In a coded table every 类/款 amount equals the sum of its children's. One wrong figure
+        breaks a couple of those identities; a grid whose amounts slid against their codes (a poor
+        extraction) breaks most of them. Then the table is marked unreliable and one reading
+        problem replaces the cascade of rule errors. A uniform shift that makes the identities hold
+        again is named.
+        """
+        coded = [r for r in self.table.rows if r.code and _CODE_RE.match(r.code)]
+        if len(coded) < 6 or not self.table.columns:
+            return
+        col = next((c.id for c in self.table.columns if any(r.cells.get(c.id) and r.cells[c.id].value for r in coded)), None)
+        if col is None:
+            return
+        codes = [r.code or "" for r in coded]
+        values = [r.cells[col].amount if col in r.cells else Decimal(0) for r in coded]
+
+        def failures(vals: list[Decimal]) -> tuple[int, int]:
+            checked = failed = 0
+            for i, code in enumerate(codes):
+                if len(code) not in (3, 5):
+                    continue
+                kids = [vals[j] for j, c in enumerate(codes) if len(c) == len(code) + 2 and c.startswith(code)]
+                if not kids:
+                    continue
+                checked += 1
+                if abs(vals[i] - sum(kids)) > Decimal("0.011") * len(kids):
+                    failed += 1
+            return checked, failed
+
+        checked, failed = failures(values)
+        if checked < 3 or failed < 3:
+            return
+        shift = None
+        for k in (1, -1, 2, -2, 3, -3):
+            moved = [values[i + k] if 0 <= i + k < len(values) else Decimal(0) for i in range(len(values))]
+            c2, f2 = failures(moved)
+            if f2 <= 1 and c2 >= checked - 2:
+                shift = k
+                break
+        if shift is None and failed < 0.75 * checked:
+            return  # several real inconsistencies, not a grid that slid: leave them to the rules
+        self.table.unreliable = True
+        where = f"，金额似整体{'下' if shift > 0 else '上'}移了{abs(shift)}行" if shift else ""
+        self.problem(
+            f"金额与科目编码错位：{checked}个上级科目中有{failed}个不等于其下级科目之和{where}，"
+            "疑为表格提取错误；本表数据不用于核对，请核对原件"
+        )
 
 
 def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine]) -> PerformanceTable:
@@ -476,6 +624,42 @@ def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Varia
     return best[1]
 
 
+_PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
+_SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、\S")
+_BOOK_TITLE_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*(.{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)")
+
+
+def _region_end(raw: RawDocument, start: int, end: int) -> int:
+    """Where a table's region ends: at the next title, or earlier where the narrative resumes.
+
+    After a table's notes, a part heading ("第三部分 …") or a numbered section heading ("一、…")
+    starts narrative text, not more notes: printed documents put the 情况说明 after the last table.
+    """
+    in_notes = False
+    for idx in range(start, end):
+        cells = raw.lines[idx].nonempty
+        if not cells:
+            continue
+        first = nfkc(cells[0][1]).strip()
+        if len(cells) == 1 and _PART_RE.match(first):
+            return idx
+        if in_notes and len(cells) == 1 and _SECTION_RE.match(first):
+            return idx
+        if len(cells) == 1 and _NOTE_RE.match(first):
+            in_notes = True
+    return end
+
+
+def _department_from_headings(paragraphs: list[Paragraph], year: int | None) -> str | None:
+    """The department named in the document's own headings ("XX局2024年度部门决算")."""
+    names: Counter[str] = Counter()
+    for p in paragraphs[:80]:
+        m = _BOOK_TITLE_RE.match(nfkc(p.text).strip())
+        if m and (year is None or int(m.group(2)) == year):
+            names[re.sub(r"\s+", "", m.group(1))] += 1
+    return names.most_common(1)[0][0] if names else None
+
+
 def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | None = None) -> Disclosure:
     layouts = layouts or load()
     doc = Disclosure(source=raw.file)
@@ -493,22 +677,27 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             if m and len(c) <= MAX_TITLE_LEN:
                 years[int(m.group(1))] += 2
     doc.year = years.most_common(1)[0][0] if years else None
-    # Paragraphs before the first title.
-    for ln in raw.lines[:first_title]:
-        text = " ".join(c for _, c in ln.nonempty)
-        if text:
-            doc.paragraphs.append(Paragraph(text, _prov(raw, ln)))
+    doc.unread_pages = list(raw.unread_pages)
+    if raw.unread_pages:
+        pages = "、".join(str(p) for p in raw.unread_pages)
+        doc.reading_problems.append(
+            f"第{pages}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
+        )
+    consumed: set[int] = set()
     for k, t in enumerate(titles):
         end = titles[k + 1].index if k + 1 < len(titles) else len(raw.lines)
-        lines = raw.lines[t.index + 1 : end]
         if t.kind == "performance":
+            lines = raw.lines[t.index + 1 : end]
             if t.id == "department_narrative":
                 for ln in lines:
                     texts = [c for _, c in ln.nonempty]
                     if texts:
                         doc.paragraphs.append(Paragraph(texts[-1], _prov(raw, ln), " ".join(texts[:-1]) or t.text))
+            consumed.update(range(t.index, end))
             doc.performance.append(_performance(raw, t.id, t, lines))
             continue
+        end = _region_end(raw, t.index + 1, end)
+        lines = raw.lines[t.index + 1 : end]
         builder = _TableBuilder(raw, layouts.tables[t.id], t, lines)
         builder.year = doc.year
         table = builder.build()
@@ -516,9 +705,23 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             continue  # a table-of-contents entry or a title quoted on its own line, not a table
         if end == len(raw.lines) and not table.notes and table.rows:
             table.reading_problems.append("表格在文件末尾中断（未见表注），内容可能不完整")
+        consumed.update(range(t.index, end))
         doc.tables.append(table)
+    # Narrative: every line no table or 绩效 table took, in reading order (before, between and
+    # after the tables: Yunnan prints the 情况说明 first, Shanghai after the tables).
+    narrative = []
+    for idx, ln in enumerate(raw.lines):
+        if idx in consumed:
+            continue
+        text = " ".join(c for _, c in ln.nonempty)
+        if text:
+            narrative.append(Paragraph(text, _prov(raw, ln)))
+    doc.paragraphs[:0] = narrative
+    if not doc.department:
+        doc.department = _department_from_headings(doc.paragraphs, doc.year)
     depts = Counter(t.department for t in doc.tables if t.department)
-    doc.department = depts.most_common(1)[0][0] if depts else None
+    if depts:
+        doc.department = depts.most_common(1)[0][0]
     chosen = layouts.variants.get(variant) if variant else None
     if variant and chosen is None:
         from .errors import InputError

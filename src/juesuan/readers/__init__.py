@@ -28,6 +28,46 @@ def register(*suffixes: str) -> Callable[[Reader], Reader]:
     return deco
 
 
+# Reader modules, imported on first use (each registers its suffixes). A module that is not there
+# yet is skipped, so formats can be added one module at a time.
+_MODULES = ("text", "pdf", "xlsx", "docx", "html", "office", "pagetext")
+_loaded = False
+
+
+def _load_readers() -> None:
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+
+    for name in _MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    _loaded = True
+
+
+def _sniff(p: Path) -> Reader:
+    """Pick a reader by content for files whose suffix says nothing."""
+    head = p.read_bytes()[:8]
+    if head.startswith(b"%PDF"):
+        key = ".pdf"
+    elif head.startswith(b"PK\x03\x04"):
+        key = ".xlsx"  # the xlsx reader tells an OOXML workbook from a DOCX or ODF package
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        key = ".xls"
+    elif head.lstrip().lower().startswith((b"<!doc", b"<html", b"<?xml")):
+        key = ".html"
+    else:
+        key = ".txt"
+    reader = _READERS.get(key)
+    if reader is None:
+        raise InputError(f"暂不支持该文件格式：{p.name}")
+    return reader
+
+
 def read(path: str | Path) -> RawDocument:
     p = Path(path)
     if not p.exists():
@@ -39,16 +79,10 @@ def read(path: str | Path) -> RawDocument:
         raise InputError(f"文件为空：{p.name}")
     if size > MAX_FILE_BYTES:
         raise InputError(f"文件过大（{size // (1024 * 1024)} MB），上限为 {MAX_FILE_BYTES // (1024 * 1024)} MB：{p.name}")
-    from . import text  # noqa: F401  (registers the text reader)
-
+    _load_readers()
     reader = _READERS.get(p.suffix.lower())
     if reader is None:
-        head = p.read_bytes()[:8]
-        if head.startswith(b"%PDF"):
-            raise InputError(f"暂不支持 PDF 文件：{p.name}（PDF 读取器尚未安装）")
-        if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise InputError(f"暂不支持 Office 文件：{p.name}")
-        reader = _READERS["txt"]
+        reader = _sniff(p)
     return reader(p)
 
 

@@ -204,6 +204,13 @@ class Evaluator:
             # The row the relation is about is not printed: it cannot be checked.
             out.unresolved.append(Unresolvable("insufficient_data", f"未找到“{left[0].text}”所在行"))
             return
+        unreadable = [c for t in left + right for c in t.cells if c.cell is not None and c.cell.kind == "text"]
+        if unreadable:
+            # A text where an amount belongs (a header printed in a data row, a shifted extraction):
+            # the relation cannot be evaluated. The reading problem was reported by the recognizer.
+            c = unreadable[0]
+            out.unresolved.append(Unresolvable("insufficient_data", f"《{c.table.name}》“{c.row.label or c.row.code}”/{c.column.header}印为“{c.cell.raw}”，不是金额"))
+            return
         out.checked += 1
         lv = sum((t.value_yuan for t in left), Decimal(0))
         rv = sum((t.value_yuan for t in right), Decimal(0))
@@ -459,6 +466,11 @@ class Evaluator:
         if what == "required_tables":
             present = {t.id for t in doc.tables}
             for entry in v.tables:
+                if entry.table not in present and doc.unread_pages:
+                    # A scanned page was not read: the table may be on it. Say so; don't accuse.
+                    pages = "、".join(str(p) for p in doc.unread_pages)
+                    out.unresolved.append(Unresolvable("insufficient_data", f"未找到《{self.names.get(entry.table, entry.table)}》，第{pages}页未能读取，可能在其中"))
+                    continue
                 out.checked += 1
                 if entry.table not in present:
                     out.failed += 1
@@ -486,6 +498,9 @@ class Evaluator:
             for entry in expected:
                 n = int("".join(ch for ch in entry.form if ch.isdigit()))
                 if n > top:
+                    continue
+                if entry.form not in printed and doc.unread_pages:
+                    out.unresolved.append(Unresolvable("insufficient_data", f"未见{entry.form}，第{'、'.join(map(str, doc.unread_pages))}页未能读取"))
                     continue
                 out.checked += 1
                 if entry.form not in printed:
@@ -524,6 +539,10 @@ class Evaluator:
                     out.failed += 1
                     out.findings.append(Finding(rule.id, rule.severity, f"缺少《{labels.get(kind, kind)}》"))
         elif what == "reading":
+            for p in doc.reading_problems:
+                out.checked += 1
+                out.failed += 1
+                out.findings.append(Finding(rule.id, rule.severity, f"读取问题：{p}", kind="reading"))
             for t in doc.tables:
                 out.checked += 1
                 for p in t.reading_problems:
@@ -575,7 +594,8 @@ class Evaluator:
                 if entry is None or not r.label:
                     continue
                 out.checked += 1
-                if key(entry.name) != key(r.label):
+                # A template's placeholder rows end in an ellipsis ("高等教育……"): not a misprint.
+                if key(entry.name) != key(r.label).rstrip("….·. "):
                     out.failed += 1
                     out.findings.append(Finding(rule.id, rule.severity, f"编码{code}的科目名称印为“{r.label}”，参考目录为“{entry.name}”", loc(r)))
             elif check == "parent":

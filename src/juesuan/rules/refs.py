@@ -82,11 +82,16 @@ class Resolver:
 
     def table(self, table_id: str) -> Table:
         tables = self.doc.tables_by_id(table_id)
+        name = self.names.get(table_id, table_id)
         if not tables:
-            name = self.names.get(table_id, table_id)
             if table_id in self.required:
+                if self.doc.unread_pages:
+                    pages = "、".join(str(p) for p in self.doc.unread_pages)
+                    raise Unresolvable("insufficient_data", f"未找到《{name}》，第{pages}页未能读取，可能在其中")
                 raise Unresolvable("insufficient_data", f"缺少《{name}》")
             raise Unresolvable("not_applicable", f"本版式不含《{name}》")
+        if tables[0].unreliable:
+            raise Unresolvable("insufficient_data", f"《{name}》读取异常，其数据不用于核对")
         return tables[0]
 
     def factor(self, table: Table) -> Decimal:

@@ -1,0 +1,508 @@
+"""PDF reader on word and line geometry (pdfplumber; pypdfium2 for rendering and OCR triage).
+
+What comes out is the same :class:`~juesuan.raw.RawDocument` every reader produces: per page, a
+sequence of lines in reading order, each split into cells with a bbox per cell, in PDF points with
+the origin at the top-left of the page (pdfplumber's convention), pages 1-based.
+
+How a page is read:
+
+* **Ruled tables** (lines or rectangle edges): pdfplumber finds the grid; each grid row becomes one
+  line whose cells follow the grid's columns. A merged cell keeps its text in its first position
+  and leaves '' in the positions it covers, so column positions stay right. Text wrapped over two or
+  three lines inside a cell is joined.
+* **Text outside ruled tables**: characters are grouped into lines by their vertical position, and
+  a line is split into cells at gaps wider than :data:`CELL_GAP_EM` character widths. Runs of lines
+  that look like a border-less (three-line) table are aligned onto common column boundaries found
+  from the whitespace gutters of their amount rows (:func:`_align_borderless`), so an amount lands in
+  the column its header sits over even when the cells to its left are empty.
+* **Continuation pages**: a grid at the top of a page with no header, following a grid that ended
+  the previous page with a different column count, is re-mapped onto the previous grid's columns by
+  x-position, not by column index.
+* **Page furniture**: page numbers and running headers/footers in the top and bottom margins are
+  dropped.
+* **Narrative**: a line that runs to the right margin is joined with the line that follows it (a
+  paragraph wrapped by the typesetter), across a page break too, so the narrative comes out as
+  paragraphs in reading order with the page where each starts.
+* **Scanned pages** (no text layer): read by OCR when the optional OCR component is installed,
+  with every value marked as OCR'd; otherwise the page is listed in ``RawDocument.unread_pages``
+  and the checks say which rules could not run, instead of reporting tables as missing.
+
+Limits are explicit: :data:`MAX_PAGES` pages and :data:`MAX_CHARS_PER_PAGE` characters a page.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..errors import InputError
+from ..raw import RawDocument, RawLine
+from . import register
+
+MAX_PAGES = 1500
+MAX_CHARS_PER_PAGE = 60_000
+CELL_GAP_EM = 1.6  # a gap wider than this many character widths separates two cells of a free line
+LINE_TOL = 0.45  # characters whose vertical centres differ by less than this × height share a line
+MARGIN_FRACTION = 0.075  # top/bottom band where page numbers and running headers live
+
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+
+_PAGE_NO_RE = re.compile(r"^[-—–－·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–－·\s]*$")
+_AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
+_SENTENCE_END = "。；;！？!?”"
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class _Item:
+    """One line of a page before it becomes a RawLine: cells with boxes, and where it sits."""
+
+    top: float
+    bottom: float
+    cells: list[str]
+    boxes: list[Box | None]
+    grid: int | None = None  # index of the ruled grid on the page, None for free text
+    ocr: bool = False
+    col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
+
+    @property
+    def x0(self) -> float:
+        return min(b[0] for b in self.boxes if b)
+
+    @property
+    def x1(self) -> float:
+        return max(b[2] for b in self.boxes if b)
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    items: list[_Item] = field(default_factory=list)
+    scanned: bool = False
+
+
+# ----------------------------------------------------------------------------------------------
+# Characters → lines → cells
+
+
+def _line_text(chars: list[dict[str, Any]]) -> str:
+    """Text of one visual line; a space where the gap between two characters is wide."""
+    out: list[str] = []
+    prev = None
+    for ch in chars:
+        if prev is not None:
+            size = max(prev["x1"] - prev["x0"], 1.0)
+            gap = ch["x0"] - prev["x1"]
+            if gap > 0.6 * size and (prev["text"].isascii() and ch["text"].isascii()):
+                out.append(" ")
+        out.append(ch["text"])
+        prev = ch
+    return "".join(out)
+
+
+def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group characters into visual lines by vertical centre; each line sorted left to right."""
+    chars = [c for c in chars if c["text"].strip()]
+    chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    lines: list[list[dict[str, Any]]] = []
+    centre = height = 0.0
+    for c in chars:
+        mid = (c["top"] + c["bottom"]) / 2
+        h = max(c["bottom"] - c["top"], 1.0)
+        if lines and abs(mid - centre) <= LINE_TOL * max(h, height):
+            lines[-1].append(c)
+            n = len(lines[-1])
+            centre += (mid - centre) / n
+            height = max(height, h)
+        else:
+            lines.append([c])
+            centre, height = mid, h
+    for ln in lines:
+        ln.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
+    """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
+    groups: list[list[dict[str, Any]]] = [[line[0]]]
+    for prev, ch in zip(line, line[1:]):
+        size = max(min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"], prev["size"] if "size" in prev else 99), 2.0)
+        gap = ch["x0"] - prev["x1"]
+        digit_to_cjk = (prev["text"].isdigit() and _is_cjk(ch["text"]) and gap > 0.25 * size
+                        and _group_is_amount(groups[-1]))
+        if gap > CELL_GAP_EM * size or digit_to_cjk:
+            groups.append([ch])
+        else:
+            groups[-1].append(ch)
+    cells = [_line_text(g) for g in groups]
+    boxes = [(min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g), max(c["bottom"] for c in g))
+             for g in groups]
+    return cells, boxes
+
+
+def _is_cjk(s: str) -> bool:
+    return bool(s) and "\u3400" <= s[0] <= "\u9fff"
+
+
+def _group_is_amount(group: list[dict[str, Any]]) -> bool:
+    text = "".join(c["text"] for c in group)
+    return bool(re.fullmatch(r"[\d,]+\.\d{2}", text))
+
+
+def _cell_text(text: str | None) -> str:
+    """Join the lines of a wrapped cell: no space between CJK parts, one between Latin words."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = ""
+    for p in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalpha():
+            out += " "
+        out += p
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# One page
+
+
+def _inside(c: dict[str, Any], box: Box, pad: float = 1.0) -> bool:
+    x = (c["x0"] + c["x1"]) / 2
+    y = (c["top"] + c["bottom"]) / 2
+    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
+
+
+def _grid_items(table: Any, index: int) -> list[_Item]:
+    items: list[_Item] = []
+    texts = table.extract()
+    edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
+    for row, row_text in zip(table.rows, texts):
+        boxes: list[Box | None] = [tuple(c) if c else None for c in row.cells]  # type: ignore[misc]
+        cells = [_cell_text(t) for t in row_text]
+        if not any(cells):
+            continue
+        top = min(b[1] for b in boxes if b)
+        bottom = max(b[3] for b in boxes if b)
+        items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
+    return items
+
+
+_PROSE_RE = re.compile(r"[，。；]")
+
+
+def _free_items(chars: list[dict[str, Any]], ocr: bool = False) -> list[_Item]:
+    items = []
+    for line in _group_lines(chars):
+        cells, boxes = _split_cells(line)
+        if len(cells) > 1 and any(_PROSE_RE.search(c) for c in cells):
+            # A justified prose line ("9859.38    万元。与上年相比，…"): one cell, not a table row.
+            cells = ["".join(cells)]
+            boxes = [(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))]
+        items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=ocr))
+    return items
+
+
+def _read_page(page: Any, number: int) -> _Page:
+    out = _Page(number, float(page.width), float(page.height))
+    chars = page.chars
+    if len(chars) > MAX_CHARS_PER_PAGE:
+        raise InputError(f"第{number}页字符过多（{len(chars)} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
+    if not any(c["text"].strip() for c in chars):
+        out.scanned = bool(page.images) or True
+        return out
+    tables = page.find_tables(TABLE_SETTINGS)
+    boxes: list[Box] = []
+    for i, t in enumerate(tables):
+        if len(t.rows) < 2 or max(len(r.cells) for r in t.rows) < 2:
+            continue  # a framed paragraph or a box around a title, not a table
+        boxes.append(tuple(t.bbox))  # type: ignore[arg-type]
+        out.items.extend(_grid_items(t, i))
+    free = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+    out.items.extend(_free_items(free))
+    out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Across pages: furniture, border-less alignment, continuation grids, paragraphs
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Drop page numbers and running headers/footers (lines repeated in the margin of most pages)."""
+    from collections import Counter
+
+    def margin(p: _Page, it: _Item) -> bool:
+        band = MARGIN_FRACTION * p.height
+        return it.grid is None and (it.bottom < band or it.top > p.height - band)
+
+    repeated = Counter(
+        re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it)
+    )
+    threshold = max(3, len(pages) // 2)
+    for p in pages:
+        keep = []
+        for it in p.items:
+            if margin(p, it):
+                text = "".join(it.cells).strip()
+                if _PAGE_NO_RE.match(text) or repeated[re.sub(r"\d+", "#", text)] >= threshold:
+                    continue
+            keep.append(it)
+        p.items = keep
+
+
+def _is_amount(s: str) -> bool:
+    return bool(_AMOUNT_RE.match(s.strip())) and any(ch.isdigit() for ch in s)
+
+
+def _align_borderless(items: list[_Item]) -> None:
+    """Put the cells of a border-less table on common columns.
+
+    A run of free lines in which several lines carry two or more amounts is a table printed without
+    vertical rules. Column boundaries come from the gutters (x ranges no cell covers) of those amount
+    rows; every line of the run, header lines included, is then re-cut on those boundaries, so empty
+    cells become '' in their place and an amount sits in the column above which its header is
+    printed.
+    """
+    i = 0
+    while i < len(items):
+        if items[i].grid is not None or not _rowish(items[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(items) and items[j].grid is None and (_rowish(items[j]) or _short_gap(items, j)):
+            j += 1
+        run = items[i:j]
+        amount_rows = [it for it in run if sum(_is_amount(c) for c in it.cells) >= 2]
+        if len(amount_rows) >= 3:
+            # Extend the run upward over header lines (multi-cell lines right above).
+            k = i
+            while k > 0 and items[k - 1].grid is None and len(items[k - 1].cells) >= 2 and items[k - 1].bottom > run[0].top - 60:
+                k -= 1
+            _recut(items[k:j], amount_rows)
+        i = max(j, i + 1)
+
+
+def _rowish(it: _Item) -> bool:
+    return len(it.cells) >= 2
+
+
+def _short_gap(items: list[_Item], j: int) -> bool:
+    """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going."""
+    return 0 < j < len(items) - 1 and _rowish(items[j + 1]) and len(items[j].cells) == 1 and items[j].grid is None
+
+
+def _recut(run: list[_Item], amount_rows: list[_Item]) -> None:
+    spans = sorted((b[0], b[2]) for it in amount_rows for b in it.boxes if b)
+    # Merge covered x ranges; the uncovered ranges between them are gutters.
+    covered: list[list[float]] = []
+    for a, b in spans:
+        if covered and a <= covered[-1][1] + 1.0:
+            covered[-1][1] = max(covered[-1][1], b)
+        else:
+            covered.append([a, b])
+    if len(covered) < 2:
+        return
+    cuts = [(covered[k][1] + covered[k + 1][0]) / 2 for k in range(len(covered) - 1)]
+    for it in run:
+        cells = [""] * (len(cuts) + 1)
+        boxes: list[Box | None] = [None] * (len(cuts) + 1)
+        for text, box in zip(it.cells, it.boxes):
+            if box is None:
+                continue
+            # A right-aligned amount belongs where its right edge is; a label where it starts.
+            x = box[2] - 0.5 if _is_amount(text) else box[0] + 0.5
+            col = sum(1 for c in cuts if x > c)
+            cells[col] = (cells[col] + text) if cells[col] else text
+            old = boxes[col]
+            boxes[col] = box if old is None else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+        it.cells, it.boxes = cells, boxes
+
+
+def _map_continuations(pages: list[_Page]) -> None:
+    """Re-map a grid that continues a previous page's grid onto that grid's columns by x-position."""
+    prev_edges: list[float] | None = None
+    for p in pages:
+        first_grid = next((k for k, it in enumerate(p.items) if it.grid is not None), None)
+        if prev_edges and first_grid is not None:
+            before = [it for it in p.items[:first_grid] if "".join(it.cells).strip()]
+            grid_no = p.items[first_grid].grid
+            rows = [it for it in p.items if it.grid == grid_no]
+            if not before and rows and rows[0].col_edges != prev_edges and len(rows[0].cells) != len(prev_edges) - 1:
+                for it in rows:
+                    _remap(it, prev_edges)
+        last = next((it for it in reversed(p.items) if it.grid is not None), None)
+        # Only a grid that runs to the bottom of the page can continue on the next one.
+        if last is not None and not any(it.grid is None and it.top > last.bottom for it in p.items):
+            prev_edges = last.col_edges
+        else:
+            prev_edges = None
+
+
+def _remap(it: _Item, edges: list[float]) -> None:
+    n = len(edges) - 1
+    cells = [""] * n
+    boxes: list[Box | None] = [None] * n
+    for text, box in zip(it.cells, it.boxes):
+        if box is None or not text:
+            continue
+        x = (box[0] + box[2]) / 2
+        col = max(0, min(n - 1, sum(1 for e in edges[1:-1] if x > e)))
+        cells[col] = cells[col] + text if cells[col] else text
+        boxes[col] = box
+    it.cells, it.boxes = cells, boxes
+
+
+def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
+    """Flatten pages to (page, item), joining narrative lines wrapped at the right margin."""
+    out: list[tuple[_Page, _Item]] = []
+    for p in pages:
+        free = [it for it in p.items if it.grid is None and len(it.cells) == 1]
+        right = statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // 3):]) if free else p.width
+        for it in p.items:
+            if out:
+                prev_page, prev = out[-1]
+                if (prev.grid is None and it.grid is None and len(prev.cells) == 1 and len(it.cells) == 1
+                        and getattr(prev, "_wraps", False) and not _looks_like_heading(it.cells[0])):
+                    prev.cells = [prev.cells[0] + it.cells[0]]
+                    prev._wraps = _wraps(it, right)  # type: ignore[attr-defined]
+                    if prev_page is p:
+                        b0, b1 = prev.boxes[0], it.boxes[0]
+                        if b0 and b1:
+                            prev.boxes = [(min(b0[0], b1[0]), b0[1], max(b0[2], b1[2]), b1[3])]
+                    continue
+            it._wraps = it.grid is None and len(it.cells) == 1 and _wraps(it, right)  # type: ignore[attr-defined]
+            out.append((p, it))
+    return out
+
+
+def _wraps(it: _Item, right: float) -> bool:
+    text = it.cells[0].rstrip()
+    if not text or text[-1] in _SENTENCE_END:
+        return False
+    box = it.boxes[0]
+    width = box[2] - box[0] if box else 0
+    size = width / max(len(text), 1)
+    return bool(box) and box[2] >= right - 1.5 * size and len(text) >= 12
+
+
+_HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．](?!\d)|[（(]\d+[)）])")
+
+
+def _looks_like_heading(text: str) -> bool:
+    return bool(_HEADING_RE.match(text.strip()))
+
+
+# ----------------------------------------------------------------------------------------------
+# The reader
+
+
+def _open(path: Path) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+        n = len(pdf.pages)
+    except PdfminerException as exc:
+        inner = exc.args[0] if exc.args else exc
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise InputError(f"PDF 文件已加密，无法读取：{path.name}（请提供未加密的文件）") from None
+        if isinstance(inner, PDFSyntaxError):
+            raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
+        raise InputError(f"无法读取 PDF 文件：{path.name}（{inner}）") from None
+    except Exception as exc:  # noqa: BLE001 — pdfminer raises many kinds on broken files
+        raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}（{type(exc).__name__}）") from None
+    if n == 0:
+        pdf.close()
+        raise InputError(f"PDF 文件没有页面：{path.name}")
+    if n > MAX_PAGES:
+        pdf.close()
+        raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）：{path.name}")
+    return pdf
+
+
+def _ocr_page(path: Path, number: int) -> tuple[list[_Item], bool]:
+    """OCR a page without a text layer; returns its items and whether it could be read."""
+    try:
+        from . import ocr
+    except ImportError:
+        ocr = None  # type: ignore[assignment]
+    if ocr is None or not ocr.available():
+        return [], False
+    import pypdfium2 as pdfium
+
+    scale = 300 / 72
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        image = doc[number - 1].render(scale=scale).to_pil()
+    finally:
+        doc.close()
+    words = ocr.ocr_page(image, scale)
+    chars = [
+        {"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom}
+        for w in words
+        if w.text.strip()
+    ]
+    # OCR gives words, not characters: a word is kept whole, so split cells on word gaps only.
+    items = []
+    for line in _group_lines(chars):
+        cells, boxes = _split_cells(line)
+        items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=True))
+    return items, True
+
+
+@register(".pdf")
+def read_pdf(path: Path) -> RawDocument:
+    pdf = _open(path)
+    pages: list[_Page] = []
+    unread: list[int] = []
+    try:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                pg = _read_page(page, number)
+            except InputError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
+                raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
+            finally:
+                page.close()
+            if pg.scanned:
+                items, ok = _ocr_page(path, number)
+                pg.items = items
+                if not ok:
+                    unread.append(number)
+            pages.append(pg)
+    finally:
+        pdf.close()
+    _drop_furniture(pages)
+    for p in pages:
+        _align_borderless(p.items)
+    _map_continuations(pages)
+    doc = RawDocument(file=str(path), format="pdf", page_count=len(pages))
+    counters: dict[int, int] = {}
+    for p, it in _join_paragraphs(pages):
+        counters[p.number] = counters.get(p.number, 0) + 1
+        doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr))
+    doc.unread_pages = unread
+    return doc
+
+
+def page_items(path: str | Path) -> Iterable[tuple[int, list[str], list[Box | None]]]:
+    """Debugging aid: (page, cells, boxes) for every line the reader produced."""
+    for ln in read_pdf(Path(path)).lines:
+        yield ln.page or 0, ln.cells, list(ln.bboxes or [])
