@@ -366,12 +366,13 @@ class _TableBuilder:
                 if j >= 0:
                     path.append(key(ln.cells[j]))
             joined = "/".join(path)
+            flat = "".join(path)  # a header wrapped over two lines ("对附属单位补助支" + "出")
             best = None
             for spec in specs.values():
                 if spec in mapped:
                     continue
                 for a in spec.aliases:
-                    if a and a in joined and (best is None or len(a) > best[0]):
+                    if a and (a in joined or a in flat) and (best is None or len(a) > best[0]):
                         best = (len(a), spec)
             mapped.append(best[1] if best else ColumnSpec(f"col{len(mapped) + 1}", joined or f"第{len(mapped) + 1}栏", []))
         if any(s.id.startswith("col") for s in mapped) or len({s.id for s in mapped}) != len(mapped):

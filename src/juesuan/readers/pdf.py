@@ -75,6 +75,7 @@ class _Item:
     grid: int | None = None  # index of the ruled grid on the page, None for free text
     ocr: bool = False
     col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
+    chars: list[dict[str, Any]] | None = None  # free lines: the characters, for re-cutting
 
     @property
     def x0(self) -> float:
@@ -141,8 +142,10 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     for prev, ch in zip(line, line[1:]):
         size = max(min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"], prev["size"] if "size" in prev else 99), 2.0)
         gap = ch["x0"] - prev["x1"]
-        digit_to_cjk = (prev["text"].isdigit() and _is_cjk(ch["text"]) and gap > 0.25 * size
-                        and _group_is_amount(groups[-1]))
+        # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
+        # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
+        # tables carry exactly two decimals.
+        digit_to_cjk = prev["text"].isdigit() and (_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])
         if gap > CELL_GAP_EM * size or digit_to_cjk:
             groups.append([ch])
         else:
@@ -211,7 +214,7 @@ def _free_items(chars: list[dict[str, Any]], ocr: bool = False) -> list[_Item]:
             # A justified prose line ("9859.38    万元。与上年相比，…"): one cell, not a table row.
             cells = ["".join(cells)]
             boxes = [(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))]
-        items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=ocr))
+        items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=ocr, chars=line))
     return items
 
 
@@ -313,67 +316,181 @@ def _is_amount(s: str) -> bool:
     return bool(_AMOUNT_RE.match(s.strip())) and any(ch.isdigit() for ch in s)
 
 
-def _align_borderless(items: list[_Item]) -> None:
-    """Put the cells of a border-less table on common columns.
+_DECIMAL_RE = re.compile(r"^[-－−(（]?\d[\d,，]*\.\d+[)）]?$")
 
-    A run of free lines in which several lines carry two or more amounts is a table printed without
-    vertical rules. Column boundaries come from the gutters (x ranges no cell covers) of those amount
-    rows; every line of the run, header lines included, is then re-cut on those boundaries, so empty
-    cells become '' in their place and an amount sits in the column above which its header is
-    printed.
+
+def _align_borderless(items: list[_Item]) -> None:
+    """Put the cells of a border-less (three-line) table on common columns.
+
+    A run of free lines in which several lines carry two or more decimal amounts is a table printed
+    without vertical rules. Its columns come from the data rows: every cell gives an anchor (the
+    right edge of an amount, which is right-aligned; the left edge of a text), anchors that line up
+    form a column, and two neighbouring columns that no row uses together are one column (labels
+    indented by level). The other lines of the run (headers, 栏次, wrapped labels, the 部门/单位
+    line) are then cut character by character at the column boundaries, so empty cells become ''
+    in their place and a header lands over its column even when headers nearly touch.
     """
     i = 0
     while i < len(items):
-        if items[i].grid is not None or not _rowish(items[i]):
+        if items[i].grid is not None or len(items[i].cells) < 2:
             i += 1
             continue
         j = i
-        while j < len(items) and items[j].grid is None and (_rowish(items[j]) or _short_gap(items, j)):
+        while j < len(items) and items[j].grid is None and (len(items[j].cells) >= 2 or _short_gap(items, j)):
             j += 1
         run = items[i:j]
-        amount_rows = [it for it in run if sum(_is_amount(c) for c in it.cells) >= 2]
-        if len(amount_rows) >= 3:
-            # Extend the run upward over header lines (multi-cell lines right above).
+        data = [it for it in run if sum(bool(_DECIMAL_RE.match(c.strip())) for c in it.cells) >= 2]
+        if len(data) >= 3:
             k = i
-            while k > 0 and items[k - 1].grid is None and len(items[k - 1].cells) >= 2 and items[k - 1].bottom > run[0].top - 60:
+            # Header lines right above the run, up to the 部门/单位 line; a line in a larger font
+            # (the table's title) is not part of the table.
+            size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
+            while k > 0 and items[k - 1].grid is None and items[k - 1].bottom > items[k].top - 40:
+                above = items[k - 1]
+                if max(b[3] - b[1] for b in above.boxes if b) > 1.25 * size or len("".join(above.cells)) > 60:
+                    break
                 k -= 1
-            _recut(items[k:j], amount_rows)
+                if "单位" in "".join(above.cells):
+                    break
+            _recut(items[k:j], data)
         i = max(j, i + 1)
-
-
-def _rowish(it: _Item) -> bool:
-    return len(it.cells) >= 2
 
 
 def _short_gap(items: list[_Item], j: int) -> bool:
     """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going."""
-    return 0 < j < len(items) - 1 and _rowish(items[j + 1]) and len(items[j].cells) == 1 and items[j].grid is None
+    return 0 < j < len(items) - 1 and len(items[j + 1].cells) >= 2 and len(items[j].cells) == 1 and items[j].grid is None
 
 
-def _recut(run: list[_Item], amount_rows: list[_Item]) -> None:
-    spans = sorted((b[0], b[2]) for it in amount_rows for b in it.boxes if b)
-    # Merge covered x ranges; the uncovered ranges between them are gutters.
-    covered: list[list[float]] = []
-    for a, b in spans:
-        if covered and a <= covered[-1][1] + 1.0:
-            covered[-1][1] = max(covered[-1][1], b)
+def _right_aligned(text: str, position: int) -> bool:
+    """Amounts are right-aligned; a code opening the row is an integer but left-aligned."""
+    t = text.strip()
+    if _DECIMAL_RE.match(t):
+        return True
+    return _is_amount(t) and position > 0 and not _CODE_LIKE_RE.match(t)
+
+
+_CODE_LIKE_RE = re.compile(r"^\d{3}(\d{2}){1,2}$")
+
+
+def _columns(data: list[_Item], others: list[_Item]) -> tuple[list[float], list[float], list[float]]:
+    """Cut positions between the columns found in the data rows.
+
+    Columns empty in every data row are found from the other lines: a 栏次 number, or a header
+    cell that overlaps no data column, marks a column of its own.
+    """
+    clusters: list[dict[str, Any]] = []
+    for amount in (True, False):  # amounts line up on the right, texts on the left
+        anchors = sorted(
+            (b[2] if amount else b[0], r, b[0], b[2])
+            for r, it in enumerate(data)
+            for k, (t, b) in enumerate(zip(it.cells, it.boxes))
+            if b and t.strip() and _right_aligned(t, k) == amount
+        )
+        start = len(clusters)
+        for a, r, x0, x1 in anchors:
+            if len(clusters) > start and a - clusters[-1]["hi"] <= 3.0:
+                c = clusters[-1]
+                c["hi"] = a
+                c["rows"].add(r)
+                c["x0"], c["x1"] = min(c["x0"], x0), max(c["x1"], x1)
+            else:
+                clusters.append({"lo": a, "hi": a, "rows": {r}, "x0": x0, "x1": x1, "amount": amount})
+    clusters.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
+    merged: list[dict[str, Any]] = []
+    for c in clusters:
+        if merged and not (merged[-1]["rows"] & c["rows"]):
+            m = merged[-1]
+            m["hi"], m["rows"] = c["hi"], m["rows"] | c["rows"]
+            m["x0"], m["x1"] = min(m["x0"], c["x0"]), max(m["x1"], c["x1"])
         else:
-            covered.append([a, b])
-    if len(covered) < 2:
+            merged.append(dict(c, rows=set(c["rows"])))
+    lanci = next(
+        (it for it in others if sum(bool(re.fullmatch(r"\d{1,2}", t.strip())) for t in it.cells) >= 3), None
+    )
+    if lanci is not None:
+        # The 栏次 row numbers every amount column: a number that owns no data column marks an
+        # empty one. A data column belongs to the nearest number.
+        digits = [((b[0] + b[2]) / 2, b) for t, b in zip(lanci.cells, lanci.boxes) if b and re.fullmatch(r"\d{1,2}", t.strip())]
+        owned = set()
+        for c in merged:
+            if c.get("amount"):
+                mid = (c["x0"] + c["x1"]) / 2
+                k = min(range(len(digits)), key=lambda k: abs(digits[k][0] - mid))
+                owned.add(k)
+                c["centre"] = digits[k][0]
+        for k, (mid, b) in enumerate(digits):
+            if k not in owned:
+                merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": b[0], "x1": b[2], "centre": mid})
+    else:
+        # No 栏次 row: a cell of the leaf header line (the one right above the data; the lines
+        # above it hold spanning group headers) that is above no data column marks an empty one.
+        leaf = [it for it in others if it.bottom <= data[0].top][-1:]
+        for it in leaf:
+            for t, b in zip(it.cells, it.boxes):
+                if b and t.strip() and not any(c["x0"] - 1 <= b[2] and b[0] <= c["x1"] + 1 for c in merged):
+                    mid = (b[0] + b[2]) / 2
+                    merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": b[0], "x1": b[2]})
+    merged.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
+    cuts = []
+    for a, b in zip(merged, merged[1:]):
+        if a["x1"] < b["x0"]:
+            cuts.append((a["x1"] + b["x0"]) / 2)
+        else:
+            cuts.append((a["hi"] + b["lo"]) / 2)
+    # For centred text (headers), the boundary lies halfway between column centres.
+    centres = []
+    for k, c in enumerate(merged):
+        if "centre" in c:
+            centres.append(c["centre"])
+        elif c.get("amount") and k > 0:
+            # Right-aligned amounts: the column runs from the previous column's edge to them.
+            centres.append((merged[k - 1]["x1"] + c["x1"]) / 2)
+        else:
+            centres.append((c["x0"] + c["x1"]) / 2)
+    text_cuts = [max(lo, min(hi, (x + y) / 2)) for x, y, lo, hi in zip(centres, centres[1:], [c["x0"] for c in merged], [c["x1"] for c in merged[1:]])]
+    return cuts, text_cuts, centres
+
+
+def _recut(run: list[_Item], data: list[_Item]) -> None:
+    cuts, text_cuts, centres = _columns(data, [it for it in run if it not in data])
+    if not cuts:
         return
-    cuts = [(covered[k][1] + covered[k + 1][0]) / 2 for k in range(len(covered) - 1)]
-    for it in run:
-        cells = [""] * (len(cuts) + 1)
-        boxes: list[Box | None] = [None] * (len(cuts) + 1)
-        for text, box in zip(it.cells, it.boxes):
-            if box is None:
-                continue
-            # A right-aligned amount belongs where its right edge is; a label where it starts.
-            x = box[2] - 0.5 if _is_amount(text) else box[0] + 0.5
-            col = sum(1 for c in cuts if x > c)
-            cells[col] = (cells[col] + text) if cells[col] else text
+    n = len(cuts) + 1
+
+    def column(x: float, at: list[float] = cuts) -> int:
+        return sum(1 for c in at if x > c)
+
+    first_data = min(run.index(it) for it in data)
+    for pos, it in enumerate(run):
+        cells = [""] * n
+        boxes: list[Box | None] = [None] * n
+
+        def put(col: int, text: str, box: Box) -> None:
+            cells[col] = cells[col] + text if cells[col] else text
             old = boxes[col]
             boxes[col] = box if old is None else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+
+        if pos >= first_data or not it.chars:
+            for text, box in zip(it.cells, it.boxes):
+                if box is not None and text:
+                    x = box[2] - 0.5 if _right_aligned(text, it.cells.index(text)) else box[0] + 0.5
+                    put(column(x), text, box)
+        else:
+            # Header lines: a header cell goes to the column whose centre is nearest to its own; a
+            # cell that spans several column centres (headers printed too close to be separated)
+            # is cut character by character.
+            for text, box in zip(it.cells, it.boxes):
+                if box is None or not text:
+                    continue
+                inside = [k for k, c in enumerate(centres) if box[0] <= c <= box[2]]
+                if len(inside) <= 1:
+                    mid = (box[0] + box[2]) / 2
+                    put(min(range(n), key=lambda k: abs(centres[k] - mid)), text, box)
+                    continue
+                for ch in it.chars:
+                    cx = (ch["x0"] + ch["x1"]) / 2
+                    if ch["text"].strip() and box[0] - 0.1 <= cx <= box[2] + 0.1:
+                        put(column(cx, text_cuts), ch["text"], (ch["x0"], ch["top"], ch["x1"], ch["bottom"]))
         it.cells, it.boxes = cells, boxes
 
 
