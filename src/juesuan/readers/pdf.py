@@ -252,6 +252,13 @@ def _triage(page: Any) -> tuple[int, int]:
     return paths, n
 
 
+def _has_image(page: Any) -> bool:
+    """A page without text that carries an image is a scan; one without either is blank."""
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
 def _read_text_page(page: Any, number: int) -> _Page:
     """A page with text and no graphics: lines and cells from PDFium characters."""
     width, height = page.get_size()
@@ -270,7 +277,7 @@ def _read_page(page: Any, number: int) -> _Page:
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise InputError(f"第{number}页字符过多（{len(chars)} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
     if not any(c["text"].strip() for c in chars):
-        out.scanned = bool(page.images) or True
+        out.scanned = True  # no text layer: a scan (or an empty page), read by OCR if installed
         return out
     tables = page.find_tables(TABLE_SETTINGS)
     boxes: list[Box] = []
@@ -599,34 +606,52 @@ def _open(path: Path) -> Any:
     return pdf
 
 
-def _ocr_page(path: Path, number: int) -> tuple[list[_Item], bool]:
-    """OCR a page without a text layer; returns its items and whether it could be read."""
+def _ocr_page(path: Path, number: int) -> tuple[list[_Item], str | None]:
+    """OCR a page without a text layer: its items, or why it could not be read.
+
+    OCR returns text runs (a whole label or amount), not characters: each run is a cell of its
+    own unless it nearly touches the next one. Rulings are removed before recognition, so a
+    scanned table comes out border-less and is aligned like one.
+    """
     try:
         from . import ocr
-    except ImportError:
-        ocr = None  # type: ignore[assignment]
-    if ocr is None or not ocr.available():
-        return [], False
+    except ImportError:  # pragma: no cover — the module ships with juesuan
+        return [], "未安装文字识别（OCR）组件"
+    if not ocr.available():
+        return [], "未安装文字识别（OCR）组件"
     import pypdfium2 as pdfium
 
-    scale = 300 / 72
+    scale = 200 / 72
     doc = pdfium.PdfDocument(str(path))
     try:
         image = doc[number - 1].render(scale=scale).to_pil()
     finally:
         doc.close()
-    words = ocr.ocr_page(image, scale)
-    chars = [
-        {"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom}
-        for w in words
-        if w.text.strip()
-    ]
-    # OCR gives words, not characters: a word is kept whole, so split cells on word gaps only.
+    try:
+        words = ocr.ocr_page(image, scale)
+    except InputError as exc:
+        return [], str(exc)
+    except Exception as exc:  # noqa: BLE001 — an engine crash must not lose the document
+        return [], f"文字识别失败（{type(exc).__name__}）"
+    runs = [{"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom} for w in words if w.text.strip()]
     items = []
-    for line in _group_lines(chars):
-        cells, boxes = _split_cells(line)
-        items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=True))
-    return items, True
+    for line in _group_lines(runs):
+        cells: list[str] = []
+        boxes: list[Box | None] = []
+        for run in line:
+            height = max(run["bottom"] - run["top"], 1.0)
+            if boxes and run["x0"] - boxes[-1][2] < 0.3 * height:  # type: ignore[index]
+                b = boxes[-1]
+                cells[-1] += run["text"]
+                boxes[-1] = (b[0], min(b[1], run["top"]), run["x1"], max(b[3], run["bottom"]))  # type: ignore[index]
+            else:
+                cells.append(run["text"])
+                boxes.append((run["x0"], run["top"], run["x1"], run["bottom"]))
+        if len(cells) > 1 and any(_PROSE_RE.search(c) for c in cells):
+            cells = ["".join(cells)]
+            boxes = [(min(b[0] for b in boxes if b), min(b[1] for b in boxes if b), max(b[2] for b in boxes if b), max(b[3] for b in boxes if b))]
+        items.append(_Item(min(b[1] for b in boxes if b), max(b[3] for b in boxes if b), cells, boxes, ocr=True))
+    return items, None
 
 
 @register(".pdf")
@@ -648,6 +673,9 @@ def read_pdf(path: Path) -> RawDocument:
                 paths, nchars = _triage(fpage)
                 if nchars and not paths:
                     pg = _read_text_page(fpage, number)
+                elif not nchars:
+                    width, height = fpage.get_size()
+                    pg = _Page(number, float(width), float(height), scanned=_has_image(fpage))
                 else:
                     pg = _read_page(page, number)
                 fpage.close()
@@ -658,9 +686,9 @@ def read_pdf(path: Path) -> RawDocument:
             finally:
                 page.close()
             if pg.scanned:
-                items, ok = _ocr_page(path, number)
+                items, problem = _ocr_page(path, number)
                 pg.items = items
-                if not ok:
+                if problem:
                     unread.append(number)
             pages.append(pg)
     finally:
