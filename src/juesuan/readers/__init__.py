@@ -51,18 +51,16 @@ def _load_readers() -> None:
 
 def _sniff(p: Path) -> Reader:
     """Pick a reader by content for files whose suffix says nothing."""
-    head = p.read_bytes()[:8]
-    if head.startswith(b"%PDF"):
-        key = ".pdf"
-    elif head.startswith(b"PK\x03\x04"):
-        key = ".xlsx"  # the xlsx reader tells an OOXML workbook from a DOCX or ODF package
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        key = ".xls"
-    elif head.lstrip().lower().startswith((b"<!doc", b"<html", b"<?xml")):
-        key = ".html"
-    else:
-        key = ".txt"
-    reader = _READERS.get(key)
+    from .office import sniff
+
+    kind = sniff(p, "文件")
+    key = {
+        "pdf": ".pdf", "xlsx": ".xlsx", "xlsb": ".xlsb", "ods": ".ods", "xls": ".xls", "docx": ".docx",
+        "doc": ".doc", "odt": ".odt", "rtf": ".rtf", "html": ".html", "unknown": ".txt",
+    }.get(kind)
+    if kind == "encrypted":
+        raise InputError(f"文件已加密，无法读取：{p.name}")
+    reader = _READERS.get(key) if key else None
     if reader is None:
         raise InputError(f"暂不支持该文件格式：{p.name}")
     return reader

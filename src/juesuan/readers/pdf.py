@@ -660,7 +660,8 @@ def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
             if out:
                 prev_page, prev = out[-1]
                 if (prev.grid is None and it.grid is None and len(prev.cells) == 1 and len(it.cells) == 1
-                        and getattr(prev, "_wraps", False) and not _looks_like_heading(it.cells[0])):
+                        and getattr(prev, "_wraps", False) and not _looks_like_heading(it.cells[0])
+                        and _continues(prev, it)):
                     prev.cells = [prev.cells[0] + it.cells[0]]
                     prev._wraps = _wraps(it, right)  # type: ignore[attr-defined]
                     if prev_page is p:
@@ -669,8 +670,24 @@ def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
                             prev.boxes = [(min(b0[0], b1[0]), b0[1], max(b0[2], b1[2]), b1[3])]
                     continue
             it._wraps = it.grid is None and len(it.cells) == 1 and _wraps(it, right)  # type: ignore[attr-defined]
+            if it.boxes and it.boxes[0]:
+                it._left = it.boxes[0][0]  # type: ignore[attr-defined]
             out.append((p, it))
     return out
+
+
+def _continues(prev: _Item, it: _Item) -> bool:
+    """A wrapped line starts at the paragraph's left edge, in the same font size (a centred title
+    or a heading in a larger font after a full line is not its continuation)."""
+    b0, b1 = prev.boxes[0], it.boxes[0]
+    if not b0 or not b1:
+        return False
+    h0 = (b0[3] - b0[1]) / max(1, prev.cells[0].count("\n") + 1)
+    line_h = min(h0, b1[3] - b1[1])
+    left = getattr(prev, "_left", b0[0])
+    if b1[0] > left + 0.6 * line_h:
+        return False
+    return True
 
 
 def _wraps(it: _Item, right: float) -> bool:
@@ -786,7 +803,10 @@ def read_pdf(path: Path) -> RawDocument:
             try:
                 fpage = fast[number - 1]
                 paths, nchars = _triage(fpage)
-                if nchars and not paths:
+                if fpage.get_rotation():
+                    # A rotated page: pdfplumber turns its coordinates; PDFium's are unrotated.
+                    pg = _read_page(page, number)
+                elif nchars and not paths:
                     pg = _read_text_page(fpage, number)
                 elif not nchars:
                     width, height = fpage.get_size()
