@@ -1,4 +1,5 @@
-"""Command line: ``juesuan check`` and ``juesuan parse``.
+"""Command line: ``juesuan check`` (optionally ``--annotate out.pdf``), ``juesuan parse`` and
+``juesuan show`` (a page picture for debugging the PDF reader).
 
 Exit status of ``check``: 0 no error-level finding, 1 errors found, 2 unusable input. Messages
 for users are Chinese; unusable input never produces a traceback (set JUESUAN_DEBUG=1 to see one).
@@ -51,16 +52,28 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text 或 json"),
     variant: Optional[str] = typer.Option(None, "--variant", help="指定版式（national、shanghai、yunnan），默认自动识别"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="把报告写入文件"),
+    annotate: Optional[Path] = typer.Option(
+        None, "--annotate", help="另存一份标注版 PDF：框出有问题的单元格并编号，页下附图例（仅限 PDF 输入）"
+    ),
 ) -> None:
     """审核一份决算公开文件：退出码 0 无错误，1 有错误，2 文件无法使用。"""
     from . import api, report
 
+    if annotate is not None:
+        from .annotate import check_paths
+
+        _guard(lambda: check_paths(file, annotate))
     rep = _guard(lambda: api.check(file, variant))
     text = report.report_json(rep) if format == CheckFormat.json else report.report_text(rep)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if annotate is not None:
+        from .annotate import annotate_pdf
+
+        result = _guard(lambda: annotate_pdf(rep, file, annotate))
+        typer.echo(result.summary(), err=True)
     raise typer.Exit(1 if rep.errors else 0)
 
 
@@ -78,6 +91,21 @@ def parse(
         report.cells_csv(doc, sys.stdout)
     else:
         sys.stdout.write(report.model_json(doc) + "\n")
+
+
+@app.command()
+def show(
+    file: Path = typer.Argument(..., help="PDF 文件"),
+    page: int = typer.Option(..., "--page", "-p", help="页码（从 1 开始）"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出的 PNG 图片"),
+    scale: float = typer.Option(2.0, "--scale", help="每点像素数（2 约为 144 dpi）"),
+    variant: Optional[str] = typer.Option(None, "--variant", help="指定版式，默认自动识别"),
+) -> None:
+    """调试用：把 PDF 的一页渲染成图片，并画出读出的单元格（灰色）和识别为各表金额的单元格（按表着色）。"""
+    from .show import show_page
+
+    result = _guard(lambda: show_page(file, page, output, scale, variant))
+    typer.echo(result.summary())
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ class Provenance:
     line: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     ocr: bool = False
+    locator: str | None = None  # spreadsheets: sheet and row ("'公开01表'!7:7")
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"file": self.file, "page": self.page, "line": self.line}
@@ -30,12 +31,14 @@ class Provenance:
             d["bbox"] = list(self.bbox)
         if self.ocr:
             d["ocr"] = True
+        if self.locator:
+            d["locator"] = self.locator
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Provenance":
         bbox = tuple(d["bbox"]) if d.get("bbox") else None
-        return cls(d["file"], d.get("page"), d.get("line"), bbox, bool(d.get("ocr", False)))
+        return cls(d["file"], d.get("page"), d.get("line"), bbox, bool(d.get("ocr", False)), d.get("locator"))
 
 
 @dataclass
@@ -175,7 +178,10 @@ class Table:
         return any(c.value not in (None, Decimal(0)) for r in self.rows for c in r.cells.values())
 
     def has_no_data_note(self) -> bool:
-        return any("无数据" in n or "无此" in n or "没有" in n or "无相关" in n or "不涉及" in n for n in self.notes)
+        from .textnorm import fold
+
+        notes = [fold(n) for n in self.notes]
+        return any("无数据" in n or "无此" in n or "没有" in n or "无相关" in n or "不涉及" in n for n in notes)
 
     def iter_cells(self) -> Iterator[tuple[Row, Column, Cell]]:
         by_id = {c.id: c for c in self.columns}

@@ -18,7 +18,7 @@ from . import catalog
 from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
 from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
 from .raw import RawDocument, RawLine
-from .textnorm import CellKind, find_unit, key, label_key, nfkc, parse_amount, strip_numbering
+from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, strip_numbering
 
 _FORM_RE = re.compile(r"^(公开\s*\d{1,2}\s*表|[财附]?[决预]?公开?\s*\d{1,2}\s*表|表\s*\d{1,2})$")
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
@@ -48,7 +48,7 @@ def _single_text(line: RawLine) -> str | None:
 def _match_title(text: str, candidates: dict[str, list[str]]) -> str | None:
     """The id whose longest alias the (numbering-stripped) text ends with, after an allowed prefix
     (empty, a year such as '2023年度', or a name followed by a year)."""
-    t = key(strip_numbering(nfkc(text)))
+    t = key(strip_numbering(fold(text)))
     best: tuple[int, str] | None = None
     for cid, aliases in candidates.items():
         for alias in aliases:
@@ -87,7 +87,7 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
         bbox = line.bboxes[col]
     if bbox is not None:
         bbox = tuple(round(float(v), 2) for v in bbox)  # type: ignore[assignment]
-    return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox, ocr=line.ocr)
+    return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox, ocr=line.ocr, locator=line.locator)
 
 
 _LABEL_HEADERS = ("科目名称", "项目", "科目编码", "功能分类科目编码", "经济分类科目编码", "类", "款", "项", "行次")
@@ -141,7 +141,7 @@ class _TableBuilder:
                     if _FORM_RE.match(ck):
                         self.table.form = ck
                         handled = True
-                    m = _DEPT_RE.match(nfkc(c).strip())
+                    m = _DEPT_RE.match(fold(c).strip())
                     if m and not find_unit(c):
                         self.table.department = m.group(1).strip()
                         handled = True
@@ -152,8 +152,8 @@ class _TableBuilder:
                 if handled:
                     continue
             first = cells[0][1]
-            if len(cells) == 1 and _NOTE_RE.match(nfkc(first)) and (grid or first.startswith(("注", "备注"))):
-                if first.startswith(("注", "备注", "说明")) or grid:
+            if len(cells) == 1 and _NOTE_RE.match(fold(first)) and (grid or fold(first).startswith(("注", "备注"))):
+                if fold(first).startswith(("注", "备注", "说明")) or grid:
                     in_notes = True
                     self.table.notes.append(joined)
                     continue
@@ -641,7 +641,7 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
         cells = raw.lines[idx].nonempty
         if not cells:
             continue
-        first = nfkc(cells[0][1]).strip()
+        first = fold(cells[0][1]).strip()
         if len(cells) == 1 and _PART_RE.match(first):
             return idx
         if in_notes and len(cells) == 1 and _SECTION_RE.match(first):
@@ -655,7 +655,7 @@ def _department_from_headings(paragraphs: list[Paragraph], year: int | None) -> 
     """The department named in the document's own headings ("XX局2024年度部门决算")."""
     names: Counter[str] = Counter()
     for p in paragraphs[:80]:
-        m = _BOOK_TITLE_RE.match(nfkc(p.text).strip())
+        m = _BOOK_TITLE_RE.match(fold(p.text).strip())
         if m and (year is None or int(m.group(2)) == year):
             names[re.sub(r"\s+", "", m.group(1))] += 1
     return names.most_common(1)[0][0] if names else None

@@ -69,6 +69,8 @@ def report_text(report: Report, console: Console | None = None) -> str:
             places = [loc for loc in f.locations[:4]]
             for loc in places:
                 where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
+                if loc.ocr:
+                    where += "（文字识别所得，请核对原件）"
                 con.print(f"      · {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'}  {where}")
             if len(f.locations) > 4:
                 con.print(f"      · ……另有{len(f.locations) - 4}个单元格")

@@ -1,7 +1,9 @@
 """Text and number normalization shared by readers, the recognizer and the rules.
 
 Printed text is always kept as printed; these helpers only produce *matching keys* and parse
-amounts into exact ``Decimal`` values.
+amounts into exact ``Decimal`` values. Keys fold full-width forms to half-width (NFKC) and
+Traditional Chinese to Simplified (OpenCC ``t2s``), so a table printed in Traditional Chinese
+("一般公共預算財政撥款支出決算表") matches the Simplified aliases of the layouts.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Characters that print as a dash in "no value" cells.
 DASHES = frozenset({"—", "－", "-", "–", "——", "―", "─", "－－", "--", "/", "／", "…"})
@@ -27,10 +30,82 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# --------------------------------------------------------------------------------------------
+# Traditional → Simplified, for matching only
+
+_TRADITIONAL: frozenset[str] | None = None
+
+
+def _traditional_chars() -> frozenset[str]:
+    """Characters that OpenCC's t2s conversion can change: the quick test of :func:`simplified`.
+
+    Built once from the dictionaries installed with opencc-python-reimplemented: every character
+    that a Traditional→Simplified character or phrase entry replaces.
+    """
+    global _TRADITIONAL
+    if _TRADITIONAL is None:
+        import os
+
+        import opencc
+
+        folder = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
+        chars: set[str] = set()
+        for name in ("TSCharacters.txt", "TSPhrases.txt"):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                for line in f:
+                    src, _, dst = line.rstrip("\n").partition("\t")
+                    dst = dst.split(" ")[0]
+                    if len(src) == 1 or len(src) != len(dst):
+                        chars.update(c for c in src if c not in dst or len(src) == 1)
+                    else:
+                        chars.update(a for a, b in zip(src, dst) if a != b)
+        _TRADITIONAL = frozenset(chars)
+    return _TRADITIONAL
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def _convert_t2s(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def has_traditional(text: str) -> bool:
+    """True when the text holds a character that Traditional→Simplified conversion may change."""
+    return bool(text) and not text.isascii() and not _traditional_chars().isdisjoint(text)
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese converted to Simplified (OpenCC t2s); other text returned as is.
+
+    For matching only: printed text is never replaced by this. The conversion runs only when the
+    text holds a character outside the Simplified set, so Simplified text costs one set test.
+    """
+    return _convert_t2s(text) if has_traditional(text) else text
+
+
+def fold(text: str) -> str:
+    """Text for pattern matching: NFKC (full-width → half-width) and Traditional → Simplified,
+    spacing kept (``key`` removes it)."""
+    return simplified(nfkc(text or ""))
+
+
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """A matching key: NFKC, no whitespace, unified quotes and brackets."""
-    t = nfkc(text or "").translate(_QUOTES)
-    return _SPACE_RE.sub("", t)
+    """A matching key: NFKC, Traditional → Simplified, no whitespace, unified quotes and brackets.
+
+    Memoized: a document repeats the same labels and headers many times (about 8 calls per
+    distinct text when checking a disclosure), which more than pays for the Traditional test.
+    """
+    t = nfkc(text or "")
+    if not t.isascii() and not _traditional_chars().isdisjoint(t):
+        t = _convert_t2s(t)
+    return _SPACE_RE.sub("", t.translate(_QUOTES))
 
 
 def strip_numbering(text: str) -> str:
@@ -43,8 +118,9 @@ def strip_numbering(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
-    """Key of a row label: numbering removed, normalized."""
+    """Key of a row label: numbering removed, normalized (Traditional → Simplified as in key)."""
     return key(strip_numbering(nfkc(text or "")))
 
 
@@ -98,5 +174,5 @@ _UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)"
 
 
 def find_unit(text: str) -> str | None:
-    m = _UNIT_RE.search(nfkc(text))
+    m = _UNIT_RE.search(fold(text))
     return m.group(1) if m else None

@@ -37,9 +37,12 @@ class Location:
     line: int | None
     form: str | None = None
     row_code: str | None = None
+    # (x0, top, x1, bottom) in PDF points, top-left origin, on ``page``: where the cell is printed.
+    bbox: tuple[float, float, float, float] | None = None
+    ocr: bool = False  # the value was read by OCR from a scanned page
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "table": self.table,
             "form": self.form,
             "row": self.row,
@@ -49,6 +52,11 @@ class Location:
             "page": self.page,
             "line": self.line,
         }
+        if self.bbox is not None:
+            d["bbox"] = [round(float(v), 2) for v in self.bbox]
+        if self.ocr:
+            d["ocr"] = True
+        return d
 
 
 @dataclass
@@ -181,6 +189,8 @@ class Evaluator:
             value=value,
             page=prov.page if prov else None,
             line=prov.line if prov else None,
+            bbox=prov.bbox if prov else None,
+            ocr=bool(prov and prov.ocr),
         )
 
     def fmt(self, yuan: Decimal, factor: Decimal) -> str:
@@ -511,11 +521,11 @@ class Evaluator:
                 if entry and entry.form and t.form and t.form != entry.form:
                     out.checked += 1
                     out.failed += 1
-                    out.findings.append(Finding(rule.id, "warning", f"《{t.name}》印为{t.form}，本版式应为{entry.form}", [Location(t.name, t.title, "", t.form, t.provenance.page if t.provenance else None, t.provenance.line if t.provenance else None, t.form)]))
+                    out.findings.append(Finding(rule.id, "warning", f"《{t.name}》印为{t.form}，本版式应为{entry.form}", [Location(t.name, t.title, "", t.form, t.provenance.page if t.provenance else None, t.provenance.line if t.provenance else None, t.form, bbox=t.provenance.bbox if t.provenance else None)]))
         elif what == "no_data_note":
             for t in doc.tables:
                 out.checked += 1
-                loc = [Location(t.name, "（全表）", "", None, t.provenance.page if t.provenance else None, t.provenance.line if t.provenance else None, t.form)]
+                loc = [Location(t.name, "（全表）", "", None, t.provenance.page if t.provenance else None, t.provenance.line if t.provenance else None, t.form, bbox=t.provenance.bbox if t.provenance else None)]
                 if not t.has_data() and not t.has_no_data_note():
                     out.failed += 1
                     out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》无数据，但未按要求注明“本单位无此项收支，故本表无数据”等说明", loc))
@@ -568,7 +578,7 @@ class Evaluator:
 
         def loc(r: Row) -> list[Location]:
             p = r.provenance
-            return [Location(table.name, r.display, "科目编码", r.code, p.page if p else None, p.line if p else None, table.form, r.code)]
+            return [Location(table.name, r.display, "科目编码", r.code, p.page if p else None, p.line if p else None, table.form, r.code, bbox=p.bbox if p else None)]
 
         for r in rows:
             code = r.code or ""
