@@ -153,3 +153,38 @@ def test_not_a_pdf_and_empty_pdf(tmp_path: Path) -> None:
     assert raw.unread_pages == [] and raw.lines == []  # a blank page is not a scan
     with pytest.raises(InputError, match="未在文件中识别出任何决算表格"):
         api.load_document(blank)
+
+
+def _grid_text(lines: list[list[str]]) -> str:
+    return "\n".join("\t".join(cells) for cells in lines) + "\n"
+
+
+def test_self_check_codes_without_amounts_and_total_mid_table(tmp_path: Path) -> None:
+    """Two implausible grids a poor extraction produces: the reader says so instead of letting
+    the rules report a cascade of errors."""
+    head = [["收入决算表"], ["单位：万元"], ["科目编码", "科目名称", "本年收入合计", "财政拨款收入"]]
+    codes = [["201", "一般公共服务支出"], ["20103", "政府办公厅（室）及相关机构事务"], ["2010301", "行政运行"],
+             ["208", "社会保障和就业支出"], ["20805", "行政事业单位养老支出"], ["2080505", "机关事业单位基本养老保险缴费支出"]]
+    # 1. Amount columns lost on the coded rows, the 合计 row kept them.
+    lost = head + [["", "合计", "120.00", "120.00"]] + [c + ["", ""] for c in codes] + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    path = tmp_path / "lost.txt"
+    path.write_text(_grid_text(lost), encoding="utf-8")
+    report = api.check(path)
+    income = report.document.table("income")
+    assert income.unreliable and any("金额列丢失" in p for p in income.reading_problems)
+    assert not [f for f in report.errors if f.rule.startswith("income.")]
+    assert {r.id: r.status for r in report.rules}["income.hierarchy"] == "insufficient_data"
+    # 2. The same table whole, but its 合计 row printed between the coded rows.
+    amounts = [["100.00"] * 2, ["100.00"] * 2, ["100.00"] * 2, ["20.00"] * 2, ["20.00"] * 2, ["20.00"] * 2]
+    rows = [c + a for c, a in zip(codes, amounts)]
+    mid = head + rows[:3] + [["", "合计", "120.00", "120.00"]] + rows[3:] + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    path = tmp_path / "mid.txt"
+    path.write_text(_grid_text(mid), encoding="utf-8")
+    income = api.load_document(path).table("income")
+    assert any("合计”行出现在科目行中间" in p for p in income.reading_problems)
+    # The whole table in the usual order raises neither.
+    ok = head + [["", "合计", "120.00", "120.00"]] + rows + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    path = tmp_path / "ok.txt"
+    path.write_text(_grid_text(ok), encoding="utf-8")
+    income = api.load_document(path).table("income")
+    assert not income.reading_problems and not income.unreliable

@@ -540,6 +540,19 @@ class _TableBuilder:
         again is named.
         """
         coded = [r for r in self.table.rows if r.code and _CODE_RE.match(r.code)]
+        totals = [i for i, r in enumerate(self.table.rows) if r.concept == "total"]
+        coded_at = [i for i, r in enumerate(self.table.rows) if r.code and _CODE_RE.match(r.code)]
+        if coded_at and any(coded_at[0] < i < coded_at[-1] for i in totals):
+            # A 合计 row between coded rows: rows from two tables or two pages out of order.
+            self.problem("“合计”行出现在科目行中间，表格行序可能错乱（疑为提取或拼页错误），请核对原件")
+        if len(coded) >= 5 and totals and self.table.columns:
+            total_row = self.table.rows[totals[0]]
+            if any(c.value for c in total_row.cells.values()) and not any(
+                c.kind in (CellKind.NUMBER, CellKind.DASH) for r in coded for c in r.cells.values()
+            ):
+                self.table.unreliable = True
+                self.problem("科目行均无金额而“合计”行有金额，疑为表格提取时金额列丢失；本表数据不用于核对，请核对原件")
+                return
         if len(coded) < 6 or not self.table.columns:
             return
         col = next((c.id for c in self.table.columns if any(r.cells.get(c.id) and r.cells[c.id].value for r in coded)), None)
