@@ -358,15 +358,8 @@ class _TableBuilder:
         mapped: list[ColumnSpec] = []
         specs = {s.id: s for cand in [primary, *variants] for s in cand}
         for pos in positions:
-            path = []
-            for ln in header:
-                j = pos
-                while j >= 0 and not (j < len(ln.cells) and ln.cells[j].strip()):
-                    j -= 1
-                if j >= 0:
-                    path.append(key(ln.cells[j]))
-            joined = "/".join(path)
-            flat = "".join(path)  # a header wrapped over two lines ("对附属单位补助支" + "出")
+            joined = self._header_path(header, pos)
+            flat = joined.replace("/", "")  # a header wrapped over two lines ("对附属单位补助支" + "出")
             best = None
             for spec in specs.values():
                 if spec in mapped:
