@@ -152,6 +152,8 @@ def test_template_parses_with_no_amounts() -> None:
     assert {t.id for t in doc.tables} == NINE
     assert not any(t.has_data() for t in doc.tables)
     assert _count(report, "error") == 0
+    # Every “XX”/“XXX” left in the template's text is reported, and nothing else is an error.
+    assert len(report.errors) >= 50 and {f.rule for f in report.errors} == {"narrative.placeholder"}
 
 
 def test_pagetext_row_shift_is_a_reading_problem_not_rule_errors() -> None:
@@ -207,3 +209,51 @@ def test_bad_pdfs_give_clear_errors(tmp_path: Path) -> None:
         writer.write(fh)
     with pytest.raises(InputError, match="加密"):
         read(encrypted)
+
+
+def _narrative(report) -> list[tuple[str, str, int | None]]:
+    return sorted(
+        (f.severity, f.rule, f.locations[0].page if f.locations else None)
+        for f in report.findings
+        if f.rule.startswith(("narrative.", "performance."))
+    )
+
+
+def test_ghzyj_narrative_findings_verified_on_the_pages(ghzyj) -> None:
+    """Read on the rendered pages:
+    p24 “一般公共预算财政拨款基本支出5377.64万元。其中：人员经费4896.98万元” — the tables give
+    5364.75 (p15) and 人员经费合计 4884.09 (p16): 12.89 万元 more in the text, both errors.
+    p25 完成预算的0.00% of a 0.00 budget (因公出国, 公务用车); p25 “下降（增长）” left from the
+    template; p7 “上海市规划和自然资源局” and p26 “上海市普陀区规划与自然资源局” for the
+    department's name. Rounding-level hints: 99.86% (99.87), 95.45% (95.46), 政府采购 parts
+    2319.22 vs 2319.21, and “增长13.95” without %."""
+    assert _narrative(ghzyj) == sorted([
+        ("error", "narrative.table_amounts", 24),
+        ("error", "narrative.table_amounts", 24),
+        ("warning", "narrative.zero_base", 25),
+        ("warning", "narrative.zero_base", 25),
+        ("warning", "narrative.placeholder", 25),
+        ("warning", "narrative.department_name", 7),
+        ("warning", "narrative.department_name", 26),
+        ("info", "narrative.change", 21),
+        ("info", "narrative.share", 21),
+        ("info", "narrative.completion", 21),
+        ("info", "narrative.breakdown_sum", 27),
+    ])
+    errors = [f for f in ghzyj.errors if f.rule == "narrative.table_amounts"]
+    assert any("5377.64" in f.message and "5364.75" in f.message for f in errors)
+    assert any("4896.98" in f.message and "4884.09" in f.message for f in errors)
+
+
+def test_shgzb_narrative_findings_verified_on_the_pages(shgzb) -> None:
+    """The unit was set up in 2024 (p18): “增长100.00%” from a zero base four times (p17 ×3, p21);
+    p18 完成年初预算的95.89% where the 年初预算 is 0 (95.89% is of the 全年预算 321.02). No error."""
+    assert _narrative(shgzb) == sorted([
+        ("warning", "narrative.zero_base", 17),
+        ("warning", "narrative.zero_base", 17),
+        ("warning", "narrative.zero_base", 17),
+        ("warning", "narrative.zero_base", 21),
+        ("warning", "narrative.zero_base", 18),
+        ("info", "narrative.share", 18),
+        ("info", "narrative.breakdown_sum", 20),
+    ])

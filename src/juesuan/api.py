@@ -95,8 +95,14 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def check_document(doc: Disclosure) -> Report:
+    from .narrative import check as check_narrative
+
     layouts = load_layouts()
     findings, statuses = evaluate(doc, layouts)
+    # narrative (文表/文内) and 绩效 rules: "narrative.*" and "performance.*" ids, same statuses
+    more_findings, more_statuses = check_narrative(doc, layouts)
+    findings += more_findings
+    statuses += more_statuses
     findings.sort(key=lambda f: _ORDER[f.severity])
     variant = layouts.variants.get(doc.variant or "")
     return Report(doc, findings, statuses, variant.name if variant else "")

@@ -1,12 +1,15 @@
 """Synthetic disclosures: writes a complete, internally consistent Yunnan-layout 决算 disclosure
-(公开01–12表 and the 绩效 self-evaluation parts) as tab-separated text from a small spec.
+(公开01–12表, the 情况说明 narrative when the spec has one, and the 绩效 self-evaluation parts) as
+tab-separated text from a small spec.
 
 The spec (:class:`DisclosureSpec`) holds only the primary figures: the 支出功能分类 项 with their
 income by source and spending by type, the economic lines of the general-budget basic and project
 spending, the "三公" budgets and statistics, and the asset block. Every total printed in the
 document (类/款 roll-ups, 合计 rows, the 总表, the 财政拨款 tables, 人员经费/公用经费, the "三公"
 finals, the asset totals) is derived from those figures, so the document is consistent by
-construction; :func:`derive` rejects a spec whose parts cannot agree.
+construction; :func:`derive` rejects a spec whose parts cannot agree. The 情况说明 (a
+:class:`NarrativeSpec`) states the derived figures with their shares, year-on-year changes and
+budget completion, so the narrative agrees with the tables too.
 
 :func:`render_text` writes the document; :func:`plant_errors` writes the same document with a few
 known errors planted (and says where), for testing checkers. ``python -m juesuan.synth OUTDIR``
@@ -18,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable, Sequence, Union
 
@@ -194,6 +197,30 @@ class PerformanceSpec:
     goal: str
     department_indicators: tuple[Indicator, ...]
     project: ProjectEvaluation
+    # The 部门年度目标 of the two following years (printed in the 部门整体支出绩效自评表); when
+    # empty, ``goal`` is repeated.
+    later_goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NarrativeSpec:
+    """What the 情况说明 states that the tables do not hold: the organisation and staff, last
+    year's figures for the year-on-year comparisons, the 年初预算, and 政府采购. Every other figure
+    of the narrative is taken from the derived tables, so the narrative agrees with them."""
+
+    offices: tuple[str, ...]
+    staff_quota: tuple[int, int, int]  # 行政编制, 事业编制, 工勤人员编制
+    staff_actual: tuple[int, int, int]  # 财政全额保障, 财政差额补助, 单位资金保障
+    retirees: tuple[int, int]  # 离休, 退休
+    prior_total: Decimal  # 上年收入支出总计
+    prior_general: Decimal  # 上年一般公共预算财政拨款支出
+    prior_three_public: Decimal  # 上年一般公共预算财政拨款"三公"经费支出决算
+    initial_general: Decimal  # 一般公共预算财政拨款支出年初预算
+    procurement: tuple[Decimal, Decimal, Decimal]  # 货物, 工程, 服务
+
+    def __post_init__(self) -> None:
+        _money_fields(self, ("prior_total", "prior_general", "prior_three_public", "initial_general"))
+        object.__setattr__(self, "procurement", tuple(money(v) for v in self.procurement))
 
 
 @dataclass(frozen=True)
@@ -210,6 +237,7 @@ class DisclosureSpec:
     assets: AssetSpec
     performance: PerformanceSpec
     unit: str = "万元"
+    narrative: NarrativeSpec | None = None  # the 情况说明 (printed after 公开12表) when given
 
 
 # =============================================================================================
@@ -791,6 +819,125 @@ def _assets(acc: Accounts) -> TextTable:
     return TextTable("公开12表", "国有资产使用情况表", rows, notes)
 
 
+# -- 情况说明 -------------------------------------------------------------------------------------------------
+
+
+def _share(part: Decimal, whole: Decimal) -> str:
+    """A percentage with two places, rounded half up (as the narrative prints it)."""
+    return f"{(part / whole * 100).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+
+
+def _change(current: Decimal, prior: Decimal, noun: str) -> str:
+    """"增加12.00万元，增长3.45%" (or 减少/下降, or 持平) of ``current`` against ``prior``."""
+    delta = current - prior
+    if not delta:
+        return f"{noun}与上年持平"
+    up = delta > 0
+    return (f"{noun}{'增加' if up else '减少'}{abs(delta):.2f}万元，"
+            f"{'增长' if up else '下降'}{_share(abs(delta), prior)}")
+
+
+_ECON_PERSONNEL = ("301", "303")
+
+
+def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
+    """The 情况说明: every figure is either derived from the tables or given by ``n``."""
+    spec = acc.spec
+    dept, year = spec.department, spec.year
+    t = acc.total
+    tp = acc.three_public
+    if n.prior_total <= 0 or n.prior_general <= 0 or n.prior_three_public <= 0 or n.initial_general <= 0:
+        raise SpecError("narrative: last year's figures and the 年初预算 must be positive")
+    quota, actual = sum(n.staff_quota), sum(n.staff_actual)
+    lines: list[str] = [
+        f"第三部分 {dept}{year}年度部门决算情况说明",
+        "一、部门基本情况",
+        f"本部门共设置{len(n.offices)}个内设机构，包括：{'、'.join(n.offices)}。本部门为一级预算单位，无下属单位。",
+        f"截至{year}年12月31日，本部门在职人员编制{quota}人，其中：行政编制{n.staff_quota[0]}人，"
+        f"事业编制{n.staff_quota[1]}人，工勤人员编制{n.staff_quota[2]}人；在职实有{actual}人，其中：财政全额保障"
+        f"{n.staff_actual[0]}人，财政差额补助{n.staff_actual[1]}人，单位资金保障{n.staff_actual[2]}人；离退休人员"
+        f"{sum(n.retirees)}人，其中：离休{n.retirees[0]}人，退休{n.retirees[1]}人。",
+        "二、收入支出决算总体情况说明",
+        f"{year}年度收入支出总计{t.income:.2f}万元。与{year - 1}年度相比，"
+        f"{_change(t.income, n.prior_total, '收入支出总计')}，主要原因是数据共享平台运行维护支出增加。",
+        "三、收入决算情况说明",
+    ]
+    sources = [("一般公共预算财政拨款收入", t.general), ("事业收入", t.business), ("其他收入", t.other)]
+    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.income)}" for name, v in sources if v)
+    lines.append(f"本年收入合计{t.income:.2f}万元，其中：{listed}。")
+    lines.append("四、支出决算情况说明")
+    kinds = [("基本支出", t.basic), ("项目支出", t.project)]
+    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.spending)}" for name, v in kinds if v)
+    lines.append(f"本年支出合计{t.spending:.2f}万元，其中：{listed}。")
+    lines += [
+        "五、财政拨款收入支出决算总体情况说明",
+        f"{year}年度财政拨款收入支出总计{t.general:.2f}万元，全部为一般公共预算财政拨款。",
+        "六、一般公共预算财政拨款支出决算情况说明",
+        "（一）一般公共预算财政拨款支出决算总体情况",
+        f"一般公共预算财政拨款支出{t.general:.2f}万元，占本年支出合计的{_share(t.general, t.spending)}。"
+        f"与{year - 1}年度相比，{_change(t.general, n.prior_general, '一般公共预算财政拨款支出')}，主要原因是项目支出增加。",
+        "（二）一般公共预算财政拨款支出决算结构情况",
+    ]
+    classes = [(acc.class_names[c], f.general) for c, f in acc.class_totals.items() if f.general]
+    listed = "；".join(f"{name}（类）{v:.2f}万元，占{_share(v, t.general)}" for name, v in classes)
+    lines.append(f"一般公共预算财政拨款支出{t.general:.2f}万元，主要用于以下方面：{listed}。")
+    lines.append("（三）一般公共预算财政拨款支出决算具体情况")
+    word = "小于" if t.general < n.initial_general else "大于" if t.general > n.initial_general else "等于"
+    lines.append(
+        f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{t.general:.2f}万元，"
+        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是部分项目按实际进度结算。")
+    personnel = [r.name for b in acc.basic_blocks for r in b if len(r.code) == 5 and r.amount and r.code[:3] in _ECON_PERSONNEL]
+    public = [r.name for b in acc.basic_blocks for r in b if len(r.code) == 5 and r.amount and r.code[:3] not in _ECON_PERSONNEL]
+    lines += [
+        "七、一般公共预算财政拨款基本支出决算情况说明",
+        f"一般公共预算财政拨款基本支出{acc.personnel_total + acc.public_total:.2f}万元，其中：人员经费"
+        f"{acc.personnel_total:.2f}万元，主要包括：{'、'.join(personnel)}；公用经费{acc.public_total:.2f}万元，"
+        f"主要包括：{'、'.join(public)}。",
+        "八、财政拨款“三公”经费支出决算情况说明",
+    ]
+    budget, final = tp.total[0], tp.total[2]
+    lines.append(
+        f"{year}年度一般公共预算财政拨款“三公”经费支出年初预算为{budget:.2f}万元，支出决算为{final:.2f}万元，"
+        f"完成年初预算的{_share(final, budget)}，其中：因公出国（境）费支出决算为{tp.abroad[2]:.2f}万元；"
+        f"公务用车购置及运行维护费支出决算为{tp.car[2]:.2f}万元；公务接待费支出决算为{tp.reception[2]:.2f}万元。")
+    lines.append(
+        f"{year}年度一般公共预算财政拨款“三公”经费支出决算比{year - 1}年度"
+        f"{_change(final, n.prior_three_public, '')}，主要原因是严格控制公务接待和公务用车支出。")
+    st = spec.three_public
+    lines.append(
+        f"全年安排因公出国（境）团组{st.abroad_groups}个、{st.abroad_people}人次；购置公务用车{st.car_purchase_count}辆，"
+        f"年末公务用车保有量{st.car_stock}辆；国内公务接待{st.reception_batches}批次、{st.reception_people}人次。")
+    a = spec.assets
+    goods, works, services = n.procurement
+    lines += [
+        "九、政府性基金预算财政拨款收入支出决算情况说明",
+        f"本部门{year}年度无政府性基金预算财政拨款收入和支出。",
+        "十、国有资本经营预算财政拨款收入支出决算情况说明",
+        f"本部门{year}年度无国有资本经营预算财政拨款收入和支出。",
+        "十一、其他重要事项的情况说明",
+        "（一）机关运行经费支出情况",
+        "本部门为非参公管理事业单位，无机关运行经费支出。",
+        "（二）政府采购支出情况",
+        f"本部门{year}年度政府采购金额{goods + works + services:.2f}万元，其中：货物采购金额{goods:.2f}万元、"
+        f"工程采购金额{works:.2f}万元、服务采购金额{services:.2f}万元。",
+        "（三）国有资产占有使用情况",
+        f"截至{year}年12月31日，本部门资产总额{acc.assets_total:.2f}万元，其中：流动资产{a.current:.2f}万元，"
+        f"固定资产{acc.fixed_net:.2f}万元，无形资产{a.intangible_net:.2f}万元；共有车辆{st.car_stock}辆。",
+    ]
+    p = spec.performance.project
+    executed = next(i.general_project for i in spec.items if i.code == p.item_code)
+    rate = executed / p.full_budget if p.full_budget else Decimal(0)
+    score = (min(rate, Decimal(1)) * 10).quantize(CENT) + sum((i.score for i in p.indicators), ZERO)
+    grade = "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"
+    counts = {g: int(g == grade) for g in ("优", "良", "中", "差")}
+    lines += [
+        "十二、预算绩效管理情况",
+        f"本部门{year}年度对1个项目开展了绩效自评，涉及资金{p.full_budget:.2f}万元，平均得分{score:.2f}分，其中："
+        + "，".join(f"绩效评级为“{g}”的项目{c}个" for g, c in counts.items()) + "。",
+    ]
+    return TextBlock([[line] for line in lines])
+
+
 # -- 绩效 ---------------------------------------------------------------------------------------------------
 
 
@@ -842,8 +989,8 @@ def _performance(acc: Accounts) -> list[Section]:
         [],
         ["财年", "目标", "实际完成情况"],
         [str(year), perf.goal, "已完成"],
-        [str(year + 1), perf.goal, "---"],
-        [str(year + 2), perf.goal, "---"],
+        [str(year + 1), (perf.later_goals[0:1] or (perf.goal,))[0], "---"],
+        [str(year + 2), (perf.later_goals[1:2] or (perf.goal,))[0], "---"],
         [],
         ["二、部门年度重点工作任务"],
         [],
@@ -930,6 +1077,8 @@ def build_document(spec: DisclosureSpec) -> list[Section]:
         _three_public_general(acc),
         _assets(acc),
     ]
+    if spec.narrative is not None:
+        tables.append(_narrative(acc, spec.narrative))
     return tables + _performance(acc)
 
 
@@ -1181,6 +1330,21 @@ def example_spec() -> DisclosureSpec:
             full_budget=D("190.00"),
             indicators=project_indicators,
         ),
+        later_goals=(
+            "完成政务数据目录年度更新，推进数据共享交换平台扩容，新增接入部门不少于5个。",
+            "建成政务数据质量管理机制，数据共享申请办结率保持在95%以上。",
+        ),
+    )
+    narrative = NarrativeSpec(
+        offices=("综合科", "数据资源科", "平台运维科"),
+        staff_quota=(0, 28, 0),
+        staff_actual=(27, 0, 0),
+        retirees=(0, 2),
+        prior_total=D("644.80"),
+        prior_general=D("600.12"),
+        prior_three_public=D("4.40"),
+        initial_general=D("650.00"),
+        procurement=(D("36.50"), D("0.00"), D("96.50")),
     )
     return DisclosureSpec(
         department="示例市数据服务中心",
@@ -1201,6 +1365,7 @@ def example_spec() -> DisclosureSpec:
             intangible_original=D("35.60"), intangible_net=D("21.36"),
         ),
         performance=performance,
+        narrative=narrative,
     )
 
 

@@ -1,0 +1,537 @@
+"""Arithmetic inside the narrative (文内): changes against last year and their rates, direction
+words, shares and their sum, budget completion rates, "其中" breakdowns, and the same item quoted
+twice with different amounts.
+
+Every figure is taken as printed, rounded to its last digit: a relation holds when some values
+within half a unit of each printed figure satisfy it exactly; a gap of one unit of the last
+printed digit beyond that is a rounding hint (info); anything larger is a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .claims import Claim
+from .context import HUNDRED, Context, fmt, half_unit, number_part, q2
+from .text import Sentence
+
+ONE_CENT = Decimal("0.01")
+
+
+def _h(c: Claim) -> Decimal:
+    """Half a unit of the claim's last printed digit, in the claim's own measure (元 for money)."""
+    return half_unit(number_part(c.raw)) * (c.factor if c.kind == "money" else 1)
+
+
+def _interval(num: Decimal, num_h: Decimal, den: Decimal, den_h: Decimal) -> tuple[Decimal, Decimal] | None:
+    lo_d, hi_d = den - den_h, den + den_h
+    if lo_d <= 0:
+        return None
+    lo_n, hi_n = max(num - num_h, Decimal(0)), num + num_h
+    return lo_n / hi_d * HUNDRED, hi_n / lo_d * HUNDRED
+
+
+def _verdict(printed: Claim, interval: tuple[Decimal, Decimal]) -> tuple[str, Decimal]:
+    """pass | rounding | fail, and the gap between the printed percentage and what the figures give."""
+    p = abs(printed.value)
+    hp = half_unit(number_part(printed.raw))
+    lo, hi = interval
+    if p + hp < lo:
+        gap = lo - (p + hp)
+    elif p - hp > hi:
+        gap = (p - hp) - hi
+    else:
+        return "pass", Decimal(0)
+    return ("rounding" if gap <= ONE_CENT + Decimal("0.000001") else "fail"), gap
+
+
+def _money(c: Claim | None) -> bool:
+    return c is not None and c.kind == "money"
+
+
+def check(ctx: Context) -> None:
+    if not ctx.nar.sentences:
+        for rid in ("narrative.change", "narrative.direction", "narrative.zero_base", "narrative.share",
+                    "narrative.share_sum", "narrative.completion", "narrative.breakdown_sum", "narrative.repeated_figure"):
+            ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
+        return
+    _changes(ctx)
+    _shares(ctx)
+    _completion(ctx)
+    _completion_words(ctx)
+    _breakdowns(ctx)
+    _repeated(ctx)
+
+
+# -- changes -------------------------------------------------------------------------------------
+
+
+def _subject(ctx: Context, change: Claim) -> tuple[Claim | None, bool]:
+    if change.link is not None:
+        return change.link, change.link_inherited
+    if change.concept is not None:
+        # the change names its subject ("与上年相比，收入支出总计增加…"): the figure stated for that
+        # subject just before is a firm link
+        found = ctx.level_before(change.concept, change.sentence)
+        if found is not None:
+            return found, False
+    return None, False
+
+
+def _changes(ctx: Context) -> None:
+    claims = ctx.ex.claims
+    rates_by_change = {id(r.link): r for r in claims if r.role == "rate" and r.link is not None and r.link.role == "change"}
+    for c in claims:
+        if c.role == "change" and c.kind == "money":
+            rate = rates_by_change.get(id(c))
+            _direction_of_change(ctx, c, rate)
+            subject, inherited = _subject(ctx, c)
+            if rate is None or not _money(subject) or subject.basis not in ("final", "ambiguous", "budget", "full_budget"):
+                continue
+            _rate(ctx, subject, c, rate, inherited)
+        elif c.role == "rate" and c.link is not None and c.link.role == "level" and c.kind == "percent":
+            # a rate stated without the amount: the base is unknown, but growth from nothing is not a rate
+            pass
+
+
+def _direction_of_change(ctx: Context, c: Claim, rate: Claim | None) -> None:
+    s = c.sentence
+    if c.value < 0:
+        ctx.check("narrative.direction")
+        word = "增加" if c.direction == "up" else "减少"
+        ctx.report("narrative.direction", "error",
+                   f"增减方向表述矛盾：“{s.quote(c.start)}”用“{word}”表述负数{c.raw}",
+                   [ctx.text_location(s, c.raw)])
+        return
+    if rate is None or rate.direction not in ("up", "down"):
+        return
+    ctx.check("narrative.direction")
+    if rate.direction != c.direction:
+        a = "增加" if c.direction == "up" else "减少"
+        b = "增长" if rate.direction == "up" else "下降"
+        ctx.report("narrative.direction", "error",
+                   f"增减方向表述矛盾：“{s.quote(c.start)}”中增减额用“{a}”（{c.raw}），增减率却用“{b}”（{rate.raw}）",
+                   [ctx.text_location(s, c.raw), ctx.text_location(s, rate.raw)])
+
+
+def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: bool) -> None:
+    s = change.sentence
+    sign = 1 if change.direction == "up" else -1
+    current, delta = subject.yuan, change.yuan
+    last = current - sign * delta
+    h = _h(subject) + _h(change)
+    unit = change.display_unit
+    f = change.factor
+    if abs(last) <= h:
+        ctx.check("narrative.zero_base")
+        ctx.report("narrative.zero_base", "warning",
+                   f"上年数为零，不应计算增减率：“{s.quote(rate.start)}”中{ctx.label(subject)}本年{subject.raw}，"
+                   f"{'增加' if sign > 0 else '减少'}{change.raw}，上年为{fmt(last / f)}{unit}，却表述为{rate.raw}",
+                   [ctx.text_location(s, rate.raw), ctx.text_location(subject.sentence, subject.raw)])
+        return
+    ctx.check("narrative.zero_base")
+    if last < 0:
+        ctx.check("narrative.change")
+        ctx.report("narrative.change", "warning" if inherited else "error",
+                   f"增减额大于本年数：“{s.quote(change.start)}”中{ctx.label(subject)}本年{subject.raw}，"
+                   f"较上年减少{change.raw}，推算的上年数为负数",
+                   [ctx.text_location(s, change.raw), ctx.text_location(subject.sentence, subject.raw)])
+        return
+    interval = _interval(delta, _h(change), last, h)
+    if interval is None:
+        return
+    ctx.check("narrative.change")
+    verdict, _gap = _verdict(rate, interval)
+    if verdict == "fail" and change.concept_from != "window" and change.link is not None:
+        # the subject was taken by position ("…，其中：…项目支出b，较上年增加d"): the rate may be
+        # about another figure of the sentence; accept it when one fits
+        for other in ctx.claims_in(change.sentence):
+            if other is subject or other.role != "level" or other.kind != "money" or other.start > change.start:
+                continue
+            base = other.yuan - sign * delta
+            iv = _interval(delta, _h(change), base, _h(other) + _h(change)) if base > 0 else None
+            if iv is not None and _verdict(rate, iv)[0] != "fail":
+                verdict = "pass"
+                break
+    if verdict == "pass":
+        if rate.missing_percent:
+            ctx.report("narrative.change", "info", f"增减率缺少百分号：“{s.quote(rate.start)}”中的“{rate.raw}”应为“{rate.raw}%”",
+                       [ctx.text_location(s, rate.raw)])
+        return
+    expected = q2(delta / last * HUNDRED)
+    word = "增长" if sign > 0 else "下降"
+    msg = (f"增减率与增减额不符：“{s.quote(rate.start)}”中{ctx.label(subject)}本年{subject.raw}，"
+           f"{'增加' if sign > 0 else '减少'}{change.raw}，上年应为{fmt(last / f)}{unit}，{word}率应为{expected}%，文中为{rate.raw}")
+    if rate.missing_percent:
+        msg += "（且缺少百分号）"
+    locs = [ctx.text_location(s, rate.raw), ctx.text_location(s, change.raw)]
+    if subject.sentence is not s:
+        locs.append(ctx.text_location(subject.sentence, subject.raw))
+    if verdict == "rounding":
+        ctx.report("narrative.change", "info", msg + "（舍入差异）", locs, expected=fmt(expected),
+                   actual=fmt(abs(rate.value)), difference=fmt(abs(rate.value) - expected), kind="rounding")
+    else:
+        # a subject taken by position from a "其中" list may not be the one the change is about
+        weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
+        ctx.report("narrative.change", "warning" if weak else "error", msg, locs, expected=fmt(expected),
+                   actual=fmt(abs(rate.value)), difference=fmt(abs(rate.value) - expected))
+
+
+# -- shares ---------------------------------------------------------------------------------------
+
+
+def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, list, bool] | None:
+    """(value in 元, half unit, description, extra locations, explicit) of a share's whole."""
+    part = share.link
+    assert part is not None
+    s = share.sentence
+    if share.denominator is not None:
+        found = None
+        for c in ctx.claims_in(s):
+            if c.start < share.start and c.role == "level" and c.concept == share.denominator and c is not part:
+                found = c
+        found = found or _any_level(ctx, share.denominator, s)
+        if found is not None:
+            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True
+        return _from_table(ctx, share.denominator, part)
+    head = next((c for c in ctx.claims_in(s) if c.role == "level" and c.kind == part.kind), None)
+    if (head is not None and head is not part and head.start < part.start and head.concept != part.concept
+            and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
+            and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))):
+        return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True
+    # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…")
+    hits = ctx.matches(s.norm[: part.start])
+    for _start, _end, _w, cid in hits:
+        if cid == part.concept:
+            continue
+        found = _any_level(ctx, cid, s)
+        if found is not None:
+            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False
+        return _from_table(ctx, cid, part)
+    return None
+
+
+def _any_level(ctx: Context, cid: str, before: Sentence) -> Claim | None:
+    best = None
+    for c in ctx.ex.claims:
+        if c.sentence.index > before.index:
+            break
+        if c.role == "level" and c.concept == cid and c.period == "current" and c.basis in ("final", "ambiguous") and not c.approx:
+            best = c
+    return best
+
+
+def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, str, list, bool] | None:
+    concept = ctx.concept(cid)
+    if concept is None or concept.kind != part.kind or not concept.refs.get("final"):
+        return None
+    cands = ctx.candidates(concept.refs["final"], concept.kind, "narrative.share")
+    if not cands:
+        return None
+    c = cands[0]
+    return c.yuan, Decimal("0.005") * c.factor, f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}", ctx.cell_locations(c), False
+
+
+def _shares(ctx: Context) -> None:
+    groups: dict[tuple[int, Decimal], list[tuple[Claim, Claim]]] = {}
+    for share in ctx.ex.claims:
+        if share.role != "share" or share.link is None or share.kind != "percent":
+            continue
+        part = share.link
+        den = _denominator(ctx, share)
+        if den is None:
+            continue
+        whole, whole_h, what, extra, explicit = den
+        s = share.sentence
+        ctx.check("narrative.share")
+        groups.setdefault((s.index, whole), []).append((part, share))
+        if whole == 0:
+            if part.yuan != 0 or share.value != 0:
+                ctx.check("narrative.zero_base")
+                ctx.report("narrative.zero_base", "warning",
+                           f"合计为零，不应计算占比：“{s.quote(share.start)}”中{what}，{ctx.label(part)}占{share.raw}",
+                           [ctx.text_location(s, share.raw)])
+            continue
+        interval = _interval(part.yuan, _h(part), whole, whole_h)
+        if interval is None:
+            continue
+        verdict, _ = _verdict(share, interval)
+        if verdict == "pass":
+            continue
+        expected = q2(part.yuan / whole * HUNDRED)
+        msg = (f"占比计算有误：“{s.quote(share.start)}”中{ctx.label(part)}{part.raw}占{what}的比例应为{expected}%，"
+               f"文中为{share.raw}")
+        locs = [ctx.text_location(s, share.raw), ctx.text_location(s, part.raw), *extra]
+        if verdict == "rounding":
+            ctx.report("narrative.share", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=fmt(share.value),
+                       difference=fmt(share.value - expected), kind="rounding")
+        else:
+            ctx.report("narrative.share", "error" if explicit else "warning", msg, locs, expected=fmt(expected),
+                       actual=fmt(share.value), difference=fmt(share.value - expected))
+    for (_si, whole), pairs in groups.items():
+        if len(pairs) < 2 or whole == 0:
+            continue
+        parts = sum((p.yuan for p, _ in pairs), Decimal(0))
+        parts_h = sum((_h(p) for p, _ in pairs), Decimal(0))
+        if abs(parts - whole) > parts_h + Decimal("0.005") * pairs[0][0].factor:
+            continue  # not every part is listed: the shares need not add up to 100%
+        total = sum((sh.value for _, sh in pairs), Decimal(0))
+        n = len(pairs)
+        ctx.check("narrative.share_sum")
+        gap = abs(total - HUNDRED)
+        if gap <= Decimal("0.005") * n:
+            continue
+        s = pairs[0][1].sentence
+        listed = "＋".join(sh.raw for _, sh in pairs)
+        msg = f"各项占比合计不为100%：“{s.quote(pairs[0][1].start)}”中{listed}＝{fmt(total)}%，而各项金额之和等于合计"
+        locs = [ctx.text_location(s, sh.raw) for _, sh in pairs]
+        if gap <= ONE_CENT * n:
+            ctx.report("narrative.share_sum", "info", msg + "（舍入差异）", locs, expected="100.00", actual=fmt(total),
+                       difference=fmt(total - HUNDRED), kind="rounding")
+        else:
+            ctx.report("narrative.share_sum", "error", msg, locs, expected="100.00", actual=fmt(total),
+                       difference=fmt(total - HUNDRED))
+
+
+# -- completion --------------------------------------------------------------------------------------
+
+
+def _pair(ctx: Context, q: Claim) -> tuple[Claim | None, Claim | None]:
+    """The 决算 and budget figures a completion rate is computed from: in its sentence, else in the
+    previous sentence of the same part."""
+    want = q.completion_basis
+    candidates = [c for c in ctx.claims_in(q.sentence) if c.start < q.start]
+    prev = ctx.nar.sentences[q.sentence.index - 1] if q.sentence.index > 0 else None
+    if prev is not None and prev.group == q.sentence.group and prev.heading == q.sentence.heading:
+        candidates = [*ctx.claims_in(prev), *candidates]
+    final = budget = None
+    for c in reversed(candidates):
+        if c.role != "level" or c.kind != "money" or c.period != "current":
+            continue
+        if final is None and c.basis in ("final", "ambiguous") and c.basis_explicit:
+            final = c
+            continue
+        if final is not None and budget is None and c.basis in ("budget", "full_budget") and c.concept == final.concept:
+            if want is None or c.basis == want or (want == "budget" and c.basis == "budget"):
+                budget = c
+                break
+    if final is None:
+        final = q.link if q.link is not None and q.link.basis in ("final", "ambiguous") else None
+    return final, budget
+
+
+def _completion(ctx: Context) -> None:
+    for q in ctx.ex.claims:
+        if q.role != "completion" or q.kind != "percent":
+            continue
+        final, budget = _pair(ctx, q)
+        if final is None or final.concept is None:
+            continue
+        s = q.sentence
+        budget_value: Decimal | None = None
+        budget_h = Decimal(0)
+        budget_text = ""
+        locs = [ctx.text_location(s, q.raw), ctx.text_location(final.sentence, final.raw)]
+        narrative_budget = budget is not None
+        if budget is not None:
+            budget_value, budget_h = budget.yuan, _h(budget)
+            budget_text = f"{'全年预算' if budget.basis == 'full_budget' else '年初预算'}{budget.raw}"
+            locs.append(ctx.text_location(budget.sentence, budget.raw))
+        else:
+            concept = ctx.concept(final.concept)
+            if concept is None:
+                continue
+            basis = q.completion_basis or "budget"
+            refs = concept.refs.get(basis) or ([] if q.completion_basis else concept.refs.get("full_budget", []))
+            if not refs:
+                continue
+            cands = ctx.candidates(refs, "money", "narrative.completion")
+            if not cands:
+                continue
+            c = cands[0]
+            budget_value, budget_h = c.yuan, Decimal("0.005") * c.factor
+            budget_text = f"{c.describe()}{fmt(c.yuan / final.factor)}{final.display_unit}"
+            locs += ctx.cell_locations(c)
+        if budget_value is None:
+            continue
+        ctx.check("narrative.zero_base")
+        if abs(budget_value) <= budget_h:
+            other = _other_budget(ctx, q, final)
+            note = f"（{q.raw}与{other}计算一致）" if other else ""
+            ctx.report("narrative.zero_base", "warning",
+                       f"预算数为零，不应表述完成预算的百分比：“{s.quote(q.start)}”中{budget_text}，却称完成{q.raw}{note}",
+                       locs)
+            continue
+        interval = _interval(final.yuan, _h(final), budget_value, budget_h)
+        if interval is None:
+            continue
+        ctx.check("narrative.completion")
+        verdict, _ = _verdict(q, interval)
+        if verdict == "pass":
+            continue
+        expected = q2(final.yuan / budget_value * HUNDRED)
+        msg = (f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}")
+        if verdict == "rounding":
+            ctx.report("narrative.completion", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=fmt(q.value),
+                       difference=fmt(q.value - expected), kind="rounding")
+        else:
+            ctx.report("narrative.completion", "error" if narrative_budget else "warning",
+                       msg + ("" if narrative_budget else "（预算数取自表格，文中口径可能不同）"), locs,
+                       expected=fmt(expected), actual=fmt(q.value), difference=fmt(q.value - expected))
+
+
+def _other_budget(ctx: Context, q: Claim, final: Claim) -> str:
+    """Another budget figure of the sentence the rate matches (全年预算 when 年初预算 is zero)."""
+    for c in ctx.claims_in(q.sentence):
+        if c.role == "level" and c.basis in ("budget", "full_budget") and c.yuan > 0 and c.start < q.start:
+            interval = _interval(final.yuan, _h(final), c.yuan, _h(c))
+            if interval and _verdict(q, interval)[0] != "fail":
+                return f"{'全年预算' if c.basis == 'full_budget' else '预算'}{c.raw}"
+    return ""
+
+
+_CMP = re.compile(r"决算数?(?:(?P<gt>大于|多于|高于|超过|超出)|(?P<lt>小于|少于|低于)|(?P<eq>同|与|和|等于))(?:年初|全年)?预算数?(?P<eq2>持平|一致|相同|相等)?")
+
+
+def _completion_words(ctx: Context) -> None:
+    """"决算数大于/小于预算数", "决算数同预算数持平" against the figures just stated."""
+    for s in ctx.nar.sentences:
+        m = _CMP.search(s.norm)
+        if not m or (m.group("eq") and not m.group("eq2")):
+            continue
+        pairs = []
+        for t in (s, ctx.nar.sentences[s.index - 1] if s.index > 0 else None):
+            if t is None or t.group != s.group or t.heading != s.heading:
+                continue
+            for c in ctx.claims_in(t):
+                if c.role == "completion":
+                    final, budget = _pair(ctx, c)
+                    if final is not None and budget is not None:
+                        pairs.append((final, budget))
+            if pairs:
+                break
+        if not pairs:
+            continue
+        final, _ = pairs[-1]
+        budgets = [b for f, b in pairs if f is final]
+        for c in ctx.claims_in(final.sentence):
+            if (c.role == "level" and c.basis in ("budget", "full_budget") and c.concept == final.concept
+                    and c.period == "current" and c not in budgets):
+                budgets.append(c)
+        ctx.check("narrative.direction")
+        h = max((_h(final), *(_h(b) for b in budgets)))
+        said = "gt" if m.group("gt") else "lt" if m.group("lt") else "eq"
+
+        def fits(b: Claim) -> bool:
+            d = final.yuan - b.yuan
+            return (said == "gt" and d > h) or (said == "lt" and d < -h) or (said == "eq" and abs(d) <= h)
+
+        if any(fits(b) for b in budgets):
+            continue
+        b = budgets[-1]
+        ctx.report("narrative.direction", "error",
+                   f"决算与预算的比较用语与数值不符：“{s.quote(m.start())}”，而决算数为{final.raw}、预算数为{b.raw}",
+                   [ctx.text_location(s, m.group(0)), ctx.text_location(final.sentence, final.raw)])
+
+
+# -- breakdowns -----------------------------------------------------------------------------------------
+
+
+def _label(c: Claim) -> str:
+    w = re.split(r"[,;:、]", c.window.replace("其中", ","))[-1]
+    return re.sub(r"(?:为|是|共计|达到|达)$", "", w)
+
+
+def _breakdowns(ctx: Context) -> None:
+    sentences = ctx.nar.sentences
+    for s in sentences:
+        claims = ctx.claims_in(s)
+        for m in re.finditer(r"其中", s.norm):
+            if m.start() > 0:
+                before = [c for c in claims if c.end <= m.start() and c.role == "level" and c.kind in ("money", "count")]
+                total = before[-1] if before else None
+            else:
+                prev = sentences[s.index - 1] if s.index > 0 else None
+                total = None
+                if prev is not None and prev.block == s.block:
+                    total = next((c for c in ctx.claims_in(prev) if c.role == "level" and c.kind in ("money", "count")), None)
+            if total is None or total.approx:
+                continue
+            nxt = s.norm.find("其中", m.end())
+            end = len(s.norm)
+            if nxt >= 0:
+                # the next "其中" belongs to the next total: the list ends with the clause before it
+                cut = max(s.norm.rfind(";", m.end(), nxt), s.norm.rfind("。", m.end(), nxt))
+                end = cut if cut >= 0 else nxt
+            parts = [c for c in claims if m.end() <= c.start < end and c.role == "level" and c.kind == total.kind
+                     and (c.kind == "money" or c.unit == total.unit) and not _nested(s.norm, c)]
+            if not parts or any(p.approx for p in parts):
+                continue
+            _compare_breakdown(ctx, total, parts)
+
+
+def _nested(text: str, c: Claim) -> bool:
+    """A figure inside brackets ("（含外宾接待支出0.00万元）") is part of the figure before it."""
+    before = text[: c.start]
+    return before.rfind("(") > before.rfind(")")
+
+
+def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
+    s = parts[0].sentence
+    label = _label(total)
+    rule = next((b for b in ctx.cfg.breakdowns if any(w in label for w in b["labels"])
+                 and (total.unit in b.get("units", []) if b.get("units") else total.kind == "money")), None)
+    psum = sum((p.yuan for p in parts), Decimal(0))
+    diff = psum - total.yuan
+    if diff < 0 and not s.complete:
+        return  # the sentence stops mid-way (a cut line): the list may go on beyond it
+    ctx.check("narrative.breakdown_sum")
+    if diff == 0:
+        return
+    unit = total.display_unit
+    f = total.factor if total.kind == "money" else Decimal(1)
+    tol = ONE_CENT * len(parts) * f if total.kind == "money" else Decimal(0)
+    listed = "＋".join(p.raw for p in parts)
+    shown = fmt(psum / f) if total.kind == "money" else format(psum.normalize(), "f")
+    msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"
+    locs = [ctx.text_location(total.sentence, total.raw), *(ctx.text_location(p.sentence, p.raw) for p in parts[:6])]
+    exp = fmt(total.yuan / f) if total.kind == "money" else format(total.value.normalize(), "f")
+    act = shown
+    dtext = fmt(diff / f) if total.kind == "money" else format(diff.normalize(), "f")
+    if abs(diff) <= tol:
+        ctx.report("narrative.breakdown_sum", "info", msg + "（舍入差异）", locs, expected=exp, actual=act, difference=dtext, kind="rounding")
+        return
+    if diff > 0:
+        severity = "error" if rule is not None else "warning"
+        ctx.report("narrative.breakdown_sum", severity, msg + "，大于合计", locs, expected=exp, actual=act, difference=dtext)
+    elif rule is not None:
+        severity = rule.get("less", "warning")
+        note = "，小于合计" + ("" if severity == "error" else "（可能有未列示的项目）")
+        ctx.report("narrative.breakdown_sum", severity, msg + note, locs, expected=exp, actual=act, difference=dtext)
+
+
+# -- repeated figures -------------------------------------------------------------------------------------
+
+
+def _repeated(ctx: Context) -> None:
+    seen: dict[tuple[str, str], Claim] = {}
+    for c in ctx.ex.claims:
+        if c.role != "level" or c.concept is None or c.period != "current" or c.approx or c.kind != "money":
+            continue
+        concept = ctx.concept(c.concept)
+        if concept is None or not concept.unique:
+            continue
+        k = (c.concept, c.basis if c.basis_explicit else "default")
+        first = seen.get(k)
+        if first is None:
+            seen[k] = c
+            continue
+        ctx.check("narrative.repeated_figure")
+        if abs(first.yuan - c.yuan) <= _h(first) + _h(c):
+            continue
+        ctx.report("narrative.repeated_figure", "warning",
+                   f"同一项目前后金额不一致：{concept.label}在“{first.sentence.quote(first.start)}”中为{first.raw}，"
+                   f"在“{c.sentence.quote(c.start)}”中为{c.raw}",
+                   [ctx.text_location(first.sentence, first.raw), ctx.text_location(c.sentence, c.raw)],
+                   expected=fmt(first.yuan / c.factor), actual=fmt(c.value), difference=fmt(c.value - first.yuan / c.factor))
