@@ -657,6 +657,19 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
     return end
 
 
+def _scope_from_headings(paragraphs: list[Paragraph], titles: list[str]) -> str | None:
+    """单位 or 部门: what the document's headings call it (“XX中心2024年度单位决算”)."""
+    votes: Counter[str] = Counter()
+    for text in [p.text for p in paragraphs[:80]] + titles:
+        t = key(text)
+        if len(t) > 60:
+            continue
+        for scope in ("单位", "部门"):
+            if f"{scope}决算" in t or f"{scope}预算" in t:
+                votes[scope] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
 def _department_from_headings(paragraphs: list[Paragraph], year: int | None) -> str | None:
     """The department named in the document's own headings ("XX局2024年度部门决算")."""
     names: Counter[str] = Counter()
@@ -726,6 +739,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
     doc.paragraphs[:0] = narrative
     if not doc.department:
         doc.department = _department_from_headings(doc.paragraphs, doc.year)
+    doc.scope = _scope_from_headings(doc.paragraphs, [t.title for t in doc.tables]) or doc.scope
     depts = Counter(t.department for t in doc.tables if t.department)
     if depts:
         doc.department = depts.most_common(1)[0][0]
