@@ -97,6 +97,16 @@ def _is_label_header(text: str) -> bool:
     return key(text) in _LABEL_HEADERS
 
 
+def _line_prov(raw: RawDocument, line: RawLine) -> Provenance:
+    """Provenance of a whole line: the box around all its cells."""
+    prov = _prov(raw, line)
+    boxes = [b for b in (line.bboxes or []) if b]
+    if not boxes:
+        return prov
+    box = tuple(round(float(v), 2) for v in (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
+    return Provenance(prov.file, prov.page, prov.line, box, prov.ocr, prov.locator)  # type: ignore[arg-type]
+
+
 def _is_lanci_row(line: RawLine) -> bool:
     return any(key(c) == _LANCI for _, c in line.nonempty)
 
@@ -712,7 +722,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
                 for ln in lines:
                     texts = [c for _, c in ln.nonempty]
                     if texts:
-                        doc.paragraphs.append(Paragraph(texts[-1], _prov(raw, ln), " ".join(texts[:-1]) or t.text))
+                        doc.paragraphs.append(Paragraph(texts[-1], _line_prov(raw, ln), " ".join(texts[:-1]) or t.text))
             consumed.update(range(t.index, end))
             doc.performance.append(_performance(raw, t.id, t, lines))
             continue
@@ -735,7 +745,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             continue
         text = " ".join(c for _, c in ln.nonempty)
         if text:
-            narrative.append(Paragraph(text, _prov(raw, ln)))
+            narrative.append(Paragraph(text, _line_prov(raw, ln)))
     doc.paragraphs[:0] = narrative
     if not doc.department:
         doc.department = _department_from_headings(doc.paragraphs, doc.year)

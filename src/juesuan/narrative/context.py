@@ -167,11 +167,12 @@ class Context:
         pos = s.norm.find(norm_key(value)) if value else -1
         p = s.provenance_at(pos) if pos >= 0 else s.provenance
         return Location(table=s.group, row=s.heading or "正文", column=column, value=value,
-                        page=p.page if p else None, line=p.line if p else None)
+                        page=p.page if p else None, line=p.line if p else None,
+                        bbox=p.bbox if p else None)  # the paragraph's box, for --annotate
 
     def where(self, p: Provenance | None, table: str, row: str, column: str, value: str | None) -> Location:
         return Location(table=table, row=row, column=column, value=value, page=p.page if p else None,
-                        line=p.line if p else None)
+                        line=p.line if p else None, bbox=p.bbox if p else None)
 
     def cell_locations(self, cand: Candidate) -> list[Location]:
         return [self.ev.location(c) for c in cand.cells]
