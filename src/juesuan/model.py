@@ -262,6 +262,18 @@ class PerformanceTable:
     indicators: list[list[str]] = field(default_factory=list)
     other: list[list[str]] = field(default_factory=list)
     provenance: Provenance | None = None
+    # Where each printed text of the table is (its line): findings on a row point at that row.
+    cell_provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    def where(self, text: str) -> Provenance | None:
+        """The provenance of the line printing ``text``, else the table's."""
+        text = text.strip()
+        if not text:
+            return self.provenance
+        if text in self.cell_provenance:
+            return self.cell_provenance[text]
+        # A name printed with more around it ("工程师劳务费支出=", "一、…").
+        return next((p for k, p in self.cell_provenance.items() if text in k), self.provenance)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -272,13 +284,15 @@ class PerformanceTable:
             "indicators": self.indicators,
             "other": self.other,
             "provenance": self.provenance.to_dict() if self.provenance else None,
+            "cell_provenance": {k: v.to_dict() for k, v in self.cell_provenance.items()},
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "PerformanceTable":
         prov = Provenance.from_dict(d["provenance"]) if d.get("provenance") else None
+        cells = {k: Provenance.from_dict(v) for k, v in (d.get("cell_provenance") or {}).items()}
         return cls(d["kind"], d["title"], dict(d.get("fields", {})), d.get("funds", []),
-                   d.get("indicators", []), d.get("other", []), prov)
+                   d.get("indicators", []), d.get("other", []), prov, cells)
 
 
 @dataclass

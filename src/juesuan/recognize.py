@@ -613,6 +613,9 @@ def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine
             section = "indicators"
         elif first.startswith(("年度总体目标", "其他需要说明事项", "其他需说明事项", "备注", "总分")):
             section = "other"
+        for t in texts:
+            if len(t) <= 60:
+                perf.cell_provenance.setdefault(t, _line_prov(raw, line))
         if section == "other" and len(texts) == 2 and len(texts[0]) <= 12:
             perf.fields[texts[0]] = texts[1]
         if section == "funds":

@@ -201,7 +201,7 @@ def check(ctx: Context) -> None:
 
 
 def _loc(ctx: Context, table: PerformanceTable, row: str, column: str, value: str | None):  # type: ignore[no-untyped-def]
-    return ctx.where(table.provenance, _title(table), row, column, value)
+    return ctx.where(table.where(row), _title(table), row, column, value)
 
 
 def _pick(values: dict[str, str], *prefixes: str) -> tuple[str, str] | None:
