@@ -257,3 +257,15 @@ def test_shgzb_narrative_findings_verified_on_the_pages(shgzb) -> None:
         ("info", "narrative.share", 18),
         ("info", "narrative.breakdown_sum", 20),
     ])
+
+
+def test_wlj_narrative_findings_verified_on_the_page_text() -> None:
+    """p28: “公务接待费支出决算增加0.40万元，增长100%” (last year 0: growth from a zero base) and
+    “因公出国（境）费决算为0万元，完成预算的0%” of a 0 budget; p22: 1493.32 ÷ 24535.67 = 6.09%,
+    printed 6.08% (a rounding hint). No error."""
+    report = api.check(corpus("shanghai-putuo-wlj-2025-final-pagetext.json"))
+    assert _narrative(report) == sorted([
+        ("warning", "narrative.zero_base", 28),
+        ("warning", "narrative.zero_base", 28),
+        ("info", "narrative.share", 22),
+    ])
