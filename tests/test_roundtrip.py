@@ -84,7 +84,7 @@ def test_xlsx_fixture_pages_are_sheets():
     assert cell.provenance is not None and cell.provenance.page is not None and cell.provenance.line
 
 
-PDF_FIXTURES = ["example-ruled.pdf", "example-docx.pdf"]
+PDF_FIXTURES = ["example-ruled.pdf", "example-docx.pdf", "example-threeline.pdf"]
 
 
 def _pdf_fixture(name: str) -> Path:
@@ -96,11 +96,10 @@ def _pdf_fixture(name: str) -> Path:
 
 @pytest.mark.parametrize("name", PDF_FIXTURES)
 def test_pdf_fixture_cells(name: str, clean: Disclosure):
-    # The three-line PDF is not exact yet: tests/test_pdf_reader.py pins the level it reaches.
     assert_same_cells(clean, api.load_document(_pdf_fixture(name)))
 
 
-@pytest.mark.parametrize("name", [*PDF_FIXTURES, "example-threeline.pdf"])
+@pytest.mark.parametrize("name", PDF_FIXTURES)
 def test_pdf_fixture_tables(name: str, clean: Disclosure):
     assert_same_tables(clean, api.load_document(_pdf_fixture(name)))
 
