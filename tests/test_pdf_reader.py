@@ -30,6 +30,12 @@ def reference() -> dict[tuple[str, str, str, str], str]:
     return _cells(EXAMPLES / "example-clean.txt")
 
 
+def _page_of(form: str) -> int:
+    """The page of the ruled fixture that prints the table numbered ``form``."""
+    raw = read(FIXTURES / "example-ruled.pdf")
+    return next(ln.page for ln in raw.lines if any(c.strip() == form for c in ln.cells))
+
+
 def _scan(pages: list[int] | None, tmp_path: Path) -> Path:
     """The ruled fixture with the given pages replaced by images of themselves (a scan)."""
     import pypdf
@@ -185,19 +191,20 @@ def test_cells_carry_page_and_bbox() -> None:
 
 def test_scanned_page_without_ocr_is_unread_not_missing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("JUESUAN_OCR", "off")
-    path = _scan([3], tmp_path)  # page 3 holds the 收入决算表 (公开02表)
+    page = _page_of("公开02表")  # the 收入决算表
+    path = _scan([page], tmp_path)
     raw = read(path)
-    assert raw.unread_pages == [3]
+    assert raw.unread_pages == [page]
     report = api.check(path)
     doc = report.document
     assert "income" not in {t.id for t in doc.tables}
-    assert any("第3页是扫描图像" in p for p in doc.reading_problems)
+    assert any(f"第{page}页是扫描图像" in p for p in doc.reading_problems)
     # Not reported as a missing table or a gap in the form numbers, and no rule passes on it.
     assert not any("缺少" in f.message and "收入决算表" in f.message for f in report.findings)
     assert not any(f.rule == "completeness.form_numbering" for f in report.findings)
     statuses = {r.id: r for r in report.rules}
     assert statuses["income.hierarchy"].status == "insufficient_data"
-    assert "第3页" in (statuses["income.hierarchy"].reason or "")
+    assert f"第{page}页" in (statuses["income.hierarchy"].reason or "")
     assert statuses["completeness.required_tables"].status != "fail"
 
 
@@ -213,10 +220,11 @@ def test_scanned_page_with_ocr_marks_values(tmp_path: Path) -> None:
 
     if not ocr.available():
         pytest.skip("no OCR engine installed (optional: the `ocr` extra or Debian tesseract-ocr-chi-sim)")
-    path = _scan([2], tmp_path)  # the 收入支出决算总表
+    page = _page_of("公开01表")  # the 收入支出决算总表
+    path = _scan([page], tmp_path)
     raw = read(path)
     assert raw.unread_pages == []
-    page2 = [ln for ln in raw.lines if ln.page == 2]
+    page2 = [ln for ln in raw.lines if ln.page == page]
     assert page2 and all(ln.ocr for ln in page2)
     text = " ".join(c for ln in page2 for c in ln.cells)
     for amount in ("628.77", "576.28", "676.97", "28.90"):
@@ -311,3 +319,13 @@ def test_continuation_grid_is_mapped_by_x_position_not_column_index() -> None:
                                     [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)], split)])
     _map_continuations([page1, page3])
     assert page3.items[1].cells == ["210", "卫生健康支出", "", "236.64", "236.64"]
+
+
+@pytest.mark.parametrize("name", ["example-ruled.pdf", "example-docx.pdf", "example-threeline.pdf"])
+def test_clean_example_pdfs_have_no_findings(name: str) -> None:
+    """The consistent generated example, printed three ways (the Word one repeats the header of the
+    long 项目支出表 on its continuation page): no reading problem, no finding at all."""
+    report = api.check(FIXTURES / name)
+    assert not report.document.reading_problems
+    assert not any(t.reading_problems for t in report.document.tables)
+    assert report.findings == []

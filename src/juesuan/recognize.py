@@ -115,6 +115,26 @@ def _cell_key(line: RawLine, i: int) -> str:
     return key(line.cells[i]) if i < len(line.cells) else ""
 
 
+def _signature(line: RawLine) -> tuple[str, ...]:
+    return tuple(key(c) for _, c in line.nonempty)
+
+
+def _drop_repeated_headers(grid: list[RawLine]) -> list[RawLine]:
+    """Drop header lines repeated where a table continues on the next page.
+
+    The header is every line before the first one holding an amount; a later line printing the
+    same texts is the repeated header of a continuation page (or of a 栏次 row), not data.
+    """
+    first_data = next(
+        (i for i, ln in enumerate(grid) if any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)),
+        None,
+    )
+    if first_data is None:
+        return grid
+    headers = {_signature(ln) for ln in grid[:first_data] if len(ln.nonempty) >= 2}
+    return grid[:first_data] + [ln for ln in grid[first_data:] if _signature(ln) not in headers]
+
+
 class _TableBuilder:
     """Parses one table region (the lines between its title and the next title)."""
 
@@ -523,7 +543,7 @@ class _TableBuilder:
         self._check_text_in_amounts()
 
     def build(self) -> Table:
-        grid = self.split_meta()
+        grid = _drop_repeated_headers(self.split_meta())
         if self.layout.structure == "blocks":
             self.build_blocks(grid)
         else:
