@@ -42,6 +42,8 @@ class Report:
     rules: list[RuleStatus]
     variant_name: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # error localization (juesuan.locate.Group): related findings explained by a few wrong cells
+    localization: list[Any] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -81,6 +83,7 @@ class Report:
             },
             "findings": [f.to_dict() for f in self.findings],
             "rules": [r.to_dict() for r in self.rules],
+            "localization": [g.to_dict() for g in self.localization],
             "summary": {
                 "errors": self.count("error"),
                 "warnings": self.count("warning"),
@@ -98,14 +101,18 @@ def check_document(doc: Disclosure) -> Report:
     from .narrative import check as check_narrative
 
     layouts = load_layouts()
-    findings, statuses = evaluate(doc, layouts)
+    relations: list = []  # every evaluated linear relation, for error localization
+    findings, statuses = evaluate(doc, layouts, record=relations)
     # narrative (文表/文内) and 绩效 rules: "narrative.*" and "performance.*" ids, same statuses
     more_findings, more_statuses = check_narrative(doc, layouts)
     findings += more_findings
     statuses += more_statuses
     findings.sort(key=lambda f: _ORDER[f.severity])
     variant = layouts.variants.get(doc.variant or "")
-    return Report(doc, findings, statuses, variant.name if variant else "")
+    from .locate import localize
+
+    localization = localize(doc, relations, findings)
+    return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 
 
 def check(path: str | Path, variant: str | None = None) -> Report:

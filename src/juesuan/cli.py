@@ -94,6 +94,39 @@ def parse(
 
 
 @app.command()
+def fix(
+    file: Path = typer.Argument(..., help="要更正的公开文件"),
+    output: Path = typer.Option(..., "--output", "-o", help="更正后的模型 JSON（Disclosure 模型，另含 changes 更正清单）"),
+    variant: Optional[str] = typer.Option(None, "--variant", help="指定版式，默认自动识别"),
+) -> None:
+    """按错误定位结果更正表格金额：只采用能唯一确定且经复核成立的更正，写出更正后的模型 JSON 和更正清单。
+
+    退出码：0 已更正或无需更正，1 仍有未能唯一定位的错误，2 文件无法使用。"""
+    import json
+
+    from . import api
+    from .locate import apply
+    from .locate.causes import CAUSES as CAUSE_TEXT
+
+    rep = _guard(lambda: api.check(file, variant))
+    groups = [g for g in rep.localization if g.status != "rounding"]
+    changes = apply(rep.document, groups)
+    left = [g for g in groups if not (g.status == "localized" and g.verified)]
+    data = rep.document.to_dict()
+    data["changes"] = [c.to_dict() for c in changes]
+    data["unresolved"] = [{"findings": g.findings, "status": g.status, "message": g.message} for g in left]
+    _guard(lambda: output.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+    if not changes and not left:
+        typer.echo("未发现需要更正的金额。")
+    for c in changes:
+        typer.echo(f"已更正：《{c.table}》“{c.row}”行“{c.column}”列 {c.old if c.old is not None else '空'} → {c.new}（{CAUSE_TEXT[c.cause]}）")
+    for g in left:
+        typer.echo(f"未更正：{g.message}")
+    typer.echo(f"已写出更正后的模型：{output}（更正{len(changes)}处）")
+    raise typer.Exit(1 if left else 0)
+
+
+@app.command()
 def show(
     file: Path = typer.Argument(..., help="PDF 文件"),
     page: int = typer.Option(..., "--page", "-p", help="页码（从 1 开始）"),

@@ -48,6 +48,33 @@ def report_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
+def _localization_text(report: Report, con: Console) -> dict[int, int]:
+    """The 错误定位 section: each group of related findings with the cells to correct. Returns
+    finding id → group number, for the cross references in the findings list."""
+    groups = [g for g in report.localization if g.status != "rounding"]
+    if not groups:
+        return {}
+    con.print()
+    con.rule(Text("错误定位（相关发现按共同原因归并）", style="bold"))
+    refs: dict[int, int] = {}
+    for n, g in enumerate(groups, 1):
+        style = _STYLE.get(g.severity, "")
+        con.print(Text(f"[定位{n}] ", style=style) + Text(g.message))
+        for s in g.cells if g.status == "localized" else []:
+            loc = s.location
+            where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
+            new = s.fmt(s.suggested) if s.suggested is not None else "待定"
+            con.print(f"      · {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'} → {new}  {where}")
+        rules = []
+        for i in g.findings:
+            if i < len(report.findings):
+                refs[id(report.findings[i])] = n
+                rules.append(report.findings[i].rule)
+        if rules:
+            con.print(f"      相关发现{len(rules)}条：{'、'.join(dict.fromkeys(rules))}")
+    return refs
+
+
 def report_text(report: Report, console: Console | None = None) -> str:
     """Findings grouped by table, errors first, then the coverage summary."""
     buf = io.StringIO()
@@ -56,6 +83,7 @@ def report_text(report: Report, console: Console | None = None) -> str:
     con.print(Text(f"juesuan 审核报告：{doc.department or '（未识别部门）'} {doc.year or ''}年度{doc.kind}", style="bold"))
     con.print(f"文件：{doc.source}")
     con.print(f"版式：{report.variant_name}（{doc.variant}）；识别表格 {len(doc.tables)} 张")
+    explained = _localization_text(report, con)
     groups: "OrderedDict[str, list]" = OrderedDict()
     for f in report.findings:
         key = f.locations[0].table if f.locations else "文件整体"
@@ -65,7 +93,8 @@ def report_text(report: Report, console: Console | None = None) -> str:
         con.print()
         con.rule(Text(name, style="bold"))
         for f in groups[name]:
-            con.print(Text(f"[{_LABEL[f.severity]}] ", style=_STYLE[f.severity]) + Text(f"{f.message}  ({f.rule})"))
+            see = f"  〔见定位{explained[id(f)]}〕" if id(f) in explained else ""
+            con.print(Text(f"[{_LABEL[f.severity]}] ", style=_STYLE[f.severity]) + Text(f"{f.message}  ({f.rule}){see}"))
             places = [loc for loc in f.locations[:4]]
             for loc in places:
                 where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")

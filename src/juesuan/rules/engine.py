@@ -125,6 +125,27 @@ class Outcome:
     unresolved: list[Unresolvable] = field(default_factory=list)
 
 
+@dataclass
+class RelationRecord:
+    """One evaluated linear relation Σleft op Σright (passing or failing), as captured for error
+    localization (:mod:`juesuan.locate`). ``tol`` and ``diff`` (= Σleft − Σright) are in 元;
+    ``finding`` is the finding the relation produced (None when it held exactly)."""
+
+    rule: Rule
+    left: list[Term]
+    right: list[Term]
+    op: str
+    tol: Decimal
+    diff: Decimal
+    finding: Finding | None = None
+    context: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """The gap exceeds the rounding tolerance (a finding at the rule's severity or lower)."""
+        return self.finding is not None and self.finding.kind != "rounding"
+
+
 def tolerance(addends: int, factor: Decimal) -> Decimal:
     """The rounding allowance in 元 for a relation with ``addends`` rounded amounts in a unit of
     ``factor`` 元: 0.01 of the unit per addend (at least one)."""
@@ -165,6 +186,27 @@ def load_packs() -> dict[str, list[Rule]]:
 # Evaluation helpers
 
 
+def cell_location(ref: CellRef) -> Location:
+    """Where a referenced cell is printed, as a finding names it."""
+    cell = ref.cell
+    prov = cell.provenance if cell and cell.provenance else (ref.row.provenance if ref.row else None)
+    value = None
+    if cell is not None:
+        value = format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
+    return Location(
+        table=ref.table.name,
+        form=ref.table.form,
+        row=ref.row.display if ref.row else "（未列示）",
+        row_code=ref.row.code if ref.row else None,
+        column=ref.table.printed_header(ref.row, ref.column) if ref.row else ref.column.header,
+        value=value,
+        page=prov.page if prov else None,
+        line=prov.line if prov else None,
+        bbox=prov.bbox if prov else None,
+        ocr=bool(prov and prov.ocr),
+    )
+
+
 class Evaluator:
     def __init__(self, doc: Disclosure, variant: Variant, layouts: Layouts):
         self.doc = doc
@@ -172,26 +214,17 @@ class Evaluator:
         self.layouts = layouts
         self.names = {tid: layouts.table_name(tid, variant) for tid in layouts.tables}
         self.resolver = Resolver(doc, set(variant.table_ids()), self.names)
+        # When a list, every evaluated linear relation is appended to it (see RelationRecord).
+        self.recorder: list[RelationRecord] | None = None
+
+    def _record(self, rule: Rule, left: list[Term], right: list[Term], op: str, tol: Decimal, diff: Decimal,
+                finding: Finding | None = None, context: str = "") -> None:
+        if self.recorder is not None:
+            self.recorder.append(RelationRecord(rule, left, right, op, tol, diff, finding, context))
 
     # -- formatting ---------------------------------------------------------------------------
     def location(self, ref: CellRef) -> Location:
-        cell = ref.cell
-        prov = cell.provenance if cell and cell.provenance else (ref.row.provenance if ref.row else None)
-        value = None
-        if cell is not None:
-            value = format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
-        return Location(
-            table=ref.table.name,
-            form=ref.table.form,
-            row=ref.row.display if ref.row else "（未列示）",
-            row_code=ref.row.code if ref.row else None,
-            column=ref.table.printed_header(ref.row, ref.column) if ref.row else ref.column.header,
-            value=value,
-            page=prov.page if prov else None,
-            line=prov.line if prov else None,
-            bbox=prov.bbox if prov else None,
-            ocr=bool(prov and prov.ocr),
-        )
+        return cell_location(ref)
 
     def fmt(self, yuan: Decimal, factor: Decimal) -> str:
         v = yuan / factor
@@ -238,6 +271,7 @@ class Evaluator:
         else:  # pragma: no cover - validated by the pack loader
             raise ValueError(op)
         if bad <= 0:
+            self._record(rule, left, right, op, tol, diff, None, context)
             return
         cells = [c for t in left for c in t.cells] + [c for t in right for c in t.cells if c.cell is not None and c.cell.kind != "blank"]
         locations = [self.location(c) for c in cells[:16]]
@@ -256,6 +290,7 @@ class Evaluator:
                     kind="rounding",
                 )
             )
+            self._record(rule, left, right, op, tol, diff, out.findings[-1], context)
             return
         out.failed += 1
         severity = rule.severity
@@ -277,6 +312,7 @@ class Evaluator:
                 difference=self.fmt(diff, display),
             )
         )
+        self._record(rule, left, right, op, tol, diff, out.findings[-1], context)
 
     def describe(self, terms: list[Term], display: Decimal, same_table: bool) -> str:
         parts = []
@@ -435,6 +471,8 @@ class Evaluator:
                 continue
             if left[0].value_yuan == 0 and right[0].value_yuan == 0:
                 out.checked += 1
+                if not left[0].absent and not right[0].absent:
+                    self._record(rule, left, right, s.get("op", "="), tolerance(1, max(fa, fb)), Decimal(0))
                 continue
             name = (ra or rb).label if (ra or rb) else code
             self.relation(rule, out, left, right, s.get("op", "="), f"{code} {name}")
@@ -652,10 +690,15 @@ def rules_for(variant: Variant) -> list[Rule]:
     return rules
 
 
-def evaluate(doc: Disclosure, layouts: Layouts | None = None) -> tuple[list[Finding], list[RuleStatus]]:
+def evaluate(
+    doc: Disclosure, layouts: Layouts | None = None, record: list[RelationRecord] | None = None
+) -> tuple[list[Finding], list[RuleStatus]]:
+    """Evaluate every rule of the document's variant. When ``record`` is a list, every evaluated
+    linear relation (passing or failing) is appended to it, for error localization."""
     layouts = layouts or load_layouts()
     variant = layouts.variants[doc.variant or "national"]
     ev = Evaluator(doc, variant, layouts)
+    ev.recorder = record
     findings: list[Finding] = []
     statuses: list[RuleStatus] = []
     for rule in rules_for(variant):
