@@ -44,7 +44,7 @@ def check(doc: Disclosure, layouts: Layouts | None = None) -> tuple[list[Finding
 def validate(layouts: Layouts | None = None) -> list[str]:
     """Static check of the lexicon and the 绩效 settings against the layouts: every cell reference
     names a known table, row concept (or code:/level: selector) and column. Returns the problems."""
-    from ..rules.refs import split_ref
+    from ..rules.engine import reference_problems
 
     layouts = layouts or load_layouts()
     lex = lexicon(None)
@@ -56,15 +56,7 @@ def validate(layouts: Layouts | None = None) -> list[str]:
             if not isinstance(r, str):
                 problems.append(f"{owner}: reference {r!r} is not text")
                 continue
-            _, tid, row, col = split_ref(r.replace("{code}", "201"))
-            layout = layouts.tables.get(tid)
-            if layout is None:
-                problems.append(f"{owner}: unknown table {tid!r} in {r}")
-                continue
-            if col not in layout.all_column_ids():
-                problems.append(f"{owner}: unknown column {col!r} of {tid} in {r}")
-            if not row.startswith(("code:", "level:")) and row not in {c.id for c in layout.rows}:
-                problems.append(f"{owner}: unknown row concept {row!r} of {tid} in {r}")
+            problems.extend(reference_problems(layouts, owner, r.replace("{code}", "201"), r))
 
     for c in lex.concepts.values():
         if c.kind not in ("money", "count"):

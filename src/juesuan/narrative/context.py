@@ -5,12 +5,12 @@ checked and failed, reasons it could not run) that becomes a RuleStatus.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..layouts import Layouts
 from ..model import Disclosure, Provenance
-from ..rules.engine import Evaluator, Finding, Location, RuleStatus
+from ..rules.engine import Evaluator, Finding, Location, Outcome, RuleStatus
 from ..rules.refs import CellRef, Unresolvable, split_ref
 from ..textnorm import format_decimal
 from .claims import Claim, Extraction
@@ -96,14 +96,6 @@ class Candidate:
             if cell.kind == "dash":
                 return f"“{cell.raw or '—'}”"
         return ""
-
-
-@dataclass
-class Outcome:
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
-    failed: int = 0
-    unresolved: list[Unresolvable] = field(default_factory=list)
 
 
 class Context:

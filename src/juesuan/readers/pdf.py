@@ -200,12 +200,17 @@ def _grid_items(table: Any, index: int) -> list[_Item]:
     for row, row_text in zip(table.rows, texts):
         boxes: list[Box | None] = [tuple(c) if c else None for c in row.cells]  # type: ignore[misc]
         cells = [_cell_text(t) for t in row_text]
-        if not any(cells):
-            continue
-        top = min(b[1] for b in boxes if b)
-        bottom = max(b[3] for b in boxes if b)
-        items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
+        _add_grid_row(items, cells, boxes, index, edges)
     return items
+
+
+def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None], index: int, edges: list[float]) -> None:
+    """Append one grid row as an item (rows with no text at all are left out)."""
+    if not any(cells):
+        return
+    top = min(b[1] for b in boxes if b)
+    bottom = max(b[3] for b in boxes if b)
+    items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
 
 
 _PROSE_RE = re.compile(r"[，。；]")
@@ -360,11 +365,7 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
             boxes.append(tuple(cell))  # type: ignore[arg-type]
-        if not any(cells):
-            continue
-        top = min(b[1] for b in boxes if b)
-        bottom = max(b[3] for b in boxes if b)
-        items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
+        _add_grid_row(items, cells, boxes, index, edges)
     return items
 
 

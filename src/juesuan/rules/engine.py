@@ -728,6 +728,24 @@ def evaluate(
     return findings, statuses
 
 
+def reference_problems(
+    layouts: Layouts, owner: str, text: str, shown: str | None = None, table: str | None = None, col: str | None = None
+) -> list[str]:
+    """What is wrong with one ``table.row.col`` reference against the layouts (empty when sound).
+    ``shown`` is the reference as written, for the message; ``owner`` names the rule or concept."""
+    shown = shown or text
+    _, tid, row, cid = split_ref(text, table, col)
+    layout = layouts.tables.get(tid)
+    if layout is None:
+        return [f"{owner}: unknown table {tid!r} in {shown}"]
+    problems = []
+    if cid not in layout.all_column_ids():
+        problems.append(f"{owner}: unknown column {cid!r} of {tid} in {shown}")
+    if not row.startswith(("code:", "level:")) and row not in {c.id for c in layout.rows}:
+        problems.append(f"{owner}: unknown row concept {row!r} of {tid} in {shown}")
+    return problems
+
+
 def validate_packs(layouts: Layouts | None = None) -> list[str]:
     """Static check of every rule pack against the layouts: unknown tables, columns, row concepts
     or kinds. Returns the problems found (empty when the packs are sound)."""
@@ -741,15 +759,7 @@ def validate_packs(layouts: Layouts | None = None) -> list[str]:
                 if text[6:] not in layouts.tables:
                     problems.append(f"{rule.id}: unknown table {text[6:]}")
                 continue
-            _, tid, row, cid = split_ref(text, table, col)
-            layout = layouts.tables.get(tid)
-            if layout is None:
-                problems.append(f"{rule.id}: unknown table {tid!r} in {ref}")
-                continue
-            if cid not in layout.all_column_ids():
-                problems.append(f"{rule.id}: unknown column {cid!r} of {tid} in {ref}")
-            if not row.startswith(("code:", "level:")) and row not in {c.id for c in layout.rows}:
-                problems.append(f"{rule.id}: unknown row concept {row!r} of {tid} in {ref}")
+            problems.extend(reference_problems(layouts, rule.id, text, ref, table, col))
 
     for rules in load_packs().values():
         for rule in rules:
