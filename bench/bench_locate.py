@@ -10,7 +10,7 @@ detection (some relation fails beyond its rounding tolerance), exact localizatio
 unique minimal sets are exactly the mutated cells), exact suggested values (and the cause), and
 the localization time per document.
 
-    .venv/bin/python bench/bench_locate.py [--trials 40] [--seed 20261125] [--markdown]
+    .venv/bin/python bench/bench_locate.py [--trials 40] [--seed 20261125] [--debug]
 """
 
 from __future__ import annotations
@@ -73,10 +73,14 @@ def synth_doc(k: Decimal, unit: str, tmp: Path) -> Disclosure:
     return api.load_document(path)
 
 
-def seed_repaired() -> Disclosure | None:
-    if not SEED.exists():
+CORPUS = REPO.parent / "shared" / "corpus" / "final"
+CORPUS_FILES = ("shanghai-putuo-ghzyj-2024-final.pdf", "shanghai-putuo-shgzb-2024-final.pdf")
+
+
+def seed_repaired(path: Path = SEED) -> Disclosure | None:
+    if not path.exists():
         return None
-    doc = api.load_document(SEED)
+    doc = api.load_document(path)
     records: list[RelationRecord] = []
     findings, _ = evaluate(doc, load_layouts(), record=records)
     apply(doc, localize(doc, records, findings))
@@ -93,6 +97,10 @@ def bases(tmp: Path) -> list[tuple[str, Disclosure]]:
     seed = seed_repaired()
     if seed is not None:
         out.append(("seed (repaired)", seed))
+    for name in CORPUS_FILES:  # real Shanghai PDFs (their only gaps are rounding, left as printed)
+        doc = seed_repaired(CORPUS / name)
+        if doc is not None:
+            out.append((f"{name.split('-')[2]} (real PDF)", doc))
     return out
 
 
