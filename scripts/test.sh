@@ -23,8 +23,8 @@ if [ "${JUESUAN_SYSTEM_DEPS:-1}" != "0" ] && [ "$(id -u)" = "0" ] && command -v 
   fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing system tools for the tests: ${missing[*]}" >&2
-    (apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; }) ||
+    (timeout 900 apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+      { timeout 300 apt-get update -q >/dev/null 2>&1 && timeout 900 apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; }) ||
       echo "could not install ${missing[*]}: the tests that need them will skip" >&2
   fi
 fi
