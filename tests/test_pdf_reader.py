@@ -329,3 +329,29 @@ def test_clean_example_pdfs_have_no_findings(name: str) -> None:
     assert not report.document.reading_problems
     assert not any(t.reading_problems for t in report.document.tables)
     assert report.findings == []
+
+
+def test_two_tables_on_one_page(tmp_path: Path, reference) -> None:
+    """公开10表 and 公开11表 of the ruled fixture scaled to half size and printed on one page: both
+    tables are found and every amount cell reads as in the source (scaled coordinates too)."""
+    import pypdf
+    from pypdf import PageObject, Transformation
+
+    src = FIXTURES / "example-ruled.pdf"
+    first, second = _page_of("公开10表"), _page_of("公开11表")
+    reader = pypdf.PdfReader(str(src))
+    top, bottom = reader.pages[first - 1], reader.pages[second - 1]
+    width, height = float(top.mediabox.width), float(top.mediabox.height)
+    page = PageObject.create_blank_page(width=width, height=height)
+    page.merge_transformed_page(top, Transformation().scale(0.5).translate(0, height / 2))
+    page.merge_transformed_page(bottom, Transformation().scale(0.5))
+    writer = pypdf.PdfWriter()
+    writer.add_page(page)
+    path = tmp_path / "two.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    got = _cells(path)
+    names = {"财政拨款“三公”经费、行政参公单位机关运行经费情况表", "一般公共预算“三公”经费情况表"}
+    expected = {k: v for k, v in reference.items() if k[0] in names}
+    assert len({k[0] for k in expected}) == 2 and expected
+    assert {k: got.get(k) for k in expected} == expected
