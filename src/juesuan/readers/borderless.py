@@ -1,0 +1,344 @@
+"""Border-less (three-line) tables: free text lines put on common columns.
+
+A run of lines in which several lines carry two or more decimal amounts is a table printed without
+vertical rules; this module finds its columns and re-cuts every line of the run on them (see
+:func:`_align_borderless`). It works on the line items of :mod:`.geometry`, whatever produced them
+(a PDF text layer or OCR).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+from .geometry import _DECIMAL_RE, Box, _is_amount, _is_cjk, _Item, _line_text
+
+def _align_borderless(items: list[_Item]) -> None:
+    """Put the cells of a border-less (three-line) table on common columns.
+
+    A run of free lines is a table printed without vertical rules when several of its lines carry
+    two or more decimal amounts; or when one does, under a 栏次 row; or when several lines of three
+    or more cells carry one amount each (side-by-side code/name/amount blocks with few amounts).
+    Its columns come from the data rows: every cell gives an anchor (the right edge of an amount,
+    which is right-aligned; the left edge of a text), anchors that line up form a column, and two
+    neighbouring columns that no row uses together are one column (labels indented by level). The
+    other lines of the run (headers, 栏次, wrapped labels, the 部门/单位 line) are then placed on
+    those columns, so empty cells become '' in their place and a header lands over its column.
+    Items emptied by joining a wrapped header cell are removed.
+    """
+    i = 0
+    while i < len(items):
+        if items[i].grid is not None or len(items[i].cells) < 2:
+            i += 1
+            continue
+        j = i
+        while j < len(items) and items[j].grid is None and (len(items[j].cells) >= 2 or _short_gap(items, j)):
+            j += 1
+        run = items[i:j]
+        data = [it for it in run if _decimals(it) >= 2]
+        if len(data) < 3 and not (data and any(_lanci_numbers(it) for it in run[: run.index(data[0])])):
+            # Without a 栏次 row above them, one or two rows of amounts are no table; rows of one
+            # amount each are, when there are several and they have three cells or more.
+            sparse = [it for it in run if _decimals(it) >= 1 and len(it.cells) >= 3]
+            data = sparse if len(sparse) >= 3 else []
+        if data:
+            k = i
+            # Header lines right above the run, up to the 部门/单位 line; a line in a larger font
+            # (the table's title) is not part of the table.
+            size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
+            while k > 0 and items[k - 1].grid is None and items[k - 1].bottom > items[k].top - 40:
+                above = items[k - 1]
+                if max(b[3] - b[1] for b in above.boxes if b) > 1.25 * size or len("".join(above.cells)) > 60:
+                    break
+                k -= 1
+                if "单位" in "".join(above.cells):
+                    break
+            dropped = _recut(items[k:j], data)
+            if dropped:
+                items[k:j] = [it for it in items[k:j] if not any(it is d for d in dropped)]
+                j -= len(dropped)
+        i = max(j, i + 1)
+
+
+def _decimals(it: _Item) -> int:
+    return sum(bool(_DECIMAL_RE.match(c.strip())) for c in it.cells)
+
+
+def _lanci_numbers(it: _Item) -> list[tuple[float, Box]]:
+    """The column numbers of a 栏次 row (three or more small integers, or two after the word
+    栏次), as (centre, box)."""
+    nums = [((b[0] + b[2]) / 2, b) for t, b in zip(it.cells, it.boxes) if b and re.fullmatch(r"\d{1,2}", t.strip())]
+    named = any(re.sub(r"\s", "", t) == "栏次" for t in it.cells)
+    return nums if len(nums) >= 3 or (named and len(nums) >= 2) else []
+
+
+def _short_gap(items: list[_Item], j: int) -> bool:
+    """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going."""
+    return 0 < j < len(items) - 1 and len(items[j + 1].cells) >= 2 and len(items[j].cells) == 1 and items[j].grid is None
+
+
+def _right_aligned(cells: list[str], position: int) -> bool:
+    """Amounts are right-aligned; a code is an integer but left-aligned: one opening the row, one
+    of 5 or 7 digits, or one followed by its name (a code/name/amount block beside another)."""
+    t = cells[position].strip()
+    if _DECIMAL_RE.match(t):
+        return True
+    if not _is_amount(t) or position == 0 or _CODE_LIKE_RE.match(t):
+        return False
+    after = next((c.strip() for c in cells[position + 1 :] if c.strip()), "")
+    return not (re.fullmatch(r"\d{3}", t) and _is_cjk(after))
+
+
+_CODE_LIKE_RE = re.compile(r"^\d{3}(\d{2}){1,2}$")
+
+
+def _match_in_order(xs: list[float], ds: list[float], skip: float | None = None, lean: float = 0.0) -> list[tuple[int, int]]:
+    """Match sorted positions ``xs`` to sorted positions ``ds`` keeping their order, each used at
+    most once, with the least total distance. Leaving an x unmatched costs ``skip``, by default
+    0.6 × the usual spacing of ``ds`` (a column that the 栏次 row does not number, such as 行次).
+    A d right of its x costs ``lean`` more: a header centred over two columns (a merged cell)
+    goes to the first, as in a ruled grid."""
+    if not xs or not ds:
+        return []
+    gaps = [b - a for a, b in zip(ds, ds[1:])]
+    if skip is None:
+        skip = 0.6 * statistics.median(gaps) if gaps else 1e6
+    n, m = len(xs), len(ds)
+    inf = float("inf")
+    cost = [[0.0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
+    move: dict[tuple[int, int], str] = {}
+    for a in range(1, n + 1):
+        for b in range(m + 1):
+            options = [(cost[a - 1][b] + skip, "x")]
+            if b > 0:
+                options.append((cost[a][b - 1], "d"))
+                dist = abs(xs[a - 1] - ds[b - 1]) + (lean if ds[b - 1] > xs[a - 1] else 0.0)
+                options.append((cost[a - 1][b - 1] + dist, "m"))
+            cost[a][b], move[a, b] = min(options)
+    pairs = []
+    a, b = n, m
+    while a > 0:
+        step = move[a, b]
+        if step == "m":
+            pairs.append((a - 1, b - 1))
+            a, b = a - 1, b - 1
+        elif step == "x":
+            a -= 1
+        else:
+            b -= 1
+    return pairs[::-1]
+
+
+def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple[list[float], list[float]]:
+    """Cut positions between the columns found in the data rows, and the columns' centres.
+
+    Columns empty in every data row are found from the header: a 栏次 number, or a cell of the
+    leaf header line that lies over no data column and no cell of the table's rows, marks a column
+    of its own. ``body`` is every line from the first data row down.
+    """
+    clusters: list[dict[str, Any]] = []
+    for amount in (True, False):  # amounts line up on the right, texts on the left
+        anchors = sorted(
+            (b[2] if amount else b[0], r, b[0], b[2], t.strip())
+            for r, it in enumerate(data)
+            for k, (t, b) in enumerate(zip(it.cells, it.boxes))
+            if b and t.strip() and _right_aligned(it.cells, k) == amount
+        )
+        start = len(clusters)
+        for a, r, x0, x1, t in anchors:
+            if len(clusters) > start and a - clusters[-1]["hi"] <= 3.0:
+                c = clusters[-1]
+                c["hi"] = a
+                c["rows"].add(r)
+                c["x0"], c["x1"] = min(c["x0"], x0), max(c["x1"], x1)
+                c["spans"].append((x0, x1, t))
+            else:
+                clusters.append({"lo": a, "hi": a, "rows": {r}, "x0": x0, "x1": x1, "amount": amount, "spans": [(x0, x1, t)]})
+    clusters.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
+    merged: list[dict[str, Any]] = []
+    for c in clusters:
+        if merged and not (merged[-1]["rows"] & c["rows"]):
+            m = merged[-1]
+            m["hi"], m["rows"] = c["hi"], m["rows"] | c["rows"]
+            m["x0"], m["x1"] = min(m["x0"], c["x0"]), max(m["x1"], c["x1"])
+            m["spans"] = m["spans"] + c["spans"]
+        else:
+            merged.append(dict(c, rows=set(c["rows"])))
+    for c in merged:
+        # Numbers centred in their column: whole numbers only (行次 1…60, a narrow column), or
+        # numbers whose centres agree better than their right edges.
+        if c.get("amount"):
+            mids = [(x0 + x1) / 2 for x0, x1, _ in c["spans"]]
+            rights = [x1 for _, x1, _ in c["spans"]]
+            if all(t.isdigit() for *_, t in c["spans"]) or max(mids) - min(mids) + 0.5 < max(rights) - min(rights):
+                c["centre"] = statistics.median(mids)
+    lanci = next((it for it in header if _lanci_numbers(it)), None)
+    cells = [b for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+    if lanci is not None:
+        # The 栏次 row numbers the amount columns, in order: each number goes to at most one data
+        # column (a 行次 column is not numbered); a number that owns no data column marks an
+        # empty one.
+        digits = _lanci_numbers(lanci)
+        amounts = [c for c in merged if c.get("amount")]
+        owned = set()
+        for a, k in _match_in_order([(c["x0"] + c["x1"]) / 2 for c in amounts], [d[0] for d in digits]):
+            amounts[a]["centre"] = digits[k][0]
+            owned.add(k)
+        for k, (mid, b) in enumerate(digits):
+            if k not in owned:
+                merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": b[0], "x1": b[2], "centre": mid})
+    else:
+        # No 栏次 row: a cell of the leaf header line (the one right above the data; the lines
+        # above it hold spanning group headers) that is above no data column marks an empty one,
+        # unless a cell of the rows below reaches under it (a long name in a wide column).
+        leaf = [it for it in header if it.bottom <= data[0].top][-1:]
+        for it in leaf:
+            for t, b in zip(it.cells, it.boxes):
+                if not (b and t.strip()):
+                    continue
+                if any(c["x0"] - 1 <= b[2] and b[0] <= c["x1"] + 1 for c in merged):
+                    continue
+                if any(x[0] <= b[0] and b[2] <= x[2] for x in cells):
+                    continue
+                mid = (b[0] + b[2]) / 2
+                merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": b[0], "x1": b[2]})
+    merged.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
+    cuts = []
+    for a, b in zip(merged, merged[1:]):
+        if a["x1"] < b["x0"]:
+            cuts.append((a["x1"] + b["x0"]) / 2)
+        else:
+            cuts.append((a["hi"] + b["lo"]) / 2)
+    # For centred text (headers), the boundary lies halfway between column centres.
+    centres = []
+    for k, c in enumerate(merged):
+        if "centre" in c:
+            centres.append(c["centre"])
+        elif c.get("amount") and k > 0:
+            # Right-aligned amounts: the column runs from the previous column's edge to them.
+            centres.append((merged[k - 1]["x1"] + c["x1"]) / 2)
+        else:
+            centres.append((c["x0"] + c["x1"]) / 2)
+    return cuts, centres
+
+
+def _segments(it: _Item, box: Box) -> list[tuple[str, Box]]:
+    """The characters of one header cell, split where a visible gap separates two headers that
+    were printed too close to be separate cells (wider than half a character)."""
+    chars = [ch for ch in it.chars or [] if ch["text"].strip() and box[0] - 0.1 <= (ch["x0"] + ch["x1"]) / 2 <= box[2] + 0.1]
+    groups: list[list[dict[str, Any]]] = []
+    for ch in chars:
+        if groups:
+            prev = groups[-1][-1]
+            width = min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"])
+            if ch["x0"] - prev["x1"] <= 0.5 * max(width, 1.0):
+                groups[-1].append(ch)
+                continue
+        groups.append([ch])
+    return [(_line_text(g), (g[0]["x0"], min(c["top"] for c in g), g[-1]["x1"], max(c["bottom"] for c in g))) for g in groups]
+
+
+def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
+    """Place every line of a border-less table on its columns; returns the lines left empty."""
+    first_data = min(run.index(it) for it in data)
+    # The table's rows start after the 栏次 row (the last header line) or at the first data row.
+    first_body = next((k + 1 for k in range(first_data - 1, -1, -1) if _lanci_numbers(run[k])), first_data)
+    cuts, centres = _columns(data, run[:first_body], run[first_body:])
+    if not cuts:
+        return []
+    n = len(cuts) + 1
+
+    def column(x: float) -> int:
+        return sum(1 for c in cuts if x > c)
+
+    for pos, it in enumerate(run):
+        cells = [""] * n
+        boxes: list[Box | None] = [None] * n
+
+        def put(col: int, text: str, box: Box) -> None:
+            cells[col] = cells[col] + text if cells[col] else text
+            old = boxes[col]
+            boxes[col] = box if old is None else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+
+        if pos >= first_body or not it.chars:
+            for k, (text, box) in enumerate(zip(it.cells, it.boxes)):
+                if box is not None and text:
+                    x = box[2] - 0.5 if _right_aligned(it.cells, k) else box[0] + 0.5
+                    put(column(x), text, box)
+        else:
+            # Header lines: a cell holding several headers printed too close to be separated is
+            # split at its visible gaps (a part that still spans several column centres without a
+            # gap is one header over several columns, a merged cell, and stays whole). The headers
+            # of a line go to distinct columns, in order, each as near as can be to its centre.
+            parts: list[tuple[str, Box]] = []
+            for text, box in zip(it.cells, it.boxes):
+                if box is None or not text:
+                    continue
+                segs = _segments(it, box) if len([c for c in centres if box[0] <= c <= box[2]]) > 1 else []
+                parts.extend(segs if len(segs) > 1 else [(text, box)])
+            mids = [(b[0] + b[2]) / 2 for _, b in parts]
+            lean = 0.25 * statistics.median(b[3] - b[1] for _, b in parts) if parts else 0.0
+            if len(parts) <= n:
+                pairs = _match_in_order(mids, centres, skip=float("inf"), lean=lean)
+            else:
+                pairs = [(q, min(range(n), key=lambda k: abs(centres[k] - mid) + (lean if centres[k] > mid else 0.0)))
+                         for q, mid in enumerate(mids)]
+            for q, k in pairs:
+                put(k, *parts[q])
+        it.cells, it.boxes = cells, boxes
+    return _join_wrapped_headers(run[:first_body], centres)
+
+
+def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_Item]:
+    """Join the lines of a header cell wrapped over two or more lines into one cell.
+
+    Spreadsheet headers are vertically centred in their row, so a header wrapped over two lines
+    straddles the line of the one-line headers beside it. A fragment continues the one above it in
+    the same column when both share a centre (or left edge), the lower one is no wider, and the
+    upper one fills its column (it wrapped for lack of room). The joined text is put on the header
+    line at the vertical middle of the fragments (where the one-line headers of that row are).
+    Returns the lines left empty.
+    """
+    if len(header) < 2 or len(centres) < 2:
+        return []
+    n = len(centres)
+    # The width of a column: twice its narrower half (centres estimated from right-aligned
+    # amounts next to a ragged text column make the other half too wide).
+    halves = [abs(b - a) / 2 for a, b in zip(centres, centres[1:])]
+    width = [2 * min(halves[max(k - 1, 0)], halves[min(k, n - 2)]) for k in range(n)]
+    for k in range(n):
+        chain: list[_Item] = []
+        for it in header:
+            box = it.boxes[k] if k < len(it.boxes) else None
+            if box is None or not it.cells[k].strip():
+                continue
+            if chain:
+                up = chain[-1].boxes[k]
+                assert up is not None
+                h = max(min(up[3] - up[1], box[3] - box[1]), 1.0)
+                same = abs((up[0] + up[2]) / 2 - (box[0] + box[2]) / 2) <= 0.35 * h or abs(up[0] - box[0]) <= 0.35 * h
+                full = (up[2] - up[0]) + 2 * h > width[k]
+                if same and full and box[1] - up[3] < h and (box[2] - box[0]) <= (up[2] - up[0]) + 0.35 * h:
+                    chain.append(it)
+                    continue
+                _merge_chain(chain, k, header)
+            chain = [it]
+        _merge_chain(chain, k, header)
+    return [it for it in header if not any(c.strip() for c in it.cells)]
+
+
+def _merge_chain(chain: list[_Item], k: int, header: list[_Item]) -> None:
+    if len(chain) < 2:
+        return
+    boxes = [it.boxes[k] for it in chain]
+    top = min(b[1] for b in boxes if b)
+    bottom = max(b[3] for b in boxes if b)
+    text = "".join(it.cells[k].strip() for it in chain)
+    box = (min(b[0] for b in boxes if b), top, max(b[2] for b in boxes if b), bottom)
+    for it in chain:
+        it.cells[k], it.boxes[k] = "", None
+    middle = (top + bottom) / 2
+    candidates = [it for it in header if not it.cells[k].strip() and it.top <= middle <= it.bottom]
+    target = min(candidates, key=lambda it: abs((it.top + it.bottom) / 2 - middle)) if candidates else chain[0]
+    target.cells[k], target.boxes[k] = text, box

@@ -1,0 +1,161 @@
+"""Page geometry shared by the readers that see positions (PDF text, OCR runs): characters grouped
+into lines, lines split into cells, and the line items the PDF reader assembles pages from.
+
+Coordinates are PDF points with the origin at the top-left of the page; a box is
+``(x0, top, x1, bottom)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+CELL_GAP_EM = 1.6  # a gap wider than this many character widths separates two cells of a free line
+LINE_TOL = 0.45  # characters whose vertical centres differ by less than this × height share a line
+_AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class _Item:
+    """One line of a page before it becomes a RawLine: cells with boxes, and where it sits."""
+
+    top: float
+    bottom: float
+    cells: list[str]
+    boxes: list[Box | None]
+    grid: int | None = None  # index of the ruled grid on the page, None for free text
+    ocr: bool = False
+    col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
+    chars: list[dict[str, Any]] | None = None  # free lines: the characters, for re-cutting
+
+    @property
+    def x0(self) -> float:
+        return min(b[0] for b in self.boxes if b)
+
+    @property
+    def x1(self) -> float:
+        return max(b[2] for b in self.boxes if b)
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    items: list[_Item] = field(default_factory=list)
+    scanned: bool = False
+
+
+# ----------------------------------------------------------------------------------------------
+# Characters → lines → cells
+
+
+def _line_text(chars: list[dict[str, Any]]) -> str:
+    """Text of one visual line; a space where the gap between two characters is wide."""
+    out: list[str] = []
+    prev = None
+    for ch in chars:
+        if prev is not None:
+            height = max(prev["bottom"] - prev["top"], 1.0)
+            gap = ch["x0"] - prev["x1"]
+            # A space where one was printed between Latin words or digits, or after a list
+            # number ("1. 因公出国"); CJK text never gets spaces from letter-spacing.
+            latin = prev["text"].isascii() and ch["text"].isascii()
+            after_mark = prev["text"] in ".:;,)" and not ch["text"].isdigit()
+            if gap > 0.2 * height and (latin or after_mark):
+                out.append(" ")
+        out.append(ch["text"])
+        prev = ch
+    return "".join(out)
+
+
+def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group characters into visual lines by vertical centre; each line sorted left to right."""
+    chars = [c for c in chars if c["text"].strip()]
+    chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    lines: list[list[dict[str, Any]]] = []
+    centre = height = 0.0
+    for c in chars:
+        mid = (c["top"] + c["bottom"]) / 2
+        h = max(c["bottom"] - c["top"], 1.0)
+        if lines and abs(mid - centre) <= LINE_TOL * max(h, height):
+            lines[-1].append(c)
+            n = len(lines[-1])
+            centre += (mid - centre) / n
+            height = max(height, h)
+        else:
+            lines.append([c])
+            centre, height = mid, h
+    for ln in lines:
+        ln.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
+    """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
+    groups: list[list[dict[str, Any]]] = [[line[0]]]
+    for prev, ch in zip(line, line[1:]):
+        size = max(min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"], prev["size"] if "size" in prev else 99), 2.0)
+        gap = ch["x0"] - prev["x1"]
+        # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
+        # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
+        # tables carry exactly two decimals.
+        digit_to_cjk = prev["text"].isdigit() and (_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])
+        if gap > CELL_GAP_EM * size or digit_to_cjk:
+            groups.append([ch])
+        else:
+            groups[-1].append(ch)
+    cells = [_line_text(g) for g in groups]
+    boxes = [(min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g), max(c["bottom"] for c in g))
+             for g in groups]
+    return cells, boxes
+
+
+def _is_cjk(s: str) -> bool:
+    return bool(s) and "\u3400" <= s[0] <= "\u9fff"
+
+
+def _group_is_amount(group: list[dict[str, Any]]) -> bool:
+    text = "".join(c["text"] for c in group)
+    return bool(re.fullmatch(r"[\d,]+\.\d{2}", text))
+
+
+def _cell_text(text: str | None) -> str:
+    """Join the lines of a wrapped cell: no space between CJK parts, one between Latin words."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = ""
+    for p in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalpha():
+            out += " "
+        out += p
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+_PROSE_RE = re.compile(r"[，。；]")
+
+
+def _free_items(chars: list[dict[str, Any]], ocr: bool = False) -> list[_Item]:
+    items = []
+    for line in _group_lines(chars):
+        cells, boxes = _split_cells(line)
+        if len(cells) > 1 and any(_PROSE_RE.search(c) for c in cells):
+            # A justified prose line ("9859.38    万元。与上年相比，…"): one cell, not a table row.
+            cells = ["".join(cells)]
+            boxes = [(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))]
+        items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=ocr, chars=line))
+    return items
+
+
+def _is_amount(s: str) -> bool:
+    return bool(_AMOUNT_RE.match(s.strip())) and any(ch.isdigit() for ch in s)
+
+
+_DECIMAL_RE = re.compile(r"^[-－−(（]?\d[\d,，]*\.\d+[)）]?$")
