@@ -61,6 +61,12 @@ def _align_borderless(items: list[_Item]) -> None:
         i = max(j, i + 1)
 
 
+def _opens_with_code(it: _Item) -> bool:
+    """The line starts with a classification code (类/款/项: 3, 5 or 7 digits)."""
+    first = next((c.strip() for c in it.cells if c.strip()), "")
+    return re.fullmatch(r"\d{3}(\d{2}){0,2}", first) is not None
+
+
 def _decimals(it: _Item) -> int:
     return sum(bool(_DECIMAL_RE.match(c.strip())) for c in it.cells)
 
@@ -156,9 +162,15 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
             else:
                 clusters.append({"lo": a, "hi": a, "rows": {r}, "x0": x0, "x1": x1, "amount": amount, "spans": [(x0, x1, t)]})
     clusters.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
+    height = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
     merged: list[dict[str, Any]] = []
     for c in clusters:
-        if merged and not (merged[-1]["rows"] & c["rows"]):
+        # Neighbouring groups no row uses together are one column (labels indented by level, a
+        # dash centred among right-aligned amounts), but two groups of amounts whose right edges
+        # are more than a character or so apart are two columns even if no row fills both (a 合计
+        # printed in the wrong column must stay there).
+        apart = bool(merged) and merged[-1]["amount"] and c["amount"] and c["lo"] - merged[-1]["hi"] > 1.5 * height
+        if merged and not apart and not (merged[-1]["rows"] & c["rows"]):
             m = merged[-1]
             m["hi"], m["rows"] = c["hi"], m["rows"] | c["rows"]
             m["x0"], m["x1"] = min(m["x0"], c["x0"]), max(m["x1"], c["x1"])
@@ -244,6 +256,11 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
     first_data = min(run.index(it) for it in data)
     # The table's rows start after the 栏次 row (the last header line) or at the first data row.
     first_body = next((k + 1 for k in range(first_data - 1, -1, -1) if _lanci_numbers(run[k])), first_data)
+    # In a sparse table (few rows with amounts) the rows start at the first classification code,
+    # well above the first amount: those lines are rows, not headers.
+    coded = next((k for k in range(first_body) if _opens_with_code(run[k])), None)
+    if coded is not None:
+        first_body = coded
     cuts, centres = _columns(data, run[:first_body], run[first_body:])
     if not cuts:
         return []

@@ -13,6 +13,7 @@ from typing import Any
 
 CELL_GAP_EM = 1.6  # a gap wider than this many character widths separates two cells of a free line
 LINE_TOL = 0.45  # characters whose vertical centres differ by less than this × height share a line
+_NUMBER_WORDS = set("年月日号时个人次项件辆台套批元万亿千百余多家所")
 _AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
 
 Box = tuple[float, float, float, float]
@@ -103,7 +104,15 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
         # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
         # tables carry exactly two decimals.
-        digit_to_cjk = prev["text"].isdigit() and (_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])
+        # A whole number ("0") spaced off the label after it is an amount too; in running text a
+        # number touches the character after it, or is followed by its unit or date word
+        # ("2024 年度", "5 个", "12 人次").
+        height = max(prev["bottom"] - prev["top"], 1.0)
+        whole = (_is_cjk(ch["text"]) and ch["text"] not in _NUMBER_WORDS and gap > 0.15 * height
+                 and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None)
+        digit_to_cjk = prev["text"].isdigit() and (
+            ((_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])) or whole
+        )
         if gap > CELL_GAP_EM * size or digit_to_cjk:
             groups.append([ch])
         else:
