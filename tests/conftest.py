@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,16 @@ def seed_report(seed_path: Path):
     from juesuan import api
 
     return api.check(seed_path)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """`juesuan ARGS` in a fresh process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], capture_output=True, text=True, timeout=60)
+
+
+def run_narrative(doc):  # type: ignore[no-untyped-def]
+    """The narrative and 绩效 checks of ``doc``: findings, and rule statuses by id."""
+    from juesuan import narrative
+
+    findings, statuses = narrative.check(doc)
+    return findings, {s.id: s for s in statuses}

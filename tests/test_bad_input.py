@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
-
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], capture_output=True, text=True, timeout=60)
+from conftest import run_cli as run
 
 
 def assert_clean_exit2(proc: subprocess.CompletedProcess, words: str) -> None:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "juesuan.cli", *args], capture_output=True, text=True, timeout=60)
+from conftest import run_cli as run
 
 
 def test_check_json_schema(seed_path):

@@ -15,6 +15,7 @@ import pytest
 from juesuan import api, narrative, synth
 from juesuan.model import Disclosure, Paragraph, Provenance
 from juesuan.narrative.settings import settings
+from conftest import run_narrative as run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CLEAN = EXAMPLES / synth.CLEAN_NAME
@@ -43,11 +44,6 @@ def add(doc: Disclosure, after: str, text: str, section: str | None = None) -> D
     prov = out.paragraphs[k].provenance
     out.paragraphs.insert(k + 1, Paragraph(text, prov, section))
     return out
-
-
-def run(doc: Disclosure):
-    findings, statuses = narrative.check(doc)
-    return findings, {s.id: s for s in statuses}
 
 
 def only(findings, rule, severity=None):

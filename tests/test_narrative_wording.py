@@ -12,6 +12,7 @@ import pytest
 
 from juesuan import narrative
 from juesuan.model import Column, Disclosure, Paragraph, Provenance, Row, Table, make_cell
+from conftest import run_narrative as run
 
 FILE = "示范区城市管理局2024.pdf"
 DEPT = "上海市示范区城市管理局"
@@ -139,11 +140,6 @@ def document() -> Disclosure:
 @pytest.fixture(scope="module")
 def shanghai_doc() -> Disclosure:
     return document()
-
-
-def run(doc: Disclosure):
-    findings, statuses = narrative.check(doc)
-    return findings, {s.id: s for s in statuses}
 
 
 def edit(doc: Disclosure, old: str, new: str) -> Disclosure:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from juesuan import api, narrative, synth
+from juesuan import api, synth
 from juesuan.model import Disclosure, PerformanceTable
 from juesuan.narrative.settings import performance_settings, settings
+from conftest import run_narrative as run
 
 CLEAN = Path(__file__).resolve().parents[1] / "examples" / synth.CLEAN_NAME
 RULES = [rid for rid in settings().rules if rid.startswith("performance.")]
@@ -19,11 +20,6 @@ RULES = [rid for rid in settings().rules if rid.startswith("performance.")]
 @pytest.fixture(scope="module")
 def clean_doc() -> Disclosure:
     return api.load_document(CLEAN)
-
-
-def run(doc: Disclosure):
-    findings, statuses = narrative.check(doc)
-    return findings, {s.id: s for s in statuses}
 
 
 def table(doc: Disclosure, kind: str) -> PerformanceTable:

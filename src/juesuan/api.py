@@ -27,7 +27,7 @@ def load_document(path: str | Path, variant: str | None = None) -> Disclosure:
     doc = recognize(read(path), variant=variant)
     if not doc.tables and not doc.performance and doc.unread_pages:
         raise InputError(
-            f"文件的第{'、'.join(map(str, doc.unread_pages))}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
+            f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
             f"{Path(path).name}（可安装 OCR 组件后重试，见 README）"
         )
     if not doc.tables and not doc.performance:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
-from .textnorm import CellKind, format_decimal
+from .textnorm import CellKind, fold, format_decimal
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,6 @@ class Table:
         return any(c.value not in (None, Decimal(0)) for r in self.rows for c in r.cells.values())
 
     def has_no_data_note(self) -> bool:
-        from .textnorm import fold
-
         notes = [fold(n) for n in self.notes]
         return any("无数据" in n or "无此" in n or "没有" in n or "无相关" in n or "不涉及" in n for n in notes)
 
@@ -310,6 +308,10 @@ class Disclosure:
     performance: list[PerformanceTable] = field(default_factory=list)
     reading_problems: list[str] = field(default_factory=list)
     unread_pages: list[int] = field(default_factory=list)  # scanned pages not read (no OCR)
+
+    def unread_pages_text(self) -> str:
+        """The unread pages as messages print them ("3、5")."""
+        return "、".join(str(p) for p in self.unread_pages)
 
     def table(self, table_id: str) -> Table | None:
         return next((t for t in self.tables if t.id == table_id), None)

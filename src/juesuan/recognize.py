@@ -732,9 +732,8 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
     doc.year = years.most_common(1)[0][0] if years else None
     doc.unread_pages = list(raw.unread_pages)
     if raw.unread_pages:
-        pages = "、".join(str(p) for p in raw.unread_pages)
         doc.reading_problems.append(
-            f"第{pages}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
+            f"第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
         )
     consumed: set[int] = set()
     for k, t in enumerate(titles):

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import statistics
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import InputError
 from ..raw import RawDocument, RawLine
@@ -106,11 +106,8 @@ def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None],
 
 
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
-    """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left).
-
-    Used for pages without any vector graphics (narrative pages): PDFium reads them about a hundred
-    times faster than pdfminer, and without rulings there is no grid for pdfplumber to find.
-    """
+    """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left), with
+    loose (advance-width) boxes. PDFium reads a page about a hundred times faster than pdfminer."""
     left, bottom, right, top = page.get_mediabox()
     textpage = page.get_textpage()
     try:
@@ -126,17 +123,20 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         textpage.close()
 
 
-def _triage(page: Any) -> tuple[int, int]:
-    """(vector path objects, characters) of a PDFium page."""
+def _triage(page: Any, number: int) -> tuple[int, list[dict[str, Any]]]:
+    """(vector path objects, characters) of a PDFium page; the characters are read once here and
+    serve whichever way the page is then read."""
     import pypdfium2.raw as pdfium_c
 
     paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3))
-    textpage = page.get_textpage()
-    try:
-        n = textpage.count_chars()
-    finally:
-        textpage.close()
-    return paths, n
+    chars = _pdfium_chars(page)
+    _check_chars(len(chars), number)
+    return paths, chars
+
+
+def _check_chars(n: int, number: int) -> None:
+    if n > MAX_CHARS_PER_PAGE:
+        raise InputError(f"第{number}页字符过多（{n} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
 
 
 def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
@@ -195,7 +195,7 @@ class _EdgePage:
         self.chars: list[dict[str, Any]] = []
 
 
-def _read_grid_page_fast(page: Any, number: int) -> _Page | None:
+def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page | None:
     """A ruled page from PDFium characters and rulings, with pdfplumber's lattice finder.
 
     Gives the same grids as pdfplumber on its own page object, several times faster. None when
@@ -208,20 +208,8 @@ def _read_grid_page_fast(page: Any, number: int) -> _Page | None:
         return None
     width, height = page.get_size()
     out = _Page(number, float(width), float(height))
-    chars = _pdfium_chars(page)
-    if len(chars) > MAX_CHARS_PER_PAGE:
-        raise InputError(f"第{number}页字符过多（{len(chars)} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
     tables = TableFinder(_EdgePage(edges, width, height), TableSettings.resolve(TABLE_SETTINGS)).tables
-    boxes: list[Box] = []
-    for index, table in enumerate(tables):
-        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
-            continue
-        boxes.append(tuple(table.bbox))  # type: ignore[arg-type]
-        out.items.extend(_grid_items_from_chars(table, index, chars))
-    free = [ch for ch in chars if not any(_inside(ch, b, pad=0) for b in boxes)]
-    out.items.extend(_free_items(free))
-    out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
-    return out
+    return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
 
 def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
@@ -253,34 +241,32 @@ def _has_image(page: Any) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
-def _read_text_page(page: Any, number: int) -> _Page:
+def _read_text_page(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
     """A page with text and no graphics: lines and cells from PDFium characters."""
     width, height = page.get_size()
-    out = _Page(number, float(width), float(height))
-    chars = _pdfium_chars(page)
-    if len(chars) > MAX_CHARS_PER_PAGE:
-        raise InputError(f"第{number}页字符过多（{len(chars)} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
-    out.items = _free_items(chars)
-    out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
-    return out
+    return _assemble(_Page(number, float(width), float(height)), [], chars, None, pad=0)
 
 
 def _read_page(page: Any, number: int) -> _Page:
     out = _Page(number, float(page.width), float(page.height))
     chars = page.chars
-    if len(chars) > MAX_CHARS_PER_PAGE:
-        raise InputError(f"第{number}页字符过多（{len(chars)} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
+    _check_chars(len(chars), number)
     if not any(c["text"].strip() for c in chars):
         out.scanned = True  # no text layer: a scan (or an empty page), read by OCR if installed
         return out
-    tables = page.find_tables(TABLE_SETTINGS)
+    return _assemble(out, page.find_tables(TABLE_SETTINGS), chars, _grid_items, pad=1.0)
+
+
+def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float) -> _Page:
+    """A page's items: the rows of its ruled grids (``grid_rows(table, index)``) and the lines of
+    the characters outside them, top to bottom."""
     boxes: list[Box] = []
-    for i, t in enumerate(tables):
-        if len(t.rows) < 2 or max(len(r.cells) for r in t.rows) < 2:
+    for index, table in enumerate(tables):
+        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
             continue  # a framed paragraph or a box around a title, not a table
-        boxes.append(tuple(t.bbox))  # type: ignore[arg-type]
-        out.items.extend(_grid_items(t, i))
-    free = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+        boxes.append(tuple(table.bbox))  # type: ignore[arg-type]
+        out.items.extend(grid_rows(table, index))
+    free = [c for c in chars if not any(_inside(c, b, pad) for b in boxes)]
     out.items.extend(_free_items(free))
     out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
     return out
@@ -435,7 +421,7 @@ def _open(path: Path) -> Any:
     return pdf
 
 
-def _ocr_page(path: Path, number: int) -> tuple[list[_Item], str | None]:
+def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     """OCR a page without a text layer: its items, or why it could not be read.
 
     OCR returns text runs (a whole label or amount), not characters: each run is a cell of its
@@ -448,14 +434,8 @@ def _ocr_page(path: Path, number: int) -> tuple[list[_Item], str | None]:
         return [], "未安装文字识别（OCR）组件"
     if not ocr.available():
         return [], "未安装文字识别（OCR）组件"
-    import pypdfium2 as pdfium
-
     scale = 200 / 72
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        image = doc[number - 1].render(scale=scale).to_pil()
-    finally:
-        doc.close()
+    image = page.render(scale=scale).to_pil()
     try:
         words = ocr.ocr_page(image, scale)
     except InputError as exc:
@@ -499,17 +479,21 @@ def read_pdf(path: Path) -> RawDocument:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 fpage = fast[number - 1]
-                paths, nchars = _triage(fpage)
+                paths, chars = _triage(fpage, number)
                 if fpage.get_rotation():
                     # A rotated page: pdfplumber turns its coordinates; PDFium's are unrotated.
                     pg = _read_page(page, number)
-                elif nchars and not paths:
-                    pg = _read_text_page(fpage, number)
-                elif not nchars:
+                elif chars and not paths:
+                    pg = _read_text_page(fpage, number, chars)
+                elif not chars:
                     width, height = fpage.get_size()
                     pg = _Page(number, float(width), float(height), scanned=_has_image(fpage))
                 else:
-                    pg = _read_grid_page_fast(fpage, number) or _read_page(page, number)
+                    pg = _read_grid_page_fast(fpage, number, chars) or _read_page(page, number)
+                if pg.scanned:
+                    pg.items, problem = _ocr_page(fpage)
+                    if problem:
+                        unread.append(number)
                 fpage.close()
             except InputError:
                 raise
@@ -517,11 +501,6 @@ def read_pdf(path: Path) -> RawDocument:
                 raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
             finally:
                 page.close()
-            if pg.scanned:
-                items, problem = _ocr_page(path, number)
-                pg.items = items
-                if problem:
-                    unread.append(number)
             pages.append(pg)
     finally:
         pdf.close()
@@ -537,9 +516,3 @@ def read_pdf(path: Path) -> RawDocument:
         doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr))
     doc.unread_pages = unread
     return doc
-
-
-def page_items(path: str | Path) -> Iterable[tuple[int, list[str], list[Box | None]]]:
-    """Debugging aid: (page, cells, boxes) for every line the reader produced."""
-    for ln in read_pdf(Path(path)).lines:
-        yield ln.page or 0, ln.cells, list(ln.bboxes or [])

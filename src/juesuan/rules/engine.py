@@ -516,8 +516,7 @@ class Evaluator:
             for entry in v.tables:
                 if entry.table not in present and doc.unread_pages:
                     # A scanned page was not read: the table may be on it. Say so; don't accuse.
-                    pages = "、".join(str(p) for p in doc.unread_pages)
-                    out.unresolved.append(Unresolvable("insufficient_data", f"未找到《{self.names.get(entry.table, entry.table)}》，第{pages}页未能读取，可能在其中"))
+                    out.unresolved.append(self.resolver.absent(entry.table))
                     continue
                 out.checked += 1
                 if entry.table not in present:
@@ -548,7 +547,7 @@ class Evaluator:
                 if n > top:
                     continue
                 if entry.form not in printed and doc.unread_pages:
-                    out.unresolved.append(Unresolvable("insufficient_data", f"未见{entry.form}，第{'、'.join(map(str, doc.unread_pages))}页未能读取"))
+                    out.unresolved.append(Unresolvable("insufficient_data", f"未见{entry.form}，第{doc.unread_pages_text()}页未能读取"))
                     continue
                 out.checked += 1
                 if entry.form not in printed:

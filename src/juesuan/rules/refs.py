@@ -84,15 +84,19 @@ class Resolver:
         tables = self.doc.tables_by_id(table_id)
         name = self.names.get(table_id, table_id)
         if not tables:
-            if table_id in self.required:
-                if self.doc.unread_pages:
-                    pages = "、".join(str(p) for p in self.doc.unread_pages)
-                    raise Unresolvable("insufficient_data", f"未找到《{name}》，第{pages}页未能读取，可能在其中")
-                raise Unresolvable("insufficient_data", f"缺少《{name}》")
-            raise Unresolvable("not_applicable", f"本版式不含《{name}》")
+            raise self.absent(table_id)
         if tables[0].unreliable:
             raise Unresolvable("insufficient_data", f"《{name}》读取异常，其数据不用于核对")
         return tables[0]
+
+    def absent(self, table_id: str) -> Unresolvable:
+        """Why rules on a table that is not in the document cannot run."""
+        name = self.names.get(table_id, table_id)
+        if table_id not in self.required:
+            return Unresolvable("not_applicable", f"本版式不含《{name}》")
+        if self.doc.unread_pages:  # it may be on a page that could not be read
+            return Unresolvable("insufficient_data", f"未找到《{name}》，第{self.doc.unread_pages_text()}页未能读取，可能在其中")
+        return Unresolvable("insufficient_data", f"缺少《{name}》")
 
     def factor(self, table: Table) -> Decimal:
         return UNIT_FACTORS.get(table.unit or self.default_unit, Decimal(10000))
