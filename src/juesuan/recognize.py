@@ -14,7 +14,7 @@ from decimal import Decimal
 from collections import Counter
 from dataclasses import dataclass
 
-from . import catalog
+from . import catalog, rounding
 from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
 from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
 from .raw import RawDocument, RawLine
@@ -593,7 +593,7 @@ class _TableBuilder:
                 if not kids:
                     continue
                 checked += 1
-                if abs(vals[i] - sum(kids)) > Decimal("0.011") * len(kids):
+                if not rounding.within(vals[i] - sum(kids), len(kids)):
                     failed += 1
             return checked, failed
 

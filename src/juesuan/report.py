@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .api import Report
 from .model import Disclosure
+from .results import SEVERITY_RANK, Report
 from .textnorm import format_decimal
 
 CELLS_HEADER = ["table", "form", "row_code", "row_label", "column", "value", "page"]
@@ -88,7 +88,7 @@ def report_text(report: Report, console: Console | None = None) -> str:
     for f in report.findings:
         key = f.locations[0].table if f.locations else "文件整体"
         groups.setdefault(key, []).append(f)
-    order = sorted(groups, key=lambda k: min({"error": 0, "warning": 1, "info": 2}[f.severity] for f in groups[k]))
+    order = sorted(groups, key=lambda k: min(SEVERITY_RANK[f.severity] for f in groups[k]))
     for name in order:
         con.print()
         con.rule(Text(name, style="bold"))

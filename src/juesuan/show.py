@@ -56,7 +56,7 @@ def show_page(path: str | Path, page: int, out: str | Path, scale: float = 2.0,
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    from .annotate import PageGeometry, load_font
+    from .pages import PageGeometry, load_font
     from .readers import read
     from .recognize import recognize
 

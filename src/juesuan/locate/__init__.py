@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from ..model import Cell, Disclosure
-from ..rules.engine import Finding, Location, RelationRecord, cell_location
-from ..rules.refs import CellRef
+from ..results import Finding, Location, RelationRecord
+from ..rules.refs import CellRef, cell_location
 from ..textnorm import format_decimal
 from .causes import CAUSES, SPECIFIC, classify_value, digits
 

@@ -2,7 +2,7 @@
 
 Every rule reports a status per document: pass, fail, not_applicable or insufficient_data. A rule
 that could not run is never counted as passed. Arithmetic is exact ``Decimal``; the one rounding
-policy is :func:`tolerance`: published amounts are rounded to 0.01 of their unit, so a gap within
+policy is :func:`juesuan.rounding.tolerance`: published amounts are rounded to 0.01 of their unit, so a gap within
 0.01 × the number of addends is a rounding hint (info), a larger gap is a finding at the rule's
 severity.
 """
@@ -19,90 +19,10 @@ import yaml
 from .. import catalog
 from ..layouts import Layouts, Variant, _yaml_files, load as load_layouts
 from ..model import Disclosure, Row, Table
+from ..results import SEVERITIES, STATUSES, Finding, Location, Outcome, RelationRecord, RuleStatus  # noqa: F401
+from ..rounding import CENT, tolerance
 from ..textnorm import format_decimal, key
-from .refs import CellRef, Resolver, Term, Unresolvable, split_ref
-
-SEVERITIES = ("error", "warning", "info")
-STATUSES = ("pass", "fail", "not_applicable", "insufficient_data")
-CENT = Decimal("0.01")
-
-
-@dataclass
-class Location:
-    table: str
-    row: str
-    column: str
-    value: str | None
-    page: int | None
-    line: int | None
-    form: str | None = None
-    row_code: str | None = None
-    # (x0, top, x1, bottom) in PDF points, top-left origin, on ``page``: where the cell is printed.
-    bbox: tuple[float, float, float, float] | None = None
-    ocr: bool = False  # the value was read by OCR from a scanned page
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "table": self.table,
-            "form": self.form,
-            "row": self.row,
-            "row_code": self.row_code,
-            "column": self.column,
-            "value": self.value,
-            "page": self.page,
-            "line": self.line,
-        }
-        if self.bbox is not None:
-            d["bbox"] = [round(float(v), 2) for v in self.bbox]
-        if self.ocr:
-            d["ocr"] = True
-        return d
-
-
-@dataclass
-class Finding:
-    rule: str
-    severity: str
-    message: str
-    locations: list[Location] = field(default_factory=list)
-    expected: str | None = None
-    actual: str | None = None
-    difference: str | None = None
-    kind: str = "rule"  # rule | rounding | reading
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "message": self.message,
-            "locations": [loc.to_dict() for loc in self.locations],
-            "expected": self.expected,
-            "actual": self.actual,
-            "difference": self.difference,
-            "kind": self.kind,
-        }
-
-
-@dataclass
-class RuleStatus:
-    id: str
-    status: str
-    severity: str
-    description: str
-    checked: int = 0
-    failed: int = 0
-    reason: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "severity": self.severity,
-            "description": self.description,
-            "checked": self.checked,
-            "failed": self.failed,
-            "reason": self.reason,
-        }
+from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, split_ref
 
 
 @dataclass
@@ -113,43 +33,6 @@ class Rule:
     description: str
     spec: dict[str, Any]
     pack: str
-
-
-@dataclass
-class Outcome:
-    """What one rule produced: findings, instance counts, and why it could not run."""
-
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
-    failed: int = 0
-    unresolved: list[Unresolvable] = field(default_factory=list)
-
-
-@dataclass
-class RelationRecord:
-    """One evaluated linear relation Σleft op Σright (passing or failing), as captured for error
-    localization (:mod:`juesuan.locate`). ``tol`` and ``diff`` (= Σleft − Σright) are in 元;
-    ``finding`` is the finding the relation produced (None when it held exactly)."""
-
-    rule: Rule
-    left: list[Term]
-    right: list[Term]
-    op: str
-    tol: Decimal
-    diff: Decimal
-    finding: Finding | None = None
-    context: str = ""
-
-    @property
-    def failed(self) -> bool:
-        """The gap exceeds the rounding tolerance (a finding at the rule's severity or lower)."""
-        return self.finding is not None and self.finding.kind != "rounding"
-
-
-def tolerance(addends: int, factor: Decimal) -> Decimal:
-    """The rounding allowance in 元 for a relation with ``addends`` rounded amounts in a unit of
-    ``factor`` 元: 0.01 of the unit per addend (at least one)."""
-    return CENT * factor * max(addends, 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,34 +69,13 @@ def load_packs() -> dict[str, list[Rule]]:
 # Evaluation helpers
 
 
-def cell_location(ref: CellRef) -> Location:
-    """Where a referenced cell is printed, as a finding names it."""
-    cell = ref.cell
-    prov = cell.provenance if cell and cell.provenance else (ref.row.provenance if ref.row else None)
-    value = None
-    if cell is not None:
-        value = format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
-    return Location(
-        table=ref.table.name,
-        form=ref.table.form,
-        row=ref.row.display if ref.row else "（未列示）",
-        row_code=ref.row.code if ref.row else None,
-        column=ref.table.printed_header(ref.row, ref.column) if ref.row else ref.column.header,
-        value=value,
-        page=prov.page if prov else None,
-        line=prov.line if prov else None,
-        bbox=prov.bbox if prov else None,
-        ocr=bool(prov and prov.ocr),
-    )
-
-
 class Evaluator:
     def __init__(self, doc: Disclosure, variant: Variant, layouts: Layouts):
         self.doc = doc
         self.variant = variant
         self.layouts = layouts
-        self.names = {tid: layouts.table_name(tid, variant) for tid in layouts.tables}
-        self.resolver = Resolver(doc, set(variant.table_ids()), self.names)
+        self.resolver = resolver_for(doc, variant, layouts)
+        self.names = self.resolver.names
         # When a list, every evaluated linear relation is appended to it (see RelationRecord).
         self.recorder: list[RelationRecord] | None = None
 
@@ -711,19 +573,7 @@ def evaluate(
                 raise ValueError(f"rule {rule.id}: unknown kind {rule.kind}") from exc
             raise
         findings.extend(out.findings)
-        if out.failed:
-            status = "fail"
-        elif out.checked:
-            status = "pass"
-        elif out.unresolved and any(u.status == "insufficient_data" for u in out.unresolved):
-            status = "insufficient_data"
-        else:
-            status = "not_applicable"
-        reason = None
-        if out.unresolved:
-            reasons = sorted({u.reason for u in out.unresolved})
-            reason = "；".join(reasons)
-        statuses.append(RuleStatus(rule.id, status, rule.severity, rule.description, out.checked, out.failed, reason))
+        statuses.append(out.rule_status(rule.id, rule.severity, rule.description))
     return findings, statuses
 
 
