@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..model import PerformanceTable
+from ..rounding import tolerance
 from .context import HUNDRED, Context, fmt, half_unit, q2
 from .text import norm_key
 
@@ -314,7 +315,7 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
             if gap:
                 msg = f"总分与各项得分之和不符：《{title}》各项得分合计{fmt(score_total)}，总分印为{fmt(printed_score)}"
                 loc = [_loc(ctx, table, "总分", "得分", fmt(printed_score))]
-                if gap <= Decimal("0.01") * n:
+                if gap <= tolerance(n):
                     ctx.report("performance.total_score", "info", msg + "（舍入差异）", loc, expected=fmt(score_total),
                                actual=fmt(printed_score), difference=fmt(printed_score - score_total), kind="rounding")
                 else:
@@ -588,7 +589,7 @@ def _tasks_vs_tables(ctx: Context, table: PerformanceTable, tasks: list[Task]) -
             ctx.check(rule)
             c = cands[0]
             total = sum((t.actual for t in tasks), Decimal(0))
-            if total > c.yuan / c.factor + Decimal("0.01") * len(tasks):
+            if total > c.yuan / c.factor + tolerance(len(tasks)):
                 ctx.report(rule, "warning",
                            f"重点工作任务的实际支出合计{fmt(total)}万元大于{c.describe()}{fmt(c.yuan / c.factor)}{c.unit}",
                            [_loc(ctx, table, "合计", "实际支出金额", fmt(total)), *ctx.cell_locations(c)],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..rounding import tolerance
 from .claims import MONEY, Claim
 from .context import Candidate, Context, fmt, half_unit, number_part
 
@@ -39,7 +40,7 @@ def _match(claim: Claim, cand: Candidate) -> str:
     half = half_unit(number_part(claim.raw)) * claim.factor
     if diff <= half:
         return "exact"
-    if diff <= half + Decimal("0.01") * len(cand.cells) * cand.factor:
+    if diff <= half + tolerance(len(cand.cells), cand.factor):
         return "rounding"
     return "none"
 
@@ -145,7 +146,7 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
                 continue
             diff = abs(number * factor - cand.yuan)
             half = half_unit(number_part(claim.raw)) * factor
-            if diff <= half + Decimal("0.01") * len(cand.cells) * cand.factor:
+            if diff <= half + tolerance(len(cand.cells), cand.factor):
                 table_value = cand.in_unit(cand.factor)
                 s = claim.sentence
                 msg = (f"文字说明金额单位有误：“{s.quote(claim.start)}”中{ctx.label(claim)}写作“{claim.raw}”，"
@@ -203,7 +204,7 @@ def _upper(ctx: Context, claim: Claim, concept) -> None:  # type: ignore[no-unty
     if bounds:
         ctx.check("narrative.table_amounts")
     for b in bounds:
-        if claim.yuan > b.yuan + Decimal("0.01") * len(b.cells) * b.factor:
+        if claim.yuan > b.yuan + tolerance(len(b.cells), b.factor):
             s = claim.sentence
             ctx.report("narrative.table_amounts", "warning",
                        f"“{s.quote(claim.start)}”中{ctx.label(claim)}{claim.raw}大于{b.describe()}"
