@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import InputError
-from .pages import Box, PageGeometry, find_cjk_font, load_font
+from .pages import Box, PageGeometry, find_cjk_font, load_font, round_box
 from .results import SEVERITY_RANK
 
 SEVERITY_ORDER = SEVERITY_RANK
@@ -117,8 +117,8 @@ def plan(findings: Iterable[Any], page_count: int) -> dict[int, PagePlan]:
             if bbox is None or len(bbox) != 4:
                 other_pages.append(page)
                 continue
-            box = tuple(round(float(v), 2) for v in bbox)
-            mark = page_plan(page).marks.setdefault(box, Mark(box, severity=f.severity))  # type: ignore[arg-type]
+            box = round_box(bbox)
+            mark = page_plan(page).marks.setdefault(box, Mark(box, severity=f.severity))
             if number not in mark.numbers:
                 mark.numbers.append(number)
                 mark.messages.append(f"{number}. [{SEVERITY_LABEL[f.severity]}] {f.message}")

@@ -16,6 +16,12 @@ from typing import Any, Iterable
 Box = tuple[float, float, float, float]
 
 
+def round_box(box: Any) -> Box:
+    """A box of four coordinates, as floats rounded to 0.01 point."""
+    x0, top, x1, bottom = (round(float(v), 2) for v in box)
+    return x0, top, x1, bottom
+
+
 # --------------------------------------------------------------------------------------------
 # Fonts
 
@@ -36,7 +42,7 @@ def find_cjk_font() -> tuple[str, int] | None:
         try:
             proc = subprocess.run(["fc-list", ":lang=zh-cn", "file", "index", "family", "style"],
                                   capture_output=True, text=True, timeout=20)
-            faces = []
+            faces: list[tuple[tuple[int, int, int, int, str], str, int]] = []
             for line in proc.stdout.splitlines():
                 path, _, rest = line.partition(":")
                 fields = dict(part.strip().split("=", 1) for part in rest.split(":") if "=" in part)
@@ -52,19 +58,19 @@ def find_cjk_font() -> tuple[str, int] | None:
                 )
                 faces.append((rank, path, int(idx) if idx.isdigit() else 0))
             faces.sort()
-            for _, path, idx in faces:
-                if os.path.exists(path):
-                    return path, idx
+            for _, face_path, face_index in faces:
+                if os.path.exists(face_path):
+                    return face_path, face_index
         except (OSError, subprocess.SubprocessError, ValueError):
             pass
-    for path, idx in (
+    for usual_path, usual_index in (
         ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
         ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
         ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
         ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
     ):
-        if os.path.exists(path):
-            return path, idx
+        if os.path.exists(usual_path):
+            return usual_path, usual_index
     return None
 
 

@@ -88,7 +88,7 @@ def _changes(ctx: Context) -> None:
             rate = rates_by_change.get(id(c))
             _direction_of_change(ctx, c, rate)
             subject, inherited = _subject(ctx, c)
-            if rate is None or not _money(subject) or subject.basis not in ("final", "ambiguous", "budget", "full_budget"):
+            if rate is None or subject is None or not _money(subject) or subject.basis not in ("final", "ambiguous", "budget", "full_budget"):
                 continue
             _rate(ctx, subject, c, rate, inherited)
         elif c.role == "rate" and c.link is not None and c.link.role == "level" and c.kind == "percent":

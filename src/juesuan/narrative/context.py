@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..layouts import Layouts
 from ..model import Disclosure, Provenance
 from ..results import Finding, Location, Outcome, RuleStatus, Unresolvable, cap_severity
-from ..rounding import CENT, q2
+from ..rounding import CENT as CENT, q2 as q2  # re-exported for the narrative checks
 from ..rules.refs import CellRef, cell_location, resolver_for, split_ref
 from ..textnorm import format_decimal
 from .claims import Claim, Extraction
@@ -166,7 +166,7 @@ class Context:
                 raise Unresolvable("insufficient_data", f"《{t.name if t else r}》中未找到“{self._row_name(r)}”所在行")
             bad = next((c for c in term.cells if c.cell is not None and c.cell.kind == "text"), None)
             if bad is not None:
-                raise Unresolvable("insufficient_data", f"《{bad.table.name}》“{bad.row.label if bad.row else ''}”/{bad.column.header}印为“{bad.cell.raw}”，不是数字")
+                raise Unresolvable("insufficient_data", f"《{bad.table.name}》“{bad.row.label if bad.row else ''}”/{bad.column.header}印为“{bad.cell.raw if bad.cell else ''}”，不是数字")
             cells.extend(term.cells)
             if kind == "money":
                 total += term.value_yuan

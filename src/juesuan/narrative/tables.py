@@ -20,7 +20,7 @@ BASIS_NAMES = {"final": "决算数", "budget": "预算数", "full_budget": "全�
 UNIT_NAMES = {Decimal(1): "元", Decimal(10000): "万元", Decimal(100000000): "亿元", Decimal(1000): "千元"}
 
 
-def _refs(concept, basis: str) -> tuple[list, list, str]:  # type: ignore[no-untyped-def]
+def _refs(concept, basis: str) -> tuple[list, list, str]:
     """(primary refs, alternative refs, name of the alternative basis) for a claim's basis."""
     final = list(concept.refs.get("final", []))
     budget = list(concept.refs.get("budget", []))
@@ -196,7 +196,7 @@ def _report(ctx: Context, rule: str, severity: str, claim: Claim, cand: Candidat
                difference=diff_text, kind=kind)
 
 
-def _upper(ctx: Context, claim: Claim, concept) -> None:  # type: ignore[no-untyped-def]
+def _upper(ctx: Context, claim: Claim, concept) -> None:
     """A figure bounded by a table figure (机关运行经费 ≤ 公用经费): a warning when it exceeds it."""
     if not concept.upper or claim.kind != "money":
         return
