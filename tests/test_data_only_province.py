@@ -94,8 +94,12 @@ def test_a_rule_naming_an_unknown_check_or_missing_a_parameter_is_reported(provi
         "  - {id: completeness.sample_note, kind: completeness, check: no_data_note, message: x}",
         "  - {id: codes.sample_scheme, kind: codes, table: income, check: scheme, message: x}",
     ]) + "\n", encoding="utf-8")
+    variant = province_data / "variants" / "sample_province.yaml"
+    variant.write_text(variant.read_text(encoding="utf-8").replace("附表(?P<n>", "附表(?P<n"), encoding="utf-8")
     _clear()
-    assert validate_packs() == [
+    problems = validate_packs()
+    assert problems.pop().startswith("variant sample_province: bad form_numbers pattern '附表(?P<n\\\\d{1,2})'")
+    assert problems == [
         "completeness.sample_bad: unknown completeness check no_such_check",
         "completeness.sample_note: check no_data_note needs 'words'",
         "codes.sample_scheme: check scheme needs 'prefixes'",

@@ -9,6 +9,7 @@ severity.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -533,6 +534,11 @@ def validate_packs(layouts: Layouts | None = None) -> list[str]:
         for t in v.tables:
             if t.table not in layouts.tables:
                 problems.append(f"variant {v.id}: unknown table {t.table}")
+        for pattern in v.form_numbers:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problems.append(f"variant {v.id}: bad form_numbers pattern {pattern!r}: {exc}")
         for name in v.rule_packs:
             if name not in load_packs():
                 problems.append(f"variant {v.id}: unknown rule pack {name}")
