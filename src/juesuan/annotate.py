@@ -35,10 +35,10 @@ from typing import Any, Iterable
 
 from .errors import InputError
 from .pages import Box, PageGeometry, find_cjk_font, load_font, round_box
-from .results import SEVERITY_RANK
+from .results import SEVERITY_LABELS, SEVERITY_RANK
 
 SEVERITY_ORDER = SEVERITY_RANK
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_LABEL = SEVERITY_LABELS
 # PDF colours (0..1) and the same for Pillow (0..255)
 SEVERITY_COLOR = {"error": (0.86, 0.08, 0.08), "warning": (0.96, 0.52, 0.0), "info": (0.1, 0.36, 0.86)}
 UNLOCATED = "未定位"

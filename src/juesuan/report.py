@@ -17,13 +17,13 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .model import Disclosure
-from .results import SEVERITY_RANK, Report
+from .results import SEVERITY_LABELS, SEVERITY_RANK, STATUS_LABELS, Report
 from .textnorm import format_decimal
 
 CELLS_HEADER = ["table", "form", "row_code", "row_label", "column", "value", "page"]
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
-_STATUS = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
+_LABEL = SEVERITY_LABELS
+_STATUS = STATUS_LABELS
 
 
 def cells_csv(doc: Disclosure, out: TextIO) -> None:

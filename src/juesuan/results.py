@@ -26,6 +26,9 @@ SCHEMA = "juesuan.check/1"
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 STATUSES = ("pass", "fail", "not_applicable", "insufficient_data")
+# How reports name them (user-facing, Simplified Chinese)
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_LABELS = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 
 
 def cap_severity(severity: str, limit: str | None) -> str:
