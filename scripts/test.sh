@@ -29,4 +29,8 @@ if [ "${JUESUAN_SYSTEM_DEPS:-1}" != "0" ] && [ "$(id -u)" = "0" ] && command -v 
   fi
 fi
 
+# Lint and type check first: a failure fails the command (configuration in pyproject.toml).
+.venv/bin/ruff check src tests
+.venv/bin/mypy
+
 exec .venv/bin/python -m pytest "$@"

@@ -20,7 +20,7 @@ Each boxed cell also gets a Square annotation with an empty appearance and the f
 ``/Contents``, so interactive viewers show the message on hover without drawing the box twice.
 
 Coordinates. Cells carry pdfplumber boxes: (x0, top, x1, bottom) in points, origin at the top-left
-of the displayed page. :class:`PageGeometry` maps them to the page's user space, honouring
+of the displayed page. :class:`juesuan.pages.PageGeometry` maps them to the page's user space, honouring
 ``/Rotate`` and a MediaBox that does not start at the origin, exactly as pdfminer lays a page out.
 """
 
@@ -28,20 +28,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import InputError
+from .pages import Box, PageGeometry, find_cjk_font, load_font, round_box
+from .results import SEVERITY_LABELS, SEVERITY_RANK
 
-Box = tuple[float, float, float, float]
-
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ORDER = SEVERITY_RANK
+SEVERITY_LABEL = SEVERITY_LABELS
 # PDF colours (0..1) and the same for Pillow (0..255)
 SEVERITY_COLOR = {"error": (0.86, 0.08, 0.08), "warning": (0.96, 0.52, 0.0), "info": (0.1, 0.36, 0.86)}
 UNLOCATED = "未定位"
@@ -55,181 +52,6 @@ TAG_FONT_PT = 6.0
 def rgb255(severity: str) -> tuple[int, int, int]:
     r, g, b = SEVERITY_COLOR[severity]
     return round(r * 255), round(g * 255), round(b * 255)
-
-
-# --------------------------------------------------------------------------------------------
-# Fonts
-
-
-@lru_cache(maxsize=1)
-def find_cjk_font() -> tuple[str, int] | None:
-    """(path, face index) of an installed font with Simplified Chinese glyphs, or None.
-
-    ``JUESUAN_CJK_FONT`` (a path, optionally ``path:index``) wins; otherwise fontconfig is asked
-    for a Simplified-Chinese sans-serif face, and a few usual Debian paths are tried.
-    """
-    forced = os.environ.get("JUESUAN_CJK_FONT")
-    if forced:
-        path, _, index = forced.partition(":") if not os.path.exists(forced) else (forced, "", "")
-        if os.path.exists(path):
-            return path, int(index) if index.isdigit() else 0
-    if shutil.which("fc-list"):
-        try:
-            proc = subprocess.run(["fc-list", ":lang=zh-cn", "file", "index", "family", "style"],
-                                  capture_output=True, text=True, timeout=20)
-            faces = []
-            for line in proc.stdout.splitlines():
-                path, _, rest = line.partition(":")
-                fields = dict(part.strip().split("=", 1) for part in rest.split(":") if "=" in part)
-                family = fields.get("family", "")
-                style = fields.get("style", "")
-                idx = fields.get("index", "0")
-                rank = (
-                    0 if " SC" in family or "SC," in family or family.endswith("SC") else 1,
-                    0 if "Sans" in family or "Hei" in family else 1,
-                    0 if "Mono" not in family else 1,
-                    0 if "Regular" in style or "Book" in style else 1,
-                    path,
-                )
-                faces.append((rank, path, int(idx) if idx.isdigit() else 0))
-            faces.sort()
-            for _, path, idx in faces:
-                if os.path.exists(path):
-                    return path, idx
-        except (OSError, subprocess.SubprocessError, ValueError):
-            pass
-    for path, idx in (
-        ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-        ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-        ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-        ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-    ):
-        if os.path.exists(path):
-            return path, idx
-    return None
-
-
-def load_font(size_px: int) -> tuple[Any, bool]:
-    """A Pillow font of ``size_px`` pixels: (font, has_cjk)."""
-    from PIL import ImageFont
-
-    found = find_cjk_font()
-    if found:
-        try:
-            return ImageFont.truetype(found[0], size_px, index=found[1]), True
-        except OSError:
-            pass
-    return ImageFont.load_default(size=size_px), False
-
-
-# --------------------------------------------------------------------------------------------
-# Page geometry
-
-
-@dataclass(frozen=True)
-class PageGeometry:
-    """Maps pdfplumber coordinates of a page (top-left origin of the displayed page) to user space.
-
-    pdfminer lays a page out with the matrix below (``ctm``: user → "device", origin at the
-    bottom-left of the displayed page), and pdfplumber derives ``x0``/``top`` from that device space
-    and the normalized MediaBox. ``device_to_user`` is the inverse of ``ctm``.
-    """
-
-    mediabox: Box  # raw, sorted (x0, y0, x1, y1) in user space
-    rotation: int  # 0, 90, 180, 270
-
-    @classmethod
-    def of(cls, page: Any) -> "PageGeometry":
-        """Of a pypdf page."""
-        return cls.from_boxes(page.mediabox, page.get("/Rotate", 0))
-
-    @classmethod
-    def from_boxes(cls, mediabox: Iterable[Any], rotation: Any) -> "PageGeometry":
-        mb = [float(v) for v in mediabox]
-        x0, x1 = sorted((mb[0], mb[2]))
-        y0, y1 = sorted((mb[1], mb[3]))
-        try:
-            rot = int(rotation or 0) % 360
-        except (TypeError, ValueError):
-            rot = 0
-        return cls((x0, y0, x1, y1), rot if rot % 90 == 0 else 0)
-
-    def pixel_mapper(self, cropbox: Iterable[Any], scale: float) -> Any:
-        """A function (x, top) → pixel (px, py) in a rendering of the page's CropBox at ``scale``
-        pixels per point, as pypdfium2 renders it (displayed orientation, top-left origin)."""
-        vx0, _, _, vy1 = self.box_to_device(cropbox)
-        cx, ctop = self.device_to_plumber(vx0, vy1)
-
-        def to_pixel(x: float, top: float) -> tuple[float, float]:
-            return (x - cx) * scale, (top - ctop) * scale
-
-        return to_pixel
-
-    @property
-    def normalized(self) -> Box:
-        x0, y0, x1, y1 = self.mediabox
-        return (y0, x0, y1, x1) if self.rotation in (90, 270) else (x0, y0, x1, y1)
-
-    @property
-    def width(self) -> float:
-        n = self.normalized
-        return n[2] - n[0]
-
-    @property
-    def height(self) -> float:
-        n = self.normalized
-        return n[3] - n[1]
-
-    def device_to_user(self) -> tuple[float, float, float, float, float, float]:
-        """The matrix (a, b, c, d, e, f) taking device points (dx, dy) to user space."""
-        x0, y0, x1, y1 = self.mediabox
-        return {
-            0: (1.0, 0.0, 0.0, 1.0, x0, y0),
-            90: (0.0, 1.0, -1.0, 0.0, x1, y0),
-            180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
-            270: (0.0, -1.0, 1.0, 0.0, x0, y1),
-        }[self.rotation]
-
-    def plumber_to_device(self, x: float, top: float) -> tuple[float, float]:
-        nx0, ny0, _, _ = self.normalized
-        return x - nx0, self.height - top - ny0
-
-    def device_to_plumber(self, dx: float, dy: float) -> tuple[float, float]:
-        nx0, ny0, _, _ = self.normalized
-        return dx + nx0, self.height - dy - ny0
-
-    def to_user(self, x: float, top: float) -> tuple[float, float]:
-        a, b, c, d, e, f = self.device_to_user()
-        dx, dy = self.plumber_to_device(x, top)
-        return a * dx + c * dy + e, b * dx + d * dy + f
-
-    def to_plumber(self, ux: float, uy: float) -> tuple[float, float]:
-        """User space → pdfplumber (x, top): the inverse of :meth:`to_user`."""
-        return self.device_to_plumber(*self.user_to_device(ux, uy))
-
-    def box_to_user(self, box: Box) -> Box:
-        """A pdfplumber box → the same rectangle in user space (x0, y0, x1, y1), sorted."""
-        p = self.to_user(box[0], box[1])
-        q = self.to_user(box[2], box[3])
-        return (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
-
-    def user_to_device(self, ux: float, uy: float) -> tuple[float, float]:
-        a, b, c, d, e, f = self.device_to_user()
-        det = a * d - b * c
-        px, py = ux - e, uy - f
-        return (d * px - c * py) / det, (-b * px + a * py) / det
-
-    def box_to_device(self, box: Iterable[float]) -> Box:
-        """A user-space rectangle (e.g. the CropBox) in device space, sorted."""
-        v = [float(t) for t in box]
-        p = self.user_to_device(v[0], v[1])
-        q = self.user_to_device(v[2], v[3])
-        return (min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1]))
-
-    def device_box_to_user(self, box: Box) -> Box:
-        a, b, c, d, e, f = self.device_to_user()
-        pts = [(a * x + c * y + e, b * x + d * y + f) for x in (box[0], box[2]) for y in (box[1], box[3])]
-        return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
 
 
 # --------------------------------------------------------------------------------------------
@@ -295,8 +117,8 @@ def plan(findings: Iterable[Any], page_count: int) -> dict[int, PagePlan]:
             if bbox is None or len(bbox) != 4:
                 other_pages.append(page)
                 continue
-            box = tuple(round(float(v), 2) for v in bbox)
-            mark = page_plan(page).marks.setdefault(box, Mark(box, severity=f.severity))  # type: ignore[arg-type]
+            box = round_box(bbox)
+            mark = page_plan(page).marks.setdefault(box, Mark(box, severity=f.severity))
             if number not in mark.numbers:
                 mark.numbers.append(number)
                 mark.messages.append(f"{number}. [{SEVERITY_LABEL[f.severity]}] {f.message}")

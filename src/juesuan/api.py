@@ -7,19 +7,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from . import __version__
 from .errors import InputError
 from .layouts import load as load_layouts
 from .model import Disclosure
 from .readers import read
 from .recognize import recognize
-from .rules.engine import Finding, RuleStatus, evaluate
-
-SCHEMA = "juesuan.check/1"
+from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa: F401  (public API)
+from .rules.engine import evaluate
 
 
 def load_document(path: str | Path, variant: str | None = None) -> Disclosure:
@@ -35,68 +31,6 @@ def load_document(path: str | Path, variant: str | None = None) -> Disclosure:
     return doc
 
 
-@dataclass
-class Report:
-    document: Disclosure
-    findings: list[Finding]
-    rules: list[RuleStatus]
-    variant_name: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
-    # error localization (juesuan.locate.Group): related findings explained by a few wrong cells
-    localization: list[Any] = field(default_factory=list)
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    def status_counts(self) -> dict[str, int]:
-        counts = {"pass": 0, "fail": 0, "not_applicable": 0, "insufficient_data": 0}
-        for r in self.rules:
-            counts[r.status] += 1
-        return counts
-
-    def to_dict(self) -> dict[str, Any]:
-        doc = self.document
-        counts = self.status_counts()
-        return {
-            "schema": SCHEMA,
-            "juesuan_version": __version__,
-            "document": {
-                "source": doc.source,
-                "department": doc.department,
-                "year": doc.year,
-                "kind": doc.kind,
-                "scope": doc.scope,
-                "variant": doc.variant,
-                "variant_name": self.variant_name,
-                "tables": [
-                    {"id": t.id, "name": t.name, "form": t.form, "title": t.title, "unit": t.unit,
-                     "rows": len(t.rows), "page": t.provenance.page if t.provenance else None,
-                     "line": t.provenance.line if t.provenance else None}
-                    for t in doc.tables
-                ],
-                "performance_tables": [p.kind for p in doc.performance],
-                "reading_problems": doc.reading_problems,
-            },
-            "findings": [f.to_dict() for f in self.findings],
-            "rules": [r.to_dict() for r in self.rules],
-            "localization": [g.to_dict() for g in self.localization],
-            "summary": {
-                "errors": self.count("error"),
-                "warnings": self.count("warning"),
-                "infos": self.count("info"),
-                "rules": counts,
-                "rules_applied": counts["pass"] + counts["fail"],
-            },
-        }
-
-
-_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
 def check_document(doc: Disclosure) -> Report:
     from .narrative import check as check_narrative
 
@@ -107,7 +41,7 @@ def check_document(doc: Disclosure) -> Report:
     more_findings, more_statuses = check_narrative(doc, layouts)
     findings += more_findings
     statuses += more_statuses
-    findings.sort(key=lambda f: _ORDER[f.severity])
+    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
     variant = layouts.variants.get(doc.variant or "")
     from .locate import localize
 

@@ -35,7 +35,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _guard(fn):  # type: ignore[no-untyped-def]
+def _guard(fn):
     try:
         return fn()
     except JuesuanError as exc:

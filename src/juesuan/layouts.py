@@ -84,6 +84,9 @@ class Variant:
     performance: list[str]
     rule_packs: list[str]
     detect: dict[str, Any]
+    # How this variant prints a form number (表号): regular expressions matched against the whole
+    # text without spaces; the named group ``n`` is the form's sequence number.
+    form_numbers: list[str] = field(default_factory=list)
 
     def table_ids(self) -> list[str]:
         return [t.table for t in self.tables]
@@ -97,6 +100,9 @@ class Layouts:
     tables: dict[str, TableLayout]
     performance: dict[str, list[str]]
     variants: dict[str, Variant]
+    # 绩效 table parts (funds | indicators | other) → {"starts": [...], "contains": [...]}: the words
+    # that open the part (see recognize._performance)
+    performance_sections: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def table_name(self, table_id: str, variant: Variant | None = None) -> str:
         if variant is not None:
@@ -105,6 +111,11 @@ class Layouts:
                 return entry.name
         layout = self.tables.get(table_id)
         return layout.name if layout else table_id
+
+    def form_patterns(self) -> list[str]:
+        """Every variant's form-number patterns: the recognizer knows a form number by any of them
+        (the variant is detected after the tables are read)."""
+        return list(dict.fromkeys(p for v in self.variants.values() for p in v.form_numbers))
 
 
 def _columns(items: list[dict[str, Any]]) -> list[ColumnSpec]:
@@ -151,12 +162,15 @@ def _yaml_files(sub: str) -> list[Path]:
 def load() -> Layouts:
     tables: dict[str, TableLayout] = {}
     performance: dict[str, list[str]] = {}
+    sections: dict[str, dict[str, list[str]]] = {}
     for path in _yaml_files("layouts"):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for tid, spec in (doc.get("tables") or {}).items():
             tables[tid] = _table(tid, spec)
         for pid, spec in (doc.get("performance") or {}).items():
             performance[pid] = list(spec.get("titles", []))
+        for part, spec in (doc.get("performance_sections") or {}).items():
+            sections[part] = {k: [str(w) for w in spec.get(k) or []] for k in ("starts", "contains")}
     variants: dict[str, Variant] = {}
     for path in _yaml_files("variants"):
         d = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -168,5 +182,6 @@ def load() -> Layouts:
             performance=list(d.get("performance", [])),
             rule_packs=list(d.get("rule_packs", ["base"])),
             detect=dict(d.get("detect") or {}),
+            form_numbers=[str(p) for p in d.get("form_numbers") or []],
         )
-    return Layouts(tables, performance, variants)
+    return Layouts(tables, performance, variants, sections)

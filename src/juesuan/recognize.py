@@ -14,13 +14,13 @@ from decimal import Decimal
 from collections import Counter
 from dataclasses import dataclass
 
-from . import catalog
+from . import catalog, rounding
 from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
 from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
+from .pages import round_box
 from .raw import RawDocument, RawLine
 from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, strip_numbering
 
-_FORM_RE = re.compile(r"^(公开\s*\d{1,2}\s*表|[财附]?[决预]?公开?\s*\d{1,2}\s*表|表\s*\d{1,2})$")
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年度?")
 _LANCI = "栏次"
@@ -86,7 +86,7 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
     if col is not None and line.bboxes and col < len(line.bboxes):
         bbox = line.bboxes[col]
     if bbox is not None:
-        bbox = tuple(round(float(v), 2) for v in bbox)  # type: ignore[assignment]
+        bbox = round_box(bbox)
     return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox, ocr=line.ocr, locator=line.locator)
 
 
@@ -103,8 +103,8 @@ def _line_prov(raw: RawDocument, line: RawLine) -> Provenance:
     boxes = [b for b in (line.bboxes or []) if b]
     if not boxes:
         return prov
-    box = tuple(round(float(v), 2) for v in (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
-    return Provenance(prov.file, prov.page, prov.line, box, prov.ocr, prov.locator)  # type: ignore[arg-type]
+    box = round_box((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
+    return Provenance(prov.file, prov.page, prov.line, box, prov.ocr, prov.locator)
 
 
 def _is_lanci_row(line: RawLine) -> bool:
@@ -138,9 +138,11 @@ def _drop_repeated_headers(grid: list[RawLine]) -> list[RawLine]:
 class _TableBuilder:
     """Parses one table region (the lines between its title and the next title)."""
 
-    def __init__(self, raw: RawDocument, layout: TableLayout, title: _Title, lines: list[RawLine]):
+    def __init__(self, raw: RawDocument, layout: TableLayout, title: _Title, lines: list[RawLine],
+                 forms: list[re.Pattern[str]] | None = None):
         self.raw = raw
         self.layout = layout
+        self.forms = forms or []  # how a form number (表号) is printed: the variants' patterns
         self.title = title
         self.lines = lines
         self.table = Table(
@@ -168,7 +170,7 @@ class _TableBuilder:
                 handled = False
                 for _, c in cells:
                     ck = key(c)
-                    if _FORM_RE.match(ck):
+                    if any(f.fullmatch(ck) for f in self.forms):
                         self.table.form = ck
                         handled = True
                     m = _DEPT_RE.match(fold(c).strip())
@@ -231,7 +233,7 @@ class _TableBuilder:
             lanci = grid[lanci_i]
             label_col = next(i for i, c in lanci.nonempty if key(c) == _LANCI)
             positions = [i for i, c in lanci.nonempty if i > label_col and re.fullmatch(r"\d{1,2}", key(c))]
-            numbers = [int(key(lanci.cells[i])) for i in positions]
+            numbers: list[int | None] = [int(key(lanci.cells[i])) for i in positions]
         else:
             header, body = self._split_header(grid)
             header, body = self._lift_inline_headers(header, body)
@@ -593,7 +595,7 @@ class _TableBuilder:
                 if not kids:
                     continue
                 checked += 1
-                if abs(vals[i] - sum(kids)) > Decimal("0.011") * len(kids):
+                if not rounding.within(vals[i] - sum(kids), len(kids)):
                     failed += 1
             return checked, failed
 
@@ -617,9 +619,13 @@ class _TableBuilder:
         )
 
 
-def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine]) -> PerformanceTable:
-    """Keep a 绩效 table structured: header fields, the funds block and the indicator block."""
+def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine],
+                 sections: dict[str, dict[str, list[str]]]) -> PerformanceTable:
+    """Keep a 绩效 table structured: header fields, the funds block and the indicator block. A row
+    opens a part when its first cell starts with one of the part's words (``performance_sections``
+    in the layouts), or its cells contain one."""
     perf = PerformanceTable(kind=kind, title=title.text, provenance=_prov(raw, raw.lines[title.index]))
+    opens = [(part, tuple(spec.get("starts", [])), spec.get("contains", [])) for part, spec in sections.items()]
     section = "other"
     for line in lines:
         cells = [c.strip() for c in line.cells]
@@ -627,12 +633,9 @@ def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine
         if not texts:
             continue
         first = key(texts[0])
-        if first.startswith(("项目资金", "年度资金总额")) or "批复金额" in "".join(texts) or first.startswith("任务名称"):
-            section = "funds"
-        elif first.startswith(("一级指标", "绩效指标", "三、部门整体支出绩效指标")):
-            section = "indicators"
-        elif first.startswith(("年度总体目标", "其他需要说明事项", "其他需说明事项", "备注", "总分")):
-            section = "other"
+        joined = "".join(texts)
+        section = next((part for part, starts, contains in opens
+                        if first.startswith(starts) or any(w in joined for w in contains)), section)
         for t in texts:
             if len(t) <= 60:
                 perf.cell_provenance.setdefault(t, _line_prov(raw, line))
@@ -656,8 +659,9 @@ def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Varia
         score = int(det.get("score", 0))
         score += 2 * sum(1 for t in det.get("tables_any", []) if t in found)
         score += sum(1 for w in det.get("text_any", []) if w in text)
-        if any(t.form and t.form.startswith("公开") for t in v.tables) and any((t.form or "").startswith("公开") for t in doc.tables):
-            score += 1
+        own = [re.compile(p) for p in v.form_numbers]
+        if any(t.form for t in v.tables) and any(f.fullmatch(t.form) for t in doc.tables if t.form for f in own):
+            score += 1  # the document prints form numbers in this variant's style
         if best is None or score > best[0]:
             best = (score, v)
     assert best is not None
@@ -718,7 +722,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
     doc = Disclosure(source=raw.file)
     titles = find_titles(raw, layouts)
     # Department and fiscal year.
-    years = Counter()
+    years: Counter[int] = Counter()
     for t in titles:
         m = _YEAR_RE.search(t.text)
         if m:
@@ -736,6 +740,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             f"第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
         )
     consumed: set[int] = set()
+    forms = [re.compile(p) for p in layouts.form_patterns()]
     for k, t in enumerate(titles):
         end = titles[k + 1].index if k + 1 < len(titles) else len(raw.lines)
         if t.kind == "performance":
@@ -746,11 +751,11 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
                     if texts:
                         doc.paragraphs.append(Paragraph(texts[-1], _line_prov(raw, ln), " ".join(texts[:-1]) or t.text))
             consumed.update(range(t.index, end))
-            doc.performance.append(_performance(raw, t.id, t, lines))
+            doc.performance.append(_performance(raw, t.id, t, lines, layouts.performance_sections))
             continue
         end = _region_end(raw, t.index + 1, end)
         lines = raw.lines[t.index + 1 : end]
-        builder = _TableBuilder(raw, layouts.tables[t.id], t, lines)
+        builder = _TableBuilder(raw, layouts.tables[t.id], t, lines, forms)
         builder.year = doc.year
         table = builder.build()
         if not table.rows and not table.form and not table.unit:

@@ -16,14 +16,14 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .api import Report
 from .model import Disclosure
+from .results import SEVERITY_LABELS, SEVERITY_RANK, STATUS_LABELS, Report
 from .textnorm import format_decimal
 
 CELLS_HEADER = ["table", "form", "row_code", "row_label", "column", "value", "page"]
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
-_STATUS = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
+_LABEL = SEVERITY_LABELS
+_STATUS = STATUS_LABELS
 
 
 def cells_csv(doc: Disclosure, out: TextIO) -> None:
@@ -88,7 +88,7 @@ def report_text(report: Report, console: Console | None = None) -> str:
     for f in report.findings:
         key = f.locations[0].table if f.locations else "文件整体"
         groups.setdefault(key, []).append(f)
-    order = sorted(groups, key=lambda k: min({"error": 0, "warning": 1, "info": 2}[f.severity] for f in groups[k]))
+    order = sorted(groups, key=lambda k: min(SEVERITY_RANK[f.severity] for f in groups[k]))
     for name in order:
         con.print()
         con.rule(Text(name, style="bold"))

@@ -56,7 +56,7 @@ def show_page(path: str | Path, page: int, out: str | Path, scale: float = 2.0,
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    from .annotate import PageGeometry, load_font
+    from .pages import PageGeometry, load_font
     from .readers import read
     from .recognize import recognize
 
@@ -129,12 +129,12 @@ def show_page(path: str | Path, page: int, out: str | Path, scale: float = 2.0,
             result.tables.append((table.id, table.form, count))
             labels.append(((first[0], first[1]), f"{table.id}{f' {table.form}' if table.form else ''}", color))
     for (x, y), text, color in labels:
-        l, t, r, b = draw.textbbox((0, 0), text, font=font)
+        left, t, right, bottom = draw.textbbox((0, 0), text, font=font)
         pad = 3
-        top = max(y - (b - t) - 2 * pad, 0)
-        draw.rectangle((x, top, x + (r - l) + 2 * pad, top + (b - t) + 2 * pad), fill=(255, 255, 255),
+        top = max(y - (bottom - t) - 2 * pad, 0)
+        draw.rectangle((x, top, x + (right - left) + 2 * pad, top + (bottom - t) + 2 * pad), fill=(255, 255, 255),
                        outline=color, width=width)
-        draw.text((x + pad - l, top + pad - t), text, font=font, fill=color)
+        draw.text((x + pad - left, top + pad - t), text, font=font, fill=color)
     try:
         image.save(dst, format="PNG")
     except OSError as exc:

@@ -473,8 +473,8 @@ def derive(spec: DisclosureSpec) -> Accounts:
     assets_original = common + fixed_original + a.intangible_original + a.other_original
 
     perf = spec.performance.project
-    item = next((i for i in spec.items if i.code == perf.item_code), None)
-    if item is None or not item.general_project:
+    evaluated = next((i for i in spec.items if i.code == perf.item_code), None)
+    if evaluated is None or not evaluated.general_project:
         raise SpecError(f"the evaluated project's 项 {perf.item_code} has no general-budget project spending")
 
     return Accounts(

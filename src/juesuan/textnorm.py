@@ -64,7 +64,7 @@ def _traditional_chars() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")

@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from ..model import Cell, Disclosure
-from ..rules.engine import Finding, Location, RelationRecord, cell_location
-from ..rules.refs import CellRef
+from ..results import Finding, Location, RelationRecord
+from ..rules.refs import CellRef, cell_location
 from ..textnorm import format_decimal
 from .causes import CAUSES, SPECIFIC, classify_value, digits
 
@@ -189,7 +189,7 @@ def _value(ref: CellRef) -> Decimal:
     return ref.cell.amount if ref.cell is not None else Decimal(0)
 
 
-def _places(table) -> int:  # type: ignore[no-untyped-def]
+def _places(table) -> int:
     """Decimals printed in a table (the most common among its numbers; 2 when unknown)."""
     counts: dict[int, int] = {}
     for row in table.rows:
@@ -487,9 +487,11 @@ def _money(v: Decimal, q: Decimal) -> Decimal:
 def _verify(cons: list[_Constraint], suspects: list[Suspect], printed: dict[Key, Decimal]) -> bool:
     """Every relation of the component holds within its tolerance with the suggested values
     (exact Decimal arithmetic)."""
-    if any(s.suggested is None for s in suspects):
-        return False
-    change = {s.key: s.suggested - printed[s.key] for s in suspects}  # type: ignore[operator]
+    change: dict[Key, Decimal] = {}
+    for s in suspects:
+        if s.suggested is None:
+            return False
+        change[s.key] = s.suggested - printed[s.key]
     for c in cons:
         diff = c.diff + sum((a * change[k] for k, a in c.coefs.items() if k in change), Decimal(0))
         if c.bad(diff) > c.tol:
@@ -560,8 +562,8 @@ def _pattern_within(s: Suspect, printed: Decimal) -> tuple[Decimal, str] | None:
     lo, hi = s.allowed
     unit = q * 2
     for k, cause in ((10000, "unit"), (1000, "unit"), (100, "decimal_point"), (10, "decimal_point")):
-        for cand in (printed / k, printed * k):
-            cand = cand.quantize(q) if cand == cand.quantize(q) else None
+        for exact in (printed / k, printed * k):
+            cand = exact.quantize(q) if exact == exact.quantize(q) else None
             if cand is not None and lo - q / 2 <= cand <= hi + q / 2 and abs(cand - s.suggested) <= unit:
                 return cand, cause
     cand = -printed

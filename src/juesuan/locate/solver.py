@@ -20,11 +20,11 @@ from typing import Sequence
 import numpy as np
 
 try:  # the raw binding does not print HiGHS's banner on stdout
-    from highspy._core import _Highs as _HighsClass  # type: ignore[attr-defined]
+    from highspy._core import _Highs as _HighsClass
 except ImportError:  # pragma: no cover - other highspy builds
-    from highspy import Highs as _HighsClass  # type: ignore[assignment]
+    from highspy import Highs as _HighsClass
 
-from highspy._core import HighsModelStatus, HighsVarType  # type: ignore[attr-defined]
+from highspy._core import HighsModelStatus, HighsVarType
 
 INF = 1e30
 
@@ -184,7 +184,7 @@ def repair_values(cells: Sequence[int], lower: Sequence[float], upper: Sequence[
     return Repair(values, ranges, best, True, allowed)
 
 
-def _extremes(h, cells: Sequence[int], pos: dict[int, int], width: int) -> dict[int, tuple[float, float]]:  # type: ignore[no-untyped-def]
+def _extremes(h, cells: Sequence[int], pos: dict[int, int], width: int) -> dict[int, tuple[float, float]]:
     """Smallest and largest change of each cell in the current model."""
     out: dict[int, tuple[float, float]] = {}
     for c in cells:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..layouts import Layouts, load as load_layouts
 from ..model import Disclosure
-from ..rules.engine import Finding, RuleStatus
+from ..results import Finding, RuleStatus
 from . import arithmetic, lists, performance, quality, tables
 from .claims import Claim, Extraction, extract
 from .context import Context

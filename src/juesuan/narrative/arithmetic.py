@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..rounding import CENT, tolerance
 from .claims import Claim
 from .context import HUNDRED, Context, fmt, half_unit, number_part, q2
 from .text import Sentence
 
-ONE_CENT = Decimal("0.01")
+ONE_CENT = CENT
 
 
 def _h(c: Claim) -> Decimal:
@@ -87,7 +88,7 @@ def _changes(ctx: Context) -> None:
             rate = rates_by_change.get(id(c))
             _direction_of_change(ctx, c, rate)
             subject, inherited = _subject(ctx, c)
-            if rate is None or not _money(subject) or subject.basis not in ("final", "ambiguous", "budget", "full_budget"):
+            if rate is None or subject is None or not _money(subject) or subject.basis not in ("final", "ambiguous", "budget", "full_budget"):
                 continue
             _rate(ctx, subject, c, rate, inherited)
         elif c.role == "rate" and c.link is not None and c.link.role == "level" and c.kind == "percent":
@@ -286,7 +287,7 @@ def _shares(ctx: Context) -> None:
         listed = "＋".join(sh.raw for _, sh in pairs)
         msg = f"各项占比合计不为100%：“{s.quote(pairs[0][1].start)}”中{listed}＝{fmt(total)}%，而各项金额之和等于合计"
         locs = [ctx.text_location(s, sh.raw) for _, sh in pairs]
-        if gap <= ONE_CENT * n:
+        if gap <= tolerance(n):
             ctx.report("narrative.share_sum", "info", msg + "（舍入差异）", locs, expected="100.00", actual=fmt(total),
                        difference=fmt(total - HUNDRED), kind="rounding")
         else:
@@ -491,7 +492,7 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
         return
     unit = total.display_unit
     f = total.factor if total.kind == "money" else Decimal(1)
-    tol = ONE_CENT * len(parts) * f if total.kind == "money" else Decimal(0)
+    tol = tolerance(len(parts), f) if total.kind == "money" else Decimal(0)
     listed = "＋".join(p.raw for p in parts)
     shown = fmt(psum / f) if total.kind == "money" else format(psum.normalize(), "f")
     msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"

@@ -210,7 +210,7 @@ class Extractor:
         out: list[Claim] = []
         toks = tokens(text)
         prev_end = 0
-        for i, m in enumerate(toks):
+        for m in toks:
             unit = m.group("unit")
             value = Decimal(m.group("num").replace(",", ""))
             if m.group("neg"):
@@ -279,7 +279,7 @@ class Extractor:
             else:
                 c.role = "other"
 
-    def _last(self, out: list[Claim], pred) -> Claim | None:  # type: ignore[no-untyped-def]
+    def _last(self, out: list[Claim], pred) -> Claim | None:
         for x in reversed(out):
             if pred(x):
                 return x

@@ -10,27 +10,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..layouts import Layouts
 from ..model import Disclosure, Provenance
-from ..rules.engine import Evaluator, Finding, Location, Outcome, RuleStatus
-from ..rules.refs import CellRef, Unresolvable, split_ref
+from ..results import Finding, Location, Outcome, RuleStatus, Unresolvable, cap_severity
+from ..rounding import CENT as CENT, q2 as q2  # re-exported for the narrative checks
+from ..rules.refs import CellRef, cell_location, resolver_for, split_ref
 from ..textnorm import format_decimal
 from .claims import Claim, Extraction
 from .settings import Concept, Lexicon, PerformanceSettings, Ref, Settings
 from .text import Narrative, Sentence, norm_key
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-_ORDER = {"info": 0, "warning": 1, "error": 2}
-
-
-def cap(severity: str, limit: str | None) -> str:
-    """``severity`` lowered to ``limit`` (never raised)."""
-    if limit is None:
-        return severity
-    return severity if _ORDER[severity] <= _ORDER[limit] else limit
-
-
-def q2(v: Decimal) -> Decimal:
-    return v.quantize(CENT, rounding=ROUND_HALF_UP)
+cap = cap_severity  # ``severity`` lowered to a rule's own severity (never raised)
 
 
 def fmt(v: Decimal, places: int = 2) -> str:
@@ -104,7 +93,7 @@ class Context:
         self.doc = doc
         self.layouts = layouts
         self.variant = layouts.variants.get(doc.variant or "national") or layouts.variants["national"]
-        self.ev = Evaluator(doc, self.variant, layouts)
+        self.resolver = resolver_for(doc, self.variant, layouts)
         self.cfg = cfg
         self.perf = perf
         self.lex = lex
@@ -142,16 +131,7 @@ class Context:
         for rid, rule in self.cfg.rules.items():
             o = self.outcomes[rid]
             findings.extend(o.findings)
-            if o.failed:
-                status = "fail"
-            elif o.checked:
-                status = "pass"
-            elif any(u.status == "insufficient_data" for u in o.unresolved):
-                status = "insufficient_data"
-            else:
-                status = "not_applicable"
-            reason = "；".join(sorted({u.reason for u in o.unresolved})) or None
-            statuses.append(RuleStatus(rid, status, rule.severity, rule.description, o.checked, o.failed, reason))
+            statuses.append(o.rule_status(rid, rule.severity, rule.description))
         return findings, statuses
 
     # -- locations ------------------------------------------------------------------------------
@@ -167,7 +147,7 @@ class Context:
                         line=p.line if p else None, bbox=p.bbox if p else None)
 
     def cell_locations(self, cand: Candidate) -> list[Location]:
-        return [self.ev.location(c) for c in cand.cells]
+        return [cell_location(c) for c in cand.cells]
 
     # -- tables ---------------------------------------------------------------------------------
     def candidate(self, ref: Ref, kind: str = "money") -> Candidate | None:
@@ -180,13 +160,13 @@ class Context:
         factor: Decimal | None = None
         unit = ""
         for r in refs:
-            term = self.ev.resolver.term(r)
+            term = self.resolver.term(r)
             if term.absent:
                 t = term.cells[0].table if term.cells else None
                 raise Unresolvable("insufficient_data", f"《{t.name if t else r}》中未找到“{self._row_name(r)}”所在行")
             bad = next((c for c in term.cells if c.cell is not None and c.cell.kind == "text"), None)
             if bad is not None:
-                raise Unresolvable("insufficient_data", f"《{bad.table.name}》“{bad.row.label if bad.row else ''}”/{bad.column.header}印为“{bad.cell.raw}”，不是数字")
+                raise Unresolvable("insufficient_data", f"《{bad.table.name}》“{bad.row.label if bad.row else ''}”/{bad.column.header}印为“{bad.cell.raw if bad.cell else ''}”，不是数字")
             cells.extend(term.cells)
             if kind == "money":
                 total += term.value_yuan
@@ -194,7 +174,7 @@ class Context:
                 total += sum((c.value for c in term.cells), Decimal(0))
             if factor is None:
                 factor = term.factor
-                unit = term.cells[0].table.unit or self.ev.resolver.default_unit if term.cells else ""
+                unit = term.cells[0].table.unit or self.resolver.default_unit if term.cells else ""
         if not cells:
             return None
         return Candidate(ref, cells, total, factor or Decimal(1), unit)

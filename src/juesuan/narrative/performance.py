@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..model import PerformanceTable
+from ..rounding import tolerance
 from .context import HUNDRED, Context, fmt, half_unit, q2
 from .text import norm_key
 
@@ -200,7 +201,7 @@ def check(ctx: Context) -> None:
 # -- 项目支出绩效自评表 ---------------------------------------------------------------------------------
 
 
-def _loc(ctx: Context, table: PerformanceTable, row: str, column: str, value: str | None):  # type: ignore[no-untyped-def]
+def _loc(ctx: Context, table: PerformanceTable, row: str, column: str, value: str | None):
     return ctx.where(table.where(row), _title(table), row, column, value)
 
 
@@ -255,11 +256,12 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
             for r in ("performance.execution_rate", "performance.execution_score"):
                 ctx.unresolved(r, "insufficient_data", f"《{title}》缺少全年预算数或全年执行数")
         else:
+            assert budget is not None and executed is not None  # b and e were read from them
             hb, he = half_unit(budget[1]), half_unit(executed[1])
             lo, hi = max(e - he, Decimal(0)) / (b + hb) * HUNDRED, (e + he) / (b - hb) * HUNDRED
             exact = e / b * HUNDRED
             printed = _rate_of(rate[1]) if rate else None
-            if printed is not None:
+            if printed is not None and rate is not None:
                 ctx.check("performance.execution_rate")
                 p, hp = printed
                 if p + hp < lo - Decimal("0.01") or p - hp > hi + Decimal("0.01"):
@@ -269,6 +271,7 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
                                 _loc(ctx, table, "年度资金总额", "全年预算数", budget[1])],
                                expected=fmt(exact), actual=fmt(p), difference=fmt(p - exact))
             if sc is not None:
+                assert score is not None  # sc was read from it
                 ctx.check("performance.execution_score")
                 s_lo = min(lo, HUNDRED) / HUNDRED * w
                 s_hi = min(hi, HUNDRED) / HUNDRED * w
@@ -314,7 +317,7 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
             if gap:
                 msg = f"总分与各项得分之和不符：《{title}》各项得分合计{fmt(score_total)}，总分印为{fmt(printed_score)}"
                 loc = [_loc(ctx, table, "总分", "得分", fmt(printed_score))]
-                if gap <= Decimal("0.01") * n:
+                if gap <= tolerance(n):
                     ctx.report("performance.total_score", "info", msg + "（舍入差异）", loc, expected=fmt(score_total),
                                actual=fmt(printed_score), difference=fmt(printed_score - score_total), kind="rounding")
                 else:
@@ -418,8 +421,8 @@ def _indicators(ctx: Context, table: PerformanceTable, inds: list[Indicator]) ->
         if norm_key(ind.unit) == "%":
             ctx.check("performance.percent_value")
             for col, val in (("指标值", ind.target), ("实际完成值", ind.actual)):
-                t = norm_key(val)
-                if t and not _is_percent(t):
+                shown = norm_key(val)
+                if shown and not _is_percent(shown):
                     ctx.report("performance.percent_value", "warning",
                                f"度量单位为%，{col}却不是百分数：《{title}》指标“{ind.name}”的{col}为“{val}”",
                                [_loc(ctx, table, ind.name, col, val)])
@@ -515,21 +518,23 @@ def _task_amounts(nums: list[str]) -> tuple[str, str, str] | None:
     if len(nums) < 3:
         return None
     rate = _rate_of(nums[-1])
-    if rate is None or ("%" not in nums[-1] and _dec(nums[-1]) is not None and _dec(nums[-1]) > Decimal("1.5")):
+    last = _dec(nums[-1])
+    if rate is None or ("%" not in nums[-1] and last is not None and last > Decimal("1.5")):
         return None  # the last number is no rate: the 执行率 cell is blank
     amounts = nums[:-1]
-    values = [_dec(x) for x in amounts]
-    if any(v is None for v in values):
+    parsed = [_dec(x) for x in amounts]
+    values = [v for v in parsed if v is not None]
+    if len(values) < len(parsed):
         return None
     if len(amounts) == 4:
         return amounts[0], amounts[3], nums[-1]
     if len(amounts) == 3:
-        total, second, third = values  # type: ignore[misc]
+        total, second, third = values
         if total == second:
             return amounts[0], amounts[2], nums[-1]  # 其他资金 blank (or 财政拨款 blank)
         return None  # 总额 = 财政拨款 + 其他资金 with the 实际支出 blank, or worse: do not guess
     if len(amounts) == 2:
-        total, second = values  # type: ignore[misc]
+        total, second = values
         p, _ = rate
         if total and abs(second / total * HUNDRED - p) <= Decimal("0.5"):
             return amounts[0], amounts[1], nums[-1]
@@ -588,7 +593,7 @@ def _tasks_vs_tables(ctx: Context, table: PerformanceTable, tasks: list[Task]) -
             ctx.check(rule)
             c = cands[0]
             total = sum((t.actual for t in tasks), Decimal(0))
-            if total > c.yuan / c.factor + Decimal("0.01") * len(tasks):
+            if total > c.yuan / c.factor + tolerance(len(tasks)):
                 ctx.report(rule, "warning",
                            f"重点工作任务的实际支出合计{fmt(total)}万元大于{c.describe()}{fmt(c.yuan / c.factor)}{c.unit}",
                            [_loc(ctx, table, "合计", "实际支出金额", fmt(total)), *ctx.cell_locations(c)],

@@ -137,7 +137,7 @@ def _positions(ctx: Context) -> list[tuple[int, int]]:
     return out
 
 
-def _pos(p) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _pos(p) -> tuple[int, int]:
     return (p.page or 0, p.line or 0) if p is not None else (0, 0)
 
 

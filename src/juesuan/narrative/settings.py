@@ -17,7 +17,7 @@ import yaml
 
 from .. import catalog
 from ..layouts import _yaml_files
-from ..rules.engine import SEVERITIES
+from ..results import SEVERITIES
 from .text import norm_key
 
 Ref = str | list[str]  # a cell reference, or a list of references summed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..rounding import tolerance
 from .claims import MONEY, Claim
 from .context import Candidate, Context, fmt, half_unit, number_part
 
@@ -19,7 +20,7 @@ BASIS_NAMES = {"final": "决算数", "budget": "预算数", "full_budget": "全�
 UNIT_NAMES = {Decimal(1): "元", Decimal(10000): "万元", Decimal(100000000): "亿元", Decimal(1000): "千元"}
 
 
-def _refs(concept, basis: str) -> tuple[list, list, str]:  # type: ignore[no-untyped-def]
+def _refs(concept, basis: str) -> tuple[list, list, str]:
     """(primary refs, alternative refs, name of the alternative basis) for a claim's basis."""
     final = list(concept.refs.get("final", []))
     budget = list(concept.refs.get("budget", []))
@@ -39,7 +40,7 @@ def _match(claim: Claim, cand: Candidate) -> str:
     half = half_unit(number_part(claim.raw)) * claim.factor
     if diff <= half:
         return "exact"
-    if diff <= half + Decimal("0.01") * len(cand.cells) * cand.factor:
+    if diff <= half + tolerance(len(cand.cells), cand.factor):
         return "rounding"
     return "none"
 
@@ -145,7 +146,7 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
                 continue
             diff = abs(number * factor - cand.yuan)
             half = half_unit(number_part(claim.raw)) * factor
-            if diff <= half + Decimal("0.01") * len(cand.cells) * cand.factor:
+            if diff <= half + tolerance(len(cand.cells), cand.factor):
                 table_value = cand.in_unit(cand.factor)
                 s = claim.sentence
                 msg = (f"文字说明金额单位有误：“{s.quote(claim.start)}”中{ctx.label(claim)}写作“{claim.raw}”，"
@@ -195,7 +196,7 @@ def _report(ctx: Context, rule: str, severity: str, claim: Claim, cand: Candidat
                difference=diff_text, kind=kind)
 
 
-def _upper(ctx: Context, claim: Claim, concept) -> None:  # type: ignore[no-untyped-def]
+def _upper(ctx: Context, claim: Claim, concept) -> None:
     """A figure bounded by a table figure (机关运行经费 ≤ 公用经费): a warning when it exceeds it."""
     if not concept.upper or claim.kind != "money":
         return
@@ -203,7 +204,7 @@ def _upper(ctx: Context, claim: Claim, concept) -> None:  # type: ignore[no-unty
     if bounds:
         ctx.check("narrative.table_amounts")
     for b in bounds:
-        if claim.yuan > b.yuan + Decimal("0.01") * len(b.cells) * b.factor:
+        if claim.yuan > b.yuan + tolerance(len(b.cells), b.factor):
             s = claim.sentence
             ctx.report("narrative.table_amounts", "warning",
                        f"“{s.quote(claim.start)}”中{ctx.label(claim)}{claim.raw}大于{b.describe()}"

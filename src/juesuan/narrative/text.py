@@ -231,7 +231,7 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
                 and not normalize(prev["texts"][-1][1])[0].endswith(tuple(_ENDERS))
                 and heading_level(norm) is None and not ITEM_RE.match(norm) and not _TITLE_LIKE.search(norm)
             )
-            if join:
+            if join and prev is not None:
                 prev["texts"].append((pi, text))
                 prev["pi"] = pi
             else:
@@ -278,7 +278,7 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
             raw = orig[idx[a] : idx[z - 1] + 1]
             pi = next(p for off, p in reversed(bounds) if off <= idx[a])
             para = doc.paragraphs[pi]
-            spans = []
+            spans: list[tuple[int, Provenance | None]] = []
             if len(bounds) > 1:
                 for off, p in bounds:
                     # the first normalized position at or after this paragraph's start

@@ -197,9 +197,9 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         for a, k in _match_in_order([(c["x0"] + c["x1"]) / 2 for c in amounts], [d[0] for d in digits]):
             amounts[a]["centre"] = digits[k][0]
             owned.add(k)
-        for k, (mid, b) in enumerate(digits):
+        for k, (mid, box) in enumerate(digits):
             if k not in owned:
-                merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": b[0], "x1": b[2], "centre": mid})
+                merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": box[0], "x1": box[2], "centre": mid})
     else:
         # No 栏次 row: a cell of the leaf header line (the one right above the data; the lines
         # above it hold spanning group headers) that is above no data column marks an empty one,
@@ -217,11 +217,11 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
                 merged.append({"lo": mid, "hi": mid, "rows": set(), "x0": b[0], "x1": b[2]})
     merged.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
     cuts = []
-    for a, b in zip(merged, merged[1:]):
-        if a["x1"] < b["x0"]:
-            cuts.append((a["x1"] + b["x0"]) / 2)
+    for one, nxt in zip(merged, merged[1:]):
+        if one["x1"] < nxt["x0"]:
+            cuts.append((one["x1"] + nxt["x0"]) / 2)
         else:
-            cuts.append((a["hi"] + b["lo"]) / 2)
+            cuts.append((one["hi"] + nxt["lo"]) / 2)
     # For centred text (headers), the boundary lies halfway between column centres.
     centres = []
     for k, c in enumerate(merged):

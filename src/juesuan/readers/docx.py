@@ -42,7 +42,7 @@ def _int(value: str | None, default: int) -> int:
         return default
 
 
-def paragraph_lines(p) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def paragraph_lines(p) -> list[list[str]]:
     """The visible text of a ``w:p`` element: one list of cells per soft line break."""
     lines: list[list[str]] = [[]]
     cur: list[str] = []
@@ -80,7 +80,7 @@ def paragraph_lines(p) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _children(el) -> Iterator:  # type: ignore[no-untyped-def]
+def _children(el) -> Iterator:
     """Block children, with content controls (``w:sdt``) and custom XML opened up."""
     for child in el:
         tag = child.tag
@@ -94,7 +94,7 @@ def _children(el) -> Iterator:  # type: ignore[no-untyped-def]
             yield child
 
 
-def _cell_text(tc) -> str:  # type: ignore[no-untyped-def]
+def _cell_text(tc) -> str:
     """A table cell's text: its paragraphs joined (text boxes and drawings left out)."""
     parts: list[str] = []
     stack = list(reversed(list(tc)))
@@ -119,7 +119,7 @@ class _Reader:
             raise InputError(f"文档过大，无法读取：{self.path.name}（超过 {MAX_LINES} 行）")
         self.lines.append(RawLine(len(self.lines) + 1, cells))
 
-    def blocks(self, container, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
+    def blocks(self, container, depth: int = 0) -> None:
         if depth > MAX_DEPTH:
             raise InputError(f"文档结构嵌套过深，无法读取：{self.path.name}")
         for el in _children(container):
@@ -129,7 +129,7 @@ class _Reader:
             elif el.tag == f"{W}tbl":
                 self.table(el, depth)
 
-    def table(self, tbl, depth: int) -> None:  # type: ignore[no-untyped-def]
+    def table(self, tbl, depth: int) -> None:
         rows = [r for r in _children(tbl) if r.tag == f"{W}tr"]
         if any(True for _ in tbl.iter(f"{W}tbl") if _ is not tbl):
             # A layout table: read what its cells contain, in order.

@@ -93,14 +93,14 @@ def decode_html(data: bytes, name: str) -> str:
     raise InputError(f"无法识别网页编码（声明的编码、UTF-8 与 GB18030 均无法解码）：{name}")
 
 
-def _parse(text: str, name: str):  # type: ignore[no-untyped-def]
+def _parse(text: str, name: str):
     import lxml.html
 
     text = _XML_DECL_RE.sub("", text, count=1)
     if not text.strip():
         raise InputError(f"网页内容为空：{name}")
 
-    def attempt(source: str):  # type: ignore[no-untyped-def]
+    def attempt(source: str):
         parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=False)
         try:
             root = lxml.html.document_fromstring(source, parser=parser)
@@ -120,12 +120,12 @@ def _parse(text: str, name: str):  # type: ignore[no-untyped-def]
     return root
 
 
-def _tag(el) -> str | None:  # type: ignore[no-untyped-def]
+def _tag(el) -> str | None:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else None
 
 
-def _text_of(el) -> str:  # type: ignore[no-untyped-def]
+def _text_of(el) -> str:
     """The visible text of a cell (scripts left out; ``<br>`` and blocks wrap lines)."""
     parts: list[str] = []
     cur: list[str] = []
@@ -169,7 +169,7 @@ def _span(value: str | None, limit: int) -> int:
     return min(max(n, 0), limit)
 
 
-def _own_rows(table):  # type: ignore[no-untyped-def]
+def _own_rows(table):
     """The rows of ``table`` (not of tables nested in it), in document order."""
     rows = []
     for child in table:
@@ -193,7 +193,7 @@ class _Reader:
             raise InputError(f"网页内容过多，无法读取：{self.name}（超过 {MAX_LINES} 行）")
         self.lines.append(RawLine(len(self.lines) + 1, cells))
 
-    def grid(self, table) -> None:  # type: ignore[no-untyped-def]
+    def grid(self, table) -> None:
         rows = _own_rows(table)
         cap = next((c for c in table if _tag(c) == "caption"), None)
         if cap is not None:
@@ -229,7 +229,7 @@ class _Reader:
                 cells[c] = text
             self.emit(cells)
 
-    def walk(self, root) -> None:  # type: ignore[no-untyped-def]
+    def walk(self, root) -> None:
         buf: list[str] = []
 
         def flush() -> None:

@@ -168,7 +168,7 @@ def ocr_page(image: Any, scale: float, *, engine_name: str | None = None) -> lis
     if scale < MIN_SCALE[name]:
         factor = min(MIN_SCALE[name] / scale, (MAX_PIXELS / max(img.width * img.height, 1)) ** 0.5)
         if factor > 1.01:
-            img = img.resize((round(img.width * factor), round(img.height * factor)), Image.LANCZOS)
+            img = img.resize((round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS)
         else:
             factor = 1.0
     px_per_pt = scale * factor
@@ -242,12 +242,12 @@ def remove_rulings(img: Any, px_per_pt: float) -> Any:
             span = (n - offset) // k
             box = (offset, 0, offset + span * k, h) if horizontal else (0, offset, w, offset + span * k)
             part = ink.crop(box)
-            small = part.resize((span, h) if horizontal else (w, span), Image.BOX)
+            small = part.resize((span, h) if horizontal else (w, span), Image.Resampling.BOX)
             lines = small.point(lambda v: 255 if v >= 235 else 0)
             if not lines.getbbox():
                 continue
             layer = Image.new("L", (w, h), 0)
-            layer.paste(lines.resize(part.size, Image.NEAREST), box[:2])
+            layer.paste(lines.resize(part.size, Image.Resampling.NEAREST), box[:2])
             core = ImageChops.lighter(core, layer)
         if not core.getbbox():
             continue
@@ -272,7 +272,7 @@ def remove_rulings(img: Any, px_per_pt: float) -> Any:
 
 @lru_cache(maxsize=1)
 def _rapid_engine() -> Any:
-    from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-not-found]
+    from rapidocr_onnxruntime import RapidOCR
 
     return RapidOCR()
 
@@ -374,10 +374,10 @@ def merge_tesseract_tsv(tsv: str) -> list[Run]:
                     cur[3], cur[4] = max(cur[3], x1), max(cur[4], bottom)
                     cur[5] = min(cur[5], conf)
                     continue
-                runs.append(tuple(cur))  # type: ignore[arg-type]
+                runs.append(tuple(cur))
             cur = [text, x0, top, x1, bottom, conf]
         if cur is not None:
-            runs.append(tuple(cur))  # type: ignore[arg-type]
+            runs.append(tuple(cur))
     return runs
 
 

@@ -238,7 +238,7 @@ def convert(path: Path, target: str, outdir: Path, timeout: int = SOFFICE_TIMEOU
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise InputError(f"LibreOffice 转换 {path.name} 超时（超过 {timeout} 秒）")
+            raise InputError(f"LibreOffice 转换 {path.name} 超时（超过 {timeout} 秒）") from None
         out = Path(tmp) / f"source.{target.split(':')[0]}"
         if proc.returncode != 0 or not out.exists() or out.stat().st_size == 0:
             detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import statistics
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import InputError
 from ..raw import RawDocument, RawLine
@@ -90,7 +90,7 @@ def _grid_items(table: Any, index: int) -> list[_Item]:
     texts = table.extract()
     edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
     for row, row_text in zip(table.rows, texts):
-        boxes: list[Box | None] = [tuple(c) if c else None for c in row.cells]  # type: ignore[misc]
+        boxes: list[Box | None] = [tuple(c) if c else None for c in row.cells]
         cells = [_cell_text(t) for t in row_text]
         _add_grid_row(items, cells, boxes, index, edges)
     return items
@@ -208,7 +208,8 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) ->
         return None
     width, height = page.get_size()
     out = _Page(number, float(width), float(height))
-    tables = TableFinder(_EdgePage(edges, width, height), TableSettings.resolve(TABLE_SETTINGS)).tables
+    stand_in = cast(Any, _EdgePage(edges, width, height))  # duck-typed: what the finder reads of a page
+    tables = TableFinder(stand_in, TableSettings.resolve(TABLE_SETTINGS)).tables
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
 
@@ -229,7 +230,7 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
             inside = [ch for ch in row_chars if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2] and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]]
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
-            boxes.append(tuple(cell))  # type: ignore[arg-type]
+            boxes.append(tuple(cell))
         _add_grid_row(items, cells, boxes, index, edges)
     return items
 
@@ -264,7 +265,7 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
     for index, table in enumerate(tables):
         if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
             continue  # a framed paragraph or a box around a title, not a table
-        boxes.append(tuple(table.bbox))  # type: ignore[arg-type]
+        boxes.append(tuple(table.bbox))
         out.items.extend(grid_rows(table, index))
     free = [c for c in chars if not any(_inside(c, b, pad) for b in boxes)]
     out.items.extend(_free_items(free))
@@ -378,9 +379,10 @@ def _wraps(it: _Item, right: float) -> bool:
     if not text or text[-1] in _SENTENCE_END:
         return False
     box = it.boxes[0]
-    width = box[2] - box[0] if box else 0
-    size = width / max(len(text), 1)
-    return bool(box) and box[2] >= right - 1.5 * size and len(text) >= 12
+    if not box:
+        return False
+    size = (box[2] - box[0]) / max(len(text), 1)
+    return box[2] >= right - 1.5 * size and len(text) >= 12
 
 
 _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．](?!\d)|[（(]\d+[)）])")

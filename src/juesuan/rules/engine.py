@@ -2,14 +2,15 @@
 
 Every rule reports a status per document: pass, fail, not_applicable or insufficient_data. A rule
 that could not run is never counted as passed. Arithmetic is exact ``Decimal``; the one rounding
-policy is :func:`tolerance`: published amounts are rounded to 0.01 of their unit, so a gap within
+policy is :func:`juesuan.rounding.tolerance`: published amounts are rounded to 0.01 of their unit, so a gap within
 0.01 × the number of addends is a rounding hint (info), a larger gap is a finding at the rule's
 severity.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable, Iterable
@@ -19,90 +20,11 @@ import yaml
 from .. import catalog
 from ..layouts import Layouts, Variant, _yaml_files, load as load_layouts
 from ..model import Disclosure, Row, Table
-from ..textnorm import format_decimal, key
-from .refs import CellRef, Resolver, Term, Unresolvable, split_ref
-
-SEVERITIES = ("error", "warning", "info")
-STATUSES = ("pass", "fail", "not_applicable", "insufficient_data")
-CENT = Decimal("0.01")
-
-
-@dataclass
-class Location:
-    table: str
-    row: str
-    column: str
-    value: str | None
-    page: int | None
-    line: int | None
-    form: str | None = None
-    row_code: str | None = None
-    # (x0, top, x1, bottom) in PDF points, top-left origin, on ``page``: where the cell is printed.
-    bbox: tuple[float, float, float, float] | None = None
-    ocr: bool = False  # the value was read by OCR from a scanned page
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "table": self.table,
-            "form": self.form,
-            "row": self.row,
-            "row_code": self.row_code,
-            "column": self.column,
-            "value": self.value,
-            "page": self.page,
-            "line": self.line,
-        }
-        if self.bbox is not None:
-            d["bbox"] = [round(float(v), 2) for v in self.bbox]
-        if self.ocr:
-            d["ocr"] = True
-        return d
-
-
-@dataclass
-class Finding:
-    rule: str
-    severity: str
-    message: str
-    locations: list[Location] = field(default_factory=list)
-    expected: str | None = None
-    actual: str | None = None
-    difference: str | None = None
-    kind: str = "rule"  # rule | rounding | reading
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "message": self.message,
-            "locations": [loc.to_dict() for loc in self.locations],
-            "expected": self.expected,
-            "actual": self.actual,
-            "difference": self.difference,
-            "kind": self.kind,
-        }
-
-
-@dataclass
-class RuleStatus:
-    id: str
-    status: str
-    severity: str
-    description: str
-    checked: int = 0
-    failed: int = 0
-    reason: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "severity": self.severity,
-            "description": self.description,
-            "checked": self.checked,
-            "failed": self.failed,
-            "reason": self.reason,
-        }
+from ..results import SEVERITIES, STATUSES, Finding, Location, Outcome, RelationRecord, RuleStatus  # noqa: F401
+from ..rounding import CENT, tolerance
+from ..textnorm import format_decimal
+from .checks import CODE_CHECKS, COMPLETENESS, REQUIRED_PARAMS
+from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, split_ref
 
 
 @dataclass
@@ -113,43 +35,6 @@ class Rule:
     description: str
     spec: dict[str, Any]
     pack: str
-
-
-@dataclass
-class Outcome:
-    """What one rule produced: findings, instance counts, and why it could not run."""
-
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
-    failed: int = 0
-    unresolved: list[Unresolvable] = field(default_factory=list)
-
-
-@dataclass
-class RelationRecord:
-    """One evaluated linear relation Σleft op Σright (passing or failing), as captured for error
-    localization (:mod:`juesuan.locate`). ``tol`` and ``diff`` (= Σleft − Σright) are in 元;
-    ``finding`` is the finding the relation produced (None when it held exactly)."""
-
-    rule: Rule
-    left: list[Term]
-    right: list[Term]
-    op: str
-    tol: Decimal
-    diff: Decimal
-    finding: Finding | None = None
-    context: str = ""
-
-    @property
-    def failed(self) -> bool:
-        """The gap exceeds the rounding tolerance (a finding at the rule's severity or lower)."""
-        return self.finding is not None and self.finding.kind != "rounding"
-
-
-def tolerance(addends: int, factor: Decimal) -> Decimal:
-    """The rounding allowance in 元 for a relation with ``addends`` rounded amounts in a unit of
-    ``factor`` 元: 0.01 of the unit per addend (at least one)."""
-    return CENT * factor * max(addends, 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,34 +71,13 @@ def load_packs() -> dict[str, list[Rule]]:
 # Evaluation helpers
 
 
-def cell_location(ref: CellRef) -> Location:
-    """Where a referenced cell is printed, as a finding names it."""
-    cell = ref.cell
-    prov = cell.provenance if cell and cell.provenance else (ref.row.provenance if ref.row else None)
-    value = None
-    if cell is not None:
-        value = format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
-    return Location(
-        table=ref.table.name,
-        form=ref.table.form,
-        row=ref.row.display if ref.row else "（未列示）",
-        row_code=ref.row.code if ref.row else None,
-        column=ref.table.printed_header(ref.row, ref.column) if ref.row else ref.column.header,
-        value=value,
-        page=prov.page if prov else None,
-        line=prov.line if prov else None,
-        bbox=prov.bbox if prov else None,
-        ocr=bool(prov and prov.ocr),
-    )
-
-
 class Evaluator:
     def __init__(self, doc: Disclosure, variant: Variant, layouts: Layouts):
         self.doc = doc
         self.variant = variant
         self.layouts = layouts
-        self.names = {tid: layouts.table_name(tid, variant) for tid in layouts.tables}
-        self.resolver = Resolver(doc, set(variant.table_ids()), self.names)
+        self.resolver = resolver_for(doc, variant, layouts)
+        self.names = self.resolver.names
         # When a list, every evaluated linear relation is appended to it (see RelationRecord).
         self.recorder: list[RelationRecord] | None = None
 
@@ -252,7 +116,9 @@ class Evaluator:
             # A text where an amount belongs (a header printed in a data row, a shifted extraction):
             # the relation cannot be evaluated. The reading problem was reported by the recognizer.
             c = unreadable[0]
-            out.unresolved.append(Unresolvable("insufficient_data", f"《{c.table.name}》“{c.row.label or c.row.code}”/{c.column.header}印为“{c.cell.raw}”，不是金额"))
+            row = f"{c.row.label or c.row.code}" if c.row is not None else ""
+            raw = c.cell.raw if c.cell is not None else ""
+            out.unresolved.append(Unresolvable("insufficient_data", f"《{c.table.name}》“{row}”/{c.column.header}印为“{raw}”，不是金额"))
             return
         out.checked += 1
         lv = sum((t.value_yuan for t in left), Decimal(0))
@@ -369,7 +235,7 @@ class Evaluator:
         s = rule.spec
         cols = s.get("for_columns") or [None]
         for col in cols:
-            sub = (lambda x: [i.replace("{col}", col) for i in ([x] if isinstance(x, str) else x)]) if col else (lambda x: x)
+            sub = (lambda x, col=col: [i.replace("{col}", col) for i in ([x] if isinstance(x, str) else x)]) if col else (lambda x: x)
             try:
                 if not self.condition(s.get("when"), col):
                     continue
@@ -474,7 +340,8 @@ class Evaluator:
                 if not left[0].absent and not right[0].absent:
                     self._record(rule, left, right, s.get("op", "="), tolerance(1, max(fa, fb)), Decimal(0))
                 continue
-            name = (ra or rb).label if (ra or rb) else code
+            either = ra or rb
+            name = either.label if either is not None else code
             self.relation(rule, out, left, right, s.get("op", "="), f"{code} {name}")
 
     def _nonzero(self, ref: str) -> tuple[bool, list[CellRef]]:
@@ -507,154 +374,29 @@ class Evaluator:
                 Finding(rule.id, rule.severity, f"{rule.description}：{vals}", [self.location(c) for c in cells])
             )
 
-    # -- completeness ---------------------------------------------------------------------------
+    # -- completeness and codes: checks looked up by name in the registries of .checks -------------
     def run_completeness(self, rule: Rule, out: Outcome) -> None:
-        what = rule.spec["check"]
-        doc, v = self.doc, self.variant
-        if what == "required_tables":
-            present = {t.id for t in doc.tables}
-            for entry in v.tables:
-                if entry.table not in present and doc.unread_pages:
-                    # A scanned page was not read: the table may be on it. Say so; don't accuse.
-                    out.unresolved.append(self.resolver.absent(entry.table))
-                    continue
-                out.checked += 1
-                if entry.table not in present:
-                    out.failed += 1
-                    form = f"{entry.form}" if entry.form else ""
-                    out.findings.append(
-                        Finding(rule.id, rule.severity, f"缺少{form}《{self.names.get(entry.table, entry.table)}》")
-                    )
-        elif what == "duplicates":
-            seen: dict[str, Table] = {}
-            for t in doc.tables:
-                out.checked += 1
-                if t.id in seen:
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》出现了两次（第{seen[t.id].provenance.line if seen[t.id].provenance else '?'}行和第{t.provenance.line if t.provenance else '?'}行）"))
-                seen.setdefault(t.id, t)
-        elif what == "form_numbering":
-            expected = [e for e in v.tables if e.form]
-            if not expected:
-                raise Unresolvable("not_applicable", "本版式不印表号")
-            printed = {t.form for t in doc.tables if t.form}
-            if not printed:
-                raise Unresolvable("insufficient_data", "文件中未识别出表号")
-            numbers = sorted(int("".join(ch for ch in f if ch.isdigit())) for f in printed if any(ch.isdigit() for ch in f))
-            top = max(numbers)
-            for entry in expected:
-                n = int("".join(ch for ch in entry.form if ch.isdigit()))
-                if n > top:
-                    continue
-                if entry.form not in printed and doc.unread_pages:
-                    out.unresolved.append(Unresolvable("insufficient_data", f"未见{entry.form}，第{doc.unread_pages_text()}页未能读取"))
-                    continue
-                out.checked += 1
-                if entry.form not in printed:
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"表号不连续：缺少{entry.form}（应为《{self.names.get(entry.table, entry.table)}》）"))
-            for t in doc.tables:
-                entry = v.entry(t.id)
-                if entry and entry.form and t.form and t.form != entry.form:
-                    out.checked += 1
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, "warning", f"《{t.name}》印为{t.form}，本版式应为{entry.form}", [Location(t.name, t.title, "", t.form, t.provenance.page if t.provenance else None, t.provenance.line if t.provenance else None, t.form, bbox=t.provenance.bbox if t.provenance else None)]))
-        elif what == "no_data_note":
-            for t in doc.tables:
-                out.checked += 1
-                loc = [Location(t.name, "（全表）", "", None, t.provenance.page if t.provenance else None, t.provenance.line if t.provenance else None, t.form, bbox=t.provenance.bbox if t.provenance else None)]
-                if not t.has_data() and not t.has_no_data_note():
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》无数据，但未按要求注明“本单位无此项收支，故本表无数据”等说明", loc))
-                elif t.has_data() and any("无数据" in n for n in t.notes):
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, "error", f"《{t.name}》注明无数据，但表中有非零金额", loc))
-        elif what == "units":
-            for t in doc.tables:
-                out.checked += 1
-                if not t.unit:
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》未标明金额单位"))
-        elif what == "performance":
-            if not v.performance:
-                raise Unresolvable("not_applicable", "本版式不要求绩效自评表")
-            present = {p.kind for p in doc.performance}
-            labels = {"department_narrative": "部门整体支出绩效自评情况", "department": "部门整体支出绩效自评表", "project": "项目支出绩效自评表"}
-            for kind in v.performance:
-                out.checked += 1
-                if kind not in present:
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"缺少《{labels.get(kind, kind)}》"))
-        elif what == "reading":
-            for p in doc.reading_problems:
-                out.checked += 1
-                out.failed += 1
-                out.findings.append(Finding(rule.id, rule.severity, f"读取问题：{p}", kind="reading"))
-            for t in doc.tables:
-                out.checked += 1
-                for p in t.reading_problems:
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》读取问题：{p}", kind="reading"))
-        else:
-            raise ValueError(f"unknown completeness check {what}")
+        check = COMPLETENESS.get(rule.spec["check"])
+        if check is None:
+            raise ValueError(f"unknown completeness check {rule.spec['check']}")
+        check(self, rule, out)
 
-    # -- classification codes -------------------------------------------------------------------
     def run_codes(self, rule: Rule, out: Outcome) -> None:
         s = rule.spec
+        check = CODE_CHECKS.get(s["check"])
+        if check is None:
+            raise ValueError(f"unknown code check {s['check']}")
         try:
             table = self.resolver.table(s["table"])
         except Unresolvable as exc:
             out.unresolved.append(exc)
             return
-        scheme = s.get("scheme", "functional")
-        check = s["check"]
-        cat = catalog.load(scheme, self.doc.year)
+        cat = catalog.load(s.get("scheme", "functional"), self.doc.year)
         rows = [r for r in table.rows if r.code and not r.code_inferred]
         if not rows:
             raise Unresolvable("not_applicable", f"《{table.name}》未列示科目编码")
-
-        def loc(r: Row) -> list[Location]:
-            p = r.provenance
-            return [Location(table.name, r.display, "科目编码", r.code, p.page if p else None, p.line if p else None, table.form, r.code, bbox=p.bbox if p else None)]
-
         for r in rows:
-            code = r.code or ""
-            entry = cat.get(code)
-            if check == "scheme":
-                out.checked += 1
-                ok = code[:1] in ("3", "5") if scheme == "economic" else code[:1] == "2"
-                if not ok:
-                    out.failed += 1
-                    hint = ""
-                    parent = self.printed_parent(table, r)
-                    hits = (cat.by_name(r.label, prefix=parent.code) if parent and parent.code else []) or cat.by_name(r.label)
-                    if hits:
-                        hint = f"；按名称“{r.label}”，应为{hits[0].code}"
-                    kind = "经济分类" if scheme == "economic" else "支出功能分类"
-                    out.findings.append(Finding(rule.id, rule.severity, f"《{table.name}》中编码{code}不是{kind}科目编码{hint}", loc(r)))
-            elif check == "known":
-                out.checked += 1
-                if entry is None:
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"编码{code}（{r.label}）不在{cat.year}年参考科目目录中（目录非官方版本，请核实）", loc(r)))
-            elif check == "name":
-                if entry is None or not r.label:
-                    continue
-                out.checked += 1
-                # A template's placeholder rows end in an ellipsis ("高等教育……"): not a misprint.
-                if key(entry.name) != key(r.label).rstrip("….·. "):
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"编码{code}的科目名称印为“{r.label}”，参考目录为“{entry.name}”", loc(r)))
-            elif check == "parent":
-                if len(code) <= 3:
-                    continue
-                out.checked += 1
-                parent = self.printed_parent(table, r)
-                if parent is not None and parent.code and not code.startswith(parent.code):
-                    out.failed += 1
-                    out.findings.append(Finding(rule.id, rule.severity, f"编码{code}（{r.label}）列在“{parent.display}”之下，但不属于该{'类' if len(parent.code) == 3 else '款'}", loc(r)))
-            else:
-                raise ValueError(f"unknown code check {check}")
+            check(self, rule, out, table, r, cat)
 
     def printed_parent(self, table: Table, row: Row) -> Row | None:
         """The row printed as this row's parent: the nearest row above it in the same block with a
@@ -711,19 +453,7 @@ def evaluate(
                 raise ValueError(f"rule {rule.id}: unknown kind {rule.kind}") from exc
             raise
         findings.extend(out.findings)
-        if out.failed:
-            status = "fail"
-        elif out.checked:
-            status = "pass"
-        elif out.unresolved and any(u.status == "insufficient_data" for u in out.unresolved):
-            status = "insufficient_data"
-        else:
-            status = "not_applicable"
-        reason = None
-        if out.unresolved:
-            reasons = sorted({u.reason for u in out.unresolved})
-            reason = "；".join(reasons)
-        statuses.append(RuleStatus(rule.id, status, rule.severity, rule.description, out.checked, out.failed, reason))
+        statuses.append(out.rule_status(rule.id, rule.severity, rule.description))
     return findings, statuses
 
 
@@ -766,6 +496,17 @@ def validate_packs(layouts: Layouts | None = None) -> list[str]:
             if rule.kind not in KINDS:
                 problems.append(f"{rule.id}: unknown kind {rule.kind}")
                 continue
+            if rule.kind in ("completeness", "codes"):
+                registry = COMPLETENESS if rule.kind == "completeness" else CODE_CHECKS
+                if s.get("check") not in registry:
+                    problems.append(f"{rule.id}: unknown {rule.kind} check {s.get('check')}")
+                    continue
+                for param in REQUIRED_PARAMS.get((rule.kind, s["check"]), ()):
+                    if param not in s:
+                        problems.append(f"{rule.id}: check {s['check']} needs {param!r}")
+                for tid in s.get("tables") or []:
+                    if tid not in layouts.tables:
+                        problems.append(f"{rule.id}: unknown table {tid}")
             if rule.kind == "compare":
                 for side in ("left", "right"):
                     items = [s[side]] if isinstance(s[side], str) else s[side]
@@ -793,6 +534,11 @@ def validate_packs(layouts: Layouts | None = None) -> list[str]:
         for t in v.tables:
             if t.table not in layouts.tables:
                 problems.append(f"variant {v.id}: unknown table {t.table}")
+        for pattern in v.form_numbers:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problems.append(f"variant {v.id}: bad form_numbers pattern {pattern!r}: {exc}")
         for name in v.rule_packs:
             if name not in load_packs():
                 problems.append(f"variant {v.id}: unknown rule pack {name}")

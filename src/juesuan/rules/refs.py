@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..layouts import Layouts, Variant
 from ..model import Cell, Column, Disclosure, Row, Table
-from ..textnorm import UNIT_FACTORS
+from ..results import Location, Unresolvable
+from ..textnorm import UNIT_FACTORS, format_decimal
 
 
 def split_ref(text: str, default_table: str | None = None, default_col: str | None = None) -> tuple[int, str, str, str]:
@@ -28,15 +30,6 @@ def split_ref(text: str, default_table: str | None = None, default_col: str | No
         parts = [default_table or "", *parts] if default_col is None else [*parts, default_col]
     table_id, row_sel, col_id = parts
     return weight, table_id, row_sel, col_id
-
-
-class Unresolvable(Exception):
-    """A reference cannot be evaluated: ``status`` is insufficient_data or not_applicable."""
-
-    def __init__(self, status: str, reason: str):
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 @dataclass
@@ -130,3 +123,30 @@ class Resolver:
         for row in rows:
             term.cells.append(CellRef(table, row, col, row.cells.get(col.id)))
         return term
+
+
+def resolver_for(doc: Disclosure, variant: Variant, layouts: Layouts) -> Resolver:
+    """The resolver of ``doc`` under ``variant``: the tables it requires and their printed names."""
+    names = {tid: layouts.table_name(tid, variant) for tid in layouts.tables}
+    return Resolver(doc, set(variant.table_ids()), names)
+
+
+def cell_location(ref: CellRef) -> Location:
+    """Where a referenced cell is printed, as a finding names it."""
+    cell = ref.cell
+    prov = cell.provenance if cell and cell.provenance else (ref.row.provenance if ref.row else None)
+    value = None
+    if cell is not None:
+        value = format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
+    return Location(
+        table=ref.table.name,
+        form=ref.table.form,
+        row=ref.row.display if ref.row else "（未列示）",
+        row_code=ref.row.code if ref.row else None,
+        column=ref.table.printed_header(ref.row, ref.column) if ref.row else ref.column.header,
+        value=value,
+        page=prov.page if prov else None,
+        line=prov.line if prov else None,
+        bbox=prov.bbox if prov else None,
+        ocr=bool(prov and prov.ocr),
+    )

@@ -289,11 +289,11 @@ def table_section(table: Table, department: str | None = None) -> Section:
         else:
             _column_headers(header, top, depth, start + block.lead, block.columns)
         if numbered:
-            row = top + depth
+            lanci = top + depth
             label_pos = start + (1 if block.has_code else 0)
-            header[row][label_pos] = OutCell("栏次", "lanci")
+            header[lanci][label_pos] = OutCell("栏次", "lanci")
             for k, col in enumerate(block.columns):
-                header[row][start + block.lead + k] = OutCell(str(col.number), "lanci")
+                header[lanci][start + block.lead + k] = OutCell(str(col.number), "lanci")
         start += block.width
     placed = [_positions(b) if side else list(range(len(b.rows))) for b in blocks]
     height = max((p[-1] + 1 for p in placed if p), default=0)
@@ -328,7 +328,8 @@ def performance_section(perf: PerformanceTable) -> Section:
     width = max((len(r) for r in rows), default=1)
     body: Grid = []
     for r in rows:
-        line: list[OutCell | None] = [OutCell(t, "text") for t in r] + [OutCell() for _ in range(width - len(r))]
+        line: list[OutCell | None] = [OutCell(t, "text") for t in r]
+        line += [OutCell() for _ in range(width - len(r))]
         if len(r) < width:
             _place_row_span(line, len(r) - 1, width - len(r) + 1)
         body.append(line)

@@ -19,7 +19,7 @@ A4 = (21.0, 29.7)  # cm
 A3 = (29.7, 42.0)
 
 
-def _set_font(run, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _set_font(run, size: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -34,7 +34,7 @@ def _set_font(run, size: float, bold: bool = False) -> None:  # type: ignore[no-
     fonts.set(qn("w:eastAsia"), FONT)
 
 
-def _paragraph(container, text: str, size: float, align: str = "left", bold: bool = False, space_after: float = 2):  # type: ignore[no-untyped-def]
+def _paragraph(container, text: str, size: float, align: str = "left", bold: bool = False, space_after: float = 2):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -48,7 +48,7 @@ def _paragraph(container, text: str, size: float, align: str = "left", bold: boo
     return p
 
 
-def _page(section, width: int) -> float:  # type: ignore[no-untyped-def]
+def _page(section, width: int) -> float:
     """Set the page of a Word section for a table of ``width`` columns; returns the text width in cm."""
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
@@ -68,7 +68,7 @@ def _font_size(width: int) -> float:
     return 9.0 if width <= 8 else 8.0 if width <= 12 else 7.0
 
 
-def _table(document, section: Section, text_width: float) -> None:  # type: ignore[no-untyped-def]
+def _table(document, section: Section, text_width: float) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Cm
 
@@ -106,7 +106,7 @@ def _table(document, section: Section, text_width: float) -> None:  # type: igno
             _repeat_header(table.rows[r])
 
 
-def _fill(p, oc: OutCell, size: float) -> None:  # type: ignore[no-untyped-def]
+def _fill(p, oc: OutCell, size: float) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -118,7 +118,7 @@ def _fill(p, oc: OutCell, size: float) -> None:  # type: ignore[no-untyped-def]
         _set_font(p.add_run(oc.text), size)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row) -> None:
     from docx.oxml.ns import qn
 
     trpr = row._tr.get_or_add_trPr()
@@ -126,7 +126,7 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
     trpr.append(el)
 
 
-def to_document(doc: Disclosure):  # type: ignore[no-untyped-def]
+def to_document(doc: Disclosure):
     """A python-docx Document of ``doc``."""
     import docx
     from docx.enum.section import WD_SECTION

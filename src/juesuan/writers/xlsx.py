@@ -29,7 +29,7 @@ def _lines_needed(text: str, width_chars: float) -> int:
     return max(1, -(-text_units(text) // max(int(width_chars), 1)))
 
 
-def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:  # type: ignore[no-untyped-def]
+def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:
     from openpyxl.styles import Alignment, Font, Side
     from openpyxl.utils import get_column_letter
 
@@ -42,7 +42,7 @@ def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:  # type: i
     body_font = Font(name=FONT, size=10)
     r = 1
 
-    def line(text: str, font, align: str, height: float | None = None) -> None:  # type: ignore[no-untyped-def]
+    def line(text: str, font, align: str, height: float | None = None) -> None:
         """A line of text merged across the table's width (title, notes)."""
         nonlocal r
         cell = ws.cell(row=r, column=1, value=text)
@@ -112,7 +112,7 @@ def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:  # type: i
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
-def _put(cell, oc: OutCell) -> None:  # type: ignore[no-untyped-def]
+def _put(cell, oc: OutCell) -> None:
     if oc.value is not None:
         cell.value = oc.value  # the exact Decimal; openpyxl writes its digits as they are
         cell.number_format = oc.number_format or "#,##0.00"
@@ -122,7 +122,7 @@ def _put(cell, oc: OutCell) -> None:  # type: ignore[no-untyped-def]
             cell.number_format = "@"
 
 
-def _rule(ws, top: int, header_end: int, bottom: int, width: int, rules: Rules, thin, medium) -> None:  # type: ignore[no-untyped-def]
+def _rule(ws, top: int, header_end: int, bottom: int, width: int, rules: Rules, thin, medium) -> None:
     from openpyxl.styles import Border
 
     for r in range(top, bottom + 1):
@@ -136,7 +136,7 @@ def _rule(ws, top: int, header_end: int, bottom: int, width: int, rules: Rules, 
                 cell.border = Border(top=t, bottom=b)
 
 
-def to_workbook(doc: Disclosure, rules: Rules = "grid"):  # type: ignore[no-untyped-def]
+def to_workbook(doc: Disclosure, rules: Rules = "grid"):
     """An openpyxl Workbook of ``doc`` (one sheet per section)."""
     from openpyxl import Workbook
 
