@@ -55,20 +55,31 @@ def check(
     annotate: Optional[Path] = typer.Option(
         None, "--annotate", help="另存一份标注版 PDF：框出有问题的单元格并编号，页下附图例（仅限 PDF 输入）"
     ),
+    timings: bool = typer.Option(False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"),
 ) -> None:
     """审核一份决算公开文件：退出码 0 无错误，1 有错误，2 文件无法使用。"""
-    from . import api, report
+    from . import api, report, timing
+
+    if timings:
+        timing.enable()
+        started = timing.since_process_start()
+        if started is not None:
+            timing.record("startup", started)
 
     if annotate is not None:
         from .annotate import check_paths
 
         _guard(lambda: check_paths(file, annotate))
     rep = _guard(lambda: api.check(file, variant))
-    text = report.report_json(rep) if format == CheckFormat.json else report.report_text(rep)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    with timing.stage("report"):
+        text = report.report_json(rep) if format == CheckFormat.json else report.report_text(rep)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if timings:
+        sys.stdout.flush()
+        typer.echo(timing.summary(), err=True)
     if annotate is not None:
         from .annotate import annotate_pdf
 
