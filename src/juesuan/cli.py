@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 
 from .errors import JuesuanError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="juesuan：决算/预算公开文件的读取与审核")
+# Plain (click) help and error messages: typer would import rich (~0.1 s) to format them, which
+# is most of `juesuan --help`. With rich installed but markup off, typer still escapes "[" for rich
+# in option help ("\[default: text]"); telling its core that rich is absent avoids both.
+typer.core.HAS_RICH = False
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="juesuan：决算/预算公开文件的读取与审核")
 
 
 class CheckFormat(str, Enum):
