@@ -158,6 +158,29 @@ def show(
     typer.echo(result.summary())
 
 
+@app.command("validate-data")
+def validate_data(
+    directory: Optional[Path] = typer.Argument(None, help="要检查的数据目录（内含 layouts/、variants/、rules/、lexicon/、narrative/），默认只检查已配置的数据"),
+) -> None:
+    """检查数据文件（版式、规则包、词表、文字说明设置）：未知的键、类型错误和无效引用，按“文件:行”列出。
+
+    退出码：0 无问题，2 有问题。DIR 与 JUESUAN_DATA_PATH 中的目录一样叠加在内置数据之上检查。"""
+    from . import dataload
+
+    if directory is not None:
+        if not directory.is_dir():
+            _fail(f"不是目录：{directory}")
+        extra = os.environ.get("JUESUAN_DATA_PATH", "")
+        os.environ["JUESUAN_DATA_PATH"] = os.pathsep.join(p for p in (extra, str(directory)) if p)
+    problems = dataload.validate_all()
+    for p in problems:
+        typer.echo(p, err=True)
+    if problems:
+        typer.echo(f"数据文件有 {len(problems)} 处问题。", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"数据文件无问题（{len(dataload.data_dirs())} 个数据目录）。")
+
+
 def main() -> None:
     app()
 
