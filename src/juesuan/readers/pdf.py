@@ -136,9 +136,9 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
 
 
 def _triage(page: Any, number: int) -> tuple[int, list[dict[str, Any]]]:
-    """(vector path objects, characters) of a PDFium page; the characters are read once here and
-    serve whichever way the page is then read."""
-    paths = _count_objects(page.raw, {_PATH}, max_depth=3)
+    """(vector path objects, counted up to the first: 0 or 1, characters) of a PDFium page; the
+    characters are read once here and serve whichever way the page is then read."""
+    paths = _count_objects(page.raw, {_PATH}, max_depth=3, stop_at=1)
     chars = _pdfium_chars(page)
     _check_chars(len(chars), number)
     return paths, chars
