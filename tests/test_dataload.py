@@ -163,3 +163,16 @@ def test_cache_off(tmp_path, monkeypatch):
     path = pack(tmp_path, GOOD_RULE) / "rules" / "extra.yaml"
     assert dataload.load_file(path, "rules")["pack"] == "extra"
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_schema_change_invalidates_the_cache(tmp_path, monkeypatch):
+    path = pack(tmp_path, GOOD_RULE) / "rules" / "extra.yaml"
+    dataload.load_file(path, "rules")
+    dataload._MEMO.clear()
+    monkeypatch.setattr(dataload, "RULE_COMMON", {**dataload.RULE_COMMON, "note": dataload.STR})
+    monkeypatch.setattr(dataload, "_KEY", [])
+    parsed = []
+    real = dataload.parse
+    monkeypatch.setattr(dataload, "parse", lambda *a: parsed.append(a) or real(*a))
+    dataload.load_file(path, "rules")
+    assert parsed  # not served from the entry cached under the old schemas

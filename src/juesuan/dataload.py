@@ -6,8 +6,8 @@ unknown keys, wrong types and missing required keys are rejected with the file a
 the schema of its file kind here.
 
 Parsed and validated documents are cached in the user cache directory, one pickle per data file
-keyed by the hash of the file's content, the schema version and the juesuan version, so a changed
-data file is parsed again and a corrupt, unreadable or unwritable cache falls back to parsing
+keyed by the hash of the file's content, the schemas and the juesuan version, so a changed data
+file is parsed again and a corrupt, unreadable or unwritable cache falls back to parsing
 (with libyaml's C loader when PyYAML has it). ``JUESUAN_CACHE_DIR`` sets the cache directory;
 ``JUESUAN_CACHE_DIR=off`` disables the cache.
 """
@@ -26,7 +26,8 @@ from typing import Any
 from . import __version__
 from .errors import JuesuanError
 
-# Bump when a schema changes what a validated document looks like.
+# Part of the cache key: bump when loading changes what a validated document looks like (a change
+# of the schemas themselves already changes the key, see _schema_key).
 SCHEMA_VERSION = 1
 
 
@@ -389,6 +390,16 @@ def _cache_write(folder: Path, file: Path, data: dict[str, Any]) -> None:
 
 
 _MEMO: dict[str, dict[str, Any]] = {}
+_KEY: list[bytes] = []
+
+
+def _schema_key() -> bytes:
+    """What the cache key holds besides a file's content: juesuan and schema versions and the
+    schemas themselves (a key added to or removed from a schema invalidates cached files)."""
+    if not _KEY:
+        schemas = repr((SCHEMA_VERSION, SCHEMAS, RULE_COMMON, RULE_KINDS, RULE_REQUIRED))
+        _KEY.append(f"{__version__}\0{hashlib.sha256(schemas.encode()).hexdigest()}\0".encode())
+    return _KEY[0]
 
 
 def load_file(path: Path, sub: str) -> dict[str, Any]:
@@ -398,9 +409,7 @@ def load_file(path: Path, sub: str) -> dict[str, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
-    digest = hashlib.sha256(
-        f"{__version__}\0{SCHEMA_VERSION}\0{sub}\0{path.stem}\0".encode() + raw
-    ).hexdigest()
+    digest = hashlib.sha256(_schema_key() + f"{sub}\0{path.stem}\0".encode() + raw).hexdigest()
     hit = _MEMO.get(digest)
     if hit is not None:
         return hit
