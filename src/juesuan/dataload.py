@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
 from .errors import JuesuanError
@@ -374,7 +374,7 @@ def _cache_read(file: Path) -> Any:
     return data if isinstance(data, dict) else None
 
 
-def _cache_write(folder: Path, file: Path, data: dict[str, Any]) -> None:
+def _cache_write(folder: Path, file: Path, data: Any) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
@@ -524,3 +524,32 @@ def validate_all() -> list[str]:
     lexicon_files = "、".join(str(p) for p in yaml_files("lexicon"))
     problems += [f"{lexicon_files}：{_zh(p)}" for p in validate_narrative(layouts)]
     return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Cached derived data (catalog indexes, the Traditional-character set)
+
+
+def cached(name: str, sources: list[Path], build: Callable[[], Any]) -> Any:
+    """``build()``, cached in the user cache directory under ``name`` and the size and mtime of
+    ``sources`` (the files it is built from, and the modules that build it) and the juesuan
+    version. Any failure to use the cache falls back to building."""
+    folder = cache_dir()
+    file = None
+    if folder is not None:
+        try:
+            stamp = "\0".join(f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}" for p in sources)
+        except OSError:
+            stamp = None
+        if stamp is not None:
+            digest = hashlib.sha256(_schema_key() + f"{name}\0{stamp}".encode()).hexdigest()
+            file = folder / f"{name}-{digest}.pickle"
+            try:
+                with open(file, "rb") as fh:
+                    return pickle.load(fh)
+            except Exception:  # absent, unreadable or corrupt: build
+                pass
+    value = build()
+    if folder is not None and file is not None:
+        _cache_write(folder, file, value)
+    return value
