@@ -176,3 +176,21 @@ def test_a_schema_change_invalidates_the_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(dataload, "parse", lambda *a: parsed.append(a) or real(*a))
     dataload.load_file(path, "rules")
     assert parsed  # not served from the entry cached under the old schemas
+
+
+def test_cached_derived_data_rebuilds_when_its_source_changes(tmp_path):
+    source = tmp_path / "source.txt"
+    source.write_text("a")
+    builds = []
+
+    def build():
+        builds.append(1)
+        return source.read_text()
+
+    assert dataload.cached("demo", [source], build) == "a"
+    assert dataload.cached("demo", [source], build) == "a" and len(builds) == 1  # from the cache
+    source.write_text("bb")  # another size: another key
+    assert dataload.cached("demo", [source], build) == "bb" and len(builds) == 2
+    for f in (tmp_path / "cache").glob("demo-*.pickle"):
+        f.write_bytes(b"\x80garbage")
+    assert dataload.cached("demo", [source], build) == "bb" and len(builds) == 3
