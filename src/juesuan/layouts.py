@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .dataload import data_dirs, documents, yaml_files
+from .dataload import data_dirs, documents
 from .textnorm import key, label_key
 
 __all__ = ["Layouts", "TableLayout", "Variant", "data_dirs", "load"]
@@ -127,9 +127,6 @@ def _table(tid: str, d: dict[str, Any]) -> TableLayout:
         rows=rows,
         class_rows_block=(d.get("class_rows") or {}).get("block"),
     )
-
-
-_yaml_files = yaml_files  # the data files of one folder (juesuan.dataload)
 
 
 @lru_cache(maxsize=1)
