@@ -160,7 +160,7 @@ def show(
 
 @app.command("validate-data")
 def validate_data(
-    directory: Optional[Path] = typer.Argument(None, help="要检查的数据目录（内含 layouts/、variants/、rules/、lexicon/、narrative/），默认只检查已配置的数据"),
+    directory: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="要检查的数据目录（内含 layouts/、variants/、rules/、lexicon/、narrative/），默认只检查已配置的数据"),
 ) -> None:
     """检查数据文件（版式、规则包、词表、文字说明设置）：未知的键、类型错误和无效引用，按“文件:行”列出。
 
