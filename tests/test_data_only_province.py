@@ -30,7 +30,7 @@ VARIANT = "\n".join([
 
 RULES = """pack: sample_province
 rules:
-  - {id: completeness.sample_assets, kind: completeness, check: required_tables, tables: [assets], severity: warning, message: 附有国有资产使用情况表}
+  - {id: completeness.sample_assets, kind: completeness, check: required_tables, tables: [assets], severity: warning, description: 附有国有资产使用情况表}
 """
 
 
@@ -90,9 +90,9 @@ def test_a_province_with_its_own_form_numbers_and_completeness_rule_is_data_only
 
 def test_a_rule_naming_an_unknown_check_or_missing_a_parameter_is_reported(province_data):
     (province_data / "rules" / "sample_province.yaml").write_text(RULES + "\n".join([
-        "  - {id: completeness.sample_bad, kind: completeness, check: no_such_check, message: x}",
-        "  - {id: completeness.sample_note, kind: completeness, check: no_data_note, message: x}",
-        "  - {id: codes.sample_scheme, kind: codes, table: income, check: scheme, message: x}",
+        "  - {id: completeness.sample_bad, kind: completeness, check: no_such_check, description: x}",
+        "  - {id: completeness.sample_note, kind: completeness, check: no_data_note, description: x}",
+        "  - {id: codes.sample_scheme, kind: codes, table: income, check: scheme, description: x}",
     ]) + "\n", encoding="utf-8")
     variant = province_data / "variants" / "sample_province.yaml"
     variant.write_text(variant.read_text(encoding="utf-8").replace("附表(?P<n>", "附表(?P<n"), encoding="utf-8")

@@ -12,7 +12,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "juesuan"
 # The pipeline's stages in order. A module may import its own stage or an earlier one, never a later
 # one. A unit is a top-level module or a subpackage (``juesuan.readers`` with all its modules).
 STAGES: list[tuple[str, set[str]]] = [
-    ("foundation", {"juesuan", "errors", "textnorm", "raw", "model", "catalog", "rounding", "results", "pages"}),
+    ("foundation", {"juesuan", "errors", "textnorm", "raw", "model", "catalog", "rounding", "results", "pages",
+                    "dataload", "timing"}),
     ("data loading", {"layouts"}),
     ("readers", {"readers"}),
     ("recognize", {"recognize"}),
@@ -22,7 +23,7 @@ STAGES: list[tuple[str, set[str]]] = [
     # outputs: renderers of a report or of a model (writers, synth generate documents from the model
     # and the catalogs; show draws what the recognizer read)
     ("outputs", {"report", "annotate", "show", "writers", "synth"}),
-    ("api", {"api"}),
+    ("api", {"api", "validate"}),
     ("cli", {"cli"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}

@@ -11,7 +11,10 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
+from .dataload import cached
+from . import textnorm
 from .textnorm import key
 
 
@@ -65,9 +68,14 @@ def load(scheme: str, year: int | None = None) -> Catalog:
     if not years:
         raise LookupError(f"no {scheme} catalog bundled")
     chosen = years[-1] if year is None else min(years, key=lambda y: (abs(y - year), -y))
-    path = resources.files("juesuan.data") / "catalogs" / f"{scheme}_classification_{chosen}.csv"
-    entries: dict[str, Entry] = {}
-    with path.open(encoding="utf-8") as fh:
-        for rec in csv.DictReader(fh):
-            entries[rec["code"]] = Entry(rec["code"], rec["name"], int(rec["level"]), rec.get("parent") or None)
-    return Catalog(scheme, chosen, entries)
+    path = Path(str(resources.files("juesuan.data") / "catalogs" / f"{scheme}_classification_{chosen}.csv"))
+
+    def build() -> Catalog:
+        entries: dict[str, Entry] = {}
+        with path.open(encoding="utf-8") as fh:
+            for rec in csv.DictReader(fh):
+                entries[rec["code"]] = Entry(rec["code"], rec["name"], int(rec["level"]), rec.get("parent") or None)
+        return Catalog(scheme, chosen, entries)
+
+    # the name index costs a normalization per entry: built once per installation (the user cache)
+    return cached(f"catalog-{scheme}-{chosen}", [path, Path(__file__), Path(str(textnorm.__file__))], build)

@@ -14,10 +14,16 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+import typer.core
 
 from .errors import JuesuanError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="juesuan：决算/预算公开文件的读取与审核")
+# Plain (click) help and error messages: typer would import rich (~0.1 s) to format them, which
+# is most of `juesuan --help`. With rich installed but markup off, typer still escapes "[" for rich
+# in option help ("\[default: text]"); telling its core that rich is absent avoids both.
+typer.core.HAS_RICH = False
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="juesuan：决算/预算公开文件的读取与审核")
 
 
 class CheckFormat(str, Enum):
@@ -55,20 +61,31 @@ def check(
     annotate: Optional[Path] = typer.Option(
         None, "--annotate", help="另存一份标注版 PDF：框出有问题的单元格并编号，页下附图例（仅限 PDF 输入）"
     ),
+    timings: bool = typer.Option(False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"),
 ) -> None:
     """审核一份决算公开文件：退出码 0 无错误，1 有错误，2 文件无法使用。"""
-    from . import api, report
+    from . import api, report, timing
+
+    if timings:
+        timing.enable()
+        started = timing.since_process_start()
+        if started is not None:
+            timing.record("startup", started)
 
     if annotate is not None:
         from .annotate import check_paths
 
         _guard(lambda: check_paths(file, annotate))
     rep = _guard(lambda: api.check(file, variant))
-    text = report.report_json(rep) if format == CheckFormat.json else report.report_text(rep)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    with timing.stage("report"):
+        text = report.report_json(rep) if format == CheckFormat.json else report.report_text(rep)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if timings:
+        sys.stdout.flush()
+        typer.echo(timing.summary(), err=True)
     if annotate is not None:
         from .annotate import annotate_pdf
 
@@ -139,6 +156,29 @@ def show(
 
     result = _guard(lambda: show_page(file, page, output, scale, variant))
     typer.echo(result.summary())
+
+
+@app.command("validate-data")
+def validate_data(
+    directory: Optional[Path] = typer.Argument(None, metavar="[DIR]", help="要检查的数据目录（内含 layouts/、variants/、rules/、lexicon/、narrative/），默认只检查已配置的数据"),
+) -> None:
+    """检查数据文件（版式、规则包、词表、文字说明设置）：未知的键、类型错误和无效引用，按“文件:行”列出。
+
+    退出码：0 无问题，2 有问题。DIR 与 JUESUAN_DATA_PATH 中的目录一样叠加在内置数据之上检查。"""
+    from . import dataload, validate
+
+    if directory is not None:
+        if not directory.is_dir():
+            _fail(f"不是目录：{directory}")
+        extra = os.environ.get("JUESUAN_DATA_PATH", "")
+        os.environ["JUESUAN_DATA_PATH"] = os.pathsep.join(p for p in (extra, str(directory)) if p)
+    problems = validate.validate_all()
+    for p in problems:
+        typer.echo(p, err=True)
+    if problems:
+        typer.echo(f"数据文件有 {len(problems)} 处问题。", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"数据文件无问题（{len(dataload.data_dirs())} 个数据目录）。")
 
 
 def main() -> None:

@@ -7,16 +7,14 @@ layouts, variants and rule packs without touching the package.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .dataload import data_dirs, documents
 from .textnorm import key, label_key
+
+__all__ = ["Layouts", "TableLayout", "Variant", "data_dirs", "load"]
 
 
 @dataclass
@@ -142,29 +140,12 @@ def _table(tid: str, d: dict[str, Any]) -> TableLayout:
     )
 
 
-def data_dirs() -> list[Path]:
-    dirs = [Path(str(resources.files("juesuan") / "data"))]
-    extra = os.environ.get("JUESUAN_DATA_PATH", "")
-    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
-    return dirs
-
-
-def _yaml_files(sub: str) -> list[Path]:
-    files: list[Path] = []
-    for d in data_dirs():
-        folder = d / sub
-        if folder.is_dir():
-            files += sorted(folder.glob("*.yaml"))
-    return files
-
-
 @lru_cache(maxsize=1)
 def load() -> Layouts:
     tables: dict[str, TableLayout] = {}
     performance: dict[str, list[str]] = {}
     sections: dict[str, dict[str, list[str]]] = {}
-    for path in _yaml_files("layouts"):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for _path, doc in documents("layouts"):
         for tid, spec in (doc.get("tables") or {}).items():
             tables[tid] = _table(tid, spec)
         for pid, spec in (doc.get("performance") or {}).items():
@@ -172,8 +153,7 @@ def load() -> Layouts:
         for part, spec in (doc.get("performance_sections") or {}).items():
             sections[part] = {k: [str(w) for w in spec.get(k) or []] for k in ("starts", "contains")}
     variants: dict[str, Variant] = {}
-    for path in _yaml_files("variants"):
-        d = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for _path, d in documents("variants"):
         variants[d["id"]] = Variant(
             id=d["id"],
             name=d.get("name", d["id"]),

@@ -10,15 +10,14 @@ import csv
 import io
 import json
 from collections import OrderedDict
-from typing import TextIO
-
-from rich.console import Console
-from rich.table import Table as RichTable
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from .model import Disclosure
 from .results import SEVERITY_LABELS, SEVERITY_RANK, STATUS_LABELS, Report
 from .textnorm import format_decimal
+
+if TYPE_CHECKING:  # rich is imported where the text report is made (JSON output does not need it)
+    from rich.console import Console
 
 CELLS_HEADER = ["table", "form", "row_code", "row_label", "column", "value", "page"]
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -51,6 +50,8 @@ def report_json(report: Report) -> str:
 def _localization_text(report: Report, con: Console) -> dict[int, int]:
     """The 错误定位 section: each group of related findings with the cells to correct. Returns
     finding id → group number, for the cross references in the findings list."""
+    from rich.text import Text
+
     groups = [g for g in report.localization if g.status != "rounding"]
     if not groups:
         return {}
@@ -77,6 +78,10 @@ def _localization_text(report: Report, con: Console) -> dict[int, int]:
 
 def report_text(report: Report, console: Console | None = None) -> str:
     """Findings grouped by table, errors first, then the coverage summary."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
     buf = io.StringIO()
     con = console or Console(file=buf, width=110, force_terminal=False, color_system=None, highlight=False)
     doc = report.document

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 # Characters that print as a dash in "no value" cells.
 DASHES = frozenset({"—", "－", "-", "–", "——", "―", "─", "－－", "--", "/", "／", "…"})
@@ -44,23 +45,33 @@ def _traditional_chars() -> frozenset[str]:
     """
     global _TRADITIONAL
     if _TRADITIONAL is None:
-        import os
+        import importlib.util
+        from pathlib import Path
 
-        import opencc
+        from .dataload import cached
 
-        folder = os.path.join(os.path.dirname(opencc.__file__), "dictionary")
-        chars: set[str] = set()
-        for name in ("TSCharacters.txt", "TSPhrases.txt"):
-            with open(os.path.join(folder, name), encoding="utf-8") as f:
-                for line in f:
-                    src, _, dst = line.rstrip("\n").partition("\t")
-                    dst = dst.split(" ")[0]
-                    if len(src) == 1 or len(src) != len(dst):
-                        chars.update(c for c in src if c not in dst or len(src) == 1)
-                    else:
-                        chars.update(a for a, b in zip(src, dst) if a != b)
-        _TRADITIONAL = frozenset(chars)
+        spec = importlib.util.find_spec("opencc")
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError("opencc")
+        folder = Path(spec.origin).parent / "dictionary"
+        files = [folder / name for name in ("TSCharacters.txt", "TSPhrases.txt")]
+        # built once per installation (the user cache), not once per process: ~40 ms
+        _TRADITIONAL = cached("traditional", [*files, Path(__file__)], lambda: _read_traditional(files))
     return _TRADITIONAL
+
+
+def _read_traditional(files: list[Any]) -> frozenset[str]:
+    chars: set[str] = set()
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                src, _, dst = line.rstrip("\n").partition("\t")
+                dst = dst.split(" ")[0]
+                if len(src) == 1 or len(src) != len(dst):
+                    chars.update(c for c in src if c not in dst or len(src) == 1)
+                else:
+                    chars.update(a for a, b in zip(src, dst) if a != b)
+    return frozenset(chars)
 
 
 @lru_cache(maxsize=1)

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from .. import catalog
-from ..layouts import _yaml_files
+from ..dataload import documents
 from ..results import SEVERITIES
 from .text import norm_key
 
@@ -98,7 +96,7 @@ def _merge(docs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _load(sub: str) -> list[tuple[str, dict[str, Any]]]:
-    return [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8")) or {}) for p in _yaml_files(sub)]
+    return [(p.stem, d) for p, d in documents(sub)]
 
 
 _LIST_KEYS = ("synonyms", "patterns", "context", "exclude", "units")

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any, cast
 
@@ -108,30 +109,66 @@ def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None],
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left), with
     loose (advance-width) boxes. PDFium reads a page about a hundred times faster than pdfminer."""
+    import pypdfium2.raw as pdfium_c
+
     left, bottom, right, top = page.get_mediabox()
     textpage = page.get_textpage()
+    # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
+    raw, rect = textpage.raw, pdfium_c.FS_RECTF()
+    unicode, text_index, loose_box = (
+        pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetTextIndexFromCharIndex, pdfium_c.FPDFText_GetLooseCharBox
+    )
     try:
         chars = []
-        for i in range(textpage.count_chars()):
-            text = textpage.get_text_range(i, 1)
-            if not text.strip():
+        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+            code = unicode(raw, i)
+            text = chr(code) if 0 < code < 0x110000 else ""
+            # characters PDFium leaves out of the page text count as blank
+            if not text.strip() or text_index(raw, i) < 0:
                 continue
-            x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
-            chars.append({"text": text, "x0": x0 - left, "x1": x1 - left, "top": top - y1, "bottom": top - y0})
+            if not loose_box(raw, i, rect):
+                continue
+            chars.append({"text": text, "x0": rect.left - left, "x1": rect.right - left, "top": top - rect.top,
+                          "bottom": top - rect.bottom})
         return chars
     finally:
         textpage.close()
 
 
 def _triage(page: Any, number: int) -> tuple[int, list[dict[str, Any]]]:
-    """(vector path objects, characters) of a PDFium page; the characters are read once here and
-    serve whichever way the page is then read."""
-    import pypdfium2.raw as pdfium_c
-
-    paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3))
+    """(vector path objects, counted up to the first: 0 or 1, characters) of a PDFium page; the
+    characters are read once here and serve whichever way the page is then read."""
+    paths = _count_objects(page.raw, {_PATH}, max_depth=3, stop_at=1)
     chars = _pdfium_chars(page)
     _check_chars(len(chars), number)
     return paths, chars
+
+
+_PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_PATH, _IMAGE, _FORM
+
+
+def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int = 0) -> int:
+    """Page objects of the given FPDF_PAGEOBJ_* kinds, down ``max_depth`` levels of form XObjects,
+    with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found."""
+    import pypdfium2.raw as pdfium_c
+
+    get_type = pdfium_c.FPDFPageObj_GetType
+    found = 0
+    stack = [(raw_page, False, 0)]
+    while stack:
+        parent, is_form, level = stack.pop()
+        count, get = ((pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject) if is_form
+                      else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+        for i in range(count(parent)):
+            obj = get(parent, i)
+            kind = get_type(obj)
+            if kind in kinds:
+                found += 1
+                if stop_at and found >= stop_at:
+                    return found
+            if kind == _FORM and level < max_depth - 1:
+                stack.append((obj, True, level + 1))
+    return found
 
 
 def _check_chars(n: int, number: int) -> None:
@@ -154,13 +191,19 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     left, bottom, _, _ = page.get_mediabox()
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM], max_depth=1):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+    matrix = pdfium_c.FS_MATRIX()
+    raw_page = page.raw
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        raw = pdfium_c.FPDFPage_GetObject(raw_page, k)
+        kind = pdfium_c.FPDFPageObj_GetType(raw)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             return None
-        a, b, c, d, e, f = obj.get_matrix().get()
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not pdfium_c.FPDFPageObj_GetMatrix(raw, matrix):
+            continue
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         start = prev = None
-        for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+        for i in range(pdfium_c.FPDFPath_CountSegments(raw)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(raw, i)
             pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
             kind = pdfium_c.FPDFPathSegment_GetType(seg)
             pt = (a * x.value + c * y.value + e - left, height - (b * x.value + d * y.value + f - bottom))
@@ -217,9 +260,14 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
     """Grid rows with the text of each cell: the characters whose centre lies in it."""
     items: list[_Item] = []
     edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
+    # the characters by the height of their centre, so each row picks its band by bisection
+    # (in their page order: the cell text is assembled from them in that order)
+    mids = sorted(((ch["top"] + ch["bottom"]) / 2, i) for i, ch in enumerate(chars))
+    keys = [m for m, _ in mids]
     for row in table.rows:
         rb = row.bbox
-        row_chars = [ch for ch in chars if rb[1] <= (ch["top"] + ch["bottom"]) / 2 < rb[3] and rb[0] <= (ch["x0"] + ch["x1"]) / 2 < rb[2]]
+        band = sorted(i for _, i in mids[bisect_left(keys, rb[1]):bisect_left(keys, rb[3])])
+        row_chars = [chars[i] for i in band if rb[0] <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < rb[2]]
         cells: list[str] = []
         boxes: list[Box | None] = []
         for cell in row.cells:
@@ -239,7 +287,7 @@ def _has_image(page: Any) -> bool:
     """A page without text that carries an image is a scan; one without either is blank."""
     import pypdfium2.raw as pdfium_c
 
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+    return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=3, stop_at=1) > 0
 
 
 def _read_text_page(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:

@@ -15,10 +15,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from .. import catalog
-from ..layouts import Layouts, Variant, _yaml_files, load as load_layouts
+from ..dataload import documents
+from ..layouts import Layouts, Variant, load as load_layouts
 from ..model import Disclosure, Row, Table
 from ..results import SEVERITIES, STATUSES, Finding, Location, Outcome, RelationRecord, RuleStatus  # noqa: F401
 from ..rounding import CENT, tolerance
@@ -47,14 +46,13 @@ def _parse_rule(d: dict[str, Any], pack: str) -> Rule:
     sev = d.get("severity", "error")
     if sev not in SEVERITIES:
         raise ValueError(f"rule {d['id']}: unknown severity {sev}")
-    return Rule(d["id"], d["kind"], sev, d.get("message", d["id"]), d, pack)
+    return Rule(d["id"], d["kind"], sev, d.get("description", d["id"]), d, pack)
 
 
 @lru_cache(maxsize=1)
 def load_packs() -> dict[str, list[Rule]]:
     packs: dict[str, list[Rule]] = {}
-    for path in _yaml_files("rules"):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path, doc in documents("rules"):
         name = doc.get("pack", path.stem)
         rules = [_parse_rule(r, name) for r in doc.get("rules", [])]
         packs.setdefault(name, []).extend(rules)
@@ -273,7 +271,7 @@ class Evaluator:
             ]
             self.relation(rule, out, left, right, "=", f"“{row.display}”行")
 
-    def children(self, table: Table, parent: Row, scheme: str) -> list[Row]:
+    def children(self, table: Table, parent: Row) -> list[Row]:
         if not parent.code:
             return []
         want = len(parent.code) + 2
@@ -298,7 +296,6 @@ class Evaluator:
         classes = [r for r in rows if r.level == 1]
         if s.get("total_row") and total_row is None and classes:
             out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》未找到合计行"))
-        scheme = s.get("scheme", "functional")
         for col in cols:
             if total_row is not None and col.id in total_row.cells:
                 left = [Term("total", 1, [CellRef(table, total_row, col, total_row.cells.get(col.id))], factor)]
@@ -309,7 +306,7 @@ class Evaluator:
             for parent in rows:
                 if parent.level not in (1, 2) or parent.code_inferred:
                     continue
-                kids = [k for k in self.children(table, parent, scheme) if block is None or k.block == block]
+                kids = [k for k in self.children(table, parent) if block is None or k.block == block]
                 if not kids:
                     continue
                 left = [Term(parent.code or "", 1, [CellRef(table, parent, col, parent.cells.get(col.id))], factor)]

@@ -1,0 +1,39 @@
+"""Start-up: libraries are imported where they are used. `juesuan --help` loads no PDF, office,
+solver or rich library; checking a text file loads no PDF or office library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import EXAMPLES
+
+PDF_LIBS = ("pdfplumber", "pdfminer", "pypdfium2", "pypdf")
+OFFICE_LIBS = ("openpyxl", "docx", "python_calamine", "lxml")
+
+PROBE = r"""
+import json, sys
+from juesuan.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m.split(".")[0] for m in sys.modules)), file=sys.stderr)
+"""
+
+
+def modules_after(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120)
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def test_help_imports_no_heavy_library():
+    loaded = modules_after("--help")
+    assert loaded.isdisjoint(PDF_LIBS + OFFICE_LIBS + ("highspy", "numpy", "rich", "yaml"))
+
+
+def test_checking_a_text_file_imports_no_pdf_or_office_library():
+    loaded = modules_after("check", str(EXAMPLES / "example-clean.txt"), "--format", "json")
+    assert loaded.isdisjoint(PDF_LIBS + OFFICE_LIBS)
+    assert "juesuan" in loaded
