@@ -161,7 +161,9 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, *,
         doc.tables += d.tables
         doc.paragraphs += d.paragraphs
         doc.performance += d.performance
-        doc.reading_problems += [f"{Path(d.source).name}：{p}" for p in d.reading_problems]
+        # "no table in this file" is no problem of the whole when another file holds the tables
+        doc.reading_problems += [f"{Path(d.source).name}：{p}" for p in d.reading_problems
+                                 if d.tables or p != "未识别出任何决算表格"]
         doc.unread_pages += d.unread_pages
     if len(doc.tables) > MAX_TABLES:
         raise InputError(f"这些文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张：{names}", code="too_large")

@@ -308,7 +308,7 @@ def check(
     退出码：0 无错误；1 有错误；2 文件无法使用；3 未发现错误，但读取问题使审核不完整；64 命令用法有误。
     审核多个文件时给出各自的报告和总的汇总，退出码取最严重的一个（2 > 1 > 3 > 0）。"""
     as_json = format == CheckFormat.json
-    source = str(files[0]) if len(files) == 1 and not together else None
+    source = str(files[0]) if len(files) == 1 or together else None
     code = _guard(lambda: _check(files, variant, output, annotate, together, as_json), as_json, source)
     raise typer.Exit(code)
 

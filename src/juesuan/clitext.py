@@ -113,10 +113,10 @@ def wrap_line(text: str, width: int, indent: str = "", subsequent: str = "") -> 
             cur = subsequent
             cur_w = start_w = cells(subsequent)
             continue
-        if tok in _NO_LINE_START and cur_w + w <= width + 2:  # keep closing punctuation on its line
-            cur += tok
-            cur_w += w
-            continue
+        if tok in _NO_LINE_START and len(cur) > len(subsequent) + 1 and not cur[-1].isspace():
+            tok = cur[-1] + tok  # closing punctuation does not start a line: take a character along
+            cur = cur[:-1]
+            w = cells(tok)
         if w > width - cells(subsequent):  # an over-long word: cut it by cells
             for ch in tok:
                 cw = cells(ch)
