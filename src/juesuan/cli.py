@@ -326,6 +326,7 @@ def _check(files: list[Path], variant: Optional[str], output: Optional[Path], an
 
         if output is not None and output.resolve() == annotate.resolve():
             raise OutputError(f"报告文件与标注版不能是同一个文件：{output}", code="output_is_input")
+        check_output(annotate, files, "标注版")
         check_paths(files[0], annotate)
     single = len(files) == 1 and str(files[0]) != STDIN and not files[0].is_dir()
     paths = expand(files)
@@ -521,6 +522,10 @@ def main(argv: Optional[list[str]] = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_UNUSABLE
+    except BrokenPipeError:  # `juesuan check … | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
