@@ -38,7 +38,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     options_metavar="[选项]",
-    subcommand_metavar="命令 [参数]…",
+    subcommand_metavar="命令 [参数]...",
     help="juesuan：决算公开文件的读取与审核（预算公开文件能识别出来，暂不审核）。",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -287,7 +287,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
 @app.command(options_metavar="[选项]")
 def check(
     files: list[Path] = typer.Argument(
-        ..., metavar="文件…", show_default=False,
+        ..., metavar="文件...", show_default=False,
         help="要审核的公开文件：一个或多个；文件夹表示其中的全部文件；- 表示从标准输入读取（按内容判断格式）",
     ),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text 或 json"),
@@ -414,12 +414,13 @@ def parse(
     from . import api, report
 
     def run() -> Any:
-        if str(file) == STDIN:
-            with stdin_file() as p:
-                doc = api.load_document(p, variant)
-            doc.source = STDIN
-            return doc
-        return api.load_document(file, variant)
+        with progress() as prog:
+            if str(file) == STDIN:
+                with stdin_file() as p:
+                    doc = api.load_document(p, variant, progress=prog)
+                doc.source = STDIN
+                return doc
+            return api.load_document(file, variant, progress=prog)
 
     doc = _guard(run)
     if format == ParseFormat.cells:
