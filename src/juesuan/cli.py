@@ -150,6 +150,18 @@ def _guard(fn: Callable[[], Any], as_json: bool = False, source: str | None = No
         raise typer.Exit(_emit_error(err, source, as_json))
 
 
+def check_variant(variant: Optional[str]) -> None:
+    """An unknown ``--variant`` is a usage error (exit 64), found before any file is read."""
+    if variant is None:
+        return
+    from .errors import UsageError
+    from .layouts import load
+
+    known = load().variants
+    if variant not in known:
+        raise UsageError(f"未知的版式：{variant}（可选：{'、'.join(sorted(known))}）")
+
+
 # ---------------------------------------------------------------- paths
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -317,6 +329,7 @@ def _check(files: list[Path], variant: Optional[str], output: Optional[Path], an
            together: bool, as_json: bool) -> int:
     from . import api, report
 
+    check_variant(variant)
     if output is not None:
         check_output(output, files, "报告文件")
     if annotate is not None:
@@ -414,6 +427,7 @@ def parse(
     from . import api, report
 
     def run() -> Any:
+        check_variant(variant)
         with progress() as prog:
             if str(file) == STDIN:
                 with stdin_file() as p:
@@ -445,6 +459,7 @@ def fix(
     from .locate.causes import CAUSES as CAUSE_TEXT
 
     def run() -> int:
+        check_variant(variant)
         check_output(output, [file], "更正结果文件")
         with progress() as prog:
             result = api.fix(file, variant, progress=prog)
@@ -478,6 +493,7 @@ def show(
     from .show import show_page
 
     def run() -> Any:
+        check_variant(variant)
         check_output(output, [file], "图片文件")
         return show_page(file, page, output, scale, variant)
 
