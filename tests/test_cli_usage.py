@@ -206,6 +206,25 @@ def test_too_many_tables_is_refused(monkeypatch):
     assert exc.value.code == "too_large" and "超过上限5张" in str(exc.value)
 
 
+def test_too_many_pdf_pages_is_refused_before_reading(monkeypatch, tmp_path: Path):
+    from pypdf import PdfWriter
+
+    from juesuan import api
+    from juesuan.errors import InputError
+
+    w = PdfWriter()
+    for _ in range(3):
+        w.add_blank_page(width=595, height=842)
+    f = tmp_path / "three.pdf"
+    with open(f, "wb") as fh:
+        w.write(fh)
+    monkeypatch.setattr(api, "MAX_PAGES", 2)
+    monkeypatch.setattr(api, "read", lambda p: pytest.fail("the pages were read"))
+    with pytest.raises(InputError) as exc:
+        api.load_document(f)
+    assert exc.value.code == "too_large" and "文件有3页，超过上限2页" in str(exc.value)
+
+
 def test_progress_shows_on_a_terminal_only(tmp_path: Path):
     import pty
 

@@ -49,6 +49,26 @@ def check_limits(raw: Any, name: str) -> None:
             raise InputError(f"文件内容超过上限{MAX_CHARS:,}个字符，不像一份公开文件：{name}", code="too_large")
 
 
+def check_page_limit(path: str | Path) -> None:
+    """Refuse a PDF of more than MAX_PAGES pages before reading any page (counting is cheap)."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            if not fh.read(1024).lstrip().startswith(b"%PDF"):
+                return
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(p))
+        try:
+            n = len(pdf)
+        finally:
+            pdf.close()
+    except Exception:  # noqa: BLE001 — unreadable here: the reader says why, in Chinese
+        return
+    if n > MAX_PAGES:
+        raise InputError(f"文件有{n}页，超过上限{MAX_PAGES}页，不像一份公开文件：{p.name}", code="too_large")
+
+
 @functools.cache
 def _kind_patterns() -> tuple[dict[str, Any], dict[str, list[re.Pattern[str]]]]:
     import yaml
@@ -114,6 +134,7 @@ def load_document(path: str | Path, variant: str | None = None, *, progress: Pro
     progress = progress or _no_progress
     name = Path(path).name
     progress("读取文件")
+    check_page_limit(path)
     raw = read(path)
     check_limits(raw, name)
     _refuse_budget(raw, name)
@@ -139,6 +160,7 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, *,
     raws = []
     for p in paths:
         progress(f"读取文件 {Path(p).name}")
+        check_page_limit(p)
         raw = read(p)
         check_limits(raw, Path(p).name)
         raws.append(raw)
