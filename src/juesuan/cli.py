@@ -30,6 +30,7 @@ from .errors import (
     InputError,
     JuesuanError,
     OutputError,
+    UsageError,
     worst_exit,
 )
 
@@ -154,7 +155,6 @@ def check_variant(variant: Optional[str]) -> None:
     """An unknown ``--variant`` is a usage error (exit 64), found before any file is read."""
     if variant is None:
         return
-    from .errors import UsageError
     from .layouts import load
 
     known = load().variants
@@ -227,7 +227,7 @@ def expand(paths: list[Path]) -> list[Path]:
         else:
             out.append(p)
     if sum(1 for p in out if str(p) == STDIN) > 1:
-        raise InputError("标准输入（-）只能给出一次", code="usage")
+        raise UsageError("标准输入（-）只能给出一次")
     return out
 
 
@@ -327,21 +327,21 @@ def check(
 
 def _check(files: list[Path], variant: Optional[str], output: Optional[Path], annotate: Optional[Path],
            together: bool, as_json: bool) -> int:
-    from . import api, report
+    from . import api
 
     check_variant(variant)
     if output is not None:
         check_output(output, files, "报告文件")
     if annotate is not None:
         if len(files) != 1 or together or str(files[0]) == STDIN:
-            raise InputError("--annotate 只能用于一个 PDF 文件", code="usage")
+            raise UsageError("--annotate 只能用于一个 PDF 文件")
         from .annotate import check_paths
 
         if output is not None and output.resolve() == annotate.resolve():
             raise OutputError(f"报告文件与标注版不能是同一个文件：{output}", code="output_is_input")
         check_output(annotate, files, "标注版")
         check_paths(files[0], annotate)
-    single = len(files) == 1 and str(files[0]) != STDIN and not files[0].is_dir()
+    single = len(files) == 1 and (str(files[0]) == STDIN or not files[0].is_dir())  # a folder: many
     paths = expand(files)
     width = _text_width(output)
     with progress() as prog, (stdin_file() if any(str(p) == STDIN for p in paths) else _nothing()) as sin:
@@ -351,7 +351,7 @@ def _check(files: list[Path], variant: Optional[str], output: Optional[Path], an
             rep = api.check_together(real, variant, progress=prog)
             rep.meta["sources"] = shown
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
-        if single or len(paths) == 1:
+        if single:
             rep = api.check(real[0], variant, progress=prog)
             if str(paths[0]) == STDIN:
                 rep.document.source = STDIN
@@ -528,8 +528,6 @@ def main(argv: Optional[list[str]] = None) -> None:
     except click.UsageError as exc:
         exc.show()
         if _wants_json(args):
-            from .errors import UsageError
-
             _error_json = _error_payload(UsageError(exc.format_message()), None)
             sys.stdout.write(json.dumps(_error_json, ensure_ascii=False, indent=2) + "\n")
         code = EXIT_USAGE
