@@ -508,3 +508,16 @@ def test_together_jiangsu_pair_is_reported_as_budget():
     data = one_json(proc)
     assert data["error"]["code"] == "budget_not_supported" and data["document"]["kind"] == "budget"
     assert "这些文件合起来是预算公开文件" in data["error"]["message"]
+
+
+def test_wrap_counts_cells_and_keeps_words():
+    from juesuan.clitext import wrap_line
+
+    text = "文字说明与表格不一致：“一般公共预算财政拨款基本支出5377.64万元。”（narrative.table_amounts） 第24页，" * 3
+    for width in (30, 41, 80):
+        lines = wrap_line(text, width, "[错误] ", "       ")
+        assert lines[0].startswith("[错误] 文字")
+        assert all(cell_len(ln) <= width for ln in lines)
+        assert all(ln.strip()[0] not in "，。、；：）》”" for ln in lines[1:])
+        joined = "".join(ln.strip() for ln in lines)
+        assert "narrative.table_amounts" in joined and joined.count("第24页") == 3

@@ -84,59 +84,61 @@ def cells(text: str) -> int:
     return cell_len(text)
 
 
-_TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.", re.S)  # ASCII words stay whole; other characters break anywhere
+# ASCII words and "第12页"/"第3行" stay whole; other characters break anywhere
+_TOKEN = re.compile(r"第\d+[页行]|[\x21-\x7e]+|\s+|.", re.S)
 _NO_LINE_START = set("，。、；：！？）》」』〕】”’,.;:!?)」%")
 _NO_LINE_END = set("（《「『〔【“‘(")
 
 
 def wrap_line(text: str, width: int, indent: str = "", subsequent: str = "") -> list[str]:
     """Greedy wrap of one paragraph to ``width`` terminal cells. Chinese characters may break
-    anywhere (not before closing punctuation); ASCII words move whole to the next line unless they
-    are longer than a line."""
+    anywhere, but closing punctuation does not start a line and opening punctuation does not end
+    one; ASCII words (and 第N页) move whole to the next line unless they are longer than a line."""
     width = max(width, 10)
     lines: list[str] = []
-    cur = indent
-    cur_w = cells(indent)
-    start_w = cur_w
+    line: list[str] = []  # tokens of the current line, after its indent
+    lead = indent
+
+    def used() -> int:
+        return cells(lead) + sum(cells(t) for t in line)
+
+    def flush() -> None:
+        nonlocal line, lead
+        lines.append((lead + "".join(line)).rstrip())
+        line = []
+        lead = subsequent
+
     for tok in _TOKEN.findall(text):
         if tok.isspace():
-            tok = " "
-            if cur_w == start_w:
-                continue
-        w = cells(tok)
-        if cur_w + w <= width:
-            cur += tok
-            cur_w += w
+            if line:
+                line.append(" ")
             continue
-        if tok == " ":
-            lines.append(cur.rstrip())
-            cur = subsequent
-            cur_w = start_w = cells(subsequent)
+        if used() + cells(tok) <= width:
+            line.append(tok)
             continue
-        if tok in _NO_LINE_START and len(cur) > len(subsequent) + 1 and not cur[-1].isspace():
-            tok = cur[-1] + tok  # closing punctuation does not start a line: take a character along
-            cur = cur[:-1]
-            w = cells(tok)
-        if w > width - cells(subsequent):  # an over-long word: cut it by cells
-            for ch in tok:
-                cw = cells(ch)
-                if cur_w + cw > width:
-                    lines.append(cur.rstrip())
-                    cur = subsequent
-                    cur_w = start_w = cells(subsequent)
-                cur += ch
-                cur_w += cw
-            continue
-        carry = ""
-        while cur and cur[-1] in _NO_LINE_END and len(cur) > len(subsequent) + 1:  # opening marks go along
-            carry = cur[-1] + carry
-            cur = cur[:-1]
-        lines.append(cur.rstrip())
-        cur = subsequent + carry + tok
-        cur_w = cells(cur)
-        start_w = cells(subsequent)
-    if cur.strip() or not lines:
-        lines.append(cur.rstrip())
+        carry: list[str] = []
+        if tok in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+            carry.append(line.pop())  # closing punctuation takes the token before it along
+        while len(line) > 1 and line[-1] in _NO_LINE_END:
+            carry.insert(0, line.pop())  # opening punctuation goes with what it opens
+        while line and line[-1].isspace():
+            line.pop()
+        if line:
+            flush()
+        if cells(lead) + sum(cells(t) for t in carry) + cells(tok) > width:
+            carry, tok = [], "".join(carry) + tok  # together longer than a line: cut by cells
+        for t in [*carry, tok]:
+            if used() + cells(t) > width and line:
+                flush()
+            if cells(lead) + cells(t) > width:
+                for ch in t:
+                    if used() + cells(ch) > width and line:
+                        flush()
+                    line.append(ch)
+            else:
+                line.append(t)
+    if line or not lines:
+        lines.append((lead + "".join(line)).rstrip())
     return lines
 
 
