@@ -228,7 +228,7 @@ def test_too_many_pdf_pages_is_refused_before_reading(monkeypatch, tmp_path: Pat
 def test_progress_shows_on_a_terminal_only(tmp_path: Path):
     import pty
 
-    env = dict(os.environ, JUESUAN_PROGRESS_DELAY="0", COLUMNS="100")
+    env = dict(os.environ, JUESUAN_PROGRESS_DELAY="0", COLUMNS="100", TERM="xterm")
     out = tmp_path / "r.txt"
     pid, fd = pty.fork()
     if pid == 0:  # child: stdout and stderr are the terminal
