@@ -398,7 +398,8 @@ def test_cli_show_on_a_real_pdf(tmp_path):
     out = tmp_path / "p14.png"
     res = runner.invoke(app, ["show", str(src), "--page", "14", "-o", str(out), "--scale", "1"])
     assert res.exit_code == 0, res.output
-    assert "general_budget" in res.stdout and "金额单元格" in res.stdout
+    assert "《一般公共预算财政拨款支出决算表》" in res.stdout and "金额单元格" in res.stdout
+    assert "general_budget" not in res.stdout  # table names, not internal ids
     img = Image.open(out).convert("RGB")
     from juesuan.show import TABLE_COLORS
 

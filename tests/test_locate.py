@@ -201,7 +201,9 @@ def test_time_limit_gives_not_localized(planted_path):
 def test_fix_writes_repaired_model(planted_path, tmp_path):
     out = tmp_path / "repaired.json"
     result = CliRunner().invoke(app, ["fix", str(planted_path), "-o", str(out)])
-    assert result.exit_code == 0, result.stdout
+    # the planted wrong code (21022) is no table amount: listed as not correctable, exit 1 as check
+    assert result.exit_code == 1, result.stdout
+    assert "无法自动更正（不是表格金额能改正的错误）：《一般公共预算财政拨款项目支出决算表》中编码21022" in result.stdout
     assert "已更正：《收入决算表》“合计”行“上级补助收入”列 45.00 → 0.00" in result.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["changes"]) == 5 and data["unresolved"] == []

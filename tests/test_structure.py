@@ -13,7 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "juesuan"
 # one. A unit is a top-level module or a subpackage (``juesuan.readers`` with all its modules).
 STAGES: list[tuple[str, set[str]]] = [
     ("foundation", {"juesuan", "errors", "textnorm", "raw", "model", "catalog", "rounding", "results", "pages",
-                    "dataload", "timing"}),
+                    "dataload", "timing", "clitext"}),
     ("data loading", {"layouts"}),
     ("readers", {"readers"}),
     ("recognize", {"recognize"}),

@@ -7,11 +7,16 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, Sequence
 
-from .errors import InputError
+from .errors import EXIT_ERRORS, EXIT_INCOMPLETE, EXIT_OK, InputError
 from .layouts import load as load_layouts
 from .model import Disclosure
+from .readers import MAX_CHARS as _MAX_CHARS
 from .readers import read
 from .recognize import recognize
 from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa: F401  (public API)
@@ -19,30 +24,204 @@ from .rules.engine import evaluate
 from .timing import stage
 
 
-def load_document(path: str | Path, variant: str | None = None) -> Disclosure:
-    """Read and recognize a disclosure file. Raises InputError for unusable input."""
-    with stage("read"):
-        raw = read(path)
-    with stage("recognize"):
-        doc = recognize(raw, variant=variant)
-    if not doc.tables and not doc.performance and doc.unread_pages:
+# What one document may hold. Beyond these a file is refused (InputError "too_large") with a message
+# naming the limit: a real disclosure holds a few hundred thousand characters, some dozens of tables.
+MAX_CHARS = _MAX_CHARS  # characters of text read from the file (readers.MAX_CHARS)
+MAX_PAGES = 2000
+MAX_TABLES = 400
+
+Progress = Callable[[str], None]
+
+
+def _no_progress(stage: str) -> None:
+    pass
+
+
+def check_limits(raw: Any, name: str) -> None:
+    """Refuse a read document that holds more than a disclosure can (pages, characters)."""
+    if raw.page_count and raw.page_count > MAX_PAGES:
+        raise InputError(f"文件有{raw.page_count}页，超过上限{MAX_PAGES}页，不像一份公开文件：{name}", code="too_large")
+    chars = 0
+    for ln in raw.lines:
+        chars += sum(len(c) for c in ln.cells)
+        if chars > MAX_CHARS:
+            raise InputError(f"文件内容超过上限{MAX_CHARS:,}个字符，不像一份公开文件：{name}", code="too_large")
+
+
+def check_page_limit(path: str | Path) -> None:
+    """Refuse a PDF of more than MAX_PAGES pages before reading any page (counting is cheap)."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as fh:
+            if not fh.read(1024).lstrip().startswith(b"%PDF"):
+                return
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(str(p))
+        try:
+            n = len(pdf)
+        finally:
+            pdf.close()
+    except Exception:  # noqa: BLE001 — unreadable here: the reader says why, in Chinese
+        return
+    if n > MAX_PAGES:
+        raise InputError(f"文件有{n}页，超过上限{MAX_PAGES}页，不像一份公开文件：{p.name}", code="too_large")
+
+
+@functools.cache
+def _kind_patterns() -> tuple[dict[str, Any], dict[str, list[re.Pattern[str]]]]:
+    """The kind-detection settings of data/kinds/ (later data directories add lines per kind and
+    override the numbers)."""
+    from .dataload import documents
+
+    data: dict[str, Any] = {}
+    lines: dict[str, list[str]] = {}
+    for _path, d in documents("kinds"):
+        data.update({k: v for k, v in d.items() if k != "kinds"})
+        for kind, spec in (d.get("kinds") or {}).items():
+            lines.setdefault(kind, []).extend(spec["lines"])
+    pats = {k: [re.compile(p) for p in v] for k, v in lines.items()}
+    return data, pats
+
+
+def detect_kind(raw: Any) -> tuple[str, list[str]]:
+    """``("budget", evidence)`` when the document's own titles and headings say 预算 (rules in
+    data/kinds/kinds.yaml), else ``("final", evidence)``; evidence = the first lines that decided."""
+    from .textnorm import fold
+
+    data, pats = _kind_patterns()
+    hits: dict[str, list[str]] = {k: [] for k in pats}
+    for ln in raw.lines:
+        text = re.sub(r"\s+", "", fold("".join(c for c in ln.cells if c.strip())))
+        if not text or len(text) > data["max_line_chars"]:
+            continue
+        for kind, ps in pats.items():
+            m = next((m for p in ps if (m := p.match(text))), None)
+            if m:
+                hits[kind].append(re.sub(r"(?:编制)?(?:部门|单位)[:：]$", "", m.group(0)))
+                break
+    budget, final = hits.get("budget", []), hits.get("final", [])
+    if len(budget) >= data["min_hits"] and len(budget) > data["ratio"] * len(final):
+        return "budget", budget[:3]
+    return "final", final[:3]
+
+
+def _refuse_budget(raw: Any, name: str, what: str = "该文件") -> None:
+    kind, evidence = detect_kind(raw)
+    if kind == "budget":
+        shown = "、".join(f"“{e}”" for e in evidence)
         raise InputError(
-            f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
-            f"{Path(path).name}（可安装 OCR 组件后重试，见 README）"
+            f"{what}是预算公开文件（依据：{shown}），juesuan 目前只审核决算公开文件，预算暂不审核：{name}",
+            code="budget_not_supported", document={"kind": "budget", "kind_text": "预算", "evidence": evidence},
         )
-    if not doc.tables and not doc.performance:
-        raise InputError(f"未在文件中识别出任何决算表格：{Path(path).name}")
+
+
+def _recognized(raw: Any, name: str, variant: str | None) -> Disclosure:
+    doc = recognize(raw, variant=variant)
+    if len(doc.tables) > MAX_TABLES:
+        raise InputError(f"文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张，不像一份公开文件：{name}",
+                         code="too_large")
     return doc
 
 
-def check_document(doc: Disclosure) -> Report:
+def _refuse_empty(doc: Disclosure, name: str) -> None:
+    if not doc.tables and not doc.performance and doc.unread_pages:
+        raise InputError(
+            f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
+            f"{name}（可安装 OCR 组件后重试，见 README）", code="scanned_without_ocr"
+        )
+    if not doc.tables and not doc.performance:
+        raise InputError(f"未在文件中识别出任何决算表格：{name}", code="no_tables")
+
+
+def load_document(path: str | Path, variant: str | None = None, *, progress: Progress | None = None) -> Disclosure:
+    """Read and recognize a disclosure file. Raises InputError for unusable input (a 预算 document
+    included: it is not checked yet, error code ``budget_not_supported``)."""
+    progress = progress or _no_progress
+    name = Path(path).name
+    progress("读取文件")
+    check_page_limit(path)
+    with stage("read"):
+        raw = read(path)
+    check_limits(raw, name)
+    _refuse_budget(raw, name)
+    progress("识别表格")
+    with stage("recognize"):
+        doc = _recognized(raw, name, variant)
+    _refuse_empty(doc, name)
+    return doc
+
+
+def load_together(paths: Sequence[str | Path], variant: str | None = None, *,
+                  progress: Progress | None = None) -> Disclosure:
+    """One disclosure published in several files (e.g. the 情况说明 in one PDF, the tables in
+    another): each file is read and recognized, then tables, paragraphs and 绩效 tables are merged
+    into one Disclosure in the order given. Every cell and paragraph keeps its own file in its
+    provenance; ``source`` is the first file. Rules then run on the whole, cross-file ones included.
+
+    The variant is the one of the file with the most tables (or ``variant``); the other files are
+    recognized again with it. Raises InputError when the files together hold no table, or when they
+    are 预算 documents."""
+    progress = progress or _no_progress
+    if not paths:
+        raise InputError("没有给出要合并审核的文件", code="usage")
+    raws = []
+    for p in paths:
+        progress(f"读取文件 {Path(p).name}")
+        check_page_limit(p)
+        raw = read(p)
+        check_limits(raw, Path(p).name)
+        raws.append(raw)
+    names = "、".join(Path(p).name for p in paths)
+    merged_lines = type("R", (), {"lines": [ln for r in raws for ln in r.lines]})()
+    _refuse_budget(merged_lines, names, "这些文件合起来")
+    progress("识别表格")
+    docs = [_recognized(r, Path(p).name, variant) for r, p in zip(raws, paths)]
+    if variant is None:
+        main = max(docs, key=lambda d: len(d.tables))
+        if main.tables and main.variant:
+            docs = [d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant)
+                    for d, r, p in zip(docs, raws, paths)]
+    main = max(docs, key=lambda d: len(d.tables))
+    doc = Disclosure(source=str(paths[0]), department=main.department, year=main.year, kind=main.kind,
+                     scope=main.scope, variant=main.variant)
+    for d in docs:
+        doc.department = doc.department or d.department
+        doc.year = doc.year or d.year
+        doc.tables += d.tables
+        doc.paragraphs += d.paragraphs
+        doc.performance += d.performance
+        # "no table in this file" is no problem of the whole when another file holds the tables
+        doc.reading_problems += [f"{Path(d.source).name}：{p}" for p in d.reading_problems
+                                 if d.tables or p != "未识别出任何决算表格"]
+        doc.unread_pages += d.unread_pages
+    if len(doc.tables) > MAX_TABLES:
+        raise InputError(f"这些文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张：{names}", code="too_large")
+    _refuse_empty(doc, names)
+    return doc
+
+
+def exit_status(report: Report) -> int:
+    """The exit status for one checked document: 1 error-level findings; 3 none, but a reading
+    problem (findings of kind ``reading``) makes the check incomplete; 0 otherwise."""
+    if report.errors:
+        return EXIT_ERRORS
+    if any(f.kind == "reading" for f in report.findings):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Report:
     from .narrative import check as check_narrative
 
+    progress = progress or _no_progress
     layouts = load_layouts()
     relations: list = []  # every evaluated linear relation, for error localization
+    progress("核对表格规则")
     with stage("rules"):
         findings, statuses = evaluate(doc, layouts, record=relations)
     # narrative (文表/文内) and 绩效 rules: "narrative.*" and "performance.*" ids, same statuses
+    progress("核对文字说明")
     with stage("narrative"):
         more_findings, more_statuses = check_narrative(doc, layouts)
     findings += more_findings
@@ -51,10 +230,68 @@ def check_document(doc: Disclosure) -> Report:
     variant = layouts.variants.get(doc.variant or "")
     from .locate import localize
 
+    progress("错误定位")
     with stage("locate"):
         localization = localize(doc, relations, findings)
     return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 
 
-def check(path: str | Path, variant: str | None = None) -> Report:
-    return check_document(load_document(path, variant))
+def check(path: str | Path, variant: str | None = None, *, progress: Progress | None = None) -> Report:
+    return check_document(load_document(path, variant, progress=progress), progress=progress)
+
+
+def check_together(paths: Sequence[str | Path], variant: str | None = None, *,
+                   progress: Progress | None = None) -> Report:
+    """Check one disclosure published in several files as one document (see load_together)."""
+    report = check_document(load_together(paths, variant, progress=progress), progress=progress)
+    report.meta["sources"] = [str(p) for p in paths]
+    return report
+
+
+@dataclass
+class FixResult:
+    """What ``fix`` did: the corrected model, the corrections, the groups of findings left
+    uncorrected (ambiguous, not localized, unverified) and the error-level findings no correction of
+    table amounts can address (narrative against tables, missing tables, codes …)."""
+
+    report: Report
+    changes: list[Any]
+    unresolved: list[Any]
+    uncorrectable: list[Finding]
+
+    @property
+    def document(self) -> Disclosure:
+        return self.report.document
+
+    @property
+    def exit_status(self) -> int:
+        """0 when nothing error-level is left, 1 when an error is left uncorrected."""
+        left_errors = [g for g in self.unresolved if g.severity == "error"] + self.uncorrectable
+        if left_errors:
+            return EXIT_ERRORS
+        return EXIT_OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """The corrected model plus ``changes``, ``unresolved`` and ``uncorrectable``."""
+        data = self.document.to_dict()
+        data["changes"] = [c.to_dict() for c in self.changes]
+        data["unresolved"] = [{"findings": g.findings, "status": g.status, "message": g.message} for g in self.unresolved]
+        data["uncorrectable"] = [f.to_dict() for f in self.uncorrectable]
+        return data
+
+
+def fix_report(report: Report) -> FixResult:
+    """Apply the uniquely localized, verified corrections of ``report`` to its document (in place)."""
+    from .locate import apply
+
+    groups = [g for g in report.localization if g.status != "rounding"]
+    changes = apply(report.document, groups)
+    left = [g for g in groups if not (g.status == "localized" and g.verified)]
+    explained = {i for g in groups for i in g.findings}
+    uncorrectable = [f for i, f in enumerate(report.findings) if f.severity == "error" and i not in explained]
+    return FixResult(report, changes, left, uncorrectable)
+
+
+def fix(path: str | Path, variant: str | None = None, *, progress: Progress | None = None) -> FixResult:
+    """Check ``path`` and correct the table amounts that error localization determines uniquely."""
+    return fix_report(check(path, variant, progress=progress))

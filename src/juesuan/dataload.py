@@ -192,12 +192,21 @@ PERFORMANCE_SETTINGS = Obj({
     "narrative": Map(OneOf((STR, _WORDS))),
 })
 
+# what kind of disclosure (预算/决算) a document is, told by its own titles (see data/kinds/kinds.yaml)
+KINDS = Obj({
+    "max_line_chars": INT,
+    "min_hits": INT,
+    "ratio": NUM,
+    "kinds": Map(Obj({"label": STR, "lines": List(STR)}, ("lines",))),
+})
+
 # data folder -> schema, or {file stem: schema, "*": schema for the other files}
 SCHEMAS: dict[str, Any] = {
     "layouts": LAYOUTS,
     "variants": VARIANT,
     "rules": RULE_PACK,
     "lexicon": LEXICON,
+    "kinds": KINDS,
     "narrative": {"rules": NARRATIVE_RULES, "performance": PERFORMANCE_SETTINGS, "*": NARRATIVE_SETTINGS},
 }
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import OrderedDict
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+from . import __version__
+from .clitext import wrap_line
 from .model import Disclosure
-from .results import SEVERITY_LABELS, SEVERITY_RANK, STATUS_LABELS, Report
+from .results import SCHEMA, SEVERITY_LABELS, SEVERITY_RANK, STATUS_LABELS, Report
 from .textnorm import format_decimal
 
 if TYPE_CHECKING:  # rich is imported where the text report is made (JSON output does not need it)
@@ -43,8 +46,79 @@ def model_json(doc: Disclosure) -> str:
     return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2)
 
 
-def report_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+# The width of the text report when it does not go to a terminal (a file, a pipe).
+PIPED_WIDTH = 100
+MANY_SCHEMA = "juesuan.check-many/1"
+
+
+def report_dict(report: Report, exit_code: int | None = None) -> dict[str, Any]:
+    """``Report.to_dict()`` plus the additive keys of the CLI: ``exit_code`` and, for a document
+    checked from several files (``--together``), ``document.sources``."""
+    data = report.to_dict()
+    if report.meta.get("sources"):
+        data["document"]["sources"] = list(report.meta["sources"])
+    if exit_code is not None:
+        data["exit_code"] = exit_code
+    return data
+
+
+def report_json(report: Report, exit_code: int | None = None) -> str:
+    return json.dumps(report_dict(report, exit_code), ensure_ascii=False, indent=2)
+
+
+def error_dict(code: str, message: str, exit_code: int, source: str | None = None,
+               document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one JSON object ``check --format json`` prints when it cannot check (docs/output-formats.md)."""
+    data: dict[str, Any] = {"schema": SCHEMA, "juesuan_version": __version__,
+                            "error": {"code": code, "message": message}, "exit_code": exit_code}
+    if source is not None or document:
+        data["document"] = {"source": source, **(document or {})}
+    return data
+
+
+def many_dict(items: list[dict[str, Any]], exit_code: int, together: bool = False) -> dict[str, Any]:
+    """Several files checked one by one: one entry per file (a report or an error object) and a summary."""
+    counts = {"documents": len(items), "checked": 0, "unusable": 0, "errors": 0, "warnings": 0, "infos": 0}
+    for it in items:
+        if "error" in it:
+            counts["unusable"] += 1
+        else:
+            counts["checked"] += 1
+            for k in ("errors", "warnings", "infos"):
+                counts[k] += it["summary"][k]
+    return {"schema": MANY_SCHEMA, "juesuan_version": __version__, "documents": items, "summary": counts,
+            "exit_code": exit_code}
+
+
+def _plain(s: str) -> str:
+    return re.sub(r"第\d+(?:页|行)", "", s)
+
+
+def collapse(findings: list[Any]) -> list[tuple[Any, int]]:
+    """Findings that say the same thing of the same cells, apart from the line or page (a table
+    printed again and again), as one finding with its count; order kept."""
+    seen: "OrderedDict[tuple, list]" = OrderedDict()
+    for f in findings:
+        locs = tuple((loc.table, loc.row, loc.column, loc.value) for loc in f.locations)
+        k = (f.rule, f.severity, _plain(f.message), locs)
+        if k in seen:
+            seen[k][1] += 1
+        else:
+            seen[k] = [f, 1]
+    return [(f, n) for f, n in seen.values()]
+
+
+def _wrapped(con: Console, text: str, width: int, indent: str = "", tag: str = "", style: str = "") -> None:
+    """Print ``tag`` + ``text`` wrapped to ``width`` terminal cells, later lines indented by
+    ``indent``; the tag stays on the line of the text's start."""
+    from rich.text import Text
+
+    lines = wrap_line(text, width, tag, indent)
+    for i, line in enumerate(lines):
+        if i == 0 and tag and line.startswith(tag):
+            con.print(Text.assemble((tag, style), line[len(tag):]), soft_wrap=True)
+        else:
+            con.print(Text(line), soft_wrap=True)
 
 
 def _localization_text(report: Report, con: Console) -> dict[int, int]:
@@ -56,38 +130,44 @@ def _localization_text(report: Report, con: Console) -> dict[int, int]:
     if not groups:
         return {}
     con.print()
+    width = con.width
     con.rule(Text("错误定位（相关发现按共同原因归并）", style="bold"))
     refs: dict[int, int] = {}
     for n, g in enumerate(groups, 1):
         style = _STYLE.get(g.severity, "")
-        con.print(Text(f"[定位{n}] ", style=style) + Text(g.message))
+        _wrapped(con, g.message, width, "      ", f"[定位{n}] ", style)
         for s in g.cells if g.status == "localized" else []:
             loc = s.location
             where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
             new = s.fmt(s.suggested) if s.suggested is not None else "待定"
-            con.print(f"      · {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'} → {new}  {where}")
+            _wrapped(con, f"· {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'} → {new}  {where}",
+                     width, "        ", "      ")
         rules = []
         for i in g.findings:
             if i < len(report.findings):
                 refs[id(report.findings[i])] = n
                 rules.append(report.findings[i].rule)
         if rules:
-            con.print(f"      相关发现{len(rules)}条：{'、'.join(dict.fromkeys(rules))}")
+            _wrapped(con, f"相关发现{len(rules)}条：{'、'.join(dict.fromkeys(rules))}", width, "        ", "      ")
     return refs
 
 
-def report_text(report: Report, console: Console | None = None) -> str:
-    """Findings grouped by table, errors first, then the coverage summary."""
+def report_text(report: Report, console: Console | None = None, width: int | None = None) -> str:
+    """Findings grouped by table, errors first, then the coverage summary. Lines fit ``width``
+    terminal cells (the console's width, else PIPED_WIDTH); a finding repeated word for word apart
+    from its line or page is printed once with its count."""
     from rich.console import Console
-    from rich.table import Table as RichTable
     from rich.text import Text
 
     buf = io.StringIO()
-    con = console or Console(file=buf, width=110, force_terminal=False, color_system=None, highlight=False)
+    con = console or Console(file=buf, width=width or PIPED_WIDTH, force_terminal=False, color_system=None,
+                             highlight=False)
+    width = con.width
     doc = report.document
     con.print(Text(f"juesuan 审核报告：{doc.department or '（未识别部门）'} {doc.year or ''}年度{doc.kind}", style="bold"))
-    con.print(f"文件：{doc.source}")
-    con.print(f"版式：{report.variant_name}（{doc.variant}）；识别表格 {len(doc.tables)} 张")
+    sources = report.meta.get("sources") or [doc.source]
+    _wrapped(con, f"文件：{'、'.join(str(s) for s in sources)}", width, "      ")
+    _wrapped(con, f"版式：{report.variant_name}（{doc.variant}）；识别表格 {len(doc.tables)} 张", width, "      ")
     explained = _localization_text(report, con)
     groups: "OrderedDict[str, list]" = OrderedDict()
     for f in report.findings:
@@ -97,28 +177,34 @@ def report_text(report: Report, console: Console | None = None) -> str:
     for name in order:
         con.print()
         con.rule(Text(name, style="bold"))
-        for f in groups[name]:
+        for f, n in collapse(groups[name]):
             see = f"  〔见定位{explained[id(f)]}〕" if id(f) in explained else ""
-            con.print(Text(f"[{_LABEL[f.severity]}] ", style=_STYLE[f.severity]) + Text(f"{f.message}  ({f.rule}){see}"))
+            times = f"〔同样的问题共{n}处，只列第一处〕" if n > 1 else ""
+            tag = f"[{_LABEL[f.severity]}] "
+            _wrapped(con, f"{f.message}  ({f.rule}){see}{times}", width, " " * 7, tag, _STYLE[f.severity])
             places = [loc for loc in f.locations[:4]]
             for loc in places:
                 where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
                 if loc.ocr:
                     where += "（文字识别所得，请核对原件）"
-                con.print(f"      · {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'}  {where}")
+                _wrapped(con, f"· {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'}  {where}",
+                         width, "        ", "      ")
             if len(f.locations) > 4:
                 con.print(f"      · ……另有{len(f.locations) - 4}个单元格")
     counts = report.status_counts()
     con.print()
-    summary = RichTable(title="规则覆盖", show_header=True)
-    for label in ("错误", "警告", "提示", *(_STATUS[k] for k in counts)):
-        summary.add_column(label)
-    summary.add_row(str(report.count("error")), str(report.count("warning")), str(report.count("info")),
-                    *(str(v) for v in counts.values()))
-    con.print(summary)
+    con.rule(Text("规则覆盖", style="bold"))
+    _wrapped(con, f"发现（条）：错误 {report.count('error')}，警告 {report.count('warning')}，提示 {report.count('info')}",
+             width, "      ")
+    _wrapped(con, "规则（项）：" + "，".join(f"{_STATUS[k]} {v}" for k, v in counts.items()), width, "      ")
     insufficient = [r for r in report.rules if r.status == "insufficient_data"]
     if insufficient:
         con.print("无法执行的规则（数据不足，未计为通过）：")
         for r in insufficient:
-            con.print(f"  - {r.id}：{r.reason}")
+            _wrapped(con, f"- {r.id}：{r.reason}", width, "      ", "  ")
     return buf.getvalue() if console is None else ""
+
+
+def error_text(message: str) -> str:
+    return f"错误：{message}"
+

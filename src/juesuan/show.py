@@ -35,11 +35,13 @@ class ShowResult:
     pages: int
     raw_cells: int
     tables: list[tuple[str, str | None, int]] = field(default_factory=list)  # id, form, amount cells
+    names: dict[str, str] = field(default_factory=dict)  # table id → its Chinese name, for the summary
 
     def summary(self) -> str:
         parts = [f"第{self.page}页（共{self.pages}页）：读出原始单元格 {self.raw_cells} 个"]
         if self.tables:
-            parts.append("；".join(f"{tid}{f'（{form}）' if form else ''} 金额单元格 {n} 个" for tid, form, n in self.tables))
+            parts.append("；".join(f"《{self.names.get(tid, tid)}》{f'（{form}）' if form else ''} 金额单元格 {n} 个"
+                                  for tid, form, n in self.tables))
         else:
             parts.append("本页没有识别为决算表的金额单元格")
         return "，".join(parts) + f"；已写入 {self.output}"
@@ -127,6 +129,7 @@ def show_page(path: str | Path, page: int, out: str | Path, scale: float = 2.0,
                 first = r
         if first is not None:
             result.tables.append((table.id, table.form, count))
+            result.names[table.id] = table.name
             labels.append(((first[0], first[1]), f"{table.id}{f' {table.form}' if table.form else ''}", color))
     for (x, y), text, color in labels:
         left, t, right, bottom = draw.textbbox((0, 0), text, font=font)

@@ -14,6 +14,9 @@ from ..errors import InputError
 from ..raw import RawDocument
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# Characters of text one document may hold (a real disclosure holds a few hundred thousand); beyond
+# it the file is refused with InputError code "too_large" (see also juesuan.api.check_limits).
+MAX_CHARS = 4_000_000
 
 Reader = Callable[[Path], RawDocument]
 _READERS: dict[str, Reader] = {}
@@ -62,21 +65,21 @@ def _sniff(p: Path) -> Reader:
         raise InputError(f"文件已加密，无法读取：{p.name}")
     reader = _READERS.get(key) if key else None
     if reader is None:
-        raise InputError(f"暂不支持该文件格式：{p.name}")
+        raise InputError(f"暂不支持该文件格式：{p.name}", code="unsupported_format")
     return reader
 
 
 def read(path: str | Path) -> RawDocument:
     p = Path(path)
     if not p.exists():
-        raise InputError(f"文件不存在：{p}")
+        raise InputError(f"文件不存在：{p}", code="file_not_found")
     if not p.is_file():
-        raise InputError(f"不是文件：{p}")
+        raise InputError(f"不是文件：{p}", code="not_a_file")
     size = p.stat().st_size
     if size == 0:
-        raise InputError(f"文件为空：{p.name}")
+        raise InputError(f"文件为空：{p.name}", code="empty_file")
     if size > MAX_FILE_BYTES:
-        raise InputError(f"文件过大（{size // (1024 * 1024)} MB），上限为 {MAX_FILE_BYTES // (1024 * 1024)} MB：{p.name}")
+        raise InputError(f"文件过大（{size // (1024 * 1024)} MB），上限为 {MAX_FILE_BYTES // (1024 * 1024)} MB：{p.name}", code="too_large")
     _load_readers()
     reader = _READERS.get(p.suffix.lower())
     if reader is None:
@@ -84,4 +87,4 @@ def read(path: str | Path) -> RawDocument:
     return reader(p)
 
 
-__all__ = ["read", "register", "MAX_FILE_BYTES"]
+__all__ = ["read", "register", "MAX_FILE_BYTES", "MAX_CHARS"]

@@ -1,0 +1,215 @@
+"""Terminal text for the CLI: Chinese messages for Click's own texts, and line wrapping that counts
+terminal cells (a Chinese character takes two), so help and reports fit the terminal's width.
+
+Click marks its user-facing strings with gettext; :func:`install` gives its modules a translation
+(by message id) and a width-aware ``wrap_text``. Nothing here changes what Click parses.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+
+from rich.cells import cell_len
+
+# Click's message ids (click 8.3, pinned in pyproject.toml) → Chinese. Ids not listed stay as they
+# are; the ones a user of juesuan can meet are all here.
+ZH = {
+    "Usage:": "用法:",
+    "Options": "选项",
+    "Arguments": "参数",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "env var: {var}": "环境变量：{var}",
+    "(dynamic)": "（动态）",
+    "deprecated": "已弃用",
+    "Aborted!": "已中止。",
+    "Error: {message}": "错误：{message}",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
+    "Invalid value: {message}": "取值无效：{message}",
+    "No such option: {name}": "没有这个选项：{name}",
+    "No such option {name!r}.": "没有这个选项：{name}。",
+    "No such command {name!r}.": "没有这个命令：{name}。",
+    "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看帮助。",
+    "Option {name!r} requires an argument.": "选项 {name} 需要一个取值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name} 需要 {nargs} 个取值。",
+    "Option {name!r} does not take a value.": "选项 {name} 不接受取值。",
+    "Got unexpected extra argument ({args})": "多余的参数：{args}",
+    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
+    "Did you mean {possibility}?": "是否要用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否要用以下之一：{possibilities}？）",
+    "{value!r} is not {choice}.": "“{value}”不是可选值 {choice}。",
+    "{value!r} is not one of {choices}.": "“{value}”不是可选值之一：{choices}。",
+    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的{number_type}。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "“{value}”不是有效的是/否取值（可用：{states}）",
+    "{name} {filename!r} does not exist.": "{name}“{filename}”不存在。",
+    "{name} {filename!r} is a directory.": "{name}“{filename}”是文件夹。",
+    "{name} {filename!r} is a file.": "{name}“{filename}”是文件。",
+    "{name} {filename!r} is not readable.": "{name}“{filename}”不可读。",
+    "{name} {filename!r} is not writable.": "{name}“{filename}”不可写。",
+    "Could not open file {filename!r}: {message}": "无法打开文件“{filename}”：{message}",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "unknown error": "未知错误",
+}
+
+
+def gettext(message: str) -> str:
+    """Click's text in Chinese (``{x!r}`` of Click's ids prints the bare value: the Chinese text
+    gives its own quotes)."""
+    zh = ZH.get(message)
+    if zh is None:
+        return message
+    return zh.replace("!r}", "}")
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return gettext(singular if n == 1 else plural)
+
+
+def cells(text: str) -> int:
+    return cell_len(text)
+
+
+# ASCII words and "第12页"/"第3行" stay whole; other characters break anywhere
+_TOKEN = re.compile(r"第\d+[页行]|[\x21-\x7e]+|\s+|.", re.S)
+_NO_LINE_START = set("，。、；：！？）》」』〕】”’,.;:!?)」%")
+_NO_LINE_END = set("（《「『〔【“‘(")
+
+
+def wrap_line(text: str, width: int, indent: str = "", subsequent: str = "") -> list[str]:
+    """Greedy wrap of one paragraph to ``width`` terminal cells. Chinese characters may break
+    anywhere, but closing punctuation does not start a line and opening punctuation does not end
+    one; ASCII words (and 第N页) move whole to the next line unless they are longer than a line."""
+    width = max(width, 10)
+    lines: list[str] = []
+    line: list[str] = []  # tokens of the current line, after its indent
+    lead = indent
+
+    def used() -> int:
+        return cells(lead) + sum(cells(t) for t in line)
+
+    def flush() -> None:
+        nonlocal line, lead
+        lines.append((lead + "".join(line)).rstrip())
+        line = []
+        lead = subsequent
+
+    for tok in _TOKEN.findall(text):
+        if tok.isspace():
+            if line:
+                line.append(" ")
+            continue
+        if used() + cells(tok) <= width:
+            line.append(tok)
+            continue
+        carry: list[str] = []
+        if tok in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+            carry.append(line.pop())  # closing punctuation takes the token before it along
+        while len(line) > 1 and line[-1] in _NO_LINE_END:
+            carry.insert(0, line.pop())  # opening punctuation goes with what it opens
+        while line and line[-1].isspace():
+            line.pop()
+        if line:
+            flush()
+        if cells(lead) + sum(cells(t) for t in carry) + cells(tok) > width:
+            carry, tok = [], "".join(carry) + tok  # together longer than a line: cut by cells
+        for t in [*carry, tok]:
+            if used() + cells(t) > width and line:
+                flush()
+            if cells(lead) + cells(t) > width:
+                for ch in t:
+                    if used() + cells(ch) > width and line:
+                        flush()
+                    line.append(ch)
+            else:
+                line.append(t)
+    if line or not lines:
+        lines.append((lead + "".join(line)).rstrip())
+    return lines
+
+
+def _unbreak(text: str) -> str:
+    """A paragraph's lines as one line: joined by a space between ASCII words, directly otherwise."""
+    out = ""
+    for line in text.splitlines():
+        line = re.sub(r"\s+", " ", line.strip())
+        if not line:
+            continue
+        if out and out[-1].isascii() and line[0].isascii():
+            out += " "
+        out += line
+    return out
+
+
+def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+              preserve_paragraphs: bool = False) -> str:
+    """Drop-in for ``click.formatting.wrap_text`` that counts terminal cells."""
+    text = text.expandtabs()
+    if not preserve_paragraphs:
+        return "\n".join(wrap_line(_unbreak(text), width, initial_indent, subsequent_indent))
+    out: list[str] = []
+    for i, para in enumerate(re.split(r"\n\s*\n", text.strip("\n"))):
+        ind = initial_indent if i == 0 else subsequent_indent
+        if para.startswith("\b"):
+            out.append("\n".join(ind + ln for ln in para[1:].strip("\n").splitlines()))
+        else:
+            out.append("\n".join(wrap_line(_unbreak(para), width, ind, subsequent_indent)))
+    return "\n\n".join(out)
+
+
+def terminal_width(stream=None, piped: int = 100) -> int:
+    """The width to write to ``stream``: the terminal's (``COLUMNS`` honoured), or ``piped`` when it
+    is not a terminal."""
+    import os
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(40, int(os.environ["COLUMNS"]))
+    stream = stream or sys.stdout
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
+        return piped
+    return max(40, shutil.get_terminal_size((piped, 24)).columns)
+
+
+_installed = False
+
+
+def install() -> None:
+    """Give Click's modules the Chinese texts and the width-aware wrapping (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+    import click.utils
+    import typer.core
+
+    for mod in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types, typer.core):
+        if hasattr(mod, "_"):
+            mod._ = gettext  # type: ignore[attr-defined]
+        if hasattr(mod, "ngettext"):
+            mod.ngettext = ngettext  # type: ignore[attr-defined]
+    click.formatting.wrap_text = wrap_text
+    click.formatting.term_len = lambda x: cell_len(click.utils.strip_ansi(x))
+    _installed = True
