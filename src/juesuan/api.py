@@ -22,16 +22,24 @@ from .rules.engine import Finding, RuleStatus, evaluate
 SCHEMA = "juesuan.check/1"
 
 
-def load_document(path: str | Path, variant: str | None = None) -> Disclosure:
-    """Read and recognize a disclosure file. Raises InputError for unusable input."""
+def load_document(path: str | Path, variant: str | None = None, coverage: str | None = None) -> Disclosure:
+    """Read and recognize a disclosure file. Raises InputError for unusable input.
+
+    ``coverage`` (``full`` | ``fragment``) overrides the detection of what the file covers
+    (:mod:`juesuan.coverage`): a fragment's completeness rules are not applicable."""
+    from . import coverage as cov
+
+    if coverage is not None and coverage not in cov.COVERAGES:
+        raise InputError(f"未知的范围“{coverage}”：应为 full（完整公开文件）或 fragment（节选）")
     doc = recognize(read(path), variant=variant)
     if not doc.tables and not doc.performance and doc.unread_pages:
         raise InputError(
             f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
             f"{Path(path).name}（可安装 OCR 组件后重试，见 README）"
         )
-    if not doc.tables and not doc.performance:
-        raise InputError(f"未在文件中识别出任何决算表格：{Path(path).name}")
+    if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
+        raise InputError(f"未在文件中识别出任何决算表格或含金额的文字说明：{Path(path).name}")
+    doc.coverage = coverage or cov.detect(doc)
     return doc
 
 
@@ -70,6 +78,7 @@ class Report:
                 "year": doc.year,
                 "kind": doc.kind,
                 "scope": doc.scope,
+                "coverage": doc.coverage,
                 "variant": doc.variant,
                 "variant_name": self.variant_name,
                 "tables": [
@@ -115,5 +124,5 @@ def check_document(doc: Disclosure) -> Report:
     return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 
 
-def check(path: str | Path, variant: str | None = None) -> Report:
-    return check_document(load_document(path, variant))
+def check(path: str | Path, variant: str | None = None, coverage: str | None = None) -> Report:
+    return check_document(load_document(path, variant, coverage))

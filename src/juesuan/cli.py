@@ -25,6 +25,14 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
+class Coverage(str, Enum):
+    full = "full"
+    fragment = "fragment"
+
+
+_SCOPE_HELP = "文件范围：full（完整公开文件）或 fragment（节选：不检查表格是否齐全），默认自动判断"
+
+
 class ParseFormat(str, Enum):
     json = "json"
     cells = "cells"
@@ -55,6 +63,7 @@ def check(
     annotate: Optional[Path] = typer.Option(
         None, "--annotate", help="另存一份标注版 PDF：框出有问题的单元格并编号，页下附图例（仅限 PDF 输入）"
     ),
+    scope: Optional[Coverage] = typer.Option(None, "--scope", help=_SCOPE_HELP),
 ) -> None:
     """审核一份决算公开文件：退出码 0 无错误，1 有错误，2 文件无法使用。"""
     from . import api, report
@@ -63,7 +72,7 @@ def check(
         from .annotate import check_paths
 
         _guard(lambda: check_paths(file, annotate))
-    rep = _guard(lambda: api.check(file, variant))
+    rep = _guard(lambda: api.check(file, variant, scope.value if scope else None))
     text = report.report_json(rep) if format == CheckFormat.json else report.report_text(rep)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -82,11 +91,12 @@ def parse(
     file: Path = typer.Argument(..., help="要读取的公开文件"),
     format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="输出格式：json（模型）或 cells（CSV）"),
     variant: Optional[str] = typer.Option(None, "--variant", help="指定版式，默认自动识别"),
+    scope: Optional[Coverage] = typer.Option(None, "--scope", help=_SCOPE_HELP),
 ) -> None:
     """读取文件并输出识别出的模型（JSON）或全部金额单元格（CSV）。"""
     from . import api, report
 
-    doc = _guard(lambda: api.load_document(file, variant))
+    doc = _guard(lambda: api.load_document(file, variant, scope.value if scope else None))
     if format == ParseFormat.cells:
         report.cells_csv(doc, sys.stdout)
     else:

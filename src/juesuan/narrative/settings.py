@@ -193,6 +193,7 @@ class Settings:
     achievement_words: list[str]
     statistic_date_words: list[str]
     rules: dict[str, RuleDef]
+    coverage: dict[str, Any] = field(default_factory=dict)  # full vs fragment detection (juesuan.coverage)
 
 
 @lru_cache(maxsize=1)
@@ -231,6 +232,7 @@ def settings() -> Settings:
         achievement_words=words(merged.get("achievement_words", [])),
         statistic_date_words=words(merged.get("statistic_date_words", [])),
         rules=rules,
+        coverage=dict(merged.get("coverage") or {}),
     )
 
 

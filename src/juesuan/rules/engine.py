@@ -511,6 +511,10 @@ class Evaluator:
     def run_completeness(self, rule: Rule, out: Outcome) -> None:
         what = rule.spec["check"]
         doc, v = self.doc, self.variant
+        if doc.coverage == "fragment" and what in ("required_tables", "form_numbering", "performance"):
+            from ..coverage import FRAGMENT_REASON
+
+            raise Unresolvable("not_applicable", FRAGMENT_REASON)
         if what == "required_tables":
             present = {t.id for t in doc.tables}
             for entry in v.tables:
