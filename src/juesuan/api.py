@@ -40,6 +40,9 @@ def load_document(path: str | Path, variant: str | None = None, coverage: str | 
     if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
         raise InputError(f"未在文件中识别出任何决算表格或含金额的文字说明：{Path(path).name}")
     doc.coverage = coverage or cov.detect(doc)
+    if doc.coverage == cov.FRAGMENT and not doc.tables:
+        # a 说明 page without tables: that is what it is, not a reading problem
+        doc.reading_problems = [p for p in doc.reading_problems if p != cov.NO_TABLES]
     return doc
 
 

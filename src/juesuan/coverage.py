@@ -25,6 +25,7 @@ COVERAGES = (FULL, FRAGMENT)
 # a figure the narrative checks can use: an amount with its unit or a percentage
 _FIGURE = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)")
 
+NO_TABLES = "未识别出任何决算表格"  # recognize's reading problem
 FRAGMENT_REASON = "文件为节选（仅含部分章节或表格），不检查表格是否齐全"
 
 
@@ -49,4 +50,13 @@ def detect(doc: Disclosure, layouts: Layouts | None = None) -> str:
 
 def has_narrative_figures(doc: Disclosure) -> bool:
     """Whether the text outside the tables states at least one amount or percentage."""
-    return any(_FIGURE.search(p.text) for p in doc.paragraphs)
+    return any(_FIGURE.search(p.text) or _flat_row(p.text) for p in doc.paragraphs)
+
+
+_FLAT_NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
+
+
+def _flat_row(text: str) -> bool:
+    """A table row flattened to text: ``label | 1.70 | 1.70 |``."""
+    cells = [c.strip() for c in text.split("|")]
+    return len(cells) >= 2 and any(_FLAT_NUMBER.match(c.replace(" ", "")) for c in cells)

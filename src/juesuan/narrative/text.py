@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..model import Disclosure, Paragraph, Provenance
+from ..textnorm import has_traditional, simplified
 
 _MAP = {"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"', "〔": "[", "〕": "]",
         "【": "[", "】": "]", "﹪": "%", "．": "."}
@@ -36,8 +37,16 @@ def _char(ch: str) -> str:
     return n
 
 
+# a pinyin reading inserted after a character by mirror sites ("預(yù)算", "數(shù)")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
-    """The matching form of ``text`` and, for every character of it, its index in ``text``."""
+    """The matching form of ``text`` and, for every character of it, its index in ``text``.
+
+    Traditional characters are matched in Simplified form (character for character, so the map
+    back to the printed text stays exact), and pinyin readings inserted after characters are left
+    out."""
     out: list[str] = []
     idx: list[int] = []
     get = _CHAR.get
@@ -48,7 +57,20 @@ def normalize(text: str) -> tuple[str, list[int]]:
         if n:
             out.append(n)
             idx.append(i)
-    return "".join(out), idx
+    norm = "".join(out)
+    if "(" in norm and _PINYIN.search(norm):
+        keep = [True] * len(norm)
+        for m in _PINYIN.finditer(norm):
+            if m.start() > 0 and not norm[m.start() - 1].isascii():
+                for k in range(m.start(), m.end()):
+                    keep[k] = False
+        norm = "".join(ch for ch, k in zip(norm, keep) if k)
+        idx = [i for i, k in zip(idx, keep) if k]
+    if has_traditional(norm):
+        simple = simplified(norm)
+        if len(simple) == len(norm):
+            norm = simple
+    return norm, idx
 
 
 def norm_key(text: str) -> str:
