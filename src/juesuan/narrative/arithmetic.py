@@ -123,6 +123,9 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
     h = _h(subject) + _h(change)
     unit = change.display_unit
     f = change.factor
+    if abs(last) <= h and delta == 0 and rate.value == 0:
+        ctx.check("narrative.zero_base")  # "增加0万元，增长0%": nothing changed, said so
+        return
     if abs(last) <= h:
         ctx.check("narrative.zero_base")
         ctx.report("narrative.zero_base", "warning",
@@ -200,10 +203,13 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
             and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
             and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))):
         return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True
-    # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…")
-    hits = ctx.matches(s.norm[: part.start])
+    # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…"):
+    # before the sentence's first figure (a sibling part named earlier is not the whole)
+    first = min((c.start for c in ctx.claims_in(s)), default=part.start)
+    hits = ctx.matches(s.norm[: min(first, part.start)])
+    siblings = {x.link.concept for x in ctx.claims_in(s) if x.role == "share" and x.link is not None}
     for _start, _end, _w, cid in hits:
-        if cid == part.concept:
+        if cid == part.concept or cid in siblings:
             continue
         found = _any_level(ctx, cid, s)
         if found is not None:
@@ -356,6 +362,8 @@ def _completion(ctx: Context) -> None:
         if budget_value is None:
             continue
         ctx.check("narrative.zero_base")
+        if abs(budget_value) <= budget_h and final.yuan == 0 and q.value == 0:
+            continue  # nothing budgeted, nothing spent, "完成0%": no claim of a rate of a zero budget
         if abs(budget_value) <= budget_h:
             other = _other_budget(ctx, q, final)
             note = f"（{q.raw}与{other}计算一致）" if other else ""
