@@ -362,8 +362,6 @@ def _completion(ctx: Context) -> None:
         if budget_value is None:
             continue
         ctx.check("narrative.zero_base")
-        if abs(budget_value) <= budget_h and final.yuan == 0 and q.value == 0:
-            continue  # nothing budgeted, nothing spent, "完成0%": no claim of a rate of a zero budget
         if abs(budget_value) <= budget_h:
             other = _other_budget(ctx, q, final)
             note = f"（{q.raw}与{other}计算一致）" if other else ""
@@ -473,16 +471,33 @@ def _breakdowns(ctx: Context) -> None:
                 cut = max(s.norm.rfind(";", m.end(), nxt), s.norm.rfind("。", m.end(), nxt))
                 end = cut if cut >= 0 else nxt
             parts = [c for c in claims if m.end() <= c.start < end and c.role == "level" and c.kind == total.kind
-                     and (c.kind == "money" or c.unit == total.unit) and not _nested(s.norm, c)]
+                     and (c.kind == "money" or c.unit == total.unit) and not _nested(s.norm, c)
+                     and (c.kind != "money" or (c.period == total.period and _family(c) == _family(total)))]
             if not parts or any(p.approx for p in parts):
                 continue
             _compare_breakdown(ctx, total, parts)
+
+
+def _family(c: Claim) -> str:
+    """Budget figures (年初/全年预算) are parts of a budget total, the others of a 决算 one."""
+    return "budget" if c.basis in ("budget", "full_budget") else "final"
 
 
 def _nested(text: str, c: Claim) -> bool:
     """A figure inside brackets ("（含外宾接待支出0.00万元）") is part of the figure before it."""
     before = text[: c.start]
     return before.rfind("(") > before.rfind(")")
+
+
+def _prefix_adds_up(total: Claim, parts: list[Claim]) -> bool:
+    """The first two or more parts (not all) add up to the total, within rounding."""
+    acc, h = Decimal(0), _h(total)
+    for i, p in enumerate(parts[:-1]):
+        acc += p.yuan
+        h += _h(p)
+        if i >= 1 and abs(acc - total.yuan) <= h:
+            return True
+    return False
 
 
 def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
@@ -497,6 +512,8 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
     ctx.check("narrative.breakdown_sum")
     if diff == 0:
         return
+    if diff > 0 and _prefix_adds_up(total, parts):
+        return  # "62人，其中…（共62人），退休职工28人": the list goes on past the breakdown
     unit = total.display_unit
     f = total.factor if total.kind == "money" else Decimal(1)
     tol = ONE_CENT * len(parts) * f if total.kind == "money" else Decimal(0)
