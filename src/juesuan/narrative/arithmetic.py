@@ -53,7 +53,8 @@ def _money(c: Claim | None) -> bool:
 def check(ctx: Context) -> None:
     if not ctx.nar.sentences:
         for rid in ("narrative.change", "narrative.direction", "narrative.zero_base", "narrative.share",
-                    "narrative.share_sum", "narrative.completion", "narrative.breakdown_sum", "narrative.repeated_figure"):
+                    "narrative.share_sum", "narrative.completion", "narrative.breakdown_sum", "narrative.repeated_figure",
+                    "narrative.balanced"):
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
         return
     _changes(ctx)
@@ -62,6 +63,7 @@ def check(ctx: Context) -> None:
     _completion_words(ctx)
     _breakdowns(ctx)
     _repeated(ctx)
+    _balanced(ctx)
 
 
 # -- changes -------------------------------------------------------------------------------------
@@ -418,6 +420,7 @@ def _completion_words(ctx: Context) -> None:
             if pairs:
                 break
         if not pairs:
+            _completion_and_difference(ctx, s, m)
             continue
         final, _ = pairs[-1]
         budgets = [b for f, b in pairs if f is final]
@@ -439,6 +442,43 @@ def _completion_words(ctx: Context) -> None:
         ctx.report("narrative.direction", "error",
                    f"决算与预算的比较用语与数值不符：“{s.quote(m.start())}”，而决算数为{final.raw}、预算数为{b.raw}",
                    [ctx.text_location(s, m.group(0)), ctx.text_location(final.sentence, final.raw)])
+
+
+def _completion_and_difference(ctx: Context, s: Sentence, m: re.Match[str]) -> None:
+    """"完成年初预算100%，决算数大于预算数55.93万元": no budget figure is stated, but the rate and
+    the difference must agree — the difference gives the budget (决算 − 差额), the rate 决算 ÷ 预算;
+    without the 决算 figure, a rate of 100% cannot go with 大于 or 小于."""
+    said = "gt" if m.group("gt") else "lt" if m.group("lt") else "eq"
+    claims = ctx.claims_in(s)
+    q = next((c for c in reversed(claims) if c.role == "completion" and c.kind == "percent" and c.start < m.start()), None)
+    if q is None:
+        return
+    diff = next((c for c in claims if c.start >= m.end() - 1 and c.kind == "money" and c.start - m.end() <= 2), None)
+    final = q.link if q.link is not None and q.link.kind == "money" and q.link.basis in ("final", "ambiguous") else None
+    p, hp = abs(q.value), half_unit(number_part(q.raw))
+    if final is not None and diff is not None and said != "eq":
+        sign = 1 if said == "gt" else -1
+        budget = final.yuan - sign * diff.yuan
+        interval = _interval(final.yuan, _h(final), budget, _h(final) + _h(diff)) if budget > 0 else None
+        if interval is None:
+            return
+        ctx.check("narrative.completion")
+        if _verdict(q, interval)[0] != "fail":
+            return
+        expected = q2(final.yuan / budget * HUNDRED)
+        ctx.report("narrative.completion", "error",
+                   f"预算完成率与决算、预算的差额矛盾：“{s.quote(q.start)}”中决算{final.raw}，"
+                   f"{'大于' if sign > 0 else '小于'}预算数{diff.raw}，则预算数为{fmt(budget / final.factor)}{final.display_unit}，"
+                   f"完成率应为{expected}%，文中为{q.raw}",
+                   [ctx.text_location(s, q.raw), ctx.text_location(s, diff.raw), ctx.text_location(final.sentence, final.raw)],
+                   expected=fmt(expected), actual=fmt(q.value), difference=fmt(q.value - expected))
+        return
+    ctx.check("narrative.direction")
+    fits = (said == "gt" and p + hp > HUNDRED) or (said == "lt" and p - hp < HUNDRED) or (said == "eq" and p - hp <= HUNDRED <= p + hp)
+    if not fits:
+        ctx.report("narrative.direction", "error",
+                   f"决算与预算的比较用语与完成率不符：“{s.quote(q.start)}”称完成预算的{q.raw}，又称“{m.group(0)}”",
+                   [ctx.text_location(s, q.raw), ctx.text_location(s, m.group(0))])
 
 
 # -- breakdowns -----------------------------------------------------------------------------------------
@@ -539,6 +579,20 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
 # -- repeated figures -------------------------------------------------------------------------------------
 
 
+_FUNDS = ("一般公共预算", "政府性基金", "国有资本经营", "社会保险基金")
+
+
+def _fund(ctx: Context, c: Claim) -> str:
+    """The fund a total is stated for (a 财政决算 report states one 收入总计 per fund): named in its
+    sentence, else in an earlier sentence of its paragraph."""
+    s = c.sentence
+    for t in [s, *(x for x in ctx.nar.sentences[: s.index][::-1] if x.paragraph == s.paragraph)]:
+        found = [f for f in _FUNDS if f in t.norm]
+        if found:
+            return found[0]
+    return ""
+
+
 def _repeated(ctx: Context) -> None:
     seen: dict[tuple[str, str], Claim] = {}
     for c in ctx.ex.claims:
@@ -547,7 +601,7 @@ def _repeated(ctx: Context) -> None:
         concept = ctx.concept(c.concept)
         if concept is None or not concept.unique:
             continue
-        k = (c.concept, c.basis if c.basis_explicit else "default")
+        k = (c.concept, c.basis if c.basis_explicit else "default", _fund(ctx, c))
         first = seen.get(k)
         if first is None:
             seen[k] = c
@@ -560,3 +614,39 @@ def _repeated(ctx: Context) -> None:
                    f"在“{c.sentence.quote(c.start)}”中为{c.raw}",
                    [ctx.text_location(first.sentence, first.raw), ctx.text_location(c.sentence, c.raw)],
                    expected=fmt(first.yuan / c.factor), actual=fmt(c.value), difference=fmt(c.value - first.yuan / c.factor))
+
+
+# -- 收入总计 = 支出总计 ---------------------------------------------------------------------------------
+
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_BALANCED = [
+    # "收、支总计各是4125.49,4143.91万元", "收支总计分别为A万元、B万元"
+    re.compile(r"收[、,和与及]?支出?(?:决算)?总计(?:各|分别)(?:是|为)?" + _NUMBER + r"(万元|亿元|元)?[,、和及]" + _NUMBER + r"(万元|亿元|元)"),
+    # "收入总计A万元，支出总计B万元" in one sentence
+    re.compile(r"收入(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)[^。;]{0,12}?支出(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)"),
+]
+_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def _balanced(ctx: Context) -> None:
+    """A 决算's 收入总计 and 支出总计 are one amount (income and carry-over in = spending and
+    carry-over out): a sentence stating two different ones quotes something else as the totals."""
+    rule = "narrative.balanced"
+    for s in ctx.nar.sentences:
+        for rx in _BALANCED:
+            m = rx.search(s.norm)
+            if not m:
+                continue
+            a, ua, b, ub = m.group(1), m.group(2) or m.group(4), m.group(3), m.group(4)
+            va = Decimal(a.replace(",", "")) * _FACTOR[ua]
+            vb = Decimal(b.replace(",", "")) * _FACTOR[ub]
+            h = half_unit(a.replace(",", "")) * _FACTOR[ua] + half_unit(b.replace(",", "")) * _FACTOR[ub]
+            ctx.check(rule)
+            if abs(va - vb) <= h:
+                break
+            ctx.report(rule, "warning",
+                       f"收入总计与支出总计不相等：“{s.quote(m.start())}”中收入总计{a}{ua}、支出总计{b}{ub}"
+                       f"（收入总计应等于支出总计，文中可能把本年收入合计、本年支出合计当作总计）",
+                       [ctx.text_location(s, a), ctx.text_location(s, b)],
+                       expected=fmt(va / _FACTOR[ub]), actual=b, difference=fmt((vb - va) / _FACTOR[ub]))
+            break

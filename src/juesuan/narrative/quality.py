@@ -23,7 +23,8 @@ def check(ctx: Context) -> None:
     sentences = ctx.nar.sentences
     if not sentences:
         for rid in ("narrative.stale_year", "narrative.placeholder", "narrative.truncated", "narrative.old_name",
-                    "narrative.scope_wording", "narrative.department_name", "narrative.repeated_words"):
+                    "narrative.scope_wording", "narrative.department_name", "narrative.repeated_words",
+                    "narrative.malformed_number"):
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
     else:
         _years(ctx)
@@ -33,7 +34,25 @@ def check(ctx: Context) -> None:
         _scope(ctx)
         _department(ctx)
         _repeats(ctx)
+        _malformed(ctx)
     _stray(ctx)
+
+
+# -- malformed figures --------------------------------------------------------------------------------
+
+
+def _malformed(ctx: Context) -> None:
+    """A figure printed with a separator where its leading digits belong ("支出总计,867.48万元",
+    "共计 ,0 个"): a digit lost or a stray mark, either way the figure cannot be trusted."""
+    rule = "narrative.malformed_number"
+    for s in ctx.nar.sentences:
+        ctx.check(rule)
+        for rx in ctx.cfg.malformed_numbers:
+            m = rx.search(s.norm)
+            if m:
+                ctx.report(rule, "warning", f"数字书写有误：“{s.quote(m.start())}”中的“{m.group(0)}”以分隔符开头，疑漏印数字",
+                           [ctx.text_location(s, m.group(0))])
+                break
 
 
 # -- years ----------------------------------------------------------------------------------------
