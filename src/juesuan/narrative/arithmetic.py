@@ -20,8 +20,16 @@ ONE_CENT = Decimal("0.01")
 
 
 def _h(c: Claim) -> Decimal:
-    """Half a unit of the claim's last printed digit, in the claim's own measure (元 for money)."""
+    """Half a unit of the claim's last printed digit, in the claim's own measure (元 for money);
+    the table's rounding for a figure reported as differing from the table."""
+    if c.table_half is not None:
+        return c.table_half
     return half_unit(number_part(c.raw)) * (c.factor if c.kind == "money" else 1)
+
+
+def _v(c: Claim) -> Decimal:
+    """The claim's value (元 for money), or the table's for a figure already reported wrong."""
+    return c.table_yuan if c.table_yuan is not None else c.yuan
 
 
 def _interval(num: Decimal, num_h: Decimal, den: Decimal, den_h: Decimal) -> tuple[Decimal, Decimal] | None:
@@ -120,7 +128,7 @@ def _direction_of_change(ctx: Context, c: Claim, rate: Claim | None) -> None:
 def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: bool) -> None:
     s = change.sentence
     sign = 1 if change.direction == "up" else -1
-    current, delta = subject.yuan, change.yuan
+    current, delta = _v(subject), change.yuan
     last = current - sign * delta
     h = _h(subject) + _h(change)
     unit = change.display_unit
@@ -154,7 +162,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         for other in ctx.claims_in(change.sentence):
             if other is subject or other.role != "level" or other.kind != "money" or other.start > change.start:
                 continue
-            base = other.yuan - sign * delta
+            base = _v(other) - sign * delta
             iv = _interval(delta, _h(change), base, _h(other) + _h(change)) if base > 0 else None
             if iv is not None and _verdict(rate, iv)[0] != "fail":
                 verdict = "pass"
@@ -198,13 +206,13 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
                 found = c
         found = found or _any_level(ctx, share.denominator, s)
         if found is not None:
-            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True
+            return _v(found), _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True
         return _from_table(ctx, share.denominator, part)
     head = next((c for c in ctx.claims_in(s) if c.role == "level" and c.kind == part.kind), None)
     if (head is not None and head is not part and head.start < part.start and head.concept != part.concept
             and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
             and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))):
-        return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True
+        return _v(head), _h(head), f"{ctx.label(head)}{head.raw}", [], True
     # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…"):
     # before the sentence's first figure (a sibling part named earlier is not the whole)
     first = min((c.start for c in ctx.claims_in(s)), default=part.start)
@@ -215,7 +223,7 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
             continue
         found = _any_level(ctx, cid, s)
         if found is not None:
-            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False
+            return _v(found), _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False
         return _from_table(ctx, cid, part)
     return None
 
@@ -261,13 +269,13 @@ def _shares(ctx: Context) -> None:
                            f"合计为零，不应计算占比：“{s.quote(share.start)}”中{what}，{ctx.label(part)}占{share.raw}",
                            [ctx.text_location(s, share.raw)])
             continue
-        interval = _interval(part.yuan, _h(part), whole, whole_h)
+        interval = _interval(_v(part), _h(part), whole, whole_h)
         if interval is None:
             continue
         verdict, _ = _verdict(share, interval)
         if verdict == "pass":
             continue
-        expected = q2(part.yuan / whole * HUNDRED)
+        expected = q2(_v(part) / whole * HUNDRED)
         msg = (f"占比计算有误：“{s.quote(share.start)}”中{ctx.label(part)}{part.raw}占{what}的比例应为{expected}%，"
                f"文中为{share.raw}")
         locs = [ctx.text_location(s, share.raw), ctx.text_location(s, part.raw), *extra]
@@ -343,7 +351,7 @@ def _completion(ctx: Context) -> None:
         locs = [ctx.text_location(s, q.raw), ctx.text_location(final.sentence, final.raw)]
         narrative_budget = budget is not None
         if budget is not None:
-            budget_value, budget_h = budget.yuan, _h(budget)
+            budget_value, budget_h = _v(budget), _h(budget)
             budget_text = f"{'全年预算' if budget.basis == 'full_budget' else '年初预算'}{budget.raw}"
             locs.append(ctx.text_location(budget.sentence, budget.raw))
         else:
@@ -371,14 +379,14 @@ def _completion(ctx: Context) -> None:
                        f"预算数为零，不应表述完成预算的百分比：“{s.quote(q.start)}”中{budget_text}，却称完成{q.raw}{note}",
                        locs)
             continue
-        interval = _interval(final.yuan, _h(final), budget_value, budget_h)
+        interval = _interval(_v(final), _h(final), budget_value, budget_h)
         if interval is None:
             continue
         ctx.check("narrative.completion")
         verdict, _ = _verdict(q, interval)
         if verdict == "pass":
             continue
-        expected = q2(final.yuan / budget_value * HUNDRED)
+        expected = q2(_v(final) / budget_value * HUNDRED)
         msg = (f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}")
         if verdict == "rounding":
             ctx.report("narrative.completion", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=fmt(q.value),
@@ -545,8 +553,8 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
     label = _label(total)
     rule = next((b for b in ctx.cfg.breakdowns if any(w in label for w in b["labels"])
                  and (total.unit in b.get("units", []) if b.get("units") else total.kind == "money")), None)
-    psum = sum((p.yuan for p in parts), Decimal(0))
-    diff = psum - total.yuan
+    psum = sum((_v(p) for p in parts), Decimal(0))
+    diff = psum - _v(total)
     if diff < 0 and not s.complete:
         return  # the sentence stops mid-way (a cut line): the list may go on beyond it
     ctx.check("narrative.breakdown_sum")
