@@ -22,7 +22,7 @@ from .context import Context, fmt, half_unit
 
 RULE = "narrative.flat_table"
 _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
-_NUMBERED = re.compile(r"^(?:\d+[.、．]|[一二三四五六七八九十]+、|\(\d+\)|（\d+）)")
+_NUMBERED = re.compile(r"^(?:\d+[.、．]|[一二三四五六七八九十]+、)")  # an item of the total
 _TOTAL = re.compile(r"^(?:合\s*计|总\s*计)$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 
@@ -120,6 +120,7 @@ def _check_block(ctx: Context, unit: str, rows: list[Row]) -> None:
             continue
         if r.child and parent is not None:
             in_children = True
+        # after a 其中 row, every row up to the next item ("(2)…", or unnumbered) is one more part
         if in_children and parent is not None:
             parent.children.append(r)
     ncols = min(len(r.values) for r in rows)
@@ -153,24 +154,24 @@ def _check_block(ctx: Context, unit: str, rows: list[Row]) -> None:
         for r in rows[i + 1:]:
             if _TOTAL.match(r.label):
                 break
-            if r.numbered and not r.child and r not in items:
+            if r.numbered and not r.child:
                 items.append(r)
         if len(items) < 2:
             continue
         for col in range(ncols):
             tv = _dec(t.values[col])
-            vals = []
-            for r in items:
-                fixed = corrected.get(id(r))
-                v = fixed[col] if fixed and fixed[col] is not None else _dec(r.values[col])
-                vals.append(v)
+            vals = [_dec(r.values[col]) for r in items]
             if tv is None or any(v is None for v in vals):
                 continue
             s = sum(vals, Decimal(0))  # type: ignore[arg-type]
+            # an item already reported smaller than its parts may be the wrong figure: the total
+            # holds when it adds up with the item taken at its parts
+            fixed = sum((corrected[id(r)][col] if id(r) in corrected and corrected[id(r)][col] is not None else v
+                         for r, v in zip(items, vals)), Decimal(0))  # type: ignore[misc]
             h = half_unit(t.values[col]) + sum(half_unit(r.values[col]) for r in items)
             step = Decimal(2) * half_unit(t.values[col]) * (len(items) + 1)
             ctx.check(RULE)
-            gap = abs(s - tv)
+            gap = min(abs(s - tv), abs(fixed - tv))
             if gap <= h:
                 continue
             listed = "＋".join(r.values[col] for r in items)

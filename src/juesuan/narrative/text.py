@@ -137,7 +137,42 @@ class Sentence:
         start = max(0, centre - limit // 2)
         end = min(len(text), start + limit)
         start = max(0, end - limit)
+        start, end = _boundary(text, start, -1), _boundary(text, end, 1)
         return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+_BREAKS = set("，。；、：！？,;:!?（）()“”\"《》")
+_NUMBER_CHARS = set("0123456789.．%％")
+
+
+def _splits(text: str, i: int) -> bool:
+    """Whether cutting ``text`` at ``i`` splits a number ("11.49", "1,867.48") or a Latin word."""
+    if i <= 0 or i >= len(text):
+        return False
+    a, b = text[i - 1], text[i]
+    if a in _NUMBER_CHARS and b in _NUMBER_CHARS:
+        return True
+    if a in ",，" and b.isdigit() and i >= 2 and text[i - 2].isdigit():
+        return True
+    if b in ",，" and a.isdigit() and i + 1 < len(text) and text[i + 1].isdigit():
+        return True
+    return a.isascii() and b.isascii() and a.isalnum() and b.isalnum()
+
+
+def _boundary(text: str, i: int, step: int, reach: int = 16) -> int:
+    """A cut near ``i`` (moving outwards: ``step`` −1 for a start, +1 for an end): just after a
+    punctuation mark within ``reach`` characters, else the nearest point that splits no number or
+    word."""
+    for k in range(reach + 1):
+        j = i + step * k
+        if j <= 0 or j >= len(text):
+            return max(0, min(len(text), j))
+        if text[j - 1] in _BREAKS and not _splits(text, j):
+            return j
+    j = i
+    while 0 < j < len(text) and _splits(text, j):
+        j += step
+    return j
 
 
 @dataclass
