@@ -306,3 +306,15 @@ def test_an_excerpt_never_cuts_a_number(tmp_path):
                 assert not ((a.isdigit() or a == ".") and (b.isdigit() or b == ".")), (around, q)
     assert s.quote(25) == ("2024年度“三公”经费财政拨款支出预算为11.49万元，支出决算为3.04万元，完成预算的26.46%，其中：因公出国（境）费决算为0万元，"
                            "完成预算的0%；公务用车购置及运行维护费支出决算为2.64万元，完成预算的28.15%；公务接待费支出决算为0.40万元，…")
+
+
+def test_a_one_row_tables_cell_names_its_row():
+    from test_narrative_wording import document, edit
+
+    doc = edit(document(), "因公出国（境）费决算为0.00万元；", "因公出国（境）费决算为0.00万元，完成预算的0.00%；")
+    f = next(f for f in run(doc)[0] if f.rule == "narrative.zero_base")
+    assert f.message == (
+        "预算数为零，不应表述完成预算的百分比：“…经费财政拨款支出年初预算为3.00万元，支出决算为2.40万元，完成预算的80.00%，"
+        "其中：因公出国（境）费决算为0.00万元，完成预算的0.00%；公务用车购置及运行维护费支出决算为0.00万元；公务接待费支出决算为2.40万元，"
+        "完成预算的80.00%。”中《财政拨款“三公”经费支出决算表》“第1行”/abroad/budget0.00万元，却称完成0.00%（0.00%与预算3.00万元计算一致）")
+    assert f.locations[-1].row == "第1行"
