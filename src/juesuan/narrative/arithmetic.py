@@ -20,11 +20,13 @@ ONE_CENT = Decimal("0.01")
 
 
 def _h(c: Claim) -> Decimal:
-    """Half a unit of the claim's last printed digit, in the claim's own measure (元 for money);
-    the table's rounding for a figure reported as differing from the table."""
-    if c.table_half is not None:
-        return c.table_half
+    """Half a unit of the claim's last printed digit, in the claim's own measure (元 for money)."""
     return half_unit(number_part(c.raw)) * (c.factor if c.kind == "money" else 1)
+
+
+def _hv(c: Claim) -> Decimal:
+    """The rounding of ``_v(c)``: the table's for a figure reported as differing from the table."""
+    return c.table_half if c.table_half is not None else _h(c)
 
 
 def _v(c: Claim) -> Decimal:
@@ -125,12 +127,25 @@ def _direction_of_change(ctx: Context, c: Claim, rate: Claim | None) -> None:
                    [ctx.text_location(s, c.raw), ctx.text_location(s, rate.raw)])
 
 
+def _rate_holds(subject: Claim, change: Claim, rate: Claim, sign: int) -> bool:
+    """Whether the printed figures give the printed rate (within their rounding)."""
+    last = subject.yuan - sign * change.yuan
+    h = _h(subject) + _h(change)
+    if last <= h:
+        return False  # a zero or negative base from the printed figures: try the table's value
+    iv = _interval(change.yuan, _h(change), last, h)
+    return iv is not None and _verdict(rate, iv)[0] != "fail"
+
+
 def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: bool) -> None:
     s = change.sentence
     sign = 1 if change.direction == "up" else -1
-    current, delta = _v(subject), change.yuan
+    current, delta = subject.yuan, change.yuan
+    if subject.table_yuan is not None and not _rate_holds(subject, change, rate, sign):
+        # the subject was reported as differing from its table: the rate holds with the table's value?
+        current = subject.table_yuan
     last = current - sign * delta
-    h = _h(subject) + _h(change)
+    h = (_hv(subject) if current != subject.yuan else _h(subject)) + _h(change)
     unit = change.display_unit
     f = change.factor
     if abs(last) <= h and delta == 0 and rate.value == 0:
@@ -162,7 +177,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         for other in ctx.claims_in(change.sentence):
             if other is subject or other.role != "level" or other.kind != "money" or other.start > change.start:
                 continue
-            base = _v(other) - sign * delta
+            base = other.yuan - sign * delta
             iv = _interval(delta, _h(change), base, _h(other) + _h(change)) if base > 0 else None
             if iv is not None and _verdict(rate, iv)[0] != "fail":
                 verdict = "pass"
@@ -194,8 +209,9 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
 # -- shares ---------------------------------------------------------------------------------------
 
 
-def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, list, bool] | None:
-    """(value in 元, half unit, description, extra locations, explicit) of a share's whole."""
+def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, list, bool, Claim | None] | None:
+    """(value in 元, half unit, description, extra locations, explicit, the claim stating it) of a
+    share's whole."""
     part = share.link
     assert part is not None
     s = share.sentence
@@ -206,13 +222,13 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
                 found = c
         found = found or _any_level(ctx, share.denominator, s)
         if found is not None:
-            return _v(found), _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True
+            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True, found
         return _from_table(ctx, share.denominator, part)
     head = next((c for c in ctx.claims_in(s) if c.role == "level" and c.kind == part.kind), None)
     if (head is not None and head is not part and head.start < part.start and head.concept != part.concept
             and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
             and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))):
-        return _v(head), _h(head), f"{ctx.label(head)}{head.raw}", [], True
+        return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True, head
     # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…"):
     # before the sentence's first figure (a sibling part named earlier is not the whole)
     first = min((c.start for c in ctx.claims_in(s)), default=part.start)
@@ -223,7 +239,7 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
             continue
         found = _any_level(ctx, cid, s)
         if found is not None:
-            return _v(found), _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False
+            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False, found
         return _from_table(ctx, cid, part)
     return None
 
@@ -238,7 +254,7 @@ def _any_level(ctx: Context, cid: str, before: Sentence) -> Claim | None:
     return best
 
 
-def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, str, list, bool] | None:
+def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, str, list, bool, Claim | None] | None:
     concept = ctx.concept(cid)
     if concept is None or concept.kind != part.kind or not concept.refs.get("final"):
         return None
@@ -246,7 +262,7 @@ def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, 
     if not cands:
         return None
     c = cands[0]
-    return c.yuan, Decimal("0.005") * c.factor, f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}", ctx.cell_locations(c), False
+    return c.yuan, Decimal("0.005") * c.factor, f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}", ctx.cell_locations(c), False, None
 
 
 def _shares(ctx: Context) -> None:
@@ -258,7 +274,7 @@ def _shares(ctx: Context) -> None:
         den = _denominator(ctx, share)
         if den is None:
             continue
-        whole, whole_h, what, extra, explicit = den
+        whole, whole_h, what, extra, explicit, whole_claim = den
         s = share.sentence
         ctx.check("narrative.share")
         groups.setdefault((s.index, whole), []).append((part, share))
@@ -269,13 +285,18 @@ def _shares(ctx: Context) -> None:
                            f"合计为零，不应计算占比：“{s.quote(share.start)}”中{what}，{ctx.label(part)}占{share.raw}",
                            [ctx.text_location(s, share.raw)])
             continue
-        interval = _interval(_v(part), _h(part), whole, whole_h)
+        interval = _interval(part.yuan, _h(part), whole, whole_h)
         if interval is None:
             continue
         verdict, _ = _verdict(share, interval)
+        if verdict != "pass" and (part.table_yuan is not None or (whole_claim is not None and whole_claim.table_yuan is not None)):
+            # a figure reported as differing from its table: the share holds with the table's values?
+            alt = _interval(_v(part), _hv(part), _v(whole_claim) if whole_claim else whole, _hv(whole_claim) if whole_claim else whole_h)
+            if alt is not None and _verdict(share, alt)[0] == "pass":
+                continue
         if verdict == "pass":
             continue
-        expected = q2(_v(part) / whole * HUNDRED)
+        expected = q2(part.yuan / whole * HUNDRED)
         msg = (f"占比计算有误：“{s.quote(share.start)}”中{ctx.label(part)}{part.raw}占{what}的比例应为{expected}%，"
                f"文中为{share.raw}")
         locs = [ctx.text_location(s, share.raw), ctx.text_location(s, part.raw), *extra]
@@ -351,7 +372,7 @@ def _completion(ctx: Context) -> None:
         locs = [ctx.text_location(s, q.raw), ctx.text_location(final.sentence, final.raw)]
         narrative_budget = budget is not None
         if budget is not None:
-            budget_value, budget_h = _v(budget), _h(budget)
+            budget_value, budget_h = budget.yuan, _h(budget)
             budget_text = f"{'全年预算' if budget.basis == 'full_budget' else '年初预算'}{budget.raw}"
             locs.append(ctx.text_location(budget.sentence, budget.raw))
         else:
@@ -379,14 +400,20 @@ def _completion(ctx: Context) -> None:
                        f"预算数为零，不应表述完成预算的百分比：“{s.quote(q.start)}”中{budget_text}，却称完成{q.raw}{note}",
                        locs)
             continue
-        interval = _interval(_v(final), _h(final), budget_value, budget_h)
+        interval = _interval(final.yuan, _h(final), budget_value, budget_h)
         if interval is None:
             continue
         ctx.check("narrative.completion")
         verdict, _ = _verdict(q, interval)
+        if verdict != "pass" and (final.table_yuan is not None or (budget is not None and budget.table_yuan is not None)):
+            # a figure reported as differing from its table: the rate holds with the table's values?
+            alt = _interval(_v(final), _hv(final), _v(budget) if budget is not None else budget_value,
+                            _hv(budget) if budget is not None else budget_h)
+            if alt is not None and _verdict(q, alt)[0] == "pass":
+                continue
         if verdict == "pass":
             continue
-        expected = q2(_v(final) / budget_value * HUNDRED)
+        expected = q2(final.yuan / budget_value * HUNDRED)
         msg = (f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}")
         if verdict == "rounding":
             ctx.report("narrative.completion", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=fmt(q.value),
@@ -553,8 +580,13 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
     label = _label(total)
     rule = next((b for b in ctx.cfg.breakdowns if any(w in label for w in b["labels"])
                  and (total.unit in b.get("units", []) if b.get("units") else total.kind == "money")), None)
-    psum = sum((_v(p) for p in parts), Decimal(0))
-    diff = psum - _v(total)
+    psum = sum((p.yuan for p in parts), Decimal(0))
+    diff = psum - total.yuan
+    if diff != 0 and any(c.table_yuan is not None for c in (total, *parts)):
+        # a figure here was reported as differing from its table: the list holds with the table's value?
+        if sum((_v(p) for p in parts), Decimal(0)) == _v(total):
+            ctx.check("narrative.breakdown_sum")
+            return
     if diff < 0 and not s.complete:
         return  # the sentence stops mid-way (a cut line): the list may go on beyond it
     ctx.check("narrative.breakdown_sum")
