@@ -57,12 +57,18 @@ def test_table_cut_off_midway(seed_path: Path, tmp_path: Path):
     cut = next(i for i, line in enumerate(lines) if line.startswith("210\t")) + 2  # inside 公开02表
     f = tmp_path / "cut.txt"
     f.write_text("\n".join(lines[:cut]), encoding="utf-8")
-    proc = run("check", str(f), "--format", "json")
-    assert proc.returncode == 1, proc.stderr
-    assert "Traceback" not in proc.stderr
+    # two of the twelve tables: taken for a fragment unless told it is the whole disclosure
     import json
 
+    fragment = json.loads(run("check", str(f), "--format", "json").stdout)
+    assert fragment["document"]["coverage"] == "fragment"
+    status = {r["id"]: r for r in fragment["rules"]}["completeness.required_tables"]
+    assert status["status"] == "not_applicable" and "节选" in status["reason"]
+    proc = run("check", str(f), "--format", "json", "--scope", "full")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
     report = json.loads(proc.stdout)
+    assert report["document"]["coverage"] == "full"
     reading = [x for x in report["findings"] if x["rule"] == "reading.tables"]
     assert any("中断" in x["message"] and "收入决算表" in x["message"] for x in reading)
     missing = [x["message"] for x in report["findings"] if x["rule"] == "completeness.required_tables"]

@@ -63,10 +63,18 @@ def test_rounding_gap_is_info(tmp_path):
 
 
 def test_missing_tables_make_cross_rules_insufficient(tmp_path):
-    rep = check_text(tmp_path, summary("100.00", "20.00", "120.00", "70.00", "50.00", "120.00"))
+    text = summary("100.00", "20.00", "120.00", "70.00", "50.00", "120.00")
+    rep = check_text(tmp_path, text)
     st = statuses(rep)
     assert st["cross.summary_income.total"] == "insufficient_data"
     assert st["income.row_sum"] == "insufficient_data"
+    # one table of nine: a fragment, whose absent tables are not errors
+    assert rep.document.coverage == "fragment"
+    assert st["completeness.required_tables"] == "not_applicable"
+    assert not [f for f in rep.findings if f.rule == "completeness.required_tables"]
+    # told it is the whole disclosure, every absent table is reported
+    f = tmp_path / "doc.txt"
+    rep = api.check(f, variant="national", coverage="full")
     missing = [f.message for f in rep.findings if f.rule == "completeness.required_tables"]
     assert len(missing) == 8  # the national set has 9 tables; only the 总表 is present
 

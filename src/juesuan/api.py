@@ -125,18 +125,42 @@ def _recognized(raw: Any, name: str, variant: str | None) -> Disclosure:
 
 
 def _refuse_empty(doc: Disclosure, name: str) -> None:
+    from . import coverage as cov
+
     if not doc.tables and not doc.performance and doc.unread_pages:
         raise InputError(
             f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
             f"{name}（可安装 OCR 组件后重试，见 README）", code="scanned_without_ocr"
         )
-    if not doc.tables and not doc.performance:
-        raise InputError(f"未在文件中识别出任何决算表格：{name}", code="no_tables")
+    if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
+        raise InputError(f"未在文件中识别出任何决算表格或含金额的文字说明：{name}", code="no_tables")
 
 
-def load_document(path: str | Path, variant: str | None = None, *, progress: Progress | None = None) -> Disclosure:
+def _check_coverage(coverage: str | None) -> None:
+    from . import coverage as cov
+
+    if coverage is not None and coverage not in cov.COVERAGES:
+        raise InputError(f"未知的范围“{coverage}”：应为 full（完整公开文件）或 fragment（节选）", code="usage")
+
+
+def _set_coverage(doc: Disclosure, coverage: str | None) -> None:
+    """What the file covers (:mod:`juesuan.coverage`), detected unless ``coverage`` says it."""
+    from . import coverage as cov
+
+    doc.coverage = coverage or cov.detect(doc)
+    if doc.coverage == cov.FRAGMENT and not doc.tables:
+        # a 说明 page without tables: that is what it is, not a reading problem
+        doc.reading_problems = [p for p in doc.reading_problems if p != cov.NO_TABLES]
+
+
+def load_document(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
+                  progress: Progress | None = None) -> Disclosure:
     """Read and recognize a disclosure file. Raises InputError for unusable input (a 预算 document
-    included: it is not checked yet, error code ``budget_not_supported``)."""
+    included: it is not checked yet, error code ``budget_not_supported``).
+
+    ``coverage`` (``full`` | ``fragment``) overrides the detection of what the file covers
+    (:mod:`juesuan.coverage`): a fragment's completeness rules are not applicable."""
+    _check_coverage(coverage)
     progress = progress or _no_progress
     name = Path(path).name
     progress("读取文件")
@@ -149,10 +173,11 @@ def load_document(path: str | Path, variant: str | None = None, *, progress: Pro
     with stage("recognize"):
         doc = _recognized(raw, name, variant)
     _refuse_empty(doc, name)
+    _set_coverage(doc, coverage)
     return doc
 
 
-def load_together(paths: Sequence[str | Path], variant: str | None = None, *,
+def load_together(paths: Sequence[str | Path], variant: str | None = None, coverage: str | None = None, *,
                   progress: Progress | None = None) -> Disclosure:
     """One disclosure published in several files (e.g. the 情况说明 in one PDF, the tables in
     another): each file is read and recognized, then tables, paragraphs and 绩效 tables are merged
@@ -162,6 +187,7 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, *,
     The variant is the one of the file with the most tables (or ``variant``); the other files are
     recognized again with it. Raises InputError when the files together hold no table, or when they
     are 预算 documents."""
+    _check_coverage(coverage)
     progress = progress or _no_progress
     if not paths:
         raise InputError("没有给出要合并审核的文件", code="usage")
@@ -198,6 +224,7 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, *,
     if len(doc.tables) > MAX_TABLES:
         raise InputError(f"这些文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张：{names}", code="too_large")
     _refuse_empty(doc, names)
+    _set_coverage(doc, coverage)
     return doc
 
 
@@ -236,14 +263,15 @@ def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Repo
     return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 
 
-def check(path: str | Path, variant: str | None = None, *, progress: Progress | None = None) -> Report:
-    return check_document(load_document(path, variant, progress=progress), progress=progress)
+def check(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
+          progress: Progress | None = None) -> Report:
+    return check_document(load_document(path, variant, coverage, progress=progress), progress=progress)
 
 
-def check_together(paths: Sequence[str | Path], variant: str | None = None, *,
+def check_together(paths: Sequence[str | Path], variant: str | None = None, coverage: str | None = None, *,
                    progress: Progress | None = None) -> Report:
     """Check one disclosure published in several files as one document (see load_together)."""
-    report = check_document(load_together(paths, variant, progress=progress), progress=progress)
+    report = check_document(load_together(paths, variant, coverage, progress=progress), progress=progress)
     report.meta["sources"] = [str(p) for p in paths]
     return report
 
@@ -292,6 +320,7 @@ def fix_report(report: Report) -> FixResult:
     return FixResult(report, changes, left, uncorrectable)
 
 
-def fix(path: str | Path, variant: str | None = None, *, progress: Progress | None = None) -> FixResult:
+def fix(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
+        progress: Progress | None = None) -> FixResult:
     """Check ``path`` and correct the table amounts that error localization determines uniquely."""
-    return fix_report(check(path, variant, progress=progress))
+    return fix_report(check(path, variant, coverage, progress=progress))

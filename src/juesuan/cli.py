@@ -59,6 +59,14 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
+class Coverage(str, Enum):
+    full = "full"
+    fragment = "fragment"
+
+
+_SCOPE_HELP = "文件范围：full（完整公开文件）或 fragment（节选：不检查表格是否齐全），默认自动判断"
+
+
 class ParseFormat(str, Enum):
     json = "json"
     cells = "cells"
@@ -320,6 +328,7 @@ def check(
         False, "--together",
         help="把几个文件当作同一份公开文件审核（如文字说明与表格分开发布），跨文件的规则也执行",
     ),
+    scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
     timings: bool = typer.Option(
         False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"),
 ) -> None:
@@ -336,7 +345,8 @@ def check(
             timing.record("startup", started)
     as_json = format == CheckFormat.json
     source = str(files[0]) if len(files) == 1 or together else None
-    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json), as_json, source)
+    coverage = scope.value if scope else None
+    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json, coverage), as_json, source)
     if timings:
         sys.stdout.flush()
         typer.echo(timing.summary(), err=True)
@@ -344,7 +354,7 @@ def check(
 
 
 def _check(files: list[Path], variant: Optional[str], output: Optional[Path], annotate: Optional[Path],
-           together: bool, as_json: bool) -> int:
+           together: bool, as_json: bool, coverage: Optional[str] = None) -> int:
     from . import api
 
     check_variant(variant)
@@ -366,15 +376,15 @@ def _check(files: list[Path], variant: Optional[str], output: Optional[Path], an
         real = [(sin or p) if str(p) == STDIN else p for p in paths]
         shown = ["-" if str(p) == STDIN else str(p) for p in paths]
         if together:
-            rep = api.check_together(real, variant, progress=prog)
+            rep = api.check_together(real, variant, coverage, progress=prog)
             rep.meta["sources"] = shown
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
         if single:
-            rep = api.check(real[0], variant, progress=prog)
+            rep = api.check(real[0], variant, coverage, progress=prog)
             if str(paths[0]) == STDIN:
                 rep.document.source = STDIN
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
-        return _report_many(real, shown, variant, output, as_json, width, prog)
+        return _report_many(real, shown, variant, output, as_json, width, prog, coverage)
 
 
 @contextmanager
@@ -402,7 +412,7 @@ def _report_one(rep: Any, source: str, output: Optional[Path], annotate: Optiona
 
 
 def _report_many(paths: list[Path], shown: list[str], variant: Optional[str], output: Optional[Path],
-                 as_json: bool, width: int, prog: Progress) -> int:
+                 as_json: bool, width: int, prog: Progress, coverage: Optional[str] = None) -> int:
     """Several files checked one by one: each report (or error), then one summary; worst exit."""
     from . import api, report
 
@@ -413,7 +423,7 @@ def _report_many(paths: list[Path], shown: list[str], variant: Optional[str], ou
     for p, name in zip(paths, shown):
         prog(f"审核 {Path(name).name}")
         def one(p: Path = p, name: str = name) -> Any:
-            return api.check(p, variant, progress=lambda s: prog(f"{Path(name).name}：{s}"))
+            return api.check(p, variant, coverage, progress=lambda s: prog(f"{Path(name).name}：{s}"))
 
         try:
             rep = _as_error(one)
@@ -446,19 +456,22 @@ def parse(
     file: Path = typer.Argument(..., metavar="文件", show_default=False, help="要读取的公开文件；- 表示标准输入"),
     format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="输出格式：json（模型）或 cells（CSV）"),
     variant: Optional[str] = typer.Option(None, "--variant", metavar="版式", help="指定版式，默认自动识别"),
+    scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
 ) -> None:
     """读取文件并输出识别出的模型（JSON）或全部金额单元格（CSV）。"""
     from . import api, report
+
+    coverage = scope.value if scope else None
 
     def run() -> Any:
         check_variant(variant)
         with progress() as prog:
             if str(file) == STDIN:
                 with stdin_file() as p:
-                    doc = api.load_document(p, variant, progress=prog)
+                    doc = api.load_document(p, variant, coverage, progress=prog)
                 doc.source = STDIN
                 return doc
-            return api.load_document(file, variant, progress=prog)
+            return api.load_document(file, variant, coverage, progress=prog)
 
     doc = _guard(run)
     if format == ParseFormat.cells:
@@ -474,6 +487,7 @@ def fix(
         ..., "--output", "-o", show_default=False,
         help="更正后的模型 JSON（Disclosure 模型，另含 changes 更正清单；不能是输入文件）"),
     variant: Optional[str] = typer.Option(None, "--variant", metavar="版式", help="指定版式，默认自动识别"),
+    scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
 ) -> None:
     """按错误定位结果更正表格金额，写出更正后的模型 JSON 和更正清单。
 
@@ -486,7 +500,7 @@ def fix(
         check_variant(variant)
         check_output(output, [file], "更正结果文件")
         with progress() as prog:
-            result = api.fix(file, variant, progress=prog)
+            result = api.fix(file, variant, scope.value if scope else None, progress=prog)
         write_output(output, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", "更正结果文件")
         for c in result.changes:
             typer.echo(f"已更正：《{c.table}》“{c.row}”行“{c.column}”列 {c.old if c.old is not None else '空'} → {c.new}"

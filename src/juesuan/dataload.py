@@ -176,6 +176,10 @@ NARRATIVE_SETTINGS = Obj({
     "org_suffixes": _WORDS,
     "achievement_words": _WORDS,
     "statistic_date_words": _WORDS,
+    # regular expressions of figures printed malformed ("总计,867.48", "共计 ,0 个")
+    "malformed_numbers": _WORDS,
+    # what makes a file a whole disclosure rather than a fragment (juesuan.coverage)
+    "coverage": Obj({"full_min_share": OneOf((NUM, STR))}),
 })
 
 PERFORMANCE_SETTINGS = Obj({

@@ -308,6 +308,7 @@ class Disclosure:
     performance: list[PerformanceTable] = field(default_factory=list)
     reading_problems: list[str] = field(default_factory=list)
     unread_pages: list[int] = field(default_factory=list)  # scanned pages not read (no OCR)
+    coverage: str = "full"  # full (a whole disclosure) | fragment (a section, a few tables): juesuan.coverage
 
     def unread_pages_text(self) -> str:
         """The unread pages as messages print them ("3、5")."""
@@ -332,6 +333,7 @@ class Disclosure:
             "performance": [p.to_dict() for p in self.performance],
             "reading_problems": self.reading_problems,
             "unread_pages": self.unread_pages,
+            "coverage": self.coverage,
         }
 
     @classmethod
@@ -348,6 +350,7 @@ class Disclosure:
             performance=[PerformanceTable.from_dict(p) for p in d.get("performance", [])],
             reading_problems=list(d.get("reading_problems", [])),
             unread_pages=list(d.get("unread_pages", [])),
+            coverage=d.get("coverage", "full"),
         )
 
 

@@ -211,6 +211,7 @@ class Report:
                 "year": doc.year,
                 "kind": doc.kind,
                 "scope": doc.scope,
+                "coverage": doc.coverage,
                 "variant": doc.variant,
                 "variant_name": self.variant_name,
                 "tables": [

@@ -13,13 +13,13 @@ from __future__ import annotations
 from ..layouts import Layouts, load as load_layouts
 from ..model import Disclosure
 from ..results import Finding, RuleStatus
-from . import arithmetic, lists, performance, quality, tables
+from . import arithmetic, flat, lists, performance, quality, tables
 from .claims import Claim, Extraction, extract
 from .context import Context
 from .settings import lexicon, performance_settings, settings
 from .text import Narrative, Sentence, build
 
-CHECKS = (tables.check, arithmetic.check, lists.check, quality.check, performance.check)
+CHECKS = (tables.check, arithmetic.check, flat.check, lists.check, quality.check, performance.check)
 
 
 def analyse(doc: Disclosure, layouts: Layouts | None = None) -> Context:

@@ -25,6 +25,16 @@ def _h(c: Claim) -> Decimal:
     return half_unit(number_part(c.raw)) * (c.factor if c.kind == "money" else 1)
 
 
+def _hv(c: Claim) -> Decimal:
+    """The rounding of ``_v(c)``: the table's for a figure reported as differing from the table."""
+    return c.table_half if c.table_half is not None else _h(c)
+
+
+def _v(c: Claim) -> Decimal:
+    """The claim's value (元 for money), or the table's for a figure already reported wrong."""
+    return c.table_yuan if c.table_yuan is not None else c.yuan
+
+
 def _interval(num: Decimal, num_h: Decimal, den: Decimal, den_h: Decimal) -> tuple[Decimal, Decimal] | None:
     lo_d, hi_d = den - den_h, den + den_h
     if lo_d <= 0:
@@ -54,7 +64,8 @@ def _money(c: Claim | None) -> bool:
 def check(ctx: Context) -> None:
     if not ctx.nar.sentences:
         for rid in ("narrative.change", "narrative.direction", "narrative.zero_base", "narrative.share",
-                    "narrative.share_sum", "narrative.completion", "narrative.breakdown_sum", "narrative.repeated_figure"):
+                    "narrative.share_sum", "narrative.completion", "narrative.breakdown_sum", "narrative.repeated_figure",
+                    "narrative.balanced"):
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
         return
     _changes(ctx)
@@ -63,6 +74,7 @@ def check(ctx: Context) -> None:
     _completion_words(ctx)
     _breakdowns(ctx)
     _repeated(ctx)
+    _balanced(ctx)
 
 
 # -- changes -------------------------------------------------------------------------------------
@@ -116,14 +128,30 @@ def _direction_of_change(ctx: Context, c: Claim, rate: Claim | None) -> None:
                    [ctx.text_location(s, c.raw), ctx.text_location(s, rate.raw)])
 
 
+def _rate_holds(subject: Claim, change: Claim, rate: Claim, sign: int) -> bool:
+    """Whether the printed figures give the printed rate (within their rounding)."""
+    last = subject.yuan - sign * change.yuan
+    h = _h(subject) + _h(change)
+    if last <= h:
+        return False  # a zero or negative base from the printed figures: try the table's value
+    iv = _interval(change.yuan, _h(change), last, h)
+    return iv is not None and _verdict(rate, iv)[0] != "fail"
+
+
 def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: bool) -> None:
     s = change.sentence
     sign = 1 if change.direction == "up" else -1
     current, delta = subject.yuan, change.yuan
+    if subject.table_yuan is not None and not _rate_holds(subject, change, rate, sign):
+        # the subject was reported as differing from its table: the rate holds with the table's value?
+        current = subject.table_yuan
     last = current - sign * delta
-    h = _h(subject) + _h(change)
+    h = (_hv(subject) if current != subject.yuan else _h(subject)) + _h(change)
     unit = change.display_unit
     f = change.factor
+    if abs(last) <= h and delta == 0 and rate.value == 0:
+        ctx.check("narrative.zero_base")  # "增加0万元，增长0%": nothing changed, said so
+        return
     if abs(last) <= h:
         ctx.check("narrative.zero_base")
         ctx.report("narrative.zero_base", "warning",
@@ -182,8 +210,9 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
 # -- shares ---------------------------------------------------------------------------------------
 
 
-def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, list, bool] | None:
-    """(value in 元, half unit, description, extra locations, explicit) of a share's whole."""
+def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, list, bool, Claim | None] | None:
+    """(value in 元, half unit, description, extra locations, explicit, the claim stating it) of a
+    share's whole."""
     part = share.link
     assert part is not None
     s = share.sentence
@@ -194,21 +223,24 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
                 found = c
         found = found or _any_level(ctx, share.denominator, s)
         if found is not None:
-            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True
+            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True, found
         return _from_table(ctx, share.denominator, part)
     head = next((c for c in ctx.claims_in(s) if c.role == "level" and c.kind == part.kind), None)
     if (head is not None and head is not part and head.start < part.start and head.concept != part.concept
             and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
             and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))):
-        return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True
-    # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…")
-    hits = ctx.matches(s.norm[: part.start])
+        return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True, head
+    # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…"):
+    # before the sentence's first figure (a sibling part named earlier is not the whole)
+    first = min((c.start for c in ctx.claims_in(s)), default=part.start)
+    hits = ctx.matches(s.norm[: min(first, part.start)])
+    siblings = {x.link.concept for x in ctx.claims_in(s) if x.role == "share" and x.link is not None}
     for _start, _end, _w, cid in hits:
-        if cid == part.concept:
+        if cid == part.concept or cid in siblings:
             continue
         found = _any_level(ctx, cid, s)
         if found is not None:
-            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False
+            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False, found
         return _from_table(ctx, cid, part)
     return None
 
@@ -223,7 +255,7 @@ def _any_level(ctx: Context, cid: str, before: Sentence) -> Claim | None:
     return best
 
 
-def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, str, list, bool] | None:
+def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, str, list, bool, Claim | None] | None:
     concept = ctx.concept(cid)
     if concept is None or concept.kind != part.kind or not concept.refs.get("final"):
         return None
@@ -231,7 +263,7 @@ def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, 
     if not cands:
         return None
     c = cands[0]
-    return c.yuan, Decimal("0.005") * c.factor, f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}", ctx.cell_locations(c), False
+    return c.yuan, Decimal("0.005") * c.factor, f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}", ctx.cell_locations(c), False, None
 
 
 def _shares(ctx: Context) -> None:
@@ -243,7 +275,7 @@ def _shares(ctx: Context) -> None:
         den = _denominator(ctx, share)
         if den is None:
             continue
-        whole, whole_h, what, extra, explicit = den
+        whole, whole_h, what, extra, explicit, whole_claim = den
         s = share.sentence
         ctx.check("narrative.share")
         groups.setdefault((s.index, whole), []).append((part, share))
@@ -258,6 +290,11 @@ def _shares(ctx: Context) -> None:
         if interval is None:
             continue
         verdict, _ = _verdict(share, interval)
+        if verdict != "pass" and (part.table_yuan is not None or (whole_claim is not None and whole_claim.table_yuan is not None)):
+            # a figure reported as differing from its table: the share holds with the table's values?
+            alt = _interval(_v(part), _hv(part), _v(whole_claim) if whole_claim else whole, _hv(whole_claim) if whole_claim else whole_h)
+            if alt is not None and _verdict(share, alt)[0] == "pass":
+                continue
         if verdict == "pass":
             continue
         expected = q2(part.yuan / whole * HUNDRED)
@@ -369,6 +406,12 @@ def _completion(ctx: Context) -> None:
             continue
         ctx.check("narrative.completion")
         verdict, _ = _verdict(q, interval)
+        if verdict != "pass" and (final.table_yuan is not None or (budget is not None and budget.table_yuan is not None)):
+            # a figure reported as differing from its table: the rate holds with the table's values?
+            alt = _interval(_v(final), _hv(final), _v(budget) if budget is not None else budget_value,
+                            _hv(budget) if budget is not None else budget_h)
+            if alt is not None and _verdict(q, alt)[0] == "pass":
+                continue
         if verdict == "pass":
             continue
         expected = q2(final.yuan / budget_value * HUNDRED)
@@ -413,6 +456,7 @@ def _completion_words(ctx: Context) -> None:
             if pairs:
                 break
         if not pairs:
+            _completion_and_difference(ctx, s, m)
             continue
         final, _ = pairs[-1]
         budgets = [b for f, b in pairs if f is final]
@@ -434,6 +478,43 @@ def _completion_words(ctx: Context) -> None:
         ctx.report("narrative.direction", "error",
                    f"决算与预算的比较用语与数值不符：“{s.quote(m.start())}”，而决算数为{final.raw}、预算数为{b.raw}",
                    [ctx.text_location(s, m.group(0)), ctx.text_location(final.sentence, final.raw)])
+
+
+def _completion_and_difference(ctx: Context, s: Sentence, m: re.Match[str]) -> None:
+    """"完成年初预算100%，决算数大于预算数55.93万元": no budget figure is stated, but the rate and
+    the difference must agree — the difference gives the budget (决算 − 差额), the rate 决算 ÷ 预算;
+    without the 决算 figure, a rate of 100% cannot go with 大于 or 小于."""
+    said = "gt" if m.group("gt") else "lt" if m.group("lt") else "eq"
+    claims = ctx.claims_in(s)
+    q = next((c for c in reversed(claims) if c.role == "completion" and c.kind == "percent" and c.start < m.start()), None)
+    if q is None:
+        return
+    diff = next((c for c in claims if c.start >= m.end() - 1 and c.kind == "money" and c.start - m.end() <= 2), None)
+    final = q.link if q.link is not None and q.link.kind == "money" and q.link.basis in ("final", "ambiguous") else None
+    p, hp = abs(q.value), half_unit(number_part(q.raw))
+    if final is not None and diff is not None and said != "eq":
+        sign = 1 if said == "gt" else -1
+        budget = final.yuan - sign * diff.yuan
+        interval = _interval(final.yuan, _h(final), budget, _h(final) + _h(diff)) if budget > 0 else None
+        if interval is None:
+            return
+        ctx.check("narrative.completion")
+        if _verdict(q, interval)[0] != "fail":
+            return
+        expected = q2(final.yuan / budget * HUNDRED)
+        ctx.report("narrative.completion", "error",
+                   f"预算完成率与决算、预算的差额矛盾：“{s.quote(q.start)}”中决算{final.raw}，"
+                   f"{'大于' if sign > 0 else '小于'}预算数{diff.raw}，则预算数为{fmt(budget / final.factor)}{final.display_unit}，"
+                   f"完成率应为{expected}%，文中为{q.raw}",
+                   [ctx.text_location(s, q.raw), ctx.text_location(s, diff.raw), ctx.text_location(final.sentence, final.raw)],
+                   expected=fmt(expected), actual=fmt(q.value), difference=fmt(q.value - expected))
+        return
+    ctx.check("narrative.direction")
+    fits = (said == "gt" and p + hp > HUNDRED) or (said == "lt" and p - hp < HUNDRED) or (said == "eq" and p - hp <= HUNDRED <= p + hp)
+    if not fits:
+        ctx.report("narrative.direction", "error",
+                   f"决算与预算的比较用语与完成率不符：“{s.quote(q.start)}”称完成预算的{q.raw}，又称“{m.group(0)}”",
+                   [ctx.text_location(s, q.raw), ctx.text_location(s, m.group(0))])
 
 
 # -- breakdowns -----------------------------------------------------------------------------------------
@@ -466,16 +547,33 @@ def _breakdowns(ctx: Context) -> None:
                 cut = max(s.norm.rfind(";", m.end(), nxt), s.norm.rfind("。", m.end(), nxt))
                 end = cut if cut >= 0 else nxt
             parts = [c for c in claims if m.end() <= c.start < end and c.role == "level" and c.kind == total.kind
-                     and (c.kind == "money" or c.unit == total.unit) and not _nested(s.norm, c)]
+                     and (c.kind == "money" or c.unit == total.unit) and not _nested(s.norm, c)
+                     and (c.kind != "money" or (c.period == total.period and _family(c) == _family(total)))]
             if not parts or any(p.approx for p in parts):
                 continue
             _compare_breakdown(ctx, total, parts)
+
+
+def _family(c: Claim) -> str:
+    """Budget figures (年初/全年预算) are parts of a budget total, the others of a 决算 one."""
+    return "budget" if c.basis in ("budget", "full_budget") else "final"
 
 
 def _nested(text: str, c: Claim) -> bool:
     """A figure inside brackets ("（含外宾接待支出0.00万元）") is part of the figure before it."""
     before = text[: c.start]
     return before.rfind("(") > before.rfind(")")
+
+
+def _prefix_adds_up(total: Claim, parts: list[Claim]) -> bool:
+    """The first two or more parts (not all) add up to the total, within rounding."""
+    acc, h = Decimal(0), _h(total)
+    for i, p in enumerate(parts[:-1]):
+        acc += p.yuan
+        h += _h(p)
+        if i >= 1 and abs(acc - total.yuan) <= h:
+            return True
+    return False
 
 
 def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
@@ -485,11 +583,18 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
                  and (total.unit in b.get("units", []) if b.get("units") else total.kind == "money")), None)
     psum = sum((p.yuan for p in parts), Decimal(0))
     diff = psum - total.yuan
+    if diff != 0 and any(c.table_yuan is not None for c in (total, *parts)):
+        # a figure here was reported as differing from its table: the list holds with the table's value?
+        if sum((_v(p) for p in parts), Decimal(0)) == _v(total):
+            ctx.check("narrative.breakdown_sum")
+            return
     if diff < 0 and not s.complete:
         return  # the sentence stops mid-way (a cut line): the list may go on beyond it
     ctx.check("narrative.breakdown_sum")
     if diff == 0:
         return
+    if diff > 0 and _prefix_adds_up(total, parts):
+        return  # "62人，其中…（共62人），退休职工28人": the list goes on past the breakdown
     unit = total.display_unit
     f = total.factor if total.kind == "money" else Decimal(1)
     tol = tolerance(len(parts), f) if total.kind == "money" else Decimal(0)
@@ -515,15 +620,29 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
 # -- repeated figures -------------------------------------------------------------------------------------
 
 
+_FUNDS = ("一般公共预算", "政府性基金", "国有资本经营", "社会保险基金")
+
+
+def _fund(ctx: Context, c: Claim) -> str:
+    """The fund a total is stated for (a 财政决算 report states one 收入总计 per fund): named in its
+    sentence, else in an earlier sentence of its paragraph."""
+    s = c.sentence
+    for t in [s, *(x for x in ctx.nar.sentences[: s.index][::-1] if x.paragraph == s.paragraph)]:
+        found = [f for f in _FUNDS if f in t.norm]
+        if found:
+            return found[0]
+    return ""
+
+
 def _repeated(ctx: Context) -> None:
-    seen: dict[tuple[str, str], Claim] = {}
+    seen: dict[tuple[str, str, str], Claim] = {}
     for c in ctx.ex.claims:
         if c.role != "level" or c.concept is None or c.period != "current" or c.approx or c.kind != "money":
             continue
         concept = ctx.concept(c.concept)
         if concept is None or not concept.unique:
             continue
-        k = (c.concept, c.basis if c.basis_explicit else "default")
+        k = (c.concept, c.basis if c.basis_explicit else "default", _fund(ctx, c))
         first = seen.get(k)
         if first is None:
             seen[k] = c
@@ -536,3 +655,39 @@ def _repeated(ctx: Context) -> None:
                    f"在“{c.sentence.quote(c.start)}”中为{c.raw}",
                    [ctx.text_location(first.sentence, first.raw), ctx.text_location(c.sentence, c.raw)],
                    expected=fmt(first.yuan / c.factor), actual=fmt(c.value), difference=fmt(c.value - first.yuan / c.factor))
+
+
+# -- 收入总计 = 支出总计 ---------------------------------------------------------------------------------
+
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_BALANCED = [
+    # "收、支总计各是4125.49,4143.91万元", "收支总计分别为A万元、B万元"
+    re.compile(r"收[、,和与及]?支出?(?:决算)?总计(?:各|分别)(?:是|为)?" + _NUMBER + r"(万元|亿元|元)?[,、和及]" + _NUMBER + r"(万元|亿元|元)"),
+    # "收入总计A万元，支出总计B万元" in one sentence
+    re.compile(r"收入(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)[^。;]{0,12}?支出(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)"),
+]
+_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def _balanced(ctx: Context) -> None:
+    """A 决算's 收入总计 and 支出总计 are one amount (income and carry-over in = spending and
+    carry-over out): a sentence stating two different ones quotes something else as the totals."""
+    rule = "narrative.balanced"
+    for s in ctx.nar.sentences:
+        for rx in _BALANCED:
+            m = rx.search(s.norm)
+            if not m:
+                continue
+            a, ua, b, ub = m.group(1), m.group(2) or m.group(4), m.group(3), m.group(4)
+            va = Decimal(a.replace(",", "")) * _FACTOR[ua]
+            vb = Decimal(b.replace(",", "")) * _FACTOR[ub]
+            h = half_unit(a.replace(",", "")) * _FACTOR[ua] + half_unit(b.replace(",", "")) * _FACTOR[ub]
+            ctx.check(rule)
+            if abs(va - vb) <= h:
+                break
+            ctx.report(rule, "warning",
+                       f"收入总计与支出总计不相等：“{s.quote(m.start())}”中收入总计{a}{ua}、支出总计{b}{ub}"
+                       f"（收入总计应等于支出总计，文中可能把本年收入合计、本年支出合计当作总计）",
+                       [ctx.text_location(s, a), ctx.text_location(s, b)],
+                       expected=fmt(va / _FACTOR[ub]), actual=b, difference=fmt((vb - va) / _FACTOR[ub]))
+            break

@@ -73,6 +73,11 @@ class Claim:
     missing_percent: bool = False
     window: str = ""
     index: int = 0  # position among the sentence's claims
+    # the table's figure (in 元) and its rounding, when this figure was reported as differing from
+    # the table: arithmetic that uses the figure is checked with the table's value instead, so one
+    # wrong figure is reported once, not again in every rate computed from it
+    table_yuan: Decimal | None = None
+    table_half: Decimal | None = None
 
     @property
     def factor(self) -> Decimal:
@@ -181,6 +186,26 @@ class Extractor:
                 return None, -1
             return f"item:{k[0].code}", m.end()
         return f"class:{code}", m.end()
+
+    def _path_before(self, window: str) -> tuple[str | None, int, int] | None:
+        """A classification path ending just before a figure (only basis words between them):
+        (its concept or None when it does not resolve to one row, its end, its start)."""
+        if "(类)" not in window:
+            return None
+        found = None
+        for m in _ITEM_PATH.finditer(window):
+            found = m
+        if found is None:
+            return None
+        between = window[found.end():]
+        if len(between) > 12 or re.search(r"[,;。]", between):
+            return None
+        start = found.start()
+        numbering = re.match(r"^(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))", window[start:])
+        if numbering:
+            start += numbering.end()
+        concept, _ = self.item_topic(window[start:])
+        return concept, found.end(), start
 
     def _count_concept(self, unit: str, window: str, prefix: str) -> tuple[str | None, str | None]:
         best: tuple[int, int, str, str] | None = None
@@ -316,12 +341,19 @@ class Extractor:
         offset = len(prefix) - len(window)
         hits = [h for h in hits if not (self.lex.concept(h[3]) or _NONE).standalone or self._standalone_ok(prefix, offset + h[0])]
         last = max(hits, key=lambda h: (h[1], h[1] - h[0])) if hits else None
-        tail = window[last[1]:] if last else window
+        path = self._path_before(window) if c.kind == "money" else None
+        if path is not None:
+            # "X（类）Y（款）Z（项）39.99万元": the subject is the most specific level the path names,
+            # the whole path resolved to one row (no concept — nothing compared — when it does not)
+            last = None
+        tail = window[path[1]:] if path is not None else window[last[1]:] if last else window
         m = self._change_end.search(tail.rstrip(":"))
         if m is not None and c.kind in ("money", "count"):
             c.role = "change"
             c.direction = "up" if m.group("up") else "down"
-        if last is not None:
+        if path is not None:
+            c.concept, c.label, c.concept_from = path[0], window[path[2] : path[1]], "path"
+        elif last is not None:
             c.concept, c.label, c.concept_from = last[3], last[2], "window"
         elif c.kind == "count":
             cid, _ = self._count_concept(c.unit or "", window, prefix)
@@ -343,7 +375,7 @@ class Extractor:
         if c.kind == "score":
             c.role = "level"
             return
-        basis_text = tail if c.concept_from == "window" else window
+        basis_text = tail if c.concept_from in ("window", "path") else window
         basis, explicit = self._basis(basis_text)
         if basis is None and c.concept_from == "inherit":
             basis, explicit = self._basis(tail)

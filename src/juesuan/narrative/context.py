@@ -43,6 +43,16 @@ def number_part(raw: str) -> str:
     return out.replace(",", "")
 
 
+def row_name(c: CellRef) -> str:
+    """How a finding names a cell's row: its printed label, else its position (a one-row table
+    printed without a row label)."""
+    if c.row is None:
+        return "（未列示）"
+    if c.row.display:
+        return c.row.display
+    return f"第{next((i for i, r in enumerate(c.table.rows) if r is c.row), 0) + 1}行"
+
+
 @dataclass
 class Candidate:
     """A table figure a claim can be compared with: one cell or the sum of a few."""
@@ -72,7 +82,7 @@ class Candidate:
                 parts.append(f"《{c.table.name}》{len(refs)}个类级科目之和/{col}")
                 continue
             for c in refs:
-                row = c.row.display if c.row is not None else "（未列示）"
+                row = row_name(c)
                 col = c.table.printed_header(c.row, c.column) if c.row is not None else c.column.header
                 parts.append(f"《{c.table.name}》“{row}”/{col}")
         return "＋".join(parts)
@@ -147,7 +157,11 @@ class Context:
                         line=p.line if p else None, bbox=p.bbox if p else None)
 
     def cell_locations(self, cand: Candidate) -> list[Location]:
-        return [cell_location(c) for c in cand.cells]
+        out = [cell_location(c) for c in cand.cells]
+        for loc, c in zip(out, cand.cells):
+            if not loc.row:
+                loc.row = row_name(c)
+        return out
 
     # -- tables ---------------------------------------------------------------------------------
     def candidate(self, ref: Ref, kind: str = "money") -> Candidate | None:

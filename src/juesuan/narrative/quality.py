@@ -23,7 +23,8 @@ def check(ctx: Context) -> None:
     sentences = ctx.nar.sentences
     if not sentences:
         for rid in ("narrative.stale_year", "narrative.placeholder", "narrative.truncated", "narrative.old_name",
-                    "narrative.scope_wording", "narrative.department_name", "narrative.repeated_words"):
+                    "narrative.scope_wording", "narrative.department_name", "narrative.repeated_words",
+                    "narrative.malformed_number"):
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
     else:
         _years(ctx)
@@ -33,7 +34,25 @@ def check(ctx: Context) -> None:
         _scope(ctx)
         _department(ctx)
         _repeats(ctx)
+        _malformed(ctx)
     _stray(ctx)
+
+
+# -- malformed figures --------------------------------------------------------------------------------
+
+
+def _malformed(ctx: Context) -> None:
+    """A figure printed with a separator where its leading digits belong ("支出总计,867.48万元",
+    "共计 ,0 个"): a digit lost or a stray mark, either way the figure cannot be trusted."""
+    rule = "narrative.malformed_number"
+    for s in ctx.nar.sentences:
+        ctx.check(rule)
+        for rx in ctx.cfg.malformed_numbers:
+            m = rx.search(s.norm)
+            if m:
+                ctx.report(rule, "warning", f"数字书写有误：“{s.quote(m.start())}”中的“{m.group(0)}”以分隔符开头，疑漏印数字",
+                           [ctx.text_location(s, m.group(0))])
+                break
 
 
 # -- years ----------------------------------------------------------------------------------------
@@ -52,6 +71,10 @@ def _years(ctx: Context) -> None:
         ctx.unresolved(rule, "insufficient_data", "未识别出决算年度")
         return
     cfg = ctx.cfg
+    # a 预算 (budget) document states the assets at the end of the year before its fiscal year
+    budget_doc = ctx.doc.kind == "预算" or (
+        ctx.doc.coverage == "fragment" and not any("决算" in s.norm for s in ctx.nar.sentences)
+        and any("预算" in s.norm for s in ctx.nar.sentences))
     for s in ctx.nar.sentences:
         t = s.norm
         for m in _YEAR.finditer(t):
@@ -64,18 +87,21 @@ def _years(ctx: Context) -> None:
             before = t[max(0, m.start() - 6) : m.start()]
             after = t[m.end() : m.end() + 24]
             comparing = before.endswith(("较", "比", "与", "同", "比上", "对比", "较上")) or after.startswith(("相比", "比较", "对比", "同期"))
+            if comparing and y == fy - 1:
+                continue  # "比2023年预算数减少…" in a 2024 document: the previous year, as it should be
             tm = _TITLE_YEAR.match(t, m.start())
             if tm and tm.start() == m.start():
                 ctx.report(rule, "warning", f"年度有误：“{s.quote(m.start())}”写作{y}年度，本文件为{fy}年度决算",
                            [ctx.text_location(s, m.group(0))])
                 continue
             if comparing:
-                if y != fy - 1:
+                # a further comparison (“比2019年（疫情前）…”) beside the one with last year is no mistake
+                if y != fy - 1 and not re.search(r"(?:较|比|与)上(?:年|一年)", t[: m.start()]):
                     ctx.report(rule, "warning",
                                f"比较年度有误：“{s.quote(m.start())}”与{y}年比较，{fy}年度决算应与上年（{fy - 1}年）比较",
                                [ctx.text_location(s, m.group(0))])
                 continue
-            if any(before.endswith(w) or w in before for w in cfg.statistic_date_words):
+            if any(before.endswith(w) or w in before for w in cfg.statistic_date_words) and not (budget_doc and y == fy - 1):
                 ctx.report(rule, "warning",
                            f"统计时点不是决算年度：“{s.quote(m.start())}”的统计截至{y}年，本文件为{fy}年度决算，应为{fy}年末的情况",
                            [ctx.text_location(s, m.group(0))])

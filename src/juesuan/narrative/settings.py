@@ -191,6 +191,8 @@ class Settings:
     achievement_words: list[str]
     statistic_date_words: list[str]
     rules: dict[str, RuleDef]
+    malformed_numbers: list[re.Pattern[str]] = field(default_factory=list)
+    coverage: dict[str, Any] = field(default_factory=dict)  # full vs fragment detection (juesuan.coverage)
 
 
 @lru_cache(maxsize=1)
@@ -229,6 +231,8 @@ def settings() -> Settings:
         achievement_words=words(merged.get("achievement_words", [])),
         statistic_date_words=words(merged.get("statistic_date_words", [])),
         rules=rules,
+        malformed_numbers=[re.compile(p) for p in merged.get("malformed_numbers", [])],
+        coverage=dict(merged.get("coverage") or {}),
     )
 
 

@@ -10,7 +10,7 @@ is reported as a unit slip. A gap within the rounding allowance is an info.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..rounding import tolerance
 from .claims import MONEY, Claim
@@ -126,8 +126,15 @@ def check(ctx: Context) -> None:
             if alt_match is not None:
                 note = f"该数与{alt_match.describe()}（{alt_name}）一致，疑将{alt_name}作为决算数"
             severity = "error"
+        if first.blank and claim.value != 0 and (claim.basis_explicit or claim.basis == "final"):
+            # the table prints nothing where the text states a figure: the table omits it (or the
+            # text invents it) — a contradiction whatever the basis, not a check to skip
+            note = "表中该项为空白，而文中有数（表格漏填或文字有误）" + (f"；{note}" if note else "")
+            severity = "error"
         severity = _cap(severity, concept.severity)
         _report(ctx, rule, severity, claim, first, note, others=primary[1:])
+        if severity == "error" and claim.kind == "money" and not first.blank:
+            claim.table_yuan, claim.table_half = first.yuan, Decimal("0.005") * first.factor * len(first.cells)
 
 
 def _cap(severity: str, limit: str | None) -> str:
@@ -141,12 +148,16 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
     for cand in primary:
         if cand.yuan == 0:
             continue
+        if number == 0:
+            return False  # "0万元" against a figure: a wrong figure, never a unit slip
         for unit, factor in MONEY.items():
             if unit == "万" or factor == claim.factor:
                 continue
-            diff = abs(number * factor - cand.yuan)
-            half = half_unit(number_part(claim.raw)) * factor
-            if diff <= half + tolerance(len(cand.cells), cand.factor):
+            # the digits agree after the shift: the table's figure in that unit, rounded to the
+            # claim's printed precision, is the claim's number
+            shifted = cand.yuan / factor
+            places = number_part(claim.raw).split(".")[1] if "." in number_part(claim.raw) else ""
+            if shifted.quantize(Decimal(1).scaleb(-len(places)), rounding=ROUND_HALF_UP) == abs(number) and shifted != 0:
                 table_value = cand.in_unit(cand.factor)
                 s = claim.sentence
                 msg = (f"文字说明金额单位有误：“{s.quote(claim.start)}”中{ctx.label(claim)}写作“{claim.raw}”，"
@@ -156,6 +167,7 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
                            [ctx.text_location(s, claim.raw), *ctx.cell_locations(cand)],
                            expected=fmt(cand.yuan / claim.factor), actual=fmt(claim.value),
                            difference=fmt(claim.value - cand.yuan / claim.factor))
+                claim.table_yuan, claim.table_half = cand.yuan, Decimal("0.005") * cand.factor * len(cand.cells)
                 return True
     return False
 

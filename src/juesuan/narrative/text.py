@@ -14,6 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..model import Disclosure, Paragraph, Provenance
+from ..textnorm import has_traditional, simplified
 
 _MAP = {"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"', "〔": "[", "〕": "]",
         "【": "[", "】": "]", "﹪": "%", "．": "."}
@@ -36,8 +37,16 @@ def _char(ch: str) -> str:
     return n
 
 
+# a pinyin reading inserted after a character by mirror sites ("預(yù)算", "數(shù)")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
-    """The matching form of ``text`` and, for every character of it, its index in ``text``."""
+    """The matching form of ``text`` and, for every character of it, its index in ``text``.
+
+    Traditional characters are matched in Simplified form (character for character, so the map
+    back to the printed text stays exact), and pinyin readings inserted after characters are left
+    out."""
     out: list[str] = []
     idx: list[int] = []
     get = _CHAR.get
@@ -48,7 +57,20 @@ def normalize(text: str) -> tuple[str, list[int]]:
         if n:
             out.append(n)
             idx.append(i)
-    return "".join(out), idx
+    norm = "".join(out)
+    if "(" in norm and _PINYIN.search(norm):
+        keep = [True] * len(norm)
+        for m in _PINYIN.finditer(norm):
+            if m.start() > 0 and not norm[m.start() - 1].isascii():
+                for k in range(m.start(), m.end()):
+                    keep[k] = False
+        norm = "".join(ch for ch, k in zip(norm, keep) if k)
+        idx = [i for i, k in zip(idx, keep) if k]
+    if has_traditional(norm):
+        simple = simplified(norm)
+        if len(simple) == len(norm):
+            norm = simple
+    return norm, idx
 
 
 def norm_key(text: str) -> str:
@@ -115,7 +137,42 @@ class Sentence:
         start = max(0, centre - limit // 2)
         end = min(len(text), start + limit)
         start = max(0, end - limit)
+        start, end = _boundary(text, start, -1), _boundary(text, end, 1)
         return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+_BREAKS = set("，。；、：！？,;:!?（）()“”\"《》")
+_NUMBER_CHARS = set("0123456789.．%％")
+
+
+def _splits(text: str, i: int) -> bool:
+    """Whether cutting ``text`` at ``i`` splits a number ("11.49", "1,867.48") or a Latin word."""
+    if i <= 0 or i >= len(text):
+        return False
+    a, b = text[i - 1], text[i]
+    if a in _NUMBER_CHARS and b in _NUMBER_CHARS:
+        return True
+    if a in ",，" and b.isdigit() and i >= 2 and text[i - 2].isdigit():
+        return True
+    if b in ",，" and a.isdigit() and i + 1 < len(text) and text[i + 1].isdigit():
+        return True
+    return a.isascii() and b.isascii() and a.isalnum() and b.isalnum()
+
+
+def _boundary(text: str, i: int, step: int, reach: int = 16) -> int:
+    """A cut near ``i`` (moving outwards: ``step`` −1 for a start, +1 for an end): just after a
+    punctuation mark within ``reach`` characters, else the nearest point that splits no number or
+    word."""
+    for k in range(reach + 1):
+        j = i + step * k
+        if j <= 0 or j >= len(text):
+            return max(0, min(len(text), j))
+        if text[j - 1] in _BREAKS and not _splits(text, j):
+            return j
+    j = i
+    while 0 < j < len(text) and _splits(text, j):
+        j += step
+    return j
 
 
 @dataclass

@@ -41,6 +41,10 @@ CompletenessCheck = Callable[["Evaluator", "Rule", Outcome], None]
 CodeCheck = Callable[["Evaluator", "Rule", Outcome, Table, Row, "catalog.Catalog"], None]
 
 COMPLETENESS: dict[str, CompletenessCheck] = {}
+# Completeness checks that ask for the whole disclosure: not applicable to a fragment (one section,
+# a few tables; see juesuan.coverage), with this reason.
+FRAGMENT_NOT_APPLICABLE = frozenset({"required_tables", "form_numbering", "performance"})
+FRAGMENT_REASON = "文件为节选（仅含部分章节或表格），不检查表格是否齐全"
 CODE_CHECKS: dict[str, CodeCheck] = {}
 # The parameters a check cannot run without (validated statically with the rule packs).
 REQUIRED_PARAMS: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -22,7 +22,7 @@ from ..model import Disclosure, Row, Table
 from ..results import SEVERITIES, STATUSES, Finding, Location, Outcome, RelationRecord, RuleStatus  # noqa: F401
 from ..rounding import CENT, tolerance
 from ..textnorm import format_decimal
-from .checks import CODE_CHECKS, COMPLETENESS, REQUIRED_PARAMS
+from .checks import CODE_CHECKS, COMPLETENESS, FRAGMENT_NOT_APPLICABLE, FRAGMENT_REASON, REQUIRED_PARAMS
 from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, split_ref
 
 
@@ -376,6 +376,8 @@ class Evaluator:
         check = COMPLETENESS.get(rule.spec["check"])
         if check is None:
             raise ValueError(f"unknown completeness check {rule.spec['check']}")
+        if self.doc.coverage == "fragment" and rule.spec["check"] in FRAGMENT_NOT_APPLICABLE:
+            raise Unresolvable("not_applicable", FRAGMENT_REASON)
         check(self, rule, out)
 
     def run_codes(self, rule: Rule, out: Outcome) -> None:
