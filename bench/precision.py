@@ -61,6 +61,7 @@ def run(files: list[Path]) -> list[dict]:
             rep = api.check(path)
         except JuesuanError as exc:
             entry["unusable"] = str(exc)
+            entry["code"] = exc.code
         else:
             d = rep.to_dict()
             entry["kind"] = d["document"].get("kind")
@@ -77,6 +78,19 @@ def run(files: list[Path]) -> list[dict]:
         entry["seconds"] = round(time.perf_counter() - t0, 3)
         results.append(entry)
     return results
+
+
+def fingerprints(results: list[dict]) -> dict[str, list]:
+    """Per file (by name): the sorted error-level findings as [rule, where], or the error code of an
+    unusable file. No document text: what tests/test_precision.py compares a fresh run against."""
+    out: dict[str, list] = {}
+    for r in results:
+        name = Path(r["file"]).name
+        if "unusable" in r:
+            out[name] = [["unusable", r.get("code", "")]]
+        else:
+            out[name] = sorted([e["rule"], ", ".join(e["where"])] for e in r["errors"])
+    return out
 
 
 def markdown(results: list[dict]) -> str:
@@ -99,6 +113,8 @@ def main() -> int:
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--json", dest="json_out")
     ap.add_argument("--markdown", dest="md_out")
+    ap.add_argument("--snapshot", dest="snapshot_out",
+                    help="write the error fingerprints (file, rule, where) for tests/snapshots/precision.json")
     args = ap.parse_args()
     files = inputs(args.paths)
     if not files:
@@ -107,6 +123,9 @@ def main() -> int:
     results = run(files)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.snapshot_out:
+        Path(args.snapshot_out).write_text(json.dumps(fingerprints(results), ensure_ascii=False, indent=1) + "\n",
+                                           encoding="utf-8")
     text = markdown(results)
     if args.md_out:
         Path(args.md_out).write_text(text, encoding="utf-8")
