@@ -105,10 +105,18 @@ def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None],
     items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
 
 
+def _mediabox(page: Any) -> tuple[float, float, float, float]:
+    """The page's MediaBox. PDFium sometimes does not find one that is there (fpdf2 output, an
+    inherited box): its default would be US Letter and shift every coordinate, so fall back to the
+    page's effective box instead."""
+    box = page.get_mediabox(fallback_ok=False)
+    return tuple(box) if box else tuple(page.get_bbox())  # type: ignore[return-value]
+
+
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left), with
     loose (advance-width) boxes. PDFium reads a page about a hundred times faster than pdfminer."""
-    left, bottom, right, top = page.get_mediabox()
+    left, bottom, right, top = _mediabox(page)
     textpage = page.get_textpage()
     try:
         chars = []
@@ -151,7 +159,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     import pypdfium2.raw as pdfium_c
 
     height = page.get_height()
-    left, bottom, _, _ = page.get_mediabox()
+    left, bottom, _, _ = _mediabox(page)
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM], max_depth=1):
