@@ -246,6 +246,7 @@ class _TableBuilder:
         self.table.columns = [
             Column(spec.id, spec.header, "main", numbers[k]) for k, spec in enumerate(columns)
         ]
+        self._body = body
         used: dict[str, set[str]] = {}
         amount_set = set(positions)
         prev: Row | None = None
@@ -458,6 +459,7 @@ class _TableBuilder:
             header_end = starts_row + 1
         header = grid[: header_end + 1]
         body = grid[header_end + 1 :]
+        self._body = body
         width = max(len(ln.cells) for ln in grid)
         bounds = [(s, starts[k + 1] if k + 1 < len(starts) else width) for k, s in enumerate(starts)]
         specs: list[BlockSpec] = []
@@ -550,8 +552,34 @@ class _TableBuilder:
             self.build_grid(grid)
         if self._unmapped and self.table.has_data():
             self.problem("部分金额列无法与表头对应，涉及这些列的规则无法执行")
+        self._check_amounts_kept()
         self._check_code_alignment()
         return self.table
+
+    _body: list[RawLine] = []
+
+    def _check_amounts_kept(self) -> None:
+        """Self-check: every decimal amount printed in the table's body lines is in one amount
+        cell. An amount glued to a label, left in an unmapped column or dropped with a line that
+        was not read as a row is a lost cell: said as a reading problem, never silent."""
+        printed: list[tuple[int, str]] = []
+        for line in self._body:
+            for c in line.cells:
+                printed += [(line.number, m.group(0)) for m in _PRINTED_AMOUNT_RE.finditer(c)]
+        kept = Counter(
+            c.raw.replace(",", "").replace("，", "")
+            for r in self.table.rows for c in r.cells.values() if c.kind == CellKind.NUMBER and "." in c.raw
+        )
+        lost: list[tuple[int, str]] = []
+        for number, text in printed:
+            plain = text.replace(",", "").replace("，", "")
+            if kept[plain] > 0:
+                kept[plain] -= 1
+            else:
+                lost.append((number, text))
+        if lost:
+            number, text = lost[0]
+            self.problem(f"{len(lost)}个金额未能归入金额列（如第{number}行的“{text}”），这些单元格未读出或位置有误")
 
     def _check_code_alignment(self) -> None:
         """Self-check of the grid: are the amounts on the rows of their codes?
@@ -615,6 +643,9 @@ class _TableBuilder:
             f"金额与科目编码错位：{checked}个上级科目中有{failed}个不等于其下级科目之和{where}，"
             "疑为表格提取错误；本表数据不用于核对，请核对原件"
         )
+
+
+_PRINTED_AMOUNT_RE = re.compile(r"(?<![\d.,，])-?\d{1,3}(?:[,，]\d{3})*\.\d{2}(?![\d%％])|(?<![\d.,，])-?\d{4,}\.\d{2}(?![\d%％])")
 
 
 def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine]) -> PerformanceTable:

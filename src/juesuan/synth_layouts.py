@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -114,13 +115,16 @@ def variants(n: int, seed: int = 0, lo_every: int = 0) -> list[Variant]:
 
 
 def amount_cells(doc: Disclosure) -> Counter[Key]:
-    """Every number and dash cell as (table, form, row code, row label, column, kind, value)."""
+    """Every number and dash cell as (table, form, row code, row label, column, kind, value);
+    spaces in labels and headers do not count (a typeset space is not always a character)."""
     out: Counter[Key] = Counter()
     for t in doc.tables:
         for row, col, cell in t.iter_cells():
             if cell.kind in ("number", "dash"):
                 code = row.code if row.code and not row.code_inferred else ""
-                out[(t.name, t.form or "", code, row.label, t.printed_header(row, col), cell.kind, cell.value)] += 1
+                label = re.sub(r"\s", "", row.label)
+                head = re.sub(r"\s", "", t.printed_header(row, col))
+                out[(t.name, t.form or "", code, label, head, cell.kind, cell.value)] += 1
     return out
 
 
