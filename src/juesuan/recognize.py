@@ -122,11 +122,11 @@ def _signature(line: RawLine) -> tuple[str, ...]:
 def _drop_repeated_headers(grid: list[RawLine]) -> list[RawLine]:
     """Drop header lines repeated where a table continues on the next page.
 
-    The header is every line before the first one holding an amount; a later line printing the
-    same texts is the repeated header of a continuation page (or of a 栏次 row), not data.
+    The header is every line before the first one holding an amount (the 栏次 row's column
+    numbers are not amounts); a later line printing the same texts is the repeated header of a continuation page (or of a 栏次 row), not data.
     """
     first_data = next(
-        (i for i, ln in enumerate(grid) if any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)),
+        (i for i, ln in enumerate(grid) if not _is_lanci_row(ln) and any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)),
         None,
     )
     if first_data is None:
@@ -510,6 +510,10 @@ class _TableBuilder:
                 if first:
                     if re.fullmatch(r"\d{1,7}", key(first)):
                         code = key(first)
+                        # A code printed as 类/款(/项) in columns of its own, up to the name.
+                        parts = [key(line.cells[j]) for j in range(lo + 1, name_col or lo) if j < len(line.cells) and line.cells[j].strip()]
+                        if parts and all(re.fullmatch(r"\d{2}", p_) for p_ in parts):
+                            code += "".join(parts)
                     else:
                         label = (first + (" " + name if name else "")).strip()
                 cells = {}
@@ -762,6 +766,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
                 years[int(m.group(1))] += 2
     doc.year = years.most_common(1)[0][0] if years else None
     doc.unread_pages = list(raw.unread_pages)
+    doc.reading_problems.extend(getattr(raw, "reading_notes", []))
     if raw.unread_pages:
         doc.reading_problems.append(
             f"第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
