@@ -317,6 +317,9 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
     line at the vertical middle of the fragments (where the one-line headers of that row are).
     Returns the lines left empty.
     """
+    # The 栏次 row's numbers are never part of a wrapped header.
+    lanci = [it for it in header if _lanci_numbers(it)]
+    header = [it for it in header if not _lanci_numbers(it)]
     if len(header) < 2 or len(centres) < 2:
         return []
     n = len(centres)
@@ -342,6 +345,7 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
                 _merge_chain(chain, k, header)
             chain = [it]
         _merge_chain(chain, k, header)
+    del lanci
     return [it for it in header if not any(c.strip() for c in it.cells)]
 
 
