@@ -204,9 +204,12 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         # No 栏次 row: a cell of the leaf header line (the one right above the data; the lines
         # above it hold spanning group headers) that is above no data column marks an empty one,
         # unless a cell of the rows below reaches under it (a long name in a wide column).
+        # A cell holding several headers printed too close to be separate cells counts part by
+        # part (split at its visible gaps).
         leaf = [it for it in header if it.bottom <= data[0].top][-1:]
         for it in leaf:
-            for t, b in zip(it.cells, it.boxes):
+            parts = [seg for t, b in zip(it.cells, it.boxes) if b and t.strip() for seg in (_segments(it, b) if it.chars else [(t, b)])]
+            for t, b in parts:
                 if not (b and t.strip()):
                     continue
                 if any(c["x0"] - 1 <= b[2] and b[0] <= c["x1"] + 1 for c in merged):
@@ -292,7 +295,9 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
             for text, box in zip(it.cells, it.boxes):
                 if box is None or not text:
                     continue
-                segs = _segments(it, box) if len([c for c in centres if box[0] <= c <= box[2]]) > 1 else []
+                # (a cell over two column centres, or one a column boundary runs through)
+                over = len([c for c in centres if box[0] <= c <= box[2]]) > 1 or any(box[0] < c < box[2] for c in cuts)
+                segs = _segments(it, box) if over else []
                 parts.extend(segs if len(segs) > 1 else [(text, box)])
             mids = [(b[0] + b[2]) / 2 for _, b in parts]
             lean = 0.25 * statistics.median(b[3] - b[1] for _, b in parts) if parts else 0.0
@@ -317,9 +322,10 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
     line at the vertical middle of the fragments (where the one-line headers of that row are).
     Returns the lines left empty.
     """
-    # The 栏次 row's numbers are never part of a wrapped header.
+    # The 栏次 row's numbers and the 部门/单位 line are never part of a wrapped header (a unit
+    # printed at the right edge shares the centre of the last column's header).
     lanci = [it for it in header if _lanci_numbers(it)]
-    header = [it for it in header if not _lanci_numbers(it)]
+    header = [it for it in header if not _lanci_numbers(it) and not _META_RE.search("".join(it.cells))]
     if len(header) < 2 or len(centres) < 2:
         return []
     n = len(centres)
@@ -347,6 +353,9 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
         _merge_chain(chain, k, header)
     del lanci
     return [it for it in header if not any(c.strip() for c in it.cells)]
+
+
+_META_RE = re.compile(r"(单位|部门)\s*[:：]")
 
 
 def _merge_chain(chain: list[_Item], k: int, header: list[_Item]) -> None:
