@@ -12,9 +12,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pdfplumber
-import pypdfium2 as pdfium
-
 from juesuan.readers import pdf as P
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,24 +27,11 @@ def main() -> int:
         return 1
     ruled = agree = 0
     for f in files:
-        fast = pdfium.PdfDocument(str(f))
-        with pdfplumber.open(f) as slow:
-            for n, page in enumerate(slow.pages, start=1):
-                fpage = fast[n - 1]
-                paths, chars = P._triage(fpage, n)
-                if not paths or not chars or fpage.get_rotation():
-                    continue
-                pg = P._read_grid_page_fast(fpage, n, chars)
-                grids = getattr(pg, "fast_grids", None) if pg else None
-                if not grids:
-                    continue
-                ruled += 1
-                diff = P.grid_disagreement(grids, page)
-                if diff:
-                    print(f"{f.name} p{n}: {diff}")
-                else:
-                    agree += 1
-        fast.close()
+        compared, notes = P.differential_notes(f)
+        ruled += compared
+        agree += compared - len(notes)
+        for note in notes:
+            print(f"{f.name}: {note}")
     print(f"ruled pages: {ruled}; agree: {agree} ({100 * agree / max(ruled, 1):.1f} %)")
     return 0
 

@@ -241,7 +241,37 @@ def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
-DIFFERENTIAL_ENV = "JUESUAN_PDF_DIFFERENTIAL"  # "always": compare every ruled page with pdfplumber
+DIFFERENTIAL_ENV = "JUESUAN_PDF_DIFFERENTIAL"  # always | auto (default) | off
+
+
+def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple[int, list[str]]:
+    """Run the differential check on the ruled pages of a PDF (all, or ``pages``): how many ruled
+    pages were compared, and a note for each that disagrees with pdfplumber."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    compared, notes = 0, []
+    fast = pdfium.PdfDocument(str(path))
+    try:
+        with pdfplumber.open(path) as slow:
+            for n, page in enumerate(slow.pages, start=1):
+                if pages is not None and n not in pages:
+                    continue
+                fpage = fast[n - 1]
+                paths, chars = _triage(fpage, n)
+                if not paths or not chars or fpage.get_rotation():
+                    continue
+                pg = _read_grid_page_fast(fpage, n, chars)
+                grids = getattr(pg, "fast_grids", None) if pg else None
+                if not grids:
+                    continue
+                compared += 1
+                diff = grid_disagreement(grids, page)
+                if diff:
+                    notes.append(f"第{n}页表格与 pdfplumber 的读取结果不一致：{diff}")
+    finally:
+        fast.close()
+    return compared, notes
 
 
 def _norm_grid(rows: list[list[str | None]]) -> list[list[str]]:
