@@ -23,7 +23,8 @@ STAGES: list[tuple[str, set[str]]] = [
     # outputs: renderers of a report or of a model (writers, synth generate documents from the model
     # and the catalogs; show draws what the recognizer read)
     ("outputs", {"report", "annotate", "show", "writers", "synth"}),
-    ("api", {"api", "validate"}),
+    # tools over the whole pipeline: validate-data, the layout fuzzer (reads its variants back)
+    ("api", {"api", "validate", "synth_layouts"}),
     ("cli", {"cli"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}

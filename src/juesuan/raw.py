@@ -40,3 +40,4 @@ class RawDocument:
     page_count: int | None = None
     # Pages the reader could not read (a scanned page with no OCR installed), 1-based.
     unread_pages: list[int] = field(default_factory=list)
+    reading_notes: list[str] = field(default_factory=list)  # reader self-checks (e.g. PDF grid differential)

@@ -122,11 +122,11 @@ def _signature(line: RawLine) -> tuple[str, ...]:
 def _drop_repeated_headers(grid: list[RawLine]) -> list[RawLine]:
     """Drop header lines repeated where a table continues on the next page.
 
-    The header is every line before the first one holding an amount; a later line printing the
-    same texts is the repeated header of a continuation page (or of a 栏次 row), not data.
+    The header is every line before the first one holding an amount (the 栏次 row's column
+    numbers are not amounts); a later line printing the same texts is the repeated header of a continuation page (or of a 栏次 row), not data.
     """
     first_data = next(
-        (i for i, ln in enumerate(grid) if any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)),
+        (i for i, ln in enumerate(grid) if not _is_lanci_row(ln) and any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)),
         None,
     )
     if first_data is None:
@@ -248,6 +248,7 @@ class _TableBuilder:
         self.table.columns = [
             Column(spec.id, spec.header, "main", numbers[k]) for k, spec in enumerate(columns)
         ]
+        self._body = body
         used: dict[str, set[str]] = {}
         amount_set = set(positions)
         prev: Row | None = None
@@ -460,6 +461,7 @@ class _TableBuilder:
             header_end = starts_row + 1
         header = grid[: header_end + 1]
         body = grid[header_end + 1 :]
+        self._body = body
         width = max(len(ln.cells) for ln in grid)
         bounds = [(s, starts[k + 1] if k + 1 < len(starts) else width) for k, s in enumerate(starts)]
         specs: list[BlockSpec] = []
@@ -510,6 +512,10 @@ class _TableBuilder:
                 if first:
                     if re.fullmatch(r"\d{1,7}", key(first)):
                         code = key(first)
+                        # A code printed as 类/款(/项) in columns of its own, up to the name.
+                        parts = [key(line.cells[j]) for j in range(lo + 1, name_col or lo) if j < len(line.cells) and line.cells[j].strip()]
+                        if parts and all(re.fullmatch(r"\d{2}", p_) for p_ in parts):
+                            code += "".join(parts)
                     else:
                         label = (first + (" " + name if name else "")).strip()
                 cells = {}
@@ -552,8 +558,34 @@ class _TableBuilder:
             self.build_grid(grid)
         if self._unmapped and self.table.has_data():
             self.problem("部分金额列无法与表头对应，涉及这些列的规则无法执行")
+        self._check_amounts_kept()
         self._check_code_alignment()
         return self.table
+
+    _body: list[RawLine] = []
+
+    def _check_amounts_kept(self) -> None:
+        """Self-check: every decimal amount printed in the table's body lines is in one amount
+        cell. An amount glued to a label, left in an unmapped column or dropped with a line that
+        was not read as a row is a lost cell: said as a reading problem, never silent."""
+        printed: list[tuple[int, str]] = []
+        for line in self._body:
+            for c in line.cells:
+                printed += [(line.number, m.group(0)) for m in _PRINTED_AMOUNT_RE.finditer(c)]
+        kept = Counter(
+            c.raw.replace(",", "").replace("，", "")
+            for r in self.table.rows for c in r.cells.values() if c.kind == CellKind.NUMBER and "." in c.raw
+        )
+        lost: list[tuple[int, str]] = []
+        for number, text in printed:
+            plain = text.replace(",", "").replace("，", "")
+            if kept[plain] > 0:
+                kept[plain] -= 1
+            else:
+                lost.append((number, text))
+        if lost:
+            number, text = lost[0]
+            self.problem(f"{len(lost)}个金额未能归入金额列（如第{number}行的“{text}”），这些单元格未读出或位置有误")
 
     def _check_code_alignment(self) -> None:
         """Self-check of the grid: are the amounts on the rows of their codes?
@@ -617,6 +649,9 @@ class _TableBuilder:
             f"金额与科目编码错位：{checked}个上级科目中有{failed}个不等于其下级科目之和{where}，"
             "疑为表格提取错误；本表数据不用于核对，请核对原件"
         )
+
+
+_PRINTED_AMOUNT_RE = re.compile(r"(?<![\d.,，])-?\d{1,3}(?:[,，]\d{3})*\.\d{2}(?![\d%％])|(?<![\d.,，])-?\d{4,}\.\d{2}(?![\d%％])")
 
 
 def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine],
@@ -735,6 +770,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
                 years[int(m.group(1))] += 2
     doc.year = years.most_common(1)[0][0] if years else None
     doc.unread_pages = list(raw.unread_pages)
+    doc.reading_problems.extend(getattr(raw, "reading_notes", []))
     if raw.unread_pages:
         doc.reading_problems.append(
             f"第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"

@@ -27,6 +27,7 @@ def _align_borderless(items: list[_Item]) -> None:
     those columns, so empty cells become '' in their place and a header lands over its column.
     Items emptied by joining a wrapped header cell are removed.
     """
+    _merge_straddled_rows(items)
     i = 0
     while i < len(items):
         if items[i].grid is not None or len(items[i].cells) < 2:
@@ -59,6 +60,51 @@ def _align_borderless(items: list[_Item]) -> None:
                 items[k:j] = [it for it in items[k:j] if not any(it is d for d in dropped)]
                 j -= len(dropped)
         i = max(j, i + 1)
+
+
+_FIGURE_RE = re.compile(r"^([-－−(（]?\d[\d,，]*(\.\d+)?[)）]?|[—－-]+)$")
+
+
+def _merge_straddled_rows(items: list[_Item]) -> None:
+    """Join a row whose label wrapped over two lines while its figures were centred between them.
+
+    Without rulings, rows are bands: a line of figures only (amounts, 行次, dashes; no text) lying
+    between two text lines with no figures, each no further from it than a line height, whose
+    texts start at the same left edges and sit in other columns than the figures, is one row with
+    them: the texts are joined per column (upper + lower) and the figures added.
+    """
+    k = 1
+    while k < len(items) - 1:
+        a, b, c = items[k - 1], items[k], items[k + 1]
+        if any(it.grid is not None or not it.boxes or not any(it.boxes) for it in (a, b, c)):
+            k += 1
+            continue
+        figures = [t.strip() for t in b.cells if t.strip()]
+        texts_a = [(t, x) for t, x in zip(a.cells, a.boxes) if x and t.strip()]
+        texts_c = [(t, x) for t, x in zip(c.cells, c.boxes) if x and t.strip()]
+        h = statistics.median(x[3] - x[1] for _, x in texts_a + texts_c) if texts_a and texts_c else 0.0
+        ok = (
+            figures and all(_FIGURE_RE.match(t) for t in figures)
+            and texts_a and texts_c and len(texts_c) <= len(texts_a)
+            and not any(_FIGURE_RE.match(t.strip()) for t, _ in texts_a + texts_c)
+            and b.top - a.bottom < h and c.top - b.bottom < h
+            and all(any(abs(xc[0] - xa[0]) <= 1.0 for _, xa in texts_a) for _, xc in texts_c)
+            and not any(xb and xb[0] < x[2] and x[0] < xb[2] for xb in b.boxes for _, x in texts_a + texts_c)
+        )
+        if not ok:
+            k += 1
+            continue
+        cells: list[tuple[str, Box]] = []
+        for t, x in texts_a:
+            below = [(u, y) for u, y in texts_c if abs(y[0] - x[0]) <= 1.0]
+            for u, y in below:
+                t, x = t + u, (min(x[0], y[0]), x[1], max(x[2], y[2]), y[3])
+            cells.append((t, x))
+        cells += [(t, x) for t, x in zip(b.cells, b.boxes) if x and t.strip()]
+        cells.sort(key=lambda tx: tx[1][0])
+        merged = _Item(a.top, c.bottom, [t for t, _ in cells], [x for _, x in cells],
+                       ocr=a.ocr or b.ocr or c.ocr, chars=(a.chars or []) + (b.chars or []) + (c.chars or []))
+        items[k - 1 : k + 2] = [merged]
 
 
 def _opens_with_code(it: _Item) -> bool:
@@ -204,9 +250,12 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         # No 栏次 row: a cell of the leaf header line (the one right above the data; the lines
         # above it hold spanning group headers) that is above no data column marks an empty one,
         # unless a cell of the rows below reaches under it (a long name in a wide column).
+        # A cell holding several headers printed too close to be separate cells counts part by
+        # part (split at its visible gaps).
         leaf = [it for it in header if it.bottom <= data[0].top][-1:]
         for it in leaf:
-            for t, b in zip(it.cells, it.boxes):
+            parts = [seg for t, b in zip(it.cells, it.boxes) if b and t.strip() for seg in (_segments(it, b) if it.chars else [(t, b)])]
+            for t, b in parts:
                 if not (b and t.strip()):
                     continue
                 if any(c["x0"] - 1 <= b[2] and b[0] <= c["x1"] + 1 for c in merged):
@@ -292,7 +341,9 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
             for text, box in zip(it.cells, it.boxes):
                 if box is None or not text:
                     continue
-                segs = _segments(it, box) if len([c for c in centres if box[0] <= c <= box[2]]) > 1 else []
+                # (a cell over two column centres, or one a column boundary runs through)
+                over = len([c for c in centres if box[0] <= c <= box[2]]) > 1 or any(box[0] < c < box[2] for c in cuts)
+                segs = _segments(it, box) if over else []
                 parts.extend(segs if len(segs) > 1 else [(text, box)])
             mids = [(b[0] + b[2]) / 2 for _, b in parts]
             lean = 0.25 * statistics.median(b[3] - b[1] for _, b in parts) if parts else 0.0
@@ -317,6 +368,10 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
     line at the vertical middle of the fragments (where the one-line headers of that row are).
     Returns the lines left empty.
     """
+    # The 栏次 row's numbers and the 部门/单位 line are never part of a wrapped header (a unit
+    # printed at the right edge shares the centre of the last column's header).
+    lanci = [it for it in header if _lanci_numbers(it)]
+    header = [it for it in header if not _lanci_numbers(it) and not _META_RE.search("".join(it.cells))]
     if len(header) < 2 or len(centres) < 2:
         return []
     n = len(centres)
@@ -342,7 +397,11 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
                 _merge_chain(chain, k, header)
             chain = [it]
         _merge_chain(chain, k, header)
+    del lanci
     return [it for it in header if not any(c.strip() for c in it.cells)]
+
+
+_META_RE = re.compile(r"(单位|部门)\s*[:：]")
 
 
 def _merge_chain(chain: list[_Item], k: int, header: list[_Item]) -> None:

@@ -36,6 +36,7 @@ Limits are explicit: :data:`MAX_PAGES` pages and :data:`MAX_CHARS_PER_PAGE` char
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from bisect import bisect_left
@@ -106,12 +107,21 @@ def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None],
     items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
 
 
+def _mediabox(page: Any) -> tuple[float, float, float, float]:
+    """The page's MediaBox. PDFium sometimes does not find one that is there (fpdf2 output, an
+    inherited box): its default would be US Letter and shift every coordinate, so fall back to the
+    page's effective box instead."""
+    box = page.get_mediabox(fallback_ok=False) or page.get_bbox()
+    left, bottom, right, top = box
+    return left, bottom, right, top
+
+
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left), with
     loose (advance-width) boxes. PDFium reads a page about a hundred times faster than pdfminer."""
     import pypdfium2.raw as pdfium_c
 
-    left, bottom, right, top = page.get_mediabox()
+    left, bottom, right, top = _mediabox(page)
     textpage = page.get_textpage()
     # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
     raw, rect = textpage.raw, pdfium_c.FS_RECTF()
@@ -188,7 +198,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     import pypdfium2.raw as pdfium_c
 
     height = page.get_height()
-    left, bottom, _, _ = page.get_mediabox()
+    left, bottom, _, _ = _mediabox(page)
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     matrix = pdfium_c.FS_MATRIX()
@@ -253,7 +263,82 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) ->
     out = _Page(number, float(width), float(height))
     stand_in = cast(Any, _EdgePage(edges, width, height))  # duck-typed: what the finder reads of a page
     tables = TableFinder(stand_in, TableSettings.resolve(TABLE_SETTINGS)).tables
+    out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
+
+
+def _is_table(table: Any) -> bool:
+    return len(table.rows) >= 2 and max(len(r.cells) for r in table.rows) >= 2
+
+
+def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
+    """A fast grid's cell texts, row by row ('' for merged positions), as pdfplumber extracts."""
+    rows = []
+    for row in table.rows:
+        texts = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append("")
+                continue
+            inside = [ch for ch in chars if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2] and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]]
+            texts.append("\n".join(_line_text(ln) for ln in _group_lines(inside)))
+        rows.append(texts)
+    return rows
+
+
+DIFFERENTIAL_ENV = "JUESUAN_PDF_DIFFERENTIAL"  # always | auto (default) | off
+
+
+def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple[int, list[str]]:
+    """Run the differential check on the ruled pages of a PDF (all, or ``pages``): how many ruled
+    pages were compared, and a note for each that disagrees with pdfplumber."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    compared, notes = 0, []
+    fast = pdfium.PdfDocument(str(path))
+    try:
+        with pdfplumber.open(path) as slow:
+            for n, page in enumerate(slow.pages, start=1):
+                if pages is not None and n not in pages:
+                    continue
+                fpage = fast[n - 1]
+                paths, chars = _triage(fpage, n)
+                if not paths or not chars or fpage.get_rotation():
+                    continue
+                pg = _read_grid_page_fast(fpage, n, chars)
+                grids = getattr(pg, "fast_grids", None) if pg else None
+                if not grids:
+                    continue
+                compared += 1
+                diff = grid_disagreement(grids, page)
+                if diff:
+                    notes.append(f"第{n}页表格与 pdfplumber 的读取结果不一致：{diff}")
+    finally:
+        fast.close()
+    return compared, notes
+
+
+def _norm_grid(rows: list[list[str]] | list[list[str | None]]) -> list[list[str]]:
+    return [[re.sub(r"\s", "", c or "") for c in r] for r in rows]
+
+
+def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
+    """Differential self-check of one ruled page: our grids (PDFium characters on pdfplumber's
+    lattice) against pdfplumber's own ``extract_tables`` on its page object. None when they
+    agree (same tables, same shape, same texts but for spaces); otherwise what differs."""
+    theirs = [_norm_grid(t.extract()) for t in page.find_tables(TABLE_SETTINGS) if _is_table(t)]
+    ours = [_norm_grid(g) for g in fast]
+    if len(ours) != len(theirs):
+        return f"表格数不同（{len(ours)}/{len(theirs)}）"
+    for k, (a, b) in enumerate(zip(ours, theirs), start=1):
+        if len(a) != len(b) or any(len(x) != len(y) for x, y in zip(a, b)):
+            return f"第{k}个表格的行列数不同"
+        for r, (x, y) in enumerate(zip(a, b), start=1):
+            for c, (u, v) in enumerate(zip(x, y), start=1):
+                if u != v:
+                    return f"第{k}个表格第{r}行第{c}格不同（“{u}”/“{v}”）"
+    return None
 
 
 def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
@@ -520,6 +605,8 @@ def read_pdf(path: Path) -> RawDocument:
     pdf = _open(path)
     pages: list[_Page] = []
     unread: list[int] = []
+    notes: list[str] = []
+    differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
         fast = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:
@@ -540,6 +627,11 @@ def read_pdf(path: Path) -> RawDocument:
                     pg = _Page(number, float(width), float(height), scanned=_has_image(fpage))
                 else:
                     pg = _read_grid_page_fast(fpage, number, chars) or _read_page(page, number)
+                    fast_grids = getattr(pg, "fast_grids", None)
+                    if fast_grids and differential:
+                        diff = grid_disagreement(fast_grids, page)
+                        if diff:
+                            notes.append(f"第{number}页表格与 pdfplumber 的读取结果不一致：{diff}")
                 if pg.scanned:
                     pg.items, problem = _ocr_page(fpage)
                     if problem:
@@ -565,4 +657,5 @@ def read_pdf(path: Path) -> RawDocument:
         counters[p.number] = counters.get(p.number, 0) + 1
         doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr))
     doc.unread_pages = unread
+    doc.reading_notes = notes
     return doc

@@ -137,6 +137,15 @@ class Evaluator:
         if bad <= 0:
             self._record(rule, left, right, op, tol, diff, None, context)
             return
+        side = next((s for s in (left, right) if s and all(t.absent for t in s)), None)
+        if side is not None:
+            # A side whose rows were not read (a total row, a row of another table) is not a
+            # zero: the relation cannot be checked. (An addend not printed among printed ones
+            # is an omitted item and counts as zero.)
+            missing = side[0]
+            out.checked -= 1
+            out.unresolved.append(Unresolvable("insufficient_data", f"未找到“{missing.text}”所在行，无法核对"))
+            return
         cells = [c for t in left for c in t.cells] + [c for t in right for c in t.cells if c.cell is not None and c.cell.kind != "blank"]
         locations = [self.location(c) for c in cells[:16]]
         detail = self.detail(left, right, op, lv, rv, display)
