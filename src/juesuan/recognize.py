@@ -23,6 +23,7 @@ from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, s
 
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年度?")
+_COMPARED_YEAR_RE = re.compile(r"(?:较|比|與|与|同)\s*(?:上年度?)?\s*$")
 _LANCI = "栏次"
 _NOTE_RE = re.compile(r"^(注|备注|说明)\s*[:：]?|^\d+[.．、]\s*\S|^[（(]\d+[)）]")
 _CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
@@ -730,7 +731,8 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
     first_title = titles[0].index if titles else len(raw.lines)
     for ln in raw.lines[:first_title]:
         for _, c in ln.nonempty:
-            m = _YEAR_RE.search(c)
+            # the year a line is about, not the one it compares with ("较2020年度决算数减少…")
+            m = next((y for y in _YEAR_RE.finditer(c) if not _COMPARED_YEAR_RE.search(c[: y.start()])), None)
             if m and len(c) <= MAX_TITLE_LEN:
                 years[int(m.group(1))] += 2
     doc.year = years.most_common(1)[0][0] if years else None

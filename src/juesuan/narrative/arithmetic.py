@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..rounding import CENT, tolerance
 from .claims import Claim
 from .context import HUNDRED, Context, fmt, half_unit, number_part, q2
-from .text import Sentence
+from .text import ITEM_RE, Sentence, heading_level
 
 ONE_CENT = CENT
 
@@ -525,6 +525,11 @@ def _label(c: Claim) -> str:
     return re.sub(r"(?:为|是|共计|达到|达)$", "", w)
 
 
+def _item_label(c: Claim) -> str:
+    """The name of a numbered item's figure ("3.上年结转和结余190.89万元" → 上年结转和结余)."""
+    return re.sub(r"^[\d.、()]+", "", ITEM_RE.sub("", _label(c)))
+
+
 def _breakdowns(ctx: Context) -> None:
     sentences = ctx.nar.sentences
     for s in sentences:
@@ -551,7 +556,74 @@ def _breakdowns(ctx: Context) -> None:
                      and (c.kind != "money" or (c.period == total.period and _family(c) == _family(total)))]
             if not parts or any(p.approx for p in parts):
                 continue
+            if total.kind == "money" and sum((p.yuan for p in parts), Decimal(0)) < total.yuan - _h(total) - sum(_h(p) for p in parts):
+                continued = _continued_by_items(ctx, s, total, parts)
+                if continued is not None:
+                    _compare_breakdown(ctx, total, continued, continued=True)
+                    continue
             _compare_breakdown(ctx, total, parts)
+
+
+def _item_figures(ctx: Context, s: Sentence, total: Claim) -> list[Claim] | None:
+    """The first figure of each numbered item ("1.…收入382.17万元…", "2.…") that details the total
+    of ``s`` ("总收入581.45万元，其中本年收入390.55万元。收入具体情况如下。1.…2.…3.…"): the items
+    that follow the sentence up to the next heading, when the sentence or the line between says
+    "如下". None when there is no such list, an item states no amount, or the text stops in it."""
+    sentences = ctx.nar.sentences
+    said = "如下" in s.norm
+    figures: list[Claim] = []
+    for t in sentences[s.index + 1 :]:
+        if t.group != s.group or heading_level(t.norm) is not None:
+            break
+        if not t.item:
+            if figures:
+                if not t.complete:
+                    return None
+                continue  # the item's explanation goes on ("较上年减少…")
+            if "如下" in t.norm and not said and not ctx.claims_in(t):
+                said = True
+                continue
+            break
+        if not said:
+            break
+        first = next((c for c in ctx.claims_in(t) if c.kind == "money"), None)
+        if first is None or first.role != "level" or first.approx or _nested(t.norm, first):
+            return None
+        if not t.complete and t.index == len(sentences) - 1:
+            return None
+        figures.append(first)
+    return figures if len(figures) >= 2 else None
+
+
+def _continued_by_items(ctx: Context, s: Sentence, total: Claim, parts: list[Claim]) -> list[Claim] | None:
+    """A "其中" list shorter than its total, continued by the numbered items detailing it: the
+    items that add up to a stated part are that part's own (382.17+8.38 = 本年收入390.55), the
+    others complete the list (本年收入390.55 + 上年结转和结余190.89 against 总收入581.45). None
+    unless the items are seen to fit: some run of them adds up to a stated part, or all of them
+    add up to the total within rounding."""
+    items = _item_figures(ctx, s, total)
+    if items is None:
+        return None
+    out: list[Claim] = []
+    rest = list(items)
+    matched = False
+    for p in parts:
+        acc, h = Decimal(0), _h(p)
+        for n, it in enumerate(rest, 1):
+            acc += it.yuan
+            h += _h(it)
+            if abs(acc - p.yuan) <= h:
+                rest = rest[n:]
+                matched = True
+                break
+            if acc > p.yuan + h:
+                break
+        out.append(p)
+    if matched and rest:
+        return out + rest
+    if abs(sum((i.yuan for i in items), Decimal(0)) - total.yuan) <= tolerance(len(items), total.factor):
+        return items
+    return None
 
 
 def _family(c: Claim) -> str:
@@ -576,7 +648,7 @@ def _prefix_adds_up(total: Claim, parts: list[Claim]) -> bool:
     return False
 
 
-def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
+def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim], continued: bool = False) -> None:
     s = parts[0].sentence
     label = _label(total)
     rule = next((b for b in ctx.cfg.breakdowns if any(w in label for w in b["labels"])
@@ -600,7 +672,13 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
     tol = tolerance(len(parts), f) if total.kind == "money" else Decimal(0)
     listed = "＋".join(p.raw for p in parts)
     shown = fmt(psum / f) if total.kind == "money" else format(psum.normalize(), "f")
-    msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"
+    if continued:
+        named = "＋".join(f"{_label(p) if p.sentence is s else _item_label(p)}{p.raw}" for p in parts)
+        name = re.sub(r"^\([一二三四五六七八九十]+\)|^[一二三四五六七八九十]+、", "", label)
+        msg = (f"合计与所列各项之和不符：“{total.sentence.quote(total.start)}”中{name or '合计'}{total.raw}，"
+               f"而{named}＝{shown}{unit}")
+    else:
+        msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"
     locs = [ctx.text_location(total.sentence, total.raw), *(ctx.text_location(p.sentence, p.raw) for p in parts[:6])]
     exp = fmt(total.yuan / f) if total.kind == "money" else format(total.value.normalize(), "f")
     act = shown
@@ -612,7 +690,9 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
         severity = "error" if rule is not None else "warning"
         ctx.report("narrative.breakdown_sum", severity, msg + "，大于合计", locs, expected=exp, actual=act, difference=dtext)
     elif rule is not None:
-        severity = rule.get("less", "warning")
+        # the numbered items were given as the total's whole detail ("具体情况如下"): a shortfall is
+        # a contradiction, not an item left out of a "其中" aside
+        severity = "error" if continued else rule.get("less", "warning")
         note = "，小于合计" + ("" if severity == "error" else "（可能有未列示的项目）")
         ctx.report("narrative.breakdown_sum", severity, msg + note, locs, expected=exp, actual=act, difference=dtext)
 
