@@ -65,3 +65,49 @@ def test_items_that_fit_no_stated_part_are_not_read_as_its_detail(tmp_path):
     text = text.replace("2.事业收入50.00万元", "2.事业收入40.00万元")
     rep = api.check(write(tmp_path, text))
     assert not [f for f in findings_of(rep, "narrative.breakdown_sum") if f.severity == "error"]
+
+
+# -- 2. a table printed as "|" text rows, followed by its 说明 ----------------------------------------------
+
+BARRED = """示范县档案馆2022年度“三公”经费支出决算
+一、2022年度一般公共预算财政拨款“三公”经费支出决算表
+单位:万元
+项 目 | 预 算 数 | 决 算 数 |
+合 计 | 4.0 | 3.2 |
+因公出国(境)费 | ||
+公务接待费 | 4.0 | 3.2 |
+公务用车购置及运行维护费 | ||
+二、2022年度一般公共预算财政拨款“三公”经费支出情况说明
+示范县档案馆2022年度“三公”经费支出预算为4.0万元，支出决算为3.2万元，完成预算的{rate}。
+公务接待费支出3.2万元，与2021年度相比，减少0.8万元，下降20%。
+"""
+
+
+def test_a_barred_table_ends_where_its_rows_end(tmp_path):
+    rep = api.check(write(tmp_path, BARRED.format(rate="80%")))
+    status = {r.id: r for r in rep.rules}
+    # the 说明 after the rows is read as text and checked
+    for rid in ("narrative.completion", "narrative.change"):
+        assert status[rid].status == "pass" and status[rid].checked > 0, status[rid]
+    # rows that could not be read: a reading problem, not a table "without data"
+    assert not findings_of(rep, "completeness.no_data_note")
+    assert [f for f in findings_of(rep, "reading.tables") if "“|”" in f.message]
+    assert not rep.errors
+
+
+def test_the_text_after_a_barred_table_gets_its_errors(tmp_path):
+    rep = api.check(write(tmp_path, BARRED.format(rate="90%")))
+    hits = findings_of(rep, "narrative.completion", "error")
+    assert len(hits) == 1 and "90%" in hits[0].message and "80" in hits[0].message, [f.message for f in rep.findings]
+
+
+def test_a_read_table_without_data_still_gets_the_no_data_warning(tmp_path):
+    # the generator's clean example with the note of its empty 政府性基金 table removed
+    from test_narrative import CLEAN
+
+    note = "注：本单位无政府性基金预算财政拨款收支，故本表无数据。"
+    text = CLEAN.read_text(encoding="utf-8")
+    assert note in text
+    rep = api.check(write(tmp_path, text.replace(note, "注：")))
+    hits = findings_of(rep, "completeness.no_data_note", "warning")
+    assert len(hits) == 1 and "政府性基金" in hits[0].message

@@ -695,6 +695,26 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
     return end
 
 
+def _flat_rows_end(raw: RawDocument, start: int, end: int) -> int | None:
+    """Where a table printed as text rows ("合 计 | 1.8 | 1.52 |", a web page's table stored as
+    text) ends: at the first line after its "|" rows that is not one (a paragraph of prose is not a
+    row). None when the table's first rows are not such text rows."""
+    seen = False
+    for idx in range(start, end):
+        cells = raw.lines[idx].nonempty
+        if not cells:
+            continue
+        text = " ".join(c for _, c in cells)
+        if len(cells) == 1 and "|" in text:
+            seen = True
+            continue
+        if seen:
+            return idx
+        if len(cells) > 1 or len(text) > 30:  # the table's rows are of another kind
+            return None
+    return end if seen else None
+
+
 def _scope_from_headings(paragraphs: list[Paragraph], titles: list[str]) -> str | None:
     """单位 or 部门: what the document's headings call it (“XX中心2024年度单位决算”)."""
     votes: Counter[str] = Counter()
@@ -756,12 +776,23 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             doc.performance.append(_performance(raw, t.id, t, lines, layouts.performance_sections))
             continue
         end = _region_end(raw, t.index + 1, end)
+        flat_end = _flat_rows_end(raw, t.index + 1, end)
+        end = flat_end if flat_end is not None else end
         lines = raw.lines[t.index + 1 : end]
         builder = _TableBuilder(raw, layouts.tables[t.id], t, lines, forms)
         builder.year = doc.year
         table = builder.build()
-        if not table.rows and not table.form and not table.unit:
+        if not table.rows and not table.form and not table.unit and flat_end is None:
             continue  # a table-of-contents entry or a title quoted on its own line, not a table
+        if flat_end is not None and not table.rows:
+            # rows printed as "项目 | 预算数 | 决算数 |" text were not read as the table: a reading
+            # problem (not a table without data); the rows stay in the text, where the flattened
+            # table's own arithmetic is checked (narrative.flat_table)
+            table.unreliable = True
+            table.reading_problems.append("表格以“|”分隔的文字排出，未能按表格读取各行；其数字按文中表格核对，不与其他表格核对")
+            consumed.add(t.index)
+            doc.tables.append(table)
+            continue
         if end == len(raw.lines) and not table.notes and table.rows:
             table.reading_problems.append("表格在文件末尾中断（未见表注），内容可能不完整")
         consumed.update(range(t.index, end))
