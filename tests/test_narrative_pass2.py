@@ -111,3 +111,49 @@ def test_a_read_table_without_data_still_gets_the_no_data_warning(tmp_path):
     rep = api.check(write(tmp_path, text.replace(note, "注：")))
     hits = findings_of(rep, "completeness.no_data_note", "warning")
     assert len(hits) == 1 and "政府性基金" in hits[0].message
+
+
+# -- 3. a classification path that names no single row --------------------------------------------------------
+
+
+def _with(sentence: str):
+    from test_narrative import CLEAN
+
+    text = CLEAN.read_text(encoding="utf-8")
+    anchor = "主要用于以下方面"
+    assert anchor in text
+    return text.replace(anchor, sentence + anchor, 1)
+
+
+def test_a_path_that_names_no_row_gets_a_warning(tmp_path):
+    text = _with("一般公共服务支出（类）组织事务（款）不存在的事务（项）10.80万元，主要用于日常运转。")
+    rep = api.check(write(tmp_path, text))
+    hits = findings_of(rep, "narrative.path_unmatched")
+    assert [f.severity for f in hits] == ["warning"], [f.message for f in rep.findings]
+    assert "未能对应到表格" in hits[0].message and "10.80万元" in hits[0].message and "不存在的事务" in hits[0].message
+    assert not [f for f in rep.findings if f.rule == "narrative.table_amounts" and "10.80万元" in f.message]
+
+
+def test_a_path_that_resolves_is_not_warned(tmp_path):
+    text = _with("一般公共服务支出（类）组织事务（款）一般行政管理事务（项）10.80万元，主要用于日常运转。")
+    rep = api.check(write(tmp_path, text))
+    assert not findings_of(rep, "narrative.path_unmatched")
+    status = {r.id: r for r in rep.rules}
+    assert status["narrative.path_unmatched"].status == "pass" and status["narrative.path_unmatched"].checked >= 1
+
+
+@pytest.mark.parametrize("sentence", [
+    # a 类 the catalog does not know: not a classification the tables could hold
+    "示范事务（类）组织事务（款）不存在的事务（项）10.80万元，主要用于日常运转。",
+    # a known 类 the document's tables do not print
+    "国防支出（类）现役部队（款）不存在的事务（项）10.80万元，主要用于日常运转。",
+])
+def test_paths_outside_the_tables_are_not_warned(tmp_path, sentence):
+    rep = api.check(write(tmp_path, _with(sentence)))
+    assert not findings_of(rep, "narrative.path_unmatched")
+
+
+def test_a_fragment_without_tables_is_not_warned(tmp_path):
+    text = "示范局2023年度部门决算情况说明\n一般公共服务支出（类）组织事务（款）不存在的事务（项）10.80万元，主要用于日常运转。\n"
+    rep = api.check(write(tmp_path, text))
+    assert not findings_of(rep, "narrative.path_unmatched")
