@@ -157,3 +157,38 @@ def test_a_fragment_without_tables_is_not_warned(tmp_path):
     text = "示范局2023年度部门决算情况说明\n一般公共服务支出（类）组织事务（款）不存在的事务（项）10.80万元，主要用于日常运转。\n"
     rep = api.check(write(tmp_path, text))
     assert not findings_of(rep, "narrative.path_unmatched")
+
+
+# -- 4. rates stated "respectively" ------------------------------------------------------------------------
+
+RESPECTIVELY = """示范站2023年度单位决算情况说明
+一、收入支出决算总体情况说明
+2023年度收入、支出总计分别为{levels}。与2022年相比，收入、支出总计{changes}，{rates}。主要原因是项目减少。
+"""
+
+
+@pytest.mark.parametrize("levels,changes,rates", [
+    ("200.00万元、150.00万元", "分别增加20.00万元、30.00万元", "分别增长11.11%、25.00%"),
+    ("200.00、150.00万元", "各增加20.00、30.00万元", "各增长11.11%、25%"),
+    ("200.00万元和150.00万元", "分别增加20.00万元和30.00万元", "分别增长11.11%和25.00%"),
+])
+def test_rates_stated_respectively_that_hold(tmp_path, levels, changes, rates):
+    rep = api.check(write(tmp_path, RESPECTIVELY.format(levels=levels, changes=changes, rates=rates)))
+    status = {r.id: r for r in rep.rules}
+    assert status["narrative.change"].status == "pass" and status["narrative.change"].checked >= 2, status["narrative.change"]
+    assert not findings_of(rep, "narrative.change")
+
+
+def test_each_rate_stated_respectively_is_checked(tmp_path):
+    rep = api.check(write(tmp_path, RESPECTIVELY.format(
+        levels="200.00万元、150.00万元", changes="分别减少20.00万元、30.00万元", rates="分别下降9.09%、20.00%")))
+    # 30/(150+30) = 16.67%, not 20.00%; the first (20/220 = 9.09%) holds
+    hits = findings_of(rep, "narrative.change")
+    assert [f.severity for f in hits] == ["error"], [f.message for f in hits]
+    assert "第2项" in hits[0].message and "16.67%" in hits[0].message and "20.00%" in hits[0].message
+
+
+def test_lists_of_different_lengths_are_not_paired(tmp_path):
+    rep = api.check(write(tmp_path, RESPECTIVELY.format(
+        levels="200.00万元、150.00万元、100.00万元", changes="分别减少20.00万元、30.00万元", rates="分别下降50.00%、50.00%")))
+    assert not findings_of(rep, "narrative.change", "error")

@@ -69,6 +69,7 @@ def check(ctx: Context) -> None:
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
         return
     _changes(ctx)
+    _respectively(ctx)
     _shares(ctx)
     _completion(ctx)
     _completion_words(ctx)
@@ -205,6 +206,103 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
         ctx.report("narrative.change", "warning" if weak else "error", msg, locs, expected=fmt(expected),
                    actual=fmt(abs(rate.value)), difference=fmt(abs(rate.value) - expected))
+
+
+# -- figures stated "respectively" ------------------------------------------------------------------
+
+_LNUM = r"\d[\d,]*(?:\.\d+)?"
+_LUNIT = r"万元|亿元|千元|元|%"
+# "A、B万元" / "A万元、B万元" / "A%、B%": two or more figures joined by 、 , 和 及 与
+_LIST = rf"(?P<list>{_LNUM}(?:{_LUNIT})?(?:[,、和及与]{_LNUM}(?:{_LUNIT})?)+)"
+_LIST_ITEM = re.compile(rf"(?P<num>{_LNUM})(?P<unit>{_LUNIT})?")
+
+
+def _change_words(ctx: Context) -> tuple[str, str]:
+    up = "|".join(map(re.escape, sorted(ctx.cfg.change_words.get("up", []), key=len, reverse=True)))
+    down = "|".join(map(re.escape, sorted(ctx.cfg.change_words.get("down", []), key=len, reverse=True)))
+    return up, down
+
+
+def _stated_list(text: str, m: re.Match[str]) -> list[tuple[str, str, int]] | None:
+    """The figures of a matched list as (number, unit, position), the unit printed once at the end
+    ("1267.86,2570.97万元") applying to all; None when the units differ in kind."""
+    start = m.start("list")
+    items = [(x.group("num").replace(",", ""), x.group("unit") or "", start + x.start()) for x in _LIST_ITEM.finditer(m.group("list"))]
+    # "4125.49,4143.91" is two figures, but "1,267.86" one: a comma before exactly three digits
+    # and a non-digit is a thousands separator
+    if any(re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", x.group("num")) for x in _LIST_ITEM.finditer(m.group("list"))):
+        return None
+    last = items[-1][1]
+    if not last:
+        return None
+    out = [(n, u or last, pos) for n, u, pos in items]
+    if len({u == "%" for _, u, _ in out}) != 1:
+        return None
+    return out
+
+
+def _respectively(ctx: Context) -> None:
+    """"收、支总计各是A、B万元…各减少C、D万元，各下降E%、F%" / "分别增长…": each rate of a list
+    stated respectively is checked against the change and the amount at the same place of their
+    lists (the amounts in the sentence or the one before it in the paragraph)."""
+    up, down = _change_words(ctx)
+    resp = r"(?:分别|各)"
+    level_re = re.compile(rf"{resp}(?:是|为|达到|达)?:?{_LIST}")
+    change_re = re.compile(rf"{resp}(?:较上年|比上年|同比)?(?:(?P<up>{up})|(?P<down>{down}))(?:了|额为|额|金额为|为)?:?{_LIST}")
+    sentences = ctx.nar.sentences
+    for s in sentences:
+        changes = [(m, _stated_list(s.norm, m)) for m in change_re.finditer(s.norm)]
+        money = [(m, x) for m, x in changes if x and x[0][1] != "%"]
+        rates = [(m, x) for m, x in changes if x and x[0][1] == "%"]
+        if not money or not rates:
+            continue
+        cm, cl = money[0]
+        rm, rl = next(((m, x) for m, x in rates if m.start() > cm.start() and len(x) == len(cl)), (None, None))
+        if rm is None or rl is None:
+            continue
+        sign = 1 if cm.group("up") else -1
+        if (1 if rm.group("up") else -1) != sign:
+            continue  # direction words that disagree: narrative.direction's matter
+        levels = None
+        for t in (s, sentences[s.index - 1] if s.index > 0 else None):
+            if t is None or t.paragraph != s.paragraph and t.block != s.block:
+                continue
+            for m in level_re.finditer(t.norm[: cm.start()] if t is s else t.norm):
+                x = _stated_list(t.norm, m)
+                if x and len(x) == len(cl) and x[0][1] != "%":
+                    levels = (t, x)
+            if levels:
+                break
+        if levels is None:
+            continue
+        lt, ll = levels
+        for (lv, lu, lpos), (cv, cu, cpos), (rv, _, rpos) in zip(ll, cl, rl):
+            cur, delta = Decimal(lv) * _FACTOR[lu], Decimal(cv) * _FACTOR[cu]
+            hl, hc = half_unit(lv) * _FACTOR[lu], half_unit(cv) * _FACTOR[cu]
+            last = cur - sign * delta
+            if last <= hl + hc:
+                continue  # a zero or negative base: another rule's matter
+            interval = _interval(delta, hc, last, hl + hc)
+            if interval is None:
+                continue
+            ctx.check("narrative.change")
+            p, hp = Decimal(rv), half_unit(rv)
+            lo, hi = interval
+            gap = lo - (p + hp) if p + hp < lo else (p - hp) - hi if p - hp > hi else Decimal(0)
+            if gap <= 0:
+                continue
+            expected = q2(delta / last * HUNDRED)
+            word = "增长" if sign > 0 else "下降"
+            msg = (f"增减率与增减额不符：“{s.quote(rpos)}”中分别列示的第{ll.index((lv, lu, lpos)) + 1}项本年{lv}{lu}，"
+                   f"{'增加' if sign > 0 else '减少'}{cv}{cu}，上年应为{fmt(last / _FACTOR[cu])}{cu}，"
+                   f"{word}率应为{expected}%，文中为{rv}%")
+            locs = [ctx.text_location(s, rv), ctx.text_location(s, cv), ctx.text_location(lt, lv)]
+            if gap <= ONE_CENT + Decimal("0.000001"):
+                ctx.report("narrative.change", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=rv,
+                           difference=fmt(p - expected), kind="rounding")
+            else:
+                ctx.report("narrative.change", "error", msg, locs, expected=fmt(expected), actual=rv,
+                           difference=fmt(p - expected))
 
 
 # -- shares ---------------------------------------------------------------------------------------
@@ -746,7 +844,7 @@ _BALANCED = [
     # "收入总计A万元，支出总计B万元" in one sentence
     re.compile(r"收入(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)[^。;]{0,12}?支出(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)"),
 ]
-_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+_FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 def _balanced(ctx: Context) -> None:
