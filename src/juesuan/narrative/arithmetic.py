@@ -276,7 +276,7 @@ def _respectively(ctx: Context) -> None:
         if levels is None:
             continue
         lt, ll = levels
-        for (lv, lu, lpos), (cv, cu, cpos), (rv, _, rpos) in zip(ll, cl, rl):
+        for k, ((lv, lu, _lpos), (cv, cu, _cpos), (rv, _, rpos)) in enumerate(zip(ll, cl, rl), 1):
             cur, delta = Decimal(lv) * _FACTOR[lu], Decimal(cv) * _FACTOR[cu]
             hl, hc = half_unit(lv) * _FACTOR[lu], half_unit(cv) * _FACTOR[cu]
             last = cur - sign * delta
@@ -293,7 +293,7 @@ def _respectively(ctx: Context) -> None:
                 continue
             expected = q2(delta / last * HUNDRED)
             word = "增长" if sign > 0 else "下降"
-            msg = (f"增减率与增减额不符：“{s.quote(rpos)}”中分别列示的第{ll.index((lv, lu, lpos)) + 1}项本年{lv}{lu}，"
+            msg = (f"增减率与增减额不符：“{s.quote(rpos)}”中分别列示的第{k}项本年{lv}{lu}，"
                    f"{'增加' if sign > 0 else '减少'}{cv}{cu}，上年应为{fmt(last / _FACTOR[cu])}{cu}，"
                    f"{word}率应为{expected}%，文中为{rv}%")
             locs = [ctx.text_location(s, rv), ctx.text_location(s, cv), ctx.text_location(lt, lv)]
