@@ -205,6 +205,7 @@ KINDS = Obj({
     "min_hits": INT,
     "ratio": NUM,
     "kinds": Map(Obj({"label": STR, "lines": List(STR)}, ("lines",))),
+    "fragment": Obj({"min_hits": INT, "budget": List(STR), "final": List(STR)}),
 })
 
 # data folder -> schema, or {file stem: schema, "*": schema for the other files}
