@@ -228,3 +228,12 @@ def test_a_final_fragment_that_speaks_of_its_budget_stays_final(tmp_path):
 def test_a_fragment_with_neither_word_stays_final(tmp_path):
     rep = api.check(write(tmp_path, "2023年“三公”经费支出6.40万元，比上年减少1.60万元，下降20%。\n"))
     assert rep.document.kind == "决算"
+
+
+def test_the_items_of_the_next_list_are_not_taken(tmp_path):
+    # no heading between the income list and the spending list: "如下" starts the next list
+    text = DETAILED.format(total="300.00").replace(
+        "（二）本单位2022年度总支出300.00万元，其中本年支出180.00万元。\n",
+        "支出具体情况如下。\n1.一般公共服务支出170.00万元。\n2.教育支出10.00万元。\n")
+    rep = api.check(write(tmp_path, text))
+    assert not findings_of(rep, "narrative.breakdown_sum")

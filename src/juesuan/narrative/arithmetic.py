@@ -677,6 +677,8 @@ def _item_figures(ctx: Context, s: Sentence, total: Claim) -> list[Claim] | None
             if figures:
                 if not t.complete:
                     return None
+                if "如下" in t.norm:
+                    break  # another list begins ("支出具体情况如下")
                 continue  # the item's explanation goes on ("较上年减少…")
             if "如下" in t.norm and not said and not ctx.claims_in(t):
                 said = True
