@@ -237,3 +237,10 @@ def test_the_items_of_the_next_list_are_not_taken(tmp_path):
         "支出具体情况如下。\n1.一般公共服务支出170.00万元。\n2.教育支出10.00万元。\n")
     rep = api.check(write(tmp_path, text))
     assert not findings_of(rep, "narrative.breakdown_sum")
+
+
+def test_a_sentence_is_not_taken_for_the_department(tmp_path):
+    text = BARRED.format(rate="80%") + "1.因公出国（境）费支出0万元。与2022年度预算相比，增加0万元。\n"
+    doc = api.load_document(write(tmp_path, text))
+    assert doc.department is None or "。" not in doc.department
+    assert doc.year == 2022

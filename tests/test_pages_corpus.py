@@ -121,3 +121,22 @@ def test_a_table_flattened_with_bars_ends_where_its_rows_end(reports):
         assert status[rid].status == "pass" and status[rid].checked > 0, status[rid]
     assert not [f for f in rep.findings if f.rule == "completeness.no_data_note"]
     assert [f for f in rep.findings if f.rule == "reading.tables" and "“|”" in f.message]
+
+
+def _readme_kinds() -> dict[str, str]:
+    """file -> 预算 | 决算, from the kind column of the README's table."""
+    out = {}
+    readme = PAGES / "README.md"
+    for line in readme.read_text(encoding="utf-8").splitlines() if readme.exists() else []:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0].startswith("`") and cells[0].endswith(".page.txt`"):
+            out[cells[0].strip("`")] = "预算" if cells[3].startswith("预算") else "决算"
+    return out
+
+
+@pytest.mark.parametrize("name", FILES or ["(absent)"])
+def test_budget_excerpts_are_named_budget(reports, name):
+    kinds = _readme_kinds()
+    if name not in kinds:
+        pytest.skip(f"{name} is not in the README's table")
+    assert report_of(reports, name).document.kind == kinds[name]

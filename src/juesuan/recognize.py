@@ -671,7 +671,8 @@ def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Varia
 
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、\S")
-_BOOK_TITLE_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*(.{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)")
+# a title names the department before the year; a sentence ("1.…支出0万元。与2021年度预算相比") does not
+_BOOK_TITLE_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)")
 
 
 def _region_end(raw: RawDocument, start: int, end: int) -> int:
