@@ -244,3 +244,9 @@ def test_a_sentence_is_not_taken_for_the_department(tmp_path):
     doc = api.load_document(write(tmp_path, text))
     assert doc.department is None or "。" not in doc.department
     assert doc.year == 2022
+
+
+def test_the_year_compared_with_is_not_the_fiscal_year(tmp_path):
+    text = ("本单位2022年度总收入300.00万元。\n较2021年度决算数减少10.00万元。\n"
+            "上级补助收入50.00万元。\n较2021年度决算数减少5.00万元。\n较2021年度决算数持平。\n")
+    assert api.load_document(write(tmp_path, text)).year == 2022
