@@ -28,13 +28,20 @@ NOTED: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
 }
 # statements the README notes as holding although they look off: never an error
 HOLDING: dict[str, tuple[str, ...]] = {
+    "033": ("23.51%", "38.28%"),  # "各减少1267.86,2570.97万元,各下降23.51%、38.28%": each paired and checked
     "036": ("1,055.4%",),  # +20.63 on 1.96 from rounded figures: 1,052.6% .. within the operands' rounding
     "047": ("15%",),  # 0.28/1.80 = 15.56%, printed as an integer percentage
     "049": ("7.81%",),  # 332/4255 = 7.80% from figures rounded to 万元
 }
-# the rate is checked (not skipped) — 047's text is read into its "|" table by the recognizer
-# (a known limit), so its rate is pinned on a written document in test_narrative_fragments.py
-CHECKED = ("036", "049")
+# relations the README notes as off by rounding: an info finding naming these words
+ROUNDING: dict[str, tuple[str, tuple[str, ...]]] = {
+    # 本年收入合计434.16+年初结转和结余0.55=434.71 vs 收入总计434.72
+    "031": ("narrative.breakdown_sum", ("434.16", "0.55", "434.71", "434.72")),
+    # 本年收入390.55+上年结转和结余190.89=581.44 vs 总收入581.45 (stated over four paragraphs)
+    "032": ("narrative.breakdown_sum", ("390.55", "190.89", "581.44", "581.45")),
+}
+# the rate is checked (not skipped)
+CHECKED = ("033", "036", "047", "049")
 
 FILES = sorted(p.name for p in PAGES.glob("*.page.txt")) if PAGES.exists() else []
 
@@ -90,3 +97,46 @@ def test_subtle_rates_are_not_errors(reports, prefix):
         assert status["narrative.change"].checked > 0  # the rate was checked, not skipped
     for words in HOLDING[prefix]:
         assert not [f for f in rep.findings if f.severity in ("error", "warning") and words in f.message]
+
+
+@pytest.mark.parametrize("prefix", sorted(ROUNDING))
+def test_rounding_gaps_are_reported_as_hints(reports, prefix):
+    name = next((n for n in FILES if n.startswith(prefix)), None)
+    if name is None:
+        pytest.skip(f"no {prefix}_* file in {PAGES}")
+    rule, words = ROUNDING[prefix]
+    rep = report_of(reports, name)
+    hits = [f for f in rep.findings if f.rule == rule and all(w in f.message for w in words)]
+    assert hits and all(f.severity == "info" for f in hits), [f.message for f in rep.findings]
+
+
+def test_a_table_flattened_with_bars_ends_where_its_rows_end(reports):
+    # 047: the 三公 table is printed as "合 计 | 1.8 | 1.52 |" rows; the 说明 after it is text
+    name = next((n for n in FILES if n.startswith("047")), None)
+    if name is None:
+        pytest.skip(f"no 047_* file in {PAGES}")
+    rep = report_of(reports, name)
+    status = {r.id: r for r in rep.rules}
+    for rid in ("narrative.completion", "narrative.change"):  # 1.52/1.8 = 84%; 0.28 on 1.80 = 15%
+        assert status[rid].status == "pass" and status[rid].checked > 0, status[rid]
+    assert not [f for f in rep.findings if f.rule == "completeness.no_data_note"]
+    assert [f for f in rep.findings if f.rule == "reading.tables" and "“|”" in f.message]
+
+
+def _readme_kinds() -> dict[str, str]:
+    """file -> 预算 | 决算, from the kind column of the README's table."""
+    out = {}
+    readme = PAGES / "README.md"
+    for line in readme.read_text(encoding="utf-8").splitlines() if readme.exists() else []:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0].startswith("`") and cells[0].endswith(".page.txt`"):
+            out[cells[0].strip("`")] = "预算" if cells[3].startswith("预算") else "决算"
+    return out
+
+
+@pytest.mark.parametrize("name", FILES or ["(absent)"])
+def test_budget_excerpts_are_named_budget(reports, name):
+    kinds = _readme_kinds()
+    if name not in kinds:
+        pytest.skip(f"{name} is not in the README's table")
+    assert report_of(reports, name).document.kind == kinds[name]

@@ -153,6 +153,24 @@ def _set_coverage(doc: Disclosure, coverage: str | None) -> None:
         doc.reading_problems = [p for p in doc.reading_problems if p != cov.NO_TABLES]
 
 
+def fragment_kind(doc: Disclosure) -> str:
+    """The kind a fragment's own words give it: 预算 when its text and table titles say 预算 (at
+    least ``fragment.min_hits`` times, data/kinds/kinds.yaml) and never 决算, else its kind as
+    recognized. Whole documents keep theirs (a whole budget is refused before recognition)."""
+    from . import coverage as cov
+    from .narrative.text import norm_key
+
+    spec = _kind_patterns()[0].get("fragment")
+    if not spec or doc.coverage != cov.FRAGMENT or doc.kind != "决算":
+        return doc.kind
+    texts = [norm_key(p.text).replace("“", '"').replace("”", '"') for p in doc.paragraphs]
+    texts += [norm_key(t.title or "") for t in doc.tables]
+    if any(re.search(w, t) for w in spec["final"] for t in texts):
+        return doc.kind
+    hits = sum(len(re.findall(w, t)) for w in spec["budget"] for t in texts)
+    return "预算" if hits >= spec["min_hits"] else doc.kind
+
+
 def load_document(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
                   progress: Progress | None = None) -> Disclosure:
     """Read and recognize a disclosure file. Raises InputError for unusable input (a 预算 document
@@ -175,6 +193,7 @@ def load_document(path: str | Path, variant: str | None = None, coverage: str | 
     _refuse_empty(doc, name)
     _auto_differential(Path(path), doc)
     _set_coverage(doc, coverage)
+    doc.kind = fragment_kind(doc)
     return doc
 
 
@@ -248,6 +267,7 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, cover
         raise InputError(f"这些文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张：{names}", code="too_large")
     _refuse_empty(doc, names)
     _set_coverage(doc, coverage)
+    doc.kind = fragment_kind(doc)
     return doc
 
 

@@ -192,6 +192,9 @@ PERFORMANCE_SETTINGS = Obj({
     "percent_value": STR,
     "operators": Map(_WORDS),
     "empty_reasons": _WORDS,
+    "table_names": Obj({"project": STR, "department": STR}),
+    "header_words": _WORDS,
+    "header_anywhere": _WORDS,
     "task_concepts": Map(Obj({"words": _WORDS, "refs": List(REF)})),
     "narrative": Map(OneOf((STR, _WORDS))),
 })
@@ -202,6 +205,7 @@ KINDS = Obj({
     "min_hits": INT,
     "ratio": NUM,
     "kinds": Map(Obj({"label": STR, "lines": List(STR)}, ("lines",))),
+    "fragment": Obj({"min_hits": INT, "budget": List(STR), "final": List(STR)}),
 })
 
 # data folder -> schema, or {file stem: schema, "*": schema for the other files}

@@ -23,6 +23,7 @@ from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, s
 
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年度?")
+_COMPARED_YEAR_RE = re.compile(r"(?:较|比|與|与|同)\s*(?:上年度?)?\s*$")
 _LANCI = "栏次"
 _NOTE_RE = re.compile(r"^(注|备注|说明)\s*[:：]?|^\d+[.．、]\s*\S|^[（(]\d+[)）]")
 _CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
@@ -705,7 +706,8 @@ def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Varia
 
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、\S")
-_BOOK_TITLE_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*(.{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)")
+# a title names the department before the year; a sentence ("1.…支出0万元。与2021年度预算相比") does not
+_BOOK_TITLE_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)")
 
 
 def _region_end(raw: RawDocument, start: int, end: int) -> int:
@@ -727,6 +729,26 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
         if len(cells) == 1 and _NOTE_RE.match(first):
             in_notes = True
     return end
+
+
+def _flat_rows_end(raw: RawDocument, start: int, end: int) -> int | None:
+    """Where a table printed as text rows ("合 计 | 1.8 | 1.52 |", a web page's table stored as
+    text) ends: at the first line after its "|" rows that is not one (a paragraph of prose is not a
+    row). None when the table's first rows are not such text rows."""
+    seen = False
+    for idx in range(start, end):
+        cells = raw.lines[idx].nonempty
+        if not cells:
+            continue
+        text = " ".join(c for _, c in cells)
+        if len(cells) == 1 and "|" in text:
+            seen = True
+            continue
+        if seen:
+            return idx
+        if len(cells) > 1 or len(text) > 30:  # the table's rows are of another kind
+            return None
+    return end if seen else None
 
 
 def _scope_from_headings(paragraphs: list[Paragraph], titles: list[str]) -> str | None:
@@ -765,7 +787,8 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
     first_title = titles[0].index if titles else len(raw.lines)
     for ln in raw.lines[:first_title]:
         for _, c in ln.nonempty:
-            m = _YEAR_RE.search(c)
+            # the year a line is about, not the one it compares with ("较2020年度决算数减少…")
+            m = next((y for y in _YEAR_RE.finditer(c) if not _COMPARED_YEAR_RE.search(c[: y.start()])), None)
             if m and len(c) <= MAX_TITLE_LEN:
                 years[int(m.group(1))] += 2
     doc.year = years.most_common(1)[0][0] if years else None
@@ -790,12 +813,23 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             doc.performance.append(_performance(raw, t.id, t, lines, layouts.performance_sections))
             continue
         end = _region_end(raw, t.index + 1, end)
+        flat_end = _flat_rows_end(raw, t.index + 1, end)
+        end = flat_end if flat_end is not None else end
         lines = raw.lines[t.index + 1 : end]
         builder = _TableBuilder(raw, layouts.tables[t.id], t, lines, forms)
         builder.year = doc.year
         table = builder.build()
-        if not table.rows and not table.form and not table.unit:
+        if not table.rows and not table.form and not table.unit and flat_end is None:
             continue  # a table-of-contents entry or a title quoted on its own line, not a table
+        if flat_end is not None and not table.rows:
+            # rows printed as "项目 | 预算数 | 决算数 |" text were not read as the table: a reading
+            # problem (not a table without data); the rows stay in the text, where the flattened
+            # table's own arithmetic is checked (narrative.flat_table)
+            table.unreliable = True
+            table.reading_problems.append("表格以“|”分隔的文字排出，未能按表格读取各行；其数字按文中表格核对，不与其他表格核对")
+            consumed.add(t.index)
+            doc.tables.append(table)
+            continue
         if end == len(raw.lines) and not table.notes and table.rows:
             table.reading_problems.append("表格在文件末尾中断（未见表注），内容可能不完整")
         consumed.update(range(t.index, end))

@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..rounding import CENT, tolerance
 from .claims import Claim
 from .context import HUNDRED, Context, fmt, half_unit, number_part, q2
-from .text import Sentence
+from .text import ITEM_RE, Sentence, heading_level
 
 ONE_CENT = CENT
 
@@ -69,6 +69,7 @@ def check(ctx: Context) -> None:
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
         return
     _changes(ctx)
+    _respectively(ctx)
     _shares(ctx)
     _completion(ctx)
     _completion_words(ctx)
@@ -205,6 +206,103 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
         ctx.report("narrative.change", "warning" if weak else "error", msg, locs, expected=fmt(expected),
                    actual=fmt(abs(rate.value)), difference=fmt(abs(rate.value) - expected))
+
+
+# -- figures stated "respectively" ------------------------------------------------------------------
+
+_LNUM = r"\d[\d,]*(?:\.\d+)?"
+_LUNIT = r"万元|亿元|千元|元|%"
+# "A、B万元" / "A万元、B万元" / "A%、B%": two or more figures joined by 、 , 和 及 与
+_LIST = rf"(?P<list>{_LNUM}(?:{_LUNIT})?(?:[,、和及与]{_LNUM}(?:{_LUNIT})?)+)"
+_LIST_ITEM = re.compile(rf"(?P<num>{_LNUM})(?P<unit>{_LUNIT})?")
+
+
+def _change_words(ctx: Context) -> tuple[str, str]:
+    up = "|".join(map(re.escape, sorted(ctx.cfg.change_words.get("up", []), key=len, reverse=True)))
+    down = "|".join(map(re.escape, sorted(ctx.cfg.change_words.get("down", []), key=len, reverse=True)))
+    return up, down
+
+
+def _stated_list(text: str, m: re.Match[str]) -> list[tuple[str, str, int]] | None:
+    """The figures of a matched list as (number, unit, position), the unit printed once at the end
+    ("1267.86,2570.97万元") applying to all; None when the units differ in kind."""
+    start = m.start("list")
+    items = [(x.group("num").replace(",", ""), x.group("unit") or "", start + x.start()) for x in _LIST_ITEM.finditer(m.group("list"))]
+    # "4125.49,4143.91" is two figures, but "1,267.86" one: a comma before exactly three digits
+    # and a non-digit is a thousands separator
+    if any(re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", x.group("num")) for x in _LIST_ITEM.finditer(m.group("list"))):
+        return None
+    last = items[-1][1]
+    if not last:
+        return None
+    out = [(n, u or last, pos) for n, u, pos in items]
+    if len({u == "%" for _, u, _ in out}) != 1:
+        return None
+    return out
+
+
+def _respectively(ctx: Context) -> None:
+    """"收、支总计各是A、B万元…各减少C、D万元，各下降E%、F%" / "分别增长…": each rate of a list
+    stated respectively is checked against the change and the amount at the same place of their
+    lists (the amounts in the sentence or the one before it in the paragraph)."""
+    up, down = _change_words(ctx)
+    resp = r"(?:分别|各)"
+    level_re = re.compile(rf"{resp}(?:是|为|达到|达)?:?{_LIST}")
+    change_re = re.compile(rf"{resp}(?:较上年|比上年|同比)?(?:(?P<up>{up})|(?P<down>{down}))(?:了|额为|额|金额为|为)?:?{_LIST}")
+    sentences = ctx.nar.sentences
+    for s in sentences:
+        changes = [(m, _stated_list(s.norm, m)) for m in change_re.finditer(s.norm)]
+        money = [(m, x) for m, x in changes if x and x[0][1] != "%"]
+        rates = [(m, x) for m, x in changes if x and x[0][1] == "%"]
+        if not money or not rates:
+            continue
+        cm, cl = money[0]
+        rm, rl = next(((m, x) for m, x in rates if m.start() > cm.start() and len(x) == len(cl)), (None, None))
+        if rm is None or rl is None:
+            continue
+        sign = 1 if cm.group("up") else -1
+        if (1 if rm.group("up") else -1) != sign:
+            continue  # direction words that disagree: narrative.direction's matter
+        levels = None
+        for t in (s, sentences[s.index - 1] if s.index > 0 else None):
+            if t is None or t.paragraph != s.paragraph and t.block != s.block:
+                continue
+            for m in level_re.finditer(t.norm[: cm.start()] if t is s else t.norm):
+                x = _stated_list(t.norm, m)
+                if x and len(x) == len(cl) and x[0][1] != "%":
+                    levels = (t, x)
+            if levels:
+                break
+        if levels is None:
+            continue
+        lt, ll = levels
+        for k, ((lv, lu, _lpos), (cv, cu, _cpos), (rv, _, rpos)) in enumerate(zip(ll, cl, rl), 1):
+            cur, delta = Decimal(lv) * _FACTOR[lu], Decimal(cv) * _FACTOR[cu]
+            hl, hc = half_unit(lv) * _FACTOR[lu], half_unit(cv) * _FACTOR[cu]
+            last = cur - sign * delta
+            if last <= hl + hc:
+                continue  # a zero or negative base: another rule's matter
+            interval = _interval(delta, hc, last, hl + hc)
+            if interval is None:
+                continue
+            ctx.check("narrative.change")
+            p, hp = Decimal(rv), half_unit(rv)
+            lo, hi = interval
+            gap = lo - (p + hp) if p + hp < lo else (p - hp) - hi if p - hp > hi else Decimal(0)
+            if gap <= 0:
+                continue
+            expected = q2(delta / last * HUNDRED)
+            word = "增长" if sign > 0 else "下降"
+            msg = (f"增减率与增减额不符：“{s.quote(rpos)}”中分别列示的第{k}项本年{lv}{lu}，"
+                   f"{'增加' if sign > 0 else '减少'}{cv}{cu}，上年应为{fmt(last / _FACTOR[cu])}{cu}，"
+                   f"{word}率应为{expected}%，文中为{rv}%")
+            locs = [ctx.text_location(s, rv), ctx.text_location(s, cv), ctx.text_location(lt, lv)]
+            if gap <= ONE_CENT + Decimal("0.000001"):
+                ctx.report("narrative.change", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=rv,
+                           difference=fmt(p - expected), kind="rounding")
+            else:
+                ctx.report("narrative.change", "error", msg, locs, expected=fmt(expected), actual=rv,
+                           difference=fmt(p - expected))
 
 
 # -- shares ---------------------------------------------------------------------------------------
@@ -525,6 +623,11 @@ def _label(c: Claim) -> str:
     return re.sub(r"(?:为|是|共计|达到|达)$", "", w)
 
 
+def _item_label(c: Claim) -> str:
+    """The name of a numbered item's figure ("3.上年结转和结余190.89万元" → 上年结转和结余)."""
+    return re.sub(r"^[\d.、()]+", "", ITEM_RE.sub("", _label(c)))
+
+
 def _breakdowns(ctx: Context) -> None:
     sentences = ctx.nar.sentences
     for s in sentences:
@@ -551,7 +654,76 @@ def _breakdowns(ctx: Context) -> None:
                      and (c.kind != "money" or (c.period == total.period and _family(c) == _family(total)))]
             if not parts or any(p.approx for p in parts):
                 continue
+            if total.kind == "money" and sum((p.yuan for p in parts), Decimal(0)) < total.yuan - _h(total) - sum(_h(p) for p in parts):
+                continued = _continued_by_items(ctx, s, total, parts)
+                if continued is not None:
+                    _compare_breakdown(ctx, total, continued, continued=True)
+                    continue
             _compare_breakdown(ctx, total, parts)
+
+
+def _item_figures(ctx: Context, s: Sentence, total: Claim) -> list[Claim] | None:
+    """The first figure of each numbered item ("1.…收入382.17万元…", "2.…") that details the total
+    of ``s`` ("总收入581.45万元，其中本年收入390.55万元。收入具体情况如下。1.…2.…3.…"): the items
+    that follow the sentence up to the next heading, when the sentence or the line between says
+    "如下". None when there is no such list, an item states no amount, or the text stops in it."""
+    sentences = ctx.nar.sentences
+    said = "如下" in s.norm
+    figures: list[Claim] = []
+    for t in sentences[s.index + 1 :]:
+        if t.group != s.group or heading_level(t.norm) is not None:
+            break
+        if not t.item:
+            if figures:
+                if not t.complete:
+                    return None
+                if "如下" in t.norm:
+                    break  # another list begins ("支出具体情况如下")
+                continue  # the item's explanation goes on ("较上年减少…")
+            if "如下" in t.norm and not said and not ctx.claims_in(t):
+                said = True
+                continue
+            break
+        if not said:
+            break
+        first = next((c for c in ctx.claims_in(t) if c.kind == "money"), None)
+        if first is None or first.role != "level" or first.approx or _nested(t.norm, first):
+            return None
+        if not t.complete and t.index == len(sentences) - 1:
+            return None
+        figures.append(first)
+    return figures if len(figures) >= 2 else None
+
+
+def _continued_by_items(ctx: Context, s: Sentence, total: Claim, parts: list[Claim]) -> list[Claim] | None:
+    """A "其中" list shorter than its total, continued by the numbered items detailing it: the
+    items that add up to a stated part are that part's own (382.17+8.38 = 本年收入390.55), the
+    others complete the list (本年收入390.55 + 上年结转和结余190.89 against 总收入581.45). None
+    unless the items are seen to fit: some run of them adds up to a stated part, or all of them
+    add up to the total within rounding."""
+    items = _item_figures(ctx, s, total)
+    if items is None:
+        return None
+    out: list[Claim] = []
+    rest = list(items)
+    matched = False
+    for p in parts:
+        acc, h = Decimal(0), _h(p)
+        for n, it in enumerate(rest, 1):
+            acc += it.yuan
+            h += _h(it)
+            if abs(acc - p.yuan) <= h:
+                rest = rest[n:]
+                matched = True
+                break
+            if acc > p.yuan + h:
+                break
+        out.append(p)
+    if matched and rest:
+        return out + rest
+    if abs(sum((i.yuan for i in items), Decimal(0)) - total.yuan) <= tolerance(len(items), total.factor):
+        return items
+    return None
 
 
 def _family(c: Claim) -> str:
@@ -576,7 +748,7 @@ def _prefix_adds_up(total: Claim, parts: list[Claim]) -> bool:
     return False
 
 
-def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
+def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim], continued: bool = False) -> None:
     s = parts[0].sentence
     label = _label(total)
     rule = next((b for b in ctx.cfg.breakdowns if any(w in label for w in b["labels"])
@@ -600,7 +772,13 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
     tol = tolerance(len(parts), f) if total.kind == "money" else Decimal(0)
     listed = "＋".join(p.raw for p in parts)
     shown = fmt(psum / f) if total.kind == "money" else format(psum.normalize(), "f")
-    msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"
+    if continued:
+        named = "＋".join(f"{_label(p) if p.sentence is s else _item_label(p)}{p.raw}" for p in parts)
+        name = re.sub(r"^\([一二三四五六七八九十]+\)|^[一二三四五六七八九十]+、", "", label)
+        msg = (f"合计与所列各项之和不符：“{total.sentence.quote(total.start)}”中{name or '合计'}{total.raw}，"
+               f"而{named}＝{shown}{unit}")
+    else:
+        msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"
     locs = [ctx.text_location(total.sentence, total.raw), *(ctx.text_location(p.sentence, p.raw) for p in parts[:6])]
     exp = fmt(total.yuan / f) if total.kind == "money" else format(total.value.normalize(), "f")
     act = shown
@@ -612,7 +790,9 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim]) -> None:
         severity = "error" if rule is not None else "warning"
         ctx.report("narrative.breakdown_sum", severity, msg + "，大于合计", locs, expected=exp, actual=act, difference=dtext)
     elif rule is not None:
-        severity = rule.get("less", "warning")
+        # the numbered items were given as the total's whole detail ("具体情况如下"): a shortfall is
+        # a contradiction, not an item left out of a "其中" aside
+        severity = "error" if continued else rule.get("less", "warning")
         note = "，小于合计" + ("" if severity == "error" else "（可能有未列示的项目）")
         ctx.report("narrative.breakdown_sum", severity, msg + note, locs, expected=exp, actual=act, difference=dtext)
 
@@ -666,7 +846,7 @@ _BALANCED = [
     # "收入总计A万元，支出总计B万元" in one sentence
     re.compile(r"收入(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)[^。;]{0,12}?支出(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)"),
 ]
-_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+_FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 def _balanced(ctx: Context) -> None:

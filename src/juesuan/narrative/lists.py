@@ -112,8 +112,9 @@ def _evaluated(ctx: Context) -> None:
             ctx.unresolved(rule, "not_applicable", "文字说明中未提及自评项目个数")
         return
     if not required and not projects:
-        ctx.unresolved(rule, "not_applicable", "本版式不要求附项目支出绩效自评表")
+        ctx.unresolved(rule, "not_applicable", f"本版式不要求附{ctx.perf.table_name('project')}")
         return
+    table = ctx.perf.table_name("project")
     for s, n, m in stated:
         ctx.check(rule)
         if n == len(projects):
@@ -121,6 +122,6 @@ def _evaluated(ctx: Context) -> None:
         names = "、".join(p.fields.get("项目名称", "（未列名称）") for p in projects) or "无"
         ctx.report(rule, "warning",
                    f"自评项目个数与所附自评表不符：“{s.quote(m.start())}”称{n}个项目进行绩效自评，"
-                   f"但文件只附{len(projects)}张《项目支出绩效自评表》（{names}）",
-                   [ctx.text_location(s, m.group(0)), *(ctx.where(p.provenance, "项目支出绩效自评表", p.fields.get("项目名称", ""), "项目名称", p.fields.get("项目名称")) for p in projects)],
+                   f"但文件只附{len(projects)}张《{table}》（{names}）",
+                   [ctx.text_location(s, m.group(0)), *(ctx.where(p.provenance, table, p.fields.get("项目名称", ""), "项目名称", p.fields.get("项目名称")) for p in projects)],
                    expected=str(len(projects)), actual=str(n), difference=str(n - len(projects)))

@@ -17,12 +17,12 @@ from decimal import Decimal, InvalidOperation
 from ..model import PerformanceTable
 from ..rounding import tolerance
 from .context import HUNDRED, Context, fmt, half_unit, q2
+from .settings import performance_settings
 from .text import norm_key
 
 _NUM = re.compile(r"-?\d+(?:\.\d+)?")
 _PCT_CELL = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
 _OP_TAIL = re.compile(r"(>=|<=|≥|≤|=|＝|>|<)$")
-_HEADER_WORDS = ("一级指标", "绩效指标", "年度指标值", "三、部门整体支出绩效指标")
 _UNITLIKE = re.compile(r"^[^\d≥≤<>=]{1,6}$")
 
 
@@ -69,8 +69,10 @@ def _op(ctx: Context, text: str) -> str | None:
     return None
 
 
-def _is_header(row: list[str]) -> bool:
-    return any(norm_key(c).startswith(_HEADER_WORDS) for c in row[:2]) or "年度指标值" in "".join(row)
+def _is_header(ctx: Context, row: list[str]) -> bool:
+    """An indicator table's header row (its words: data/narrative/performance.yaml)."""
+    words = ctx.perf.header_words
+    return any(norm_key(c).startswith(words) for c in row[:2]) or any(w in "".join(row) for w in ctx.perf.header_anywhere)
 
 
 def parse_indicators(ctx: Context, table: PerformanceTable, weighted: bool) -> tuple[list[Indicator], int]:
@@ -79,7 +81,7 @@ def parse_indicators(ctx: Context, table: PerformanceTable, weighted: bool) -> t
     unread = 0
     for row in table.indicators:
         cells = [c.strip() for c in row if c.strip()]
-        if not cells or _is_header(cells):
+        if not cells or _is_header(ctx, cells):
             continue
         if norm_key(cells[0]).startswith(("其他需", "总分", "备注")):
             continue
@@ -151,7 +153,7 @@ def _name(table: PerformanceTable) -> str:
 
 
 def _title(table: PerformanceTable) -> str:
-    base = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}.get(table.kind, table.title)
+    base = performance_settings().table_name(table.kind, table.title)
     name = _name(table)
     return f"{base}（{name}）" if name else base
 
@@ -180,7 +182,7 @@ def check(ctx: Context) -> None:
             _project(ctx, p)
         _projects_vs_tables(ctx, projects)
     else:
-        absent(PROJECT_RULES, "project", "项目支出绩效自评表")
+        absent(PROJECT_RULES, "project", ctx.perf.table_name("project"))
     if projects or departments:
         for p in projects + departments:
             inds, unread = parse_indicators(ctx, p, weighted=p.kind == "project")
@@ -189,12 +191,12 @@ def check(ctx: Context) -> None:
                 for r in INDICATOR_RULES:
                     ctx.unresolved(r, "insufficient_data", f"《{_title(p)}》有{unread}行指标未能逐栏识别")
     else:
-        absent(INDICATOR_RULES, "project", "项目支出绩效自评表")
+        absent(INDICATOR_RULES, "project", ctx.perf.table_name("project"))
     if departments:
         for p in departments:
             _department(ctx, p)
     else:
-        absent(DEPARTMENT_RULES, "department", "部门整体支出绩效自评表")
+        absent(DEPARTMENT_RULES, "department", ctx.perf.table_name("department"))
     _narrative_grades(ctx)
 
 
@@ -373,7 +375,7 @@ def _projects_vs_tables(ctx: Context, projects: list[PerformanceTable]) -> None:
             executed += v
             read += 1
     if not read:
-        ctx.unresolved(rule, "insufficient_data", "项目支出绩效自评表的执行数未能识别")
+        ctx.unresolved(rule, "insufficient_data", f"{ctx.perf.table_name('project')}的执行数未能识别")
         return
     cands = ctx.candidates(["expenditure.total.project"], "money", rule)
     if not cands:

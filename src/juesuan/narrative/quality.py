@@ -324,7 +324,7 @@ def _stray(ctx: Context) -> None:
                        [ctx.where(para.provenance, group, "正文", "文字", para.text.strip())])
     for p in ctx.doc.performance:
         name = p.fields.get("项目名称") or p.fields.get("部门名称") or ""
-        title = {"project": "项目支出绩效自评表", "department": "部门整体支出绩效自评表"}.get(p.kind, p.title)
+        title = ctx.perf.table_name(p.kind, p.title)
         for k, row in enumerate(p.other):
             ctx.check(rule)
             if len(row) == 1 and _lone(row[0]):

@@ -256,6 +256,13 @@ class PerformanceSettings:
     empty_reasons: list[str]
     task_concepts: dict[str, dict[str, Any]]
     narrative: dict[str, Any]
+    table_names: dict[str, str]
+    header_words: tuple[str, ...]
+    header_anywhere: tuple[str, ...]
+
+    def table_name(self, kind: str, printed: str = "") -> str:
+        """The name of a 绩效自评 table of ``kind`` (project/department), else its printed title."""
+        return self.table_names.get(kind, printed)
 
     def bands(self, variant: str | None) -> list[GradeBand]:
         return self.grades.get(variant or "", self.grades["default"])
@@ -285,4 +292,7 @@ def performance_settings() -> PerformanceSettings:
             "evaluated": [re.compile(p) for p in nar.get("evaluated", [])],
             **{k: re.compile(v) for k, v in nar.items() if k != "evaluated"},
         },
+        table_names=dict(d.get("table_names") or {}),
+        header_words=tuple(d.get("header_words") or ()),
+        header_anywhere=tuple(d.get("header_anywhere") or ()),
     )

@@ -10,6 +10,7 @@ is reported as a unit slip. A gap within the rounding allowance is an info.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..rounding import tolerance
@@ -46,7 +47,7 @@ def _match(claim: Claim, cand: Candidate) -> str:
 
 
 def check(ctx: Context) -> None:
-    rules = ("narrative.table_amounts", "narrative.table_counts", "narrative.unit_slip")
+    rules = ("narrative.table_amounts", "narrative.table_counts", "narrative.unit_slip", PATH_RULE)
     if not ctx.nar.sentences:
         for rid in rules:
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
@@ -55,7 +56,14 @@ def check(ctx: Context) -> None:
         for rid in rules:
             ctx.unresolved(rid, "not_applicable", f"{ctx.doc.kind}文件的文字说明暂不与表格核对（词表按决算口径编写）")
         return
+    if not any(c.concept_from == "path" for c in ctx.ex.claims):
+        ctx.unresolved(PATH_RULE, "not_applicable", "文中没有“类、款、项”科目路径")
     for claim in ctx.ex.claims:
+        if claim.concept_from == "path":
+            if claim.concept is None:
+                _unmatched_path(ctx, claim)
+            elif ctx.doc.tables:
+                ctx.check(PATH_RULE)
         if claim.role != "level" or claim.concept is None or claim.approx or claim.period != "current":
             continue
         concept = ctx.concept(claim.concept)
@@ -135,6 +143,37 @@ def check(ctx: Context) -> None:
         _report(ctx, rule, severity, claim, first, note, others=primary[1:])
         if severity == "error" and claim.kind == "money" and not first.blank:
             claim.table_yuan, claim.table_half = first.yuan, Decimal("0.005") * first.factor * len(first.cells)
+
+
+PATH_RULE = "narrative.path_unmatched"
+_PATH_CLASS = re.compile(r"^(?:\d{1,2}[.、]|\(\d{1,2}\))?(?P<c>[^()]{2,20}?)\(类\)")
+
+
+def _unmatched_path(ctx: Context, claim: Claim) -> None:
+    """A "X（类）Y（款）Z（项）" path that names no single row of the classification (a 款 or 项
+    name the catalog does not hold under that 类, or holds twice): its figure is compared with
+    nothing, which the reader is told — only when the document's tables print the 款/项 rows of that
+    类 (a path about a 类 the tables do not detail, or a fragment without tables, is not a problem)."""
+    if claim.role != "level" or claim.approx or claim.period != "current" or claim.kind != "money":
+        return
+    m = _PATH_CLASS.match(claim.label or "")
+    ex = ctx.ex.extractor
+    if m is None or ex is None:
+        return
+    name = m.group("c")
+    hits = ex.fcat.by_name(name, level=1) or ex.fcat.by_name(name + "支出", level=1)
+    if not hits:
+        return
+    code = hits[0].code
+    tables = [t for t in ctx.doc.tables if not t.unreliable and any(r.code and len(r.code) > len(code) and r.code.startswith(code) for r in t.rows)]
+    if not tables:
+        return
+    ctx.check(PATH_RULE)
+    s = claim.sentence
+    ctx.report(PATH_RULE, "warning",
+               f"未能对应到表格：“{s.quote(claim.start)}”中的科目“{claim.label}”在支出功能分类科目中找不到唯一对应的"
+               f"款、项（名称有误或不完整），{claim.raw}未与表格中“{hits[0].code} {hits[0].name}”类下的科目核对",
+               [ctx.text_location(s, claim.raw)])
 
 
 def _cap(severity: str, limit: str | None) -> str:
