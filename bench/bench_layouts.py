@@ -30,7 +30,7 @@ def _one(v: sl.Variant) -> dict:
         _BASE = sl.source()
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            return sl.run_variant(_BASE, v, Path(tmp)).to_dict()
+            return sl.run_variant(_BASE, v, Path(tmp), check=True).to_dict()
         except sl.NoFont as exc:
             return {"skipped": str(exc), "variant": v.__dict__}
 
@@ -68,6 +68,12 @@ def main() -> int:
             acc[1] += r["exact"]
             acc[2] += 1
             acc[3] += (r["exact"] < r["truth"] or r["extra"]) and r["problems"] == 0
+    erring = [r for r in results if r.get("errors")]
+    unexplained = [r for r in erring if r["problems"] == 0]
+    print(f"precision: variants with error-level findings: {len(erring)} "
+          f"({sum(r['errors'] for r in erring)} findings); without a reading problem: {len(unexplained)}")
+    for r in unexplained:
+        print(f"  seed {r['variant']['seed']}: {r['errors']} errors {r['error_rules']}; {sl.Variant(**r['variant']).classes()}")
     print("\n| feature | value | variants | exact cells | silent-loss variants |\n|---|---|---|---|---|")
     for (k, val), (t, e, n, s) in sorted(by.items()):
         print(f"| {k} | {val} | {n} | {100 * e / t:.1f} % | {s} |")

@@ -81,15 +81,15 @@ def run(files: list[Path]) -> list[dict]:
 
 
 def fingerprints(results: list[dict]) -> dict[str, list]:
-    """Per file (by name): the sorted error-level findings as [rule, where], or the error code of an
+    """Per file (by name): the sorted error-level findings as "rule @ where", or the error code of an
     unusable file. No document text: what tests/test_precision.py compares a fresh run against."""
     out: dict[str, list] = {}
     for r in results:
         name = Path(r["file"]).name
         if "unusable" in r:
-            out[name] = [["unusable", r.get("code", "")]]
+            out[name] = [f"unusable: {r.get('code', '')}"]
         else:
-            out[name] = sorted([e["rule"], ", ".join(e["where"])] for e in r["errors"])
+            out[name] = sorted(f"{e['rule']} @ {', '.join(e['where'])}".rstrip(" @") for e in r["errors"])
     return out
 
 
@@ -124,7 +124,7 @@ def main() -> int:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.snapshot_out:
-        Path(args.snapshot_out).write_text(json.dumps(fingerprints(results), ensure_ascii=False, indent=1) + "\n",
+        Path(args.snapshot_out).write_text(json.dumps(fingerprints(results), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                            encoding="utf-8")
     text = markdown(results)
     if args.md_out:

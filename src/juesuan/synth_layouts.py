@@ -522,6 +522,14 @@ class Outcome:
     extra: int  # cells read that the truth does not have
     problems: int  # reading problems reported
     lost_examples: list[Any]
+    # error-level findings of a whole check of the read-back document (the source is clean, so
+    # each is a false error; "unexplained" = raised although no reading problem was reported)
+    errors: int = 0
+    error_rules: list[str] | None = None
+
+    @property
+    def unexplained_errors(self) -> bool:
+        return self.errors > 0 and self.problems == 0
 
     @property
     def silent(self) -> bool:
@@ -542,7 +550,9 @@ def compare(truth: Disclosure, back: Disclosure, v: Variant) -> Outcome:
     return Outcome(v, total, total - sum(missing.values()), sum(extra.values()), problems, list(missing)[:3])
 
 
-def run_variant(base: Disclosure, v: Variant, outdir: Path) -> Outcome:
+def run_variant(base: Disclosure, v: Variant, outdir: Path, check: bool = False) -> Outcome:
+    """Render ``v``, read it back and compare its cells with the truth; with ``check``, also run
+    the whole check and count its error-level findings (the precision report over the variants)."""
     from . import api
     from .errors import InputError
 
@@ -553,7 +563,11 @@ def run_variant(base: Disclosure, v: Variant, outdir: Path) -> Outcome:
     except InputError:
         total = sum(amount_cells(truth).values())
         return Outcome(v, total, 0, 0, 1, [])
-    return compare(truth, back, v)
+    out = compare(truth, back, v)
+    if check:
+        errors = api.check_document(back).errors
+        out.errors, out.error_rules = len(errors), sorted({f.rule for f in errors})
+    return out
 
 
 __all__ = ["Variant", "variants", "restyle", "render", "render_pdf", "run_variant", "compare", "amount_cells", "NoFont", "cjk_fonts", "source"]
