@@ -106,12 +106,49 @@ def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None],
     items.append(_Item(top, bottom, cells, boxes, grid=index, col_edges=edges))
 
 
+_Map = tuple[float, float, float, float, float, float]  # (ax, bx, cx, at, bt, ct): x = ax*ux + bx*uy + cx, top = at*ux + bt*uy + ct
+
+
+def _display_map(page: Any, top: float) -> _Map:
+    """User space → pdfplumber's (x, top) on the displayed page, as an affine map.
+
+    An unrotated page: x from the MediaBox's left, top down from ``top``. A page with /Rotate
+    90/180/270: pdfplumber's frame of the rotated page (:class:`juesuan.pages.PageGeometry`, the
+    same matrix pdfminer lays the page out with), so characters and rulings read from PDFium land
+    where pdfplumber puts them."""
+    left, _, _, _ = page.get_mediabox()
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        return (1.0, 0.0, -left, 0.0, -1.0, top)
+    from ..pages import PageGeometry
+
+    geo = PageGeometry.from_boxes(page.get_mediabox(), rotation)
+    cx, ct = geo.to_plumber(0.0, 0.0)
+    x1, t1 = geo.to_plumber(1.0, 0.0)
+    x2, t2 = geo.to_plumber(0.0, 1.0)
+    return (x1 - cx, x2 - cx, cx, t1 - ct, t2 - ct, ct)
+
+
+def _page_size(page: Any) -> tuple[float, float]:
+    """The displayed page's width and height: PDFium's for an unrotated page (as before), the
+    rotated MediaBox for a rotated one (pdfplumber's, which its coordinates are measured in)."""
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        width, height = page.get_size()
+        return float(width), float(height)
+    from ..pages import PageGeometry
+
+    geo = PageGeometry.from_boxes(page.get_mediabox(), rotation)
+    return geo.width, geo.height
+
+
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
-    """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left), with
-    loose (advance-width) boxes. PDFium reads a page about a hundred times faster than pdfminer."""
+    """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left of the
+    displayed page, rotated pages turned upright), with loose (advance-width) boxes. PDFium reads
+    a page about a hundred times faster than pdfminer."""
     import pypdfium2.raw as pdfium_c
 
-    left, bottom, right, top = page.get_mediabox()
+    ax, bx, cx, at, bt, ct = _display_map(page, page.get_mediabox()[3])
     textpage = page.get_textpage()
     # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
     raw, rect = textpage.raw, pdfium_c.FS_RECTF()
@@ -128,8 +165,14 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
                 continue
             if not loose_box(raw, i, rect):
                 continue
-            chars.append({"text": text, "x0": rect.left - left, "x1": rect.right - left, "top": top - rect.top,
-                          "bottom": top - rect.bottom})
+            if bx == 0.0:  # upright (or turned half-way): x from x, top from y
+                xa, xb = ax * rect.left + cx, ax * rect.right + cx
+                ta, tb = bt * rect.top + ct, bt * rect.bottom + ct
+            else:  # a quarter turn: x from y, top from x
+                xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
+                ta, tb = at * rect.left + ct, at * rect.right + ct
+            chars.append({"text": text, "x0": min(xa, xb), "x1": max(xa, xb), "top": min(ta, tb),
+                          "bottom": max(ta, tb)})
         return chars
     finally:
         textpage.close()
@@ -189,6 +232,8 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
 
     height = page.get_height()
     left, bottom, _, _ = page.get_mediabox()
+    rotated = page.get_rotation() % 360 != 0
+    ax, bx, cx, at, bt, ct = _display_map(page, 0.0)
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     matrix = pdfium_c.FS_MATRIX()
@@ -206,7 +251,11 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
             seg = pdfium_c.FPDFPath_GetPathSegment(raw, i)
             pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
             kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            pt = (a * x.value + c * y.value + e - left, height - (b * x.value + d * y.value + f - bottom))
+            if rotated:
+                ux, uy = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+                pt = (ax * ux + bx * uy + cx, at * ux + bt * uy + ct)
+            else:
+                pt = (a * x.value + c * y.value + e - left, height - (b * x.value + d * y.value + f - bottom))
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = prev = pt
                 continue
@@ -249,8 +298,8 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) ->
     edges = _pdfium_edges(page)
     if edges is None:
         return None
-    width, height = page.get_size()
-    out = _Page(number, float(width), float(height))
+    width, height = _page_size(page)
+    out = _Page(number, width, height)
     stand_in = cast(Any, _EdgePage(edges, width, height))  # duck-typed: what the finder reads of a page
     tables = TableFinder(stand_in, TableSettings.resolve(TABLE_SETTINGS)).tables
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
@@ -292,8 +341,8 @@ def _has_image(page: Any) -> bool:
 
 def _read_text_page(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
     """A page with text and no graphics: lines and cells from PDFium characters."""
-    width, height = page.get_size()
-    return _assemble(_Page(number, float(width), float(height)), [], chars, None, pad=0)
+    width, height = _page_size(page)
+    return _assemble(_Page(number, width, height), [], chars, None, pad=0)
 
 
 def _read_page(page: Any, number: int) -> _Page:
@@ -530,14 +579,11 @@ def read_pdf(path: Path) -> RawDocument:
             try:
                 fpage = fast[number - 1]
                 paths, chars = _triage(fpage, number)
-                if fpage.get_rotation():
-                    # A rotated page: pdfplumber turns its coordinates; PDFium's are unrotated.
-                    pg = _read_page(page, number)
-                elif chars and not paths:
+                if chars and not paths:
                     pg = _read_text_page(fpage, number, chars)
                 elif not chars:
-                    width, height = fpage.get_size()
-                    pg = _Page(number, float(width), float(height), scanned=_has_image(fpage))
+                    width, height = _page_size(fpage)
+                    pg = _Page(number, width, height, scanned=_has_image(fpage))
                 else:
                     pg = _read_grid_page_fast(fpage, number, chars) or _read_page(page, number)
                 if pg.scanned:
