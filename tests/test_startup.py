@@ -37,3 +37,14 @@ def test_checking_a_text_file_imports_no_pdf_or_office_library():
     loaded = modules_after("check", str(EXAMPLES / "example-clean.txt"), "--format", "json")
     assert loaded.isdisjoint(PDF_LIBS + OFFICE_LIBS)
     assert "juesuan" in loaded
+
+
+def test_checking_a_pdf_imports_no_pdfplumber_or_pdfminer():
+    """Pages are read from PDFium and ruled grids found by juesuan's port of pdfplumber's lattice
+    finder: pdfplumber (and pdfminer under it) is opened only for pages drawn in form XObjects."""
+    from conftest import REPO
+
+    pdf = REPO / "tests" / "fixtures" / "roundtrip" / "example-ruled.pdf"
+    loaded = modules_after("check", str(pdf), "--format", "json")
+    assert "pypdfium2" in loaded
+    assert loaded.isdisjoint({"pdfplumber", "pdfminer"})

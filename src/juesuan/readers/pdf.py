@@ -1,6 +1,8 @@
 """PDF reader on character and ruling geometry: PDFium (pypdfium2) for characters, rulings, triage
-and rendering; pdfplumber's lattice finder for ruled grids (and pdfplumber whole for rotated pages
-and pages drawn in form XObjects). Line and cell geometry lives in :mod:`.geometry`, border-less
+and rendering (rotated pages turned into the displayed page's frame); pdfplumber's lattice finder
+for ruled grids, ported step for step in :mod:`.lattice` (importing pdfplumber and pdfminer costs
+more than reading most documents); pdfplumber whole, opened only then, for pages drawn in form
+XObjects. Line and cell geometry lives in :mod:`.geometry`, border-less
 tables in :mod:`.borderless`.
 
 What comes out is the same :class:`~juesuan.raw.RawDocument` every reader produces: per page, a
@@ -40,7 +42,7 @@ import re
 import statistics
 from bisect import bisect_left
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from ..errors import InputError
 from ..raw import RawDocument, RawLine
@@ -278,30 +280,21 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     return edges
 
 
-class _EdgePage:
-    """The little of a pdfplumber page that its table finder needs (lines strategy)."""
-
-    def __init__(self, edges: list[dict[str, Any]], width: float, height: float):
-        self.edges = edges
-        self.bbox = (0, 0, width, height)
-        self.chars: list[dict[str, Any]] = []
-
-
 def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page | None:
-    """A ruled page from PDFium characters and rulings, with pdfplumber's lattice finder.
+    """A ruled page from PDFium characters and rulings, with the lattice finder (pdfplumber's,
+    step for step: :mod:`.lattice`).
 
     Gives the same grids as pdfplumber on its own page object, several times faster. None when
     the page needs pdfplumber (drawings inside form XObjects).
     """
-    from pdfplumber.table import TableFinder, TableSettings
+    from .lattice import find_tables
 
     edges = _pdfium_edges(page)
     if edges is None:
         return None
     width, height = _page_size(page)
     out = _Page(number, width, height)
-    stand_in = cast(Any, _EdgePage(edges, width, height))  # duck-typed: what the finder reads of a page
-    tables = TableFinder(stand_in, TableSettings.resolve(TABLE_SETTINGS)).tables
+    tables = find_tables(edges, TABLE_SETTINGS)
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
 
@@ -562,20 +555,53 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     return items, None
 
 
-@register(".pdf")
-def read_pdf(path: Path) -> RawDocument:
+class _Plumber:
+    """pdfplumber's reading of the document, opened on the first page that needs it (drawings in
+    form XObjects): importing pdfplumber and pdfminer and parsing the file again costs ≈ 0.1 s."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.pdf: Any = None
+
+    def page(self, number: int) -> Any:
+        if self.pdf is None:
+            self.pdf = _open(self.path)
+        return self.pdf.pages[number - 1]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _open_pdfium(path: Path) -> Any:
+    """The document in PDFium, or a clear error: encrypted, damaged, empty, too long."""
     import pypdfium2 as pdfium
 
-    pdf = _open(path)
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (4, 5):  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
+            raise InputError(f"PDF 文件已加密，无法读取：{path.name}（请提供未加密的文件）") from None
+        raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
+    n = len(doc)
+    if n == 0:
+        doc.close()
+        raise InputError(f"PDF 文件没有页面：{path.name}")
+    if n > MAX_PAGES:
+        doc.close()
+        raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）：{path.name}")
+    return doc
+
+
+@register(".pdf")
+def read_pdf(path: Path) -> RawDocument:
+    fast = _open_pdfium(path)
+    plumber = _Plumber(path)
     pages: list[_Page] = []
     unread: list[int] = []
     try:
-        fast = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        pdf.close()
-        raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
-    try:
-        for number, page in enumerate(pdf.pages, start=1):
+        for number in range(1, len(fast) + 1):
             try:
                 fpage = fast[number - 1]
                 paths, chars = _triage(fpage, number)
@@ -585,7 +611,14 @@ def read_pdf(path: Path) -> RawDocument:
                     width, height = _page_size(fpage)
                     pg = _Page(number, width, height, scanned=_has_image(fpage))
                 else:
-                    pg = _read_grid_page_fast(fpage, number, chars) or _read_page(page, number)
+                    grid = _read_grid_page_fast(fpage, number, chars)
+                    if grid is None:
+                        page = plumber.page(number)
+                        try:
+                            grid = _read_page(page, number)
+                        finally:
+                            page.close()
+                    pg = grid
                 if pg.scanned:
                     pg.items, problem = _ocr_page(fpage)
                     if problem:
@@ -595,11 +628,9 @@ def read_pdf(path: Path) -> RawDocument:
                 raise
             except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
                 raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
-            finally:
-                page.close()
             pages.append(pg)
     finally:
-        pdf.close()
+        plumber.close()
         fast.close()
     _drop_furniture(pages)
     for p in pages:
