@@ -18,6 +18,7 @@ intersection tolerance 3, minimum edge length 3 (1 before merging).
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -209,8 +210,8 @@ class Table:
         self.bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
                      max(c[3] for c in cells))
 
-    @property
-    def rows(self) -> list[Row]:
+    @cached_property
+    def rows(self) -> list[Row]:  # computed once (the reader asks for them several times)
         xs = sorted({c[0] for c in self.cells})
         rows = []
         for _, row_cells in groupby(sorted(self.cells, key=itemgetter(1, 0)), itemgetter(1)):

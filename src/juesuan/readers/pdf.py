@@ -1,8 +1,8 @@
-"""PDF reader on character and ruling geometry: PDFium (pypdfium2) for characters, rulings, triage
-and rendering (rotated pages turned into the displayed page's frame); pdfplumber's lattice finder
-for ruled grids, ported step for step in :mod:`.lattice` (importing pdfplumber and pdfminer costs
-more than reading most documents); pdfplumber whole, opened only then, for pages drawn in form
-XObjects. Line and cell geometry lives in :mod:`.geometry`, border-less
+"""PDF reader on character and ruling geometry: PDFium (pypdfium2) for characters, rulings (also
+inside form XObjects), triage and rendering, rotated pages turned into the displayed page's frame;
+pdfplumber's lattice finder for ruled grids, ported step for step in :mod:`.lattice` (importing
+pdfplumber and pdfminer costs more than reading most documents). pdfplumber's own reading of a
+page (:func:`_read_page`) is kept to compare against (bench/compare_pdf_paths.py). Line and cell geometry lives in :mod:`.geometry`, border-less
 tables in :mod:`.borderless`.
 
 What comes out is the same :class:`~juesuan.raw.RawDocument` every reader produces: per page, a
@@ -11,7 +11,7 @@ the origin at the top-left of the page (pdfplumber's convention), pages 1-based.
 
 How a page is read:
 
-* **Ruled tables** (lines or rectangle edges): pdfplumber finds the grid; each grid row becomes one
+* **Ruled tables** (lines or rectangle edges): the lattice finder finds the grid; each grid row becomes one
   line whose cells follow the grid's columns. A merged cell keeps its text in its first position
   and leaves '' in the positions it covers, so column positions stay right. Text wrapped over two or
   three lines inside a cell is joined.
@@ -221,12 +221,43 @@ def _check_chars(n: int, number: int) -> None:
         raise InputError(f"第{number}页字符过多（{n} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
 
 
-def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
+def _path_objects(raw_page: Any, max_depth: int = 3) -> Any:
+    """The path objects of a page with the matrix from their space to the page's, down
+    ``max_depth`` levels of form XObjects (a form's objects are in its own space: their matrix is
+    composed with the form's)."""
+    import pypdfium2.raw as pdfium_c
+
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    matrix = pdfium_c.FS_MATRIX()
+    stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(raw_page, None, 0)]
+    while stack:
+        parent, outer, level = stack.pop()
+        count, get = ((pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject) if outer is not None
+                      else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+        forms = []
+        for k in range(count(parent)):
+            raw = get(parent, k)
+            kind = get_type(raw)
+            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix):
+                continue
+            m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            if outer is not None:
+                a, b, c, d, e, f = m
+                oa, ob, oc, od, oe, of = outer
+                m = (a * oa + b * oc, a * ob + b * od, c * oa + d * oc, c * ob + d * od,
+                     e * oa + f * oc + oe, e * ob + f * od + of)
+            if kind == _PATH:
+                yield raw, m
+            elif level < max_depth - 1:
+                forms.append((raw, m, level + 1))
+        stack.extend(reversed(forms))  # depth-first after the parent's own paths, in order
+
+
+def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     """Horizontal and vertical ruling segments of a page, as pdfplumber edges, from PDFium.
 
-    Returns None when the page draws inside form XObjects (their nested transforms are left to
-    pdfplumber). Straight segments of every path (lines, rectangles, polylines) are kept; curves
-    are not rulings.
+    Straight segments of every path (lines, rectangles, polylines) are kept, also inside form
+    XObjects (their matrices composed); curves are not rulings.
     """
     import ctypes
 
@@ -238,26 +269,22 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     ax, bx, cx, at, bt, ct = _display_map(page, 0.0)
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    matrix = pdfium_c.FS_MATRIX()
-    raw_page = page.raw
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        raw = pdfium_c.FPDFPage_GetObject(raw_page, k)
-        kind = pdfium_c.FPDFPageObj_GetType(raw)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            return None
-        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not pdfium_c.FPDFPageObj_GetMatrix(raw, matrix):
-            continue
-        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    # raw PDFium functions bound once: several calls per path segment
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
+    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
+    for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
         start = prev = None
-        for i in range(pdfium_c.FPDFPath_CountSegments(raw)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(raw, i)
-            pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        for i in range(count_segments(raw)):
+            seg = get_segment(raw, i)
+            get_point(seg, x_ref, y_ref)
+            kind = segment_type(seg)
+            xv, yv = x.value, y.value
             if rotated:
-                ux, uy = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+                ux, uy = a * xv + c * yv + e, b * xv + d * yv + f
                 pt = (ax * ux + bx * uy + cx, at * ux + bt * uy + ct)
             else:
-                pt = (a * x.value + c * y.value + e - left, height - (b * x.value + d * y.value + f - bottom))
+                pt = (a * xv + c * yv + e - left, height - (b * xv + d * yv + f - bottom))
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = prev = pt
                 continue
@@ -280,18 +307,13 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     return edges
 
 
-def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page | None:
+def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
     """A ruled page from PDFium characters and rulings, with the lattice finder (pdfplumber's,
-    step for step: :mod:`.lattice`).
-
-    Gives the same grids as pdfplumber on its own page object, several times faster. None when
-    the page needs pdfplumber (drawings inside form XObjects).
-    """
+    step for step: :mod:`.lattice`): the same grids as pdfplumber on its own page object, several
+    times faster."""
     from .lattice import find_tables
 
     edges = _pdfium_edges(page)
-    if edges is None:
-        return None
     width, height = _page_size(page)
     out = _Page(number, width, height)
     tables = find_tables(edges, TABLE_SETTINGS)
@@ -555,24 +577,6 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     return items, None
 
 
-class _Plumber:
-    """pdfplumber's reading of the document, opened on the first page that needs it (drawings in
-    form XObjects): importing pdfplumber and pdfminer and parsing the file again costs ≈ 0.1 s."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.pdf: Any = None
-
-    def page(self, number: int) -> Any:
-        if self.pdf is None:
-            self.pdf = _open(self.path)
-        return self.pdf.pages[number - 1]
-
-    def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-
-
 def _open_pdfium(path: Path) -> Any:
     """The document in PDFium, or a clear error: encrypted, damaged, empty, too long."""
     import pypdfium2 as pdfium
@@ -597,7 +601,6 @@ def _open_pdfium(path: Path) -> Any:
 @register(".pdf")
 def read_pdf(path: Path) -> RawDocument:
     fast = _open_pdfium(path)
-    plumber = _Plumber(path)
     pages: list[_Page] = []
     unread: list[int] = []
     try:
@@ -611,14 +614,7 @@ def read_pdf(path: Path) -> RawDocument:
                     width, height = _page_size(fpage)
                     pg = _Page(number, width, height, scanned=_has_image(fpage))
                 else:
-                    grid = _read_grid_page_fast(fpage, number, chars)
-                    if grid is None:
-                        page = plumber.page(number)
-                        try:
-                            grid = _read_page(page, number)
-                        finally:
-                            page.close()
-                    pg = grid
+                    pg = _read_grid_page_fast(fpage, number, chars)
                 if pg.scanned:
                     pg.items, problem = _ocr_page(fpage)
                     if problem:
@@ -630,7 +626,6 @@ def read_pdf(path: Path) -> RawDocument:
                 raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
             pages.append(pg)
     finally:
-        plumber.close()
         fast.close()
     _drop_furniture(pages)
     for p in pages:

@@ -1,6 +1,6 @@
-"""Rotated pages (/Rotate 90/180/270) are read from PDFium's characters and rulings, turned into
-the displayed page's frame: a page stored sideways and shown upright reads exactly like the same
-page stored upright, and like pdfplumber's reading of the rotated page."""
+"""Rotated pages (/Rotate 90/180/270) and pages drawn in form XObjects are read from PDFium's
+characters and rulings: a page stored sideways and shown upright reads exactly like the same page
+stored upright, a page drawn in a form like the page itself, and both like pdfplumber's reading."""
 
 from __future__ import annotations
 
@@ -91,3 +91,64 @@ def test_rotated_page_reads_like_pdfplumber_reads_it(tmp_path: Path) -> None:
             grids += sum(1 for it in got.items if it.grid is not None)
     fast.close()
     assert grids > 20  # the ruled fixture's tables were read as grids
+
+
+def _in_form_xobject(src: Path, dst: Path, matrix: tuple[float, ...], cm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)) -> None:
+    """The same pages with all their content moved into a form XObject with the form matrix
+    ``matrix``, drawn under the transform ``cm`` (as some PDF writers do: charts, templates)."""
+    import pypdf
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    writer = pypdf.PdfWriter(clone_from=str(src))
+    for page in writer.pages:
+        form = DecodedStreamObject()
+        form.set_data(page.get_contents().get_data())  # type: ignore[union-attr]
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+            NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in matrix]),
+            NameObject("/Resources"): page["/Resources"],
+        })
+        ref = writer._add_object(form)
+        page[NameObject("/Resources")] = DictionaryObject({
+            NameObject("/XObject"): DictionaryObject({NameObject("/Fx0"): ref})})
+        content = DecodedStreamObject()
+        content.set_data(("q " + " ".join(str(v) for v in cm) + " cm /Fx0 Do Q").encode())
+        page[NameObject("/Contents")] = writer._add_object(content)
+    with dst.open("wb") as fh:
+        writer.write(fh)
+
+
+def test_table_drawn_in_a_form_xobject_reads_like_the_page(tmp_path: Path) -> None:
+    """Rulings inside a form XObject are read with the form's matrix: a page whose content sits in
+    a form (identity matrix) reads exactly like the page itself, grids included."""
+    wrapped = tmp_path / "form.pdf"
+    _in_form_xobject(RULED, wrapped, (1, 0, 0, 1, 0, 0))
+    want, got = _lines(RULED), _lines(wrapped)
+    assert [(p, c) for p, c, _ in got] == [(p, c) for p, c, _ in want]
+    assert all(_close(g[2], w[2]) for g, w in zip(got, want))
+
+
+def test_form_xobject_with_a_matrix_reads_like_pdfplumber_reads_it(tmp_path: Path) -> None:
+    """A form with its own matrix drawn shrunk and moved: the grids and lines are pdfplumber's
+    (white space aside)."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    wrapped = tmp_path / "form-scaled.pdf"
+    _in_form_xobject(RULED, wrapped, (1, 0, 0, 1.05, 10, -25), cm=(0.8, 0, 0, 0.9, 40, 30))
+    fast = pdfium.PdfDocument(str(wrapped))
+    grids = 0
+    with pdfplumber.open(wrapped) as plumb:
+        for number, page in enumerate(plumb.pages, start=1):
+            fpage = fast[number - 1]
+            paths, chars = pdf._triage(fpage, number)
+            assert paths
+            got = pdf._read_grid_page_fast(fpage, number, chars)
+            want = pdf._read_page(page, number)
+            squeeze = lambda page: [(it.grid is not None, ["".join(c.split()) for c in it.cells]) for it in page.items]  # noqa: E731
+            assert squeeze(got) == squeeze(want), f"page {number}"
+            grids += sum(1 for it in got.items if it.grid is not None)
+    fast.close()
+    assert grids > 20
