@@ -37,3 +37,28 @@ def test_checking_a_text_file_imports_no_pdf_or_office_library():
     loaded = modules_after("check", str(EXAMPLES / "example-clean.txt"), "--format", "json")
     assert loaded.isdisjoint(PDF_LIBS + OFFICE_LIBS)
     assert "juesuan" in loaded
+
+
+def test_checking_a_pdf_imports_no_pdfplumber_or_pdfminer():
+    """Pages are read from PDFium and ruled grids found by juesuan's port of pdfplumber's lattice
+    finder: pdfplumber (and pdfminer under it) is opened only for pages drawn in form XObjects."""
+    from conftest import REPO
+
+    pdf = REPO / "tests" / "fixtures" / "roundtrip" / "example-ruled.pdf"
+    loaded = modules_after("check", str(pdf), "--format", "json")
+    assert "pypdfium2" in loaded
+    assert loaded.isdisjoint({"pdfplumber", "pdfminer"})
+
+
+def test_reading_a_pdf_imports_only_its_reader():
+    """A file with a known suffix is read after importing its reader module alone."""
+    from conftest import REPO
+
+    pdf = REPO / "tests" / "fixtures" / "roundtrip" / "example-ruled.pdf"
+    probe = ("import sys, json; from juesuan.readers import read; read(sys.argv[1]); "
+             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('juesuan.readers.'))))")
+    proc = subprocess.run([sys.executable, "-c", probe, str(pdf)], capture_output=True, text=True, timeout=120)
+    loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert "juesuan.readers.pdf" in loaded
+    assert loaded.isdisjoint({"juesuan.readers.xlsx", "juesuan.readers.office", "juesuan.readers.docx",
+                              "juesuan.readers.html"})

@@ -186,9 +186,9 @@ def dispatch(path: Path, kind: str, expected: str) -> RawDocument:
     if kind in ("doc", "rtf", "odt"):
         return convert_and_read(path, "docx")
     if kind == "pdf":
-        from . import _READERS
+        from . import reader_for
 
-        reader = _READERS.get(".pdf")
+        reader = reader_for(".pdf")
         if reader is None:
             raise InputError(f"文件扩展名与内容不符：{path.name} 实际是 PDF 文件，但 PDF 读取器不可用")
         return reader(path)

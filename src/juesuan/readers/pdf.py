@@ -1,6 +1,8 @@
-"""PDF reader on character and ruling geometry: PDFium (pypdfium2) for characters, rulings, triage
-and rendering; pdfplumber's lattice finder for ruled grids (and pdfplumber whole for rotated pages
-and pages drawn in form XObjects). Line and cell geometry lives in :mod:`.geometry`, border-less
+"""PDF reader on character and ruling geometry: PDFium (pypdfium2) for characters, rulings (also
+inside form XObjects), triage and rendering, rotated pages turned into the displayed page's frame;
+pdfplumber's lattice finder for ruled grids, ported step for step in :mod:`.lattice` (importing
+pdfplumber and pdfminer costs more than reading most documents). pdfplumber's own reading of a
+page (:func:`_read_page`) is kept to compare against (bench/compare_pdf_paths.py). Line and cell geometry lives in :mod:`.geometry`, border-less
 tables in :mod:`.borderless`.
 
 What comes out is the same :class:`~juesuan.raw.RawDocument` every reader produces: per page, a
@@ -9,7 +11,7 @@ the origin at the top-left of the page (pdfplumber's convention), pages 1-based.
 
 How a page is read:
 
-* **Ruled tables** (lines or rectangle edges): pdfplumber finds the grid; each grid row becomes one
+* **Ruled tables** (lines or rectangle edges): the lattice finder finds the grid; each grid row becomes one
   line whose cells follow the grid's columns. A merged cell keeps its text in its first position
   and leaves '' in the positions it covers, so column positions stay right. Text wrapped over two or
   three lines inside a cell is joined.
@@ -41,7 +43,7 @@ import re
 import statistics
 from bisect import bisect_left
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from ..errors import InputError
 from ..raw import RawDocument, RawLine
@@ -116,12 +118,49 @@ def _mediabox(page: Any) -> tuple[float, float, float, float]:
     return left, bottom, right, top
 
 
+_Map = tuple[float, float, float, float, float, float]  # (ax, bx, cx, at, bt, ct): x = ax*ux + bx*uy + cx, top = at*ux + bt*uy + ct
+
+
+def _display_map(page: Any, top: float) -> _Map:
+    """User space → pdfplumber's (x, top) on the displayed page, as an affine map.
+
+    An unrotated page: x from the MediaBox's left, top down from ``top``. A page with /Rotate
+    90/180/270: pdfplumber's frame of the rotated page (:class:`juesuan.pages.PageGeometry`, the
+    same matrix pdfminer lays the page out with), so characters and rulings read from PDFium land
+    where pdfplumber puts them."""
+    left, _, _, _ = _mediabox(page)
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        return (1.0, 0.0, -left, 0.0, -1.0, top)
+    from ..pages import PageGeometry
+
+    geo = PageGeometry.from_boxes(_mediabox(page), rotation)
+    cx, ct = geo.to_plumber(0.0, 0.0)
+    x1, t1 = geo.to_plumber(1.0, 0.0)
+    x2, t2 = geo.to_plumber(0.0, 1.0)
+    return (x1 - cx, x2 - cx, cx, t1 - ct, t2 - ct, ct)
+
+
+def _page_size(page: Any) -> tuple[float, float]:
+    """The displayed page's width and height: PDFium's for an unrotated page (as before), the
+    rotated MediaBox for a rotated one (pdfplumber's, which its coordinates are measured in)."""
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        width, height = page.get_size()
+        return float(width), float(height)
+    from ..pages import PageGeometry
+
+    geo = PageGeometry.from_boxes(_mediabox(page), rotation)
+    return geo.width, geo.height
+
+
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
-    """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left), with
-    loose (advance-width) boxes. PDFium reads a page about a hundred times faster than pdfminer."""
+    """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left of the
+    displayed page, rotated pages turned upright), with loose (advance-width) boxes. PDFium reads
+    a page about a hundred times faster than pdfminer."""
     import pypdfium2.raw as pdfium_c
 
-    left, bottom, right, top = _mediabox(page)
+    ax, bx, cx, at, bt, ct = _display_map(page, _mediabox(page)[3])
     textpage = page.get_textpage()
     # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
     raw, rect = textpage.raw, pdfium_c.FS_RECTF()
@@ -138,8 +177,14 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
                 continue
             if not loose_box(raw, i, rect):
                 continue
-            chars.append({"text": text, "x0": rect.left - left, "x1": rect.right - left, "top": top - rect.top,
-                          "bottom": top - rect.bottom})
+            if bx == 0.0:  # upright (or turned half-way): x from x, top from y
+                xa, xb = ax * rect.left + cx, ax * rect.right + cx
+                ta, tb = bt * rect.top + ct, bt * rect.bottom + ct
+            else:  # a quarter turn: x from y, top from x
+                xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
+                ta, tb = at * rect.left + ct, at * rect.right + ct
+            chars.append({"text": text, "x0": min(xa, xb), "x1": max(xa, xb), "top": min(ta, tb),
+                          "bottom": max(ta, tb)})
         return chars
     finally:
         textpage.close()
@@ -186,12 +231,43 @@ def _check_chars(n: int, number: int) -> None:
         raise InputError(f"第{number}页字符过多（{n} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
 
 
-def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
+def _path_objects(raw_page: Any, max_depth: int = 3) -> Any:
+    """The path objects of a page with the matrix from their space to the page's, down
+    ``max_depth`` levels of form XObjects (a form's objects are in its own space: their matrix is
+    composed with the form's)."""
+    import pypdfium2.raw as pdfium_c
+
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    matrix = pdfium_c.FS_MATRIX()
+    stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(raw_page, None, 0)]
+    while stack:
+        parent, outer, level = stack.pop()
+        count, get = ((pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject) if outer is not None
+                      else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+        forms = []
+        for k in range(count(parent)):
+            raw = get(parent, k)
+            kind = get_type(raw)
+            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix):
+                continue
+            m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            if outer is not None:
+                a, b, c, d, e, f = m
+                oa, ob, oc, od, oe, of = outer
+                m = (a * oa + b * oc, a * ob + b * od, c * oa + d * oc, c * ob + d * od,
+                     e * oa + f * oc + oe, e * ob + f * od + of)
+            if kind == _PATH:
+                yield raw, m
+            elif level < max_depth - 1:
+                forms.append((raw, m, level + 1))
+        stack.extend(reversed(forms))  # depth-first after the parent's own paths, in order
+
+
+def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     """Horizontal and vertical ruling segments of a page, as pdfplumber edges, from PDFium.
 
-    Returns None when the page draws inside form XObjects (their nested transforms are left to
-    pdfplumber). Straight segments of every path (lines, rectangles, polylines) are kept; curves
-    are not rulings.
+    Straight segments of every path (lines, rectangles, polylines) are kept, also inside form
+    XObjects (their matrices composed); curves are not rulings.
     """
     import ctypes
 
@@ -199,24 +275,26 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
 
     height = page.get_height()
     left, bottom, _, _ = _mediabox(page)
+    rotated = page.get_rotation() % 360 != 0
+    ax, bx, cx, at, bt, ct = _display_map(page, 0.0)
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    matrix = pdfium_c.FS_MATRIX()
-    raw_page = page.raw
-    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        raw = pdfium_c.FPDFPage_GetObject(raw_page, k)
-        kind = pdfium_c.FPDFPageObj_GetType(raw)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            return None
-        if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not pdfium_c.FPDFPageObj_GetMatrix(raw, matrix):
-            continue
-        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    # raw PDFium functions bound once: several calls per path segment
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
+    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
+    for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
         start = prev = None
-        for i in range(pdfium_c.FPDFPath_CountSegments(raw)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(raw, i)
-            pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            pt = (a * x.value + c * y.value + e - left, height - (b * x.value + d * y.value + f - bottom))
+        for i in range(count_segments(raw)):
+            seg = get_segment(raw, i)
+            get_point(seg, x_ref, y_ref)
+            kind = segment_type(seg)
+            xv, yv = x.value, y.value
+            if rotated:
+                ux, uy = a * xv + c * yv + e, b * xv + d * yv + f
+                pt = (ax * ux + bx * uy + cx, at * ux + bt * uy + ct)
+            else:
+                pt = (a * xv + c * yv + e - left, height - (b * xv + d * yv + f - bottom))
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = prev = pt
                 continue
@@ -239,30 +317,16 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     return edges
 
 
-class _EdgePage:
-    """The little of a pdfplumber page that its table finder needs (lines strategy)."""
-
-    def __init__(self, edges: list[dict[str, Any]], width: float, height: float):
-        self.edges = edges
-        self.bbox = (0, 0, width, height)
-        self.chars: list[dict[str, Any]] = []
-
-
-def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page | None:
-    """A ruled page from PDFium characters and rulings, with pdfplumber's lattice finder.
-
-    Gives the same grids as pdfplumber on its own page object, several times faster. None when
-    the page needs pdfplumber (drawings inside form XObjects).
-    """
-    from pdfplumber.table import TableFinder, TableSettings
+def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
+    """A ruled page from PDFium characters and rulings, with the lattice finder (pdfplumber's,
+    step for step: :mod:`.lattice`): the same grids as pdfplumber on its own page object, several
+    times faster."""
+    from .lattice import find_tables
 
     edges = _pdfium_edges(page)
-    if edges is None:
-        return None
-    width, height = page.get_size()
-    out = _Page(number, float(width), float(height))
-    stand_in = cast(Any, _EdgePage(edges, width, height))  # duck-typed: what the finder reads of a page
-    tables = TableFinder(stand_in, TableSettings.resolve(TABLE_SETTINGS)).tables
+    width, height = _page_size(page)
+    out = _Page(number, width, height)
+    tables = find_tables(edges, TABLE_SETTINGS)
     out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
@@ -377,8 +441,8 @@ def _has_image(page: Any) -> bool:
 
 def _read_text_page(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
     """A page with text and no graphics: lines and cells from PDFium characters."""
-    width, height = page.get_size()
-    return _assemble(_Page(number, float(width), float(height)), [], chars, None, pad=0)
+    width, height = _page_size(page)
+    return _assemble(_Page(number, width, height), [], chars, None, pad=0)
 
 
 def _read_page(page: Any, number: int) -> _Page:
@@ -598,40 +662,46 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     return items, None
 
 
-@register(".pdf")
-def read_pdf(path: Path) -> RawDocument:
+def _open_pdfium(path: Path) -> Any:
+    """The document in PDFium, or a clear error: encrypted, damaged, empty, too long."""
     import pypdfium2 as pdfium
 
-    pdf = _open(path)
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (4, 5):  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
+            raise InputError(f"PDF 文件已加密，无法读取：{path.name}（请提供未加密的文件）") from None
+        raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
+    n = len(doc)
+    if n == 0:
+        doc.close()
+        raise InputError(f"PDF 文件没有页面：{path.name}")
+    if n > MAX_PAGES:
+        doc.close()
+        raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）：{path.name}")
+    return doc
+
+
+@register(".pdf")
+def read_pdf(path: Path) -> RawDocument:
+    fast = _open_pdfium(path)
     pages: list[_Page] = []
     unread: list[int] = []
     notes: list[str] = []
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
-        fast = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        pdf.close()
-        raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
-    try:
-        for number, page in enumerate(pdf.pages, start=1):
+        for number in range(1, len(fast) + 1):
             try:
                 fpage = fast[number - 1]
                 paths, chars = _triage(fpage, number)
-                if fpage.get_rotation():
-                    # A rotated page: pdfplumber turns its coordinates; PDFium's are unrotated.
-                    pg = _read_page(page, number)
-                elif chars and not paths:
+                if chars and not paths:
                     pg = _read_text_page(fpage, number, chars)
                 elif not chars:
-                    width, height = fpage.get_size()
-                    pg = _Page(number, float(width), float(height), scanned=_has_image(fpage))
+                    width, height = _page_size(fpage)
+                    pg = _Page(number, width, height, scanned=_has_image(fpage))
                 else:
-                    pg = _read_grid_page_fast(fpage, number, chars) or _read_page(page, number)
-                    fast_grids = getattr(pg, "fast_grids", None)
-                    if fast_grids and differential:
-                        diff = grid_disagreement(fast_grids, page)
-                        if diff:
-                            notes.append(f"第{number}页表格与 pdfplumber 的读取结果不一致：{diff}")
+                    pg = _read_grid_page_fast(fpage, number, chars)
                 if pg.scanned:
                     pg.items, problem = _ocr_page(fpage)
                     if problem:
@@ -641,11 +711,8 @@ def read_pdf(path: Path) -> RawDocument:
                 raise
             except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
                 raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
-            finally:
-                page.close()
             pages.append(pg)
     finally:
-        pdf.close()
         fast.close()
     _drop_furniture(pages)
     for p in pages:
@@ -656,6 +723,8 @@ def read_pdf(path: Path) -> RawDocument:
     for p, it in _join_paragraphs(pages):
         counters[p.number] = counters.get(p.number, 0) + 1
         doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr))
+    if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
+        notes += differential_notes(path)[1]
     doc.unread_pages = unread
     doc.reading_notes = notes
     return doc
