@@ -585,8 +585,12 @@ class _TableBuilder:
             else:
                 lost.append((number, text))
         if lost:
+            # cells not read or put in the wrong place: the table's identities would compare what
+            # was not printed there, so its data is not used for checking (rules: insufficient_data)
+            self.table.unreliable = True
             number, text = lost[0]
-            self.problem(f"{len(lost)}个金额未能归入金额列（如第{number}行的“{text}”），这些单元格未读出或位置有误")
+            self.problem(f"{len(lost)}个金额未能归入金额列（如第{number}行的“{text}”），这些单元格未读出或位置有误；"
+                         "本表数据不用于核对，请核对原件")
 
     def _check_code_alignment(self) -> None:
         """Self-check of the grid: are the amounts on the rows of their codes?
