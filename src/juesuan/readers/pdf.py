@@ -46,21 +46,8 @@ from typing import Any, cast
 from ..errors import InputError
 from ..raw import RawDocument, RawLine
 from . import register
-from .borderless import _align_borderless  # noqa: F401  (tests reach it through this module)
-from .geometry import (  # noqa: F401
-    CELL_GAP_EM,
-    LINE_TOL,
-    Box,
-    _cell_text,
-    _free_items,
-    _group_lines,
-    _is_amount,
-    _Item,
-    _line_text,
-    _Page,
-    _PROSE_RE,
-    _split_cells,
-)
+from .borderless import _align_borderless
+from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE
 
 MAX_PAGES = 1500
 MAX_CHARS_PER_PAGE = 60_000
