@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import InputError
-from ..raw import RawDocument, RawLine
+from ..raw import UNREAD_NO_OCR, UNREAD_NOT_RENDERED, UNREAD_OCR_FAILED, UNREAD_PAGE_FAILED, RawDocument, RawLine
 from . import register
 from .borderless import _align_borderless
 from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE
@@ -553,17 +553,20 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     try:
         from . import ocr
     except ImportError:  # pragma: no cover — the module ships with juesuan
-        return [], "未安装文字识别（OCR）组件"
+        return [], UNREAD_NO_OCR
     if not ocr.available():
-        return [], "未安装文字识别（OCR）组件"
+        return [], UNREAD_NO_OCR
     scale = 200 / 72
-    image = page.render(scale=scale).to_pil()
+    try:
+        image = page.render(scale=scale).to_pil()
+    except Exception as exc:  # noqa: BLE001 — a page that cannot be rendered is reported, not fatal
+        return [], UNREAD_NOT_RENDERED.format(reason=_why(exc))
     try:
         words = ocr.ocr_page(image, scale)
     except InputError as exc:
-        return [], str(exc)
+        return [], UNREAD_OCR_FAILED.format(reason=str(exc).removeprefix("文字识别（OCR）失败："))
     except Exception as exc:  # noqa: BLE001 — an engine crash must not lose the document
-        return [], f"文字识别失败（{type(exc).__name__}）"
+        return [], UNREAD_OCR_FAILED.format(reason=_why(exc))
     runs = [{"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom} for w in words if w.text.strip()]
     items = []
     for line in _group_lines(runs):
@@ -585,6 +588,12 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     return items, None
 
 
+def _why(exc: BaseException) -> str:
+    """An exception in a reason: its kind and, when it has one, its message (shortened)."""
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 @register(".pdf")
 def read_pdf(path: Path) -> RawDocument:
     import pypdfium2 as pdfium
@@ -592,6 +601,7 @@ def read_pdf(path: Path) -> RawDocument:
     pdf = _open(path)
     pages: list[_Page] = []
     unread: list[int] = []
+    reasons: dict[int, str] = {}
     notes: list[str] = []
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
@@ -623,11 +633,15 @@ def read_pdf(path: Path) -> RawDocument:
                     pg.items, problem = _ocr_page(fpage)
                     if problem:
                         unread.append(number)
+                        reasons[number] = problem
                 fpage.close()
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
-                raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
+                # reported as an unread page with its reason; the other pages are kept
+                pg = _Page(number, 0.0, 0.0)
+                unread.append(number)
+                reasons[number] = UNREAD_PAGE_FAILED.format(reason=_why(exc))
             finally:
                 page.close()
             pages.append(pg)
@@ -644,5 +658,6 @@ def read_pdf(path: Path) -> RawDocument:
         counters[p.number] = counters.get(p.number, 0) + 1
         doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr))
     doc.unread_pages = unread
+    doc.unread_reasons = reasons
     doc.reading_notes = notes
     return doc
