@@ -14,7 +14,7 @@ How a page is read:
   and leaves '' in the positions it covers, so column positions stay right. Text wrapped over two or
   three lines inside a cell is joined.
 * **Text outside ruled tables**: characters are grouped into lines by their vertical position, and
-  a line is split into cells at gaps wider than :data:`CELL_GAP_EM` character widths. Runs of lines
+  a line is split into cells at gaps wider than ``cell_gap_em`` character widths. Runs of lines
   that look like a border-less (three-line) table are aligned onto common columns found from the
   anchors of their amount rows, the 栏次 row and the header (:mod:`.borderless`), so an amount
   lands in the column its header sits over even when the cells to its left are empty, and a header
@@ -32,6 +32,7 @@ How a page is read:
   and the checks say which rules could not run, instead of reporting tables as missing.
 
 Limits are explicit: :data:`MAX_PAGES` pages and :data:`MAX_CHARS_PER_PAGE` characters a page.
+Every geometry threshold is a field of :class:`~.settings.ReaderSettings` (``current()``).
 """
 
 from __future__ import annotations
@@ -48,19 +49,13 @@ from ..raw import UNREAD_NO_OCR, UNREAD_NOT_RENDERED, UNREAD_OCR_FAILED, UNREAD_
 from . import register
 from .borderless import _align_borderless
 from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE
+from .settings import DEFAULT, current
 
 MAX_PAGES = 1500
 MAX_CHARS_PER_PAGE = 60_000
-MARGIN_FRACTION = 0.075  # top/bottom band where page numbers and running headers live
+_POINTS_PER_INCH = 72
 
-TABLE_SETTINGS: dict[str, Any] = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-    "edge_min_length": 3,
-}
+TABLE_SETTINGS: dict[str, Any] = DEFAULT.table_settings()  # the defaults; a reading uses current().table_settings()
 
 _PAGE_NO_RE = re.compile(r"^[-—–－·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–－·\s]*$")
 _SENTENCE_END = "。；;！？!?”"
@@ -68,7 +63,7 @@ _SENTENCE_END = "。；;！？!?”"
 # One page
 
 
-def _inside(c: dict[str, Any], box: Box, pad: float = 1.0) -> bool:
+def _inside(c: dict[str, Any], box: Box, pad: float) -> bool:
     x = (c["x0"] + c["x1"]) / 2
     y = (c["top"] + c["bottom"]) / 2
     return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
@@ -135,7 +130,7 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
 def _triage(page: Any, number: int) -> tuple[int, list[dict[str, Any]]]:
     """(vector path objects, counted up to the first: 0 or 1, characters) of a PDFium page; the
     characters are read once here and serve whichever way the page is then read."""
-    paths = _count_objects(page.raw, {_PATH}, max_depth=3, stop_at=1)
+    paths = _count_objects(page.raw, {_PATH}, max_depth=current().xobject_depth, stop_at=1)
     chars = _pdfium_chars(page)
     _check_chars(len(chars), number)
     return paths, chars
@@ -190,6 +185,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
     x, y = ctypes.c_float(), ctypes.c_float()
     matrix = pdfium_c.FS_MATRIX()
     raw_page = page.raw
+    thin = current().ruling_max_width
     for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
         raw = pdfium_c.FPDFPage_GetObject(raw_page, k)
         kind = pdfium_c.FPDFPageObj_GetType(raw)
@@ -214,9 +210,9 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]] | None:
                 for p, q in pairs:
                     x0, x1 = sorted((p[0], q[0]))
                     t0, t1 = sorted((p[1], q[1]))
-                    if x1 - x0 < 0.5 and t1 - t0 > 0.5:
+                    if x1 - x0 < thin and t1 - t0 > thin:
                         orientation = "v"
-                    elif t1 - t0 < 0.5 and x1 - x0 > 0.5:
+                    elif t1 - t0 < thin and x1 - x0 > thin:
                         orientation = "h"
                     else:
                         continue
@@ -249,7 +245,7 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) ->
     width, height = page.get_size()
     out = _Page(number, float(width), float(height))
     stand_in = cast(Any, _EdgePage(edges, width, height))  # duck-typed: what the finder reads of a page
-    tables = TableFinder(stand_in, TableSettings.resolve(TABLE_SETTINGS)).tables
+    tables = TableFinder(stand_in, TableSettings.resolve(current().table_settings())).tables
     out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
@@ -314,7 +310,7 @@ def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
     """Differential self-check of one ruled page: our grids (PDFium characters on pdfplumber's
     lattice) against pdfplumber's own ``extract_tables`` on its page object. None when they
     agree (same tables, same shape, same texts but for spaces); otherwise what differs."""
-    theirs = [_norm_grid(t.extract()) for t in page.find_tables(TABLE_SETTINGS) if _is_table(t)]
+    theirs = [_norm_grid(t.extract()) for t in page.find_tables(current().table_settings()) if _is_table(t)]
     ours = [_norm_grid(g) for g in fast]
     if len(ours) != len(theirs):
         return f"表格数不同（{len(ours)}/{len(theirs)}）"
@@ -359,7 +355,7 @@ def _has_image(page: Any) -> bool:
     """A page without text that carries an image is a scan; one without either is blank."""
     import pypdfium2.raw as pdfium_c
 
-    return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=3, stop_at=1) > 0
+    return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=current().xobject_depth, stop_at=1) > 0
 
 
 def _read_text_page(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
@@ -375,7 +371,7 @@ def _read_page(page: Any, number: int) -> _Page:
     if not any(c["text"].strip() for c in chars):
         out.scanned = True  # no text layer: a scan (or an empty page), read by OCR if installed
         return out
-    return _assemble(out, page.find_tables(TABLE_SETTINGS), chars, _grid_items, pad=1.0)
+    return _assemble(out, page.find_tables(current().table_settings()), chars, _grid_items, pad=current().grid_char_pad)
 
 
 def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float) -> _Page:
@@ -402,13 +398,13 @@ def _drop_furniture(pages: list[_Page]) -> None:
     from collections import Counter
 
     def margin(p: _Page, it: _Item) -> bool:
-        band = MARGIN_FRACTION * p.height
+        band = current().margin_fraction * p.height
         return it.grid is None and (it.bottom < band or it.top > p.height - band)
 
     repeated = Counter(
         re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it)
     )
-    threshold = max(3, len(pages) // 2)
+    threshold = max(current().furniture_min_repeats, len(pages) // 2)
     for p in pages:
         keep = []
         for it in p.items:
@@ -459,7 +455,7 @@ def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
     out: list[tuple[_Page, _Item]] = []
     for p in pages:
         free = [it for it in p.items if it.grid is None and len(it.cells) == 1]
-        right = statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // 3):]) if free else p.width
+        right = statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // current().right_margin_share):]) if free else p.width
         for it in p.items:
             if out:
                 prev_page, prev = out[-1]
@@ -489,7 +485,7 @@ def _continues(prev: _Item, it: _Item) -> bool:
     h0 = (b0[3] - b0[1]) / max(1, prev.cells[0].count("\n") + 1)
     line_h = min(h0, b1[3] - b1[1])
     left = getattr(prev, "_left", b0[0])
-    if b1[0] > left + 0.6 * line_h:
+    if b1[0] > left + current().wrap_indent_h * line_h:
         return False
     return True
 
@@ -502,7 +498,7 @@ def _wraps(it: _Item, right: float) -> bool:
     if not box:
         return False
     size = (box[2] - box[0]) / max(len(text), 1)
-    return box[2] >= right - 1.5 * size and len(text) >= 12
+    return box[2] >= right - current().wrap_right_em * size and len(text) >= current().wrap_min_chars
 
 
 _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．](?!\d)|[（(]\d+[)）])")
@@ -556,7 +552,7 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
         return [], UNREAD_NO_OCR
     if not ocr.available():
         return [], UNREAD_NO_OCR
-    scale = 200 / 72
+    scale = current().ocr_dpi / _POINTS_PER_INCH
     try:
         image = page.render(scale=scale).to_pil()
     except Exception as exc:  # noqa: BLE001 — a page that cannot be rendered is reported, not fatal
@@ -574,7 +570,7 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
         boxes: list[Box | None] = []
         for run in line:
             height = max(run["bottom"] - run["top"], 1.0)
-            if boxes and run["x0"] - boxes[-1][2] < 0.3 * height:  # type: ignore[index]
+            if boxes and run["x0"] - boxes[-1][2] < current().ocr_join_h * height:  # type: ignore[index]
                 b = boxes[-1]
                 cells[-1] += run["text"]
                 boxes[-1] = (b[0], min(b[1], run["top"]), run["x1"], max(b[3], run["bottom"]))  # type: ignore[index]
@@ -588,9 +584,12 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     return items, None
 
 
+_REASON_CHARS = 200  # an exception's message is cut to this length in a reason
+
+
 def _why(exc: BaseException) -> str:
     """An exception in a reason: its kind and, when it has one, its message (shortened)."""
-    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    text = str(exc).strip().splitlines()[0][:_REASON_CHARS] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
