@@ -53,6 +53,15 @@ class ReaderSettings:
     # -- scanned pages (readers/pdf.py) --------------------------------------------------------
     ocr_dpi: float = 200.0  # resolution a scanned page is rendered at for OCR
     ocr_join_h: float = 0.3  # OCR runs closer than this × height are one cell
+    ocr_row_band: float = 4.0  # OCR words are ordered in bands of this height, then left to right (pt)
+    ocr_ink_level: int = 160  # a grey level below this is ink, in the OCR preprocessing (0–255)
+    ocr_ruling_length: float = 24.0  # a run of ink at least this long is a ruling, painted out before OCR (pt)
+    ocr_ruling_fill: float = 0.92  # share of ink a block of that length needs to be a ruling
+    tesseract_lookback: int = 4  # a tesseract word joins one of the last this many lines it overlaps
+    tesseract_line_overlap: float = 0.5  # vertical overlap (× the smaller height) that puts a word on a line
+    tesseract_cjk_join_h: float = 1.5  # CJK words closer than this × line height are one run
+    tesseract_join_h: float = 0.5  # other words closer than this × line height are one run
+    tesseract_space_h: float = 0.25  # a wider gap between Latin words in a run is a space
     # -- border-less (three-line) tables (readers/borderless.py) -------------------------------
     table_min_rows: int = 3  # lines with ≥ 2 decimal amounts that make a run a table (without a 栏次 row)
     sparse_min_cells: int = 3  # a line of one amount counts toward a sparse table with this many cells
