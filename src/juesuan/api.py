@@ -220,7 +220,10 @@ def _auto_differential(path: Path, doc: Disclosure) -> None:
             if t.provenance and t.provenance.page:
                 pages.add(t.provenance.page)
     if pages:
-        doc.reading_problems.extend(pdf_reader.differential_notes(path, pages)[1])
+        from .readers.settings import from_env, using
+
+        with using(from_env()):  # the thresholds the document was read with
+            doc.reading_problems.extend(pdf_reader.differential_notes(path, pages)[1])
 
 
 def load_together(paths: Sequence[str | Path], variant: str | None = None, coverage: str | None = None, *,
