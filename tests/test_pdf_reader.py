@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLES, REPO
 from juesuan import api
 from juesuan.errors import InputError
-from juesuan.readers import pdf, read
+from juesuan.readers import pdfgeom, read
 from juesuan.report import cells_csv
 
 FIXTURES = REPO / "tests" / "fixtures" / "roundtrip"
@@ -89,7 +89,7 @@ def test_three_line_pdf_round_trip_is_exact(reference) -> None:
 _W = 8.0  # character width and height of the synthetic lines
 
 
-def _line(top: float, *cells: tuple[str, float]) -> pdf._Item:
+def _line(top: float, *cells: tuple[str, float]) -> pdfgeom.Item:
     """A free line with one cell per (text, x0), each character _W wide (as _free_items makes)."""
     chars, texts, boxes = [], [], []
     for text, x0 in cells:
@@ -97,10 +97,10 @@ def _line(top: float, *cells: tuple[str, float]) -> pdf._Item:
             chars.append({"text": ch, "x0": x0 + k * _W, "x1": x0 + (k + 1) * _W, "top": top, "bottom": top + _W})
         texts.append(text)
         boxes.append((x0, top, x0 + len(text) * _W, top + _W))
-    return pdf._Item(top, top + _W, texts, boxes, chars=chars)
+    return pdfgeom.Item(top, top + _W, texts, boxes, chars=chars)
 
 
-def _texts(items: list[pdf._Item]) -> list[list[str]]:
+def _texts(items: list[pdfgeom.Item]) -> list[list[str]]:
     return [it.cells for it in items]
 
 
@@ -113,7 +113,7 @@ def test_lanci_numbers_skip_an_unnumbered_line_number_column() -> None:
         _line(24, ("一、支出", 0), ("1", 160), ("—", 215), ("—", 315)),
         *[_line(36 + 12 * k, (f"{k}. 项目", 0), (str(k + 2), 160), ("4.50", 228), ("14.04", 320)) for k in range(3)],
     ]
-    pdf._align_borderless(items)
+    pdfgeom.align_borderless(items)
     assert _texts(items)[:3] == [["项目", "行次", "预算数", "决算数"], ["栏次", "", "1", "2"], ["一、支出", "1", "—", "—"]]
     assert _texts(items)[3] == ["0. 项目", "2", "4.50", "14.04"]
 
@@ -128,7 +128,7 @@ def test_header_wrapped_over_two_lines_is_one_cell() -> None:
         _line(12, ("拨款", 192), ("政拨款", 264)),
         *[_line(30 + 12 * k, (f"科目{k}", 0), ("12.00", 120), ("12.00", 196)) for k in range(3)],
     ]
-    pdf._align_borderless(items)
+    pdfgeom.align_borderless(items)
     assert _texts(items)[0] == ["项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款"]
     assert len(items) == 4  # the lines left empty by the join are gone
 
@@ -142,7 +142,7 @@ def test_group_header_over_a_column_is_not_joined_with_it() -> None:
         _line(12, ("小计", 112), ("基本支出", 184), ("项目支出", 264)),
         *[_line(30 + 12 * k, (f"科目{k}", 0), ("12.00", 120), ("10.00", 200), ("2.00", 288)) for k in range(3)],
     ]
-    pdf._align_borderless(items)
+    pdfgeom.align_borderless(items)
     assert _texts(items)[:3] == [["", "", "本年支出", ""], ["科目名称", "", "", ""], ["", "小计", "基本支出", "项目支出"]]
 
 
@@ -159,7 +159,7 @@ def test_side_by_side_code_name_amount_blocks() -> None:
         (("30106", 0), ("伙食补助费", 60), ("30204", 190), ("对民间非营利组织补贴", 290)),
     ]
     items += [_line(12 + 12 * k, *cells) for k, cells in enumerate(rows)]
-    pdf._align_borderless(items)
+    pdfgeom.align_borderless(items)
     assert _texts(items) == [
         ["科目编码", "科目名称", "金额", "科目编码", "科目名称", "金额"],
         ["301", "工资福利支出", "", "302", "商品和服务支出", "125.84"],
@@ -176,7 +176,7 @@ def test_one_data_row_under_a_lanci_row_is_a_table() -> None:
         _line(12, ("栏次", 0), ("1", 124), ("2", 204), ("3", 284)),
         _line(24, ("合计", 0), ("1,538.25", 100), ("356.42", 188), ("0.00", 276)),
     ]
-    pdf._align_borderless(items)
+    pdfgeom.align_borderless(items)
     assert _texts(items)[2] == ["合计", "1,538.25", "356.42", "0.00"]
     assert [b[0] for b in items[1].boxes if b] == [0, 124, 204, 284]
 
@@ -298,26 +298,26 @@ def test_self_check_codes_without_amounts_and_total_mid_table(tmp_path: Path) ->
 def test_continuation_grid_is_mapped_by_x_position_not_column_index() -> None:
     """A table continued on the next page whose grid was cut into other columns (here a stray rule
     splits the 本年收入合计 column) keeps its amounts in the columns of the page before."""
-    from juesuan.readers.pdf import _Item, _map_continuations, _Page
+    from juesuan.readers.pdfgeom import Item, Page, map_continuations
 
     edges = [50.0, 100.0, 300.0, 400.0, 500.0]  # code | label | 本年收入合计 | 财政拨款收入
 
-    def row(top: float, cells: list[str], xs: list[tuple[float, float]], col_edges: list[float]) -> _Item:
+    def row(top: float, cells: list[str], xs: list[tuple[float, float]], col_edges: list[float]) -> Item:
         boxes = [(a, top, b, top + 12) for a, b in xs]
-        return _Item(top, top + 12, cells, boxes, grid=0, col_edges=col_edges)
+        return Item(top, top + 12, cells, boxes, grid=0, col_edges=col_edges)
 
-    page1 = _Page(1, 595, 842, [row(700 + 14 * k, ["2080501", "行政单位离退休", "54.53", "54.53"],
+    page1 = Page(1, 595, 842, [row(700 + 14 * k, ["2080501", "行政单位离退休", "54.53", "54.53"],
                                    [(50, 100), (100, 300), (300, 400), (400, 500)], edges) for k in range(3)])
     split = [50.0, 100.0, 300.0, 320.0, 400.0, 500.0]
-    page2 = _Page(2, 595, 842, [row(60, ["210", "卫生健康支出", "", "236.64", "236.64"],
+    page2 = Page(2, 595, 842, [row(60, ["210", "卫生健康支出", "", "236.64", "236.64"],
                                     [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)], split)])
-    _map_continuations([page1, page2])
+    map_continuations([page1, page2])
     assert page2.items[0].cells == ["210", "卫生健康支出", "236.64", "236.64"]
     # A grid that starts a new table (text above it on its page) is left alone.
-    page3 = _Page(3, 595, 842, [_Item(40, 52, ["支出决算表"], [(200, 40, 300, 52)]),
+    page3 = Page(3, 595, 842, [Item(40, 52, ["支出决算表"], [(200, 40, 300, 52)]),
                                 row(60, ["210", "卫生健康支出", "", "236.64", "236.64"],
                                     [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)], split)])
-    _map_continuations([page1, page3])
+    map_continuations([page1, page3])
     assert page3.items[1].cells == ["210", "卫生健康支出", "", "236.64", "236.64"]
 
 

@@ -128,10 +128,14 @@ def _refuse_empty(doc: Disclosure, name: str) -> None:
     from . import coverage as cov
 
     if not doc.tables and not doc.performance and doc.unread_pages:
-        raise InputError(
-            f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
-            f"{name}（可安装 OCR 组件后重试，见 README）", code="scanned_without_ocr"
-        )
+        from .raw import UNREAD_NO_OCR
+
+        if all(doc.unread_reasons.get(p, UNREAD_NO_OCR) == UNREAD_NO_OCR for p in doc.unread_pages):
+            raise InputError(
+                f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
+                f"{name}（可安装 OCR 组件后重试，见 README）", code="scanned_without_ocr"
+            )
+        raise InputError(f"未能读取文件中的表格：{name}（{'；'.join(doc.unread_messages())}）", code="pages_unreadable")
     if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
         raise InputError(f"未在文件中识别出任何决算表格或含金额的文字说明：{name}", code="no_tables")
 
@@ -216,7 +220,10 @@ def _auto_differential(path: Path, doc: Disclosure) -> None:
             if t.provenance and t.provenance.page:
                 pages.add(t.provenance.page)
     if pages:
-        doc.reading_problems.extend(pdf_reader.differential_notes(path, pages)[1])
+        from .readers.settings import from_env, using
+
+        with using(from_env()):  # the thresholds the document was read with
+            doc.reading_problems.extend(pdf_reader.differential_notes(path, pages)[1])
 
 
 def load_together(paths: Sequence[str | Path], variant: str | None = None, coverage: str | None = None, *,
@@ -263,6 +270,8 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, cover
         doc.reading_problems += [f"{Path(d.source).name}：{p}" for p in d.reading_problems
                                  if d.tables or p != "未识别出任何决算表格"]
         doc.unread_pages += d.unread_pages
+        for page, reason in d.unread_reasons.items():
+            doc.unread_reasons.setdefault(page, reason)
     if len(doc.tables) > MAX_TABLES:
         raise InputError(f"这些文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张：{names}", code="too_large")
     _refuse_empty(doc, names)

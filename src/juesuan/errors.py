@@ -33,6 +33,7 @@ CODES = {
     "no_tables": "未识别出任何决算表格",
     "budget_not_supported": "文件是预算公开文件，暂不审核",
     "scanned_without_ocr": "扫描图像且未安装文字识别组件",
+    "pages_unreadable": "未识别出表格，且有页面未能读取（文字识别失败、页面损坏等，原因见消息）",
     "output_is_input": "输出文件与输入文件相同",
     "output_unwritable": "输出文件无法写入（文件夹不存在、是文件夹、无权限等）",
     "usage": "命令用法有误（未知选项、取值无效、缺少参数）",

@@ -307,12 +307,29 @@ class Disclosure:
     paragraphs: list[Paragraph] = field(default_factory=list)
     performance: list[PerformanceTable] = field(default_factory=list)
     reading_problems: list[str] = field(default_factory=list)
-    unread_pages: list[int] = field(default_factory=list)  # scanned pages not read (no OCR)
+    unread_pages: list[int] = field(default_factory=list)  # pages not read (a scan without OCR, a broken page)
+    unread_reasons: dict[int, str] = field(default_factory=dict)  # page → why it was not read (Chinese)
     coverage: str = "full"  # full (a whole disclosure) | fragment (a section, a few tables): juesuan.coverage
 
     def unread_pages_text(self) -> str:
         """The unread pages as messages print them ("3、5")."""
         return "、".join(str(p) for p in self.unread_pages)
+
+    def unread_messages(self) -> list[str]:
+        """One reading problem per reason pages were not read, naming the pages and the reason."""
+        from .raw import UNREAD_NO_OCR
+
+        groups: dict[str, list[int]] = {}
+        for p in self.unread_pages:
+            groups.setdefault(self.unread_reasons.get(p, UNREAD_NO_OCR), []).append(p)
+        out = []
+        for reason, pages in groups.items():
+            where = "、".join(str(p) for p in pages)
+            if reason == UNREAD_NO_OCR:
+                out.append(f"第{where}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足")
+            else:
+                out.append(f"第{where}页未读取（{reason}）；依赖其内容的规则记为数据不足")
+        return out
 
     def table(self, table_id: str) -> Table | None:
         return next((t for t in self.tables if t.id == table_id), None)
@@ -333,6 +350,7 @@ class Disclosure:
             "performance": [p.to_dict() for p in self.performance],
             "reading_problems": self.reading_problems,
             "unread_pages": self.unread_pages,
+            "unread_reasons": {str(p): r for p, r in sorted(self.unread_reasons.items())},
             "coverage": self.coverage,
         }
 
@@ -350,6 +368,7 @@ class Disclosure:
             performance=[PerformanceTable.from_dict(p) for p in d.get("performance", [])],
             reading_problems=list(d.get("reading_problems", [])),
             unread_pages=list(d.get("unread_pages", [])),
+            unread_reasons={int(p): str(r) for p, r in d.get("unread_reasons", {}).items()},
             coverage=d.get("coverage", "full"),
         )
 

@@ -32,6 +32,14 @@ class RawLine:
         return not any(c.strip() for c in self.cells)
 
 
+# Why a page was not read (RawDocument.unread_reasons, Disclosure.unread_reasons); "{reason}" is the
+# engine's or the exception's own words.
+UNREAD_NO_OCR = "扫描图像，未安装文字识别（OCR）组件"
+UNREAD_OCR_FAILED = "扫描图像，文字识别（OCR）失败：{reason}"
+UNREAD_NOT_RENDERED = "扫描图像，页面图像无法渲染：{reason}"
+UNREAD_PAGE_FAILED = "本页读取出错：{reason}"
+
+
 @dataclass
 class RawDocument:
     file: str
@@ -40,4 +48,6 @@ class RawDocument:
     page_count: int | None = None
     # Pages the reader could not read (a scanned page with no OCR installed), 1-based.
     unread_pages: list[int] = field(default_factory=list)
+    # Why each unread page was not read (Chinese, e.g. "扫描图像，未安装文字识别（OCR）组件").
+    unread_reasons: dict[int, str] = field(default_factory=dict)
     reading_notes: list[str] = field(default_factory=list)  # reader self-checks (e.g. PDF grid differential)

@@ -797,11 +797,9 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
                 years[int(m.group(1))] += 2
     doc.year = years.most_common(1)[0][0] if years else None
     doc.unread_pages = list(raw.unread_pages)
+    doc.unread_reasons = dict(getattr(raw, "unread_reasons", {}))
     doc.reading_problems.extend(getattr(raw, "reading_notes", []))
-    if raw.unread_pages:
-        doc.reading_problems.append(
-            f"第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
-        )
+    doc.reading_problems.extend(doc.unread_messages())
     consumed: set[int] = set()
     forms = [re.compile(p) for p in layouts.form_patterns()]
     for k, t in enumerate(titles):

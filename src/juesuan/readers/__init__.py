@@ -8,10 +8,13 @@ message for unusable input; they never return partial data silently.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import InputError
 from ..raw import RawDocument
+
+if TYPE_CHECKING:
+    from .settings import ReaderSettings
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # Characters of text one document may hold (a real disclosure holds a few hundred thousand); beyond
@@ -91,7 +94,13 @@ def _sniff(p: Path) -> Reader:
     return reader
 
 
-def read(path: str | Path) -> RawDocument:
+def read(path: str | Path, settings: ReaderSettings | None = None) -> RawDocument:
+    """Read one file. ``settings`` (a :class:`~juesuan.readers.settings.ReaderSettings`) overrides
+    the reading thresholds for this reading; by default the built-in ones, with the overrides of
+    ``JUESUAN_READER_SETTINGS`` (JSON) if that is set."""
+    from .settings import from_env, using
+
+    settings = settings or from_env()
     p = Path(path)
     if not p.exists():
         raise InputError(f"文件不存在：{p}", code="file_not_found")
@@ -105,7 +114,8 @@ def read(path: str | Path) -> RawDocument:
     reader = reader_for(p.suffix) if p.suffix else None
     if reader is None:
         reader = _sniff(p)
-    return reader(p)
+    with using(settings):
+        return reader(p)
 
 
 __all__ = ["read", "reader_for", "register", "MAX_FILE_BYTES", "MAX_CHARS"]

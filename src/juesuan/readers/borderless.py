@@ -13,6 +13,9 @@ import statistics
 from typing import Any
 
 from .geometry import _DECIMAL_RE, Box, _is_amount, _is_cjk, _Item, _line_text
+from .settings import current
+
+_NO_SPACING = 1e6  # skip cost when there is only one column position: larger than any distance on a page
 
 def _align_borderless(items: list[_Item]) -> None:
     """Put the cells of a border-less (three-line) table on common columns.
@@ -28,6 +31,7 @@ def _align_borderless(items: list[_Item]) -> None:
     Items emptied by joining a wrapped header cell are removed.
     """
     _merge_straddled_rows(items)
+    s = current()
     i = 0
     while i < len(items):
         if items[i].grid is not None or len(items[i].cells) < 2:
@@ -38,19 +42,19 @@ def _align_borderless(items: list[_Item]) -> None:
             j += 1
         run = items[i:j]
         data = [it for it in run if _decimals(it) >= 2]
-        if len(data) < 3 and not (data and any(_lanci_numbers(it) for it in run[: run.index(data[0])])):
+        if len(data) < s.table_min_rows and not (data and any(_lanci_numbers(it) for it in run[: run.index(data[0])])):
             # Without a 栏次 row above them, one or two rows of amounts are no table; rows of one
             # amount each are, when there are several and they have three cells or more.
-            sparse = [it for it in run if _decimals(it) >= 1 and len(it.cells) >= 3]
-            data = sparse if len(sparse) >= 3 else []
+            sparse = [it for it in run if _decimals(it) >= 1 and len(it.cells) >= s.sparse_min_cells]
+            data = sparse if len(sparse) >= s.sparse_min_rows else []
         if data:
             k = i
             # Header lines right above the run, up to the 部门/单位 line; a line in a larger font
             # (the table's title) is not part of the table.
             size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
-            while k > 0 and items[k - 1].grid is None and items[k - 1].bottom > items[k].top - 40:
+            while k > 0 and items[k - 1].grid is None and items[k - 1].bottom > items[k].top - s.header_max_gap:
                 above = items[k - 1]
-                if max(b[3] - b[1] for b in above.boxes if b) > 1.25 * size or len("".join(above.cells)) > 60:
+                if max(b[3] - b[1] for b in above.boxes if b) > s.title_size_ratio * size or len("".join(above.cells)) > s.header_max_chars:
                     break
                 k -= 1
                 if "单位" in "".join(above.cells):
@@ -74,6 +78,7 @@ def _merge_straddled_rows(items: list[_Item]) -> None:
     them: the texts are joined per column (upper + lower) and the figures added.
     """
     k = 1
+    align = current().straddle_align
     while k < len(items) - 1:
         a, b, c = items[k - 1], items[k], items[k + 1]
         if any(it.grid is not None or not it.boxes or not any(it.boxes) for it in (a, b, c)):
@@ -88,7 +93,7 @@ def _merge_straddled_rows(items: list[_Item]) -> None:
             and texts_a and texts_c and len(texts_c) <= len(texts_a)
             and not any(_FIGURE_RE.match(t.strip()) for t, _ in texts_a + texts_c)
             and b.top - a.bottom < h and c.top - b.bottom < h
-            and all(any(abs(xc[0] - xa[0]) <= 1.0 for _, xa in texts_a) for _, xc in texts_c)
+            and all(any(abs(xc[0] - xa[0]) <= align for _, xa in texts_a) for _, xc in texts_c)
             and not any(xb and xb[0] < x[2] and x[0] < xb[2] for xb in b.boxes for _, x in texts_a + texts_c)
         )
         if not ok:
@@ -96,7 +101,7 @@ def _merge_straddled_rows(items: list[_Item]) -> None:
             continue
         cells: list[tuple[str, Box]] = []
         for t, x in texts_a:
-            below = [(u, y) for u, y in texts_c if abs(y[0] - x[0]) <= 1.0]
+            below = [(u, y) for u, y in texts_c if abs(y[0] - x[0]) <= align]
             for u, y in below:
                 t, x = t + u, (min(x[0], y[0]), x[1], max(x[2], y[2]), y[3])
             cells.append((t, x))
@@ -122,7 +127,7 @@ def _lanci_numbers(it: _Item) -> list[tuple[float, Box]]:
     栏次), as (centre, box)."""
     nums = [((b[0] + b[2]) / 2, b) for t, b in zip(it.cells, it.boxes) if b and re.fullmatch(r"\d{1,2}", t.strip())]
     named = any(re.sub(r"\s", "", t) == "栏次" for t in it.cells)
-    return nums if len(nums) >= 3 or (named and len(nums) >= 2) else []
+    return nums if len(nums) >= current().lanci_min_numbers or (named and len(nums) >= 2) else []
 
 
 def _short_gap(items: list[_Item], j: int) -> bool:
@@ -155,7 +160,7 @@ def _match_in_order(xs: list[float], ds: list[float], skip: float | None = None,
         return []
     gaps = [b - a for a, b in zip(ds, ds[1:])]
     if skip is None:
-        skip = 0.6 * statistics.median(gaps) if gaps else 1e6
+        skip = current().lanci_skip * statistics.median(gaps) if gaps else _NO_SPACING
     n, m = len(xs), len(ds)
     inf = float("inf")
     cost = [[0.0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
@@ -189,6 +194,7 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
     leaf header line that lies over no data column and no cell of the table's rows, marks a column
     of its own. ``body`` is every line from the first data row down.
     """
+    s = current()
     clusters: list[dict[str, Any]] = []
     for amount in (True, False):  # amounts line up on the right, texts on the left
         anchors = sorted(
@@ -199,7 +205,7 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         )
         start = len(clusters)
         for a, r, x0, x1, t in anchors:
-            if len(clusters) > start and a - clusters[-1]["hi"] <= 3.0:
+            if len(clusters) > start and a - clusters[-1]["hi"] <= s.anchor_cluster:
                 c = clusters[-1]
                 c["hi"] = a
                 c["rows"].add(r)
@@ -215,7 +221,7 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         # dash centred among right-aligned amounts), but two groups of amounts whose right edges
         # are more than a character or so apart are two columns even if no row fills both (a 合计
         # printed in the wrong column must stay there).
-        apart = bool(merged) and merged[-1]["amount"] and c["amount"] and c["lo"] - merged[-1]["hi"] > 1.5 * height
+        apart = bool(merged) and merged[-1]["amount"] and c["amount"] and c["lo"] - merged[-1]["hi"] > s.amount_columns_apart_h * height
         if merged and not apart and not (merged[-1]["rows"] & c["rows"]):
             m = merged[-1]
             m["hi"], m["rows"] = c["hi"], m["rows"] | c["rows"]
@@ -229,7 +235,7 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         if c.get("amount"):
             mids = [(x0 + x1) / 2 for x0, x1, _ in c["spans"]]
             rights = [x1 for _, x1, _ in c["spans"]]
-            if all(t.isdigit() for *_, t in c["spans"]) or max(mids) - min(mids) + 0.5 < max(rights) - min(rights):
+            if all(t.isdigit() for *_, t in c["spans"]) or max(mids) - min(mids) + s.centred_slack < max(rights) - min(rights):
                 c["centre"] = statistics.median(mids)
     lanci = next((it for it in header if _lanci_numbers(it)), None)
     cells = [b for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
@@ -287,13 +293,15 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
 def _segments(it: _Item, box: Box) -> list[tuple[str, Box]]:
     """The characters of one header cell, split where a visible gap separates two headers that
     were printed too close to be separate cells (wider than half a character)."""
-    chars = [ch for ch in it.chars or [] if ch["text"].strip() and box[0] - 0.1 <= (ch["x0"] + ch["x1"]) / 2 <= box[2] + 0.1]
+    s = current()
+    chars = [ch for ch in it.chars or [] if ch["text"].strip()
+             and box[0] - s.segment_pad <= (ch["x0"] + ch["x1"]) / 2 <= box[2] + s.segment_pad]
     groups: list[list[dict[str, Any]]] = []
     for ch in chars:
         if groups:
             prev = groups[-1][-1]
             width = min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"])
-            if ch["x0"] - prev["x1"] <= 0.5 * max(width, 1.0):
+            if ch["x0"] - prev["x1"] <= s.header_split_em * max(width, 1.0):
                 groups[-1].append(ch)
                 continue
         groups.append([ch])
@@ -310,6 +318,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
     coded = next((k for k in range(first_body) if _opens_with_code(run[k])), None)
     if coded is not None:
         first_body = coded
+    s = current()
     cuts, centres = _columns(data, run[:first_body], run[first_body:])
     if not cuts:
         return []
@@ -330,7 +339,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
         if pos >= first_body or not it.chars:
             for k, (text, box) in enumerate(zip(it.cells, it.boxes)):
                 if box is not None and text:
-                    x = box[2] - 0.5 if _right_aligned(it.cells, k) else box[0] + 0.5
+                    x = box[2] - s.anchor_inset if _right_aligned(it.cells, k) else box[0] + s.anchor_inset
                     put(column(x), text, box)
         else:
             # Header lines: a cell holding several headers printed too close to be separated is
@@ -346,7 +355,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
                 segs = _segments(it, box) if over else []
                 parts.extend(segs if len(segs) > 1 else [(text, box)])
             mids = [(b[0] + b[2]) / 2 for _, b in parts]
-            lean = 0.25 * statistics.median(b[3] - b[1] for _, b in parts) if parts else 0.0
+            lean = s.header_lean_h * statistics.median(b[3] - b[1] for _, b in parts) if parts else 0.0
             if len(parts) <= n:
                 pairs = _match_in_order(mids, centres, skip=float("inf"), lean=lean)
             else:
@@ -375,6 +384,7 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
     if len(header) < 2 or len(centres) < 2:
         return []
     n = len(centres)
+    s = current()
     # The width of a column: twice its narrower half (centres estimated from right-aligned
     # amounts next to a ragged text column make the other half too wide).
     halves = [abs(b - a) / 2 for a, b in zip(centres, centres[1:])]
@@ -389,9 +399,10 @@ def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_It
                 up = chain[-1].boxes[k]
                 assert up is not None
                 h = max(min(up[3] - up[1], box[3] - box[1]), 1.0)
-                same = abs((up[0] + up[2]) / 2 - (box[0] + box[2]) / 2) <= 0.35 * h or abs(up[0] - box[0]) <= 0.35 * h
-                full = (up[2] - up[0]) + 2 * h > width[k]
-                if same and full and box[1] - up[3] < h and (box[2] - box[0]) <= (up[2] - up[0]) + 0.35 * h:
+                tol = s.wrapped_header_align_h * h
+                same = abs((up[0] + up[2]) / 2 - (box[0] + box[2]) / 2) <= tol or abs(up[0] - box[0]) <= tol
+                full = (up[2] - up[0]) + s.wrapped_header_fill_h * h > width[k]
+                if same and full and box[1] - up[3] < h and (box[2] - box[0]) <= (up[2] - up[0]) + tol:
                     chain.append(it)
                     continue
                 _merge_chain(chain, k, header)

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-CELL_GAP_EM = 1.6  # a gap wider than this many character widths separates two cells of a free line
-LINE_TOL = 0.45  # characters whose vertical centres differ by less than this × height share a line
+from .settings import current
+
 _NUMBER_WORDS = set("年月日号时个人次项件辆台套批元万亿千百余多家所")
 _AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
 
@@ -58,6 +58,7 @@ def _line_text(chars: list[dict[str, Any]]) -> str:
     """Text of one visual line; a space where the gap between two characters is wide."""
     out: list[str] = []
     prev = None
+    space_gap = current().space_gap_h
     for ch in chars:
         if prev is not None:
             height = max(prev["bottom"] - prev["top"], 1.0)
@@ -66,7 +67,7 @@ def _line_text(chars: list[dict[str, Any]]) -> str:
             # number ("1. 因公出国"); CJK text never gets spaces from letter-spacing.
             latin = prev["text"].isascii() and ch["text"].isascii()
             after_mark = prev["text"] in ".:;,)" and not ch["text"].isdigit()
-            if gap > 0.2 * height and (latin or after_mark):
+            if gap > space_gap * height and (latin or after_mark):
                 out.append(" ")
         out.append(ch["text"])
         prev = ch
@@ -79,10 +80,11 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
     lines: list[list[dict[str, Any]]] = []
     centre = height = 0.0
+    line_tol = current().line_tol
     for c in chars:
         mid = (c["top"] + c["bottom"]) / 2
         h = max(c["bottom"] - c["top"], 1.0)
-        if lines and abs(mid - centre) <= LINE_TOL * max(h, height):
+        if lines and abs(mid - centre) <= line_tol * max(h, height):
             lines[-1].append(c)
             n = len(lines[-1])
             centre += (mid - centre) / n
@@ -98,8 +100,10 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
     groups: list[list[dict[str, Any]]] = [[line[0]]]
+    s = current()
     for prev, ch in zip(line, line[1:]):
-        size = max(min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"], prev["size"] if "size" in prev else 99), 2.0)
+        width = min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"])
+        size = max(min(width, prev.get("size", width)), s.min_char_width)
         gap = ch["x0"] - prev["x1"]
         # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
         # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
@@ -108,12 +112,12 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         # number touches the character after it, or is followed by its unit or date word
         # ("2024 年度", "5 个", "12 人次").
         height = max(prev["bottom"] - prev["top"], 1.0)
-        whole = (_is_cjk(ch["text"]) and ch["text"] not in _NUMBER_WORDS and gap > 0.15 * height
+        whole = (_is_cjk(ch["text"]) and ch["text"] not in _NUMBER_WORDS and gap > s.whole_number_gap_h * height
                  and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None)
         digit_to_cjk = prev["text"].isdigit() and (
             ((_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])) or whole
         )
-        if gap > CELL_GAP_EM * size or digit_to_cjk:
+        if gap > s.cell_gap_em * size or digit_to_cjk:
             groups.append([ch])
         else:
             groups[-1].append(ch)

@@ -54,6 +54,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import InputError
+from .settings import current
 
 UNREAD_PAGE_MESSAGE = "第{page}页是扫描图像，未安装文字识别（OCR）组件，本页未读取"
 OCR_FAILED_MESSAGE = "第{page}页是扫描图像，文字识别（OCR）失败：{reason}"
@@ -187,7 +188,8 @@ def ocr_page(image: Any, scale: float, *, engine_name: str | None = None) -> lis
         text = _tidy(text)
         words.append(OcrWord(text, round(x0 / px_per_pt, 2), round(top / px_per_pt, 2),
                              round(x1 / px_per_pt, 2), round(bottom / px_per_pt, 2), round(conf, 4)))
-    words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / 4), w.x0))
+    band = current().ocr_row_band
+    words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band), w.x0))
     return words
 
 
@@ -221,8 +223,9 @@ def remove_rulings(img: Any, px_per_pt: float) -> Any:
     """
     from PIL import Image, ImageChops, ImageFilter
 
+    s = current()
     grey = img.convert("L")
-    ink = grey.point(lambda v: 255 if v < 160 else 0)
+    ink = grey.point(lambda v: 255 if v < s.ocr_ink_level else 0)
     # Scanner speckle: ink pixels with at most one inked neighbour are painted white (a thin
     # stroke such as the dash of an empty cell keeps two neighbours per pixel and stays).
     neighbours = ink.filter(ImageFilter.Kernel((3, 3), [1] * 9, scale=9))
@@ -231,7 +234,7 @@ def remove_rulings(img: Any, px_per_pt: float) -> Any:
         grey = ImageChops.lighter(grey, speckle.filter(ImageFilter.MaxFilter(3)).point(lambda v: 255 if v else 0))
         ink = ImageChops.subtract(ink, speckle)
     w, h = ink.size
-    k = max(int(24 * px_per_pt), 8)
+    k = max(int(s.ocr_ruling_length * px_per_pt), 8)
     mask = Image.new("L", (w, h), 0)
     for horizontal in (True, False):
         n = w if horizontal else h
@@ -243,7 +246,7 @@ def remove_rulings(img: Any, px_per_pt: float) -> Any:
             box = (offset, 0, offset + span * k, h) if horizontal else (0, offset, w, offset + span * k)
             part = ink.crop(box)
             small = part.resize((span, h) if horizontal else (w, span), Image.Resampling.BOX)
-            lines = small.point(lambda v: 255 if v >= 235 else 0)
+            lines = small.point(lambda v: 255 if v >= s.ocr_ruling_fill * 255 else 0)
             if not lines.getbbox():
                 continue
             layer = Image.new("L", (w, h), 0)
@@ -347,12 +350,13 @@ def merge_tesseract_tsv(tsv: str) -> list[Run]:
             continue
         words.append((text, left, top, left + width, top + height, conf))
     words.sort(key=lambda w: (w[2] + w[4]) / 2)
+    s = current()
     lines: list[list[tuple[str, int, int, int, int, float]]] = []
     for word in words:
-        for line in reversed(lines[-4:]):
+        for line in reversed(lines[-s.tesseract_lookback:]):
             top, bottom = min(w[2] for w in line), max(w[4] for w in line)
             overlap = min(bottom, word[4]) - max(top, word[2])
-            if overlap >= 0.5 * min(bottom - top, word[4] - word[2]):
+            if overlap >= s.tesseract_line_overlap * min(bottom - top, word[4] - word[2]):
                 line.append(word)
                 break
         else:
@@ -367,8 +371,8 @@ def merge_tesseract_tsv(tsv: str) -> list[Run]:
             if cur is not None:
                 gap = x0 - cur[3]
                 cjk = _is_cjk(cur[0][-1]) and _is_cjk(text[0])
-                if gap <= (1.5 if cjk else 0.5) * line_h:
-                    cur[0] += "" if cjk or gap < 0.25 * line_h or _is_cjk(cur[0][-1]) or _is_cjk(text[0]) else " "
+                if gap <= (s.tesseract_cjk_join_h if cjk else s.tesseract_join_h) * line_h:
+                    cur[0] += "" if cjk or gap < s.tesseract_space_h * line_h or _is_cjk(cur[0][-1]) or _is_cjk(text[0]) else " "
                     cur[0] += text
                     cur[1], cur[2] = min(cur[1], x0), min(cur[2], top)
                     cur[3], cur[4] = max(cur[3], x1), max(cur[4], bottom)

@@ -16,7 +16,7 @@ How a page is read:
   and leaves '' in the positions it covers, so column positions stay right. Text wrapped over two or
   three lines inside a cell is joined.
 * **Text outside ruled tables**: characters are grouped into lines by their vertical position, and
-  a line is split into cells at gaps wider than :data:`CELL_GAP_EM` character widths. Runs of lines
+  a line is split into cells at gaps wider than ``cell_gap_em`` character widths. Runs of lines
   that look like a border-less (three-line) table are aligned onto common columns found from the
   anchors of their amount rows, the 栏次 row and the header (:mod:`.borderless`), so an amount
   lands in the column its header sits over even when the cells to its left are empty, and a header
@@ -34,6 +34,7 @@ How a page is read:
   and the checks say which rules could not run, instead of reporting tables as missing.
 
 Limits are explicit: :data:`MAX_PAGES` pages and :data:`MAX_CHARS_PER_PAGE` characters a page.
+Every geometry threshold is a field of :class:`~.settings.ReaderSettings` (``current()``).
 """
 
 from __future__ import annotations
@@ -46,36 +47,20 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..raw import RawDocument, RawLine
+from ..raw import UNREAD_NO_OCR, UNREAD_NOT_RENDERED, UNREAD_OCR_FAILED, UNREAD_PAGE_FAILED, RawDocument, RawLine
 from . import register
-from .borderless import _align_borderless  # noqa: F401  (tests reach it through this module)
-from .geometry import (  # noqa: F401
-    CELL_GAP_EM,
-    LINE_TOL,
-    Box,
-    _cell_text,
-    _free_items,
-    _group_lines,
-    _is_amount,
-    _Item,
-    _line_text,
-    _Page,
-    _PROSE_RE,
-    _split_cells,
-)
+from .borderless import _align_borderless
+from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE
+from .settings import DEFAULT, current
 
 MAX_PAGES = 1500
 MAX_CHARS_PER_PAGE = 60_000
-MARGIN_FRACTION = 0.075  # top/bottom band where page numbers and running headers live
+MAX_FORM_DEPTH = 3  # levels of nested form XObjects whose rulings are read
+_ERR_ENCRYPTED = (4, 5)  # PDFium's FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
+_FULL_TURN = 360  # degrees: /Rotate is taken modulo a full turn
+_POINTS_PER_INCH = 72
 
-TABLE_SETTINGS: dict[str, Any] = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-    "edge_min_length": 3,
-}
+TABLE_SETTINGS: dict[str, Any] = DEFAULT.table_settings()  # the defaults; a reading uses current().table_settings()
 
 _PAGE_NO_RE = re.compile(r"^[-—–－·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[-—–－·\s]*$")
 _SENTENCE_END = "。；;！？!?”"
@@ -83,7 +68,7 @@ _SENTENCE_END = "。；;！？!?”"
 # One page
 
 
-def _inside(c: dict[str, Any], box: Box, pad: float = 1.0) -> bool:
+def _inside(c: dict[str, Any], box: Box, pad: float) -> bool:
     x = (c["x0"] + c["x1"]) / 2
     y = (c["top"] + c["bottom"]) / 2
     return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
@@ -129,7 +114,7 @@ def _display_map(page: Any, top: float) -> _Map:
     same matrix pdfminer lays the page out with), so characters and rulings read from PDFium land
     where pdfplumber puts them."""
     left, _, _, _ = _mediabox(page)
-    rotation = page.get_rotation() % 360
+    rotation = page.get_rotation() % _FULL_TURN
     if not rotation:
         return (1.0, 0.0, -left, 0.0, -1.0, top)
     from ..pages import PageGeometry
@@ -144,7 +129,7 @@ def _display_map(page: Any, top: float) -> _Map:
 def _page_size(page: Any) -> tuple[float, float]:
     """The displayed page's width and height: PDFium's for an unrotated page (as before), the
     rotated MediaBox for a rotated one (pdfplumber's, which its coordinates are measured in)."""
-    rotation = page.get_rotation() % 360
+    rotation = page.get_rotation() % _FULL_TURN
     if not rotation:
         width, height = page.get_size()
         return float(width), float(height)
@@ -193,7 +178,7 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
 def _triage(page: Any, number: int) -> tuple[int, list[dict[str, Any]]]:
     """(vector path objects, counted up to the first: 0 or 1, characters) of a PDFium page; the
     characters are read once here and serve whichever way the page is then read."""
-    paths = _count_objects(page.raw, {_PATH}, max_depth=3, stop_at=1)
+    paths = _count_objects(page.raw, {_PATH}, max_depth=current().xobject_depth, stop_at=1)
     chars = _pdfium_chars(page)
     _check_chars(len(chars), number)
     return paths, chars
@@ -231,7 +216,7 @@ def _check_chars(n: int, number: int) -> None:
         raise InputError(f"第{number}页字符过多（{n} 个，上限 {MAX_CHARS_PER_PAGE}），无法作为公开文件读取")
 
 
-def _path_objects(raw_page: Any, max_depth: int = 3) -> Any:
+def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
     """The path objects of a page with the matrix from their space to the page's, down
     ``max_depth`` levels of form XObjects (a form's objects are in its own space: their matrix is
     composed with the form's)."""
@@ -275,10 +260,11 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
 
     height = page.get_height()
     left, bottom, _, _ = _mediabox(page)
-    rotated = page.get_rotation() % 360 != 0
+    rotated = page.get_rotation() % _FULL_TURN != 0
     ax, bx, cx, at, bt, ct = _display_map(page, 0.0)
     edges: list[dict[str, Any]] = []
     x, y = ctypes.c_float(), ctypes.c_float()
+    thin = current().ruling_max_width
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     # raw PDFium functions bound once: several calls per path segment
     count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
@@ -305,9 +291,9 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
                 for p, q in pairs:
                     x0, x1 = sorted((p[0], q[0]))
                     t0, t1 = sorted((p[1], q[1]))
-                    if x1 - x0 < 0.5 and t1 - t0 > 0.5:
+                    if x1 - x0 < thin and t1 - t0 > thin:
                         orientation = "v"
-                    elif t1 - t0 < 0.5 and x1 - x0 > 0.5:
+                    elif t1 - t0 < thin and x1 - x0 > thin:
                         orientation = "h"
                     else:
                         continue
@@ -326,7 +312,7 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) ->
     edges = _pdfium_edges(page)
     width, height = _page_size(page)
     out = _Page(number, width, height)
-    tables = find_tables(edges, TABLE_SETTINGS)
+    tables = find_tables(edges, current().table_settings())
     out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
@@ -391,7 +377,7 @@ def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
     """Differential self-check of one ruled page: our grids (PDFium characters on pdfplumber's
     lattice) against pdfplumber's own ``extract_tables`` on its page object. None when they
     agree (same tables, same shape, same texts but for spaces); otherwise what differs."""
-    theirs = [_norm_grid(t.extract()) for t in page.find_tables(TABLE_SETTINGS) if _is_table(t)]
+    theirs = [_norm_grid(t.extract()) for t in page.find_tables(current().table_settings()) if _is_table(t)]
     ours = [_norm_grid(g) for g in fast]
     if len(ours) != len(theirs):
         return f"表格数不同（{len(ours)}/{len(theirs)}）"
@@ -436,7 +422,7 @@ def _has_image(page: Any) -> bool:
     """A page without text that carries an image is a scan; one without either is blank."""
     import pypdfium2.raw as pdfium_c
 
-    return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=3, stop_at=1) > 0
+    return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=current().xobject_depth, stop_at=1) > 0
 
 
 def _read_text_page(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
@@ -452,7 +438,7 @@ def _read_page(page: Any, number: int) -> _Page:
     if not any(c["text"].strip() for c in chars):
         out.scanned = True  # no text layer: a scan (or an empty page), read by OCR if installed
         return out
-    return _assemble(out, page.find_tables(TABLE_SETTINGS), chars, _grid_items, pad=1.0)
+    return _assemble(out, page.find_tables(current().table_settings()), chars, _grid_items, pad=current().grid_char_pad)
 
 
 def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float) -> _Page:
@@ -479,13 +465,13 @@ def _drop_furniture(pages: list[_Page]) -> None:
     from collections import Counter
 
     def margin(p: _Page, it: _Item) -> bool:
-        band = MARGIN_FRACTION * p.height
+        band = current().margin_fraction * p.height
         return it.grid is None and (it.bottom < band or it.top > p.height - band)
 
     repeated = Counter(
         re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it)
     )
-    threshold = max(3, len(pages) // 2)
+    threshold = max(current().furniture_min_repeats, len(pages) // 2)
     for p in pages:
         keep = []
         for it in p.items:
@@ -536,7 +522,7 @@ def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
     out: list[tuple[_Page, _Item]] = []
     for p in pages:
         free = [it for it in p.items if it.grid is None and len(it.cells) == 1]
-        right = statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // 3):]) if free else p.width
+        right = statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // current().right_margin_share):]) if free else p.width
         for it in p.items:
             if out:
                 prev_page, prev = out[-1]
@@ -566,7 +552,7 @@ def _continues(prev: _Item, it: _Item) -> bool:
     h0 = (b0[3] - b0[1]) / max(1, prev.cells[0].count("\n") + 1)
     line_h = min(h0, b1[3] - b1[1])
     left = getattr(prev, "_left", b0[0])
-    if b1[0] > left + 0.6 * line_h:
+    if b1[0] > left + current().wrap_indent_h * line_h:
         return False
     return True
 
@@ -579,7 +565,7 @@ def _wraps(it: _Item, right: float) -> bool:
     if not box:
         return False
     size = (box[2] - box[0]) / max(len(text), 1)
-    return box[2] >= right - 1.5 * size and len(text) >= 12
+    return box[2] >= right - current().wrap_right_em * size and len(text) >= current().wrap_min_chars
 
 
 _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．](?!\d)|[（(]\d+[)）])")
@@ -611,12 +597,7 @@ def _open(path: Path) -> Any:
         raise InputError(f"无法读取 PDF 文件：{path.name}（{inner}）") from None
     except Exception as exc:  # noqa: BLE001 — pdfminer raises many kinds on broken files
         raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}（{type(exc).__name__}）") from None
-    if n == 0:
-        pdf.close()
-        raise InputError(f"PDF 文件没有页面：{path.name}")
-    if n > MAX_PAGES:
-        pdf.close()
-        raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）：{path.name}")
+    _check_page_count(n, path, pdf.close)
     return pdf
 
 
@@ -630,17 +611,20 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     try:
         from . import ocr
     except ImportError:  # pragma: no cover — the module ships with juesuan
-        return [], "未安装文字识别（OCR）组件"
+        return [], UNREAD_NO_OCR
     if not ocr.available():
-        return [], "未安装文字识别（OCR）组件"
-    scale = 200 / 72
-    image = page.render(scale=scale).to_pil()
+        return [], UNREAD_NO_OCR
+    scale = current().ocr_dpi / _POINTS_PER_INCH
+    try:
+        image = page.render(scale=scale).to_pil()
+    except Exception as exc:  # noqa: BLE001 — a page that cannot be rendered is reported, not fatal
+        return [], UNREAD_NOT_RENDERED.format(reason=_why(exc))
     try:
         words = ocr.ocr_page(image, scale)
     except InputError as exc:
-        return [], str(exc)
+        return [], UNREAD_OCR_FAILED.format(reason=str(exc).removeprefix("文字识别（OCR）失败："))
     except Exception as exc:  # noqa: BLE001 — an engine crash must not lose the document
-        return [], f"文字识别失败（{type(exc).__name__}）"
+        return [], UNREAD_OCR_FAILED.format(reason=_why(exc))
     runs = [{"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom} for w in words if w.text.strip()]
     items = []
     for line in _group_lines(runs):
@@ -648,7 +632,7 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
         boxes: list[Box | None] = []
         for run in line:
             height = max(run["bottom"] - run["top"], 1.0)
-            if boxes and run["x0"] - boxes[-1][2] < 0.3 * height:  # type: ignore[index]
+            if boxes and run["x0"] - boxes[-1][2] < current().ocr_join_h * height:  # type: ignore[index]
                 b = boxes[-1]
                 cells[-1] += run["text"]
                 boxes[-1] = (b[0], min(b[1], run["top"]), run["x1"], max(b[3], run["bottom"]))  # type: ignore[index]
@@ -662,6 +646,15 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     return items, None
 
 
+_REASON_CHARS = 200  # an exception's message is cut to this length in a reason
+
+
+def _why(exc: BaseException) -> str:
+    """An exception in a reason: its kind and, when it has one, its message (shortened)."""
+    text = str(exc).strip().splitlines()[0][:_REASON_CHARS] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _open_pdfium(path: Path) -> Any:
     """The document in PDFium, or a clear error: encrypted, damaged, empty, too long."""
     import pypdfium2 as pdfium
@@ -670,17 +663,21 @@ def _open_pdfium(path: Path) -> Any:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
-        if code in (4, 5):  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
+        if code in _ERR_ENCRYPTED:
             raise InputError(f"PDF 文件已加密，无法读取：{path.name}（请提供未加密的文件）") from None
         raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
-    n = len(doc)
+    _check_page_count(len(doc), path, doc.close)
+    return doc
+
+
+def _check_page_count(n: int, path: Path, close: Any) -> None:
+    """Refuse (after ``close()``) a PDF without pages or with more than MAX_PAGES."""
     if n == 0:
-        doc.close()
+        close()
         raise InputError(f"PDF 文件没有页面：{path.name}")
     if n > MAX_PAGES:
-        doc.close()
+        close()
         raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）：{path.name}")
-    return doc
 
 
 @register(".pdf")
@@ -688,6 +685,7 @@ def read_pdf(path: Path) -> RawDocument:
     fast = _open_pdfium(path)
     pages: list[_Page] = []
     unread: list[int] = []
+    reasons: dict[int, str] = {}
     notes: list[str] = []
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
@@ -706,11 +704,15 @@ def read_pdf(path: Path) -> RawDocument:
                     pg.items, problem = _ocr_page(fpage)
                     if problem:
                         unread.append(number)
+                        reasons[number] = problem
                 fpage.close()
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
-                raise InputError(f"PDF 第{number}页无法读取：{path.name}（{type(exc).__name__}）") from None
+                # reported as an unread page with its reason; the other pages are kept
+                pg = _Page(number, 0.0, 0.0)
+                unread.append(number)
+                reasons[number] = UNREAD_PAGE_FAILED.format(reason=_why(exc))
             pages.append(pg)
     finally:
         fast.close()
@@ -726,5 +728,6 @@ def read_pdf(path: Path) -> RawDocument:
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
         notes += differential_notes(path)[1]
     doc.unread_pages = unread
+    doc.unread_reasons = reasons
     doc.reading_notes = notes
     return doc

@@ -1,0 +1,152 @@
+"""Every tolerance and threshold the readers apply to page geometry, named in one place.
+
+Like pdfplumber's ``TableSettings``: a frozen :class:`ReaderSettings` whose fields hold the values
+the readers use (the defaults are the tuned values; :data:`DEFAULT`). A different set is passed to
+one reading with ``juesuan.readers.read(path, settings=...)``, or, for a whole run, given as JSON
+in the environment variable ``JUESUAN_READER_SETTINGS`` (``{"cell_gap_em": 2.0}``). The readers
+look the settings of the reading in progress up with :func:`current` (a context variable, so
+concurrent readings in threads or tasks each see their own).
+
+Lengths are PDF points unless the name says otherwise; ``*_em`` and ``*_h`` fields are multiples
+of a character's width or height. docs/readers.md has the table of every field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Iterator
+
+from ..errors import InputError
+
+ENV = "JUESUAN_READER_SETTINGS"
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """Reading thresholds. Each field's comment says what it decides (docs/readers.md too)."""
+
+    # -- characters → lines → cells (readers/geometry.py) -------------------------------------
+    line_tol: float = 0.45  # characters whose vertical centres differ by ≤ this × height share a line
+    cell_gap_em: float = 1.6  # a gap wider than this × character width separates two cells
+    min_char_width: float = 2.0  # narrowest character width the cell gap is measured in (pt)
+    space_gap_h: float = 0.2  # a gap wider than this × height between Latin characters is a space
+    whole_number_gap_h: float = 0.15  # a whole number spaced this × height off a CJK label is its own cell
+    # -- ruled pages (readers/pdf.py) ----------------------------------------------------------
+    snap_tolerance: float = 3.0  # pdfplumber lattice: rulings this close are snapped together (pt)
+    join_tolerance: float = 3.0  # pdfplumber lattice: collinear segments this close are joined (pt)
+    intersection_tolerance: float = 3.0  # pdfplumber lattice: rulings this close intersect (pt)
+    edge_min_length: float = 3.0  # pdfplumber lattice: shorter rulings are ignored (pt)
+    ruling_max_width: float = 0.5  # a path segment thinner than this is a ruling; also its minimum length (pt)
+    grid_char_pad: float = 1.0  # a character this close outside a pdfplumber grid still belongs to it (pt)
+    xobject_depth: int = 3  # levels of form XObjects searched for paths and images in triage
+    # -- page furniture and paragraphs (readers/pdf.py) ----------------------------------------
+    margin_fraction: float = 0.075  # top/bottom band (fraction of page height) for page numbers and running lines
+    furniture_min_repeats: int = 3  # a margin line repeated on this many pages (or half of them) is furniture
+    right_margin_share: int = 3  # a page's right margin: median right end of its longest 1/this of one-cell lines
+    wrap_indent_h: float = 0.6  # a wrapped line starts within this × line height of the paragraph's left edge
+    wrap_right_em: float = 1.5  # a line ending within this × character width of the right margin wraps
+    wrap_min_chars: int = 12  # a shorter line never wraps into the next
+    # -- scanned pages (readers/pdf.py) --------------------------------------------------------
+    ocr_dpi: float = 200.0  # resolution a scanned page is rendered at for OCR
+    ocr_join_h: float = 0.3  # OCR runs closer than this × height are one cell
+    ocr_row_band: float = 4.0  # OCR words are ordered in bands of this height, then left to right (pt)
+    ocr_ink_level: int = 160  # a grey level below this is ink, in the OCR preprocessing (0–255)
+    ocr_ruling_length: float = 24.0  # a run of ink at least this long is a ruling, painted out before OCR (pt)
+    ocr_ruling_fill: float = 0.92  # share of ink a block of that length needs to be a ruling
+    tesseract_lookback: int = 4  # a tesseract word joins one of the last this many lines it overlaps
+    tesseract_line_overlap: float = 0.5  # vertical overlap (× the smaller height) that puts a word on a line
+    tesseract_cjk_join_h: float = 1.5  # CJK words closer than this × line height are one run
+    tesseract_join_h: float = 0.5  # other words closer than this × line height are one run
+    tesseract_space_h: float = 0.25  # a wider gap between Latin words in a run is a space
+    # -- border-less (three-line) tables (readers/borderless.py) -------------------------------
+    table_min_rows: int = 3  # lines with ≥ 2 decimal amounts that make a run a table (without a 栏次 row)
+    sparse_min_cells: int = 3  # a line of one amount counts toward a sparse table with this many cells
+    sparse_min_rows: int = 3  # so many such lines make a sparse table (side-by-side code/name/amount)
+    lanci_min_numbers: int = 3  # small integers that make a line a 栏次 row (two after the word 栏次)
+    header_max_gap: float = 40.0  # a header line this far or nearer above the table belongs to it (pt)
+    title_size_ratio: float = 1.25  # a line this much taller than the data rows is the title, not a header
+    header_max_chars: int = 60  # a longer line above the table is text, not a header
+    straddle_align: float = 1.0  # two halves of a wrapped label start this close on the left (pt)
+    lanci_skip: float = 0.6  # cost of leaving a column unnumbered by the 栏次 row, × the usual column spacing
+    anchor_cluster: float = 3.0  # cell edges this close line up as one column (pt)
+    amount_columns_apart_h: float = 1.5  # amount groups whose right edges are further apart (× height) stay two columns
+    centred_slack: float = 0.5  # numbers whose centres agree this much better than their right edges are centred (pt)
+    segment_pad: float = 0.1  # a character whose centre is this close outside a header cell is in it (pt)
+    header_split_em: float = 0.5  # a gap wider than this × character width splits a header cell
+    anchor_inset: float = 0.5  # cells are placed by a point this far inside their anchoring edge (pt)
+    header_lean_h: float = 0.25  # extra cost (× height) of a header going to the column on its right
+    wrapped_header_align_h: float = 0.35  # wrapped header fragments share centre or left edge within this × height
+    wrapped_header_fill_h: float = 2.0  # a header fills its column when it lacks less than this × height
+
+    @classmethod
+    def from_overrides(cls, base: "ReaderSettings | None" = None, **overrides: Any) -> "ReaderSettings":
+        """``base`` (default :data:`DEFAULT`) with the named fields changed; an unknown name or a
+        value of the wrong kind is an InputError naming it."""
+        base = base or DEFAULT
+        known = {f.name: f for f in fields(cls)}
+        clean: dict[str, Any] = {}
+        for name, value in overrides.items():
+            if name not in known:
+                raise InputError(f"未知的读取参数：{name}", code="usage")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"读取参数 {name} 须为数值：{value!r}", code="usage")
+            clean[name] = int(value) if known[name].type == "int" else float(value)
+        return replace(base, **clean)
+
+    def replace(self, **overrides: Any) -> "ReaderSettings":
+        return ReaderSettings.from_overrides(self, **overrides)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def table_settings(self) -> dict[str, Any]:
+        """pdfplumber's TableSettings for ruled pages (lines strategy) with these tolerances."""
+        return {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "snap_tolerance": self.snap_tolerance,
+            "join_tolerance": self.join_tolerance,
+            "intersection_tolerance": self.intersection_tolerance,
+            "edge_min_length": self.edge_min_length,
+        }
+
+
+DEFAULT = ReaderSettings()
+
+_CURRENT: ContextVar[ReaderSettings] = ContextVar("juesuan_reader_settings", default=DEFAULT)
+
+
+def current() -> ReaderSettings:
+    """The settings of the reading in progress (:data:`DEFAULT` outside one)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def using(settings: ReaderSettings) -> Iterator[ReaderSettings]:
+    """Read with ``settings`` inside the block."""
+    token = _CURRENT.set(settings)
+    try:
+        yield settings
+    finally:
+        _CURRENT.reset(token)
+
+
+def from_env() -> ReaderSettings:
+    """:data:`DEFAULT` with the overrides of ``JUESUAN_READER_SETTINGS`` (a JSON object), if set."""
+    text = os.environ.get(ENV, "").strip()
+    if not text:
+        return DEFAULT
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise InputError(f"环境变量 {ENV} 不是有效的 JSON 对象", code="usage") from None
+    if not isinstance(data, dict):
+        raise InputError(f"环境变量 {ENV} 须为 JSON 对象（如 {{\"cell_gap_em\": 2.0}}）", code="usage")
+    return ReaderSettings.from_overrides(**data)
+
+
+__all__ = ["DEFAULT", "ENV", "ReaderSettings", "current", "from_env", "using"]
