@@ -20,7 +20,7 @@ from .readers import MAX_CHARS as _MAX_CHARS
 from .readers import read
 from .recognize import recognize
 from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa: F401  (public API)
-from .rules.engine import evaluate
+from .rules.engine import cap_doubtful, evaluate
 from .timing import stage
 
 
@@ -305,6 +305,7 @@ def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Repo
         more_findings, more_statuses = check_narrative(doc, layouts)
     findings += more_findings
     statuses += more_statuses
+    cap_doubtful(doc, findings)  # a table with a reading problem gives warnings, not errors
     findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
     variant = layouts.variants.get(doc.variant or "")
     from .locate import localize

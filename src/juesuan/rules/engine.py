@@ -465,6 +465,23 @@ def evaluate(
     return findings, statuses
 
 
+def cap_doubtful(doc: Disclosure, findings: list[Finding]) -> None:
+    """An error-level finding on a table with a reading problem is not certain: the disagreement
+    may come from a cell read wrongly or not at all. Such findings (table rules and narrative
+    comparisons alike) are lowered to warnings, saying why (in place)."""
+    doubtful = {t.name for t in doc.tables if t.reading_problems}
+    if not doubtful:
+        return
+    for f in findings:
+        if f.severity != "error" or f.kind != "rule":
+            continue
+        names = sorted({loc.table for loc in f.locations if loc.table in doubtful})
+        if names:
+            f.severity = "warning"
+            shown = "、".join(f"《{n}》" for n in names)
+            f.message += f"（{shown}有读取问题，此处不一致可能由读取造成，请核对原件）"
+
+
 def reference_problems(
     layouts: Layouts, owner: str, text: str, shown: str | None = None, table: str | None = None, col: str | None = None
 ) -> list[str]:
