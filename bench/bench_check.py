@@ -36,14 +36,18 @@ def main() -> None:
     cold = []
     for _ in range(3):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "juesuan.cli", "check", str(path), "--format", "json"], capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "juesuan.cli", "check", str(path), "--format", "json"], capture_output=True
+        )
         cold.append(time.perf_counter() - t0)
     print(f"file: {path.name}")
     print("| measure | median | min | max |")
     print("|---|---|---|---|")
     print(f"| parse + check, warm process (ms) | {statistics.median(runs):.1f} | {min(runs):.1f} | {max(runs):.1f} |")
     print(f"| CLI start (`--help`, s) | {statistics.median(starts):.2f} | {min(starts):.2f} | {max(starts):.2f} |")
-    print(f"| CLI `check --format json`, cold process (s) | {statistics.median(cold):.2f} | {min(cold):.2f} | {max(cold):.2f} |")
+    print(
+        f"| CLI `check --format json`, cold process (s) | {statistics.median(cold):.2f} | {min(cold):.2f} | {max(cold):.2f} |"
+    )
 
 
 if __name__ == "__main__":

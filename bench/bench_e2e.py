@@ -68,8 +68,10 @@ def main() -> None:
 
     helps = [run([*juesuan, "--help"]) for _ in range(max(args.runs, 9))]
     wall, cpu = [h[0] for h in helps], [h[1] for h in helps]
-    print(f"`juesuan --help`: median {statistics.median(wall):.3f} s (min {min(wall):.3f}); "
-          f"CPU time median {statistics.median(cpu):.3f} s\n")
+    print(
+        f"`juesuan --help`: median {statistics.median(wall):.3f} s (min {min(wall):.3f}); "
+        f"CPU time median {statistics.median(cpu):.3f} s\n"
+    )
     print("| file | pages | juesuan check (s) | pdftotext -layout (s) | ratio | CPU ratio | peak RSS (MiB) |")
     print("|---|---|---|---|---|---|---|")
     ratios: list[float] = []
@@ -97,14 +99,21 @@ def main() -> None:
             shared_ratios.append(ratio)
             shared_cpu.append(cpu_ratio)
         peak_all = max(peak_all, rss)
-        print(f"| {f.name} | {pages(f) or '?'} | {j:.3f} | {p:.3f} | {ratio:.1f} | {cpu_ratio:.1f} | {rss:.0f} |", flush=True)
+        print(
+            f"| {f.name} | {pages(f) or '?'} | {j:.3f} | {p:.3f} | {ratio:.1f} | {cpu_ratio:.1f} | {rss:.0f} |",
+            flush=True,
+        )
     if ratios:
-        print(f"\nall files: median ratio {statistics.median(ratios):.1f}, max {max(ratios):.1f} "
-              f"(CPU time: median {statistics.median(cpu_ratios):.1f}, max {max(cpu_ratios):.1f}); "
-              f"peak RSS {peak_all:.0f} MiB")
+        print(
+            f"\nall files: median ratio {statistics.median(ratios):.1f}, max {max(ratios):.1f} "
+            f"(CPU time: median {statistics.median(cpu_ratios):.1f}, max {max(cpu_ratios):.1f}); "
+            f"peak RSS {peak_all:.0f} MiB"
+        )
     if shared_ratios:
-        print(f"../shared PDFs: median ratio {statistics.median(shared_ratios):.1f}, max {max(shared_ratios):.1f} "
-              f"(CPU time: median {statistics.median(shared_cpu):.1f}, max {max(shared_cpu):.1f})")
+        print(
+            f"../shared PDFs: median ratio {statistics.median(shared_ratios):.1f}, max {max(shared_ratios):.1f} "
+            f"(CPU time: median {statistics.median(shared_cpu):.1f}, max {max(shared_cpu):.1f})"
+        )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,11 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-planted.tx
 
 
 def measure(path: Path) -> str:
-    proc = subprocess.run(["/usr/bin/time", "-f", "%e s, %M KB", sys.executable, "-m", "juesuan.cli", "check",
-                           str(path)], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "%e s, %M KB", sys.executable, "-m", "juesuan.cli", "check", str(path)],
+        capture_output=True,
+        text=True,
+    )
     lines = proc.stderr.strip().splitlines()
     return f"exit {proc.returncode}, {lines[-1]}; {lines[0][:80] if len(lines) > 1 else ''}"
 

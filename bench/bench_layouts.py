@@ -57,8 +57,10 @@ def main() -> int:
     extra = sum(r["extra"] for r in results)
     perfect = sum(r["exact"] == r["truth"] and r["extra"] == 0 for r in results)
     silent = [r for r in results if (r["exact"] < r["truth"] or r["extra"]) and r["problems"] == 0]
-    print(f"variants: {len(results)}; amount cells: {truth}; exact: {exact} ({100 * exact / truth:.2f} %); "
-          f"unexpected cells: {extra}; variants all exact: {perfect}; variants with silent losses: {len(silent)}")
+    print(
+        f"variants: {len(results)}; amount cells: {truth}; exact: {exact} ({100 * exact / truth:.2f} %); "
+        f"unexpected cells: {extra}; variants all exact: {perfect}; variants with silent losses: {len(silent)}"
+    )
     by: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in results:
         v = sl.Variant(**r["variant"])
@@ -70,18 +72,24 @@ def main() -> int:
             acc[3] += (r["exact"] < r["truth"] or r["extra"]) and r["problems"] == 0
     erring = [r for r in results if r.get("errors")]
     unexplained = [r for r in erring if r["problems"] == 0]
-    print(f"precision: variants with error-level findings: {len(erring)} "
-          f"({sum(r['errors'] for r in erring)} findings); without a reading problem: {len(unexplained)}")
+    print(
+        f"precision: variants with error-level findings: {len(erring)} "
+        f"({sum(r['errors'] for r in erring)} findings); without a reading problem: {len(unexplained)}"
+    )
     for r in unexplained:
-        print(f"  seed {r['variant']['seed']}: {r['errors']} errors {r['error_rules']}; {sl.Variant(**r['variant']).classes()}")
+        print(
+            f"  seed {r['variant']['seed']}: {r['errors']} errors {r['error_rules']}; {sl.Variant(**r['variant']).classes()}"
+        )
     print("\n| feature | value | variants | exact cells | silent-loss variants |\n|---|---|---|---|---|")
     for (k, val), (t, e, n, s) in sorted(by.items()):
         print(f"| {k} | {val} | {n} | {100 * e / t:.1f} % | {s} |")
     worst = sorted(results, key=lambda r: r["exact"] / r["truth"])[:10]
     print("\nworst variants:")
     for r in worst:
-        print(f"  seed {r['variant']['seed']}: {r['exact']}/{r['truth']} exact, {r['extra']} extra, {r['problems']} problems; "
-              f"{sl.Variant(**r['variant']).classes()}; lost e.g. {r['lost_examples'][:1]}")
+        print(
+            f"  seed {r['variant']['seed']}: {r['exact']}/{r['truth']} exact, {r['extra']} extra, {r['problems']} problems; "
+            f"{sl.Variant(**r['variant']).classes()}; lost e.g. {r['lost_examples'][:1]}"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
     return 0

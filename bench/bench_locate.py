@@ -64,9 +64,14 @@ def _scale(obj, k: Decimal):  # type: ignore[no-untyped-def]
 def synth_doc(k: Decimal, unit: str, tmp: Path) -> Disclosure:
     base = synth.example_spec()
     spec = dataclasses.replace(
-        base, items=_scale(base.items, k), basic_lines=_scale(base.basic_lines, k),
-        project_lines=_scale(base.project_lines, k), three_public=_scale(base.three_public, k),
-        assets=_scale(base.assets, k), unit=unit, narrative=None,
+        base,
+        items=_scale(base.items, k),
+        basic_lines=_scale(base.basic_lines, k),
+        project_lines=_scale(base.project_lines, k),
+        three_public=_scale(base.three_public, k),
+        assets=_scale(base.assets, k),
+        unit=unit,
+        narrative=None,
     )
     path = tmp / f"synth-{k}-{unit}.txt"
     path.write_text(synth.render_text(spec), encoding="utf-8")
@@ -116,8 +121,12 @@ def coverage(doc: Disclosure, records: list[RelationRecord]) -> dict[Key, int]:
     for rec in records:
         if rec.rule.severity == "info":
             continue
-        keys = frozenset((tix[id(c.table)], rix[id(c.row)], c.column.id)
-                         for t in rec.left + rec.right for c in t.cells if c.row is not None)
+        keys = frozenset(
+            (tix[id(c.table)], rix[id(c.row)], c.column.id)
+            for t in rec.left + rec.right
+            for c in t.cells
+            if c.row is not None
+        )
         for k in keys:
             sets[k].add(keys)
     return {k: len(v) for k, v in sets.items()}
@@ -156,12 +165,12 @@ def mutate_value(doc: Disclosure, key: Key, cls: str, rng: random.Random) -> Dec
         if not pairs:
             return None
         i = rng.choice(pairs)
-        return _from_digits(ds[:i] + ds[i + 1] + ds[i] + ds[i + 2:], v < 0)
+        return _from_digits(ds[:i] + ds[i + 1] + ds[i] + ds[i + 2 :], v < 0)
     if cls == "dropped_digit":
         if len(ds) < 3:
             return None
         i = rng.randrange(len(ds))
-        new = _from_digits(ds[:i] + ds[i + 1:], v < 0)
+        new = _from_digits(ds[:i] + ds[i + 1 :], v < 0)
         return new if new != v else None
     if cls == "unit":
         return v * 10000
@@ -172,8 +181,11 @@ def mutate_value(doc: Disclosure, key: Key, cls: str, rng: random.Random) -> Dec
     if cls == "copy":
         ti, ri, col = key
         rows = doc.tables[ti].rows
-        cands = [rows[j].cells[col].value for j in (ri - 1, ri + 1, ri - 2, ri + 2) if 0 <= j < len(rows)
-                 and col in rows[j].cells and rows[j].cells[col].value not in (None, Decimal(0), v)]
+        cands = [
+            rows[j].cells[col].value
+            for j in (ri - 1, ri + 1, ri - 2, ri + 2)
+            if 0 <= j < len(rows) and col in rows[j].cells and rows[j].cells[col].value not in (None, Decimal(0), v)
+        ]
         return cands[0] if cands else None
     raise ValueError(cls)
 
@@ -187,8 +199,11 @@ def column_shift(doc: Disclosure, key: Key, rng: random.Random) -> tuple[Key, De
     if col not in ids:
         return None
     i = ids.index(col)
-    cands = [ids[j] for j in (i - 1, i + 1) if 0 <= j < len(ids) and ids[j] in row.cells
-             and row.cells[ids[j]].value in (None, Decimal(0))]
+    cands = [
+        ids[j]
+        for j in (i - 1, i + 1)
+        if 0 <= j < len(ids) and ids[j] in row.cells and row.cells[ids[j]].value in (None, Decimal(0))
+    ]
     if not cands:
         return None
     dst = rng.choice(cands)
@@ -209,8 +224,13 @@ def _same_cause(reported: str, injected: str, true: Decimal | None, wrong: Decim
     return False
 
 
-def run_trial(base: Disclosure, muts: dict[Key, Decimal | None], truth: dict[Key, Decimal | None],
-              classes: dict[Key, str], covered: bool = True) -> dict:
+def run_trial(
+    base: Disclosure,
+    muts: dict[Key, Decimal | None],
+    truth: dict[Key, Decimal | None],
+    classes: dict[Key, str],
+    covered: bool = True,
+) -> dict:
     doc = copy.deepcopy(base)
     for k, v in muts.items():
         _set(doc, k, v)
@@ -227,13 +247,15 @@ def run_trial(base: Disclosure, muts: dict[Key, Decimal | None], truth: dict[Key
     unique = all(g.status == "localized" for g in groups)
     located = detected and unique and set(reported) == set(truth)
     valued = located and all(
-        reported[k].suggested is not None and reported[k].suggested == (truth[k] or Decimal(0)) for k in truth)
+        reported[k].suggested is not None and reported[k].suggested == (truth[k] or Decimal(0)) for k in truth
+    )
     caused = located and all(_same_cause(reported[k].cause, classes[k], truth[k], muts[k]) for k in truth)
     as_rounding = detected and bool(groups) and all(g.cause == "rounding" for g in groups)
     confident = any(g.confidence >= 0.8 for g in groups)
     high = [g for g in groups if g.confidence >= 0.8]
-    high_wrong = sum(1 for g in high if not all(
-        c.key in truth and c.suggested == (truth[c.key] or Decimal(0)) for c in g.cells))
+    high_wrong = sum(
+        1 for g in high if not all(c.key in truth and c.suggested == (truth[c.key] or Decimal(0)) for c in g.cells)
+    )
     timeouts = any(g.status == "not_localized" and "时间" in g.message for g in groups)
     if DEBUG and ((covered and not (located and valued and caused)) or high_wrong):
         print("---", {k: (str(truth[k]), str(muts[k]), classes[k]) for k in truth}, file=sys.stderr)
@@ -242,10 +264,20 @@ def run_trial(base: Disclosure, muts: dict[Key, Decimal | None], truth: dict[Key
             print("   truth:", t.name, t.rows[k[1]].display, k[2], file=sys.stderr)
         for g in groups:
             print("   ", g.status, g.message, file=sys.stderr)
-    return {"detected": detected, "located": located, "valued": valued, "caused": caused, "ms": ms,
-            "eval_ms": eval_ms, "tables": len(doc.tables), "as_rounding": as_rounding, "confident": confident,
-            "high": len(high), "high_wrong": high_wrong,
-            "timeout": timeouts}
+    return {
+        "detected": detected,
+        "located": located,
+        "valued": valued,
+        "caused": caused,
+        "ms": ms,
+        "eval_ms": eval_ms,
+        "tables": len(doc.tables),
+        "as_rounding": as_rounding,
+        "confident": confident,
+        "high": len(high),
+        "high_wrong": high_wrong,
+        "timeout": timeouts,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,31 +358,43 @@ def main(argv: list[str] | None = None) -> int:
         if cls != "rounding":
             total_cov += cov_rs
             total_all += all_rs
-        print(f"| {cls} | {len(cov_rs)} | {pct(cov_rs, 'detected')} | {pct(cov_rs, 'located')} | {pct(cov_rs, 'valued')} | "
-              f"{pct(cov_rs, 'caused')} | {len(all_rs)} | {pct(all_rs, 'detected')} | {pct(all_rs, 'located')} | {pct(all_rs, 'valued')} |")
-    print(f"| **all but rounding** | {len(total_cov)} | {pct(total_cov, 'detected')} | {pct(total_cov, 'located')} | "
-          f"{pct(total_cov, 'valued')} | {pct(total_cov, 'caused')} | {len(total_all)} | {pct(total_all, 'detected')} | "
-          f"{pct(total_all, 'located')} | {pct(total_all, 'valued')} |")
+        print(
+            f"| {cls} | {len(cov_rs)} | {pct(cov_rs, 'detected')} | {pct(cov_rs, 'located')} | {pct(cov_rs, 'valued')} | "
+            f"{pct(cov_rs, 'caused')} | {len(all_rs)} | {pct(all_rs, 'detected')} | {pct(all_rs, 'located')} | {pct(all_rs, 'valued')} |"
+        )
+    print(
+        f"| **all but rounding** | {len(total_cov)} | {pct(total_cov, 'detected')} | {pct(total_cov, 'located')} | "
+        f"{pct(total_cov, 'valued')} | {pct(total_cov, 'caused')} | {len(total_all)} | {pct(total_all, 'detected')} | "
+        f"{pct(total_all, 'located')} | {pct(total_all, 'valued')} |"
+    )
     rr = [r for r in stats[("rounding", True)] + stats[("rounding", False)] if r["detected"]]
     print()
-    print(f"rounding slips (±0.02) beyond a tolerance: {len(rr)}; explained as 舍入差异 {pct(rr, 'as_rounding')} %, "
-          f"reported with high confidence {pct(rr, 'confident')} %")
+    print(
+        f"rounding slips (±0.02) beyond a tolerance: {len(rr)}; explained as 舍入差异 {pct(rr, 'as_rounding')} %, "
+        f"reported with high confidence {pct(rr, 'confident')} %"
+    )
     every = [r for rs in stats.values() for r in rs]
     n_high = sum(r["high"] for r in every)
     n_wrong = sum(r["high_wrong"] for r in every)
-    print(f"groups reported with high confidence (高, ≥ 0.8): {n_high}; wrong cell or value among them: {n_wrong} "
-          f"({100 * n_wrong / max(n_high, 1):.1f} %)")
+    print(
+        f"groups reported with high confidence (高, ≥ 0.8): {n_high}; wrong cell or value among them: {n_wrong} "
+        f"({100 * n_wrong / max(n_high, 1):.1f} %)"
+    )
     times.sort()
     print()
-    print(f"localization time per mutated document (ms): median {statistics.median(times):.1f}, "
-          f"p90 {times[int(0.9 * len(times))]:.1f}, max {times[-1]:.1f}; timeouts "
-          f"{sum(r['timeout'] for rs in stats.values() for r in rs)}")
+    print(
+        f"localization time per mutated document (ms): median {statistics.median(times):.1f}, "
+        f"p90 {times[int(0.9 * len(times))]:.1f}, max {times[-1]:.1f}; timeouts "
+        f"{sum(r['timeout'] for rs in stats.values() for r in rs)}"
+    )
     print(f"localization time per clean document (ms): median {statistics.median(clean_ms):.1f}")
     twelve = sorted(r["ms"] for rs in stats.values() for r in rs if r["tables"] == 12)
     evals = sorted(r["eval_ms"] for rs in stats.values() for r in rs)
     if twelve:
-        print(f"localization time per mutated 12-table document (ms): median {statistics.median(twelve):.1f}, "
-              f"max {twelve[-1]:.1f} (n={len(twelve)})")
+        print(
+            f"localization time per mutated 12-table document (ms): median {statistics.median(twelve):.1f}, "
+            f"max {twelve[-1]:.1f} (n={len(twelve)})"
+        )
     print(f"rule evaluation with recording per mutated document (ms): median {statistics.median(evals):.1f}")
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for rs in stats.values():
@@ -361,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|")
     for name, rs in by_doc.items():
         rs_nr = [r for r in rs if r["cls"] != "rounding"]
-        print(f"| {name} | {rs[0]['tables']} | {len(rs)} | {pct(rs_nr, 'located')} | {statistics.median(r['ms'] for r in rs):.1f} |")
+        print(
+            f"| {name} | {rs[0]['tables']} | {len(rs)} | {pct(rs_nr, 'located')} | {statistics.median(r['ms'] for r in rs):.1f} |"
+        )
     return 0
 
 

@@ -40,17 +40,21 @@ def main() -> None:
 
     paths = [Path(p) for p in sys.argv[1:]] or [p for p in DEFAULTS if p.exists()]
     layouts = load_layouts()
-    print("| document | pages / lines | paragraphs | sentences | claims | table rules (ms) | narrative + 绩效 (ms, median / min / max) |")
+    print(
+        "| document | pages / lines | paragraphs | sentences | claims | table rules (ms) | narrative + 绩效 (ms, median / min / max) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for path in paths:
         doc = api.load_document(path)
         ctx = narrative.analyse(doc, layouts)
         size = max((p.provenance.page or 0 for p in doc.paragraphs if p.provenance), default=0)
         extent = f"{size} pp" if size else f"{sum(1 for _ in path.open(encoding='utf-8', errors='ignore'))} lines"
-        tables, _, _ = _median_ms(lambda: evaluate(doc, layouts))
-        med, lo, hi = _median_ms(lambda: narrative.check(doc, layouts))
-        print(f"| {path.name} | {extent} | {len(doc.paragraphs)} | {len(ctx.nar.sentences)} | {len(ctx.ex.claims)} "
-              f"| {tables:.1f} | {med:.1f} / {lo:.1f} / {hi:.1f} |")
+        tables, _, _ = _median_ms(lambda doc=doc: evaluate(doc, layouts))
+        med, lo, hi = _median_ms(lambda doc=doc: narrative.check(doc, layouts))
+        print(
+            f"| {path.name} | {extent} | {len(doc.paragraphs)} | {len(ctx.nar.sentences)} | {len(ctx.ex.claims)} "
+            f"| {tables:.1f} | {med:.1f} / {lo:.1f} / {hi:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -54,7 +54,9 @@ def main() -> None:
         peak = max(peak, r["rss_mb"])
         print(f"| {f.name} | {r['pages']} | {r['seconds']:.2f} | {r['pages'] / r['seconds']:.1f} | {r['rss_mb']:.0f} |")
     if total_seconds:
-        print(f"| **all** | {total_pages:.0f} | {total_seconds:.2f} | **{total_pages / total_seconds:.1f}** | **{peak:.0f}** (max) |")
+        print(
+            f"| **all** | {total_pages:.0f} | {total_seconds:.2f} | **{total_pages / total_seconds:.1f}** | **{peak:.0f}** (max) |"
+        )
 
 
 if __name__ == "__main__":

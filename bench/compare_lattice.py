@@ -67,8 +67,10 @@ def main() -> None:
                 print(f"{f.name} p{i + 1}: {len(ours)} vs {len(theirs)} tables differ")
             page.close()
         doc.close()
-    print(f"{pages} pages with rulings, {tables} tables; {differ} pages differ; "
-          f"time: juesuan {t_ours:.3f} s, pdfplumber {t_theirs:.3f} s")
+    print(
+        f"{pages} pages with rulings, {tables} tables; {differ} pages differ; "
+        f"time: juesuan {t_ours:.3f} s, pdfplumber {t_theirs:.3f} s"
+    )
     sys.exit(1 if differ else 0)
 
 

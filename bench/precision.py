@@ -100,7 +100,9 @@ def markdown(results: list[dict]) -> str:
             lines.append(f"| {Path(r['file']).name} | – | – | – | unusable: {r['unusable']} |")
             continue
         s = r["summary"]
-        lines.append(f"| {Path(r['file']).name} | {s['errors']} | {s['warnings']} | {s['infos']} | {r.get('kind') or ''} |")
+        lines.append(
+            f"| {Path(r['file']).name} | {s['errors']} | {s['warnings']} | {s['infos']} | {r.get('kind') or ''} |"
+        )
     lines.append("")
     for r in results:
         for e in r.get("errors", []):
@@ -113,8 +115,11 @@ def main() -> int:
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--json", dest="json_out")
     ap.add_argument("--markdown", dest="md_out")
-    ap.add_argument("--snapshot", dest="snapshot_out",
-                    help="write the error fingerprints (file, rule, where) for tests/snapshots/precision.json")
+    ap.add_argument(
+        "--snapshot",
+        dest="snapshot_out",
+        help="write the error fingerprints (file, rule, where) for tests/snapshots/precision.json",
+    )
     args = ap.parse_args()
     files = inputs(args.paths)
     if not files:
@@ -124,8 +129,9 @@ def main() -> int:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.snapshot_out:
-        Path(args.snapshot_out).write_text(json.dumps(fingerprints(results), ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                           encoding="utf-8")
+        Path(args.snapshot_out).write_text(
+            json.dumps(fingerprints(results), ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
     text = markdown(results)
     if args.md_out:
         Path(args.md_out).write_text(text, encoding="utf-8")

@@ -20,8 +20,9 @@ if [ "${JUESUAN_SYSTEM_DEPS:-1}" != "0" ]; then
   bash scripts/system-deps.sh
 fi
 
-# Lint and type check first: a failure fails the command (configuration in pyproject.toml).
-.venv/bin/ruff check src tests
+# Lint, format and type check first: a failure fails the command (configuration in pyproject.toml).
+.venv/bin/ruff check src tests bench scripts
+.venv/bin/ruff format --check src tests bench scripts
 .venv/bin/mypy
 
 exec .venv/bin/python -m pytest "$@"

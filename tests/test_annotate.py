@@ -51,10 +51,21 @@ def make_pdf(path: Path, pages: list[dict]) -> Path:
         s = DecodedStreamObject()
         s.set_data("\n".join(ops).encode("latin-1"))
         page[NameObject("/Contents")] = w._add_object(s)
-        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
-            NameObject("/F1"): DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                                 NameObject("/Subtype"): NameObject("/Type1"),
-                                                 NameObject("/BaseFont"): NameObject("/Helvetica")})})})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/Font"): DictionaryObject(
+                    {
+                        NameObject("/F1"): DictionaryObject(
+                            {
+                                NameObject("/Type"): NameObject("/Font"),
+                                NameObject("/Subtype"): NameObject("/Type1"),
+                                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                            }
+                        )
+                    }
+                )
+            }
+        )
     with open(path, "wb") as fh:
         w.write(fh)
     return path
@@ -141,19 +152,29 @@ def test_pixel_mapper_matches_the_pdfium_rendering(tmp_path, spec):
 # Hand-built reports
 
 
-def build_report(path: Path, cells: list[tuple[int, tuple[float, float, float, float] | None, str]],
-                 extra: list[Finding] = ()) -> Report:
+def build_report(
+    path: Path, cells: list[tuple[int, tuple[float, float, float, float] | None, str]], extra: list[Finding] = ()
+) -> Report:
     """One table whose row holds one cell per (page, bbox, severity); one finding per cell."""
-    table = Table(id="income", name="收入决算表", title="收入决算表", form="公开02表", unit="万元",
-                  columns=[Column(f"c{i}", f"列{i}") for i in range(len(cells))])
+    table = Table(
+        id="income",
+        name="收入决算表",
+        title="收入决算表",
+        form="公开02表",
+        unit="万元",
+        columns=[Column(f"c{i}", f"列{i}") for i in range(len(cells))],
+    )
     row = Row(label="合计")
     findings = []
     for i, (page, bbox, severity) in enumerate(cells):
         cell = make_cell("315.04", Provenance(str(path), page=page, line=1, bbox=bbox))
         row.cells[f"c{i}"] = cell
         loc = Location(table.name, row.display, f"列{i}", "315.04", page, 1, table.form, None, bbox=bbox)
-        findings.append(Finding(f"income.rule{i}", severity, f"收入决算表：第{i}个问题，相差 {i}.00", [loc],
-                                "0.00", "315.04", "315.04"))
+        findings.append(
+            Finding(
+                f"income.rule{i}", severity, f"收入决算表：第{i}个问题，相差 {i}.00", [loc], "0.00", "315.04", "315.04"
+            )
+        )
     table.rows.append(row)
     doc = Disclosure(source=str(path), department="测试单位", year=2024, tables=[table])
     return Report(doc, findings + list(extra), [], "测试版式")
@@ -188,12 +209,25 @@ def test_engine_locations_carry_the_cell_bbox():
 
 
 def test_plan_numbers_findings_and_lists_unlocated_ones_on_their_page():
-    boxes = [(1, (10.0, 10.0, 50.0, 20.0), "error"), (2, (10.0, 10.0, 50.0, 20.0), "info"), (1, (10.0, 10.0, 50.0, 20.0), "info")]
-    rep = build_report(Path("x.pdf"), boxes, extra=[
-        Finding("completeness.tables", "warning", "缺少《项目支出决算表》"),
-        Finding("codes.x", "info", "科目编码不在目录中", [Location("支出决算表", "x", "科目编码", "299", 2, 5)]),
-        Finding("codes.y", "info", "页码越界", [Location("支出决算表", "x", "科目编码", "299", 99, 5, bbox=(1, 1, 2, 2))]),
-    ])
+    boxes = [
+        (1, (10.0, 10.0, 50.0, 20.0), "error"),
+        (2, (10.0, 10.0, 50.0, 20.0), "info"),
+        (1, (10.0, 10.0, 50.0, 20.0), "info"),
+    ]
+    rep = build_report(
+        Path("x.pdf"),
+        boxes,
+        extra=[
+            Finding("completeness.tables", "warning", "缺少《项目支出决算表》"),
+            Finding("codes.x", "info", "科目编码不在目录中", [Location("支出决算表", "x", "科目编码", "299", 2, 5)]),
+            Finding(
+                "codes.y",
+                "info",
+                "页码越界",
+                [Location("支出决算表", "x", "科目编码", "299", 99, 5, bbox=(1, 1, 2, 2))],
+            ),
+        ],
+    )
     plans = plan(rep.findings, page_count=2)
     assert sorted(plans) == [1, 2]
     p1 = plans[1]
@@ -204,12 +238,17 @@ def test_plan_numbers_findings_and_lists_unlocated_ones_on_their_page():
 
 
 def test_annotate_draws_numbered_boxes_and_a_legend(tmp_path):
-    src = make_pdf(tmp_path / "in.pdf", [
-        {"mediabox": (0, 0, 400, 300), "rects": [(300, 40, 40, 10)], "texts": [(120, 160, "315.04")]},
-        {"mediabox": (0, 0, 400, 300), "texts": [(20, 250, "page two")]},
-    ])
+    src = make_pdf(
+        tmp_path / "in.pdf",
+        [
+            {"mediabox": (0, 0, 400, 300), "rects": [(300, 40, 40, 10)], "texts": [(120, 160, "315.04")]},
+            {"mediabox": (0, 0, 400, 300), "texts": [(20, 250, "page two")]},
+        ],
+    )
     box = (110.0, 128.0, 170.0, 146.0)  # around the printed 315.04 (top-left coordinates)
-    rep = build_report(src, [(1, box, "error")], extra=[Finding("completeness.tables", "info", "缺少《项目支出决算表》")])
+    rep = build_report(
+        src, [(1, box, "error")], extra=[Finding("completeness.tables", "info", "缺少《项目支出决算表》")]
+    )
     out = tmp_path / "out.pdf"
     res = annotate_pdf(rep, src, out)
     assert res.annotated_pages == [1] and res.boxes == 1 and res.unlocated == 1 and res.findings == 2
@@ -234,8 +273,11 @@ def test_annotate_draws_numbered_boxes_and_a_legend(tmp_path):
     assert img.width == orig.width and img.height > orig.height
     # red pixels on the box outline (1 pt outside the cell), none in the middle of the cell
     sx0, sy0, sx1, sy1 = (v * 2 for v in box)
-    ring = [(int(sx0 - 2), int((sy0 + sy1) / 2)), (int(sx1 + 2), int((sy0 + sy1) / 2)),
-            (int((sx0 + sx1) / 2), int(sy1 + 2))]
+    ring = [
+        (int(sx0 - 2), int((sy0 + sy1) / 2)),
+        (int(sx1 + 2), int((sy0 + sy1) / 2)),
+        (int((sx0 + sx1) / 2), int(sy1 + 2)),
+    ]
     assert all(is_red(img.getpixel(p)) for p in ring), [img.getpixel(p) for p in ring]
     assert not any(is_red(img.getpixel((x, y))) for x in range(0, orig.width, 7) for y in range(0, int(sy0) - 20, 7))
     # the printed content is still there (the filled rectangle at the top right)
@@ -271,7 +313,9 @@ def test_legend_renders_in_pdftoppm(tmp_path):
     src = make_pdf(tmp_path / "in.pdf", [{"texts": [(120, 160, "315.04")]}])
     rep = build_report(src, [(1, (110.0, 128.0, 170.0, 146.0), "warning")])
     out = annotate_pdf(rep, src, tmp_path / "out.pdf").output
-    subprocess.run(["pdftoppm", "-r", "144", "-png", "-singlefile", str(out), str(tmp_path / "p")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "144", "-png", "-singlefile", str(out), str(tmp_path / "p")], check=True, timeout=60
+    )
     img = Image.open(tmp_path / "p.png").convert("RGB")
     assert img.height > 300 * 2
     band = img.crop((0, 600, img.width, img.height))
@@ -386,8 +430,11 @@ def test_cli_check_annotate_on_a_real_pdf(tmp_path):
     loc = located[0]
     geom = PageGeometry.of(original.pages[loc["page"] - 1])
     ux0, uy0, ux1, uy1 = geom.box_to_user(tuple(loc["bbox"]))
-    rects = [[float(v) for v in a.get_object()["/Rect"]] for a in reader.pages[loc["page"] - 1]["/Annots"]
-             if a.get_object().get("/T") == "juesuan"]
+    rects = [
+        [float(v) for v in a.get_object()["/Rect"]]
+        for a in reader.pages[loc["page"] - 1]["/Annots"]
+        if a.get_object().get("/T") == "juesuan"
+    ]
     assert any(abs(r[0] - (ux0 - 1)) < 0.01 and abs(r[3] - (uy1 + 1)) < 0.01 for r in rects)
 
 

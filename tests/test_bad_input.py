@@ -76,7 +76,9 @@ def test_table_cut_off_midway(seed_path: Path, tmp_path: Path):
 
 
 def test_truncated_row_does_not_crash(seed_path: Path, tmp_path: Path):
-    text = seed_path.read_text(encoding="utf-8").replace("212\t\t\t城乡社区支出\t835.29\t520.25\t\t315.04", "212\t\t\t城乡社区支", 1)
+    text = seed_path.read_text(encoding="utf-8").replace(
+        "212\t\t\t城乡社区支出\t835.29\t520.25\t\t315.04", "212\t\t\t城乡社区支", 1
+    )
     f = tmp_path / "row.txt"
     f.write_text(text, encoding="utf-8")
     proc = run("check", str(f))

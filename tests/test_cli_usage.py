@@ -34,6 +34,7 @@ def one_json(proc: subprocess.CompletedProcess) -> dict:
 
 # ---- 1. -o never overwrites the input
 
+
 def test_check_output_same_as_input_is_refused(tmp_path: Path):
     src = tmp_path / "x.txt"
     src.write_bytes(EXAMPLE.read_bytes())
@@ -54,6 +55,7 @@ def test_fix_output_same_as_input_is_refused(tmp_path: Path):
 
 
 # ---- 2. bad output paths: one Chinese line naming the output, exit 2, nothing else
+
 
 @pytest.mark.parametrize("where,words", [("missing-dir/r.txt", "所在的文件夹不存在"), ("", "是一个文件夹")])
 def test_check_bad_output_path(tmp_path: Path, where: str, words: str):
@@ -82,8 +84,15 @@ def test_check_bad_output_with_json_prints_error_object(tmp_path: Path):
 
 # ---- 3. --format json always prints one JSON object
 
-@pytest.mark.parametrize("content,code", [(b"", "empty_file"), (b"\x00\x01\x02" * 100, "unusable_input"),
-                                          ("只有一句话，没有表格。\n".encode(), "no_tables")])
+
+@pytest.mark.parametrize(
+    "content,code",
+    [
+        (b"", "empty_file"),
+        (b"\x00\x01\x02" * 100, "unusable_input"),
+        ("只有一句话，没有表格。\n".encode(), "no_tables"),
+    ],
+)
 def test_json_error_object_for_unusable_input(tmp_path: Path, content: bytes, code: str):
     f = tmp_path / "bad.txt"
     f.write_bytes(content)
@@ -166,6 +175,7 @@ def test_real_budget_pdf_is_named_budget():
 
 
 # ---- 6. big inputs: refused quickly naming the limit; repeated findings once with a count
+
 
 def test_huge_repeated_example_is_refused_naming_the_limit(tmp_path: Path):
     f = tmp_path / "big.txt"
@@ -252,12 +262,16 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path):
 
 # ---- 7. usage errors: exit 64, Chinese
 
-@pytest.mark.parametrize("args,words", [
-    (("check", str(EXAMPLE), "--bogus"), "没有这个选项：--bogus"),
-    (("check", str(EXAMPLE), "--format", "xml"), "的取值无效：“xml”不是可选值之一"),
-    (("parse", str(EXAMPLE), "extra"), "多余的参数：extra"),
-    (("fix", str(EXAMPLE)), "缺少选项"),
-])
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (("check", str(EXAMPLE), "--bogus"), "没有这个选项：--bogus"),
+        (("check", str(EXAMPLE), "--format", "xml"), "的取值无效：“xml”不是可选值之一"),
+        (("parse", str(EXAMPLE), "extra"), "多余的参数：extra"),
+        (("fix", str(EXAMPLE)), "缺少选项"),
+    ],
+)
 def test_usage_errors_exit_64_in_chinese(args, words):
     proc = run(*args)
     assert proc.returncode == 64
@@ -278,7 +292,9 @@ def test_usage_error_with_json_prints_error_object():
 def test_library_exception_detail_is_kept_out_of_the_message():
     from juesuan.cli import chinese
 
-    msg, detail = chinese("无法读取 Word 文件：a.docx（文件已损坏或不是有效的 .docx：BadZipFile: File is not a zip file）")
+    msg, detail = chinese(
+        "无法读取 Word 文件：a.docx（文件已损坏或不是有效的 .docx：BadZipFile: File is not a zip file）"
+    )
     assert msg == "无法读取 Word 文件：a.docx（文件已损坏或不是有效的 .docx）"
     assert detail == "BadZipFile: File is not a zip file"
     assert chinese("未安装文字识别（OCR）组件")[0] == "未安装文字识别（OCR）组件"
@@ -303,17 +319,23 @@ def test_show_prints_table_names_not_ids(tmp_path: Path):
 
 # ---- 8. stdin
 
+
 def test_check_stdin_sniffs_text():
-    proc = subprocess.run([sys.executable, "-m", "juesuan.cli", "check", "-", "-f", "json"],
-                          input=EXAMPLE.read_bytes(), capture_output=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", "check", "-", "-f", "json"],
+        input=EXAMPLE.read_bytes(),
+        capture_output=True,
+        timeout=60,
+    )
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     assert data["document"]["source"] == "-" and len(data["document"]["tables"]) == 12
 
 
 def test_check_stdin_empty():
-    proc = subprocess.run([sys.executable, "-m", "juesuan.cli", "check", "-"], input=b"", capture_output=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", "check", "-"], input=b"", capture_output=True, timeout=60
+    )
     assert proc.returncode == 2 and "标准输入为空" in proc.stderr.decode()
 
 
@@ -321,8 +343,9 @@ def test_parse_stdin_sniffs_pdf():
     f = SHARED / "corpus" / "final" / "shanghai-putuo-ghzyj-2024-final.pdf"
     if not f.exists():
         pytest.skip(f"{f} is not available (../shared is absent in a fresh clone)")
-    proc = subprocess.run([sys.executable, "-m", "juesuan.cli", "parse", "-"], input=f.read_bytes(),
-                          capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", "parse", "-"], input=f.read_bytes(), capture_output=True, timeout=120
+    )
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["tables"]
 
@@ -335,8 +358,9 @@ HELPS = [(), ("check",), ("parse",), ("fix",), ("show",)]
 @pytest.mark.parametrize("cmd", HELPS)
 def test_help_fits_80_columns(cmd):
     env = dict(os.environ, COLUMNS="80")
-    proc = subprocess.run([sys.executable, "-m", "juesuan.cli", *cmd, "--help"], capture_output=True, text=True,
-                          env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", *cmd, "--help"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert proc.returncode == 0
     assert "…" not in proc.stdout
     assert max(cell_len(ln) for ln in proc.stdout.splitlines()) <= 80
@@ -346,8 +370,13 @@ def test_help_fits_80_columns(cmd):
 def test_text_report_fits_width_and_keeps_tag_with_message():
     for cols in ("72", "120"):
         env = dict(os.environ, COLUMNS=cols)
-        proc = subprocess.run([sys.executable, "-m", "juesuan.cli", "check", str(EXAMPLE)], capture_output=True,
-                              text=True, env=env, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "juesuan.cli", "check", str(EXAMPLE)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         lines = proc.stdout.splitlines()
         assert max(cell_len(ln) for ln in lines) <= int(cols)
         for ln in lines:
@@ -365,6 +394,7 @@ def test_summary_labels_what_it_counts():
 
 
 # ---- 10. fix agrees with check
+
 
 def test_fix_lists_what_it_cannot_correct_and_exits_like_check(tmp_path: Path):
     from juesuan import api
@@ -395,6 +425,7 @@ def test_fix_clean_example_exits_0(tmp_path: Path):
 
 # ---- 11. the test command says what it installs; click pinned
 
+
 def test_system_deps_dry_run_says_what_and_why(tmp_path: Path):
     import shutil
 
@@ -402,8 +433,13 @@ def test_system_deps_dry_run_says_what_and_why(tmp_path: Path):
     bindir.mkdir()
     for tool in ("grep", "id"):
         (bindir / tool).symlink_to(shutil.which(tool))
-    proc = subprocess.run(["/bin/bash", str(REPO / "scripts" / "system-deps.sh"), "--dry-run"], capture_output=True,
-                          text=True, env={"PATH": str(bindir)}, timeout=60)
+    proc = subprocess.run(
+        ["/bin/bash", str(REPO / "scripts" / "system-deps.sh"), "--dry-run"],
+        capture_output=True,
+        text=True,
+        env={"PATH": str(bindir)},
+        timeout=60,
+    )
     assert proc.returncode == 0
     for words in ("LibreOffice", "Tesseract", "pdftoppm", "fonts-noto-cjk", "dry run: nothing installed"):
         assert words in proc.stderr
@@ -412,12 +448,17 @@ def test_system_deps_dry_run_says_what_and_why(tmp_path: Path):
 def test_click_is_pinned_and_no_deprecation_warning():
     text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'"click==\d+\.\d+\.\d+"', text)
-    proc = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "juesuan.cli", "--help"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "-m", "juesuan.cli", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
 # ---- issue 9 item 6: several files, folders, --together
+
 
 def split_example(tmp_path: Path, source: Path = EXAMPLE) -> tuple[Path, Path]:
     """The example published in two files: its tables, and its 情况说明 with the 绩效 part."""
@@ -453,8 +494,11 @@ def test_together_narrative_rules_need_both_files(tmp_path: Path):
     text, tables = split_example(tmp_path)
     alone = {r.id: r.status for r in api.check(tables).rules}
     merged = {r.id: r.status for r in api.check_together([text, tables]).rules}
-    gained = [k for k, v in merged.items() if k.startswith("narrative.") and v in ("pass", "fail")
-              and alone.get(k) not in ("pass", "fail")]
+    gained = [
+        k
+        for k, v in merged.items()
+        if k.startswith("narrative.") and v in ("pass", "fail") and alone.get(k) not in ("pass", "fail")
+    ]
     assert gained  # the narrative is checked against the tables of the other file
 
 

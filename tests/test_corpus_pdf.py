@@ -22,7 +22,17 @@ from juesuan.report import cells_csv
 FINAL = SHARED / "corpus" / "final"
 BUDGET = SHARED / "corpus" / "budget"
 SNAPSHOTS = REPO / "tests" / "snapshots" / "corpus"
-NINE = {"summary", "income", "expenditure", "fiscal_summary", "general_budget", "basic", "three_public", "fund", "state_capital"}
+NINE = {
+    "summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_budget",
+    "basic",
+    "three_public",
+    "fund",
+    "state_capital",
+}
 
 
 def corpus(name: str) -> Path:
@@ -55,7 +65,16 @@ def _findings(report) -> list[tuple[str, str, str, str, str | None, int | None]]
     out = []
     for f in _table_findings(report):
         loc = f.locations[0] if f.locations else None
-        out.append((f.severity, f.rule, loc.table if loc else "", loc.row if loc else "", loc.value if loc else None, loc.page if loc else None))
+        out.append(
+            (
+                f.severity,
+                f.rule,
+                loc.table if loc else "",
+                loc.row if loc else "",
+                loc.value if loc else None,
+                loc.page if loc else None,
+            )
+        )
     return out
 
 
@@ -99,19 +118,28 @@ def test_ghzyj_findings_are_the_verified_rounding_gaps(ghzyj) -> None:
     4816.14 + 67.96 (p16).
     """
     assert _count(ghzyj, "error") == 0 and _count(ghzyj, "warning") == 0
-    assert sorted(_findings(ghzyj)) == sorted([
-        ("info", "fiscal_summary.expenditure_total", "财政拨款收入支出决算总表", "本年支出合计", "9746.50", 13),
-        ("info", "fiscal_summary.expenditure_total", "财政拨款收入支出决算总表", "本年支出合计", "9746.50", 13),
-        ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "212 城乡社区支出", "3832.36", 14),
-        ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "21201 城乡社区管理事务", "1092.80", 14),
-        ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "2120101 行政运行", "1092.80", 14),
-        ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "合计", "9746.50", 15),
-        ("info", "basic.hierarchy", "一般公共预算财政拨款基本支出决算表", "302 商品和服务支出", "440.90", 16),
-        ("info", "basic.personnel", "一般公共预算财政拨款基本支出决算表", "人员经费合计", "4884.09", 16),
-        ("info", "cross.summary_expenditure.classes", "收入支出决算总表", "九、卫生健康支出", "236.63", 7),
-        ("info", "cross.summary_expenditure.classes", "收入支出决算总表", "十一、城乡社区支出", "3845.25", 7),
-        ("info", "cross.fiscal_general.classes", "财政拨款收入支出决算总表", "九、卫生健康支出", "236.63", 12),
-    ])
+    assert sorted(_findings(ghzyj)) == sorted(
+        [
+            ("info", "fiscal_summary.expenditure_total", "财政拨款收入支出决算总表", "本年支出合计", "9746.50", 13),
+            ("info", "fiscal_summary.expenditure_total", "财政拨款收入支出决算总表", "本年支出合计", "9746.50", 13),
+            ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "212 城乡社区支出", "3832.36", 14),
+            (
+                "info",
+                "general_budget.row_sum",
+                "一般公共预算财政拨款支出决算表",
+                "21201 城乡社区管理事务",
+                "1092.80",
+                14,
+            ),
+            ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "2120101 行政运行", "1092.80", 14),
+            ("info", "general_budget.row_sum", "一般公共预算财政拨款支出决算表", "合计", "9746.50", 15),
+            ("info", "basic.hierarchy", "一般公共预算财政拨款基本支出决算表", "302 商品和服务支出", "440.90", 16),
+            ("info", "basic.personnel", "一般公共预算财政拨款基本支出决算表", "人员经费合计", "4884.09", 16),
+            ("info", "cross.summary_expenditure.classes", "收入支出决算总表", "九、卫生健康支出", "236.63", 7),
+            ("info", "cross.summary_expenditure.classes", "收入支出决算总表", "十一、城乡社区支出", "3845.25", 7),
+            ("info", "cross.fiscal_general.classes", "财政拨款收入支出决算总表", "九、卫生健康支出", "236.63", 12),
+        ]
+    )
     counts = ghzyj.status_counts()
     assert counts["insufficient_data"] == 0 and counts["pass"] >= 70
 
@@ -119,11 +147,20 @@ def test_ghzyj_findings_are_the_verified_rounding_gaps(ghzyj) -> None:
 def test_shgzb_findings_are_the_verified_rounding_gaps(shgzb) -> None:
     """基本支出表: 人员经费 95.36 + 公用经费 10.23 = 105.59 vs 105.58 in the other tables (p12, p13)."""
     assert _count(shgzb, "error") == 0 and _count(shgzb, "warning") == 0
-    assert sorted(_findings(shgzb)) == sorted([
-        ("info", "basic.hierarchy", "一般公共预算财政拨款基本支出决算表", "302 商品和服务支出", "10.23", 13),
-        ("info", "cross.general_basic.total", "一般公共预算财政拨款支出决算表", "合计", "105.58", 12),
-        ("info", "cross.general_le_expenditure.basic", "一般公共预算财政拨款基本支出决算表", "人员经费合计", "95.36", 13),
-    ])
+    assert sorted(_findings(shgzb)) == sorted(
+        [
+            ("info", "basic.hierarchy", "一般公共预算财政拨款基本支出决算表", "302 商品和服务支出", "10.23", 13),
+            ("info", "cross.general_basic.total", "一般公共预算财政拨款支出决算表", "合计", "105.58", 12),
+            (
+                "info",
+                "cross.general_le_expenditure.basic",
+                "一般公共预算财政拨款基本支出决算表",
+                "人员经费合计",
+                "95.36",
+                13,
+            ),
+        ]
+    )
 
 
 def test_three_public_interleaved_columns(ghzyj) -> None:
@@ -227,19 +264,21 @@ def test_ghzyj_narrative_findings_verified_on_the_pages(ghzyj) -> None:
     template; p7 “上海市规划和自然资源局” and p26 “上海市普陀区规划与自然资源局” for the
     department's name. Rounding-level hints: 99.86% (99.87), 95.45% (95.46), 政府采购 parts
     2319.22 vs 2319.21, and “增长13.95” without %."""
-    assert _narrative(ghzyj) == sorted([
-        ("error", "narrative.table_amounts", 24),
-        ("error", "narrative.table_amounts", 24),
-        ("warning", "narrative.zero_base", 25),
-        ("warning", "narrative.zero_base", 25),
-        ("warning", "narrative.placeholder", 25),
-        ("warning", "narrative.department_name", 7),
-        ("warning", "narrative.department_name", 26),
-        ("info", "narrative.change", 21),
-        ("info", "narrative.share", 21),
-        ("info", "narrative.completion", 21),
-        ("info", "narrative.breakdown_sum", 27),
-    ])
+    assert _narrative(ghzyj) == sorted(
+        [
+            ("error", "narrative.table_amounts", 24),
+            ("error", "narrative.table_amounts", 24),
+            ("warning", "narrative.zero_base", 25),
+            ("warning", "narrative.zero_base", 25),
+            ("warning", "narrative.placeholder", 25),
+            ("warning", "narrative.department_name", 7),
+            ("warning", "narrative.department_name", 26),
+            ("info", "narrative.change", 21),
+            ("info", "narrative.share", 21),
+            ("info", "narrative.completion", 21),
+            ("info", "narrative.breakdown_sum", 27),
+        ]
+    )
     errors = [f for f in ghzyj.errors if f.rule == "narrative.table_amounts"]
     assert any("5377.64" in f.message and "5364.75" in f.message for f in errors)
     assert any("4896.98" in f.message and "4884.09" in f.message for f in errors)
@@ -248,15 +287,17 @@ def test_ghzyj_narrative_findings_verified_on_the_pages(ghzyj) -> None:
 def test_shgzb_narrative_findings_verified_on_the_pages(shgzb) -> None:
     """The unit was set up in 2024 (p18): “增长100.00%” from a zero base four times (p17 ×3, p21);
     p18 完成年初预算的95.89% where the 年初预算 is 0 (95.89% is of the 全年预算 321.02). No error."""
-    assert _narrative(shgzb) == sorted([
-        ("warning", "narrative.zero_base", 17),
-        ("warning", "narrative.zero_base", 17),
-        ("warning", "narrative.zero_base", 17),
-        ("warning", "narrative.zero_base", 21),
-        ("warning", "narrative.zero_base", 18),
-        ("info", "narrative.share", 18),
-        ("info", "narrative.breakdown_sum", 20),
-    ])
+    assert _narrative(shgzb) == sorted(
+        [
+            ("warning", "narrative.zero_base", 17),
+            ("warning", "narrative.zero_base", 17),
+            ("warning", "narrative.zero_base", 17),
+            ("warning", "narrative.zero_base", 21),
+            ("warning", "narrative.zero_base", 18),
+            ("info", "narrative.share", 18),
+            ("info", "narrative.breakdown_sum", 20),
+        ]
+    )
 
 
 def test_wlj_narrative_findings_verified_on_the_page_text() -> None:
@@ -264,8 +305,10 @@ def test_wlj_narrative_findings_verified_on_the_page_text() -> None:
     “因公出国（境）费决算为0万元，完成预算的0%” of a 0 budget; p22: 1493.32 ÷ 24535.67 = 6.09%,
     printed 6.08% (a rounding hint). No error."""
     report = api.check(corpus("shanghai-putuo-wlj-2025-final-pagetext.json"))
-    assert _narrative(report) == sorted([
-        ("warning", "narrative.zero_base", 28),
-        ("warning", "narrative.zero_base", 28),
-        ("info", "narrative.share", 22),
-    ])
+    assert _narrative(report) == sorted(
+        [
+            ("warning", "narrative.zero_base", 28),
+            ("warning", "narrative.zero_base", 28),
+            ("info", "narrative.share", 22),
+        ]
+    )

@@ -11,22 +11,39 @@ from juesuan import api, synth
 from juesuan.layouts import load as load_layouts
 from juesuan.rules.engine import load_packs, validate_packs
 
-FORMS = ["summary", "income", "expenditure", "fiscal_summary", "general_budget", "basic", "project", "fund",
-         "state_capital", "three_public_stats", "three_public_general", "assets"]
+FORMS = [
+    "summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_budget",
+    "basic",
+    "project",
+    "fund",
+    "state_capital",
+    "three_public_stats",
+    "three_public_general",
+    "assets",
+]
 
-VARIANT = "\n".join([
-    "id: sample_province",
-    "name: 示例省部门决算公开（附表1–12）",
-    "kind: 决算",
-    "tables:",
-    *(f"  - {{table: {t}, form: 附表{n}}}" for n, t in enumerate(FORMS, 1)),
-    "performance: [department_narrative, department, project]",
-    "rule_packs: [base, yunnan, sample_province]",
-    "form_numbers: ['附表(?P<n>\\d{1,2})']",
-    "detect:",
-    "  tables_any: [project, three_public_stats, three_public_general, assets]",
-    "  text_any: [示例省]",
-]) + "\n"
+VARIANT = (
+    "\n".join(
+        [
+            "id: sample_province",
+            "name: 示例省部门决算公开（附表1–12）",
+            "kind: 决算",
+            "tables:",
+            *(f"  - {{table: {t}, form: 附表{n}}}" for n, t in enumerate(FORMS, 1)),
+            "performance: [department_narrative, department, project]",
+            "rule_packs: [base, yunnan, sample_province]",
+            "form_numbers: ['附表(?P<n>\\d{1,2})']",
+            "detect:",
+            "  tables_any: [project, three_public_stats, three_public_general, assets]",
+            "  text_any: [示例省]",
+        ]
+    )
+    + "\n"
+)
 
 RULES = """pack: sample_province
 rules:
@@ -89,11 +106,18 @@ def test_a_province_with_its_own_form_numbers_and_completeness_rule_is_data_only
 
 
 def test_a_rule_naming_an_unknown_check_or_missing_a_parameter_is_reported(province_data):
-    (province_data / "rules" / "sample_province.yaml").write_text(RULES + "\n".join([
-        "  - {id: completeness.sample_bad, kind: completeness, check: no_such_check, description: x}",
-        "  - {id: completeness.sample_note, kind: completeness, check: no_data_note, description: x}",
-        "  - {id: codes.sample_scheme, kind: codes, table: income, check: scheme, description: x}",
-    ]) + "\n", encoding="utf-8")
+    (province_data / "rules" / "sample_province.yaml").write_text(
+        RULES
+        + "\n".join(
+            [
+                "  - {id: completeness.sample_bad, kind: completeness, check: no_such_check, description: x}",
+                "  - {id: completeness.sample_note, kind: completeness, check: no_data_note, description: x}",
+                "  - {id: codes.sample_scheme, kind: codes, table: income, check: scheme, description: x}",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     variant = province_data / "variants" / "sample_province.yaml"
     variant.write_text(variant.read_text(encoding="utf-8").replace("附表(?P<n>", "附表(?P<n"), encoding="utf-8")
     _clear()

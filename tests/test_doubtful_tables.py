@@ -25,7 +25,9 @@ def test_errors_on_a_table_with_a_reading_problem_become_warnings():
     income.reading_problems.append("2个金额未能归入金额列（如第58行的“45.00”），这些单元格未读出或位置有误")
     rep = api.check_document(doc)
     assert not [f for f in rep.errors if any(loc.table == "收入决算表" for loc in f.locations)]
-    lowered = [f for f in rep.findings if f.rule in {e.rule for e in income_errors} and "收入决算表》有读取问题" in f.message]
+    lowered = [
+        f for f in rep.findings if f.rule in {e.rule for e in income_errors} and "收入决算表》有读取问题" in f.message
+    ]
     assert lowered and all(f.severity == "warning" for f in lowered)
     # errors elsewhere stay errors: the 支出决算表's planted 10.00 is untouched by the income problem
     assert any(f.rule == "expenditure.hierarchy" and f.severity == "error" for f in rep.findings)

@@ -41,8 +41,13 @@ def test_tolerance_policy():
 def test_consistent_summary_passes(tmp_path):
     rep = check_text(tmp_path, summary("100.00", "20.00", "120.00", "70.00", "50.00", "120.00"))
     st = statuses(rep)
-    for rid in ("summary.income_total", "summary.expenditure_total", "summary.balanced",
-                "summary.income_grand_total", "summary.expenditure_grand_total"):
+    for rid in (
+        "summary.income_total",
+        "summary.expenditure_total",
+        "summary.balanced",
+        "summary.income_grand_total",
+        "summary.expenditure_grand_total",
+    ):
         assert st[rid] == "pass", rid
     assert not [f for f in rep.findings if f.rule.startswith("summary.")]
 
@@ -128,7 +133,9 @@ def test_codes_split_over_three_columns(tmp_path):
     rep = api.check_document(doc)
     bad = [f for f in rep.findings if f.rule == "expenditure.hierarchy" and f.severity == "error"]
     assert {(f.locations[0].row, f.locations[0].column) for f in bad} == {
-        ("20106 财政事务", "本年支出合计"), ("20106 财政事务", "基本支出")}
+        ("20106 财政事务", "本年支出合计"),
+        ("20106 财政事务", "基本支出"),
+    }
     assert all(f.difference == "-1.00" for f in bad)
 
 

@@ -40,8 +40,17 @@ def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
         x1 = x0
     else:
         bottom = top
-    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "width": x1 - x0,
-            "height": bottom - top, "orientation": orientation, "object_type": "line"}
+    return {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": orientation,
+        "object_type": "line",
+    }
 
 
 def _random_rulings(rng: random.Random) -> list[dict[str, Any]]:
@@ -74,7 +83,11 @@ def _random_rulings(rng: random.Random) -> list[dict[str, Any]]:
                 edges.append(_edge(xx, a + jitter(), xx, b + jitter()))
         for _ in range(rng.randint(0, 3)):
             x, y = rng.uniform(0, 800), rng.uniform(0, 560)
-            edges.append(_edge(x, y, x + rng.uniform(0.5, 40), y) if rng.random() < 0.5 else _edge(x, y, x, y + rng.uniform(0.5, 40)))
+            edges.append(
+                _edge(x, y, x + rng.uniform(0.5, 40), y)
+                if rng.random() < 0.5
+                else _edge(x, y, x, y + rng.uniform(0.5, 40))
+            )
     rng.shuffle(edges)
     return edges
 

@@ -68,7 +68,9 @@ def test_recording_does_not_change_the_outcome(clean_doc, planted_path):
     assert [s.to_dict() for s in plain_s] == [s.to_dict() for s in rec_s]
     assert len(records) > 300
     failed = [r for r in records if r.failed]
-    assert {r.finding.rule for r in failed} == {f.rule for f in rec_f if f.expected is not None and f.kind != "rounding"}
+    assert {r.finding.rule for r in failed} == {
+        f.rule for f in rec_f if f.expected is not None and f.kind != "rounding"
+    }
 
 
 def test_clean_document_has_nothing_to_localize(clean_doc):
@@ -87,16 +89,25 @@ def test_planted_errors_are_explained(planted_report):
     assert cells == {("合计", "上级补助收入"): ("45.00", "0.00"), ("合计", "事业收入/小计"): (None, "45.00")}
     assert "合计”行的金额45.00应在“事业收入/小计”列而非“上级补助收入”列" in shift.message
     rules = sorted(planted_report.findings[i].rule for i in shift.findings)
-    assert rules == ["cross.summary_income.business", "cross.summary_income.superior", "income.hierarchy", "income.hierarchy"]
+    assert rules == [
+        "cross.summary_income.business",
+        "cross.summary_income.superior",
+        "income.hierarchy",
+        "income.hierarchy",
+    ]
     # (b) a 款 of the 支出决算表 raised by 10 in 本年支出合计 and 基本支出: both cells, back to the Σ项
     kuan = next(g for g in groups if any(c.location.table == "支出决算表" for c in g.cells))
     assert kuan.status == "localized" and kuan.verified
     assert {(c.location.column, c.location.value, c.fmt(c.suggested)) for c in kuan.cells} == {
-        ("本年支出合计", "575.48", "565.48"), ("基本支出", "383.24", "373.24")}
+        ("本年支出合计", "575.48", "565.48"),
+        ("基本支出", "383.24", "373.24"),
+    }
     assert {planted_report.findings[i].rule for i in kuan.findings} == {"expenditure.hierarchy"}
     # (d) the "三公" 支出合计 决算统计数 lowered by 1
     tp = next(g for g in groups if any("三公" in c.location.table for c in g.cells))
-    assert [(c.location.row, c.location.value, c.fmt(c.suggested)) for c in tp.cells] == [("（一）支出合计", "3.04", "4.04")]
+    assert [(c.location.row, c.location.value, c.fmt(c.suggested)) for c in tp.cells] == [
+        ("（一）支出合计", "3.04", "4.04")
+    ]
 
 
 def test_json_localization_is_additive(planted_path):
@@ -108,9 +119,15 @@ def test_json_localization_is_additive(planted_path):
     shift = next(g for g in loc if g["cause"] == "column_shift")
     assert shift["status"] == "localized" and shift["confidence_label"] == "高"
     assert [(c["column"], c["value"], c["suggested"], c["cause"]) for c in shift["cells"]] == [
-        ("上级补助收入", "45.00", "0.00", "column_shift"), ("事业收入/小计", None, "45.00", "column_shift")]
+        ("上级补助收入", "45.00", "0.00", "column_shift"),
+        ("事业收入/小计", None, "45.00", "column_shift"),
+    ]
     for i in shift["findings"]:
-        assert data["findings"][i]["rule"] in ("income.hierarchy", "cross.summary_income.superior", "cross.summary_income.business")
+        assert data["findings"][i]["rule"] in (
+            "income.hierarchy",
+            "cross.summary_income.superior",
+            "cross.summary_income.business",
+        )
 
 
 def test_text_report_groups_findings(planted_path):
@@ -203,7 +220,9 @@ def test_fix_writes_repaired_model(planted_path, tmp_path):
     result = CliRunner().invoke(app, ["fix", str(planted_path), "-o", str(out)])
     # the planted wrong code (21022) is no table amount: listed as not correctable, exit 1 as check
     assert result.exit_code == 1, result.stdout
-    assert "无法自动更正（不是表格金额能改正的错误）：《一般公共预算财政拨款项目支出决算表》中编码21022" in result.stdout
+    assert (
+        "无法自动更正（不是表格金额能改正的错误）：《一般公共预算财政拨款项目支出决算表》中编码21022" in result.stdout
+    )
     assert "已更正：《收入决算表》“合计”行“上级补助收入”列 45.00 → 0.00" in result.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["changes"]) == 5 and data["unresolved"] == []

@@ -31,17 +31,25 @@ def test_seed_column_shift_explained(seed_report):
     g = groups[0]
     assert g.status == "localized" and g.verified and g.cause == "column_shift"
     assert g.confidence >= 0.8 and g.confidence_label == "高"
-    assert [(c.location.table, c.location.row, c.location.column, c.location.value, c.location.line, c.fmt(c.suggested))
-            for c in g.cells] == [
+    assert [
+        (c.location.table, c.location.row, c.location.column, c.location.value, c.location.line, c.fmt(c.suggested))
+        for c in g.cells
+    ] == [
         ("收入决算表", "合计", "上级补助收入", "315.04", 58, "0.00"),
         ("收入决算表", "合计", "事业收入/小计", None, 58, "315.04"),
     ]
-    assert g.message == ("4条发现可由同一原因解释——错列（金额填入了相邻列）（置信度高）："
-                         "《收入决算表》“合计”行的金额315.04应在“事业收入/小计”列而非“上级补助收入”列")
+    assert g.message == (
+        "4条发现可由同一原因解释——错列（金额填入了相邻列）（置信度高）："
+        "《收入决算表》“合计”行的金额315.04应在“事业收入/小计”列而非“上级补助收入”列"
+    )
     # the four error findings it explains, and nothing else
     explained = sorted(seed_report.findings[i].rule for i in g.findings)
-    assert explained == ["cross.summary_income.business", "cross.summary_income.superior",
-                         "income.hierarchy", "income.hierarchy"]
+    assert explained == [
+        "cross.summary_income.business",
+        "cross.summary_income.superior",
+        "income.hierarchy",
+        "income.hierarchy",
+    ]
     assert all(seed_report.findings[i].severity == "error" for i in g.findings)
 
 
@@ -78,19 +86,25 @@ def test_seed_fix(seed_path, tmp_path):
     assert not rules & {"income.hierarchy", "cross.summary_income.superior", "cross.summary_income.business"}
 
 
-@pytest.mark.parametrize("name", [
-    "shanghai-2024-final-template.pdf",
-    "shanghai-putuo-ghzyj-2024-final.pdf",
-    "shanghai-putuo-shgzb-2024-final.pdf",
-    "shanghai-putuo-wlj-2025-final-pagetext.json",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "shanghai-2024-final-template.pdf",
+        "shanghai-putuo-ghzyj-2024-final.pdf",
+        "shanghai-putuo-shgzb-2024-final.pdf",
+        "shanghai-putuo-wlj-2025-final-pagetext.json",
+    ],
+)
 def test_corpus_gaps_are_rounding_only(name):
     path = FINAL / name
     if not path.exists():
         pytest.skip(f"real corpus file {path} is not available (../shared is absent in a fresh clone)")
     report = api.check(path)
-    table_gaps = [i for i, f in enumerate(report.findings)
-                  if f.kind == "rounding" and not f.rule.startswith(("narrative.", "performance."))]
+    table_gaps = [
+        i
+        for i, f in enumerate(report.findings)
+        if f.kind == "rounding" and not f.rule.startswith(("narrative.", "performance."))
+    ]
     groups = report.localization
     assert [g.status for g in groups] in ([], ["rounding"])
     rounding = set(groups[0].findings) if groups else set()

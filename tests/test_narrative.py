@@ -22,8 +22,11 @@ CLEAN = EXAMPLES / synth.CLEAN_NAME
 PLANTED = EXAMPLES / synth.PLANTED_NAME
 # narrative.flat_table and narrative.balanced have their own tests (test_narrative_fragments.py): the generated
 # disclosures print real tables, none flattened into the text; nor do they state 收、支总计 as a pair
-RULES = [rid for rid in settings().rules
-         if rid.startswith("narrative.") and rid not in ("narrative.flat_table", "narrative.balanced")]
+RULES = [
+    rid
+    for rid in settings().rules
+    if rid.startswith("narrative.") and rid not in ("narrative.flat_table", "narrative.balanced")
+]
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +81,12 @@ def test_planted_table_errors_do_not_turn_into_narrative_errors():
 
 
 def test_cli_json_carries_narrative_rules():
-    proc = subprocess.run([sys.executable, "-m", "juesuan.cli", "check", str(CLEAN), "--format", "json"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", "check", str(CLEAN), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     ids = {r["id"]: r for r in data["rules"]}
@@ -97,7 +104,12 @@ def test_final_figure_contradicting_the_table_is_an_error(clean_doc):
     f = only(findings, "narrative.table_amounts")[0]
     assert f.severity == "error" and st["narrative.table_amounts"].status == "fail"
     text, cell = f.locations[0], f.locations[1]
-    assert (text.table, text.row, text.column, text.value) == ("情况说明", "三、收入决算情况说明", "事业收入", "54.00万元")
+    assert (text.table, text.row, text.column, text.value) == (
+        "情况说明",
+        "三、收入决算情况说明",
+        "事业收入",
+        "54.00万元",
+    )
     assert (cell.table, cell.row, cell.column, cell.value) == ("收入支出决算总表", "五、事业收入", "收入/金额", "45.00")
     assert "本年收入合计676.97万元，其中：一般公共预算财政拨款收入628.77万元" in f.message  # the sentence
     assert (f.actual, f.expected, f.difference) == ("54.00", "45.00", "9.00")
@@ -119,7 +131,9 @@ def test_budget_basis_mismatch_is_a_warning(clean_doc):
 
 
 def test_ambiguous_basis_equal_to_the_budget_is_a_warning_that_says_so(clean_doc):
-    doc = edit(clean_doc, "公务接待费支出决算为1.40万元。", "公务接待费支出决算为1.40万元。公务用车运行维护费3.00万元。")
+    doc = edit(
+        clean_doc, "公务接待费支出决算为1.40万元。", "公务接待费支出决算为1.40万元。公务用车运行维护费3.00万元。"
+    )
     findings, _ = run(doc)
     f = only(findings, "narrative.table_amounts")[0]
     assert f.severity == "warning" and "未说明口径" in f.message and "疑将预算数作为决算数表述" in f.message
@@ -208,8 +222,11 @@ def test_growth_rate_from_a_zero_base(clean_doc):
 
 
 def test_completion_rate_of_a_zero_budget(clean_doc):
-    doc = edit(clean_doc, "年初预算为650.00万元，支出决算为628.77万元，完成年初预算的96.73%",
-               "年初预算为0.00万元，支出决算为628.77万元，完成年初预算的96.73%")
+    doc = edit(
+        clean_doc,
+        "年初预算为650.00万元，支出决算为628.77万元，完成年初预算的96.73%",
+        "年初预算为0.00万元，支出决算为628.77万元，完成年初预算的96.73%",
+    )
     findings, _ = run(doc)
     f = only(findings, "narrative.zero_base")[0]
     assert "预算数为零" in f.message
@@ -246,11 +263,18 @@ def test_completion_rate_against_a_table_budget_is_a_warning(clean_doc):
     assert f.severity == "warning" and "预算数取自表格" in f.message and f.expected == "93.33"
 
 
-@pytest.mark.parametrize("old, new, severity", [
-    ("离退休人员2人，其中：离休0人，退休2人", "离退休人员2人，其中：离休0人，退休3人", "error"),  # exhaustive
-    ("在职实有27人，其中：财政全额保障27人", "在职实有27人，其中：财政全额保障25人", "error"),  # exhaustive, smaller
-    ("服务采购金额96.50万元", "服务采购金额106.50万元", "error"),  # parts larger than the total
-])
+@pytest.mark.parametrize(
+    "old, new, severity",
+    [
+        ("离退休人员2人，其中：离休0人，退休2人", "离退休人员2人，其中：离休0人，退休3人", "error"),  # exhaustive
+        (
+            "在职实有27人，其中：财政全额保障27人",
+            "在职实有27人，其中：财政全额保障25人",
+            "error",
+        ),  # exhaustive, smaller
+        ("服务采购金额96.50万元", "服务采购金额106.50万元", "error"),  # parts larger than the total
+    ],
+)
 def test_breakdown_sums(clean_doc, old, new, severity):
     findings, _ = run(edit(clean_doc, old, new))
     f = only(findings, "narrative.breakdown_sum")[0]
@@ -288,7 +312,9 @@ def test_list_count(clean_doc):
     doc = edit(clean_doc, "本部门共设置3个内设机构", "本部门共设置4个内设机构")
     findings, _ = run(doc)
     f = only(findings, "narrative.list_count")[0]
-    assert f.severity == "error" and (f.expected, f.actual) == ("4", "3") and "综合科、数据资源科、平台运维科" in f.message
+    assert (
+        f.severity == "error" and (f.expected, f.actual) == ("4", "3") and "综合科、数据资源科、平台运维科" in f.message
+    )
 
 
 def test_list_count_with_chinese_numeral_and_list_before_the_count(clean_doc):
@@ -309,17 +335,26 @@ def test_self_evaluated_projects_against_the_tables(clean_doc):
     doc = edit(clean_doc, "对1个项目开展了绩效自评", "对3个项目开展了绩效自评")
     findings, _ = run(doc)
     f = only(findings, "narrative.self_evaluated_projects")[0]
-    assert f.severity == "warning" and (f.actual, f.expected) == ("3", "1") and "数据共享交换平台运行维护经费" in f.message
+    assert (
+        f.severity == "warning" and (f.actual, f.expected) == ("3", "1") and "数据共享交换平台运行维护经费" in f.message
+    )
 
 
 # -- text quality ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("old, new, words", [
-    ("截至2024年12月31日，本部门在职人员编制", "截至2023年12月31日，本部门在职人员编制", "统计截至2023年"),
-    ("与2023年度相比，收入支出总计", "与2022年度相比，收入支出总计", "应与上年（2023年）比较"),
-    ("本部门为一级预算单位，无下属单位。", "本部门为一级预算单位，无下属单位。2022年，完成数据目录编制300项。", "2022年的工作情况"),
-])
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ("截至2024年12月31日，本部门在职人员编制", "截至2023年12月31日，本部门在职人员编制", "统计截至2023年"),
+        ("与2023年度相比，收入支出总计", "与2022年度相比，收入支出总计", "应与上年（2023年）比较"),
+        (
+            "本部门为一级预算单位，无下属单位。",
+            "本部门为一级预算单位，无下属单位。2022年，完成数据目录编制300项。",
+            "2022年的工作情况",
+        ),
+    ],
+)
 def test_years_other_than_the_fiscal_year(clean_doc, old, new, words):
     findings, _ = run(edit(clean_doc, old, new))
     f = only(findings, "narrative.stale_year")[0]
@@ -327,15 +362,22 @@ def test_years_other_than_the_fiscal_year(clean_doc, old, new, words):
 
 
 def test_years_in_titles_of_documents_are_not_findings(clean_doc):
-    doc = edit(clean_doc, "本部门为一级预算单位，无下属单位。", "本部门为一级预算单位，无下属单位。按照《2019年数据管理办法》执行。")
+    doc = edit(
+        clean_doc,
+        "本部门为一级预算单位，无下属单位。",
+        "本部门为一级预算单位，无下属单位。按照《2019年数据管理办法》执行。",
+    )
     assert "narrative.stale_year" not in rules_of(run(doc)[0])
 
 
-@pytest.mark.parametrize("old, new, severity", [
-    ("2024年度收入支出总计676.97万元", "2024年度收入支出总计XXX万元", "error"),
-    ("主要原因是项目支出增加。", "主要原因是XXXXXXXX。（如持平作持平表述）", "error"),
-    ("收入支出总计增加32.17万元，增长4.99%", "收入支出总计增加（减少）32.17万元，增长（下降）4.99%", "warning"),
-])
+@pytest.mark.parametrize(
+    "old, new, severity",
+    [
+        ("2024年度收入支出总计676.97万元", "2024年度收入支出总计XXX万元", "error"),
+        ("主要原因是项目支出增加。", "主要原因是XXXXXXXX。（如持平作持平表述）", "error"),
+        ("收入支出总计增加32.17万元，增长4.99%", "收入支出总计增加（减少）32.17万元，增长（下降）4.99%", "warning"),
+    ],
+)
 def test_template_leftovers(clean_doc, old, new, severity):
     findings, _ = run(edit(clean_doc, old, new))
     assert only(findings, "narrative.placeholder", severity)
@@ -386,7 +428,9 @@ def test_stray_number_line(clean_doc):
 
 
 def test_repeated_words(clean_doc):
-    doc = edit(clean_doc, "主要原因是数据共享平台运行维护支出增加", "主要原因是数据共享平台数据共享平台运行维护支出增加")
+    doc = edit(
+        clean_doc, "主要原因是数据共享平台运行维护支出增加", "主要原因是数据共享平台数据共享平台运行维护支出增加"
+    )
     f = only(run(doc)[0], "narrative.repeated_words")[0]
     assert f.severity == "info" and f.locations[0].value == "数据共享平台数据共享平台"
 
@@ -425,10 +469,15 @@ def test_report_json_is_additive(clean_doc):
 
 
 def test_claims_carry_paragraph_provenance():
-    doc = Disclosure(source="t.pdf", year=2024, variant="national", paragraphs=[
-        Paragraph("本年收入合计100.00万元，其中：事业收入", Provenance("t.pdf", page=20, line=3)),
-        Paragraph("60.00万元，其他收入40.00万元。", Provenance("t.pdf", page=21, line=1)),
-    ])
+    doc = Disclosure(
+        source="t.pdf",
+        year=2024,
+        variant="national",
+        paragraphs=[
+            Paragraph("本年收入合计100.00万元，其中：事业收入", Provenance("t.pdf", page=20, line=3)),
+            Paragraph("60.00万元，其他收入40.00万元。", Provenance("t.pdf", page=21, line=1)),
+        ],
+    )
     ctx = narrative.analyse(doc)
     claims = ctx.ex.claims
     assert [c.raw for c in claims] == ["100.00万元", "60.00万元", "40.00万元"]
@@ -441,11 +490,16 @@ def test_claims_carry_paragraph_provenance():
 
 
 def test_list_names_with_brackets_and_open_lists(clean_doc):
-    doc = edit(clean_doc, "包括：综合科、数据资源科、平台运维科。", "包括：综合科（含财务、人事）、数据资源科、平台运维科。")
+    doc = edit(
+        clean_doc, "包括：综合科、数据资源科、平台运维科。", "包括：综合科（含财务、人事）、数据资源科、平台运维科。"
+    )
     findings, st = run(doc)
     assert "narrative.list_count" not in rules_of(findings) and st["narrative.list_count"].status == "pass"
-    doc = edit(clean_doc, "本部门共设置3个内设机构，包括：综合科、数据资源科、平台运维科。",
-               "本部门共设置5个内设机构，包括：综合科、数据资源科、平台运维科等科室。")
+    doc = edit(
+        clean_doc,
+        "本部门共设置3个内设机构，包括：综合科、数据资源科、平台运维科。",
+        "本部门共设置5个内设机构，包括：综合科、数据资源科、平台运维科等科室。",
+    )
     assert "narrative.list_count" not in rules_of(run(doc)[0])
 
 
@@ -458,10 +512,13 @@ def test_generic_wording_inside_a_longer_name_is_not_the_total(clean_doc):
 
 
 def test_change_rate_about_the_total_of_a_breakdown_is_accepted(clean_doc):
-    """"本年支出合计…，其中：…项目支出203.04万元，较上年增加32.17万元，增长4.99%": the rate is about
+    """ "本年支出合计…，其中：…项目支出203.04万元，较上年增加32.17万元，增长4.99%": the rate is about
     the total (644.80 last year), not the last part; the check finds the figure it fits."""
-    doc = add(clean_doc, "本部门为一级预算单位，无下属单位。",
-              "本年支出合计676.97万元，其中：基本支出473.93万元，项目支出203.04万元，较上年增加32.17万元，增长4.99%。")
+    doc = add(
+        clean_doc,
+        "本部门为一级预算单位，无下属单位。",
+        "本年支出合计676.97万元，其中：基本支出473.93万元，项目支出203.04万元，较上年增加32.17万元，增长4.99%。",
+    )
     findings, st = run(doc)
     assert "narrative.change" not in rules_of(findings) and st["narrative.change"].status == "pass"
 
@@ -475,7 +532,14 @@ def test_an_incomplete_vehicle_list_is_only_a_warning(clean_doc):
 def test_rows_not_found_are_insufficient_data_with_the_row_named(clean_doc):
     doc = copy.deepcopy(clean_doc)
     for r in doc.table("three_public_stats").rows:
-        if r.concept in ("abroad_groups", "abroad_people", "car_purchase_count", "car_stock", "domestic_batches", "domestic_people"):
+        if r.concept in (
+            "abroad_groups",
+            "abroad_people",
+            "car_purchase_count",
+            "car_stock",
+            "domestic_batches",
+            "domestic_people",
+        ):
             r.concept = None
     findings, st = run(doc)
     assert st["narrative.table_counts"].status == "insufficient_data"

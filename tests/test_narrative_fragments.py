@@ -143,10 +143,13 @@ def test_income_and_expenditure_totals_stated_as_two_amounts(tmp_path):
     assert not findings_of(rep, "narrative.balanced")
 
 
-@pytest.mark.parametrize("text,shown", [
-    ("支出总计,867.48万元，由一般公共预算支出1,867.48万元构成。", "总计,867.48万元"),
-    ("全年因公出国（境）团组共计 ,0 个，累计 0 人次。", "共计,0个"),
-])
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("支出总计,867.48万元，由一般公共预算支出1,867.48万元构成。", "总计,867.48万元"),
+        ("全年因公出国（境）团组共计 ,0 个，累计 0 人次。", "共计,0个"),
+    ],
+)
 def test_a_figure_printed_after_a_separator(tmp_path, text, shown):
     rep = api.check(write(tmp_path, f"2022年度决算情况说明\n本年收入合计1,867.48万元。\n{text}\n"))
     [f] = findings_of(rep, "narrative.malformed_number")
@@ -156,8 +159,10 @@ def test_a_figure_printed_after_a_separator(tmp_path, text, shown):
 
 
 def test_completion_rate_against_the_stated_difference(tmp_path):
-    text = ("2017年度决算情况说明\n2017年度，本单位一般公共预算财政拨款支出总计1741.75万元，完成年初预算{rate}，"
-            "决算数大于预算数55.93万元，主要原因是人员工资调整。\n")
+    text = (
+        "2017年度决算情况说明\n2017年度，本单位一般公共预算财政拨款支出总计1741.75万元，完成年初预算{rate}，"
+        "决算数大于预算数55.93万元，主要原因是人员工资调整。\n"
+    )
     rep = api.check(write(tmp_path, text.format(rate="100%")))
     [f] = findings_of(rep, "narrative.completion", "error")
     assert "预算数为1685.82万元，完成率应为103.32%，文中为100%" in f.message
@@ -166,8 +171,10 @@ def test_completion_rate_against_the_stated_difference(tmp_path):
 
 
 def test_traditional_characters_with_pinyin_readings(tmp_path):
-    text = ("2017年度決算情況說明\n2017年度，本單位一般公共預(yù)算財政撥款支出總計1741.75萬元，與上年相比減少53.7萬元，"
-            "降低{rate}。\n")
+    text = (
+        "2017年度決算情況說明\n2017年度，本單位一般公共預(yù)算財政撥款支出總計1741.75萬元，與上年相比減少53.7萬元，"
+        "降低{rate}。\n"
+    )
     rep = api.check(write(tmp_path, text.format(rate="2.99%")))
     status = {r.id: r for r in rep.rules}["narrative.change"]
     assert status.status == "pass" and status.checked == 1
@@ -209,7 +216,11 @@ def test_direction_words_across_a_line_wrap(tmp_path, wrapped):
     p = edited(tmp_path, "完成年初预算的96.73%。决算数小于预算数", "完成年初预算的96.73%。" + wrapped)
     findings, _ = run(api.load_document(p))
     [f] = [f for f in findings if f.rule == "narrative.direction"]
-    assert f.severity == "error" and "决算数大于预算数" in f.message and "决算数为628.77万元、预算数为650.00万元" in f.message
+    assert (
+        f.severity == "error"
+        and "决算数大于预算数" in f.message
+        and "决算数为628.77万元、预算数为650.00万元" in f.message
+    )
 
 
 # -- 7. cascades, 8. unit slips ----------------------------------------------------------------------------------
@@ -248,8 +259,15 @@ def test_a_blank_budget_column_against_a_stated_budget(tmp_path):
     blanked = 0
     for i, line in enumerate(lines):
         cells = line.split("\t")
-        if len(cells) >= 5 and ("支出合计" in cells[0] or cells[0].lstrip().startswith(("1.", "2.", "3.", "(1)", "(2)", "（1）", "（2）"))) \
-                and "经费" not in cells[0] and any("三公" in lines[j] for j in range(max(0, i - 12), i)):
+        if (
+            len(cells) >= 5
+            and (
+                "支出合计" in cells[0]
+                or cells[0].lstrip().startswith(("1.", "2.", "3.", "(1)", "(2)", "（1）", "（2）"))
+            )
+            and "经费" not in cells[0]
+            and any("三公" in lines[j] for j in range(max(0, i - 12), i))
+        ):
             cells[2] = ""
             lines[i] = "\t".join(cells)
             blanked += 1
@@ -271,16 +289,23 @@ def test_completion_rate_at_its_printed_precision(tmp_path, rate, ok):
     assert bool(findings_of(rep, "narrative.completion", "error")) == (not ok)
 
 
-@pytest.mark.parametrize("change,rate,ok", [
-    ("增加20.63万元", "增长1,055.4%", True),   # 20.63/1.96 from rounded figures: 1,052.6%, but 1.955..1.965 allows it
-    ("增加20.63万元", "增长1,155.4%", False),
-    ("减少0.28万元", "下降15%", True),          # 0.28/1.80 = 15.56%: an integer percentage, within its rounding
-    ("减少0.28万元", "下降17%", False),
-])
+@pytest.mark.parametrize(
+    "change,rate,ok",
+    [
+        (
+            "增加20.63万元",
+            "增长1,055.4%",
+            True,
+        ),  # 20.63/1.96 from rounded figures: 1,052.6%, but 1.955..1.965 allows it
+        ("增加20.63万元", "增长1,155.4%", False),
+        ("减少0.28万元", "下降15%", True),  # 0.28/1.80 = 15.56%: an integer percentage, within its rounding
+        ("减少0.28万元", "下降17%", False),
+    ],
+)
 def test_rates_from_rounded_figures(tmp_path, change, rate, ok):
     base = "20.63" if "20.63" in change else "0.28"
     current = "22.59" if base == "20.63" else "1.52"
-    text = (f"2023年度决算情况说明\n公务接待费支出决算为{current}万元，比上年决算数{change}，{rate}，主要原因是接待任务变化。\n")
+    text = f"2023年度决算情况说明\n公务接待费支出决算为{current}万元，比上年决算数{change}，{rate}，主要原因是接待任务变化。\n"
     rep = api.check(write(tmp_path, text))
     assert bool(findings_of(rep, "narrative.change", "error")) == (not ok), [f.message for f in rep.findings]
 
@@ -289,11 +314,20 @@ def test_rates_from_rounded_figures(tmp_path, change, rate, ok):
 
 
 def test_an_excerpt_never_cuts_a_number(tmp_path):
-    sentence = ("2024年度“三公”经费财政拨款支出预算为11.49万元，支出决算为3.04万元，完成预算的26.46%，其中：因公出国（境）费决算为0万元，"
-                "完成预算的0%；公务用车购置及运行维护费支出决算为2.64万元，完成预算的28.15%；公务接待费支出决算为0.40万元，完成预算的"
-                "百分之四十，主要原因是严格控制公务用车和公务接待支出，压缩一般性开支。")
-    s = Sentence(norm=sentence.replace("（", "(").replace("）", ")").replace("，", ",").replace("；", ";").replace("：", ":"),
-                 raw=sentence, provenance=None, group="情况说明", heading=None, index=0, block=0)
+    sentence = (
+        "2024年度“三公”经费财政拨款支出预算为11.49万元，支出决算为3.04万元，完成预算的26.46%，其中：因公出国（境）费决算为0万元，"
+        "完成预算的0%；公务用车购置及运行维护费支出决算为2.64万元，完成预算的28.15%；公务接待费支出决算为0.40万元，完成预算的"
+        "百分之四十，主要原因是严格控制公务用车和公务接待支出，压缩一般性开支。"
+    )
+    s = Sentence(
+        norm=sentence.replace("（", "(").replace("）", ")").replace("，", ",").replace("；", ";").replace("：", ":"),
+        raw=sentence,
+        provenance=None,
+        group="情况说明",
+        heading=None,
+        index=0,
+        block=0,
+    )
     for around in range(0, len(s.norm), 3):
         q = s.quote(around)
         body = q.strip("…")
@@ -304,8 +338,10 @@ def test_an_excerpt_never_cuts_a_number(tmp_path):
             if 0 < cut < len(sentence):
                 a, b = sentence[cut - 1], sentence[cut]
                 assert not ((a.isdigit() or a == ".") and (b.isdigit() or b == ".")), (around, q)
-    assert s.quote(25) == ("2024年度“三公”经费财政拨款支出预算为11.49万元，支出决算为3.04万元，完成预算的26.46%，其中：因公出国（境）费决算为0万元，"
-                           "完成预算的0%；公务用车购置及运行维护费支出决算为2.64万元，完成预算的28.15%；公务接待费支出决算为0.40万元，…")
+    assert s.quote(25) == (
+        "2024年度“三公”经费财政拨款支出预算为11.49万元，支出决算为3.04万元，完成预算的26.46%，其中：因公出国（境）费决算为0万元，"
+        "完成预算的0%；公务用车购置及运行维护费支出决算为2.64万元，完成预算的28.15%；公务接待费支出决算为0.40万元，…"
+    )
 
 
 def test_a_one_row_tables_cell_names_its_row():
@@ -316,5 +352,6 @@ def test_a_one_row_tables_cell_names_its_row():
     assert f.message == (
         "预算数为零，不应表述完成预算的百分比：“…经费财政拨款支出年初预算为3.00万元，支出决算为2.40万元，完成预算的80.00%，"
         "其中：因公出国（境）费决算为0.00万元，完成预算的0.00%；公务用车购置及运行维护费支出决算为0.00万元；公务接待费支出决算为2.40万元，"
-        "完成预算的80.00%。”中《财政拨款“三公”经费支出决算表》“第1行”/abroad/budget0.00万元，却称完成0.00%（0.00%与预算3.00万元计算一致）")
+        "完成预算的80.00%。”中《财政拨款“三公”经费支出决算表》“第1行”/abroad/budget0.00万元，却称完成0.00%（0.00%与预算3.00万元计算一致）"
+    )
     assert f.locations[-1].row == "第1行"

@@ -13,8 +13,12 @@ from juesuan.narrative.settings import lexicon, performance_settings, settings
 
 
 def claims_of(*texts: str, year: int = 2024):
-    doc = Disclosure(source="t.txt", year=year, variant="yunnan",
-                     paragraphs=[Paragraph(t, Provenance("t.txt", None, i + 1)) for i, t in enumerate(texts)])
+    doc = Disclosure(
+        source="t.txt",
+        year=year,
+        variant="yunnan",
+        paragraphs=[Paragraph(t, Provenance("t.txt", None, i + 1)) for i, t in enumerate(texts)],
+    )
     ctx = narrative.analyse(doc)
     return ctx.ex.claims
 
@@ -39,7 +43,8 @@ def test_a_bad_reference_is_reported(monkeypatch):
 def test_wordings_can_be_added_by_data(tmp_path, monkeypatch):
     (tmp_path / "lexicon").mkdir()
     (tmp_path / "lexicon" / "extra.yaml").write_text(
-        "concepts:\n  income_business:\n    synonyms: [事业性收费收入]\n", encoding="utf-8")
+        "concepts:\n  income_business:\n    synonyms: [事业性收费收入]\n", encoding="utf-8"
+    )
     monkeypatch.setenv("JUESUAN_DATA_PATH", str(tmp_path))
     lexicon.cache_clear()
     try:
@@ -54,13 +59,16 @@ def test_wordings_can_be_added_by_data(tmp_path, monkeypatch):
         lexicon.cache_clear()
 
 
-@pytest.mark.parametrize("text, raw, unit, kind, value", [
-    ("收入总计1,418.92万元。", "1,418.92万元", "万元", "money", "1418.92"),
-    ("接待外宾支出0.39万（含外事）。", "0.39万", "万", "money", "0.39"),
-    ("共计接待1.2万人次。", "1.2万人次", "人次", "count", "12000.0"),
-    ("资产总额0.15亿元。", "0.15亿元", "亿元", "money", "0.15"),
-    ("占比为12.5%。", "12.5%", "%", "percent", "12.5"),
-])
+@pytest.mark.parametrize(
+    "text, raw, unit, kind, value",
+    [
+        ("收入总计1,418.92万元。", "1,418.92万元", "万元", "money", "1418.92"),
+        ("接待外宾支出0.39万（含外事）。", "0.39万", "万", "money", "0.39"),
+        ("共计接待1.2万人次。", "1.2万人次", "人次", "count", "12000.0"),
+        ("资产总额0.15亿元。", "0.15亿元", "亿元", "money", "0.15"),
+        ("占比为12.5%。", "12.5%", "%", "percent", "12.5"),
+    ],
+)
 def test_figures_and_units(text, raw, unit, kind, value):
     c = claims_of(text)[0]
     assert (c.raw, c.unit, c.kind, c.value) == (raw, unit, kind, Decimal(value))
@@ -101,21 +109,31 @@ def test_fund_type_names_are_not_a_budget_context():
 
 
 def test_counts_told_by_their_context_words():
-    found = claims_of("全年安排因公出国（境）团组2个、累计5人次；列明公务接待3批次、26人次，其中：接待外宾1批次、4人次。")
+    found = claims_of(
+        "全年安排因公出国（境）团组2个、累计5人次；列明公务接待3批次、26人次，其中：接待外宾1批次、4人次。"
+    )
     assert [c.concept for c in found] == [
-        "abroad_groups", "abroad_people", "reception_batches", "reception_people",
-        "foreign_affairs_batches", "foreign_affairs_people",
+        "abroad_groups",
+        "abroad_people",
+        "reception_batches",
+        "reception_people",
+        "foreign_affairs_batches",
+        "foreign_affairs_people",
     ]
 
 
 def test_item_path_is_the_topic_of_the_following_figures():
-    found = claims_of("1、住房保障支出（类）住房改革支出（款）住房公积金（项）。主要用于：缴存住房公积金。年初预算为100.00万元，支出决算为80.00万元。")
+    found = claims_of(
+        "1、住房保障支出（类）住房改革支出（款）住房公积金（项）。主要用于：缴存住房公积金。年初预算为100.00万元，支出决算为80.00万元。"
+    )
     assert [c.concept for c in found] == ["item:2210201", "item:2210201"]
     assert [c.basis for c in found] == ["budget", "final"]
 
 
 def test_an_unknown_item_path_gives_no_concept():
-    found = claims_of("1、住房保障支出（类）不存在的款（款）不存在的项（项）。年初预算为100.00万元，支出决算为80.00万元。")
+    found = claims_of(
+        "1、住房保障支出（类）不存在的款（款）不存在的项（项）。年初预算为100.00万元，支出决算为80.00万元。"
+    )
     assert [c.concept for c in found] == [None, None]
 
 

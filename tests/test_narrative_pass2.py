@@ -61,7 +61,9 @@ def test_a_total_that_holds_with_its_numbered_items(tmp_path):
 
 def test_items_that_fit_no_stated_part_are_not_read_as_its_detail(tmp_path):
     # the items are sub-items of 本年收入 left unfinished: no relation can be told, nothing reported
-    text = DETAILED.format(total="300.00").replace("3.上年结转和结余100.00万元，为以前年度结转到本年度继续使用的资金。\n", "")
+    text = DETAILED.format(total="300.00").replace(
+        "3.上年结转和结余100.00万元，为以前年度结转到本年度继续使用的资金。\n", ""
+    )
     text = text.replace("2.事业收入50.00万元", "2.事业收入40.00万元")
     rep = api.check(write(tmp_path, text))
     assert not [f for f in findings_of(rep, "narrative.breakdown_sum") if f.severity == "error"]
@@ -142,12 +144,15 @@ def test_a_path_that_resolves_is_not_warned(tmp_path):
     assert status["narrative.path_unmatched"].status == "pass" and status["narrative.path_unmatched"].checked >= 1
 
 
-@pytest.mark.parametrize("sentence", [
-    # a 类 the catalog does not know: not a classification the tables could hold
-    "示范事务（类）组织事务（款）不存在的事务（项）10.80万元，主要用于日常运转。",
-    # a known 类 the document's tables do not print
-    "国防支出（类）现役部队（款）不存在的事务（项）10.80万元，主要用于日常运转。",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a 类 the catalog does not know: not a classification the tables could hold
+        "示范事务（类）组织事务（款）不存在的事务（项）10.80万元，主要用于日常运转。",
+        # a known 类 the document's tables do not print
+        "国防支出（类）现役部队（款）不存在的事务（项）10.80万元，主要用于日常运转。",
+    ],
+)
 def test_paths_outside_the_tables_are_not_warned(tmp_path, sentence):
     rep = api.check(write(tmp_path, _with(sentence)))
     assert not findings_of(rep, "narrative.path_unmatched")
@@ -167,21 +172,32 @@ RESPECTIVELY = """示范站2023年度单位决算情况说明
 """
 
 
-@pytest.mark.parametrize("levels,changes,rates", [
-    ("200.00万元、150.00万元", "分别增加20.00万元、30.00万元", "分别增长11.11%、25.00%"),
-    ("200.00、150.00万元", "各增加20.00、30.00万元", "各增长11.11%、25%"),
-    ("200.00万元和150.00万元", "分别增加20.00万元和30.00万元", "分别增长11.11%和25.00%"),
-])
+@pytest.mark.parametrize(
+    "levels,changes,rates",
+    [
+        ("200.00万元、150.00万元", "分别增加20.00万元、30.00万元", "分别增长11.11%、25.00%"),
+        ("200.00、150.00万元", "各增加20.00、30.00万元", "各增长11.11%、25%"),
+        ("200.00万元和150.00万元", "分别增加20.00万元和30.00万元", "分别增长11.11%和25.00%"),
+    ],
+)
 def test_rates_stated_respectively_that_hold(tmp_path, levels, changes, rates):
     rep = api.check(write(tmp_path, RESPECTIVELY.format(levels=levels, changes=changes, rates=rates)))
     status = {r.id: r for r in rep.rules}
-    assert status["narrative.change"].status == "pass" and status["narrative.change"].checked >= 2, status["narrative.change"]
+    assert status["narrative.change"].status == "pass" and status["narrative.change"].checked >= 2, status[
+        "narrative.change"
+    ]
     assert not findings_of(rep, "narrative.change")
 
 
 def test_each_rate_stated_respectively_is_checked(tmp_path):
-    rep = api.check(write(tmp_path, RESPECTIVELY.format(
-        levels="200.00万元、150.00万元", changes="分别减少20.00万元、30.00万元", rates="分别下降9.09%、20.00%")))
+    rep = api.check(
+        write(
+            tmp_path,
+            RESPECTIVELY.format(
+                levels="200.00万元、150.00万元", changes="分别减少20.00万元、30.00万元", rates="分别下降9.09%、20.00%"
+            ),
+        )
+    )
     # 30/(150+30) = 16.67%, not 20.00%; the first (20/220 = 9.09%) holds
     hits = findings_of(rep, "narrative.change")
     assert [f.severity for f in hits] == ["error"], [f.message for f in hits]
@@ -189,8 +205,16 @@ def test_each_rate_stated_respectively_is_checked(tmp_path):
 
 
 def test_lists_of_different_lengths_are_not_paired(tmp_path):
-    rep = api.check(write(tmp_path, RESPECTIVELY.format(
-        levels="200.00万元、150.00万元、100.00万元", changes="分别减少20.00万元、30.00万元", rates="分别下降50.00%、50.00%")))
+    rep = api.check(
+        write(
+            tmp_path,
+            RESPECTIVELY.format(
+                levels="200.00万元、150.00万元、100.00万元",
+                changes="分别减少20.00万元、30.00万元",
+                rates="分别下降50.00%、50.00%",
+            ),
+        )
+    )
     assert not findings_of(rep, "narrative.change", "error")
 
 
@@ -220,8 +244,10 @@ def test_the_report_title_says_budget(tmp_path):
 
 
 def test_a_final_fragment_that_speaks_of_its_budget_stays_final(tmp_path):
-    text = ("2023年度“三公”经费财政拨款支出年初预算为8.00万元，支出决算为6.40万元，完成年初预算的80%。\n"
-            "决算数小于预算数的主要原因是严格控制公务接待支出。\n")
+    text = (
+        "2023年度“三公”经费财政拨款支出年初预算为8.00万元，支出决算为6.40万元，完成年初预算的80%。\n"
+        "决算数小于预算数的主要原因是严格控制公务接待支出。\n"
+    )
     rep = api.check(write(tmp_path, text))
     assert rep.document.kind == "决算"
 
@@ -235,7 +261,8 @@ def test_the_items_of_the_next_list_are_not_taken(tmp_path):
     # no heading between the income list and the spending list: "如下" starts the next list
     text = DETAILED.format(total="300.00").replace(
         "（二）本单位2022年度总支出300.00万元，其中本年支出180.00万元。\n",
-        "支出具体情况如下。\n1.一般公共服务支出170.00万元。\n2.教育支出10.00万元。\n")
+        "支出具体情况如下。\n1.一般公共服务支出170.00万元。\n2.教育支出10.00万元。\n",
+    )
     rep = api.check(write(tmp_path, text))
     assert not findings_of(rep, "narrative.breakdown_sum")
 
@@ -248,6 +275,8 @@ def test_a_sentence_is_not_taken_for_the_department(tmp_path):
 
 
 def test_the_year_compared_with_is_not_the_fiscal_year(tmp_path):
-    text = ("本单位2022年度总收入300.00万元。\n较2021年度决算数减少10.00万元。\n"
-            "上级补助收入50.00万元。\n较2021年度决算数减少5.00万元。\n较2021年度决算数持平。\n")
+    text = (
+        "本单位2022年度总收入300.00万元。\n较2021年度决算数减少10.00万元。\n"
+        "上级补助收入50.00万元。\n较2021年度决算数减少5.00万元。\n较2021年度决算数持平。\n"
+    )
     assert api.load_document(write(tmp_path, text)).year == 2022

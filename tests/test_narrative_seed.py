@@ -56,30 +56,35 @@ def _find(report, rule, *, value=None, column=None):
 
 
 def test_narrative_findings_are_exactly_the_verified_ones(seed_report):
-    assert Counter((f.severity, f.rule) for f in _mine(seed_report)) == Counter({
-        ("error", "narrative.table_amounts"): 3,
-        ("warning", "narrative.table_amounts"): 4,
-        ("error", "narrative.table_counts"): 2,
-        ("warning", "narrative.self_evaluated_projects"): 1,
-        ("warning", "narrative.stale_year"): 2,
-        ("warning", "narrative.truncated"): 1,
-        ("warning", "narrative.stray_line"): 1,
-        ("info", "narrative.repeated_words"): 1,
-        ("warning", "performance.negative_indicator"): 1,
-        ("warning", "performance.vague_target"): 3,
-        ("warning", "performance.copied_actuals"): 3,
-        ("warning", "performance.task_vs_tables"): 2,
-        ("warning", "performance.targets_across_years"): 1,
-    })
+    assert Counter((f.severity, f.rule) for f in _mine(seed_report)) == Counter(
+        {
+            ("error", "narrative.table_amounts"): 3,
+            ("warning", "narrative.table_amounts"): 4,
+            ("error", "narrative.table_counts"): 2,
+            ("warning", "narrative.self_evaluated_projects"): 1,
+            ("warning", "narrative.stale_year"): 2,
+            ("warning", "narrative.truncated"): 1,
+            ("warning", "narrative.stray_line"): 1,
+            ("info", "narrative.repeated_words"): 1,
+            ("warning", "performance.negative_indicator"): 1,
+            ("warning", "performance.vague_target"): 3,
+            ("warning", "performance.copied_actuals"): 3,
+            ("warning", "performance.task_vs_tables"): 2,
+            ("warning", "performance.targets_across_years"): 1,
+        }
+    )
 
 
-@pytest.mark.parametrize("label, printed, table, row, cell, severity", [
-    ("政府性基金预算收入", "400.00万元", "收入支出决算总表", "二、政府性基金预算财政拨款收入", None, "error"),
-    ("一般公共预算收入", "718.92万元", "收入支出决算总表", "一、一般公共预算财政拨款收入", "662.94", "error"),
-    ("其他收入", "300.00万元", "收入支出决算总表", "八、其他收入", "0", "error"),
-    ("部门财务总收入", "1,418.92万元", "收入支出决算总表", "本年收入合计", "977.98", "warning"),
-    ("事业收入", "0.00万元", "收入支出决算总表", "五、事业收入", "315.04", "warning"),
-])
+@pytest.mark.parametrize(
+    "label, printed, table, row, cell, severity",
+    [
+        ("政府性基金预算收入", "400.00万元", "收入支出决算总表", "二、政府性基金预算财政拨款收入", None, "error"),
+        ("一般公共预算收入", "718.92万元", "收入支出决算总表", "一、一般公共预算财政拨款收入", "662.94", "error"),
+        ("其他收入", "300.00万元", "收入支出决算总表", "八、其他收入", "0", "error"),
+        ("部门财务总收入", "1,418.92万元", "收入支出决算总表", "本年收入合计", "977.98", "warning"),
+        ("事业收入", "0.00万元", "收入支出决算总表", "五、事业收入", "315.04", "warning"),
+    ],
+)
 def test_income_statements_against_the_tables(seed_report, label, printed, table, row, cell, severity):
     f = _find(seed_report, "narrative.table_amounts", value=printed, column=label)
     assert f.severity == severity
@@ -106,14 +111,24 @@ def test_reception_statistics_contradict_the_three_public_table(seed_report):
     batches = _find(seed_report, "narrative.table_counts", value="35次")
     people = _find(seed_report, "narrative.table_counts", value="400人次")
     assert batches.severity == people.severity == "error"
-    assert (batches.locations[1].row, batches.locations[1].value, batches.locations[1].line) == ("5. 国内公务接待批次（个）", "23", 296)
-    assert (people.locations[1].row, people.locations[1].value, people.locations[1].line) == ("6. 国内公务接待人次（人）", "260", 298)
+    assert (batches.locations[1].row, batches.locations[1].value, batches.locations[1].line) == (
+        "5. 国内公务接待批次（个）",
+        "23",
+        296,
+    )
+    assert (people.locations[1].row, people.locations[1].value, people.locations[1].line) == (
+        "6. 国内公务接待人次（人）",
+        "260",
+        298,
+    )
     assert "国内公务接待批次为35次，共计接待400人次" in batches.message
     assert (batches.actual, batches.expected, people.actual, people.expected) == ("35", "23", "400", "260")
 
 
 def test_budget_figures_quoted_where_the_final_belongs_are_warnings(seed_report):
-    found = [f for f in _mine(seed_report) if f.rule == "narrative.table_amounts" and f.locations[0].value == "7.50万元"]
+    found = [
+        f for f in _mine(seed_report) if f.rule == "narrative.table_amounts" and f.locations[0].value == "7.50万元"
+    ]
     assert {f.locations[0].column for f in found} == {"公务用车购置及运行维护费", "公务用车运行维护费"}
     for f in found:
         assert f.severity == "warning"
@@ -171,12 +186,25 @@ def test_department_tasks_against_the_tables(seed_report):
 
 
 HOLDING = [
-    "narrative.change", "narrative.direction", "narrative.zero_base", "narrative.breakdown_sum",
-    "narrative.list_count", "narrative.unit_slip", "narrative.placeholder", "narrative.old_name",
-    "narrative.department_name", "narrative.scope_wording",
-    "performance.execution_rate", "performance.execution_score", "performance.score_cap",
-    "performance.weight_total", "performance.total_score", "performance.grade",
-    "performance.deviation_reason", "performance.percent_value", "performance.projects_vs_tables",
+    "narrative.change",
+    "narrative.direction",
+    "narrative.zero_base",
+    "narrative.breakdown_sum",
+    "narrative.list_count",
+    "narrative.unit_slip",
+    "narrative.placeholder",
+    "narrative.old_name",
+    "narrative.department_name",
+    "narrative.scope_wording",
+    "performance.execution_rate",
+    "performance.execution_score",
+    "performance.score_cap",
+    "performance.weight_total",
+    "performance.total_score",
+    "performance.grade",
+    "performance.deviation_reason",
+    "performance.percent_value",
+    "performance.projects_vs_tables",
     "performance.task_execution",
 ]
 
@@ -195,7 +223,11 @@ def test_what_holds_was_actually_checked(seed_report):
     assert status["narrative.list_count"].checked == 1  # the 8 内设机构
     assert status["performance.grade"].checked == 2 and status["performance.total_score"].checked == 2
     # the budget figures that hold: 9.50 and 2.00 (公开11 预算数) are not reported
-    assert not [f for f in seed_report.findings if f.rule == "narrative.table_amounts" and f.locations[0].value in ("9.50万元", "2.00万元")]
+    assert not [
+        f
+        for f in seed_report.findings
+        if f.rule == "narrative.table_amounts" and f.locations[0].value in ("9.50万元", "2.00万元")
+    ]
 
 
 def test_rules_that_cannot_run_say_why(seed_report):

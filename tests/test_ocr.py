@@ -50,8 +50,11 @@ def draw_table(scale: float, ruled: bool = True):
         y = TOP + r * ROW_H
         for c, text in enumerate(row):
             if ruled:
-                d.rectangle([XS[c] * scale, y * scale, XS[c + 1] * scale, (y + ROW_H) * scale], outline=0,
-                            width=max(1, round(scale / 2)))
+                d.rectangle(
+                    [XS[c] * scale, y * scale, XS[c + 1] * scale, (y + ROW_H) * scale],
+                    outline=0,
+                    width=max(1, round(scale / 2)),
+                )
             x = XS[c] + 4
             d.text((x * scale, (y + 4) * scale), text, font=font, fill=0)
             l, t, rr, b = d.textbbox((x * scale, (y + 4) * scale), text, font=font)
@@ -99,8 +102,10 @@ def test_off_switch_makes_ocr_unavailable(monkeypatch):
 @pytest.mark.parametrize("dpi", [200, 300])
 def test_amounts_are_read_exactly_with_boxes_in_points(engine, dpi):
     if engine not in ENGINES:
-        pytest.skip(f"OCR engine {engine} is not installed (rapidocr: pip install 'juesuan[ocr]'; "
-                    "tesseract: apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+        pytest.skip(
+            f"OCR engine {engine} is not installed (rapidocr: pip install 'juesuan[ocr]'; "
+            "tesseract: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+        )
     scale = dpi / 72
     img, boxes = draw_table(scale)
     words = ocr.ocr_page(img, scale, engine_name=engine)
@@ -156,8 +161,17 @@ def test_tesseract_tsv_words_are_merged_into_runs():
 
 @pytest.mark.parametrize(
     "read, expected",
-    [("一", "—"), ("-", "—"), ("_", "—"), ("12,345:90", "12,345.90"), ("45.07.", "45.07"),
-     ("201.", "201."), ("2010101", "2010101"), ("行政运行", "行政运行"), ("1,234", "1,234")],
+    [
+        ("一", "—"),
+        ("-", "—"),
+        ("_", "—"),
+        ("12,345:90", "12,345.90"),
+        ("45.07.", "45.07"),
+        ("201.", "201."),
+        ("2010101", "2010101"),
+        ("行政运行", "行政运行"),
+        ("1,234", "1,234"),
+    ],
 )
 def test_tidy_fixes_only_certain_readings(read, expected):
     assert ocr._tidy(read) == expected
@@ -190,10 +204,21 @@ def _pdf_bytes(content: bytes, font: bool = True) -> bytes:
     s.set_data(content)
     page[NameObject("/Contents")] = w._add_object(s)
     if font:
-        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
-            NameObject("/F1"): DictionaryObject({NameObject("/Type"): NameObject("/Font"),
-                                                 NameObject("/Subtype"): NameObject("/Type1"),
-                                                 NameObject("/BaseFont"): NameObject("/Helvetica")})})})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {
+                NameObject("/Font"): DictionaryObject(
+                    {
+                        NameObject("/F1"): DictionaryObject(
+                            {
+                                NameObject("/Type"): NameObject("/Font"),
+                                NameObject("/Subtype"): NameObject("/Type1"),
+                                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                            }
+                        )
+                    }
+                )
+            }
+        )
     buf = io.BytesIO()
     w.write(buf)
     return buf.getvalue()

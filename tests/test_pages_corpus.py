@@ -78,8 +78,13 @@ def test_noted_errors_are_reported_and_nothing_else_is_an_error(reports, name):
     rep = report_of(reports, name)
     expected = NOTED.get(name[:3], [])
     for rule, severities, words in expected:
-        hits = [f for f in rep.findings if f.rule == rule and f.severity in severities
-                and all(w in f.message.replace("，", ",").replace(" ", "") for w in words)]
+        hits = [
+            f
+            for f in rep.findings
+            if f.rule == rule
+            and f.severity in severities
+            and all(w in f.message.replace("，", ",").replace(" ", "") for w in words)
+        ]
         assert hits, f"{name}: no {rule} finding naming {words}: {[f.message for f in rep.findings]}"
     allowed = {rule for rule, _, _ in expected}
     unexpected = [f"{f.rule}: {f.message}" for f in rep.errors if f.rule not in allowed]

@@ -114,7 +114,11 @@ def test_lanci_numbers_skip_an_unnumbered_line_number_column() -> None:
         *[_line(36 + 12 * k, (f"{k}. 项目", 0), (str(k + 2), 160), ("4.50", 228), ("14.04", 320)) for k in range(3)],
     ]
     pdfgeom.align_borderless(items)
-    assert _texts(items)[:3] == [["项目", "行次", "预算数", "决算数"], ["栏次", "", "1", "2"], ["一、支出", "1", "—", "—"]]
+    assert _texts(items)[:3] == [
+        ["项目", "行次", "预算数", "决算数"],
+        ["栏次", "", "1", "2"],
+        ["一、支出", "1", "—", "—"],
+    ]
     assert _texts(items)[3] == ["0. 项目", "2", "4.50", "14.04"]
 
 
@@ -143,14 +147,20 @@ def test_group_header_over_a_column_is_not_joined_with_it() -> None:
         *[_line(30 + 12 * k, (f"科目{k}", 0), ("12.00", 120), ("10.00", 200), ("2.00", 288)) for k in range(3)],
     ]
     pdfgeom.align_borderless(items)
-    assert _texts(items)[:3] == [["", "", "本年支出", ""], ["科目名称", "", "", ""], ["", "小计", "基本支出", "项目支出"]]
+    assert _texts(items)[:3] == [
+        ["", "", "本年支出", ""],
+        ["科目名称", "", "", ""],
+        ["", "小计", "基本支出", "项目支出"],
+    ]
 
 
 def test_side_by_side_code_name_amount_blocks() -> None:
     # Two 科目编码/科目名称/金额 blocks; most rows carry one amount, the amounts of the first block
     # touch the codes of the second, a three-digit code opens the second block, and a long name
     # of a row without amounts reaches under the header of its column.
-    items = [_line(0, ("科目编码", 0), ("科目名称", 60), ("金额", 160), ("科目编码", 210), ("科目名称", 290), ("金额", 420))]
+    items = [
+        _line(0, ("科目编码", 0), ("科目名称", 60), ("金额", 160), ("科目编码", 210), ("科目名称", 290), ("金额", 420))
+    ]
     rows = [
         (("301", 0), ("工资福利支出", 60), ("302", 210), ("商品和服务支出", 290), ("125.84", 412)),
         (("30101", 0), ("基本工资", 60), ("6.00", 158), ("30201", 190), ("办公费", 290)),
@@ -268,10 +278,21 @@ def test_self_check_codes_without_amounts_and_total_mid_table(tmp_path: Path) ->
     """Two implausible grids a poor extraction produces: the reader says so instead of letting
     the rules report a cascade of errors."""
     head = [["收入决算表"], ["单位：万元"], ["科目编码", "科目名称", "本年收入合计", "财政拨款收入"]]
-    codes = [["201", "一般公共服务支出"], ["20103", "政府办公厅（室）及相关机构事务"], ["2010301", "行政运行"],
-             ["208", "社会保障和就业支出"], ["20805", "行政事业单位养老支出"], ["2080505", "机关事业单位基本养老保险缴费支出"]]
+    codes = [
+        ["201", "一般公共服务支出"],
+        ["20103", "政府办公厅（室）及相关机构事务"],
+        ["2010301", "行政运行"],
+        ["208", "社会保障和就业支出"],
+        ["20805", "行政事业单位养老支出"],
+        ["2080505", "机关事业单位基本养老保险缴费支出"],
+    ]
     # 1. Amount columns lost on the coded rows, the 合计 row kept them.
-    lost = head + [["", "合计", "120.00", "120.00"]] + [c + ["", ""] for c in codes] + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    lost = (
+        head
+        + [["", "合计", "120.00", "120.00"]]
+        + [c + ["", ""] for c in codes]
+        + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    )
     path = tmp_path / "lost.txt"
     path.write_text(_grid_text(lost), encoding="utf-8")
     report = api.check(path)
@@ -282,7 +303,13 @@ def test_self_check_codes_without_amounts_and_total_mid_table(tmp_path: Path) ->
     # 2. The same table whole, but its 合计 row printed between the coded rows.
     amounts = [["100.00"] * 2, ["100.00"] * 2, ["100.00"] * 2, ["20.00"] * 2, ["20.00"] * 2, ["20.00"] * 2]
     rows = [c + a for c, a in zip(codes, amounts)]
-    mid = head + rows[:3] + [["", "合计", "120.00", "120.00"]] + rows[3:] + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    mid = (
+        head
+        + rows[:3]
+        + [["", "合计", "120.00", "120.00"]]
+        + rows[3:]
+        + [["注：本表反映部门本年度取得的各项收入情况。"]]
+    )
     path = tmp_path / "mid.txt"
     path.write_text(_grid_text(mid), encoding="utf-8")
     income = api.load_document(path).table("income")
@@ -306,17 +333,51 @@ def test_continuation_grid_is_mapped_by_x_position_not_column_index() -> None:
         boxes = [(a, top, b, top + 12) for a, b in xs]
         return Item(top, top + 12, cells, boxes, grid=0, col_edges=col_edges)
 
-    page1 = Page(1, 595, 842, [row(700 + 14 * k, ["2080501", "行政单位离退休", "54.53", "54.53"],
-                                   [(50, 100), (100, 300), (300, 400), (400, 500)], edges) for k in range(3)])
+    page1 = Page(
+        1,
+        595,
+        842,
+        [
+            row(
+                700 + 14 * k,
+                ["2080501", "行政单位离退休", "54.53", "54.53"],
+                [(50, 100), (100, 300), (300, 400), (400, 500)],
+                edges,
+            )
+            for k in range(3)
+        ],
+    )
     split = [50.0, 100.0, 300.0, 320.0, 400.0, 500.0]
-    page2 = Page(2, 595, 842, [row(60, ["210", "卫生健康支出", "", "236.64", "236.64"],
-                                    [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)], split)])
+    page2 = Page(
+        2,
+        595,
+        842,
+        [
+            row(
+                60,
+                ["210", "卫生健康支出", "", "236.64", "236.64"],
+                [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)],
+                split,
+            )
+        ],
+    )
     map_continuations([page1, page2])
     assert page2.items[0].cells == ["210", "卫生健康支出", "236.64", "236.64"]
     # A grid that starts a new table (text above it on its page) is left alone.
-    page3 = Page(3, 595, 842, [Item(40, 52, ["支出决算表"], [(200, 40, 300, 52)]),
-                                row(60, ["210", "卫生健康支出", "", "236.64", "236.64"],
-                                    [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)], split)])
+    page3 = Page(
+        3,
+        595,
+        842,
+        [
+            Item(40, 52, ["支出决算表"], [(200, 40, 300, 52)]),
+            row(
+                60,
+                ["210", "卫生健康支出", "", "236.64", "236.64"],
+                [(50, 100), (100, 300), (300, 320), (320, 400), (400, 500)],
+                split,
+            ),
+        ],
+    )
     map_continuations([page1, page3])
     assert page3.items[1].cells == ["210", "卫生健康支出", "", "236.64", "236.64"]
 

@@ -48,8 +48,10 @@ def _lines(path: Path) -> list[tuple[int, list[str], list]]:
 
 
 def _close(a: list, b: list, tol: float = 0.05) -> bool:
-    return all((p is None and q is None) or (p is not None and q is not None and all(abs(u - v) <= tol for u, v in zip(p, q)))
-               for p, q in zip(a, b))
+    return all(
+        (p is None and q is None) or (p is not None and q is not None and all(abs(u - v) <= tol for u, v in zip(p, q)))
+        for p, q in zip(a, b)
+    )
 
 
 @pytest.mark.parametrize("rotation", [90, 180, 270])
@@ -93,7 +95,9 @@ def test_rotated_page_reads_like_pdfplumber_reads_it(tmp_path: Path) -> None:
     assert grids > 20  # the ruled fixture's tables were read as grids
 
 
-def _in_form_xobject(src: Path, dst: Path, matrix: tuple[float, ...], cm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)) -> None:
+def _in_form_xobject(
+    src: Path, dst: Path, matrix: tuple[float, ...], cm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+) -> None:
     """The same pages with all their content moved into a form XObject with the form matrix
     ``matrix``, drawn under the transform ``cm`` (as some PDF writers do: charts, templates)."""
     import pypdf
@@ -103,16 +107,19 @@ def _in_form_xobject(src: Path, dst: Path, matrix: tuple[float, ...], cm: tuple[
     for page in writer.pages:
         form = DecodedStreamObject()
         form.set_data(page.get_contents().get_data())  # type: ignore[union-attr]
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
-            NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in matrix]),
-            NameObject("/Resources"): page["/Resources"],
-        })
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+                NameObject("/Matrix"): ArrayObject([FloatObject(v) for v in matrix]),
+                NameObject("/Resources"): page["/Resources"],
+            }
+        )
         ref = writer._add_object(form)
-        page[NameObject("/Resources")] = DictionaryObject({
-            NameObject("/XObject"): DictionaryObject({NameObject("/Fx0"): ref})})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/XObject"): DictionaryObject({NameObject("/Fx0"): ref})}
+        )
         content = DecodedStreamObject()
         content.set_data(("q " + " ".join(str(v) for v in cm) + " cm /Fx0 Do Q").encode())
         page[NameObject("/Contents")] = writer._add_object(content)

@@ -62,17 +62,23 @@ FUNDS = ["年度资金总额", "195.00", "190.00", "189.04", "10", "99.49%", "9.
 
 
 def test_execution_rate(clean_doc):
-    doc = mutated(clean_doc, lambda d: replace_row(table(d, "project").funds, "年度资金总额",
-                                                   [*FUNDS[:5], "98.49%", FUNDS[6]]))
+    doc = mutated(
+        clean_doc, lambda d: replace_row(table(d, "project").funds, "年度资金总额", [*FUNDS[:5], "98.49%", FUNDS[6]])
+    )
     findings, st = run(doc)
     f = only(findings, "performance.execution_rate")[0]
     assert f.severity == "error" and "189.04÷全年预算数190.00＝99.49%" in f.message
-    assert f.locations[0].table == "项目支出绩效自评表（数据共享交换平台运行维护经费）" and f.locations[0].value == "98.49%"
+    assert (
+        f.locations[0].table == "项目支出绩效自评表（数据共享交换平台运行维护经费）"
+        and f.locations[0].value == "98.49%"
+    )
     assert st["performance.execution_rate"].status == "fail"
 
 
 def test_execution_rate_printed_as_a_ratio_is_read(clean_doc):
-    doc = mutated(clean_doc, lambda d: replace_row(table(d, "project").funds, "年度资金总额", [*FUNDS[:5], "0.99", FUNDS[6]]))
+    doc = mutated(
+        clean_doc, lambda d: replace_row(table(d, "project").funds, "年度资金总额", [*FUNDS[:5], "0.99", FUNDS[6]])
+    )
     _, st = run(doc)
     assert st["performance.execution_rate"].status == "pass"
 
@@ -86,17 +92,27 @@ def test_execution_score(clean_doc):
 
 def test_score_above_its_weight(clean_doc):
     def change(d):  # type: ignore[no-untyped-def]
-        replace_row(table(d, "project").indicators, "产出指标",
-                    ["产出指标", "数量指标", "接入共享平台的部门数", ">=", "40", "个", "43", "20.00", "21.00"])
+        replace_row(
+            table(d, "project").indicators,
+            "产出指标",
+            ["产出指标", "数量指标", "接入共享平台的部门数", ">=", "40", "个", "43", "20.00", "21.00"],
+        )
+
     findings, _ = run(mutated(clean_doc, change))
     f = only(findings, "performance.score_cap")[0]
-    assert f.severity == "error" and "接入共享平台的部门数" in f.message and (f.expected, f.actual) == ("20.00", "21.00")
+    assert (
+        f.severity == "error" and "接入共享平台的部门数" in f.message and (f.expected, f.actual) == ("20.00", "21.00")
+    )
 
 
 def test_weights_do_not_add_up_to_100(clean_doc):
     def change(d):  # type: ignore[no-untyped-def]
-        replace_row(table(d, "project").indicators, "产出指标",
-                    ["产出指标", "数量指标", "接入共享平台的部门数", ">=", "40", "个", "43", "25.00", "20.00"])
+        replace_row(
+            table(d, "project").indicators,
+            "产出指标",
+            ["产出指标", "数量指标", "接入共享平台的部门数", ">=", "40", "个", "43", "25.00", "20.00"],
+        )
+
     findings, _ = run(mutated(clean_doc, change))
     f = only(findings, "performance.weight_total")[0]
     assert f.severity == "error" and f.actual == "105.00"
@@ -107,7 +123,9 @@ def test_total_score(clean_doc):
     findings, _ = run(doc)
     f = only(findings, "performance.total_score")[0]
     assert f.severity == "error" and (f.expected, f.actual) == ("99.95", "98.95")
-    rounding = mutated(clean_doc, lambda d: replace_row(table(d, "project").other, "总分", ["总分", "100", "99.96", "优"]))
+    rounding = mutated(
+        clean_doc, lambda d: replace_row(table(d, "project").other, "总分", ["总分", "100", "99.96", "优"])
+    )
     assert only(run(rounding)[0], "performance.total_score")[0].severity == "info"
 
 
@@ -129,6 +147,7 @@ def test_grade_bands_are_per_province(clean_doc):
     def shanghai(d):  # type: ignore[no-untyped-def]
         d.variant = "shanghai"
         replace_row(table(d, "project").other, "总分", ["总分", "100", "99.95", "优秀"])
+
     _, st = run(mutated(clean_doc, shanghai))
     assert st["performance.grade"].status == "pass"  # 优秀 is an alias of 优
 
@@ -138,7 +157,10 @@ def test_unmet_target_needs_a_reason(clean_doc):
     doc = mutated(clean_doc, lambda d: replace_row(table(d, "project").indicators, "产出指标", row))
     f = only(run(doc)[0], "performance.deviation_reason")[0]
     assert f.severity == "warning" and "实际完成值38" in f.message
-    explained = mutated(clean_doc, lambda d: replace_row(table(d, "project").indicators, "产出指标", [*row, "两个部门系统改造推迟至次年接入"]))
+    explained = mutated(
+        clean_doc,
+        lambda d: replace_row(table(d, "project").indicators, "产出指标", [*row, "两个部门系统改造推迟至次年接入"]),
+    )
     assert not [f for f in run(explained)[0] if f.rule == "performance.deviation_reason"]
 
 
@@ -147,7 +169,9 @@ def test_negative_indicator_with_a_lower_bound(clean_doc):
     doc = mutated(clean_doc, lambda d: replace_row(table(d, "project").indicators, "产出指标", row))
     f = only(run(doc)[0], "performance.negative_indicator")[0]
     assert f.severity == "warning" and "数据差错率" in f.message and f.locations[0].value == ">="
-    fine = mutated(clean_doc, lambda d: replace_row(table(d, "project").indicators, "产出指标", [*row[:3], "<=", *row[4:]]))
+    fine = mutated(
+        clean_doc, lambda d: replace_row(table(d, "project").indicators, "产出指标", [*row[:3], "<=", *row[4:]])
+    )
     assert not [f for f in run(fine)[0] if f.rule == "performance.negative_indicator"]
 
 
@@ -171,14 +195,21 @@ def test_every_actual_copied_from_its_target(clean_doc):
         for r in table(d, "department").indicators:
             if len(r) == 7 and r[3] in (">=", "<=", "="):
                 r[6] = r[4]
+
     f = only(run(mutated(clean_doc, copy_targets))[0], "performance.copied_actuals")[0]
     assert f.severity == "warning" and "4项指标" in f.message
     assert f.locations[0].table == "部门整体支出绩效自评表（示例市数据服务中心）"
 
 
 def test_project_execution_larger_than_the_project_spending(clean_doc):
-    doc = mutated(clean_doc, lambda d: replace_row(table(d, "project").funds, "年度资金总额",
-                                                   ["年度资金总额", "300.00", "300.00", "300.00", "10", "100.00%", "10.00"]))
+    doc = mutated(
+        clean_doc,
+        lambda d: replace_row(
+            table(d, "project").funds,
+            "年度资金总额",
+            ["年度资金总额", "300.00", "300.00", "300.00", "10", "100.00%", "10.00"],
+        ),
+    )
     f = only(run(doc)[0], "performance.projects_vs_tables")[0]
     assert f.severity == "warning" and "203.04" in f.message and f.locations[-1].table == "支出决算表"
 
@@ -189,15 +220,27 @@ TASK = "示例市数据服务中心基本支出资金"
 
 
 def test_task_execution_rate(clean_doc):
-    doc = mutated(clean_doc, lambda d: replace_row(table(d, "department").funds, TASK,
-                                                   [TASK, "一级", "在职人员及机构运转保障", "428.93", "428.93", "428.93", "90.00%"]))
+    doc = mutated(
+        clean_doc,
+        lambda d: replace_row(
+            table(d, "department").funds,
+            TASK,
+            [TASK, "一级", "在职人员及机构运转保障", "428.93", "428.93", "428.93", "90.00%"],
+        ),
+    )
     f = only(run(doc)[0], "performance.task_execution")[0]
     assert f.severity == "error" and "实际支出428.93÷批复金额428.93＝100.00%" in f.message
 
 
 def test_task_actual_spending_against_the_tables(clean_doc):
-    doc = mutated(clean_doc, lambda d: replace_row(table(d, "department").funds, TASK,
-                                                   [TASK, "一级", "在职人员及机构运转保障", "418.93", "418.93", "418.93", "100.00%"]))
+    doc = mutated(
+        clean_doc,
+        lambda d: replace_row(
+            table(d, "department").funds,
+            TASK,
+            [TASK, "一级", "在职人员及机构运转保障", "418.93", "418.93", "418.93", "100.00%"],
+        ),
+    )
     findings, st = run(doc)
     f = only(findings, "performance.task_vs_tables")[0]
     assert f.severity == "warning" and "418.93" in f.message and "428.93" in f.message and "473.93" in f.message
@@ -210,6 +253,7 @@ def test_targets_identical_across_years(clean_doc):
         rows = [r for r in table(d, "department").other if r and r[0] in ("2024", "2025", "2026")]
         for r in rows[1:]:
             r[1] = rows[0][1]
+
     f = only(run(mutated(clean_doc, same))[0], "performance.targets_across_years")[0]
     assert f.severity == "warning" and "2024、2025、2026" in f.message
 
@@ -263,7 +307,9 @@ def test_not_applicable_where_the_variant_has_no_self_evaluation(clean_doc):
 
 
 def test_unreadable_indicator_rows_are_insufficient_data_not_guesses(clean_doc):
-    doc = mutated(clean_doc, lambda d: table(d, "project").indicators.append(["产出指标", "数量指标", "某项", "见附件"]))
+    doc = mutated(
+        clean_doc, lambda d: table(d, "project").indicators.append(["产出指标", "数量指标", "某项", "见附件"])
+    )
     findings, st = run(doc)
     assert st["performance.weight_total"].status == "insufficient_data"
     assert not [f for f in findings if f.rule == "performance.weight_total"]
@@ -272,8 +318,14 @@ def test_unreadable_indicator_rows_are_insufficient_data_not_guesses(clean_doc):
 def test_a_task_row_whose_blanks_make_it_ambiguous_is_not_guessed(clean_doc):
     """总额 400 = 财政拨款 100 + 其他资金 300 with the 实际支出 blank: the reader dropped the blank, so
     the row cannot be read column by column; no execution-rate error is made up."""
-    doc = mutated(clean_doc, lambda d: replace_row(table(d, "department").funds, TASK,
-                                                   [TASK, "一级", "在职人员及机构运转保障", "400.00", "100.00", "300.00", "100.00%"]))
+    doc = mutated(
+        clean_doc,
+        lambda d: replace_row(
+            table(d, "department").funds,
+            TASK,
+            [TASK, "一级", "在职人员及机构运转保障", "400.00", "100.00", "300.00", "100.00%"],
+        ),
+    )
     findings, st = run(doc)
     assert not [f for f in findings if f.rule == "performance.task_execution"]
     assert "未能逐栏识别" in (st["performance.task_execution"].reason or "")

@@ -112,7 +112,11 @@ def test_a_failed_page_reaches_the_report_and_json(monkeypatch: pytest.MonkeyPat
 
 
 def test_messages_group_pages_by_reason() -> None:
-    doc = Disclosure(source="x.pdf", unread_pages=[2, 4, 5], unread_reasons={2: UNREAD_NO_OCR, 4: "本页读取出错：KeyError", 5: UNREAD_NO_OCR})
+    doc = Disclosure(
+        source="x.pdf",
+        unread_pages=[2, 4, 5],
+        unread_reasons={2: UNREAD_NO_OCR, 4: "本页读取出错：KeyError", 5: UNREAD_NO_OCR},
+    )
     assert doc.unread_messages() == [
         "第2、5页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足",
         "第4页未读取（本页读取出错：KeyError）；依赖其内容的规则记为数据不足",

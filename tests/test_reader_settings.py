@@ -93,10 +93,14 @@ def test_every_field_is_documented() -> None:
 # Numbers that may stay in the reader modules: 0/1/2 (halves, pairs, floors), subscripts and
 # round() digits, and these named module constants, which are limits or codes, not thresholds.
 _ALLOWED_NAMES = {
-    "MAX_PAGES", "MAX_CHARS_PER_PAGE", "MAX_FORM_DEPTH",  # limits of an acceptable input (not geometry)
+    "MAX_PAGES",
+    "MAX_CHARS_PER_PAGE",
+    "MAX_FORM_DEPTH",  # limits of an acceptable input (not geometry)
     "_ERR_ENCRYPTED",  # PDFium error codes
     "_FULL_TURN",  # degrees in a turn
-    "_PATH", "_IMAGE", "_FORM",  # PDFium page object type codes
+    "_PATH",
+    "_IMAGE",
+    "_FORM",  # PDFium page object type codes
     "_POINTS_PER_INCH",  # a unit
     "_NO_SPACING",  # an infinite cost
     "_REASON_CHARS",  # length of a message
@@ -109,13 +113,19 @@ def _bare_numbers(path: Path) -> list[str]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     allowed_nodes = set()
     for node in tree.body:  # module-level constants named in the allow-list
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
         names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
         if names and names <= _ALLOWED_NAMES:
             allowed_nodes |= set(ast.walk(node))
     found = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Constant) or isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        if (
+            not isinstance(node, ast.Constant)
+            or isinstance(node.value, bool)
+            or not isinstance(node.value, (int, float))
+        ):
             continue
         if node.value in (0, 1, 2) or node.value in _ALLOWED_VALUES or node in allowed_nodes:
             continue

@@ -65,7 +65,7 @@ def cells_csv(path: Path) -> str:
         (45.0, None, "45"),  # whole numbers print without ".0"
         (45, "0.00", "45.00"),
         (1538.25, "#,##0.00", "1,538.25"),
-        (1538.25, '#,##0.00_);[Red](#,##0.00)', "1,538.25"),
+        (1538.25, "#,##0.00_);[Red](#,##0.00)", "1,538.25"),
         (7.4, "0.0_ ", "7.4"),
         (2.675, "0.00", "2.68"),  # Excel shows 2.68, not the binary 2.67499…
         (-0.001, "0.00", "0.00"),  # never "-0.00"
@@ -155,7 +155,9 @@ def test_xls_and_ods_through_calamine(clean, tmp_path: Path):  # type: ignore[no
         back = api.load_document(path)
         # No number formats through calamine: compare values, not printed decimals.
         values = lambda d: sorted(  # noqa: E731
-            (t.name, r.label, t.printed_header(r, c), x.kind, x.value) for t in d.tables for r, c, x in t.iter_cells()
+            (t.name, r.label, t.printed_header(r, c), x.kind, x.value)
+            for t in d.tables
+            for r, c, x in t.iter_cells()
             if x.kind in ("number", "dash")
         )
         assert values(back) == values(clean), target
@@ -172,8 +174,12 @@ def test_docx_merged_cells_expand_to_the_grid(tmp_path: Path):
     d.add_paragraph("收入决算表")
     d.add_paragraph("部门：示例单位\t\t单位：万元")
     table = d.add_table(rows=4, cols=4)
-    rows = [["项目", "", "合计", "事业收入"], ["", "", "", "小计"], ["201", "一般公共服务支出", "576.28", "45.00"],
-            ["202", "外交支出", "1.00", "—"]]
+    rows = [
+        ["项目", "", "合计", "事业收入"],
+        ["", "", "", "小计"],
+        ["201", "一般公共服务支出", "576.28", "45.00"],
+        ["202", "外交支出", "1.00", "—"],
+    ]
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
@@ -222,7 +228,10 @@ def test_html_rowspan_colspan_grid(tmp_path: Path):
     path = tmp_path / "t.html"
     path.write_text(page, encoding="utf-8")
     assert texts(path) == [
-        ["收入决算表"], ["部门：示例"], ["单位：万元"], ["表一"],
+        ["收入决算表"],
+        ["部门：示例"],
+        ["单位：万元"],
+        ["表一"],
         ["项目", "", "合计", "事业收入"],
         ["", "", "", "小计", "其中"],
         ["201", "一般公共服务支出", "1,538.25", "45.00"],
@@ -231,7 +240,9 @@ def test_html_rowspan_colspan_grid(tmp_path: Path):
 
 
 def test_html_gbk_with_meta_charset(clean, tmp_path: Path):  # type: ignore[no-untyped-def]
-    page = to_html(clean).replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    page = to_html(clean).replace(
+        '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    )
     gbk = tmp_path / "gbk.html"
     gbk.write_bytes(page.encode("gbk"))
     utf8 = tmp_path / "utf8.html"

@@ -33,7 +33,12 @@ def test_row_not_read_is_not_zero(tmp_path: Path):
     rep = api.check(_without_income_total(tmp_path))
     assert not rep.errors
     st = {r.id: r.status for r in rep.rules}
-    for rid in ("cross.summary_income.total", "cross.summary_income.fiscal", "cross.summary_income.business", "cross.summary_income.other"):
+    for rid in (
+        "cross.summary_income.total",
+        "cross.summary_income.fiscal",
+        "cross.summary_income.business",
+        "cross.summary_income.other",
+    ):
         assert st[rid] == "insufficient_data", rid
     assert "fail" not in {s for rid, s in st.items() if rid.startswith("cross.summary_income")}
 
@@ -75,16 +80,19 @@ def _run(base, tmp_path: Path, **kw) -> sl.Outcome:
         pytest.skip(f"cannot draw layout variants: {exc}")
 
 
-@pytest.mark.parametrize("kw", [
-    {},
-    {"codes": "split"},
-    {"tall": True, "valign": "top", "amount_valign": "bottom"},  # class 1(a): amounts off the label line
-    {"tall": True, "valign": "bottom", "amount_valign": "top"},
-    {"header_lines": 3, "wrap_labels": True, "thousands": True, "zeros": "dash", "shading": True},
-    {"digit_dy": -2.5, "landscape": True, "furniture": True, "font": "serif", "size": 8.0},
-    {"short_pages": True, "repeat_header": True},
-    {"short_pages": True, "repeat_header": False},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"codes": "split"},
+        {"tall": True, "valign": "top", "amount_valign": "bottom"},  # class 1(a): amounts off the label line
+        {"tall": True, "valign": "bottom", "amount_valign": "top"},
+        {"header_lines": 3, "wrap_labels": True, "thousands": True, "zeros": "dash", "shading": True},
+        {"digit_dy": -2.5, "landscape": True, "furniture": True, "font": "serif", "size": 8.0},
+        {"short_pages": True, "repeat_header": True},
+        {"short_pages": True, "repeat_header": False},
+    ],
+)
 def test_ruled_variants_read_exactly(base, tmp_path: Path, kw):
     out = _run(base, tmp_path, rules="ruled", **kw)
     assert out.truth > 300
@@ -92,13 +100,16 @@ def test_ruled_variants_read_exactly(base, tmp_path: Path, kw):
 
 
 @pytest.mark.parametrize("rules", ["threeline", "none"])
-@pytest.mark.parametrize("kw", [
-    {},
-    {"header_lines": 3},  # class 11: wrapped headers without vertical rules
-    {"codes": "split", "short_pages": True, "repeat_header": True},  # repeated header on a continuation page
-    {"short_pages": True, "repeat_header": False},  # continuation page without a header
-    {"digit_dy": 2.0, "wrap_labels": True},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"header_lines": 3},  # class 11: wrapped headers without vertical rules
+        {"codes": "split", "short_pages": True, "repeat_header": True},  # repeated header on a continuation page
+        {"short_pages": True, "repeat_header": False},  # continuation page without a header
+        {"digit_dy": 2.0, "wrap_labels": True},
+    ],
+)
 def test_borderless_losses_are_never_silent(base, tmp_path: Path, rules: str, kw):
     """Class 11: a layout without vertical rules either reads back exactly or says, as a reading
     problem, that cells were lost or moved."""

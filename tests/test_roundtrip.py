@@ -53,7 +53,12 @@ def assert_same_cells(source: Disclosure, back: Disclosure) -> None:
 def assert_same_tables(source: Disclosure, back: Disclosure) -> None:
     meta = lambda d: [(t.id, t.name, t.title, t.form, t.unit, t.department) for t in d.tables]  # noqa: E731
     assert meta(back) == meta(source)
-    assert (back.department, back.year, back.variant, back.kind) == (source.department, source.year, source.variant, source.kind)
+    assert (back.department, back.year, back.variant, back.kind) == (
+        source.department,
+        source.year,
+        source.variant,
+        source.kind,
+    )
     assert [p.kind for p in back.performance] == [p.kind for p in source.performance]
 
 
@@ -112,7 +117,9 @@ def test_write_and_read_back(fmt: str, clean: Disclosure, tmp_path: Path):
     assert_same_tables(clean, back)
     # Notes, column numbers (栏次) and narrative survive too.
     assert [t.notes for t in back.tables] == [t.notes for t in clean.tables]
-    assert [[(c.id, c.number) for c in t.columns] for t in back.tables] == [[(c.id, c.number) for c in t.columns] for t in clean.tables]
+    assert [[(c.id, c.number) for c in t.columns] for t in back.tables] == [
+        [(c.id, c.number) for c in t.columns] for t in clean.tables
+    ]
     assert [p.text for p in back.paragraphs] == [p.text for p in clean.paragraphs]
 
 

@@ -56,13 +56,23 @@ EXPENDITURE = [
 ]
 
 ASSETS = {
-    "资产总额": "3577.56", "资产原值合计": "4977.90", "流动资产": "50.16",
-    "固定资产/小计/原值": "4927.74", "固定资产/小计/净值": "3527.40",
-    "固定资产/房屋构筑物/原值": "2824.74", "固定资产/房屋构筑物/净值": "2389.26",
-    "固定资产/车辆/原值": "79.34", "固定资产/车辆/净值": "0.00",
-    "固定资产/其他固定资产/原值": "2023.66", "固定资产/其他固定资产/净值": "1138.14",
-    "对外投资/有价证券": "0.00", "在建工程": "0.00", "无形资产/原值": "0.00", "无形资产/净值": "0.00",
-    "其他资产/原值": "0.00", "其他资产/净值": "0.00",
+    "资产总额": "3577.56",
+    "资产原值合计": "4977.90",
+    "流动资产": "50.16",
+    "固定资产/小计/原值": "4927.74",
+    "固定资产/小计/净值": "3527.40",
+    "固定资产/房屋构筑物/原值": "2824.74",
+    "固定资产/房屋构筑物/净值": "2389.26",
+    "固定资产/车辆/原值": "79.34",
+    "固定资产/车辆/净值": "0.00",
+    "固定资产/其他固定资产/原值": "2023.66",
+    "固定资产/其他固定资产/净值": "1138.14",
+    "对外投资/有价证券": "0.00",
+    "在建工程": "0.00",
+    "无形资产/原值": "0.00",
+    "无形资产/净值": "0.00",
+    "其他资产/原值": "0.00",
+    "其他资产/净值": "0.00",
 }
 
 
@@ -121,8 +131,12 @@ def test_every_amount_cell_of_the_seed_is_placed(seed_path, cells):
 
 
 def test_cli_cells_output(seed_path):
-    proc = subprocess.run([sys.executable, "-m", "juesuan.cli", "parse", str(seed_path), "--format", "cells"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", "parse", str(seed_path), "--format", "cells"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == ",".join(CELLS_HEADER)
     assert len(proc.stdout.splitlines()) > 150

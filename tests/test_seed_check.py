@@ -22,15 +22,17 @@ def _by_rule(report, severity):
 
 
 def test_error_findings_are_exactly_the_real_errors(seed_report):
-    assert _by_rule(seed_report, "error") == Counter({
-        "completeness.required_tables": 2,
-        "completeness.form_numbering": 2,
-        "income.hierarchy": 2,
-        "cross.summary_income.superior": 1,
-        "cross.summary_income.business": 1,
-        "codes.project.scheme": 1,
-        "codes.project.parent": 1,
-    })
+    assert _by_rule(seed_report, "error") == Counter(
+        {
+            "completeness.required_tables": 2,
+            "completeness.form_numbering": 2,
+            "income.hierarchy": 2,
+            "cross.summary_income.superior": 1,
+            "cross.summary_income.business": 1,
+            "codes.project.scheme": 1,
+            "codes.project.parent": 1,
+        }
+    )
 
 
 def test_missing_tables_named_with_form_numbers(seed_report):
@@ -73,7 +75,9 @@ def test_rounding_gap_is_info_not_error(seed_report):
 
 
 def test_undivided_budget_items_are_warnings(seed_report):
-    warns = [f for f in seed_report.findings if f.rule in ("three_public_stats.reception", "three_public_general.reception")]
+    warns = [
+        f for f in seed_report.findings if f.rule in ("three_public_stats.reception", "three_public_general.reception")
+    ]
     assert len(warns) == 4
     assert all(f.severity == "warning" and "—" in f.message for f in warns)
     # the 决算 column holds: 公务接待费 2.00 = 国内 2.00
@@ -81,32 +85,66 @@ def test_undivided_budget_items_are_warnings(seed_report):
 
 
 def test_warnings(seed_report):
-    assert _by_rule(seed_report, "warning") == Counter({
-        "completeness.no_data_note": 1,
-        "codes.basic.name": 1,
-        "codes.project.known": 1,
-        "three_public_stats.reception": 2,
-        "three_public_general.reception": 2,
-    })
+    assert _by_rule(seed_report, "warning") == Counter(
+        {
+            "completeness.no_data_note": 1,
+            "codes.basic.name": 1,
+            "codes.project.known": 1,
+            "three_public_stats.reception": 2,
+            "three_public_general.reception": 2,
+        }
+    )
 
 
 HOLDING = [
-    "summary.income_total", "summary.expenditure_total", "summary.income_grand_total",
-    "summary.expenditure_grand_total", "summary.balanced", "income.row_sum", "expenditure.row_sum",
-    "expenditure.hierarchy", "fiscal_summary.income_total", "fiscal_summary.row_sum",
-    "fiscal_summary.expenditure_total", "fiscal_summary.balanced", "fiscal_summary.flow.general",
-    "basic.personnel", "basic.public", "basic.hierarchy", "project.hierarchy",
-    "cross.summary_income.total", "cross.summary_income.fiscal", "cross.summary_expenditure.total",
-    "cross.summary_expenditure.classes", "cross.summary_fiscal.general", "cross.income_fiscal.total",
-    "cross.fiscal_general.basic_plus_project", "cross.fiscal_le_expenditure.classes",
-    "cross.general_le_expenditure.basic", "cross.fund_table_presence", "three_public_stats.total",
-    "three_public_stats.car", "three_public_general.total", "three_public_general.car",
-    "cross.three_public_general_le_stats", "cross.three_public_econ.abroad",
-    "cross.three_public_econ.reception", "cross.three_public_econ.car_operation",
-    "three_public_stats.stats.car_operation", "three_public_stats.stats.domestic",
-    "three_public_stats.stats.people_ge_batches", "cross.car_stock_assets", "assets.total",
-    "assets.original_total", "assets.fixed_original", "assets.fixed_net", "assets.net_le_original",
-    "codes.income.known", "codes.income.name", "codes.expenditure.known", "codes.expenditure.parent",
+    "summary.income_total",
+    "summary.expenditure_total",
+    "summary.income_grand_total",
+    "summary.expenditure_grand_total",
+    "summary.balanced",
+    "income.row_sum",
+    "expenditure.row_sum",
+    "expenditure.hierarchy",
+    "fiscal_summary.income_total",
+    "fiscal_summary.row_sum",
+    "fiscal_summary.expenditure_total",
+    "fiscal_summary.balanced",
+    "fiscal_summary.flow.general",
+    "basic.personnel",
+    "basic.public",
+    "basic.hierarchy",
+    "project.hierarchy",
+    "cross.summary_income.total",
+    "cross.summary_income.fiscal",
+    "cross.summary_expenditure.total",
+    "cross.summary_expenditure.classes",
+    "cross.summary_fiscal.general",
+    "cross.income_fiscal.total",
+    "cross.fiscal_general.basic_plus_project",
+    "cross.fiscal_le_expenditure.classes",
+    "cross.general_le_expenditure.basic",
+    "cross.fund_table_presence",
+    "three_public_stats.total",
+    "three_public_stats.car",
+    "three_public_general.total",
+    "three_public_general.car",
+    "cross.three_public_general_le_stats",
+    "cross.three_public_econ.abroad",
+    "cross.three_public_econ.reception",
+    "cross.three_public_econ.car_operation",
+    "three_public_stats.stats.car_operation",
+    "three_public_stats.stats.domestic",
+    "three_public_stats.stats.people_ge_batches",
+    "cross.car_stock_assets",
+    "assets.total",
+    "assets.original_total",
+    "assets.fixed_original",
+    "assets.fixed_net",
+    "assets.net_le_original",
+    "codes.income.known",
+    "codes.income.name",
+    "codes.expenditure.known",
+    "codes.expenditure.parent",
 ]
 
 

@@ -55,10 +55,13 @@ def test_reading_a_pdf_imports_only_its_reader():
     from conftest import REPO
 
     pdf = REPO / "tests" / "fixtures" / "roundtrip" / "example-ruled.pdf"
-    probe = ("import sys, json; from juesuan.readers import read; read(sys.argv[1]); "
-             "print(json.dumps(sorted(m for m in sys.modules if m.startswith('juesuan.readers.'))))")
+    probe = (
+        "import sys, json; from juesuan.readers import read; read(sys.argv[1]); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('juesuan.readers.'))))"
+    )
     proc = subprocess.run([sys.executable, "-c", probe, str(pdf)], capture_output=True, text=True, timeout=120)
     loaded = set(json.loads(proc.stdout.strip().splitlines()[-1]))
     assert "juesuan.readers.pdf" in loaded
-    assert loaded.isdisjoint({"juesuan.readers.xlsx", "juesuan.readers.office", "juesuan.readers.docx",
-                              "juesuan.readers.html"})
+    assert loaded.isdisjoint(
+        {"juesuan.readers.xlsx", "juesuan.readers.office", "juesuan.readers.docx", "juesuan.readers.html"}
+    )

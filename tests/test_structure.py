@@ -12,8 +12,23 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "juesuan"
 # The pipeline's stages in order. A module may import its own stage or an earlier one, never a later
 # one. A unit is a top-level module or a subpackage (``juesuan.readers`` with all its modules).
 STAGES: list[tuple[str, set[str]]] = [
-    ("foundation", {"juesuan", "errors", "textnorm", "raw", "model", "catalog", "rounding", "results", "pages",
-                    "dataload", "timing", "clitext"}),
+    (
+        "foundation",
+        {
+            "juesuan",
+            "errors",
+            "textnorm",
+            "raw",
+            "model",
+            "catalog",
+            "rounding",
+            "results",
+            "pages",
+            "dataload",
+            "timing",
+            "clitext",
+        },
+    ),
     ("data loading", {"layouts"}),
     ("readers", {"readers"}),
     ("recognize", {"recognize"}),
@@ -113,7 +128,7 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         path.append(n)
         for m in sorted(edges.get(n, ())):
             if state.get(m) == 1:
-                cycles.append(path[path.index(m):] + [m])
+                cycles.append(path[path.index(m) :] + [m])
             elif m not in state:
                 visit(m, path)
         path.pop()
@@ -153,7 +168,11 @@ def test_a_back_edge_or_cycle_would_be_caught(tmp_path):
     assert back_edges(g) == ["juesuan.results → juesuan.api (foundation → api)"]
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
     mod = tmp_path / "m.py"
-    mod.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import juesuan.api\n"
-                   "def f():\n    import juesuan.cli\n", encoding="utf-8")
-    assert [n.names[0].name for n in _runtime_nodes(ast.parse(mod.read_text(encoding="utf-8")))
-            if isinstance(n, ast.Import)] == ["juesuan.cli"]
+    mod.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import juesuan.api\n"
+        "def f():\n    import juesuan.cli\n",
+        encoding="utf-8",
+    )
+    assert [
+        n.names[0].name for n in _runtime_nodes(ast.parse(mod.read_text(encoding="utf-8"))) if isinstance(n, ast.Import)
+    ] == ["juesuan.cli"]

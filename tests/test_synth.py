@@ -34,9 +34,24 @@ EXPECTED_COLUMNS = {
     "three_public_stats": ["budget", "full_budget", "final"],
     "three_public_general": ["budget", "full_budget", "final"],
     "assets": [
-        "total", "original_total", "current", "fixed_original", "fixed_net", "building_original", "building_net",
-        "vehicle_original", "vehicle_net", "equipment_original", "equipment_net", "other_fixed_original",
-        "other_fixed_net", "investment", "construction", "intangible_original", "intangible_net", "other_original",
+        "total",
+        "original_total",
+        "current",
+        "fixed_original",
+        "fixed_net",
+        "building_original",
+        "building_net",
+        "vehicle_original",
+        "vehicle_net",
+        "equipment_original",
+        "equipment_net",
+        "other_fixed_original",
+        "other_fixed_net",
+        "investment",
+        "construction",
+        "intangible_original",
+        "intangible_net",
+        "other_original",
         "other_net",
     ],
 }
@@ -81,7 +96,9 @@ def test_bundled_examples_are_reproduced_byte_for_byte(spec, planted):
 
 
 def test_module_cli_writes_the_bundled_examples(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "juesuan.synth", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan.synth", str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / synth.CLEAN_NAME).read_bytes() == CLEAN.read_bytes()
     assert (tmp_path / synth.PLANTED_NAME).read_bytes() == PLANTED.read_bytes()
@@ -122,20 +139,41 @@ def test_clean_example_has_no_findings(clean_report):
     # Only rules about the empty 公开08/09 tables have nothing to check, and the narrative's checks of
     # statements it does not make (a table flattened into the text, 收、支总计 stated as a pair).
     not_applicable = {r.id for r in clean_report.rules if r.status == "not_applicable"}
-    assert not_applicable == {"fund.row_sum", "state_capital.row_sum", "codes.fund.known", "codes.state_capital.known",
-                              "narrative.flat_table", "narrative.balanced"}
+    assert not_applicable == {
+        "fund.row_sum",
+        "state_capital.row_sum",
+        "codes.fund.known",
+        "codes.state_capital.known",
+        "narrative.flat_table",
+        "narrative.balanced",
+    }
 
 
 def test_clean_example_key_relations_are_checked(clean_report):
     passed = {r.id for r in clean_report.rules if r.status == "pass"}
     assert {
-        "income.hierarchy", "expenditure.hierarchy", "general_budget.hierarchy", "general_budget.row_sum",
-        "cross.summary_income.total", "cross.summary_income.fiscal", "cross.summary_expenditure.classes",
-        "cross.fiscal_general.classes", "cross.general_basic.total", "cross.fiscal_general.basic_plus_project",
-        "basic.personnel", "basic.public", "project.hierarchy", "three_public_stats.total",
-        "cross.three_public_econ.car_operation", "cross.three_public_econ.reception", "assets.total",
-        "assets.original_total", "completeness.required_tables", "completeness.form_numbering",
-        "completeness.no_data_note", "completeness.performance",
+        "income.hierarchy",
+        "expenditure.hierarchy",
+        "general_budget.hierarchy",
+        "general_budget.row_sum",
+        "cross.summary_income.total",
+        "cross.summary_income.fiscal",
+        "cross.summary_expenditure.classes",
+        "cross.fiscal_general.classes",
+        "cross.general_basic.total",
+        "cross.fiscal_general.basic_plus_project",
+        "basic.personnel",
+        "basic.public",
+        "project.hierarchy",
+        "three_public_stats.total",
+        "cross.three_public_econ.car_operation",
+        "cross.three_public_econ.reception",
+        "assets.total",
+        "assets.original_total",
+        "completeness.required_tables",
+        "completeness.form_numbering",
+        "completeness.no_data_note",
+        "completeness.performance",
     } <= passed
 
 
@@ -153,9 +191,12 @@ def test_cli_exit_codes():
 def test_planted_example_error_rules(planted_report):
     errors = Counter(f.rule for f in planted_report.findings if f.severity == "error")
     assert set(errors) == {
-        "income.hierarchy", "cross.summary_income.superior", "cross.summary_income.business",  # (a)
+        "income.hierarchy",
+        "cross.summary_income.superior",
+        "cross.summary_income.business",  # (a)
         "expenditure.hierarchy",  # (b)
-        "codes.project.scheme", "codes.project.parent",  # (c)
+        "codes.project.scheme",
+        "codes.project.parent",  # (c)
         "three_public_stats.total",  # (d)
     }
     warnings = {f.rule for f in planted_report.findings if f.severity == "warning"}
@@ -179,8 +220,7 @@ def test_b_expenditure_kuan_located(planted_report, planted):
     assert _located(planted_report, "expenditure.hierarchy", row, "本年支出合计", "575.48", e.line)
     assert _located(planted_report, "expenditure.hierarchy", row, "基本支出", "383.24", e.line)
     kuan_vs_items = [
-        f for f in planted_report.findings
-        if f.rule == "expenditure.hierarchy" and f.locations[0].row == row
+        f for f in planted_report.findings if f.rule == "expenditure.hierarchy" and f.locations[0].row == row
     ]
     assert {f.difference for f in kuan_vs_items} == {"10.00"}
 

@@ -18,7 +18,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-planted.tx
         ("一般公共預算財政撥款支出決算表", "一般公共预算财政拨款支出决算表"),
         ("政府性基金預算財政撥款收入支出決算表", "政府性基金预算财政拨款收入支出决算表"),
         ("國有資本經營預算財政撥款支出決算表", "国有资本经营预算财政拨款支出决算表"),
-        ("“三公”經費支出決算表", "\"三公\"经费支出决算表"),
+        ("“三公”經費支出決算表", '"三公"经费支出决算表'),
         ("項目支出", "项目支出"),
         ("年初結轉和結餘", "年初结转和结余"),
         ("一般公共預算財政撥款支出決算表（公開０５表）", "一般公共预算财政拨款支出决算表(公开05表)"),
@@ -105,15 +105,21 @@ def test_traditional_disclosure_reads_like_the_simplified_one(tmp_path):
         assert [c.id for c in tb.columns] == [c.id for c in ta.columns]
         assert [(r.concept, r.code) for r in tb.rows] == [(r.concept, r.code) for r in ta.rows]
         for ra, rb in zip(ta.rows, tb.rows):
-            assert {k: (c.kind, c.value) for k, c in rb.cells.items()} == {k: (c.kind, c.value) for k, c in ra.cells.items()}
+            assert {k: (c.kind, c.value) for k, c in rb.cells.items()} == {
+                k: (c.kind, c.value) for k, c in ra.cells.items()
+            }
     first = b.tables[0]
     assert any("０" in c.raw or "１" in c.raw for r in first.rows for c in r.cells.values())  # printed raw kept
     assert any(has_traditional(r.label) for r in first.rows)
+
     # The arithmetic checks on the tables find the same errors in both. (Checks of the narrative
     # text match Simplified phrases in paragraphs, which is the narrative module's business.)
     def relations(rep):
-        return sorted((f.rule, f.severity, f.difference) for f in rep.findings
-                      if f.difference is not None and not f.rule.startswith(("narrative.", "performance.")))
+        return sorted(
+            (f.rule, f.severity, f.difference)
+            for f in rep.findings
+            if f.difference is not None and not f.rule.startswith(("narrative.", "performance."))
+        )
 
     assert relations(trad) == relations(simp)
     assert relations(simp)  # the example has planted errors

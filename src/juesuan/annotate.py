@@ -92,8 +92,10 @@ class AnnotateResult:
 
     def summary(self) -> str:
         pages = "、".join(str(p) for p in self.annotated_pages) or "无"
-        text = (f"已生成标注版 PDF：{self.output}（问题 {self.findings} 条，框出单元格 {self.boxes} 处，"
-                f"未定位 {self.unlocated} 条；标注页：{pages}）")
+        text = (
+            f"已生成标注版 PDF：{self.output}（问题 {self.findings} 条，框出单元格 {self.boxes} 处，"
+            f"未定位 {self.unlocated} 条；标注页：{pages}）"
+        )
         if not self.font_ok:
             text += "；未找到中文字体，图例只列出编号和规则"
         return text
@@ -205,8 +207,10 @@ def render_legend(entries: list[LegendEntry], page_number: int, width_pt: float)
     shown = entries[:LEGEND_MAX_ENTRIES]
     counts = {k: sum(1 for e in entries if e.severity == k) for k in SEVERITY_ORDER}
     if cjk:
-        title = (f"juesuan 审核标注 · 第{page_number}页 · 错误 {counts['error']} 条，警告 {counts['warning']} 条，"
-                 f"提示 {counts['info']} 条（红框=错误，橙框=警告，蓝框=提示；框上数字为下列编号）")
+        title = (
+            f"juesuan 审核标注 · 第{page_number}页 · 错误 {counts['error']} 条，警告 {counts['warning']} 条，"
+            f"提示 {counts['info']} 条（红框=错误，橙框=警告，蓝框=提示；框上数字为下列编号）"
+        )
     else:
         title = f"juesuan page {page_number}: {counts['error']} E / {counts['warning']} W / {counts['info']} I"
     blocks: list[tuple[LegendEntry, list[str]]] = []
@@ -221,8 +225,11 @@ def render_legend(entries: list[LegendEntry], page_number: int, width_pt: float)
     height_px = int(margin * 1.2 + rows * line_h + margin * 0.6)
     img = Image.new("RGB", (max(int(width_pt * s), 1), height_px), (255, 255, 255))
     draw = ImageDraw.Draw(img)
-    draw.rectangle([margin * 0.5, margin * 0.5, img.width - margin * 0.5, img.height - margin * 0.3],
-                   outline=(120, 120, 120), width=max(int(s * 0.6), 1))
+    draw.rectangle(
+        [margin * 0.5, margin * 0.5, img.width - margin * 0.5, img.height - margin * 0.3],
+        outline=(120, 120, 120),
+        width=max(int(s * 0.6), 1),
+    )
     y = margin * 0.9
     title_lines = _wrap(probe, title, bold, inner_w, 1)
     draw.text((margin, y), title_lines[0], font=bold, fill=(0, 0, 0))
@@ -251,15 +258,18 @@ def _image_xobject(img: Any) -> Any:
     palette = bytes((pal.getpalette() or [0, 0, 0])[: 3 * n])
     stream = DecodedStreamObject()
     stream.set_data(pal.tobytes())
-    stream.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Image"),
-        NameObject("/Width"): NumberObject(img.width),
-        NameObject("/Height"): NumberObject(img.height),
-        NameObject("/ColorSpace"): ArrayObject([NameObject("/Indexed"), NameObject("/DeviceRGB"),
-                                                NumberObject(n - 1), ByteStringObject(palette)]),
-        NameObject("/BitsPerComponent"): NumberObject(8),
-    })
+    stream.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(img.width),
+            NameObject("/Height"): NumberObject(img.height),
+            NameObject("/ColorSpace"): ArrayObject(
+                [NameObject("/Indexed"), NameObject("/DeviceRGB"), NumberObject(n - 1), ByteStringObject(palette)]
+            ),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+        }
+    )
     return stream.flate_encode(level=zlib.Z_BEST_COMPRESSION)
 
 
@@ -271,7 +281,9 @@ def _stream(writer: Any, data: bytes, compress: bool = True) -> Any:
     return writer._add_object(s.flate_encode() if compress else s)
 
 
-def _overlay_ops(geom: PageGeometry, visible: Box, pp: PagePlan, legend_h: float, font: str, image: str | None) -> bytes:
+def _overlay_ops(
+    geom: PageGeometry, visible: Box, pp: PagePlan, legend_h: float, font: str, image: str | None
+) -> bytes:
     """Content stream drawing the boxes, tags and the legend image, in device coordinates.
 
     ``visible`` is the CropBox in device space; the legend band goes right below it."""
@@ -295,7 +307,9 @@ def _overlay_ops(geom: PageGeometry, visible: Box, pp: PagePlan, legend_h: float
         else:
             ty = dy1 + pad if dy1 + pad + th <= vy1 else dy0 - pad - th  # … or above / below a low box
         ops.append(f"{_fmt(r)} {_fmt(g)} {_fmt(bl)} rg {_fmt(tx)} {_fmt(ty)} {_fmt(tw)} {_fmt(th)} re f")
-        ops.append(f"1 1 1 rg BT /{font} {_fmt(TAG_FONT_PT)} Tf {_fmt(tx + 1.2)} {_fmt(ty + 1.3)} Td ({_pdf_text(label)}) Tj ET")
+        ops.append(
+            f"1 1 1 rg BT /{font} {_fmt(TAG_FONT_PT)} Tf {_fmt(tx + 1.2)} {_fmt(ty + 1.3)} Td ({_pdf_text(label)}) Tj ET"
+        )
     if image is not None and legend_h > 0:
         ops.append(f"q {_fmt(vx1 - vx0)} 0 0 {_fmt(legend_h)} {_fmt(vx0)} {_fmt(vy0 - legend_h)} cm /{image} Do Q")
     ops.append("Q")
@@ -303,21 +317,22 @@ def _overlay_ops(geom: PageGeometry, visible: Box, pp: PagePlan, legend_h: float
 
 
 def _annotation(geom: PageGeometry, mark: Mark) -> Any:
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject,
-                               TextStringObject)
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
     ux0, uy0, ux1, uy1 = geom.box_to_user(mark.box)
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"),
-        NameObject("/Subtype"): NameObject("/Square"),
-        NameObject("/Rect"): ArrayObject([FloatObject(round(v, 3)) for v in (ux0 - 1, uy0 - 1, ux1 + 1, uy1 + 1)]),
-        NameObject("/C"): ArrayObject([FloatObject(v) for v in SEVERITY_COLOR[mark.severity]]),
-        NameObject("/Contents"): TextStringObject("\n".join(mark.messages)),
-        NameObject("/T"): TextStringObject("juesuan"),
-        NameObject("/NM"): TextStringObject("juesuan-" + "-".join(str(n) for n in mark.numbers)),
-        NameObject("/F"): NumberObject(4),
-        NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
-    })
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Square"),
+            NameObject("/Rect"): ArrayObject([FloatObject(round(v, 3)) for v in (ux0 - 1, uy0 - 1, ux1 + 1, uy1 + 1)]),
+            NameObject("/C"): ArrayObject([FloatObject(v) for v in SEVERITY_COLOR[mark.severity]]),
+            NameObject("/Contents"): TextStringObject("\n".join(mark.messages)),
+            NameObject("/T"): TextStringObject("juesuan"),
+            NameObject("/NM"): TextStringObject("juesuan-" + "-".join(str(n) for n in mark.numbers)),
+            NameObject("/F"): NumberObject(4),
+            NameObject("/BS"): DictionaryObject({NameObject("/W"): NumberObject(0)}),
+        }
+    )
 
 
 def _is_pdf(path: Path) -> bool:
@@ -367,12 +382,16 @@ def annotate_pdf(report: Any, source: str | Path, out: str | Path) -> AnnotateRe
         raise InputError(f"PDF 文件已损坏，无法生成标注版：{src.name}（{type(exc).__name__}）") from None
     n_pages = len(writer.pages)
     plans = plan(report.findings, n_pages)
-    helv = writer._add_object(DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    }))
+    helv = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
     font_ok = True
     boxes = 0
     for number in sorted(plans):
@@ -380,8 +399,9 @@ def annotate_pdf(report: Any, source: str | Path, out: str | Path) -> AnnotateRe
         page = writer.pages[number - 1]
         geom = PageGeometry.of(page)
         visible = geom.box_to_device(page.cropbox)
-        legend_img, legend_h, cjk = (render_legend(pp.legend, number, visible[2] - visible[0]) if pp.legend
-                                     else (None, 0.0, True))
+        legend_img, legend_h, cjk = (
+            render_legend(pp.legend, number, visible[2] - visible[0]) if pp.legend else (None, 0.0, True)
+        )
         font_ok = font_ok and cjk
         resources = page.get("/Resources")
         resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
@@ -413,10 +433,14 @@ def annotate_pdf(report: Any, source: str | Path, out: str | Path) -> AnnotateRe
                 if name == "/CropBox" and name not in page:
                     continue
                 old = [float(v) for v in (page.mediabox if name == "/MediaBox" else page.cropbox)]
-                page[NameObject(name)] = RectangleObject([
-                    min(old[0], old[2], band[0]), min(old[1], old[3], band[1]),
-                    max(old[0], old[2], band[2]), max(old[1], old[3], band[3]),
-                ])
+                page[NameObject(name)] = RectangleObject(
+                    [
+                        min(old[0], old[2], band[0]),
+                        min(old[1], old[3], band[1]),
+                        max(old[0], old[2], band[2]),
+                        max(old[1], old[3], band[3]),
+                    ]
+                )
         annots = page.get("/Annots")
         annots = ArrayObject(list(annots.get_object())) if annots is not None else ArrayObject()
         for mark in pp.marks.values():

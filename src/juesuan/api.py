@@ -112,15 +112,17 @@ def _refuse_budget(raw: Any, name: str, what: str = "该文件") -> None:
         shown = "、".join(f"“{e}”" for e in evidence)
         raise InputError(
             f"{what}是预算公开文件（依据：{shown}），juesuan 目前只审核决算公开文件，预算暂不审核：{name}",
-            code="budget_not_supported", document={"kind": "budget", "kind_text": "预算", "evidence": evidence},
+            code="budget_not_supported",
+            document={"kind": "budget", "kind_text": "预算", "evidence": evidence},
         )
 
 
 def _recognized(raw: Any, name: str, variant: str | None) -> Disclosure:
     doc = recognize(raw, variant=variant)
     if len(doc.tables) > MAX_TABLES:
-        raise InputError(f"文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张，不像一份公开文件：{name}",
-                         code="too_large")
+        raise InputError(
+            f"文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张，不像一份公开文件：{name}", code="too_large"
+        )
     return doc
 
 
@@ -133,7 +135,8 @@ def _refuse_empty(doc: Disclosure, name: str) -> None:
         if all(doc.unread_reasons.get(p, UNREAD_NO_OCR) == UNREAD_NO_OCR for p in doc.unread_pages):
             raise InputError(
                 f"文件的第{doc.unread_pages_text()}页是扫描图像，未安装文字识别（OCR）组件，无法读取："
-                f"{name}（可安装 OCR 组件后重试，见 README）", code="scanned_without_ocr"
+                f"{name}（可安装 OCR 组件后重试，见 README）",
+                code="scanned_without_ocr",
             )
         raise InputError(f"未能读取文件中的表格：{name}（{'；'.join(doc.unread_messages())}）", code="pages_unreadable")
     if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
@@ -175,8 +178,9 @@ def fragment_kind(doc: Disclosure) -> str:
     return "预算" if hits >= spec["min_hits"] else doc.kind
 
 
-def load_document(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
-                  progress: Progress | None = None) -> Disclosure:
+def load_document(
+    path: str | Path, variant: str | None = None, coverage: str | None = None, *, progress: Progress | None = None
+) -> Disclosure:
     """Read and recognize a disclosure file. Raises InputError for unusable input (a 预算 document
     included: it is not checked yet, error code ``budget_not_supported``).
 
@@ -226,8 +230,13 @@ def _auto_differential(path: Path, doc: Disclosure) -> None:
             doc.reading_problems.extend(pdf_reader.differential_notes(path, pages)[1])
 
 
-def load_together(paths: Sequence[str | Path], variant: str | None = None, coverage: str | None = None, *,
-                  progress: Progress | None = None) -> Disclosure:
+def load_together(
+    paths: Sequence[str | Path],
+    variant: str | None = None,
+    coverage: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Disclosure:
     """One disclosure published in several files (e.g. the 情况说明 in one PDF, the tables in
     another): each file is read and recognized, then tables, paragraphs and 绩效 tables are merged
     into one Disclosure in the order given. Every cell and paragraph keeps its own file in its
@@ -255,11 +264,19 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, cover
     if variant is None:
         main = max(docs, key=lambda d: len(d.tables))
         if main.tables and main.variant:
-            docs = [d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant)
-                    for d, r, p in zip(docs, raws, paths)]
+            docs = [
+                d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant)
+                for d, r, p in zip(docs, raws, paths)
+            ]
     main = max(docs, key=lambda d: len(d.tables))
-    doc = Disclosure(source=str(paths[0]), department=main.department, year=main.year, kind=main.kind,
-                     scope=main.scope, variant=main.variant)
+    doc = Disclosure(
+        source=str(paths[0]),
+        department=main.department,
+        year=main.year,
+        kind=main.kind,
+        scope=main.scope,
+        variant=main.variant,
+    )
     for d in docs:
         doc.department = doc.department or d.department
         doc.year = doc.year or d.year
@@ -267,8 +284,9 @@ def load_together(paths: Sequence[str | Path], variant: str | None = None, cover
         doc.paragraphs += d.paragraphs
         doc.performance += d.performance
         # "no table in this file" is no problem of the whole when another file holds the tables
-        doc.reading_problems += [f"{Path(d.source).name}：{p}" for p in d.reading_problems
-                                 if d.tables or p != "未识别出任何决算表格"]
+        doc.reading_problems += [
+            f"{Path(d.source).name}：{p}" for p in d.reading_problems if d.tables or p != "未识别出任何决算表格"
+        ]
         doc.unread_pages += d.unread_pages
         for page, reason in d.unread_reasons.items():
             doc.unread_reasons.setdefault(page, reason)
@@ -316,13 +334,19 @@ def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Repo
     return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 
 
-def check(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
-          progress: Progress | None = None) -> Report:
+def check(
+    path: str | Path, variant: str | None = None, coverage: str | None = None, *, progress: Progress | None = None
+) -> Report:
     return check_document(load_document(path, variant, coverage, progress=progress), progress=progress)
 
 
-def check_together(paths: Sequence[str | Path], variant: str | None = None, coverage: str | None = None, *,
-                   progress: Progress | None = None) -> Report:
+def check_together(
+    paths: Sequence[str | Path],
+    variant: str | None = None,
+    coverage: str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Report:
     """Check one disclosure published in several files as one document (see load_together)."""
     report = check_document(load_together(paths, variant, coverage, progress=progress), progress=progress)
     report.meta["sources"] = [str(p) for p in paths]
@@ -356,7 +380,9 @@ class FixResult:
         """The corrected model plus ``changes``, ``unresolved`` and ``uncorrectable``."""
         data = self.document.to_dict()
         data["changes"] = [c.to_dict() for c in self.changes]
-        data["unresolved"] = [{"findings": g.findings, "status": g.status, "message": g.message} for g in self.unresolved]
+        data["unresolved"] = [
+            {"findings": g.findings, "status": g.status, "message": g.message} for g in self.unresolved
+        ]
         data["uncorrectable"] = [f.to_dict() for f in self.uncorrectable]
         return data
 
@@ -373,7 +399,8 @@ def fix_report(report: Report) -> FixResult:
     return FixResult(report, changes, left, uncorrectable)
 
 
-def fix(path: str | Path, variant: str | None = None, coverage: str | None = None, *,
-        progress: Progress | None = None) -> FixResult:
+def fix(
+    path: str | Path, variant: str | None = None, coverage: str | None = None, *, progress: Progress | None = None
+) -> FixResult:
     """Check ``path`` and correct the table amounts that error localization determines uniquely."""
     return fix_report(check(path, variant, coverage, progress=progress))

@@ -75,9 +75,15 @@ class ParseFormat(str, Enum):
 # ---------------------------------------------------------------- errors a user reads
 
 _ERRNO_ZH = {
-    errno.ENOENT: "文件或文件夹不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
-    errno.EISDIR: "是文件夹", errno.ENOTDIR: "路径中有一段不是文件夹", errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "只读文件系统", errno.ENAMETOOLONG: "文件名过长", errno.EMFILE: "打开的文件过多",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "是文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "只读文件系统",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EMFILE: "打开的文件过多",
 }
 # A detail from a library (English) inside a Chinese message: "（…：BadZipFile: File is not a zip file）".
 _DETAIL_RE = re.compile(r"([：:（(])\s*([^\u4e00-\u9fff（）]*?[A-Za-z][^\u4e00-\u9fff（）]*?)\s*(?=）|$)")
@@ -178,6 +184,7 @@ def check_variant(variant: Optional[str]) -> None:
 
 # ---------------------------------------------------------------- paths
 
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
@@ -247,6 +254,7 @@ def expand(paths: list[Path]) -> list[Path]:
 
 # ---------------------------------------------------------------- progress
 
+
 class Progress:
     """What juesuan is doing, on stderr, only when stderr is a terminal, and only once a step has
     taken longer than ``delay`` seconds (JUESUAN_PROGRESS_DELAY; JUESUAN_PROGRESS=0 turns it off)."""
@@ -297,6 +305,7 @@ def progress() -> Iterator[Progress]:
 
 # ---------------------------------------------------------------- commands
 
+
 def _text_width(output: Optional[Path]) -> int:
     from .clitext import terminal_width
 
@@ -313,24 +322,30 @@ def _emit(text: str, output: Optional[Path]) -> None:
 @app.command(options_metavar="[选项]")
 def check(
     files: list[Path] = typer.Argument(
-        ..., metavar="文件...", show_default=False,
+        ...,
+        metavar="文件...",
+        show_default=False,
         help="要审核的公开文件：一个或多个；文件夹表示其中的全部文件；- 表示从标准输入读取（按内容判断格式）",
     ),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text 或 json"),
     variant: Optional[str] = typer.Option(
-        None, "--variant", metavar="版式", help="指定版式（national、shanghai、yunnan），默认自动识别"),
+        None, "--variant", metavar="版式", help="指定版式（national、shanghai、yunnan），默认自动识别"
+    ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="把报告写入文件（不能是输入文件）"),
     annotate: Optional[Path] = typer.Option(
-        None, "--annotate",
+        None,
+        "--annotate",
         help="另存一份标注版 PDF：框出有问题的单元格并编号，页下附图例（仅限一个 PDF 输入）",
     ),
     together: bool = typer.Option(
-        False, "--together",
+        False,
+        "--together",
         help="把几个文件当作同一份公开文件审核（如文字说明与表格分开发布），跨文件的规则也执行",
     ),
     scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
     timings: bool = typer.Option(
-        False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"),
+        False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"
+    ),
 ) -> None:
     """审核决算公开文件。
 
@@ -353,8 +368,15 @@ def check(
     raise typer.Exit(code)
 
 
-def _check(files: list[Path], variant: Optional[str], output: Optional[Path], annotate: Optional[Path],
-           together: bool, as_json: bool, coverage: Optional[str] = None) -> int:
+def _check(
+    files: list[Path],
+    variant: Optional[str],
+    output: Optional[Path],
+    annotate: Optional[Path],
+    together: bool,
+    as_json: bool,
+    coverage: Optional[str] = None,
+) -> int:
     from . import api
 
     check_variant(variant)
@@ -372,7 +394,7 @@ def _check(files: list[Path], variant: Optional[str], output: Optional[Path], an
     single = len(files) == 1 and (str(files[0]) == STDIN or not files[0].is_dir())  # a folder: many
     paths = expand(files)
     width = _text_width(output)
-    with progress() as prog, (stdin_file() if any(str(p) == STDIN for p in paths) else _nothing()) as sin:
+    with progress() as prog, stdin_file() if any(str(p) == STDIN for p in paths) else _nothing() as sin:
         real = [(sin or p) if str(p) == STDIN else p for p in paths]
         shown = ["-" if str(p) == STDIN else str(p) for p in paths]
         if together:
@@ -392,8 +414,9 @@ def _nothing() -> Iterator[None]:
     yield None
 
 
-def _report_one(rep: Any, source: str, output: Optional[Path], annotate: Optional[Path], as_json: bool,
-                width: int, prog: Progress) -> int:
+def _report_one(
+    rep: Any, source: str, output: Optional[Path], annotate: Optional[Path], as_json: bool, width: int, prog: Progress
+) -> int:
     from . import api, report
 
     from .timing import stage
@@ -411,8 +434,16 @@ def _report_one(rep: Any, source: str, output: Optional[Path], annotate: Optiona
     return code
 
 
-def _report_many(paths: list[Path], shown: list[str], variant: Optional[str], output: Optional[Path],
-                 as_json: bool, width: int, prog: Progress, coverage: Optional[str] = None) -> int:
+def _report_many(
+    paths: list[Path],
+    shown: list[str],
+    variant: Optional[str],
+    output: Optional[Path],
+    as_json: bool,
+    width: int,
+    prog: Progress,
+    coverage: Optional[str] = None,
+) -> int:
     """Several files checked one by one: each report (or error), then one summary; worst exit."""
     from . import api, report
 
@@ -422,6 +453,7 @@ def _report_many(paths: list[Path], shown: list[str], variant: Optional[str], ou
     lines: list[str] = []
     for p, name in zip(paths, shown):
         prog(f"审核 {Path(name).name}")
+
         def one(p: Path = p, name: str = name) -> Any:
             return api.check(p, variant, coverage, progress=lambda s: prog(f"{Path(name).name}：{s}"))
 
@@ -439,8 +471,10 @@ def _report_many(paths: list[Path], shown: list[str], variant: Optional[str], ou
         items.append(report.report_dict(rep, code))
         if not as_json:
             texts.append(f"{'═' * 10} {name}\n" + report.report_text(rep, width=width))
-        lines.append(f"  {name}：错误 {rep.count('error')} 条，警告 {rep.count('warning')} 条，提示 {rep.count('info')} 条"
-                     f"（退出码 {code}）")
+        lines.append(
+            f"  {name}：错误 {rep.count('error')} 条，警告 {rep.count('warning')} 条，提示 {rep.count('info')} 条"
+            f"（退出码 {code}）"
+        )
     worst = worst_exit(codes)
     prog.close()
     if as_json:
@@ -454,7 +488,9 @@ def _report_many(paths: list[Path], shown: list[str], variant: Optional[str], ou
 @app.command(options_metavar="[选项]")
 def parse(
     file: Path = typer.Argument(..., metavar="文件", show_default=False, help="要读取的公开文件；- 表示标准输入"),
-    format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="输出格式：json（模型）或 cells（CSV）"),
+    format: ParseFormat = typer.Option(
+        ParseFormat.json, "--format", "-f", help="输出格式：json（模型）或 cells（CSV）"
+    ),
     variant: Optional[str] = typer.Option(None, "--variant", metavar="版式", help="指定版式，默认自动识别"),
     scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
 ) -> None:
@@ -484,8 +520,12 @@ def parse(
 def fix(
     file: Path = typer.Argument(..., metavar="文件", show_default=False, help="要更正的公开文件"),
     output: Path = typer.Option(
-        ..., "--output", "-o", show_default=False,
-        help="更正后的模型 JSON（Disclosure 模型，另含 changes 更正清单；不能是输入文件）"),
+        ...,
+        "--output",
+        "-o",
+        show_default=False,
+        help="更正后的模型 JSON（Disclosure 模型，另含 changes 更正清单；不能是输入文件）",
+    ),
     variant: Optional[str] = typer.Option(None, "--variant", metavar="版式", help="指定版式，默认自动识别"),
     scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
 ) -> None:
@@ -503,8 +543,10 @@ def fix(
             result = api.fix(file, variant, scope.value if scope else None, progress=prog)
         write_output(output, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", "更正结果文件")
         for c in result.changes:
-            typer.echo(f"已更正：《{c.table}》“{c.row}”行“{c.column}”列 {c.old if c.old is not None else '空'} → {c.new}"
-                       f"（{CAUSE_TEXT[c.cause]}）")
+            typer.echo(
+                f"已更正：《{c.table}》“{c.row}”行“{c.column}”列 {c.old if c.old is not None else '空'} → {c.new}"
+                f"（{CAUSE_TEXT[c.cause]}）"
+            )
         for g in result.unresolved:
             typer.echo(f"未更正：{g.message}")
         for f in result.uncorrectable:
@@ -542,8 +584,11 @@ def show(
 @app.command("validate-data", options_metavar="[选项]")
 def validate_data(
     directory: Optional[Path] = typer.Argument(
-        None, metavar="[目录]", show_default=False,
-        help="要检查的数据目录（内含 layouts/、variants/、rules/、lexicon/、narrative/），默认只检查已配置的数据"),
+        None,
+        metavar="[目录]",
+        show_default=False,
+        help="要检查的数据目录（内含 layouts/、variants/、rules/、lexicon/、narrative/），默认只检查已配置的数据",
+    ),
 ) -> None:
     """检查数据文件（版式、规则包、词表、文字说明设置）：未知的键、类型错误和无效引用，按“文件:行”列出。
 
@@ -566,6 +611,7 @@ def validate_data(
 
 # ---------------------------------------------------------------- entry point
 
+
 def _wants_json(argv: list[str]) -> bool:
     for i, a in enumerate(argv):
         if a in ("--format", "-f") and i + 1 < len(argv) and argv[i + 1] == "json":
@@ -583,8 +629,13 @@ def main(argv: Optional[list[str]] = None) -> None:
     install()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = app(args=args, prog_name="juesuan", standalone_mode=False,
-                   max_content_width=terminal_width(sys.stdout, 80), terminal_width=terminal_width(sys.stdout, 80))
+        code = app(
+            args=args,
+            prog_name="juesuan",
+            standalone_mode=False,
+            max_content_width=terminal_width(sys.stdout, 80),
+            terminal_width=terminal_width(sys.stdout, 80),
+        )
     except click.exceptions.NoArgsIsHelpError as exc:  # `juesuan` or `juesuan check` alone: the help
         typer.echo(exc.format_message(), err=True)
         code = EXIT_USAGE

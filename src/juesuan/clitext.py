@@ -155,8 +155,9 @@ def _unbreak(text: str) -> str:
     return out
 
 
-def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
-              preserve_paragraphs: bool = False) -> str:
+def wrap_text(
+    text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "", preserve_paragraphs: bool = False
+) -> str:
     """Drop-in for ``click.formatting.wrap_text`` that counts terminal cells."""
     text = text.expandtabs()
     if not preserve_paragraphs:
@@ -205,7 +206,15 @@ def install() -> None:
     import click.utils
     import typer.core
 
-    for mod in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types, typer.core):
+    for mod in (
+        click.core,
+        click.decorators,
+        click.exceptions,
+        click.formatting,
+        click.parser,
+        click.types,
+        typer.core,
+    ):
         if hasattr(mod, "_"):
             mod._ = gettext  # type: ignore[attr-defined]
         if hasattr(mod, "ngettext"):

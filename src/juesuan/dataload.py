@@ -90,46 +90,62 @@ REF = OneOf((STR, List(STR)))  # a cell reference, or a list of references summe
 REFS = OneOf((STR, List(REF)))
 COLUMN = Obj({"id": STR, "header": STR, "aliases": List(STR)}, ("id",))
 
-LAYOUTS = Obj({
-    "tables": Map(Obj({
-        "name": STR,
-        "titles": List(STR),
-        "structure": STR,
-        # the classification scheme of the printed codes (documentation of the table)
-        "scheme": STR,
-        "columns": List(COLUMN),
-        "variants": List(List(COLUMN)),
-        "blocks": List(Obj({"id": STR, "header": STR, "columns": List(COLUMN)}, ("id",))),
-        "block_start": List(STR),
-        "rows": Map(Obj({"aliases": List(STR), "block": STR, "after": STR})),
-        "class_rows": Obj({"block": STR}),
-    }, ("name",))),
-    "performance": Map(Obj({"titles": List(STR)})),
-    # words that start or mark the sections of a 绩效 self-assessment table
-    "performance_sections": Map(Obj({"starts": List(STR), "contains": List(STR)})),
-})
+LAYOUTS = Obj(
+    {
+        "tables": Map(
+            Obj(
+                {
+                    "name": STR,
+                    "titles": List(STR),
+                    "structure": STR,
+                    # the classification scheme of the printed codes (documentation of the table)
+                    "scheme": STR,
+                    "columns": List(COLUMN),
+                    "variants": List(List(COLUMN)),
+                    "blocks": List(Obj({"id": STR, "header": STR, "columns": List(COLUMN)}, ("id",))),
+                    "block_start": List(STR),
+                    "rows": Map(Obj({"aliases": List(STR), "block": STR, "after": STR})),
+                    "class_rows": Obj({"block": STR}),
+                },
+                ("name",),
+            )
+        ),
+        "performance": Map(Obj({"titles": List(STR)})),
+        # words that start or mark the sections of a 绩效 self-assessment table
+        "performance_sections": Map(Obj({"starts": List(STR), "contains": List(STR)})),
+    }
+)
 
-VARIANT = Obj({
-    "id": STR,
-    "name": STR,
-    "kind": STR,
-    "tables": List(Obj({"table": STR, "form": STR, "name": STR}, ("table",))),
-    "performance": List(STR),
-    "rule_packs": List(STR),
-    "detect": Obj({"score": INT, "tables_any": List(STR), "text_any": List(STR)}),
-    # regular expressions for printed form numbers; named group ``n`` is the sequence number
-    "form_numbers": List(STR),
-}, ("id",))
+VARIANT = Obj(
+    {
+        "id": STR,
+        "name": STR,
+        "kind": STR,
+        "tables": List(Obj({"table": STR, "form": STR, "name": STR}, ("table",))),
+        "performance": List(STR),
+        "rule_packs": List(STR),
+        "detect": Obj({"score": INT, "tables_any": List(STR), "text_any": List(STR)}),
+        # regular expressions for printed form numbers; named group ``n`` is the sequence number
+        "form_numbers": List(STR),
+    },
+    ("id",),
+)
 
 RULE_COMMON = {"id": STR, "kind": STR, "severity": STR, "description": STR}
 _SIDE = Obj({"table": STR, "col": STR, "block": STR}, ("table", "col"))
 # The keys of a table rule, by kind (besides RULE_COMMON). A new kind or key is declared here.
 RULE_KINDS: dict[str, dict[str, Any]] = {
-    "compare": {"left": REFS, "right": REFS, "table": STR, "col": STR, "for_columns": List(STR),
-                "when": Map(STR), "op": STR},
+    "compare": {
+        "left": REFS,
+        "right": REFS,
+        "table": STR,
+        "col": STR,
+        "for_columns": List(STR),
+        "when": Map(STR),
+        "op": STR,
+    },
     "row_sum": {"table": STR, "left": STR, "right": List(STR), "block": STR},
-    "hierarchy": {"table": STR, "columns": OneOf((STR, List(STR))), "block": STR, "total_row": STR,
-                  "levels": BOOL},
+    "hierarchy": {"table": STR, "columns": OneOf((STR, List(STR))), "block": STR, "total_row": STR, "levels": BOOL},
     "match_rows": {"left": _SIDE, "right": _SIDE, "level": INT, "op": STR},
     "presence": {"mode": STR, "a": STR, "b": List(STR)},
     "completeness": {"check": STR, "words": List(STR), "tables": List(STR)},
@@ -148,65 +164,87 @@ RULE_REQUIRED: dict[str, tuple[str, ...]] = {
 RULE_PACK = Obj({"pack": STR, "rules": List(RuleSpec())})
 
 _REFMAP = Map(List(REF))
-LEXICON = Obj({
-    "concepts": Map(Obj({
-        "label": STR, "kind": STR, "synonyms": List(STR), "patterns": List(STR), "refs": _REFMAP,
-        "upper": List(REF), "severity": STR, "units": List(STR), "context": List(STR),
-        "exclude": List(STR), "unique": BOOL, "match": STR, "standalone": BOOL,
-    })),
-    "classes": Obj({"kind": STR, "match": STR, "refs": _REFMAP}),
-    "items": Obj({"kind": STR, "match": STR, "refs": _REFMAP}),
-})
+LEXICON = Obj(
+    {
+        "concepts": Map(
+            Obj(
+                {
+                    "label": STR,
+                    "kind": STR,
+                    "synonyms": List(STR),
+                    "patterns": List(STR),
+                    "refs": _REFMAP,
+                    "upper": List(REF),
+                    "severity": STR,
+                    "units": List(STR),
+                    "context": List(STR),
+                    "exclude": List(STR),
+                    "unique": BOOL,
+                    "match": STR,
+                    "standalone": BOOL,
+                }
+            )
+        ),
+        "classes": Obj({"kind": STR, "match": STR, "refs": _REFMAP}),
+        "items": Obj({"kind": STR, "match": STR, "refs": _REFMAP}),
+    }
+)
 
 NARRATIVE_RULES = Obj({"rules": List(Obj({"id": STR, "severity": STR, "description": STR}, ("id",)))})
 
 _WORDS = List(STR)
-NARRATIVE_SETTINGS = Obj({
-    "basis": Map(_WORDS),
-    "budget_context_ignore": _WORDS,
-    "change_words": Map(_WORDS),
-    "comparison_words": _WORDS,
-    "share_words": _WORDS,
-    "completion_words": _WORDS,
-    "breakdowns": List(Obj({"labels": _WORDS, "less": STR, "units": _WORDS})),
-    "placeholders": List(Obj({"pattern": STR, "severity": STR, "what": STR}, ("pattern",))),
-    "truncated_patterns": _WORDS,
-    "old_names": List(Obj({"code": STR, "old": STR, "new": STR, "since": INT}, ("code", "old"))),
-    "scope_words": Map(_WORDS),
-    "org_suffixes": _WORDS,
-    "achievement_words": _WORDS,
-    "statistic_date_words": _WORDS,
-    # regular expressions of figures printed malformed ("总计,867.48", "共计 ,0 个")
-    "malformed_numbers": _WORDS,
-    # what makes a file a whole disclosure rather than a fragment (juesuan.coverage)
-    "coverage": Obj({"full_min_share": OneOf((NUM, STR))}),
-})
+NARRATIVE_SETTINGS = Obj(
+    {
+        "basis": Map(_WORDS),
+        "budget_context_ignore": _WORDS,
+        "change_words": Map(_WORDS),
+        "comparison_words": _WORDS,
+        "share_words": _WORDS,
+        "completion_words": _WORDS,
+        "breakdowns": List(Obj({"labels": _WORDS, "less": STR, "units": _WORDS})),
+        "placeholders": List(Obj({"pattern": STR, "severity": STR, "what": STR}, ("pattern",))),
+        "truncated_patterns": _WORDS,
+        "old_names": List(Obj({"code": STR, "old": STR, "new": STR, "since": INT}, ("code", "old"))),
+        "scope_words": Map(_WORDS),
+        "org_suffixes": _WORDS,
+        "achievement_words": _WORDS,
+        "statistic_date_words": _WORDS,
+        # regular expressions of figures printed malformed ("总计,867.48", "共计 ,0 个")
+        "malformed_numbers": _WORDS,
+        # what makes a file a whole disclosure rather than a fragment (juesuan.coverage)
+        "coverage": Obj({"full_min_share": OneOf((NUM, STR))}),
+    }
+)
 
-PERFORMANCE_SETTINGS = Obj({
-    "grades": Map(List(Obj({"label": STR, "min": NUM}, ("label", "min")))),
-    "aliases": Map(STR),
-    "weights": Obj({"execution": INT, "total": INT}),
-    "negative_words": _WORDS,
-    "negative_exceptions": _WORDS,
-    "vague_patterns": List(Obj({"pattern": STR, "what": STR}, ("pattern",))),
-    "percent_value": STR,
-    "operators": Map(_WORDS),
-    "empty_reasons": _WORDS,
-    "table_names": Obj({"project": STR, "department": STR}),
-    "header_words": _WORDS,
-    "header_anywhere": _WORDS,
-    "task_concepts": Map(Obj({"words": _WORDS, "refs": List(REF)})),
-    "narrative": Map(OneOf((STR, _WORDS))),
-})
+PERFORMANCE_SETTINGS = Obj(
+    {
+        "grades": Map(List(Obj({"label": STR, "min": NUM}, ("label", "min")))),
+        "aliases": Map(STR),
+        "weights": Obj({"execution": INT, "total": INT}),
+        "negative_words": _WORDS,
+        "negative_exceptions": _WORDS,
+        "vague_patterns": List(Obj({"pattern": STR, "what": STR}, ("pattern",))),
+        "percent_value": STR,
+        "operators": Map(_WORDS),
+        "empty_reasons": _WORDS,
+        "table_names": Obj({"project": STR, "department": STR}),
+        "header_words": _WORDS,
+        "header_anywhere": _WORDS,
+        "task_concepts": Map(Obj({"words": _WORDS, "refs": List(REF)})),
+        "narrative": Map(OneOf((STR, _WORDS))),
+    }
+)
 
 # what kind of disclosure (预算/决算) a document is, told by its own titles (see data/kinds/kinds.yaml)
-KINDS = Obj({
-    "max_line_chars": INT,
-    "min_hits": INT,
-    "ratio": NUM,
-    "kinds": Map(Obj({"label": STR, "lines": List(STR)}, ("lines",))),
-    "fragment": Obj({"min_hits": INT, "budget": List(STR), "final": List(STR)}),
-})
+KINDS = Obj(
+    {
+        "max_line_chars": INT,
+        "min_hits": INT,
+        "ratio": NUM,
+        "kinds": Map(Obj({"label": STR, "lines": List(STR)}, ("lines",))),
+        "fragment": Obj({"min_hits": INT, "budget": List(STR), "final": List(STR)}),
+    }
+)
 
 # data folder -> schema, or {file stem: schema, "*": schema for the other files}
 SCHEMAS: dict[str, Any] = {
@@ -226,8 +264,15 @@ def schema_for(sub: str, stem: str) -> Any:
     return s
 
 
-_TYPE_NAMES = {"str": "字符串", "int": "整数", "float": "小数", "bool": "布尔值", "null": "空值",
-               "map": "映射（键: 值）", "seq": "列表"}
+_TYPE_NAMES = {
+    "str": "字符串",
+    "int": "整数",
+    "float": "小数",
+    "bool": "布尔值",
+    "null": "空值",
+    "map": "映射（键: 值）",
+    "seq": "列表",
+}
 
 
 def _node_type(node: Any) -> str:
@@ -294,8 +339,9 @@ def _check(node: Any, schema: Any, where: str, out: list[tuple[int, str]]) -> No
         kind_node = keys.get("kind")
         rule_kind = kind_node.value if kind_node is not None and _node_type(kind_node) == "str" else None
         if kind_node is not None and rule_kind is not None and rule_kind not in RULE_KINDS:
-            out.append((kind_node.start_mark.line + 1,
-                        f"{where}的规则类型“{rule_kind}”未知（可用：{'、'.join(RULE_KINDS)}）"))
+            out.append(
+                (kind_node.start_mark.line + 1, f"{where}的规则类型“{rule_kind}”未知（可用：{'、'.join(RULE_KINDS)}）")
+            )
             rule_kind = None
         if rule_kind is None:  # unknown or missing kind: check only the common keys
             fields = dict(RULE_COMMON)

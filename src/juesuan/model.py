@@ -289,8 +289,16 @@ class PerformanceTable:
     def from_dict(cls, d: dict[str, Any]) -> "PerformanceTable":
         prov = Provenance.from_dict(d["provenance"]) if d.get("provenance") else None
         cells = {k: Provenance.from_dict(v) for k, v in (d.get("cell_provenance") or {}).items()}
-        return cls(d["kind"], d["title"], dict(d.get("fields", {})), d.get("funds", []),
-                   d.get("indicators", []), d.get("other", []), prov, cells)
+        return cls(
+            d["kind"],
+            d["title"],
+            dict(d.get("fields", {})),
+            d.get("funds", []),
+            d.get("indicators", []),
+            d.get("other", []),
+            prov,
+            cells,
+        )
 
 
 @dataclass
@@ -326,7 +334,9 @@ class Disclosure:
         for reason, pages in groups.items():
             where = "、".join(str(p) for p in pages)
             if reason == UNREAD_NO_OCR:
-                out.append(f"第{where}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足")
+                out.append(
+                    f"第{where}页是扫描图像，未安装文字识别（OCR）组件，这些页未读取；依赖其内容的规则记为数据不足"
+                )
             else:
                 out.append(f"第{where}页未读取（{reason}）；依赖其内容的规则记为数据不足")
         return out

@@ -40,8 +40,12 @@ def find_cjk_font() -> tuple[str, int] | None:
             return path, int(index) if index.isdigit() else 0
     if shutil.which("fc-list"):
         try:
-            proc = subprocess.run(["fc-list", ":lang=zh-cn", "file", "index", "family", "style"],
-                                  capture_output=True, text=True, timeout=20)
+            proc = subprocess.run(
+                ["fc-list", ":lang=zh-cn", "file", "index", "family", "style"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            )
             faces: list[tuple[tuple[int, int, int, int, str], str, int]] = []
             for line in proc.stdout.splitlines():
                 path, _, rest = line.partition(":")

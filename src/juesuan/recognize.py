@@ -104,7 +104,9 @@ def _line_prov(raw: RawDocument, line: RawLine) -> Provenance:
     boxes = [b for b in (line.bboxes or []) if b]
     if not boxes:
         return prov
-    box = round_box((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)))
+    box = round_box(
+        (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    )
     return Provenance(prov.file, prov.page, prov.line, box, prov.ocr, prov.locator)
 
 
@@ -127,7 +129,12 @@ def _drop_repeated_headers(grid: list[RawLine]) -> list[RawLine]:
     numbers are not amounts); a later line printing the same texts is the repeated header of a continuation page (or of a 栏次 row), not data.
     """
     first_data = next(
-        (i for i, ln in enumerate(grid) if not _is_lanci_row(ln) and any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)),
+        (
+            i
+            for i, ln in enumerate(grid)
+            if not _is_lanci_row(ln)
+            and any(parse_amount(c)[0] == CellKind.NUMBER and not _CODE_RE.match(key(c)) for _, c in ln.nonempty)
+        ),
         None,
     )
     if first_data is None:
@@ -139,8 +146,14 @@ def _drop_repeated_headers(grid: list[RawLine]) -> list[RawLine]:
 class _TableBuilder:
     """Parses one table region (the lines between its title and the next title)."""
 
-    def __init__(self, raw: RawDocument, layout: TableLayout, title: _Title, lines: list[RawLine],
-                 forms: list[re.Pattern[str]] | None = None):
+    def __init__(
+        self,
+        raw: RawDocument,
+        layout: TableLayout,
+        title: _Title,
+        lines: list[RawLine],
+        forms: list[re.Pattern[str]] | None = None,
+    ):
         self.raw = raw
         self.layout = layout
         self.forms = forms or []  # how a form number (表号) is printed: the variants' patterns
@@ -246,9 +259,7 @@ class _TableBuilder:
                 if key(c) == "行次" and i not in positions:
                     lineno_col = i
         columns = self._map_columns(header, positions, layout.columns, layout.variants)
-        self.table.columns = [
-            Column(spec.id, spec.header, "main", numbers[k]) for k, spec in enumerate(columns)
-        ]
+        self.table.columns = [Column(spec.id, spec.header, "main", numbers[k]) for k, spec in enumerate(columns)]
         self._body = body
         used: dict[str, set[str]] = {}
         amount_set = set(positions)
@@ -281,7 +292,9 @@ class _TableBuilder:
             row = Row(
                 label=label,
                 code=code,
-                line_no=(line.cells[lineno_col].strip() or None) if lineno_col is not None and lineno_col < len(line.cells) else None,
+                line_no=(line.cells[lineno_col].strip() or None)
+                if lineno_col is not None and lineno_col < len(line.cells)
+                else None,
                 cells=cells,
                 provenance=_prov(self.raw, line),
             )
@@ -304,7 +317,9 @@ class _TableBuilder:
         if not body or not header:
             return header, body
         first = body[0]
-        aliases = {a for cand in [self.layout.columns, *self.layout.variants] for spec in cand for a in spec.aliases if a}
+        aliases = {
+            a for cand in [self.layout.columns, *self.layout.variants] for spec in cand for a in spec.aliases if a
+        }
         lifted = [
             i
             for i, c in first.nonempty[1:]
@@ -367,6 +382,7 @@ class _TableBuilder:
                     if i > label_col and parse_amount(c)[0] == CellKind.TEXT and not _is_label_header(c):
                         headed.add(i)
         return label_col, sorted(i for i in numeric | headed if i > label_col)
+
     def _map_columns(
         self,
         header: list[RawLine],
@@ -401,7 +417,9 @@ class _TableBuilder:
                 for a in spec.aliases:
                     if a and (a in joined or a in flat) and (best is None or len(a) > best[0]):
                         best = (len(a), spec)
-            mapped.append(best[1] if best else ColumnSpec(f"col{len(mapped) + 1}", joined or f"第{len(mapped) + 1}栏", []))
+            mapped.append(
+                best[1] if best else ColumnSpec(f"col{len(mapped) + 1}", joined or f"第{len(mapped) + 1}栏", [])
+            )
         if any(s.id.startswith("col") for s in mapped) or len({s.id for s in mapped}) != len(mapped):
             self._unmapped = True
         return mapped
@@ -514,7 +532,11 @@ class _TableBuilder:
                     if re.fullmatch(r"\d{1,7}", key(first)):
                         code = key(first)
                         # A code printed as 类/款(/项) in columns of its own, up to the name.
-                        parts = [key(line.cells[j]) for j in range(lo + 1, name_col or lo) if j < len(line.cells) and line.cells[j].strip()]
+                        parts = [
+                            key(line.cells[j])
+                            for j in range(lo + 1, name_col or lo)
+                            if j < len(line.cells) and line.cells[j].strip()
+                        ]
                         if parts and all(re.fullmatch(r"\d{2}", p_) for p_ in parts):
                             code += "".join(parts)
                     else:
@@ -527,7 +549,9 @@ class _TableBuilder:
                 # Amount cells of this block that sit under no label: a merged total spilling over.
                 if not code and not label:
                     spill = [j for j in amount_cols.values() if j < len(line.cells) and line.cells[j].strip()]
-                    others = [j for j in range(lo, min(hi, len(line.cells))) if line.cells[j].strip() and j not in spill]
+                    others = [
+                        j for j in range(lo, min(hi, len(line.cells))) if line.cells[j].strip() and j not in spill
+                    ]
                     if pending is not None and len(spill) == 1 and not others:
                         target = next((cid for cid, c in pending.cells.items() if c.kind == CellKind.BLANK), None)
                         if target is not None:
@@ -540,7 +564,9 @@ class _TableBuilder:
                     label=label,
                     block=spec.id,
                     code=code,
-                    line_no=(line.cells[lineno_col].strip() or None) if lineno_col is not None and lineno_col < len(line.cells) else None,
+                    line_no=(line.cells[lineno_col].strip() or None)
+                    if lineno_col is not None and lineno_col < len(line.cells)
+                    else None,
                     cells=cells,
                     provenance=_prov(self.raw, line, lo),
                 )
@@ -575,7 +601,9 @@ class _TableBuilder:
                 printed += [(line.number, m.group(0)) for m in _PRINTED_AMOUNT_RE.finditer(c)]
         kept = Counter(
             c.raw.replace(",", "").replace("，", "")
-            for r in self.table.rows for c in r.cells.values() if c.kind == CellKind.NUMBER and "." in c.raw
+            for r in self.table.rows
+            for c in r.cells.values()
+            if c.kind == CellKind.NUMBER and "." in c.raw
         )
         lost: list[tuple[int, str]] = []
         for number, text in printed:
@@ -589,8 +617,10 @@ class _TableBuilder:
             # was not printed there, so its data is not used for checking (rules: insufficient_data)
             self.table.unreliable = True
             number, text = lost[0]
-            self.problem(f"{len(lost)}个金额未能归入金额列（如第{number}行的“{text}”），这些单元格未读出或位置有误；"
-                         "本表数据不用于核对，请核对原件")
+            self.problem(
+                f"{len(lost)}个金额未能归入金额列（如第{number}行的“{text}”），这些单元格未读出或位置有误；"
+                "本表数据不用于核对，请核对原件"
+            )
 
     def _check_code_alignment(self) -> None:
         """Self-check of the grid: are the amounts on the rows of their codes?
@@ -617,7 +647,9 @@ class _TableBuilder:
                 return
         if len(coded) < 6 or not self.table.columns:
             return
-        col = next((c.id for c in self.table.columns if any(r.cells.get(c.id) and r.cells[c.id].value for r in coded)), None)
+        col = next(
+            (c.id for c in self.table.columns if any(r.cells.get(c.id) and r.cells[c.id].value for r in coded)), None
+        )
         if col is None:
             return
         codes = [r.code or "" for r in coded]
@@ -656,11 +688,14 @@ class _TableBuilder:
         )
 
 
-_PRINTED_AMOUNT_RE = re.compile(r"(?<![\d.,，])-?\d{1,3}(?:[,，]\d{3})*\.\d{2}(?![\d%％])|(?<![\d.,，])-?\d{4,}\.\d{2}(?![\d%％])")
+_PRINTED_AMOUNT_RE = re.compile(
+    r"(?<![\d.,，])-?\d{1,3}(?:[,，]\d{3})*\.\d{2}(?![\d%％])|(?<![\d.,，])-?\d{4,}\.\d{2}(?![\d%％])"
+)
 
 
-def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine],
-                 sections: dict[str, dict[str, list[str]]]) -> PerformanceTable:
+def _performance(
+    raw: RawDocument, kind: str, title: _Title, lines: list[RawLine], sections: dict[str, dict[str, list[str]]]
+) -> PerformanceTable:
     """Keep a 绩效 table structured: header fields, the funds block and the indicator block. A row
     opens a part when its first cell starts with one of the part's words (``performance_sections``
     in the layouts), or its cells contain one."""
@@ -674,8 +709,14 @@ def _performance(raw: RawDocument, kind: str, title: _Title, lines: list[RawLine
             continue
         first = key(texts[0])
         joined = "".join(texts)
-        section = next((part for part, starts, contains in opens
-                        if first.startswith(starts) or any(w in joined for w in contains)), section)
+        section = next(
+            (
+                part
+                for part, starts, contains in opens
+                if first.startswith(starts) or any(w in joined for w in contains)
+            ),
+            section,
+        )
         for t in texts:
             if len(t) <= 60:
                 perf.cell_provenance.setdefault(t, _line_prov(raw, line))
@@ -711,7 +752,9 @@ def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Varia
 _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、\S")
 # a title names the department before the year; a sentence ("1.…支出0万元。与2021年度预算相比") does not
-_BOOK_TITLE_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分)?\s*([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)")
+_BOOK_TITLE_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分)?\s*([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)"
+)
 
 
 def _region_end(raw: RawDocument, start: int, end: int) -> int:
@@ -828,7 +871,9 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
             # problem (not a table without data); the rows stay in the text, where the flattened
             # table's own arithmetic is checked (narrative.flat_table)
             table.unreliable = True
-            table.reading_problems.append("表格以“|”分隔的文字排出，未能按表格读取各行；其数字按文中表格核对，不与其他表格核对")
+            table.reading_problems.append(
+                "表格以“|”分隔的文字排出，未能按表格读取各行；其数字按文中表格核对，不与其他表格核对"
+            )
             consumed.add(t.index)
             doc.tables.append(table)
             continue

@@ -38,8 +38,17 @@ def cells_csv(doc: Disclosure, out: TextIO) -> None:
             if cell.value is None:
                 continue
             page = cell.provenance.page if cell.provenance else None
-            w.writerow([table.name, table.form or "", row.code if row.code and not row.code_inferred else "",
-                        row.label, table.printed_header(row, col), format_decimal(cell.value), "" if page is None else page])
+            w.writerow(
+                [
+                    table.name,
+                    table.form or "",
+                    row.code if row.code and not row.code_inferred else "",
+                    row.label,
+                    table.printed_header(row, col),
+                    format_decimal(cell.value),
+                    "" if page is None else page,
+                ]
+            )
 
 
 def model_json(doc: Disclosure) -> str:
@@ -66,11 +75,16 @@ def report_json(report: Report, exit_code: int | None = None) -> str:
     return json.dumps(report_dict(report, exit_code), ensure_ascii=False, indent=2)
 
 
-def error_dict(code: str, message: str, exit_code: int, source: str | None = None,
-               document: dict[str, Any] | None = None) -> dict[str, Any]:
+def error_dict(
+    code: str, message: str, exit_code: int, source: str | None = None, document: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The one JSON object ``check --format json`` prints when it cannot check (docs/output-formats.md)."""
-    data: dict[str, Any] = {"schema": SCHEMA, "juesuan_version": __version__,
-                            "error": {"code": code, "message": message}, "exit_code": exit_code}
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "juesuan_version": __version__,
+        "error": {"code": code, "message": message},
+        "exit_code": exit_code,
+    }
     if source is not None or document:
         data["document"] = {"source": source, **(document or {})}
     return data
@@ -86,8 +100,13 @@ def many_dict(items: list[dict[str, Any]], exit_code: int, together: bool = Fals
             counts["checked"] += 1
             for k in ("errors", "warnings", "infos"):
                 counts[k] += it["summary"][k]
-    return {"schema": MANY_SCHEMA, "juesuan_version": __version__, "documents": items, "summary": counts,
-            "exit_code": exit_code}
+    return {
+        "schema": MANY_SCHEMA,
+        "juesuan_version": __version__,
+        "documents": items,
+        "summary": counts,
+        "exit_code": exit_code,
+    }
 
 
 def _plain(s: str) -> str:
@@ -116,7 +135,7 @@ def _wrapped(con: Console, text: str, width: int, indent: str = "", tag: str = "
     lines = wrap_line(text, width, tag, indent)
     for i, line in enumerate(lines):
         if i == 0 and tag and line.startswith(tag):
-            con.print(Text.assemble((tag, style), line[len(tag):]), soft_wrap=True)
+            con.print(Text.assemble((tag, style), line[len(tag) :]), soft_wrap=True)
         else:
             con.print(Text(line), soft_wrap=True)
 
@@ -140,8 +159,13 @@ def _localization_text(report: Report, con: Console) -> dict[int, int]:
             loc = s.location
             where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
             new = s.fmt(s.suggested) if s.suggested is not None else "待定"
-            _wrapped(con, f"· {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'} → {new}  {where}",
-                     width, "        ", "      ")
+            _wrapped(
+                con,
+                f"· {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'} → {new}  {where}",
+                width,
+                "        ",
+                "      ",
+            )
         rules = []
         for i in g.findings:
             if i < len(report.findings):
@@ -160,11 +184,14 @@ def report_text(report: Report, console: Console | None = None, width: int | Non
     from rich.text import Text
 
     buf = io.StringIO()
-    con = console or Console(file=buf, width=width or PIPED_WIDTH, force_terminal=False, color_system=None,
-                             highlight=False)
+    con = console or Console(
+        file=buf, width=width or PIPED_WIDTH, force_terminal=False, color_system=None, highlight=False
+    )
     width = con.width
     doc = report.document
-    con.print(Text(f"juesuan 审核报告：{doc.department or '（未识别部门）'} {doc.year or ''}年度{doc.kind}", style="bold"))
+    con.print(
+        Text(f"juesuan 审核报告：{doc.department or '（未识别部门）'} {doc.year or ''}年度{doc.kind}", style="bold")
+    )
     sources = report.meta.get("sources") or [doc.source]
     _wrapped(con, f"文件：{'、'.join(str(s) for s in sources)}", width, "      ")
     _wrapped(con, f"版式：{report.variant_name}（{doc.variant}）；识别表格 {len(doc.tables)} 张", width, "      ")
@@ -187,15 +214,24 @@ def report_text(report: Report, console: Console | None = None, width: int | Non
                 where = f"第{loc.page}页" if loc.page else (f"第{loc.line}行" if loc.line else "")
                 if loc.ocr:
                     where += "（文字识别所得，请核对原件）"
-                _wrapped(con, f"· {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'}  {where}",
-                         width, "        ", "      ")
+                _wrapped(
+                    con,
+                    f"· {loc.table}｜{loc.row}｜{loc.column}｜{loc.value if loc.value is not None else '空'}  {where}",
+                    width,
+                    "        ",
+                    "      ",
+                )
             if len(f.locations) > 4:
                 con.print(f"      · ……另有{len(f.locations) - 4}个单元格")
     counts = report.status_counts()
     con.print()
     con.rule(Text("规则覆盖", style="bold"))
-    _wrapped(con, f"发现（条）：错误 {report.count('error')}，警告 {report.count('warning')}，提示 {report.count('info')}",
-             width, "      ")
+    _wrapped(
+        con,
+        f"发现（条）：错误 {report.count('error')}，警告 {report.count('warning')}，提示 {report.count('info')}",
+        width,
+        "      ",
+    )
     _wrapped(con, "规则（项）：" + "，".join(f"{_STATUS[k]} {v}" for k, v in counts.items()), width, "      ")
     insufficient = [r for r in report.rules if r.status == "insufficient_data"]
     if insufficient:
@@ -207,4 +243,3 @@ def report_text(report: Report, console: Console | None = None, width: int | Non
 
 def error_text(message: str) -> str:
     return f"错误：{message}"
-

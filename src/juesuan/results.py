@@ -215,9 +215,16 @@ class Report:
                 "variant": doc.variant,
                 "variant_name": self.variant_name,
                 "tables": [
-                    {"id": t.id, "name": t.name, "form": t.form, "title": t.title, "unit": t.unit,
-                     "rows": len(t.rows), "page": t.provenance.page if t.provenance else None,
-                     "line": t.provenance.line if t.provenance else None}
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "form": t.form,
+                        "title": t.title,
+                        "unit": t.unit,
+                        "rows": len(t.rows),
+                        "page": t.provenance.page if t.provenance else None,
+                        "line": t.provenance.line if t.provenance else None,
+                    }
                     for t in doc.tables
                 ],
                 "performance_tables": [p.kind for p in doc.performance],

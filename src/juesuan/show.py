@@ -21,8 +21,16 @@ from .errors import InputError
 
 # Distinct colours for tables (RGB), cycled.
 TABLE_COLORS = [
-    (214, 39, 40), (31, 119, 180), (44, 160, 44), (148, 103, 189), (255, 127, 14),
-    (23, 190, 207), (227, 119, 194), (140, 86, 75), (188, 189, 34), (60, 60, 200),
+    (214, 39, 40),
+    (31, 119, 180),
+    (44, 160, 44),
+    (148, 103, 189),
+    (255, 127, 14),
+    (23, 190, 207),
+    (227, 119, 194),
+    (140, 86, 75),
+    (188, 189, 34),
+    (60, 60, 200),
 ]
 RAW_COLOR = (185, 185, 185)
 MAX_SCALE = 8.0
@@ -40,8 +48,12 @@ class ShowResult:
     def summary(self) -> str:
         parts = [f"第{self.page}页（共{self.pages}页）：读出原始单元格 {self.raw_cells} 个"]
         if self.tables:
-            parts.append("；".join(f"《{self.names.get(tid, tid)}》{f'（{form}）' if form else ''} 金额单元格 {n} 个"
-                                  for tid, form, n in self.tables))
+            parts.append(
+                "；".join(
+                    f"《{self.names.get(tid, tid)}》{f'（{form}）' if form else ''} 金额单元格 {n} 个"
+                    for tid, form, n in self.tables
+                )
+            )
         else:
             parts.append("本页没有识别为决算表的金额单元格")
         return "，".join(parts) + f"；已写入 {self.output}"
@@ -52,8 +64,9 @@ def _is_pdf(path: Path) -> bool:
         return fh.read(1024).lstrip().startswith(b"%PDF")
 
 
-def show_page(path: str | Path, page: int, out: str | Path, scale: float = 2.0,
-              variant: str | None = None) -> ShowResult:
+def show_page(
+    path: str | Path, page: int, out: str | Path, scale: float = 2.0, variant: str | None = None
+) -> ShowResult:
     """Render ``page`` (1-based) of a PDF with the detected cells drawn on it; write a PNG."""
     import pypdfium2 as pdfium
     from PIL import ImageDraw
@@ -135,8 +148,12 @@ def show_page(path: str | Path, page: int, out: str | Path, scale: float = 2.0,
         left, t, right, bottom = draw.textbbox((0, 0), text, font=font)
         pad = 3
         top = max(y - (bottom - t) - 2 * pad, 0)
-        draw.rectangle((x, top, x + (right - left) + 2 * pad, top + (bottom - t) + 2 * pad), fill=(255, 255, 255),
-                       outline=color, width=width)
+        draw.rectangle(
+            (x, top, x + (right - left) + 2 * pad, top + (bottom - t) + 2 * pad),
+            fill=(255, 255, 255),
+            outline=color,
+            width=width,
+        )
         draw.text((x + pad - left, top + pad - t), text, font=font, fill=color)
     try:
         image.save(dst, format="PNG")

@@ -102,7 +102,7 @@ class EconomicLine:
 
 @dataclass(frozen=True)
 class ThreePublicSpec:
-    """"三公" budgets and statistics. The finals are derived from the economic lines: 因公出国（境）费
+    """ "三公" budgets and statistics. The finals are derived from the economic lines: 因公出国（境）费
     = 30212, 公务用车购置费 = 31013 + 30913, 公务用车运行维护费 = 30231, 公务接待费 = 30217 (basic plus
     project lines). All reception is domestic, and all "三公" spending is general-budget spending
     (公开10 and 公开11 print the same figures). The department is taken to be a 非参公 public
@@ -124,10 +124,19 @@ class ThreePublicSpec:
     car_purchase_count: int = 0
 
     def __post_init__(self) -> None:
-        _money_fields(self, (
-            "car_operation_budget", "car_operation_full_budget", "reception_budget", "reception_full_budget",
-            "abroad_budget", "abroad_full_budget", "car_purchase_budget", "car_purchase_full_budget",
-        ))
+        _money_fields(
+            self,
+            (
+                "car_operation_budget",
+                "car_operation_full_budget",
+                "reception_budget",
+                "reception_full_budget",
+                "abroad_budget",
+                "abroad_full_budget",
+                "car_purchase_budget",
+                "car_purchase_full_budget",
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -260,7 +269,15 @@ class Figures:
         return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
 
     def as_tuple(self) -> tuple[Decimal, ...]:
-        return (self.general, self.business, self.other, self.basic, self.project, self.general_basic, self.general_project)
+        return (
+            self.general,
+            self.business,
+            self.other,
+            self.basic,
+            self.project,
+            self.general_basic,
+            self.general_project,
+        )
 
     @property
     def income(self) -> Decimal:
@@ -272,8 +289,9 @@ class Figures:
 
     @classmethod
     def of(cls, item: FunctionItem) -> Figures:
-        return cls(item.general, item.business, item.other, item.basic, item.project, item.general_basic,
-                   item.general_project)
+        return cls(
+            item.general, item.business, item.other, item.basic, item.project, item.general_basic, item.general_project
+        )
 
 
 @dataclass(frozen=True)
@@ -334,8 +352,32 @@ class Accounts:
 
 # The 类 printed in the 总表 and 财政拨款总表 (the form's fixed list).
 SUMMARY_CLASSES = (
-    "201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
-    "215", "216", "217", "219", "220", "221", "222", "223", "224", "229", "231", "232", "234",
+    "201",
+    "202",
+    "203",
+    "204",
+    "205",
+    "206",
+    "207",
+    "208",
+    "210",
+    "211",
+    "212",
+    "213",
+    "214",
+    "215",
+    "216",
+    "217",
+    "219",
+    "220",
+    "221",
+    "222",
+    "223",
+    "224",
+    "229",
+    "231",
+    "232",
+    "234",
 )
 # Economic 类 printed in each side-by-side block of 公开06 and 公开07.
 BASIC_BLOCKS = (("301", "303"), ("302", "307"), ("310", "312", "399"))
@@ -371,10 +413,16 @@ def _economic_blocks(
     return blocks
 
 
-def _class_sum(blocks: list[list[EconomicRow]], classes: Sequence[str] | None = None, exclude: Sequence[str] = ()) -> Decimal:
+def _class_sum(
+    blocks: list[list[EconomicRow]], classes: Sequence[str] | None = None, exclude: Sequence[str] = ()
+) -> Decimal:
     return sum(
-        (r.amount for block in blocks for r in block
-         if len(r.code) == 3 and (classes is None or r.code in classes) and r.code not in exclude),
+        (
+            r.amount
+            for block in blocks
+            for r in block
+            if len(r.code) == 3 and (classes is None or r.code in classes) and r.code not in exclude
+        ),
         ZERO,
     )
 
@@ -404,7 +452,9 @@ def derive(spec: DisclosureSpec) -> Accounts:
         if min(f.as_tuple()) < 0:
             raise SpecError(f"{item.code}: negative amount or general_project larger than general")
         if f.general_project > f.project or f.general_basic > f.basic:
-            raise SpecError(f"{item.code}: general-budget basic/project spending exceeds the 项's basic/project spending")
+            raise SpecError(
+                f"{item.code}: general-budget basic/project spending exceeds the 项's basic/project spending"
+            )
         if item.code[:3] not in SUMMARY_CLASSES:
             raise SpecError(f"{item.code}: class {item.code[:3]} is not printed in the 总表")
         for code in (item.code[:3], item.code[:5], item.code):
@@ -461,9 +511,14 @@ def derive(spec: DisclosureSpec) -> Accounts:
     a = spec.assets
     fixed_original = a.building_original + a.vehicle_original + a.equipment_original + a.other_fixed_original
     fixed_net = a.building_net + a.vehicle_net + a.equipment_net + a.other_fixed_net
-    for orig, net in ((a.building_original, a.building_net), (a.vehicle_original, a.vehicle_net),
-                      (a.equipment_original, a.equipment_net), (a.other_fixed_original, a.other_fixed_net),
-                      (a.intangible_original, a.intangible_net), (a.other_original, a.other_net)):
+    for orig, net in (
+        (a.building_original, a.building_net),
+        (a.vehicle_original, a.vehicle_net),
+        (a.equipment_original, a.equipment_net),
+        (a.other_fixed_original, a.other_fixed_net),
+        (a.intangible_original, a.intangible_net),
+        (a.other_original, a.other_net),
+    ):
         if net > orig:
             raise SpecError("assets: a net value exceeds its original value")
     if bool(tp.car_stock) != bool(a.vehicle_original):
@@ -478,10 +533,21 @@ def derive(spec: DisclosureSpec) -> Accounts:
         raise SpecError(f"the evaluated project's 项 {perf.item_code} has no general-budget project spending")
 
     return Accounts(
-        spec=spec, subjects=subjects, total=total, class_totals=class_totals, class_names=class_names,
-        basic_blocks=basic_blocks, project_blocks=project_blocks, personnel_total=personnel,
-        public_total=public, project_total=project_total, three_public=three, assets_total=assets_total,
-        assets_original_total=assets_original, fixed_original=fixed_original, fixed_net=fixed_net,
+        spec=spec,
+        subjects=subjects,
+        total=total,
+        class_totals=class_totals,
+        class_names=class_names,
+        basic_blocks=basic_blocks,
+        project_blocks=project_blocks,
+        personnel_total=personnel,
+        public_total=public,
+        project_total=project_total,
+        three_public=three,
+        assets_total=assets_total,
+        assets_original_total=assets_original,
+        fixed_original=fixed_original,
+        fixed_net=fixed_net,
     )
 
 
@@ -553,8 +619,14 @@ def _pad(rows: list[Cells]) -> list[Cells]:
 # -- 公开01 收入支出决算表 --------------------------------------------------------------------------
 
 INCOME_SOURCES = (
-    "一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入", "上级补助收入",
-    "事业收入", "经营收入", "附属单位上缴收入", "其他收入",
+    "一般公共预算财政拨款收入",
+    "政府性基金预算财政拨款收入",
+    "国有资本经营预算财政拨款收入",
+    "上级补助收入",
+    "事业收入",
+    "经营收入",
+    "附属单位上缴收入",
+    "其他收入",
 )
 
 
@@ -598,11 +670,22 @@ def _summary(acc: Accounts) -> TextTable:
 
 # -- 公开02 收入决算表, 公开03 支出决算表 ---------------------------------------------------------------
 
-INCOME_AMOUNT_COLUMNS = ("total", "fiscal", "superior", "business", "business_of_which", "operating", "affiliated", "other")
+INCOME_AMOUNT_COLUMNS = (
+    "total",
+    "fiscal",
+    "superior",
+    "business",
+    "business_of_which",
+    "operating",
+    "affiliated",
+    "other",
+)
 FIRST_AMOUNT_COL = 4  # 类, 款, 项 / 科目名称 (栏次), then the amounts
 
 
-def _function_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]], general_only: bool = False) -> list[Cells]:
+def _function_rows(
+    acc: Accounts, values: Callable[[Figures], list[Decimal]], general_only: bool = False
+) -> list[Cells]:
     subjects = acc.general_subjects() if general_only else acc.subjects
     total = acc.total
     rows = [["", "", "", "合计", *(_amt(v) for v in values(total))]]
@@ -613,7 +696,20 @@ def _function_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]], ge
 
 def _income(acc: Accounts) -> TextTable:
     header = [
-        ["项目", "", "", "", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "", "经营收入", "附属单位上缴收入", "其他收入"],
+        [
+            "项目",
+            "",
+            "",
+            "",
+            "本年收入合计",
+            "财政拨款收入",
+            "上级补助收入",
+            "事业收入",
+            "",
+            "经营收入",
+            "附属单位上缴收入",
+            "其他收入",
+        ],
         ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "小计", "其中：教育收费", "", "", ""],
         ["类", "款", "项", "栏次", *(str(i) for i in range(1, 9))],
     ]
@@ -640,7 +736,12 @@ def _fiscal_summary(acc: Accounts) -> TextTable:
     numbered = [f"{chinese_number(k + 1)}、{name}" for k, name in enumerate(sources)]
     left: list[Cells] = [[numbered[0], _amt(g)], [numbered[1], ""], [numbered[2], ""]]
     left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
-    left += [["本年收入合计", _amt(g)], ["年初财政拨款结转和结余", ""], *([label, ""] for label in numbered), ["总计", _amt(g)]]
+    left += [
+        ["本年收入合计", _amt(g)],
+        ["年初财政拨款结转和结余", ""],
+        *([label, ""] for label in numbered),
+        ["总计", _amt(g)],
+    ]
     right = _class_rows(acc, lambda f: [f.general, f.general, ZERO, ZERO])
     right += [
         ["本年支出合计", _amt(g), _amt(g), "", ""],
@@ -650,13 +751,27 @@ def _fiscal_summary(acc: Accounts) -> TextTable:
     ]
     rows: list[Cells] = [
         ["收入", "", "", "支出", "", "", "", "", ""],
-        ["项目", "行次", "决算数", "项目（按功能分类）", "行次", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"],
+        [
+            "项目",
+            "行次",
+            "决算数",
+            "项目（按功能分类）",
+            "行次",
+            "合计",
+            "一般公共预算财政拨款",
+            "政府性基金预算财政拨款",
+            "国有资本经营预算财政拨款",
+        ],
         ["栏次", "", "1", "栏次", "", "2", "3", "4", "5"],
     ]
     rows += _side_by_side(left, right)
     return TextTable(
-        "公开04表", "财政拨款收入支出决算表", rows,
-        ["注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年初、年末结转结余情况。"],
+        "公开04表",
+        "财政拨款收入支出决算表",
+        rows,
+        [
+            "注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年初、年末结转结余情况。"
+        ],
     )
 
 
@@ -674,7 +789,9 @@ def _general_budget(acc: Accounts) -> TextTable:
         acc, lambda f: [ZERO, f.general, f.general, f.general_basic, f.general_project, ZERO], general_only=True
     )
     return TextTable(
-        "公开05表", "一般公共预算财政拨款收入支出决算表", [r[:] for r in _FLOW_HEADER] + body,
+        "公开05表",
+        "一般公共预算财政拨款收入支出决算表",
+        [r[:] for r in _FLOW_HEADER] + body,
         ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
     )
 
@@ -710,10 +827,15 @@ def _basic(acc: Accounts) -> TextTable:
     ]
     rows += _economic_grid(acc.basic_blocks)
     # The 公用经费 total spans the 公用经费 blocks: its amount is printed in the last column.
-    rows.append(["人员经费合计", "", _amt(acc.personnel_total), "公用经费合计"] + [""] * (width - 5) + [_amt(acc.public_total)])
+    rows.append(
+        ["人员经费合计", "", _amt(acc.personnel_total), "公用经费合计"] + [""] * (width - 5) + [_amt(acc.public_total)]
+    )
     return TextTable(
-        "公开06表", "一般公共预算财政拨款基本支出决算表", rows,
-        ["注：本表反映部门本年度一般公共预算财政拨款基本支出经济分类支出情况。"], unit_label="单位",
+        "公开06表",
+        "一般公共预算财政拨款基本支出决算表",
+        rows,
+        ["注：本表反映部门本年度一般公共预算财政拨款基本支出经济分类支出情况。"],
+        unit_label="单位",
     )
 
 
@@ -722,7 +844,9 @@ def _project(acc: Accounts) -> TextTable:
     rows: list[Cells] = [["项目经费"] + [""] * (width - 1), ["科目编码", "科目名称", "金额"] * len(PROJECT_BLOCKS)]
     rows += _economic_grid(acc.project_blocks)
     return TextTable(
-        "公开07表", "一般公共预算财政拨款项目支出决算表", rows,
+        "公开07表",
+        "一般公共预算财政拨款项目支出决算表",
+        rows,
         ["注：本表反映部门本年度一般公共预算财政拨款项目支出经济分类支出情况。"],
     )
 
@@ -748,7 +872,16 @@ def _money_rows(acc: Accounts, numbered: bool) -> list[Cells]:
         ("（2）国（境）外接待费", "(2) 国（境）外接待费"),
     )
     values: list[Sequence[Decimal] | None] = [
-        None, tp.total, tp.abroad, tp.car, tp.car_purchase, tp.car_operation, tp.reception, tp.reception, None, None,
+        None,
+        tp.total,
+        tp.abroad,
+        tp.car,
+        tp.car_purchase,
+        tp.car_operation,
+        tp.reception,
+        tp.reception,
+        None,
+        None,
     ]
     rows: list[Cells] = []
     for i, ((stats_label, general_label), vals) in enumerate(zip(labels, values)):
@@ -788,7 +921,9 @@ def _three_public_stats(acc: Accounts) -> TextTable:
 
 def _three_public_general(acc: Accounts) -> TextTable:
     rows = [r[:] for r in _SANGONG_HEADER] + _money_rows(acc, numbered=False)
-    notes = ["注：本表所列“三公”经费为单位使用一般公共预算财政拨款安排的支出，包括当年一般公共预算财政拨款和以前年度一般公共预算财政拨款结转结余资金安排的实际支出。"]
+    notes = [
+        "注：本表所列“三公”经费为单位使用一般公共预算财政拨款安排的支出，包括当年一般公共预算财政拨款和以前年度一般公共预算财政拨款结转结余资金安排的实际支出。"
+    ]
     return TextTable("公开11表", "一般公共预算“三公”经费情况表", rows, notes, unit_label="单位")
 
 
@@ -798,18 +933,75 @@ def _three_public_general(acc: Accounts) -> TextTable:
 def _assets(acc: Accounts) -> TextTable:
     a = acc.spec.assets
     rows: list[Cells] = [
-        ["项目", "行次", "资产总额", "资产原值合计", "流动资产", "固定资产", "", "", "", "", "", "", "", "", "",
-         "对外投资/有价证券", "在建工程", "无形资产", "", "其他资产", ""],
-        ["", "", "", "", "", "小计", "", "房屋构筑物", "", "车辆", "", "单价200万以上大型设备", "", "其他固定资产", "",
-         "", "", "原值", "净值", "原值", "净值"],
+        [
+            "项目",
+            "行次",
+            "资产总额",
+            "资产原值合计",
+            "流动资产",
+            "固定资产",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "对外投资/有价证券",
+            "在建工程",
+            "无形资产",
+            "",
+            "其他资产",
+            "",
+        ],
+        [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "小计",
+            "",
+            "房屋构筑物",
+            "",
+            "车辆",
+            "",
+            "单价200万以上大型设备",
+            "",
+            "其他固定资产",
+            "",
+            "",
+            "",
+            "原值",
+            "净值",
+            "原值",
+            "净值",
+        ],
         ["", "", "", "", "", *(["原值", "净值"] * 5), "", "", "", "", "", ""],
         ["栏次", "", *(str(i) for i in range(1, 20))],
     ]
     values = (
-        acc.assets_total, acc.assets_original_total, a.current, acc.fixed_original, acc.fixed_net,
-        a.building_original, a.building_net, a.vehicle_original, a.vehicle_net, a.equipment_original, a.equipment_net,
-        a.other_fixed_original, a.other_fixed_net, a.investment, a.construction, a.intangible_original, a.intangible_net,
-        a.other_original, a.other_net,
+        acc.assets_total,
+        acc.assets_original_total,
+        a.current,
+        acc.fixed_original,
+        acc.fixed_net,
+        a.building_original,
+        a.building_net,
+        a.vehicle_original,
+        a.vehicle_net,
+        a.equipment_original,
+        a.equipment_net,
+        a.other_fixed_original,
+        a.other_fixed_net,
+        a.investment,
+        a.construction,
+        a.intangible_original,
+        a.intangible_net,
+        a.other_original,
+        a.other_net,
     )
     rows.append(["合计", "1", *(_grouped(v) for v in values)])
     notes = [
@@ -828,13 +1020,14 @@ def _share(part: Decimal, whole: Decimal) -> str:
 
 
 def _change(current: Decimal, prior: Decimal, noun: str) -> str:
-    """"增加12.00万元，增长3.45%" (or 减少/下降, or 持平) of ``current`` against ``prior``."""
+    """ "增加12.00万元，增长3.45%" (or 减少/下降, or 持平) of ``current`` against ``prior``."""
     delta = current - prior
     if not delta:
         return f"{noun}与上年持平"
     up = delta > 0
-    return (f"{noun}{'增加' if up else '减少'}{abs(delta):.2f}万元，"
-            f"{'增长' if up else '下降'}{_share(abs(delta), prior)}")
+    return (
+        f"{noun}{'增加' if up else '减少'}{abs(delta):.2f}万元，{'增长' if up else '下降'}{_share(abs(delta), prior)}"
+    )
 
 
 _ECON_PERSONNEL = ("301", "303")
@@ -885,9 +1078,17 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     word = "小于" if t.general < n.initial_general else "大于" if t.general > n.initial_general else "等于"
     lines.append(
         f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{t.general:.2f}万元，"
-        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是部分项目按实际进度结算。")
-    personnel = [r.name for b in acc.basic_blocks for r in b if len(r.code) == 5 and r.amount and r.code[:3] in _ECON_PERSONNEL]
-    public = [r.name for b in acc.basic_blocks for r in b if len(r.code) == 5 and r.amount and r.code[:3] not in _ECON_PERSONNEL]
+        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是部分项目按实际进度结算。"
+    )
+    personnel = [
+        r.name for b in acc.basic_blocks for r in b if len(r.code) == 5 and r.amount and r.code[:3] in _ECON_PERSONNEL
+    ]
+    public = [
+        r.name
+        for b in acc.basic_blocks
+        for r in b
+        if len(r.code) == 5 and r.amount and r.code[:3] not in _ECON_PERSONNEL
+    ]
     lines += [
         "七、一般公共预算财政拨款基本支出决算情况说明",
         f"一般公共预算财政拨款基本支出{acc.personnel_total + acc.public_total:.2f}万元，其中：人员经费"
@@ -899,14 +1100,17 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     lines.append(
         f"{year}年度一般公共预算财政拨款“三公”经费支出年初预算为{budget:.2f}万元，支出决算为{final:.2f}万元，"
         f"完成年初预算的{_share(final, budget)}，其中：因公出国（境）费支出决算为{tp.abroad[2]:.2f}万元；"
-        f"公务用车购置及运行维护费支出决算为{tp.car[2]:.2f}万元；公务接待费支出决算为{tp.reception[2]:.2f}万元。")
+        f"公务用车购置及运行维护费支出决算为{tp.car[2]:.2f}万元；公务接待费支出决算为{tp.reception[2]:.2f}万元。"
+    )
     lines.append(
         f"{year}年度一般公共预算财政拨款“三公”经费支出决算比{year - 1}年度"
-        f"{_change(final, n.prior_three_public, '')}，主要原因是严格控制公务接待和公务用车支出。")
+        f"{_change(final, n.prior_three_public, '')}，主要原因是严格控制公务接待和公务用车支出。"
+    )
     st = spec.three_public
     lines.append(
         f"全年安排因公出国（境）团组{st.abroad_groups}个、{st.abroad_people}人次；购置公务用车{st.car_purchase_count}辆，"
-        f"年末公务用车保有量{st.car_stock}辆；国内公务接待{st.reception_batches}批次、{st.reception_people}人次。")
+        f"年末公务用车保有量{st.car_stock}辆；国内公务接待{st.reception_batches}批次、{st.reception_people}人次。"
+    )
     a = spec.assets
     goods, works, services = n.procurement
     lines += [
@@ -933,7 +1137,8 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     lines += [
         "十二、预算绩效管理情况",
         f"本部门{year}年度对1个项目开展了绩效自评，涉及资金{p.full_budget:.2f}万元，平均得分{score:.2f}分，其中："
-        + "，".join(f"绩效评级为“{g}”的项目{c}个" for g, c in counts.items()) + "。",
+        + "，".join(f"绩效评级为“{g}”的项目{c}个" for g, c in counts.items())
+        + "。",
     ]
     return TextBlock([[line] for line in lines])
 
@@ -958,18 +1163,40 @@ def _performance(acc: Accounts) -> list[Section]:
         [],
         ["一、部门基本情况", "（一）部门概况", "", perf.overview],
         ["", "（二）部门绩效目标的设立情况", "", perf.goal],
-        ["", "（三）部门整体收支情况", "",
-         f"{year}年部门本年收入合计{t.income:.2f}万元，其中：一般公共预算财政拨款收入{t.general:.2f}万元，"
-         f"事业收入{t.business:.2f}万元，其他收入{t.other:.2f}万元。本年支出合计{t.spending:.2f}万元，"
-         f"其中：基本支出{t.basic:.2f}万元，项目支出{t.project:.2f}万元。"],
-        ["", "（四）严控“三公”经费支出情况", "",
-         f"{year}年一般公共预算财政拨款“三公”经费全年预算数{tp.total[1]:.2f}万元，决算数{tp.total[2]:.2f}万元，"
-         f"其中公务用车运行维护费{tp.car_operation[2]:.2f}万元，公务接待费{tp.reception[2]:.2f}万元。"],
-        ["二、绩效自评工作情况", "（一）绩效自评的目的", "",
-         "通过自评了解资金使用是否达到预期目标、资金管理是否规范、资金使用是否有效，及时总结经验，改进管理措施。"],
-        ["", "（二）自评组织过程", "", "由财务部门牵头，各业务科室提供佐证材料，对照部门整体支出绩效自评表逐项开展自评。"],
+        [
+            "",
+            "（三）部门整体收支情况",
+            "",
+            f"{year}年部门本年收入合计{t.income:.2f}万元，其中：一般公共预算财政拨款收入{t.general:.2f}万元，"
+            f"事业收入{t.business:.2f}万元，其他收入{t.other:.2f}万元。本年支出合计{t.spending:.2f}万元，"
+            f"其中：基本支出{t.basic:.2f}万元，项目支出{t.project:.2f}万元。",
+        ],
+        [
+            "",
+            "（四）严控“三公”经费支出情况",
+            "",
+            f"{year}年一般公共预算财政拨款“三公”经费全年预算数{tp.total[1]:.2f}万元，决算数{tp.total[2]:.2f}万元，"
+            f"其中公务用车运行维护费{tp.car_operation[2]:.2f}万元，公务接待费{tp.reception[2]:.2f}万元。",
+        ],
+        [
+            "二、绩效自评工作情况",
+            "（一）绩效自评的目的",
+            "",
+            "通过自评了解资金使用是否达到预期目标、资金管理是否规范、资金使用是否有效，及时总结经验，改进管理措施。",
+        ],
+        [
+            "",
+            "（二）自评组织过程",
+            "",
+            "由财务部门牵头，各业务科室提供佐证材料，对照部门整体支出绩效自评表逐项开展自评。",
+        ],
         ["三、评价情况及综合评价结论", "", "", "部门年度目标全部完成，预算执行规范，综合评价结论等级为优。"],
-        ["四、存在的问题和整改情况", "", "", "部分绩效指标量化程度不高。下一年度将细化分解绩效目标，提高指标的可衡量性。"],
+        [
+            "四、存在的问题和整改情况",
+            "",
+            "",
+            "部分绩效指标量化程度不高。下一年度将细化分解绩效目标，提高指标的可衡量性。",
+        ],
         ["五、绩效自评结果应用", "", "", "自评结果作为下一年度预算安排和项目管理的重要参考。"],
         ["六、主要经验及做法", "", "", "严格预算执行，按月跟踪执行进度，及时调整和优化支出结构。"],
         ["七、其他需说明的情况", "", "", "无。"],
@@ -994,18 +1221,48 @@ def _performance(acc: Accounts) -> list[Section]:
         [],
         ["二、部门年度重点工作任务"],
         [],
-        ["任务名称", "项目级次", "主要内容", "批复金额（万元）", "", "", "实际支出金额（万元）", "预算执行率", "预算执行偏低原因及改进措施"],
+        [
+            "任务名称",
+            "项目级次",
+            "主要内容",
+            "批复金额（万元）",
+            "",
+            "",
+            "实际支出金额（万元）",
+            "预算执行率",
+            "预算执行偏低原因及改进措施",
+        ],
         ["", "", "", "总额", "财政拨款", "其他资金", "", "", ""],
-        [f"{dept}基本支出资金", "一级", "在职人员及机构运转保障", f"{basic_general:.2f}", f"{basic_general:.2f}", "",
-         f"{basic_general:.2f}", "100.00%", ""],
-        [f"{dept}项目资金", "一级", "数据共享与政务信息化项目", f"{acc.project_total:.2f}", f"{acc.project_total:.2f}", "",
-         f"{acc.project_total:.2f}", "100.00%", ""],
+        [
+            f"{dept}基本支出资金",
+            "一级",
+            "在职人员及机构运转保障",
+            f"{basic_general:.2f}",
+            f"{basic_general:.2f}",
+            "",
+            f"{basic_general:.2f}",
+            "100.00%",
+            "",
+        ],
+        [
+            f"{dept}项目资金",
+            "一级",
+            "数据共享与政务信息化项目",
+            f"{acc.project_total:.2f}",
+            f"{acc.project_total:.2f}",
+            "",
+            f"{acc.project_total:.2f}",
+            "100.00%",
+            "",
+        ],
         [],
         ["三、部门整体支出绩效指标"],
         [],
         ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "实际完成值", "偏差原因分析及改进措施"],
     ]
-    department += [[i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual, ""] for i in perf.department_indicators]
+    department += [
+        [i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual, ""] for i in perf.department_indicators
+    ]
     department += [
         ["其他需说明事项", "无", "", "", "", "", "", ""],
         [],
@@ -1027,7 +1284,18 @@ def _performance(acc: Accounts) -> list[Section]:
         ["项目名称", "", p.name, "", "", "", "", "", "", ""],
         ["主管部门", "", dept, "", "实施单位", dept, "", "", "", ""],
         ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "", ""],
-        ["", "年度资金总额", f"{p.initial_budget:.2f}", f"{full:.2f}", f"{executed:.2f}", "10", _pct(executed, full), f"{funds_score:.2f}", "", ""],
+        [
+            "",
+            "年度资金总额",
+            f"{p.initial_budget:.2f}",
+            f"{full:.2f}",
+            f"{executed:.2f}",
+            "10",
+            _pct(executed, full),
+            f"{funds_score:.2f}",
+            "",
+            "",
+        ],
         ["", "其中：当年财政拨款", f"{p.initial_budget:.2f}", f"{full:.2f}", f"{executed:.2f}", DASH, "", DASH, "", ""],
         ["", "上年结转资金", "", "", "", DASH, "", DASH, "", ""],
         ["", "其他资金", DASH, DASH, DASH, DASH, "", DASH, "", ""],
@@ -1082,7 +1350,9 @@ def build_document(spec: DisclosureSpec) -> list[Section]:
     return tables + _performance(acc)
 
 
-def serialize(sections: Sequence[Section], department: str, unit: str = "万元") -> tuple[str, dict[tuple[int, int], int]]:
+def serialize(
+    sections: Sequence[Section], department: str, unit: str = "万元"
+) -> tuple[str, dict[tuple[int, int], int]]:
     """Tab-separated text of ``sections`` and, for every table row, its 1-based line number
     (keyed by (section index, row index))."""
     lines: list[str] = []
@@ -1168,8 +1438,14 @@ class _Plant:
 
 # Column headers as the layouts name them (what a checker reports in a finding's location).
 _INCOME_HEADERS = {
-    "total": "本年收入合计", "fiscal": "财政拨款收入", "superior": "上级补助收入", "business": "事业收入/小计",
-    "business_of_which": "事业收入/其中", "operating": "经营收入", "affiliated": "附属单位上缴收入", "other": "其他收入",
+    "total": "本年收入合计",
+    "fiscal": "财政拨款收入",
+    "superior": "上级补助收入",
+    "business": "事业收入/小计",
+    "business_of_which": "事业收入/其中",
+    "operating": "经营收入",
+    "affiliated": "附属单位上缴收入",
+    "other": "其他收入",
 }
 
 
@@ -1187,8 +1463,14 @@ def _plant_income_shift(sections: list[Section], column: str) -> _Plant:
     row[dst], row[src] = row[src], ""
     left = INCOME_AMOUNT_COLUMNS[k - 1]
     return _Plant(
-        "income_total_shift", f"收入决算表 合计 row: the {column} amount is printed under {left}",
-        s_i, r_i, "合计", _INCOME_HEADERS[left], row[dst], ("income.hierarchy", f"cross.summary_income.{left}"),
+        "income_total_shift",
+        f"收入决算表 合计 row: the {column} amount is printed under {left}",
+        s_i,
+        r_i,
+        "合计",
+        _INCOME_HEADERS[left],
+        row[dst],
+        ("income.hierarchy", f"cross.summary_income.{left}"),
     )
 
 
@@ -1197,7 +1479,8 @@ def _plant_kuan(sections: list[Section], acc: Accounts, kuan: str | None, delta:
     so that its own row still adds up but it no longer equals the sum of its 项."""
     if kuan is None:
         kuan = next(
-            s.code for s in acc.subjects
+            s.code
+            for s in acc.subjects
             if len(s.code) == 5 and sum(1 for x in acc.subjects if len(x.code) == 7 and x.code.startswith(s.code)) >= 2
         )
     s_i, expenditure = _table(sections, "公开03表")
@@ -1207,8 +1490,14 @@ def _plant_kuan(sections: list[Section], acc: Accounts, kuan: str | None, delta:
     for col in (FIRST_AMOUNT_COL, typed):
         row[col] = f"{money(row[col] or 0) + delta:.2f}"
     return _Plant(
-        "expenditure_kuan", f"支出决算表 款 {kuan} raised by {delta} in 本年支出合计 and one spending type",
-        s_i, r_i, f"{kuan} {row[3]}", "本年支出合计", row[FIRST_AMOUNT_COL], ("expenditure.hierarchy",),
+        "expenditure_kuan",
+        f"支出决算表 款 {kuan} raised by {delta} in 本年支出合计 and one spending type",
+        s_i,
+        r_i,
+        f"{kuan} {row[3]}",
+        "本年支出合计",
+        row[FIRST_AMOUNT_COL],
+        ("expenditure.hierarchy",),
     )
 
 
@@ -1221,8 +1510,14 @@ def _plant_project_code(sections: list[Section], code: str) -> _Plant:
             if row[c] == code:
                 row[c] = wrong
                 return _Plant(
-                    "project_code", f"项目支出表 code {code} printed as {wrong}",
-                    s_i, r_i, f"{wrong} {row[c + 1]}", "科目编码", wrong, ("codes.project.scheme",),
+                    "project_code",
+                    f"项目支出表 code {code} printed as {wrong}",
+                    s_i,
+                    r_i,
+                    f"{wrong} {row[c + 1]}",
+                    "科目编码",
+                    wrong,
+                    ("codes.project.scheme",),
                 )
     raise ValueError(f"economic code {code} is not printed in the 项目支出表")
 
@@ -1234,8 +1529,14 @@ def _plant_three_public_total(sections: list[Section], delta: Decimal) -> _Plant
     row = stats.rows[r_i]
     row[4] = f"{money(row[4]) + delta:.2f}"
     return _Plant(
-        "three_public_total", f"公开10表 支出合计 决算统计数 changed by {delta}",
-        s_i, r_i, row[0], "决算统计数", row[4], ("three_public_stats.total",),
+        "three_public_total",
+        f"公开10表 支出合计 决算统计数 changed by {delta}",
+        s_i,
+        r_i,
+        row[0],
+        "决算统计数",
+        row[4],
+        ("three_public_stats.total",),
     )
 
 
@@ -1271,8 +1572,11 @@ def plant_errors(
     for p in plants:
         table = sections[p.section]
         assert isinstance(table, TextTable)
-        errors.append(PlantedError(p.id, p.description, table.form, where[(p.section, p.row_index)],
-                                   p.row, p.column, p.value, p.rules))
+        errors.append(
+            PlantedError(
+                p.id, p.description, table.form, where[(p.section, p.row_index)], p.row, p.column, p.value, p.rules
+            )
+        )
     return PlantedDocument(text, tuple(errors))
 
 
@@ -1283,14 +1587,36 @@ def plant_errors(
 def example_spec() -> DisclosureSpec:
     """A fictional department, 示例市数据服务中心, fiscal year 2024 (a 非参公 public institution)."""
     basic = (
-        ("30101", "120.36"), ("30102", "58.20"), ("30103", "10.03"), ("30107", "95.48"), ("30108", "38.52"),
-        ("30109", "15.41"), ("30110", "17.86"), ("30112", "2.14"), ("30113", "28.90"), ("30307", "1.60"),
-        ("30201", "6.35"), ("30205", "0.82"), ("30206", "4.17"), ("30207", "2.46"), ("30211", "3.28"),
-        ("30213", "1.95"), ("30216", "1.10"), ("30217", "0.86"), ("30228", "4.52"), ("30229", "3.30"),
-        ("30231", "2.64"), ("30239", "5.40"), ("31002", "3.58"),
+        ("30101", "120.36"),
+        ("30102", "58.20"),
+        ("30103", "10.03"),
+        ("30107", "95.48"),
+        ("30108", "38.52"),
+        ("30109", "15.41"),
+        ("30110", "17.86"),
+        ("30112", "2.14"),
+        ("30113", "28.90"),
+        ("30307", "1.60"),
+        ("30201", "6.35"),
+        ("30205", "0.82"),
+        ("30206", "4.17"),
+        ("30207", "2.46"),
+        ("30211", "3.28"),
+        ("30213", "1.95"),
+        ("30216", "1.10"),
+        ("30217", "0.86"),
+        ("30228", "4.52"),
+        ("30229", "3.30"),
+        ("30231", "2.64"),
+        ("30239", "5.40"),
+        ("31002", "3.58"),
     )
     project = (
-        ("30216", "4.80"), ("30217", "0.54"), ("30226", "24.00"), ("30227", "96.50"), ("30305", "6.00"),
+        ("30216", "4.80"),
+        ("30217", "0.54"),
+        ("30226", "24.00"),
+        ("30227", "96.50"),
+        ("30305", "6.00"),
         ("31007", "68.00"),
     )
     items = (
@@ -1353,16 +1679,24 @@ def example_spec() -> DisclosureSpec:
         basic_lines=tuple(EconomicLine(c, D(a)) for c, a in basic),
         project_lines=tuple(EconomicLine(c, D(a)) for c, a in project),
         three_public=ThreePublicSpec(
-            car_operation_budget=D("3.00"), car_operation_full_budget=D("2.80"),
-            reception_budget=D("1.50"), reception_full_budget=D("1.50"),
-            car_stock=1, reception_batches=12, reception_people=86,
+            car_operation_budget=D("3.00"),
+            car_operation_full_budget=D("2.80"),
+            reception_budget=D("1.50"),
+            reception_full_budget=D("1.50"),
+            car_stock=1,
+            reception_batches=12,
+            reception_people=86,
         ),
         assets=AssetSpec(
             current=D("356.42"),
-            building_original=D("1280.00"), building_net=D("905.36"),
-            vehicle_original=D("24.80"), vehicle_net=D("6.20"),
-            other_fixed_original=D("612.45"), other_fixed_net=D("248.91"),
-            intangible_original=D("35.60"), intangible_net=D("21.36"),
+            building_original=D("1280.00"),
+            building_net=D("905.36"),
+            vehicle_original=D("24.80"),
+            vehicle_net=D("6.20"),
+            other_fixed_original=D("612.45"),
+            other_fixed_net=D("248.91"),
+            intangible_original=D("35.60"),
+            intangible_net=D("21.36"),
         ),
         performance=performance,
         narrative=narrative,

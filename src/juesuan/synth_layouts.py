@@ -74,13 +74,21 @@ class Variant:
             out.update(zeros=self.zeros, thousands=str(self.thousands))
             return out
         out.update(
-            rules=self.rules, codes=self.codes, header_lines=str(self.header_lines),
+            rules=self.rules,
+            codes=self.codes,
+            header_lines=str(self.header_lines),
             tall=f"{self.valign}/{self.amount_valign}" if self.tall else "no",
             digit_dy=("0" if not self.digit_dy else ("below" if self.digit_dy > 0 else "above")),
-            wrap_labels=str(self.wrap_labels), thousands=str(self.thousands), zeros=self.zeros,
+            wrap_labels=str(self.wrap_labels),
+            thousands=str(self.thousands),
+            zeros=self.zeros,
             orientation="landscape" if self.landscape else "portrait",
-            continuation=("none" if not self.short_pages else ("repeated header" if self.repeat_header else "no header")),
-            furniture=str(self.furniture), font=f"{self.font} {self.size:g}", shading=str(self.shading),
+            continuation=(
+                "none" if not self.short_pages else ("repeated header" if self.repeat_header else "no header")
+            ),
+            furniture=str(self.furniture),
+            font=f"{self.font} {self.size:g}",
+            shading=str(self.shading),
         )
         return out
 
@@ -96,17 +104,32 @@ def variants(n: int, seed: int = 0, lo_every: int = 0) -> list[Variant]:
         valign = rng.choice(["top", "middle", "bottom"])
         amount_valign = rng.choice(["top", "middle", "bottom"]) if rules == "ruled" else valign
         v = Variant(
-            seed=k, rules=rules, codes=rng.choice(["one", "split"]), header_lines=rng.choice([1, 2, 3]),
-            tall=tall, valign=valign, amount_valign=amount_valign,
-            digit_dy=rng.choice([0.0, 0.0, -2.5, -1.5, 1.5, 2.5]), wrap_labels=rng.random() < 0.35,
-            thousands=rng.random() < 0.5, zeros=rng.choice(["keep", "blank", "0", "0.00", "dash"]),
-            landscape=rng.random() < 0.3, repeat_header=rng.random() < 0.6, furniture=rng.random() < 0.4,
-            font=rng.choice(["sans", "serif"]), size=rng.choice([7.5, 8.0, 9.0, 10.0, 10.5]),
-            shading=rules == "ruled" and rng.random() < 0.3, short_pages=rng.random() < 0.35,
+            seed=k,
+            rules=rules,
+            codes=rng.choice(["one", "split"]),
+            header_lines=rng.choice([1, 2, 3]),
+            tall=tall,
+            valign=valign,
+            amount_valign=amount_valign,
+            digit_dy=rng.choice([0.0, 0.0, -2.5, -1.5, 1.5, 2.5]),
+            wrap_labels=rng.random() < 0.35,
+            thousands=rng.random() < 0.5,
+            zeros=rng.choice(["keep", "blank", "0", "0.00", "dash"]),
+            landscape=rng.random() < 0.3,
+            repeat_header=rng.random() < 0.6,
+            furniture=rng.random() < 0.4,
+            font=rng.choice(["sans", "serif"]),
+            size=rng.choice([7.5, 8.0, 9.0, 10.0, 10.5]),
+            shading=rules == "ruled" and rng.random() < 0.3,
+            short_pages=rng.random() < 0.35,
         )
         if lo_every and k % lo_every == lo_every - 1:
-            v = Variant(seed=k, engine=rng.choice(["lo-xlsx-grid", "lo-xlsx-threeline", "lo-docx"]),
-                        thousands=v.thousands, zeros=v.zeros)
+            v = Variant(
+                seed=k,
+                engine=rng.choice(["lo-xlsx-grid", "lo-xlsx-threeline", "lo-docx"]),
+                thousands=v.thousands,
+                zeros=v.zeros,
+            )
         out.append(v)
     return out
 
@@ -248,7 +271,9 @@ class _Drawer:
 
 def _split_codes(grid_header: list[list[OutCell | None]], body: list[list[OutCell | None]]) -> None:
     """Print codes as 类/款/项 in three columns (in place)."""
-    cols = sorted({c for row in body for c, cell in enumerate(row) if cell is not None and cell.role == "code"}, reverse=True)
+    cols = sorted(
+        {c for row in body for c, cell in enumerate(row) if cell is not None and cell.role == "code"}, reverse=True
+    )
     for c in cols:
         # the code header cell
         r0 = next((r for r, row in enumerate(grid_header) if (h := row[c]) is not None and h.text == "科目编码"), None)
@@ -366,7 +391,9 @@ def _draw_section(d: _Drawer, s: Section, department: str) -> None:
             return [cell.text]
         return _wrap(d, cell.text, w, size)
 
-    cell_texts = [[cell_lines(r, c, cell) if cell is not None else [] for c, cell in enumerate(row)] for r, row in enumerate(grid)]
+    cell_texts = [
+        [cell_lines(r, c, cell) if cell is not None else [] for c, cell in enumerate(row)] for r, row in enumerate(grid)
+    ]
     heights = []
     rng = random.Random(f"tall:{v.seed}")
     for r, row in enumerate(grid):
@@ -510,7 +537,9 @@ def render(doc: Disclosure, v: Variant, outdir: Path) -> Path:
     if v.engine == "lo-docx":
         written = write_docx(doc, outdir / f"v{v.seed}.docx")
     else:
-        written = write_xlsx(doc, outdir / f"v{v.seed}.xlsx", rules="threeline" if v.engine.endswith("threeline") else "grid")
+        written = write_xlsx(
+            doc, outdir / f"v{v.seed}.xlsx", rules="threeline" if v.engine.endswith("threeline") else "grid"
+        )
     return convert(written, "pdf", outdir / f"pdf{v.seed}")
 
 
@@ -575,4 +604,16 @@ def run_variant(base: Disclosure, v: Variant, outdir: Path, check: bool = False)
     return out
 
 
-__all__ = ["Variant", "variants", "restyle", "render", "render_pdf", "run_variant", "compare", "amount_cells", "NoFont", "cjk_fonts", "source"]
+__all__ = [
+    "Variant",
+    "variants",
+    "restyle",
+    "render",
+    "render_pdf",
+    "run_variant",
+    "compare",
+    "amount_cells",
+    "NoFont",
+    "cjk_fonts",
+    "source",
+]

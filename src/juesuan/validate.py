@@ -7,12 +7,24 @@ from __future__ import annotations
 from . import dataload
 
 _ZH = [
-    ("unknown table", "未知的表"), ("unknown column", "未知的列"), ("unknown row concept", "未知的行概念"),
-    ("unknown kind", "未知的类型"), ("unknown op", "未知的比较符"), ("unknown rule pack", "未知的规则包"),
-    ("unknown match", "未知的匹配方式"), ("unknown basis", "未知的口径"), ("unknown severity", "未知的级别"),
-    ("is not text", "不是文本"), ("context words without units", "有上下文词但没有计量单位"),
-    ("bad left", "左侧引用有误"), ("bad right", "右侧引用有误"), (" of ", "，属于表 "), (" in ", "，见 "),
-    ("variant ", "版式 "), ("concept ", "概念 "), ("duplicate rule id", "规则编号重复"),
+    ("unknown table", "未知的表"),
+    ("unknown column", "未知的列"),
+    ("unknown row concept", "未知的行概念"),
+    ("unknown kind", "未知的类型"),
+    ("unknown op", "未知的比较符"),
+    ("unknown rule pack", "未知的规则包"),
+    ("unknown match", "未知的匹配方式"),
+    ("unknown basis", "未知的口径"),
+    ("unknown severity", "未知的级别"),
+    ("is not text", "不是文本"),
+    ("context words without units", "有上下文词但没有计量单位"),
+    ("bad left", "左侧引用有误"),
+    ("bad right", "右侧引用有误"),
+    (" of ", "，属于表 "),
+    (" in ", "，见 "),
+    ("variant ", "版式 "),
+    ("concept ", "概念 "),
+    ("duplicate rule id", "规则编号重复"),
 ]
 
 
@@ -39,7 +51,13 @@ def validate_all() -> list[str]:
     nsettings = importlib.import_module("juesuan.narrative.settings")  # the package exports a settings()
     from .rules import engine
 
-    for fn in (layouts_mod.load, engine.load_packs, nsettings.lexicon, nsettings.settings, nsettings.performance_settings):
+    for fn in (
+        layouts_mod.load,
+        engine.load_packs,
+        nsettings.lexicon,
+        nsettings.settings,
+        nsettings.performance_settings,
+    ):
         fn.cache_clear()
     try:
         layouts = layouts_mod.load()

@@ -278,7 +278,9 @@ def localize(
         except Exception as exc:  # localization must never break the check itself
             if os.environ.get("JUESUAN_DEBUG"):
                 raise
-            idx = sorted({order[id(c.finding)] for c in ccons if c.failing and c.finding is not None and id(c.finding) in order})
+            idx = sorted(
+                {order[id(c.finding)] for c in ccons if c.failing and c.finding is not None and id(c.finding) in order}
+            )
             reason = "未安装求解器 highspy" if isinstance(exc, ImportError) else f"内部错误：{type(exc).__name__}"
             groups.append(Group("not_localized", idx, message=f"未能定位（{reason}）"))
     groups = _merge_shifts(index, groups)
@@ -296,7 +298,7 @@ def localize(
     for g in groups:
         if g.status != "not_localized":
             g.message = _message(g)
-    groups.sort(key=lambda g: (min(g.findings) if g.findings else 1 << 30))
+    groups.sort(key=lambda g: min(g.findings) if g.findings else 1 << 30)
     return groups + _rounding_groups(cons, order, claimed)
 
 
@@ -348,13 +350,28 @@ def _exchange(a: Suspect, b: Suspect) -> bool:
 def _rounding_groups(cons: list[_Constraint], order: dict[int, int], claimed: set[int]) -> list[Group]:
     """All rounding gaps (within tolerance) of the document not caused by a suspect cell,
     explained together: nothing to correct."""
-    idx = sorted({order[id(c.finding)] for c in cons
-                  if c.finding is not None and c.finding.kind == "rounding" and id(c.finding) in order} - claimed)
+    idx = sorted(
+        {
+            order[id(c.finding)]
+            for c in cons
+            if c.finding is not None and c.finding.kind == "rounding" and id(c.finding) in order
+        }
+        - claimed
+    )
     if not idx:
         return []
     lead = f"{len(idx)}处差异均" if len(idx) > 1 else "该差异"
-    return [Group("rounding", idx, cause="rounding", confidence=0.95, severity="info", verified=True,
-                  message=f"{lead}在舍入允许范围内（每个加数0.01），属各数分别四舍五入所致，无需更正")]
+    return [
+        Group(
+            "rounding",
+            idx,
+            cause="rounding",
+            confidence=0.95,
+            severity="info",
+            verified=True,
+            message=f"{lead}在舍入允许范围内（每个加数0.01），属各数分别四舍五入所致，无需更正",
+        )
+    ]
 
 
 def _localize_component(
@@ -366,7 +383,9 @@ def _localize_component(
     deadline: float,
     max_sets: int,
 ) -> Group:
-    findings = sorted({order[id(c.finding)] for c in cons if c.failing and c.finding is not None and id(c.finding) in order})
+    findings = sorted(
+        {order[id(c.finding)] for c in cons if c.failing and c.finding is not None and id(c.finding) in order}
+    )
     severities = [c.finding.severity for c in cons if c.failing and c.finding is not None]
     severity = "error" if "error" in severities else ("warning" if "warning" in severities else "info")
     group = Group("not_localized", findings, severity=severity)
@@ -374,6 +393,7 @@ def _localize_component(
         group.message = f"未能定位：涉及{len(members)}个单元格，超出定位范围"
         return group
     from . import solver  # HiGHS (and numpy) are loaded only when there is something to localize
+
     pos = {k: i for i, k in enumerate(members)}
     refs = [index.refs[k] for k in members]
     values = [_value(r) for r in refs]
@@ -466,9 +486,12 @@ STRONG = SPECIFIC - {"copy", "rounding"}
 def _plausibility(suspects: list[Suspect]) -> int:
     """How well the suggested changes match a known slip: 2 per strong pattern, 1 per copy of a
     value long enough (4 digits or more) not to be a coincidence."""
-    return sum(2 if s.cause in STRONG else
-               (1 if s.cause == "copy" and s.printed is not None and len(digits(s.printed, s.places)) >= 4 else 0)
-               for s in suspects)
+    return sum(
+        2
+        if s.cause in STRONG
+        else (1 if s.cause == "copy" and s.printed is not None and len(digits(s.printed, s.places)) >= 4 else 0)
+        for s in suspects
+    )
 
 
 def _may_be_negative(ref: CellRef) -> bool:
@@ -530,8 +553,12 @@ def _classify(index: _Index, suspects: list[Suspect]) -> None:
             continue
         if s.suggested is None:
             unit = Decimal(1).scaleb(-s.places)
-            near = s.low is not None and s.high is not None and abs(s.low - (s.printed or zero)) <= 2 * unit \
+            near = (
+                s.low is not None
+                and s.high is not None
+                and abs(s.low - (s.printed or zero)) <= 2 * unit
                 and abs(s.high - (s.printed or zero)) <= 2 * unit
+            )
             s.cause = "rounding" if near else "other"
             continue
         printed = s.printed or zero
@@ -650,8 +677,10 @@ def _message(group: Group) -> str:
     else:
         text = f"{lead}——{cause}（{label}）：{_describe_set(group.cells)}"
     if group.alternatives:
-        text += (f"。另有{'至少' if group.truncated else ''}{len(group.alternatives)}种改法同样只需改动{len(group.cells)}个单元格，"
-                 f"但上述改法的数值特征（{cause}）更为吻合，请核对原始凭证")
+        text += (
+            f"。另有{'至少' if group.truncated else ''}{len(group.alternatives)}种改法同样只需改动{len(group.cells)}个单元格，"
+            f"但上述改法的数值特征（{cause}）更为吻合，请核对原始凭证"
+        )
     return text
 
 
@@ -670,8 +699,16 @@ class Change:
     cause: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "form": self.form, "row": self.row, "column": self.column, "old": self.old,
-                "new": self.new, "cause": self.cause, "cause_text": CAUSES[self.cause]}
+        return {
+            "table": self.table,
+            "form": self.form,
+            "row": self.row,
+            "column": self.column,
+            "old": self.old,
+            "new": self.new,
+            "cause": self.cause,
+            "cause_text": CAUSES[self.cause],
+        }
 
 
 def apply(doc: Disclosure, groups: Sequence[Group]) -> list[Change]:
@@ -687,7 +724,9 @@ def apply(doc: Disclosure, groups: Sequence[Group]) -> list[Change]:
             row = doc.tables[ti].rows[ri]
             old = row.cells.get(col)
             raw = s.fmt(s.suggested)
-            row.cells[col] = Cell(raw=raw, kind="number", value=Decimal(raw), provenance=old.provenance if old else None)
+            row.cells[col] = Cell(
+                raw=raw, kind="number", value=Decimal(raw), provenance=old.provenance if old else None
+            )
             loc = s.location
             changes.append(Change(loc.table, loc.form, loc.row, loc.column, loc.value, raw, s.cause))
     return changes

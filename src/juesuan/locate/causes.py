@@ -27,8 +27,18 @@ CAUSES: dict[str, str] = {
 }
 
 # Causes whose pattern is specific enough to support a high confidence.
-SPECIFIC = {"rounding", "sign", "unit", "decimal_point", "column_shift", "row_shift", "transposed_digits",
-            "dropped_digit", "extra_digit", "copy"}
+SPECIFIC = {
+    "rounding",
+    "sign",
+    "unit",
+    "decimal_point",
+    "column_shift",
+    "row_shift",
+    "transposed_digits",
+    "dropped_digit",
+    "extra_digit",
+    "copy",
+}
 
 
 def digits(v: Decimal, places: int) -> str:
@@ -49,7 +59,7 @@ def _is_deletion(short: str, long: str) -> bool:
     after it along: 202.30 printed as 2.30)."""
     if len(short) >= len(long):
         return False
-    return any((long[:i] + long[i + 1:]).lstrip("0") == short for i in range(len(long)))
+    return any((long[:i] + long[i + 1 :]).lstrip("0") == short for i in range(len(long)))
 
 
 def classify_value(printed: Decimal, repaired: Decimal, places: int) -> str | None:

@@ -66,8 +66,13 @@ def _highs(deadline: float):
 
 def _add_rows(h, rows: Sequence[Row], width_offset: int = 0) -> None:
     for r in rows:
-        h.addRow(r.lo - r.r0, r.hi - r.r0, len(r.index), np.array([i + width_offset for i in r.index], dtype=np.int32),
-                 np.array(r.coef, dtype=np.float64))
+        h.addRow(
+            r.lo - r.r0,
+            r.hi - r.r0,
+            len(r.index),
+            np.array([i + width_offset for i in r.index], dtype=np.int32),
+            np.array(r.coef, dtype=np.float64),
+        )
 
 
 def minimal_supports(
@@ -123,8 +128,13 @@ def minimal_supports(
         if len(out.supports) > max_sets or not chosen:
             break
         # no-good cut: not this set, nor any superset of it
-        h.addRow(-INF, len(chosen) - 1.0, len(chosen), np.array([n + i for i in chosen], dtype=np.int32),
-                 np.ones(len(chosen)))
+        h.addRow(
+            -INF,
+            len(chosen) - 1.0,
+            len(chosen),
+            np.array([n + i for i in chosen], dtype=np.int32),
+            np.ones(len(chosen)),
+        )
     return out
 
 
@@ -138,8 +148,9 @@ class Repair:
     allowed: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
-def repair_values(cells: Sequence[int], lower: Sequence[float], upper: Sequence[float], rows: Sequence[Row],
-                  deadline: float) -> Repair:
+def repair_values(
+    cells: Sequence[int], lower: Sequence[float], upper: Sequence[float], rows: Sequence[Row], deadline: float
+) -> Repair:
     """The changes of ``cells`` that make every row hold (within its tolerance) and fit best: the
     equalities as exactly as possible, a gap weighing less in a relation of many addends (where
     rounding gaps are expected) than in one of few. Also the range each change can take at that

@@ -63,9 +63,17 @@ def _money(c: Claim | None) -> bool:
 
 def check(ctx: Context) -> None:
     if not ctx.nar.sentences:
-        for rid in ("narrative.change", "narrative.direction", "narrative.zero_base", "narrative.share",
-                    "narrative.share_sum", "narrative.completion", "narrative.breakdown_sum", "narrative.repeated_figure",
-                    "narrative.balanced"):
+        for rid in (
+            "narrative.change",
+            "narrative.direction",
+            "narrative.zero_base",
+            "narrative.share",
+            "narrative.share_sum",
+            "narrative.completion",
+            "narrative.breakdown_sum",
+            "narrative.repeated_figure",
+            "narrative.balanced",
+        ):
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
         return
     _changes(ctx)
@@ -95,13 +103,20 @@ def _subject(ctx: Context, change: Claim) -> tuple[Claim | None, bool]:
 
 def _changes(ctx: Context) -> None:
     claims = ctx.ex.claims
-    rates_by_change = {id(r.link): r for r in claims if r.role == "rate" and r.link is not None and r.link.role == "change"}
+    rates_by_change = {
+        id(r.link): r for r in claims if r.role == "rate" and r.link is not None and r.link.role == "change"
+    }
     for c in claims:
         if c.role == "change" and c.kind == "money":
             rate = rates_by_change.get(id(c))
             _direction_of_change(ctx, c, rate)
             subject, inherited = _subject(ctx, c)
-            if rate is None or subject is None or not _money(subject) or subject.basis not in ("final", "ambiguous", "budget", "full_budget"):
+            if (
+                rate is None
+                or subject is None
+                or not _money(subject)
+                or subject.basis not in ("final", "ambiguous", "budget", "full_budget")
+            ):
                 continue
             _rate(ctx, subject, c, rate, inherited)
         elif c.role == "rate" and c.link is not None and c.link.role == "level" and c.kind == "percent":
@@ -114,9 +129,12 @@ def _direction_of_change(ctx: Context, c: Claim, rate: Claim | None) -> None:
     if c.value < 0:
         ctx.check("narrative.direction")
         word = "增加" if c.direction == "up" else "减少"
-        ctx.report("narrative.direction", "error",
-                   f"增减方向表述矛盾：“{s.quote(c.start)}”用“{word}”表述负数{c.raw}",
-                   [ctx.text_location(s, c.raw)])
+        ctx.report(
+            "narrative.direction",
+            "error",
+            f"增减方向表述矛盾：“{s.quote(c.start)}”用“{word}”表述负数{c.raw}",
+            [ctx.text_location(s, c.raw)],
+        )
         return
     if rate is None or rate.direction not in ("up", "down"):
         return
@@ -124,9 +142,12 @@ def _direction_of_change(ctx: Context, c: Claim, rate: Claim | None) -> None:
     if rate.direction != c.direction:
         a = "增加" if c.direction == "up" else "减少"
         b = "增长" if rate.direction == "up" else "下降"
-        ctx.report("narrative.direction", "error",
-                   f"增减方向表述矛盾：“{s.quote(c.start)}”中增减额用“{a}”（{c.raw}），增减率却用“{b}”（{rate.raw}）",
-                   [ctx.text_location(s, c.raw), ctx.text_location(s, rate.raw)])
+        ctx.report(
+            "narrative.direction",
+            "error",
+            f"增减方向表述矛盾：“{s.quote(c.start)}”中增减额用“{a}”（{c.raw}），增减率却用“{b}”（{rate.raw}）",
+            [ctx.text_location(s, c.raw), ctx.text_location(s, rate.raw)],
+        )
 
 
 def _rate_holds(subject: Claim, change: Claim, rate: Claim, sign: int) -> bool:
@@ -155,18 +176,24 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         return
     if abs(last) <= h:
         ctx.check("narrative.zero_base")
-        ctx.report("narrative.zero_base", "warning",
-                   f"上年数为零，不应计算增减率：“{s.quote(rate.start)}”中{ctx.label(subject)}本年{subject.raw}，"
-                   f"{'增加' if sign > 0 else '减少'}{change.raw}，上年为{fmt(last / f)}{unit}，却表述为{rate.raw}",
-                   [ctx.text_location(s, rate.raw), ctx.text_location(subject.sentence, subject.raw)])
+        ctx.report(
+            "narrative.zero_base",
+            "warning",
+            f"上年数为零，不应计算增减率：“{s.quote(rate.start)}”中{ctx.label(subject)}本年{subject.raw}，"
+            f"{'增加' if sign > 0 else '减少'}{change.raw}，上年为{fmt(last / f)}{unit}，却表述为{rate.raw}",
+            [ctx.text_location(s, rate.raw), ctx.text_location(subject.sentence, subject.raw)],
+        )
         return
     ctx.check("narrative.zero_base")
     if last < 0:
         ctx.check("narrative.change")
-        ctx.report("narrative.change", "warning" if inherited else "error",
-                   f"增减额大于本年数：“{s.quote(change.start)}”中{ctx.label(subject)}本年{subject.raw}，"
-                   f"较上年减少{change.raw}，推算的上年数为负数",
-                   [ctx.text_location(s, change.raw), ctx.text_location(subject.sentence, subject.raw)])
+        ctx.report(
+            "narrative.change",
+            "warning" if inherited else "error",
+            f"增减额大于本年数：“{s.quote(change.start)}”中{ctx.label(subject)}本年{subject.raw}，"
+            f"较上年减少{change.raw}，推算的上年数为负数",
+            [ctx.text_location(s, change.raw), ctx.text_location(subject.sentence, subject.raw)],
+        )
         return
     interval = _interval(delta, _h(change), last, h)
     if interval is None:
@@ -186,26 +213,47 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
                 break
     if verdict == "pass":
         if rate.missing_percent:
-            ctx.report("narrative.change", "info", f"增减率缺少百分号：“{s.quote(rate.start)}”中的“{rate.raw}”应为“{rate.raw}%”",
-                       [ctx.text_location(s, rate.raw)])
+            ctx.report(
+                "narrative.change",
+                "info",
+                f"增减率缺少百分号：“{s.quote(rate.start)}”中的“{rate.raw}”应为“{rate.raw}%”",
+                [ctx.text_location(s, rate.raw)],
+            )
         return
     expected = q2(delta / last * HUNDRED)
     word = "增长" if sign > 0 else "下降"
-    msg = (f"增减率与增减额不符：“{s.quote(rate.start)}”中{ctx.label(subject)}本年{subject.raw}，"
-           f"{'增加' if sign > 0 else '减少'}{change.raw}，上年应为{fmt(last / f)}{unit}，{word}率应为{expected}%，文中为{rate.raw}")
+    msg = (
+        f"增减率与增减额不符：“{s.quote(rate.start)}”中{ctx.label(subject)}本年{subject.raw}，"
+        f"{'增加' if sign > 0 else '减少'}{change.raw}，上年应为{fmt(last / f)}{unit}，{word}率应为{expected}%，文中为{rate.raw}"
+    )
     if rate.missing_percent:
         msg += "（且缺少百分号）"
     locs = [ctx.text_location(s, rate.raw), ctx.text_location(s, change.raw)]
     if subject.sentence is not s:
         locs.append(ctx.text_location(subject.sentence, subject.raw))
     if verdict == "rounding":
-        ctx.report("narrative.change", "info", msg + "（舍入差异）", locs, expected=fmt(expected),
-                   actual=fmt(abs(rate.value)), difference=fmt(abs(rate.value) - expected), kind="rounding")
+        ctx.report(
+            "narrative.change",
+            "info",
+            msg + "（舍入差异）",
+            locs,
+            expected=fmt(expected),
+            actual=fmt(abs(rate.value)),
+            difference=fmt(abs(rate.value) - expected),
+            kind="rounding",
+        )
     else:
         # a subject taken by position from a "其中" list may not be the one the change is about
         weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
-        ctx.report("narrative.change", "warning" if weak else "error", msg, locs, expected=fmt(expected),
-                   actual=fmt(abs(rate.value)), difference=fmt(abs(rate.value) - expected))
+        ctx.report(
+            "narrative.change",
+            "warning" if weak else "error",
+            msg,
+            locs,
+            expected=fmt(expected),
+            actual=fmt(abs(rate.value)),
+            difference=fmt(abs(rate.value) - expected),
+        )
 
 
 # -- figures stated "respectively" ------------------------------------------------------------------
@@ -227,7 +275,10 @@ def _stated_list(text: str, m: re.Match[str]) -> list[tuple[str, str, int]] | No
     """The figures of a matched list as (number, unit, position), the unit printed once at the end
     ("1267.86,2570.97万元") applying to all; None when the units differ in kind."""
     start = m.start("list")
-    items = [(x.group("num").replace(",", ""), x.group("unit") or "", start + x.start()) for x in _LIST_ITEM.finditer(m.group("list"))]
+    items = [
+        (x.group("num").replace(",", ""), x.group("unit") or "", start + x.start())
+        for x in _LIST_ITEM.finditer(m.group("list"))
+    ]
     # "4125.49,4143.91" is two figures, but "1,267.86" one: a comma before exactly three digits
     # and a non-digit is a thousands separator
     if any(re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", x.group("num")) for x in _LIST_ITEM.finditer(m.group("list"))):
@@ -242,13 +293,15 @@ def _stated_list(text: str, m: re.Match[str]) -> list[tuple[str, str, int]] | No
 
 
 def _respectively(ctx: Context) -> None:
-    """"收、支总计各是A、B万元…各减少C、D万元，各下降E%、F%" / "分别增长…": each rate of a list
+    """ "收、支总计各是A、B万元…各减少C、D万元，各下降E%、F%" / "分别增长…": each rate of a list
     stated respectively is checked against the change and the amount at the same place of their
     lists (the amounts in the sentence or the one before it in the paragraph)."""
     up, down = _change_words(ctx)
     resp = r"(?:分别|各)"
     level_re = re.compile(rf"{resp}(?:是|为|达到|达)?:?{_LIST}")
-    change_re = re.compile(rf"{resp}(?:较上年|比上年|同比)?(?:(?P<up>{up})|(?P<down>{down}))(?:了|额为|额|金额为|为)?:?{_LIST}")
+    change_re = re.compile(
+        rf"{resp}(?:较上年|比上年|同比)?(?:(?P<up>{up})|(?P<down>{down}))(?:了|额为|额|金额为|为)?:?{_LIST}"
+    )
     sentences = ctx.nar.sentences
     for s in sentences:
         changes = [(m, _stated_list(s.norm, m)) for m in change_re.finditer(s.norm)]
@@ -293,16 +346,33 @@ def _respectively(ctx: Context) -> None:
                 continue
             expected = q2(delta / last * HUNDRED)
             word = "增长" if sign > 0 else "下降"
-            msg = (f"增减率与增减额不符：“{s.quote(rpos)}”中分别列示的第{k}项本年{lv}{lu}，"
-                   f"{'增加' if sign > 0 else '减少'}{cv}{cu}，上年应为{fmt(last / _FACTOR[cu])}{cu}，"
-                   f"{word}率应为{expected}%，文中为{rv}%")
+            msg = (
+                f"增减率与增减额不符：“{s.quote(rpos)}”中分别列示的第{k}项本年{lv}{lu}，"
+                f"{'增加' if sign > 0 else '减少'}{cv}{cu}，上年应为{fmt(last / _FACTOR[cu])}{cu}，"
+                f"{word}率应为{expected}%，文中为{rv}%"
+            )
             locs = [ctx.text_location(s, rv), ctx.text_location(s, cv), ctx.text_location(lt, lv)]
             if gap <= ONE_CENT + Decimal("0.000001"):
-                ctx.report("narrative.change", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=rv,
-                           difference=fmt(p - expected), kind="rounding")
+                ctx.report(
+                    "narrative.change",
+                    "info",
+                    msg + "（舍入差异）",
+                    locs,
+                    expected=fmt(expected),
+                    actual=rv,
+                    difference=fmt(p - expected),
+                    kind="rounding",
+                )
             else:
-                ctx.report("narrative.change", "error", msg, locs, expected=fmt(expected), actual=rv,
-                           difference=fmt(p - expected))
+                ctx.report(
+                    "narrative.change",
+                    "error",
+                    msg,
+                    locs,
+                    expected=fmt(expected),
+                    actual=rv,
+                    difference=fmt(p - expected),
+                )
 
 
 # -- shares ---------------------------------------------------------------------------------------
@@ -321,12 +391,24 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
                 found = c
         found = found or _any_level(ctx, share.denominator, s)
         if found is not None:
-            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], True, found
+            return (
+                found.yuan,
+                _h(found),
+                f"{ctx.label(found)}{found.raw}",
+                [ctx.text_location(found.sentence, found.raw)],
+                True,
+                found,
+            )
         return _from_table(ctx, share.denominator, part)
     head = next((c for c in ctx.claims_in(s) if c.role == "level" and c.kind == part.kind), None)
-    if (head is not None and head is not part and head.start < part.start and head.concept != part.concept
-            and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
-            and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))):
+    if (
+        head is not None
+        and head is not part
+        and head.start < part.start
+        and head.concept != part.concept
+        and re.search(r"其中|主要用于|包括|构成|分别为|:", s.norm[head.end : part.start])
+        and not any(x.role == "share" and x.link is head for x in ctx.claims_in(s))
+    ):
         return head.yuan, _h(head), f"{ctx.label(head)}{head.raw}", [], True, head
     # the whole named without a figure at the start of the sentence ("“三公”经费支出决算中，…"):
     # before the sentence's first figure (a sibling part named earlier is not the whole)
@@ -338,7 +420,14 @@ def _denominator(ctx: Context, share: Claim) -> tuple[Decimal, Decimal, str, lis
             continue
         found = _any_level(ctx, cid, s)
         if found is not None:
-            return found.yuan, _h(found), f"{ctx.label(found)}{found.raw}", [ctx.text_location(found.sentence, found.raw)], False, found
+            return (
+                found.yuan,
+                _h(found),
+                f"{ctx.label(found)}{found.raw}",
+                [ctx.text_location(found.sentence, found.raw)],
+                False,
+                found,
+            )
         return _from_table(ctx, cid, part)
     return None
 
@@ -348,7 +437,13 @@ def _any_level(ctx: Context, cid: str, before: Sentence) -> Claim | None:
     for c in ctx.ex.claims:
         if c.sentence.index > before.index:
             break
-        if c.role == "level" and c.concept == cid and c.period == "current" and c.basis in ("final", "ambiguous") and not c.approx:
+        if (
+            c.role == "level"
+            and c.concept == cid
+            and c.period == "current"
+            and c.basis in ("final", "ambiguous")
+            and not c.approx
+        ):
             best = c
     return best
 
@@ -361,7 +456,14 @@ def _from_table(ctx: Context, cid: str, part: Claim) -> tuple[Decimal, Decimal, 
     if not cands:
         return None
     c = cands[0]
-    return c.yuan, Decimal("0.005") * c.factor, f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}", ctx.cell_locations(c), False, None
+    return (
+        c.yuan,
+        Decimal("0.005") * c.factor,
+        f"{c.describe()}{fmt(c.yuan / part.factor)}{part.display_unit}",
+        ctx.cell_locations(c),
+        False,
+        None,
+    )
 
 
 def _shares(ctx: Context) -> None:
@@ -380,31 +482,58 @@ def _shares(ctx: Context) -> None:
         if whole == 0:
             if part.yuan != 0 or share.value != 0:
                 ctx.check("narrative.zero_base")
-                ctx.report("narrative.zero_base", "warning",
-                           f"合计为零，不应计算占比：“{s.quote(share.start)}”中{what}，{ctx.label(part)}占{share.raw}",
-                           [ctx.text_location(s, share.raw)])
+                ctx.report(
+                    "narrative.zero_base",
+                    "warning",
+                    f"合计为零，不应计算占比：“{s.quote(share.start)}”中{what}，{ctx.label(part)}占{share.raw}",
+                    [ctx.text_location(s, share.raw)],
+                )
             continue
         interval = _interval(part.yuan, _h(part), whole, whole_h)
         if interval is None:
             continue
         verdict, _ = _verdict(share, interval)
-        if verdict != "pass" and (part.table_yuan is not None or (whole_claim is not None and whole_claim.table_yuan is not None)):
+        if verdict != "pass" and (
+            part.table_yuan is not None or (whole_claim is not None and whole_claim.table_yuan is not None)
+        ):
             # a figure reported as differing from its table: the share holds with the table's values?
-            alt = _interval(_v(part), _hv(part), _v(whole_claim) if whole_claim else whole, _hv(whole_claim) if whole_claim else whole_h)
+            alt = _interval(
+                _v(part),
+                _hv(part),
+                _v(whole_claim) if whole_claim else whole,
+                _hv(whole_claim) if whole_claim else whole_h,
+            )
             if alt is not None and _verdict(share, alt)[0] == "pass":
                 continue
         if verdict == "pass":
             continue
         expected = q2(part.yuan / whole * HUNDRED)
-        msg = (f"占比计算有误：“{s.quote(share.start)}”中{ctx.label(part)}{part.raw}占{what}的比例应为{expected}%，"
-               f"文中为{share.raw}")
+        msg = (
+            f"占比计算有误：“{s.quote(share.start)}”中{ctx.label(part)}{part.raw}占{what}的比例应为{expected}%，"
+            f"文中为{share.raw}"
+        )
         locs = [ctx.text_location(s, share.raw), ctx.text_location(s, part.raw), *extra]
         if verdict == "rounding":
-            ctx.report("narrative.share", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=fmt(share.value),
-                       difference=fmt(share.value - expected), kind="rounding")
+            ctx.report(
+                "narrative.share",
+                "info",
+                msg + "（舍入差异）",
+                locs,
+                expected=fmt(expected),
+                actual=fmt(share.value),
+                difference=fmt(share.value - expected),
+                kind="rounding",
+            )
         else:
-            ctx.report("narrative.share", "error" if explicit else "warning", msg, locs, expected=fmt(expected),
-                       actual=fmt(share.value), difference=fmt(share.value - expected))
+            ctx.report(
+                "narrative.share",
+                "error" if explicit else "warning",
+                msg,
+                locs,
+                expected=fmt(expected),
+                actual=fmt(share.value),
+                difference=fmt(share.value - expected),
+            )
     for (_si, whole), pairs in groups.items():
         if len(pairs) < 2 or whole == 0:
             continue
@@ -423,11 +552,26 @@ def _shares(ctx: Context) -> None:
         msg = f"各项占比合计不为100%：“{s.quote(pairs[0][1].start)}”中{listed}＝{fmt(total)}%，而各项金额之和等于合计"
         locs = [ctx.text_location(s, sh.raw) for _, sh in pairs]
         if gap <= tolerance(n):
-            ctx.report("narrative.share_sum", "info", msg + "（舍入差异）", locs, expected="100.00", actual=fmt(total),
-                       difference=fmt(total - HUNDRED), kind="rounding")
+            ctx.report(
+                "narrative.share_sum",
+                "info",
+                msg + "（舍入差异）",
+                locs,
+                expected="100.00",
+                actual=fmt(total),
+                difference=fmt(total - HUNDRED),
+                kind="rounding",
+            )
         else:
-            ctx.report("narrative.share_sum", "error", msg, locs, expected="100.00", actual=fmt(total),
-                       difference=fmt(total - HUNDRED))
+            ctx.report(
+                "narrative.share_sum",
+                "error",
+                msg,
+                locs,
+                expected="100.00",
+                actual=fmt(total),
+                difference=fmt(total - HUNDRED),
+            )
 
 
 # -- completion --------------------------------------------------------------------------------------
@@ -495,32 +639,55 @@ def _completion(ctx: Context) -> None:
         if abs(budget_value) <= budget_h:
             other = _other_budget(ctx, q, final)
             note = f"（{q.raw}与{other}计算一致）" if other else ""
-            ctx.report("narrative.zero_base", "warning",
-                       f"预算数为零，不应表述完成预算的百分比：“{s.quote(q.start)}”中{budget_text}，却称完成{q.raw}{note}",
-                       locs)
+            ctx.report(
+                "narrative.zero_base",
+                "warning",
+                f"预算数为零，不应表述完成预算的百分比：“{s.quote(q.start)}”中{budget_text}，却称完成{q.raw}{note}",
+                locs,
+            )
             continue
         interval = _interval(final.yuan, _h(final), budget_value, budget_h)
         if interval is None:
             continue
         ctx.check("narrative.completion")
         verdict, _ = _verdict(q, interval)
-        if verdict != "pass" and (final.table_yuan is not None or (budget is not None and budget.table_yuan is not None)):
+        if verdict != "pass" and (
+            final.table_yuan is not None or (budget is not None and budget.table_yuan is not None)
+        ):
             # a figure reported as differing from its table: the rate holds with the table's values?
-            alt = _interval(_v(final), _hv(final), _v(budget) if budget is not None else budget_value,
-                            _hv(budget) if budget is not None else budget_h)
+            alt = _interval(
+                _v(final),
+                _hv(final),
+                _v(budget) if budget is not None else budget_value,
+                _hv(budget) if budget is not None else budget_h,
+            )
             if alt is not None and _verdict(q, alt)[0] == "pass":
                 continue
         if verdict == "pass":
             continue
         expected = q2(final.yuan / budget_value * HUNDRED)
-        msg = (f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}")
+        msg = f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}"
         if verdict == "rounding":
-            ctx.report("narrative.completion", "info", msg + "（舍入差异）", locs, expected=fmt(expected), actual=fmt(q.value),
-                       difference=fmt(q.value - expected), kind="rounding")
+            ctx.report(
+                "narrative.completion",
+                "info",
+                msg + "（舍入差异）",
+                locs,
+                expected=fmt(expected),
+                actual=fmt(q.value),
+                difference=fmt(q.value - expected),
+                kind="rounding",
+            )
         else:
-            ctx.report("narrative.completion", "error" if narrative_budget else "warning",
-                       msg + ("" if narrative_budget else "（预算数取自表格，文中口径可能不同）"), locs,
-                       expected=fmt(expected), actual=fmt(q.value), difference=fmt(q.value - expected))
+            ctx.report(
+                "narrative.completion",
+                "error" if narrative_budget else "warning",
+                msg + ("" if narrative_budget else "（预算数取自表格，文中口径可能不同）"),
+                locs,
+                expected=fmt(expected),
+                actual=fmt(q.value),
+                difference=fmt(q.value - expected),
+            )
 
 
 def _other_budget(ctx: Context, q: Claim, final: Claim) -> str:
@@ -533,11 +700,13 @@ def _other_budget(ctx: Context, q: Claim, final: Claim) -> str:
     return ""
 
 
-_CMP = re.compile(r"决算数?(?:(?P<gt>大于|多于|高于|超过|超出)|(?P<lt>小于|少于|低于)|(?P<eq>同|与|和|等于))(?:年初|全年)?预算数?(?P<eq2>持平|一致|相同|相等)?")
+_CMP = re.compile(
+    r"决算数?(?:(?P<gt>大于|多于|高于|超过|超出)|(?P<lt>小于|少于|低于)|(?P<eq>同|与|和|等于))(?:年初|全年)?预算数?(?P<eq2>持平|一致|相同|相等)?"
+)
 
 
 def _completion_words(ctx: Context) -> None:
-    """"决算数大于/小于预算数", "决算数同预算数持平" against the figures just stated."""
+    """ "决算数大于/小于预算数", "决算数同预算数持平" against the figures just stated."""
     for s in ctx.nar.sentences:
         m = _CMP.search(s.norm)
         if not m or (m.group("eq") and not m.group("eq2")):
@@ -559,8 +728,13 @@ def _completion_words(ctx: Context) -> None:
         final, _ = pairs[-1]
         budgets = [b for f, b in pairs if f is final]
         for c in ctx.claims_in(final.sentence):
-            if (c.role == "level" and c.basis in ("budget", "full_budget") and c.concept == final.concept
-                    and c.period == "current" and c not in budgets):
+            if (
+                c.role == "level"
+                and c.basis in ("budget", "full_budget")
+                and c.concept == final.concept
+                and c.period == "current"
+                and c not in budgets
+            ):
                 budgets.append(c)
         ctx.check("narrative.direction")
         h = max((_h(final), *(_h(b) for b in budgets)))
@@ -573,18 +747,23 @@ def _completion_words(ctx: Context) -> None:
         if any(fits(b) for b in budgets):
             continue
         b = budgets[-1]
-        ctx.report("narrative.direction", "error",
-                   f"决算与预算的比较用语与数值不符：“{s.quote(m.start())}”，而决算数为{final.raw}、预算数为{b.raw}",
-                   [ctx.text_location(s, m.group(0)), ctx.text_location(final.sentence, final.raw)])
+        ctx.report(
+            "narrative.direction",
+            "error",
+            f"决算与预算的比较用语与数值不符：“{s.quote(m.start())}”，而决算数为{final.raw}、预算数为{b.raw}",
+            [ctx.text_location(s, m.group(0)), ctx.text_location(final.sentence, final.raw)],
+        )
 
 
 def _completion_and_difference(ctx: Context, s: Sentence, m: re.Match[str]) -> None:
-    """"完成年初预算100%，决算数大于预算数55.93万元": no budget figure is stated, but the rate and
+    """ "完成年初预算100%，决算数大于预算数55.93万元": no budget figure is stated, but the rate and
     the difference must agree — the difference gives the budget (决算 − 差额), the rate 决算 ÷ 预算;
     without the 决算 figure, a rate of 100% cannot go with 大于 or 小于."""
     said = "gt" if m.group("gt") else "lt" if m.group("lt") else "eq"
     claims = ctx.claims_in(s)
-    q = next((c for c in reversed(claims) if c.role == "completion" and c.kind == "percent" and c.start < m.start()), None)
+    q = next(
+        (c for c in reversed(claims) if c.role == "completion" and c.kind == "percent" and c.start < m.start()), None
+    )
     if q is None:
         return
     diff = next((c for c in claims if c.start >= m.end() - 1 and c.kind == "money" and c.start - m.end() <= 2), None)
@@ -600,19 +779,31 @@ def _completion_and_difference(ctx: Context, s: Sentence, m: re.Match[str]) -> N
         if _verdict(q, interval)[0] != "fail":
             return
         expected = q2(final.yuan / budget * HUNDRED)
-        ctx.report("narrative.completion", "error",
-                   f"预算完成率与决算、预算的差额矛盾：“{s.quote(q.start)}”中决算{final.raw}，"
-                   f"{'大于' if sign > 0 else '小于'}预算数{diff.raw}，则预算数为{fmt(budget / final.factor)}{final.display_unit}，"
-                   f"完成率应为{expected}%，文中为{q.raw}",
-                   [ctx.text_location(s, q.raw), ctx.text_location(s, diff.raw), ctx.text_location(final.sentence, final.raw)],
-                   expected=fmt(expected), actual=fmt(q.value), difference=fmt(q.value - expected))
+        ctx.report(
+            "narrative.completion",
+            "error",
+            f"预算完成率与决算、预算的差额矛盾：“{s.quote(q.start)}”中决算{final.raw}，"
+            f"{'大于' if sign > 0 else '小于'}预算数{diff.raw}，则预算数为{fmt(budget / final.factor)}{final.display_unit}，"
+            f"完成率应为{expected}%，文中为{q.raw}",
+            [ctx.text_location(s, q.raw), ctx.text_location(s, diff.raw), ctx.text_location(final.sentence, final.raw)],
+            expected=fmt(expected),
+            actual=fmt(q.value),
+            difference=fmt(q.value - expected),
+        )
         return
     ctx.check("narrative.direction")
-    fits = (said == "gt" and p + hp > HUNDRED) or (said == "lt" and p - hp < HUNDRED) or (said == "eq" and p - hp <= HUNDRED <= p + hp)
+    fits = (
+        (said == "gt" and p + hp > HUNDRED)
+        or (said == "lt" and p - hp < HUNDRED)
+        or (said == "eq" and p - hp <= HUNDRED <= p + hp)
+    )
     if not fits:
-        ctx.report("narrative.direction", "error",
-                   f"决算与预算的比较用语与完成率不符：“{s.quote(q.start)}”称完成预算的{q.raw}，又称“{m.group(0)}”",
-                   [ctx.text_location(s, q.raw), ctx.text_location(s, m.group(0))])
+        ctx.report(
+            "narrative.direction",
+            "error",
+            f"决算与预算的比较用语与完成率不符：“{s.quote(q.start)}”称完成预算的{q.raw}，又称“{m.group(0)}”",
+            [ctx.text_location(s, q.raw), ctx.text_location(s, m.group(0))],
+        )
 
 
 # -- breakdowns -----------------------------------------------------------------------------------------
@@ -634,13 +825,17 @@ def _breakdowns(ctx: Context) -> None:
         claims = ctx.claims_in(s)
         for m in re.finditer(r"其中", s.norm):
             if m.start() > 0:
-                before = [c for c in claims if c.end <= m.start() and c.role == "level" and c.kind in ("money", "count")]
+                before = [
+                    c for c in claims if c.end <= m.start() and c.role == "level" and c.kind in ("money", "count")
+                ]
                 total = before[-1] if before else None
             else:
                 prev = sentences[s.index - 1] if s.index > 0 else None
                 total = None
                 if prev is not None and prev.block == s.block:
-                    total = next((c for c in ctx.claims_in(prev) if c.role == "level" and c.kind in ("money", "count")), None)
+                    total = next(
+                        (c for c in ctx.claims_in(prev) if c.role == "level" and c.kind in ("money", "count")), None
+                    )
             if total is None or total.approx:
                 continue
             nxt = s.norm.find("其中", m.end())
@@ -649,12 +844,21 @@ def _breakdowns(ctx: Context) -> None:
                 # the next "其中" belongs to the next total: the list ends with the clause before it
                 cut = max(s.norm.rfind(";", m.end(), nxt), s.norm.rfind("。", m.end(), nxt))
                 end = cut if cut >= 0 else nxt
-            parts = [c for c in claims if m.end() <= c.start < end and c.role == "level" and c.kind == total.kind
-                     and (c.kind == "money" or c.unit == total.unit) and not _nested(s.norm, c)
-                     and (c.kind != "money" or (c.period == total.period and _family(c) == _family(total)))]
+            parts = [
+                c
+                for c in claims
+                if m.end() <= c.start < end
+                and c.role == "level"
+                and c.kind == total.kind
+                and (c.kind == "money" or c.unit == total.unit)
+                and not _nested(s.norm, c)
+                and (c.kind != "money" or (c.period == total.period and _family(c) == _family(total)))
+            ]
             if not parts or any(p.approx for p in parts):
                 continue
-            if total.kind == "money" and sum((p.yuan for p in parts), Decimal(0)) < total.yuan - _h(total) - sum(_h(p) for p in parts):
+            if total.kind == "money" and sum((p.yuan for p in parts), Decimal(0)) < total.yuan - _h(total) - sum(
+                _h(p) for p in parts
+            ):
                 continued = _continued_by_items(ctx, s, total, parts)
                 if continued is not None:
                     _compare_breakdown(ctx, total, continued, continued=True)
@@ -751,8 +955,15 @@ def _prefix_adds_up(total: Claim, parts: list[Claim]) -> bool:
 def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim], continued: bool = False) -> None:
     s = parts[0].sentence
     label = _label(total)
-    rule = next((b for b in ctx.cfg.breakdowns if any(w in label for w in b["labels"])
-                 and (total.unit in b.get("units", []) if b.get("units") else total.kind == "money")), None)
+    rule = next(
+        (
+            b
+            for b in ctx.cfg.breakdowns
+            if any(w in label for w in b["labels"])
+            and (total.unit in b.get("units", []) if b.get("units") else total.kind == "money")
+        ),
+        None,
+    )
     psum = sum((p.yuan for p in parts), Decimal(0))
     diff = psum - total.yuan
     if diff != 0 and any(c.table_yuan is not None for c in (total, *parts)):
@@ -775,8 +986,10 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim], continued
     if continued:
         named = "＋".join(f"{_label(p) if p.sentence is s else _item_label(p)}{p.raw}" for p in parts)
         name = re.sub(r"^\([一二三四五六七八九十]+\)|^[一二三四五六七八九十]+、", "", label)
-        msg = (f"合计与所列各项之和不符：“{total.sentence.quote(total.start)}”中{name or '合计'}{total.raw}，"
-               f"而{named}＝{shown}{unit}")
+        msg = (
+            f"合计与所列各项之和不符：“{total.sentence.quote(total.start)}”中{name or '合计'}{total.raw}，"
+            f"而{named}＝{shown}{unit}"
+        )
     else:
         msg = f"“其中”各项之和与合计不符：“{s.quote(parts[0].start)}”中{label or '合计'}{total.raw}，其中{listed}＝{shown}{unit}"
     locs = [ctx.text_location(total.sentence, total.raw), *(ctx.text_location(p.sentence, p.raw) for p in parts[:6])]
@@ -784,11 +997,22 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim], continued
     act = shown
     dtext = fmt(diff / f) if total.kind == "money" else format(diff.normalize(), "f")
     if abs(diff) <= tol:
-        ctx.report("narrative.breakdown_sum", "info", msg + "（舍入差异）", locs, expected=exp, actual=act, difference=dtext, kind="rounding")
+        ctx.report(
+            "narrative.breakdown_sum",
+            "info",
+            msg + "（舍入差异）",
+            locs,
+            expected=exp,
+            actual=act,
+            difference=dtext,
+            kind="rounding",
+        )
         return
     if diff > 0:
         severity = "error" if rule is not None else "warning"
-        ctx.report("narrative.breakdown_sum", severity, msg + "，大于合计", locs, expected=exp, actual=act, difference=dtext)
+        ctx.report(
+            "narrative.breakdown_sum", severity, msg + "，大于合计", locs, expected=exp, actual=act, difference=dtext
+        )
     elif rule is not None:
         # the numbered items were given as the total's whole detail ("具体情况如下"): a shortfall is
         # a contradiction, not an item left out of a "其中" aside
@@ -830,11 +1054,16 @@ def _repeated(ctx: Context) -> None:
         ctx.check("narrative.repeated_figure")
         if abs(first.yuan - c.yuan) <= _h(first) + _h(c):
             continue
-        ctx.report("narrative.repeated_figure", "warning",
-                   f"同一项目前后金额不一致：{concept.label}在“{first.sentence.quote(first.start)}”中为{first.raw}，"
-                   f"在“{c.sentence.quote(c.start)}”中为{c.raw}",
-                   [ctx.text_location(first.sentence, first.raw), ctx.text_location(c.sentence, c.raw)],
-                   expected=fmt(first.yuan / c.factor), actual=fmt(c.value), difference=fmt(c.value - first.yuan / c.factor))
+        ctx.report(
+            "narrative.repeated_figure",
+            "warning",
+            f"同一项目前后金额不一致：{concept.label}在“{first.sentence.quote(first.start)}”中为{first.raw}，"
+            f"在“{c.sentence.quote(c.start)}”中为{c.raw}",
+            [ctx.text_location(first.sentence, first.raw), ctx.text_location(c.sentence, c.raw)],
+            expected=fmt(first.yuan / c.factor),
+            actual=fmt(c.value),
+            difference=fmt(c.value - first.yuan / c.factor),
+        )
 
 
 # -- 收入总计 = 支出总计 ---------------------------------------------------------------------------------
@@ -842,9 +1071,21 @@ def _repeated(ctx: Context) -> None:
 _NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _BALANCED = [
     # "收、支总计各是4125.49,4143.91万元", "收支总计分别为A万元、B万元"
-    re.compile(r"收[、,和与及]?支出?(?:决算)?总计(?:各|分别)(?:是|为)?" + _NUMBER + r"(万元|亿元|元)?[,、和及]" + _NUMBER + r"(万元|亿元|元)"),
+    re.compile(
+        r"收[、,和与及]?支出?(?:决算)?总计(?:各|分别)(?:是|为)?"
+        + _NUMBER
+        + r"(万元|亿元|元)?[,、和及]"
+        + _NUMBER
+        + r"(万元|亿元|元)"
+    ),
     # "收入总计A万元，支出总计B万元" in one sentence
-    re.compile(r"收入(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)[^。;]{0,12}?支出(?:决算)?总计(?:为|是)?" + _NUMBER + r"(万元|亿元|元)"),
+    re.compile(
+        r"收入(?:决算)?总计(?:为|是)?"
+        + _NUMBER
+        + r"(万元|亿元|元)[^。;]{0,12}?支出(?:决算)?总计(?:为|是)?"
+        + _NUMBER
+        + r"(万元|亿元|元)"
+    ),
 ]
 _FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
@@ -865,9 +1106,14 @@ def _balanced(ctx: Context) -> None:
             ctx.check(rule)
             if abs(va - vb) <= h:
                 break
-            ctx.report(rule, "warning",
-                       f"收入总计与支出总计不相等：“{s.quote(m.start())}”中收入总计{a}{ua}、支出总计{b}{ub}"
-                       f"（收入总计应等于支出总计，文中可能把本年收入合计、本年支出合计当作总计）",
-                       [ctx.text_location(s, a), ctx.text_location(s, b)],
-                       expected=fmt(va / _FACTOR[ub]), actual=b, difference=fmt((vb - va) / _FACTOR[ub]))
+            ctx.report(
+                rule,
+                "warning",
+                f"收入总计与支出总计不相等：“{s.quote(m.start())}”中收入总计{a}{ua}、支出总计{b}{ub}"
+                f"（收入总计应等于支出总计，文中可能把本年收入合计、本年支出合计当作总计）",
+                [ctx.text_location(s, a), ctx.text_location(s, b)],
+                expected=fmt(va / _FACTOR[ub]),
+                actual=b,
+                difference=fmt((vb - va) / _FACTOR[ub]),
+            )
             break

@@ -18,8 +18,34 @@ from .. import catalog
 from .settings import Lexicon, Settings
 from .text import Narrative, Sentence
 
-MONEY = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "万": Decimal(10000), "亿元": Decimal(100000000)}
-COUNT_UNITS = {"人次", "批次", "台(套)", "台套", "个", "人", "名", "辆", "次", "项", "台", "套", "家", "场", "天", "件", "批", "户", "所"}
+MONEY = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10000),
+    "万": Decimal(10000),
+    "亿元": Decimal(100000000),
+}
+COUNT_UNITS = {
+    "人次",
+    "批次",
+    "台(套)",
+    "台套",
+    "个",
+    "人",
+    "名",
+    "辆",
+    "次",
+    "项",
+    "台",
+    "套",
+    "家",
+    "场",
+    "天",
+    "件",
+    "批",
+    "户",
+    "所",
+}
 
 _TOKEN = re.compile(
     r"(?<![\d.,A-Za-z\[])(?P<neg>-)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -141,7 +167,9 @@ class Extractor:
         up = "|".join(map(re.escape, sorted(cfg.change_words.get("up", []), key=len, reverse=True)))
         down = "|".join(map(re.escape, sorted(cfg.change_words.get("down", []), key=len, reverse=True)))
         flat = "|".join(map(re.escape, sorted(cfg.change_words.get("flat", []), key=len, reverse=True)))
-        self._change_end = re.compile(rf"(?:(?P<up>{up})|(?P<down>{down}))(?:了|额为|额|金额为|为|幅度为|幅度|率为|率|达)?$")
+        self._change_end = re.compile(
+            rf"(?:(?P<up>{up})|(?P<down>{down}))(?:了|额为|额|金额为|为|幅度为|幅度|率为|率|达)?$"
+        )
         self._flat = re.compile(flat) if flat else None
         self._comparison = re.compile("|".join(map(re.escape, cfg.comparison_words)))
 
@@ -197,11 +225,14 @@ class Extractor:
             found = m
         if found is None:
             return None
-        between = window[found.end():]
+        between = window[found.end() :]
         if len(between) > 12 or re.search(r"[,;。]", between):
             return None
         start = found.start()
-        numbering = re.match(r"^(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))", window[start:])
+        numbering = re.match(
+            r"^(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))",
+            window[start:],
+        )
         if numbering:
             start += numbering.end()
         concept, _ = self.item_topic(window[start:])
@@ -317,7 +348,9 @@ class Extractor:
             c.concept = c.concept or cid
             c.link = self._last(out, lambda x: x.role == "level" and x.concept == cid and x.period == "current")
             return
-        c.link = self._last(out, lambda x: x.role == "level" and x.kind == c.kind if c.kind != "percent" else x.role == "level")
+        c.link = self._last(
+            out, lambda x: x.role == "level" and x.kind == c.kind if c.kind != "percent" else x.role == "level"
+        )
         if c.link is None and not out:
             head = next((x for x in prev_claims if x.role == "level" and x.kind == "money"), None)
             if head is not None:
@@ -332,21 +365,31 @@ class Extractor:
         if start <= 0:
             return True
         before = prefix[start - 1]
-        return not ("\u4e00" <= before <= "\u9fff") or before in _STANDALONE_BEFORE or prefix[:start].endswith(_STANDALONE_WORDS)
+        return (
+            not ("\u4e00" <= before <= "\u9fff")
+            or before in _STANDALONE_BEFORE
+            or prefix[:start].endswith(_STANDALONE_WORDS)
+        )
 
-    def _level(self, c: Claim, window: str, prefix: str, out: list[Claim], prev_claims: list[Claim], topic: str | None) -> None:
+    def _level(
+        self, c: Claim, window: str, prefix: str, out: list[Claim], prev_claims: list[Claim], topic: str | None
+    ) -> None:
         hits = self.matches(window)
         if c.kind in ("money", "count"):
             hits = [h for h in hits if (self.lex.concept(h[3]) or _NONE).kind == c.kind]
         offset = len(prefix) - len(window)
-        hits = [h for h in hits if not (self.lex.concept(h[3]) or _NONE).standalone or self._standalone_ok(prefix, offset + h[0])]
+        hits = [
+            h
+            for h in hits
+            if not (self.lex.concept(h[3]) or _NONE).standalone or self._standalone_ok(prefix, offset + h[0])
+        ]
         last = max(hits, key=lambda h: (h[1], h[1] - h[0])) if hits else None
         path = self._path_before(window) if c.kind == "money" else None
         if path is not None:
             # "X（类）Y（款）Z（项）39.99万元": the subject is the most specific level the path names,
             # the whole path resolved to one row (no concept — nothing compared — when it does not)
             last = None
-        tail = window[path[1]:] if path is not None else window[last[1]:] if last else window
+        tail = window[path[1] :] if path is not None else window[last[1] :] if last else window
         m = self._change_end.search(tail.rstrip(":"))
         if m is not None and c.kind in ("money", "count"):
             c.role = "change"

@@ -98,8 +98,16 @@ class Candidate:
 
 
 class Context:
-    def __init__(self, doc: Disclosure, layouts: Layouts, cfg: Settings, perf: PerformanceSettings, lex: Lexicon,
-                 nar: Narrative, ex: Extraction):
+    def __init__(
+        self,
+        doc: Disclosure,
+        layouts: Layouts,
+        cfg: Settings,
+        perf: PerformanceSettings,
+        lex: Lexicon,
+        nar: Narrative,
+        ex: Extraction,
+    ):
         self.doc = doc
         self.layouts = layouts
         self.variant = layouts.variants.get(doc.variant or "national") or layouts.variants["national"]
@@ -123,9 +131,18 @@ class Context:
         if not any(u.reason == reason for u in o.unresolved):
             o.unresolved.append(Unresolvable(status, reason))
 
-    def report(self, rule: str, severity: str, message: str, locations: list[Location] | None = None, *,
-               expected: str | None = None, actual: str | None = None, difference: str | None = None,
-               kind: str = "rule") -> Finding:
+    def report(
+        self,
+        rule: str,
+        severity: str,
+        message: str,
+        locations: list[Location] | None = None,
+        *,
+        expected: str | None = None,
+        actual: str | None = None,
+        difference: str | None = None,
+        kind: str = "rule",
+    ) -> Finding:
         default = self.cfg.rules[rule].severity
         severity = cap(severity, default)
         f = Finding(rule, severity, message, locations or [], expected, actual, difference, kind)
@@ -148,13 +165,26 @@ class Context:
     def text_location(self, s: Sentence, value: str | None = None, column: str = "文字") -> Location:
         pos = s.norm.find(norm_key(value)) if value else -1
         p = s.provenance_at(pos) if pos >= 0 else s.provenance
-        return Location(table=s.group, row=s.heading or "正文", column=column, value=value,
-                        page=p.page if p else None, line=p.line if p else None,
-                        bbox=p.bbox if p else None)  # the paragraph's box, for --annotate
+        return Location(
+            table=s.group,
+            row=s.heading or "正文",
+            column=column,
+            value=value,
+            page=p.page if p else None,
+            line=p.line if p else None,
+            bbox=p.bbox if p else None,
+        )  # the paragraph's box, for --annotate
 
     def where(self, p: Provenance | None, table: str, row: str, column: str, value: str | None) -> Location:
-        return Location(table=table, row=row, column=column, value=value, page=p.page if p else None,
-                        line=p.line if p else None, bbox=p.bbox if p else None)
+        return Location(
+            table=table,
+            row=row,
+            column=column,
+            value=value,
+            page=p.page if p else None,
+            line=p.line if p else None,
+            bbox=p.bbox if p else None,
+        )
 
     def cell_locations(self, cand: Candidate) -> list[Location]:
         out = [cell_location(c) for c in cand.cells]
@@ -180,7 +210,10 @@ class Context:
                 raise Unresolvable("insufficient_data", f"《{t.name if t else r}》中未找到“{self._row_name(r)}”所在行")
             bad = next((c for c in term.cells if c.cell is not None and c.cell.kind == "text"), None)
             if bad is not None:
-                raise Unresolvable("insufficient_data", f"《{bad.table.name}》“{bad.row.label if bad.row else ''}”/{bad.column.header}印为“{bad.cell.raw if bad.cell else ''}”，不是数字")
+                raise Unresolvable(
+                    "insufficient_data",
+                    f"《{bad.table.name}》“{bad.row.label if bad.row else ''}”/{bad.column.header}印为“{bad.cell.raw if bad.cell else ''}”，不是数字",
+                )
             cells.extend(term.cells)
             if kind == "money":
                 total += term.value_yuan

@@ -97,8 +97,14 @@ def _dec(v: str) -> Decimal | None:
 
 
 def _loc(r: Row, col: int, unit: str) -> Location:
-    return Location(table="文中表格", row=r.label, column=f"第{col + 1}列", value=r.values[col] if col < len(r.values) else None,
-                    page=r.page, line=r.line)
+    return Location(
+        table="文中表格",
+        row=r.label,
+        column=f"第{col + 1}列",
+        value=r.values[col] if col < len(r.values) else None,
+        page=r.page,
+        line=r.line,
+    )
 
 
 def check(ctx: Context) -> None:
@@ -142,17 +148,22 @@ def _check_block(ctx: Context, unit: str, rows: list[Row]) -> None:
                 continue
             corrected.setdefault(id(r), [None] * ncols)[col] = ksum
             listed = "＋".join(f"{re.sub(r'^其中[:：]?', '', k.label)}{k.values[col]}" for k in r.children)
-            ctx.report(RULE, "error",
-                       f"文中表格的“其中”项大于其所属项目：“{r.label}”第{col + 1}列为{r.values[col]}{unit}，"
-                       f"其中{listed}＝{fmt(ksum)}{unit}",
-                       [_loc(r, col, unit), *(_loc(k, col, unit) for k in r.children)],
-                       expected=fmt(ksum), actual=r.values[col], difference=fmt(pv - ksum))
+            ctx.report(
+                RULE,
+                "error",
+                f"文中表格的“其中”项大于其所属项目：“{r.label}”第{col + 1}列为{r.values[col]}{unit}，"
+                f"其中{listed}＝{fmt(ksum)}{unit}",
+                [_loc(r, col, unit), *(_loc(k, col, unit) for k in r.children)],
+                expected=fmt(ksum),
+                actual=r.values[col],
+                difference=fmt(pv - ksum),
+            )
     # the total against its numbered items
     for i, t in enumerate(rows):
         if not _TOTAL.match(t.label):
             continue
         items = []
-        for r in rows[i + 1:]:
+        for r in rows[i + 1 :]:
             if _TOTAL.match(r.label):
                 break
             if r.numbered and not r.child:
@@ -182,7 +193,15 @@ def _check_block(ctx: Context, unit: str, rows: list[Row]) -> None:
             msg = f"文中表格的合计与各项之和不符：“{t.label}”第{col + 1}列为{t.values[col]}{unit}，各项{listed}＝{fmt(s)}{unit}"
             locs = [_loc(t, col, unit), *(_loc(r, col, unit) for r in items)]
             if gap <= h + step:
-                ctx.report(RULE, "info", msg + "（舍入差异）", locs, expected=fmt(s), actual=t.values[col],
-                           difference=fmt(tv - s), kind="rounding")
+                ctx.report(
+                    RULE,
+                    "info",
+                    msg + "（舍入差异）",
+                    locs,
+                    expected=fmt(s),
+                    actual=t.values[col],
+                    difference=fmt(tv - s),
+                    kind="rounding",
+                )
             else:
                 ctx.report(RULE, "error", msg, locs, expected=fmt(s), actual=t.values[col], difference=fmt(tv - s))

@@ -17,7 +17,9 @@ _AFTER = re.compile(
     r"(?:包括|分别是|分别为|即|为|有|具体为|具体是|具体包括)[:]?(?P<list>[^。;,!?]+)"
 )
 # "内设综合科、数据资源科、平台运维科3个科室"
-_BEFORE = re.compile(rf"(?:内设|下设|设有|设置|包括|下辖)(?P<list>[^。;:,!?]{{2,240}}?)(?P<etc>等)?(?:共)?{_N}个{_WHAT}")
+_BEFORE = re.compile(
+    rf"(?:内设|下设|设有|设置|包括|下辖)(?P<list>[^。;:,!?]{{2,240}}?)(?P<etc>等)?(?:共)?{_N}个{_WHAT}"
+)
 
 
 def cn_number(text: str) -> int | None:
@@ -86,10 +88,15 @@ def _lists(ctx: Context) -> None:
                 if count == n or (joined and count + 1 == n) or (partial and count <= n):
                     continue
                 what = m.group("what")
-                ctx.report("narrative.list_count", "error" if not partial else "warning",
-                           f"所列名称个数与总数不符：“{s.quote(m.start())}”称{m.group('n')}个{what}，列出{count}个（{'、'.join(items)}）",
-                           [ctx.text_location(s, f"{m.group('n')}个{what}")], expected=str(n), actual=str(count),
-                           difference=str(count - n))
+                ctx.report(
+                    "narrative.list_count",
+                    "error" if not partial else "warning",
+                    f"所列名称个数与总数不符：“{s.quote(m.start())}”称{m.group('n')}个{what}，列出{count}个（{'、'.join(items)}）",
+                    [ctx.text_location(s, f"{m.group('n')}个{what}")],
+                    expected=str(n),
+                    actual=str(count),
+                    difference=str(count - n),
+                )
             if rx is _AFTER and _AFTER.search(s.norm):
                 break
 
@@ -120,8 +127,19 @@ def _evaluated(ctx: Context) -> None:
         if n == len(projects):
             continue
         names = "、".join(p.fields.get("项目名称", "（未列名称）") for p in projects) or "无"
-        ctx.report(rule, "warning",
-                   f"自评项目个数与所附自评表不符：“{s.quote(m.start())}”称{n}个项目进行绩效自评，"
-                   f"但文件只附{len(projects)}张《{table}》（{names}）",
-                   [ctx.text_location(s, m.group(0)), *(ctx.where(p.provenance, table, p.fields.get("项目名称", ""), "项目名称", p.fields.get("项目名称")) for p in projects)],
-                   expected=str(len(projects)), actual=str(n), difference=str(n - len(projects)))
+        ctx.report(
+            rule,
+            "warning",
+            f"自评项目个数与所附自评表不符：“{s.quote(m.start())}”称{n}个项目进行绩效自评，"
+            f"但文件只附{len(projects)}张《{table}》（{names}）",
+            [
+                ctx.text_location(s, m.group(0)),
+                *(
+                    ctx.where(p.provenance, table, p.fields.get("项目名称", ""), "项目名称", p.fields.get("项目名称"))
+                    for p in projects
+                ),
+            ],
+            expected=str(len(projects)),
+            actual=str(n),
+            difference=str(n - len(projects)),
+        )

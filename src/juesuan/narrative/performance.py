@@ -72,7 +72,9 @@ def _op(ctx: Context, text: str) -> str | None:
 def _is_header(ctx: Context, row: list[str]) -> bool:
     """An indicator table's header row (its words: data/narrative/performance.yaml)."""
     words = ctx.perf.header_words
-    return any(norm_key(c).startswith(words) for c in row[:2]) or any(w in "".join(row) for w in ctx.perf.header_anywhere)
+    return any(norm_key(c).startswith(words) for c in row[:2]) or any(
+        w in "".join(row) for w in ctx.perf.header_anywhere
+    )
 
 
 def parse_indicators(ctx: Context, table: PerformanceTable, weighted: bool) -> tuple[list[Indicator], int]:
@@ -102,7 +104,9 @@ def parse_indicators(ctx: Context, table: PerformanceTable, weighted: bool) -> t
         if k is not None and k >= 1:
             name, op_text, rest = cells[k - 1], cells[k], cells[k + 1 : end]
         else:
-            k = next((i for i, c in enumerate(cells[:end]) if _OP_TAIL.search(norm_key(c)) and len(norm_key(c)) > 1), None)
+            k = next(
+                (i for i, c in enumerate(cells[:end]) if _OP_TAIL.search(norm_key(c)) and len(norm_key(c)) > 1), None
+            )
             if k is None:
                 unread += 1
                 continue
@@ -158,11 +162,22 @@ def _title(table: PerformanceTable) -> str:
     return f"{base}（{name}）" if name else base
 
 
-PROJECT_RULES = ("performance.execution_rate", "performance.execution_score", "performance.score_cap",
-                 "performance.weight_total", "performance.total_score", "performance.grade",
-                 "performance.projects_vs_tables")
-INDICATOR_RULES = ("performance.deviation_reason", "performance.negative_indicator", "performance.vague_target",
-                   "performance.percent_value", "performance.copied_actuals")
+PROJECT_RULES = (
+    "performance.execution_rate",
+    "performance.execution_score",
+    "performance.score_cap",
+    "performance.weight_total",
+    "performance.total_score",
+    "performance.grade",
+    "performance.projects_vs_tables",
+)
+INDICATOR_RULES = (
+    "performance.deviation_reason",
+    "performance.negative_indicator",
+    "performance.vague_target",
+    "performance.percent_value",
+    "performance.copied_actuals",
+)
 DEPARTMENT_RULES = ("performance.task_execution", "performance.task_vs_tables", "performance.targets_across_years")
 
 
@@ -267,11 +282,19 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
                 ctx.check("performance.execution_rate")
                 p, hp = printed
                 if p + hp < lo - Decimal("0.01") or p - hp > hi + Decimal("0.01"):
-                    ctx.report("performance.execution_rate", "error",
-                               f"执行率计算有误：《{title}》全年执行数{executed[1]}÷全年预算数{budget[1]}＝{q2(exact)}%，表中执行率为{rate[1]}",
-                               [_loc(ctx, table, "年度资金总额", "执行率", rate[1]), _loc(ctx, table, "年度资金总额", "全年执行数", executed[1]),
-                                _loc(ctx, table, "年度资金总额", "全年预算数", budget[1])],
-                               expected=fmt(exact), actual=fmt(p), difference=fmt(p - exact))
+                    ctx.report(
+                        "performance.execution_rate",
+                        "error",
+                        f"执行率计算有误：《{title}》全年执行数{executed[1]}÷全年预算数{budget[1]}＝{q2(exact)}%，表中执行率为{rate[1]}",
+                        [
+                            _loc(ctx, table, "年度资金总额", "执行率", rate[1]),
+                            _loc(ctx, table, "年度资金总额", "全年执行数", executed[1]),
+                            _loc(ctx, table, "年度资金总额", "全年预算数", budget[1]),
+                        ],
+                        expected=fmt(exact),
+                        actual=fmt(p),
+                        difference=fmt(p - exact),
+                    )
             if sc is not None:
                 assert score is not None  # sc was read from it
                 ctx.check("performance.execution_score")
@@ -280,10 +303,15 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
                 hs = half_unit(norm_key(score[1]))
                 if sc + hs < s_lo - Decimal("0.01") or sc - hs > s_hi + Decimal("0.01"):
                     expected = min(exact, HUNDRED) / HUNDRED * w
-                    ctx.report("performance.execution_score", "error",
-                               f"执行率得分有误：《{title}》执行率{q2(exact)}%，分值{fmt(w)}，得分应为min(执行率,1)×分值＝{q2(expected)}，表中为{score[1]}",
-                               [_loc(ctx, table, "年度资金总额", "得分", score[1])],
-                               expected=fmt(expected), actual=fmt(sc), difference=fmt(sc - expected))
+                    ctx.report(
+                        "performance.execution_score",
+                        "error",
+                        f"执行率得分有误：《{title}》执行率{q2(exact)}%，分值{fmt(w)}，得分应为min(执行率,1)×分值＝{q2(expected)}，表中为{score[1]}",
+                        [_loc(ctx, table, "年度资金总额", "得分", score[1])],
+                        expected=fmt(expected),
+                        actual=fmt(sc),
+                        difference=fmt(sc - expected),
+                    )
     inds, unread = parse_indicators(ctx, table, weighted=True)
     for ind in inds:
         assert ind.weight is not None and ind.score is not None
@@ -308,10 +336,15 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
         expected_total = Decimal(ctx.perf.total_weight)
         if weight_total != expected_total or (printed_weight is not None and printed_weight != weight_total):
             shown = f"，总分行印为{fmt(printed_weight)}" if printed_weight is not None else ""
-            ctx.report("performance.weight_total", "error",
-                       f"分值合计不为{expected_total}：《{title}》执行率分值与各指标分值合计{fmt(weight_total)}{shown}",
-                       [_loc(ctx, table, "总分", "分值", fmt(printed_weight) if printed_weight is not None else None)],
-                       expected=fmt(expected_total), actual=fmt(weight_total), difference=fmt(weight_total - expected_total))
+            ctx.report(
+                "performance.weight_total",
+                "error",
+                f"分值合计不为{expected_total}：《{title}》执行率分值与各指标分值合计{fmt(weight_total)}{shown}",
+                [_loc(ctx, table, "总分", "分值", fmt(printed_weight) if printed_weight is not None else None)],
+                expected=fmt(expected_total),
+                actual=fmt(weight_total),
+                difference=fmt(weight_total - expected_total),
+            )
         if printed_score is not None:
             ctx.check("performance.total_score")
             n = len(inds) + 1
@@ -320,11 +353,26 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
                 msg = f"总分与各项得分之和不符：《{title}》各项得分合计{fmt(score_total)}，总分印为{fmt(printed_score)}"
                 loc = [_loc(ctx, table, "总分", "得分", fmt(printed_score))]
                 if gap <= tolerance(n):
-                    ctx.report("performance.total_score", "info", msg + "（舍入差异）", loc, expected=fmt(score_total),
-                               actual=fmt(printed_score), difference=fmt(printed_score - score_total), kind="rounding")
+                    ctx.report(
+                        "performance.total_score",
+                        "info",
+                        msg + "（舍入差异）",
+                        loc,
+                        expected=fmt(score_total),
+                        actual=fmt(printed_score),
+                        difference=fmt(printed_score - score_total),
+                        kind="rounding",
+                    )
                 else:
-                    ctx.report("performance.total_score", "error", msg, loc, expected=fmt(score_total),
-                               actual=fmt(printed_score), difference=fmt(printed_score - score_total))
+                    ctx.report(
+                        "performance.total_score",
+                        "error",
+                        msg,
+                        loc,
+                        expected=fmt(score_total),
+                        actual=fmt(printed_score),
+                        difference=fmt(printed_score - score_total),
+                    )
     else:
         for r in ("performance.weight_total", "performance.total_score"):
             ctx.unresolved(r, "insufficient_data", f"《{title}》的分值、得分未能逐行识别")
@@ -338,8 +386,15 @@ def _project(ctx: Context, table: PerformanceTable) -> None:
 def _cap_check(ctx: Context, table: PerformanceTable, row: str, weight: Decimal, score: Decimal) -> None:
     ctx.check("performance.score_cap")
     if score > weight:
-        ctx.report("performance.score_cap", "error", f"得分超过分值：《{_title(table)}》“{row}”分值{fmt(weight)}，得分{fmt(score)}",
-                   [_loc(ctx, table, row, "得分", fmt(score))], expected=fmt(weight), actual=fmt(score), difference=fmt(score - weight))
+        ctx.report(
+            "performance.score_cap",
+            "error",
+            f"得分超过分值：《{_title(table)}》“{row}”分值{fmt(weight)}，得分{fmt(score)}",
+            [_loc(ctx, table, row, "得分", fmt(score))],
+            expected=fmt(weight),
+            actual=fmt(score),
+            difference=fmt(score - weight),
+        )
 
 
 def _band(ctx: Context, score: Decimal) -> str:
@@ -357,10 +412,20 @@ def _grade(ctx: Context, table: PerformanceTable, score: Decimal, printed: str) 
     title = _title(table)
     loc = [_loc(ctx, table, "总分", "评价等级", printed)]
     if label not in labels:
-        ctx.report("performance.grade", "warning", f"评价等级“{printed}”不在本地区等级（{'/'.join(labels)}）之中：《{title}》总分{fmt(score)}，应为“{expected}”", loc)
+        ctx.report(
+            "performance.grade",
+            "warning",
+            f"评价等级“{printed}”不在本地区等级（{'/'.join(labels)}）之中：《{title}》总分{fmt(score)}，应为“{expected}”",
+            loc,
+        )
     elif label != expected:
         bands = "，".join(f"{b.label}≥{b.min:g}" for b in ctx.perf.bands(ctx.doc.variant))
-        ctx.report("performance.grade", "error", f"评价等级与总分不符：《{title}》总分{fmt(score)}应为“{expected}”（{bands}），表中为“{printed}”", loc)
+        ctx.report(
+            "performance.grade",
+            "error",
+            f"评价等级与总分不符：《{title}》总分{fmt(score)}应为“{expected}”（{bands}），表中为“{printed}”",
+            loc,
+        )
 
 
 def _projects_vs_tables(ctx: Context, projects: list[PerformanceTable]) -> None:
@@ -384,10 +449,15 @@ def _projects_vs_tables(ctx: Context, projects: list[PerformanceTable]) -> None:
     ctx.check(rule)
     project_total = c.yuan / c.factor
     if executed > project_total + Decimal("0.01") * read:
-        ctx.report(rule, "warning",
-                   f"项目自评表的全年执行数合计{fmt(executed)}万元大于{c.describe()}{fmt(project_total)}{c.unit}",
-                   [*(_loc(ctx, p, "年度资金总额", "全年执行数", None) for p in projects), *ctx.cell_locations(c)],
-                   expected=fmt(project_total), actual=fmt(executed), difference=fmt(executed - project_total))
+        ctx.report(
+            rule,
+            "warning",
+            f"项目自评表的全年执行数合计{fmt(executed)}万元大于{c.describe()}{fmt(project_total)}{c.unit}",
+            [*(_loc(ctx, p, "年度资金总额", "全年执行数", None) for p in projects), *ctx.cell_locations(c)],
+            expected=fmt(project_total),
+            actual=fmt(executed),
+            difference=fmt(executed - project_total),
+        )
 
 
 # -- indicators -------------------------------------------------------------------------------------------
@@ -408,16 +478,22 @@ def _indicators(ctx: Context, table: PerformanceTable, inds: list[Indicator]) ->
         ctx.check("performance.negative_indicator")
         word = next((w for w in perf.negative_words if w in name), None)
         if word and ind.op == "ge" and not any(x in name for x in perf.negative_exceptions):
-            ctx.report("performance.negative_indicator", "warning",
-                       f"反向指标设置了下限：《{title}》指标“{ind.name}”（{word}越低越好）的指标性质为“{ind.op_text}”{ind.target}{ind.unit}，应为“≤”上限",
-                       [_loc(ctx, table, ind.name, "指标性质", ind.op_text)])
+            ctx.report(
+                "performance.negative_indicator",
+                "warning",
+                f"反向指标设置了下限：《{title}》指标“{ind.name}”（{word}越低越好）的指标性质为“{ind.op_text}”{ind.target}{ind.unit}，应为“≤”上限",
+                [_loc(ctx, table, ind.name, "指标性质", ind.op_text)],
+            )
         # vague targets
         ctx.check("performance.vague_target")
         for rx, what in perf.vague:
             if rx.search(norm_key(ind.target)):
-                ctx.report("performance.vague_target", "warning",
-                           f"指标值不明确：《{title}》指标“{ind.name}”的指标值为“{ind.target}”，{what}",
-                           [_loc(ctx, table, ind.name, "指标值", ind.target)])
+                ctx.report(
+                    "performance.vague_target",
+                    "warning",
+                    f"指标值不明确：《{title}》指标“{ind.name}”的指标值为“{ind.target}”，{what}",
+                    [_loc(ctx, table, ind.name, "指标值", ind.target)],
+                )
                 break
         # percentage indicators whose value is not a percentage
         if norm_key(ind.unit) == "%":
@@ -425,9 +501,12 @@ def _indicators(ctx: Context, table: PerformanceTable, inds: list[Indicator]) ->
             for col, val in (("指标值", ind.target), ("实际完成值", ind.actual)):
                 shown = norm_key(val)
                 if shown and not _is_percent(shown):
-                    ctx.report("performance.percent_value", "warning",
-                               f"度量单位为%，{col}却不是百分数：《{title}》指标“{ind.name}”的{col}为“{val}”",
-                               [_loc(ctx, table, ind.name, col, val)])
+                    ctx.report(
+                        "performance.percent_value",
+                        "warning",
+                        f"度量单位为%，{col}却不是百分数：《{title}》指标“{ind.name}”的{col}为“{val}”",
+                        [_loc(ctx, table, ind.name, col, val)],
+                    )
                     break
         # unmet targets need a reason
         t, a = _value(ind.target), _value(ind.actual)
@@ -436,20 +515,27 @@ def _indicators(ctx: Context, table: PerformanceTable, inds: list[Indicator]) ->
             unmet = (ind.op == "ge" and a < t) or (ind.op == "le" and a > t) or (ind.op == "eq" and a != t)
             reason = norm_key(ind.reason)
             if unmet and (not reason or reason in perf.empty_reasons):
-                ctx.report("performance.deviation_reason", "warning",
-                           f"未完成的指标未说明偏差原因：《{title}》指标“{ind.name}”指标值{ind.op_text}{ind.target}{ind.unit}，实际完成值{ind.actual}",
-                           [_loc(ctx, table, ind.name, "偏差原因分析及改进措施", ind.reason or None)])
+                ctx.report(
+                    "performance.deviation_reason",
+                    "warning",
+                    f"未完成的指标未说明偏差原因：《{title}》指标“{ind.name}”指标值{ind.op_text}{ind.target}{ind.unit}，实际完成值{ind.actual}",
+                    [_loc(ctx, table, ind.name, "偏差原因分析及改进措施", ind.reason or None)],
+                )
         if norm_key(ind.target) and norm_key(ind.actual):
             pairs += 1
             same = norm_key(ind.target) == norm_key(ind.actual) or (
-                t is not None and a is not None and t == a and _same_text(ind.target, ind.actual))
+                t is not None and a is not None and t == a and _same_text(ind.target, ind.actual)
+            )
             equal += same
     if pairs >= 3:
         ctx.check("performance.copied_actuals")
         if equal == pairs:
-            ctx.report("performance.copied_actuals", "warning",
-                       f"实际完成值与指标值全部相同：《{title}》{pairs}项指标的实际完成值均照录指标值，疑未如实填报完成情况",
-                       [_loc(ctx, table, inds[0].name, "实际完成值", inds[0].actual)])
+            ctx.report(
+                "performance.copied_actuals",
+                "warning",
+                f"实际完成值与指标值全部相同：《{title}》{pairs}项指标的实际完成值均照录指标值，疑未如实填报完成情况",
+                [_loc(ctx, table, inds[0].name, "实际完成值", inds[0].actual)],
+            )
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -462,7 +548,11 @@ def _is_percent(t: str) -> bool:
     if not _NUM.search(t):
         return False
     rest = re.sub(r"[\d.%≥≤<>=]", "", t)
-    return t.endswith("%") or not rest or rest in ("达到", "不低于", "不高于", "大于", "小于", "节约", "提高", "降低", "提升", "减少", "增长", "完成")
+    return (
+        t.endswith("%")
+        or not rest
+        or rest in ("达到", "不低于", "不高于", "大于", "小于", "节约", "提高", "降低", "提升", "减少", "增长", "完成")
+    )
 
 
 # -- 部门整体支出绩效自评表 ------------------------------------------------------------------------------
@@ -547,7 +637,9 @@ def _department(ctx: Context, table: PerformanceTable) -> None:
     title = _title(table)
     tasks, unread = parse_tasks(table)
     if unread:
-        ctx.unresolved("performance.task_execution", "insufficient_data", f"《{title}》有{unread}项重点工作任务未能逐栏识别")
+        ctx.unresolved(
+            "performance.task_execution", "insufficient_data", f"《{title}》有{unread}项重点工作任务未能逐栏识别"
+        )
     for t in tasks:
         ctx.check("performance.task_execution")
         printed = _rate_of(t.rate_text) if t.rate_text else None
@@ -559,9 +651,15 @@ def _department(ctx: Context, table: PerformanceTable) -> None:
         p, hp = printed
         if p + hp < lo - Decimal("0.01") or p - hp > hi + Decimal("0.01"):
             exact = t.actual / t.approved * HUNDRED
-            ctx.report("performance.task_execution", "error",
-                       f"预算执行率计算有误：《{title}》任务“{t.name}”实际支出{t.actual_text}÷批复金额{t.approved_text}＝{q2(exact)}%，表中为{t.rate_text}",
-                       [_loc(ctx, table, t.name, "预算执行率", t.rate_text)], expected=fmt(exact), actual=fmt(p), difference=fmt(p - exact))
+            ctx.report(
+                "performance.task_execution",
+                "error",
+                f"预算执行率计算有误：《{title}》任务“{t.name}”实际支出{t.actual_text}÷批复金额{t.approved_text}＝{q2(exact)}%，表中为{t.rate_text}",
+                [_loc(ctx, table, t.name, "预算执行率", t.rate_text)],
+                expected=fmt(exact),
+                actual=fmt(p),
+                difference=fmt(p - exact),
+            )
     _tasks_vs_tables(ctx, table, tasks)
     _years(ctx, table)
 
@@ -571,7 +669,14 @@ def _tasks_vs_tables(ctx: Context, table: PerformanceTable, tasks: list[Task]) -
     title = _title(table)
     for t in tasks:
         name = norm_key(t.name)
-        kind = next((k for k, spec in ctx.perf.task_concepts.items() if any(norm_key(w) in name for w in spec.get("words", []))), None)
+        kind = next(
+            (
+                k
+                for k, spec in ctx.perf.task_concepts.items()
+                if any(norm_key(w) in name for w in spec.get("words", []))
+            ),
+            None,
+        )
         if kind is None:
             continue
         cands = ctx.candidates(ctx.perf.task_concepts[kind]["refs"], "money", rule)
@@ -585,10 +690,15 @@ def _tasks_vs_tables(ctx: Context, table: PerformanceTable, tasks: list[Task]) -
         locs = [_loc(ctx, table, t.name, "实际支出金额", t.actual_text)]
         for c in cands[:3]:
             locs += ctx.cell_locations(c)
-        ctx.report(rule, "warning",
-                   f"重点工作任务的实际支出与决算表不一致：《{title}》任务“{t.name}”实际支出{t.actual_text}万元，而{shown}",
-                   locs, expected=fmt(cands[0].yuan / cands[0].factor), actual=fmt(t.actual),
-                   difference=fmt(t.actual - cands[0].yuan / cands[0].factor))
+        ctx.report(
+            rule,
+            "warning",
+            f"重点工作任务的实际支出与决算表不一致：《{title}》任务“{t.name}”实际支出{t.actual_text}万元，而{shown}",
+            locs,
+            expected=fmt(cands[0].yuan / cands[0].factor),
+            actual=fmt(t.actual),
+            difference=fmt(t.actual - cands[0].yuan / cands[0].factor),
+        )
     if tasks:
         cands = ctx.candidates(["expenditure.total.total"], "money", rule)
         if cands:
@@ -596,10 +706,15 @@ def _tasks_vs_tables(ctx: Context, table: PerformanceTable, tasks: list[Task]) -
             c = cands[0]
             total = sum((t.actual for t in tasks), Decimal(0))
             if total > c.yuan / c.factor + tolerance(len(tasks)):
-                ctx.report(rule, "warning",
-                           f"重点工作任务的实际支出合计{fmt(total)}万元大于{c.describe()}{fmt(c.yuan / c.factor)}{c.unit}",
-                           [_loc(ctx, table, "合计", "实际支出金额", fmt(total)), *ctx.cell_locations(c)],
-                           expected=fmt(c.yuan / c.factor), actual=fmt(total), difference=fmt(total - c.yuan / c.factor))
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"重点工作任务的实际支出合计{fmt(total)}万元大于{c.describe()}{fmt(c.yuan / c.factor)}{c.unit}",
+                    [_loc(ctx, table, "合计", "实际支出金额", fmt(total)), *ctx.cell_locations(c)],
+                    expected=fmt(c.yuan / c.factor),
+                    actual=fmt(total),
+                    difference=fmt(total - c.yuan / c.factor),
+                )
 
 
 def _years(ctx: Context, table: PerformanceTable) -> None:
@@ -612,9 +727,12 @@ def _years(ctx: Context, table: PerformanceTable) -> None:
     goals = {norm_key(r[1]) for r in rows}
     if len(goals) == 1:
         years = "、".join(r[0] for r in rows)
-        ctx.report(rule, "warning",
-                   f"各年度目标完全相同：《{_title(table)}》{years}年的部门年度目标逐字相同，未按年度分解",
-                   [_loc(ctx, table, r[0], "目标", r[1][:20] + ("…" if len(r[1]) > 20 else "")) for r in rows])
+        ctx.report(
+            rule,
+            "warning",
+            f"各年度目标完全相同：《{_title(table)}》{years}年的部门年度目标逐字相同，未按年度分解",
+            [_loc(ctx, table, r[0], "目标", r[1][:20] + ("…" if len(r[1]) > 20 else "")) for r in rows],
+        )
 
 
 # -- narrative about the self-evaluation ---------------------------------------------------------------------
@@ -639,19 +757,35 @@ def _narrative_grades(ctx: Context) -> None:
             total = sum(g[1] for g in grades)
             if total != n:
                 listed = "、".join(f"{g[0]}{g[1]}个" for g in grades)
-                ctx.report(rule, "warning", f"各等级项目数之和与自评项目数不符：“{s.quote(grades[0][2])}”中自评项目{n}个，按等级{listed}，合计{total}个",
-                           [ctx.text_location(s, str(n))], expected=str(n), actual=str(total), difference=str(total - n))
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"各等级项目数之和与自评项目数不符：“{s.quote(grades[0][2])}”中自评项目{n}个，按等级{listed}，合计{total}个",
+                    [ctx.text_location(s, str(n))],
+                    expected=str(n),
+                    actual=str(total),
+                    difference=str(total - n),
+                )
         for g, _count, pos in grades:
             ctx.check(rule)
             label = ctx.perf.aliases.get(g, g)
             if label not in labels:
-                ctx.report(rule, "warning", f"评价等级“{g}”不是本地区使用的等级（{'/'.join(labels)}）：“{s.quote(pos)}”",
-                           [ctx.text_location(s, g)])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"评价等级“{g}”不是本地区使用的等级（{'/'.join(labels)}）：“{s.quote(pos)}”",
+                    [ctx.text_location(s, g)],
+                )
         if avg:
             ctx.check(rule)
             v = Decimal(avg.group(1))
             if v > HUNDRED:
-                ctx.report(rule, "warning", f"平均得分超过100分：“{s.quote(avg.start())}”", [ctx.text_location(s, avg.group(0))])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"平均得分超过100分：“{s.quote(avg.start())}”",
+                    [ctx.text_location(s, avg.group(0))],
+                )
         if found_p:
             fixed = cfg["problems_fixed"].search(t)
             fixing = cfg["problems_fixing"].search(t)
@@ -659,9 +793,12 @@ def _narrative_grades(ctx: Context) -> None:
                 ctx.check(rule)
                 total = (int(fixed.group(1)) if fixed else 0) + (int(fixing.group(1)) if fixing else 0)
                 if total > int(found_p.group(1)):
-                    ctx.report(rule, "warning",
-                               f"整改问题数多于发现问题数：“{s.quote(found_p.start())}”发现{found_p.group(1)}个，已整改和正在整改合计{total}个",
-                               [ctx.text_location(s, found_p.group(0))])
+                    ctx.report(
+                        rule,
+                        "warning",
+                        f"整改问题数多于发现问题数：“{s.quote(found_p.start())}”发现{found_p.group(1)}个，已整改和正在整改合计{total}个",
+                        [ctx.text_location(s, found_p.group(0))],
+                    )
     if not found:
         status = "insufficient_data" if not ctx.nar.sentences else "not_applicable"
         ctx.unresolved(rule, status, "文字说明中没有按等级统计的自评结果" if ctx.nar.sentences else "未识别出文字说明")

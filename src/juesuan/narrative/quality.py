@@ -15,16 +15,25 @@ _TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})年度?(?:部门|单位)?(?:决算|�
 _SELF = re.compile(r"本部门|我部门|本单位|我单位|本局|我局|本中心|我中心")
 _REPEAT = re.compile(r"([\u4e00-\u9fff]{4,12})\1")
 # what a section heading ends with (a numbered sentence such as "(十)完成交办的其他任务。" is not one)
-_HEADING_END = re.compile(r"(情况|说明|概况|构成|职责|职能|结论|问题|措施|做法|应用|目的|过程|解释|事项|目标|分析|总结|制度|机制|收入|支出|经费|资产|采购|评价)$")
+_HEADING_END = re.compile(
+    r"(情况|说明|概况|构成|职责|职能|结论|问题|措施|做法|应用|目的|过程|解释|事项|目标|分析|总结|制度|机制|收入|支出|经费|资产|采购|评价)$"
+)
 _LONE_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?$")
 
 
 def check(ctx: Context) -> None:
     sentences = ctx.nar.sentences
     if not sentences:
-        for rid in ("narrative.stale_year", "narrative.placeholder", "narrative.truncated", "narrative.old_name",
-                    "narrative.scope_wording", "narrative.department_name", "narrative.repeated_words",
-                    "narrative.malformed_number"):
+        for rid in (
+            "narrative.stale_year",
+            "narrative.placeholder",
+            "narrative.truncated",
+            "narrative.old_name",
+            "narrative.scope_wording",
+            "narrative.department_name",
+            "narrative.repeated_words",
+            "narrative.malformed_number",
+        ):
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
     else:
         _years(ctx)
@@ -50,8 +59,12 @@ def _malformed(ctx: Context) -> None:
         for rx in ctx.cfg.malformed_numbers:
             m = rx.search(s.norm)
             if m:
-                ctx.report(rule, "warning", f"数字书写有误：“{s.quote(m.start())}”中的“{m.group(0)}”以分隔符开头，疑漏印数字",
-                           [ctx.text_location(s, m.group(0))])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"数字书写有误：“{s.quote(m.start())}”中的“{m.group(0)}”以分隔符开头，疑漏印数字",
+                    [ctx.text_location(s, m.group(0))],
+                )
                 break
 
 
@@ -73,8 +86,10 @@ def _years(ctx: Context) -> None:
     cfg = ctx.cfg
     # a 预算 (budget) document states the assets at the end of the year before its fiscal year
     budget_doc = ctx.doc.kind == "预算" or (
-        ctx.doc.coverage == "fragment" and not any("决算" in s.norm for s in ctx.nar.sentences)
-        and any("预算" in s.norm for s in ctx.nar.sentences))
+        ctx.doc.coverage == "fragment"
+        and not any("决算" in s.norm for s in ctx.nar.sentences)
+        and any("预算" in s.norm for s in ctx.nar.sentences)
+    )
     for s in ctx.nar.sentences:
         t = s.norm
         for m in _YEAR.finditer(t):
@@ -86,31 +101,52 @@ def _years(ctx: Context) -> None:
                 continue
             before = t[max(0, m.start() - 6) : m.start()]
             after = t[m.end() : m.end() + 24]
-            comparing = before.endswith(("较", "比", "与", "同", "比上", "对比", "较上")) or after.startswith(("相比", "比较", "对比", "同期"))
+            comparing = before.endswith(("较", "比", "与", "同", "比上", "对比", "较上")) or after.startswith(
+                ("相比", "比较", "对比", "同期")
+            )
             if comparing and y == fy - 1:
                 continue  # "比2023年预算数减少…" in a 2024 document: the previous year, as it should be
             tm = _TITLE_YEAR.match(t, m.start())
             if tm and tm.start() == m.start():
-                ctx.report(rule, "warning", f"年度有误：“{s.quote(m.start())}”写作{y}年度，本文件为{fy}年度决算",
-                           [ctx.text_location(s, m.group(0))])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"年度有误：“{s.quote(m.start())}”写作{y}年度，本文件为{fy}年度决算",
+                    [ctx.text_location(s, m.group(0))],
+                )
                 continue
             if comparing:
                 # a further comparison (“比2019年（疫情前）…”) beside the one with last year is no mistake
                 if y != fy - 1 and not re.search(r"(?:较|比|与)上(?:年|一年)", t[: m.start()]):
-                    ctx.report(rule, "warning",
-                               f"比较年度有误：“{s.quote(m.start())}”与{y}年比较，{fy}年度决算应与上年（{fy - 1}年）比较",
-                               [ctx.text_location(s, m.group(0))])
+                    ctx.report(
+                        rule,
+                        "warning",
+                        f"比较年度有误：“{s.quote(m.start())}”与{y}年比较，{fy}年度决算应与上年（{fy - 1}年）比较",
+                        [ctx.text_location(s, m.group(0))],
+                    )
                 continue
-            if any(before.endswith(w) or w in before for w in cfg.statistic_date_words) and not (budget_doc and y == fy - 1):
-                ctx.report(rule, "warning",
-                           f"统计时点不是决算年度：“{s.quote(m.start())}”的统计截至{y}年，本文件为{fy}年度决算，应为{fy}年末的情况",
-                           [ctx.text_location(s, m.group(0))])
+            if any(before.endswith(w) or w in before for w in cfg.statistic_date_words) and not (
+                budget_doc and y == fy - 1
+            ):
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"统计时点不是决算年度：“{s.quote(m.start())}”的统计截至{y}年，本文件为{fy}年度决算，应为{fy}年末的情况",
+                    [ctx.text_location(s, m.group(0))],
+                )
                 continue
-            at_start = m.start() == 0 or t[m.start() - 1] in ",:;。(" or re.match(r"^(\(\w{1,3}\)|\d{1,2}[、.])$", t[: m.start()] or "x")
+            at_start = (
+                m.start() == 0
+                or t[m.start() - 1] in ",:;。("
+                or re.match(r"^(\(\w{1,3}\)|\d{1,2}[、.])$", t[: m.start()] or "x")
+            )
             if at_start and any(w in after for w in cfg.achievement_words):
-                ctx.report(rule, "warning",
-                           f"年份与决算年度不符：“{s.quote(m.start())}”将{y}年的工作情况写入{fy}年度决算的本年度评价",
-                           [ctx.text_location(s, m.group(0))])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"年份与决算年度不符：“{s.quote(m.start())}”将{y}年的工作情况写入{fy}年度决算的本年度评价",
+                    [ctx.text_location(s, m.group(0))],
+                )
 
 
 # -- template leftovers ------------------------------------------------------------------------------
@@ -127,13 +163,22 @@ def _placeholders(ctx: Context) -> None:
                 first = rx.search(t)
                 assert first is not None
                 shown = "”“".join(hits)
-                ctx.report(rule, severity, f"残留模板内容（{what}）：“{s.quote(first.start())}”中的“{shown}”",
-                           [ctx.text_location(s, hits[0])])
+                ctx.report(
+                    rule,
+                    severity,
+                    f"残留模板内容（{what}）：“{s.quote(first.start())}”中的“{shown}”",
+                    [ctx.text_location(s, hits[0])],
+                )
     for h in ctx.nar.headings:
         for rx, severity, what in ctx.cfg.placeholders:
             m = rx.search(h.norm)
             if m:
-                ctx.report(rule, severity, f"标题残留模板内容（{what}）：“{h.raw}”", [ctx.where(h.provenance, h.group, h.raw, "标题", m.group(0))])
+                ctx.report(
+                    rule,
+                    severity,
+                    f"标题残留模板内容（{what}）：“{h.raw}”",
+                    [ctx.where(h.provenance, h.group, h.raw, "标题", m.group(0))],
+                )
                 break
 
 
@@ -197,7 +242,12 @@ def _empty_headings(ctx: Context) -> None:
         end = _pos(paragraphs[h.paragraph + 1].provenance) if h.paragraph + 1 < len(paragraphs) else (10**9, 0)
         if any(start < t < end for t in tables):
             continue  # a table follows the heading
-        ctx.report(rule, "warning", f"标题下无内容：“{h.raw}”之后没有相应的说明文字", [ctx.where(h.provenance, h.group, h.raw, "标题", None)])
+        ctx.report(
+            rule,
+            "warning",
+            f"标题下无内容：“{h.raw}”之后没有相应的说明文字",
+            [ctx.where(h.provenance, h.group, h.raw, "标题", None)],
+        )
 
 
 # -- names -------------------------------------------------------------------------------------------
@@ -212,9 +262,12 @@ def _old_names(ctx: Context) -> None:
         for old, o in names:
             k = s.norm.find(old)
             if k >= 0:
-                ctx.report(rule, "warning",
-                           f"使用了已停用的科目名称：“{s.quote(k)}”中的“{o['old']}”自{o['since']}年起为“{o['new']}”（{o['code']}）",
-                           [ctx.text_location(s, o["old"])])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"使用了已停用的科目名称：“{s.quote(k)}”中的“{o['old']}”自{o['since']}年起为“{o['new']}”（{o['code']}）",
+                    [ctx.text_location(s, o["old"])],
+                )
 
 
 def _scope(ctx: Context) -> None:
@@ -224,9 +277,12 @@ def _scope(ctx: Context) -> None:
         for m in _SELF.finditer(s.norm):
             ctx.check(rule)
             if m.group(0) in bad:
-                ctx.report(rule, "warning",
-                           f"单位决算中使用了部门表述：“{s.quote(m.start())}”中的“{m.group(0)}”，本文件为单位决算，应表述为“本单位”",
-                           [ctx.text_location(s, m.group(0))])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"单位决算中使用了部门表述：“{s.quote(m.start())}”中的“{m.group(0)}”，本文件为单位决算，应表述为“本单位”",
+                    [ctx.text_location(s, m.group(0))],
+                )
     if not ctx.out(rule).checked:
         ctx.unresolved(rule, "not_applicable", "文字说明中没有“本部门”“本单位”等自称")
 
@@ -268,7 +324,7 @@ def _department(ctx: Context) -> None:
         ctx.unresolved(rule, "insufficient_data", "未识别出部门名称")
         return
     suffix = next((s for s in sorted(ctx.cfg.org_suffixes, key=len, reverse=True) if name.endswith(s)), name[-1:])
-    suffix = name[-(len(suffix) + 2):] if len(name) > len(suffix) + 2 else name
+    suffix = name[-(len(suffix) + 2) :] if len(name) > len(suffix) + 2 else name
     reported: set[str] = set()
     for t in ctx.doc.tables:
         if t.department:
@@ -277,16 +333,24 @@ def _department(ctx: Context) -> None:
             if d != name and d not in reported:
                 reported.add(d)
                 p = t.provenance
-                ctx.report(rule, "warning", f"部门名称不一致：《{t.name}》表头为“{t.department}”，其他表格为“{ctx.doc.department}”",
-                           [ctx.where(p, t.name, "表头", "部门", t.department)])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"部门名称不一致：《{t.name}》表头为“{t.department}”，其他表格为“{ctx.doc.department}”",
+                    [ctx.where(p, t.name, "表头", "部门", t.department)],
+                )
     for s in ctx.nar.sentences:
         for pos, printed in _variant_names(name, s.norm, suffix):
             ctx.check(rule)
             if printed == name or printed in reported:
                 continue
             reported.add(printed)
-            ctx.report(rule, "warning", f"部门名称不一致：“{s.quote(pos)}”中写作“{printed}”，表头和封面为“{ctx.doc.department}”",
-                       [ctx.text_location(s, printed)])
+            ctx.report(
+                rule,
+                "warning",
+                f"部门名称不一致：“{s.quote(pos)}”中写作“{printed}”，表头和封面为“{ctx.doc.department}”",
+                [ctx.text_location(s, printed)],
+            )
     if not ctx.out(rule).checked:
         ctx.unresolved(rule, "not_applicable", "文字说明和表头中未出现部门名称")
 
@@ -296,7 +360,12 @@ def _repeats(ctx: Context) -> None:
     for s in ctx.nar.sentences:
         ctx.check(rule)
         for m in _REPEAT.finditer(s.norm):
-            ctx.report(rule, "info", f"字词重复：“{s.quote(m.start())}”中“{m.group(1)}”连续出现两次", [ctx.text_location(s, m.group(0))])
+            ctx.report(
+                rule,
+                "info",
+                f"字词重复：“{s.quote(m.start())}”中“{m.group(1)}”连续出现两次",
+                [ctx.text_location(s, m.group(0))],
+            )
 
 
 # -- stray lines -------------------------------------------------------------------------------------------
@@ -320,8 +389,12 @@ def _stray(ctx: Context) -> None:
     for para, group in zip(ctx.doc.paragraphs, ctx.nar.groups):
         ctx.check(rule)
         if _lone(para.text):
-            ctx.report(rule, "warning", f"孤立的数字行：正文中单独一行“{para.text.strip()}”，前后没有说明，疑为残留或错位内容",
-                       [ctx.where(para.provenance, group, "正文", "文字", para.text.strip())])
+            ctx.report(
+                rule,
+                "warning",
+                f"孤立的数字行：正文中单独一行“{para.text.strip()}”，前后没有说明，疑为残留或错位内容",
+                [ctx.where(para.provenance, group, "正文", "文字", para.text.strip())],
+            )
     for p in ctx.doc.performance:
         name = p.fields.get("项目名称") or p.fields.get("部门名称") or ""
         title = ctx.perf.table_name(p.kind, p.title)
@@ -329,8 +402,15 @@ def _stray(ctx: Context) -> None:
             ctx.check(rule)
             if len(row) == 1 and _lone(row[0]):
                 prev = p.other[k - 1][0] if k > 0 and p.other[k - 1] else ""
-                ctx.report(rule, "warning",
-                           f"孤立的数字行：《{title}》（{name}）“{prev}”行之后单独一行“{row[0]}”，不属于表格任何一栏，疑为残留或错位内容",
-                           [ctx.where(p.provenance, f"{title}（{name}）" if name else title, prev or "表尾", "（表外）", row[0])])
+                ctx.report(
+                    rule,
+                    "warning",
+                    f"孤立的数字行：《{title}》（{name}）“{prev}”行之后单独一行“{row[0]}”，不属于表格任何一栏，疑为残留或错位内容",
+                    [
+                        ctx.where(
+                            p.provenance, f"{title}（{name}）" if name else title, prev or "表尾", "（表外）", row[0]
+                        )
+                    ],
+                )
     if not ctx.out(rule).checked:
         ctx.unresolved(rule, "insufficient_data", "未识别出文字说明")

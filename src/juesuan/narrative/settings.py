@@ -157,8 +157,15 @@ def lexicon(year: int | None = None) -> Lexicon:
         if name.endswith("支出") and len(name) > 4:
             syns.append(f"{name[:-2]}(类)")
         refs = {b: [_fill(r, e.code) for r in rs] for b, rs in class_refs.items()}
-        concepts[cid] = Concept(cid, f"{e.name}（类）", "money", synonyms=syns, refs=refs, code=e.code,
-                                match=(data.get("classes") or {}).get("match", "any"))
+        concepts[cid] = Concept(
+            cid,
+            f"{e.name}（类）",
+            "money",
+            synonyms=syns,
+            refs=refs,
+            code=e.code,
+            match=(data.get("classes") or {}).get("match", "any"),
+        )
     for old in settings().old_names:
         cid = f"class:{old['code']}"
         if cid in concepts:
@@ -170,8 +177,9 @@ def lexicon(year: int | None = None) -> Lexicon:
     for c in concepts.values():  # file order: the first concept listing a wording owns it
         for syn in c.synonyms:
             first.setdefault(syn, c.id)
-    return Lexicon(concepts, pairs, pattern, first, class_refs, item_refs, cat.year,
-                   (data.get("items") or {}).get("match", "any"))
+    return Lexicon(
+        concepts, pairs, pattern, first, class_refs, item_refs, cat.year, (data.get("items") or {}).get("match", "any")
+    )
 
 
 @dataclass
@@ -223,7 +231,10 @@ def settings() -> Settings:
         share_words=words(merged.get("share_words", [])),
         completion_words=sorted(words(merged.get("completion_words", [])), key=len, reverse=True),
         breakdowns=[{**b, "labels": words(b.get("labels", []))} for b in merged.get("breakdowns", [])],
-        placeholders=[(re.compile(p["pattern"]), p.get("severity", "error"), p.get("what", "占位符")) for p in merged.get("placeholders", [])],
+        placeholders=[
+            (re.compile(p["pattern"]), p.get("severity", "error"), p.get("what", "占位符"))
+            for p in merged.get("placeholders", [])
+        ],
         truncated=[re.compile(p) for p in merged.get("truncated_patterns", [])],
         old_names=list(merged.get("old_names", [])),
         scope_words={k: words(v) for k, v in (merged.get("scope_words") or {}).items()},
@@ -271,7 +282,9 @@ class PerformanceSettings:
 @lru_cache(maxsize=1)
 def performance_settings() -> PerformanceSettings:
     d = _merge([d for name, d in _load("narrative") if name == "performance"])
-    grades = {v: [GradeBand(b["label"], float(b["min"])) for b in bands] for v, bands in (d.get("grades") or {}).items()}
+    grades = {
+        v: [GradeBand(b["label"], float(b["min"])) for b in bands] for v, bands in (d.get("grades") or {}).items()
+    }
     if "default" not in grades:
         raise ValueError("performance settings: grades.default missing")
     weights = d.get("weights") or {}

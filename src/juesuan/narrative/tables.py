@@ -95,8 +95,15 @@ def check(ctx: Context) -> None:
                 continue
             other = next((c for m, c in matches[1:] if m != "none"), None)
             if other is not None:
-                _report(ctx, rule, _cap("warning", concept.severity), claim, primary[0],
-                        f"该数与{other.describe()}一致，但两表本身不一致（见表间核对），请核实哪一个正确", others=[])
+                _report(
+                    ctx,
+                    rule,
+                    _cap("warning", concept.severity),
+                    claim,
+                    primary[0],
+                    f"该数与{other.describe()}一致，但两表本身不一致（见表间核对），请核实哪一个正确",
+                    others=[],
+                )
                 continue
         else:
             if any(m == "exact" for m, _ in matches):
@@ -165,15 +172,22 @@ def _unmatched_path(ctx: Context, claim: Claim) -> None:
     if not hits:
         return
     code = hits[0].code
-    tables = [t for t in ctx.doc.tables if not t.unreliable and any(r.code and len(r.code) > len(code) and r.code.startswith(code) for r in t.rows)]
+    tables = [
+        t
+        for t in ctx.doc.tables
+        if not t.unreliable and any(r.code and len(r.code) > len(code) and r.code.startswith(code) for r in t.rows)
+    ]
     if not tables:
         return
     ctx.check(PATH_RULE)
     s = claim.sentence
-    ctx.report(PATH_RULE, "warning",
-               f"未能对应到表格：“{s.quote(claim.start)}”中的科目“{claim.label}”在支出功能分类科目中找不到唯一对应的"
-               f"款、项（名称有误或不完整），{claim.raw}未与表格中“{hits[0].code} {hits[0].name}”类下的科目核对",
-               [ctx.text_location(s, claim.raw)])
+    ctx.report(
+        PATH_RULE,
+        "warning",
+        f"未能对应到表格：“{s.quote(claim.start)}”中的科目“{claim.label}”在支出功能分类科目中找不到唯一对应的"
+        f"款、项（名称有误或不完整），{claim.raw}未与表格中“{hits[0].code} {hits[0].name}”类下的科目核对",
+        [ctx.text_location(s, claim.raw)],
+    )
 
 
 def _cap(severity: str, limit: str | None) -> str:
@@ -196,16 +210,26 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
             # claim's printed precision, is the claim's number
             shifted = cand.yuan / factor
             places = number_part(claim.raw).split(".")[1] if "." in number_part(claim.raw) else ""
-            if shifted.quantize(Decimal(1).scaleb(-len(places)), rounding=ROUND_HALF_UP) == abs(number) and shifted != 0:
+            if (
+                shifted.quantize(Decimal(1).scaleb(-len(places)), rounding=ROUND_HALF_UP) == abs(number)
+                and shifted != 0
+            ):
                 table_value = cand.in_unit(cand.factor)
                 s = claim.sentence
-                msg = (f"文字说明金额单位有误：“{s.quote(claim.start)}”中{ctx.label(claim)}写作“{claim.raw}”，"
-                       f"{cand.describe()}为{fmt(table_value)}{cand.unit}，数字相同而单位应为{unit}"
-                       f"（相差{_ratio(factor, claim.factor)}倍）")
-                ctx.report("narrative.unit_slip", "error", msg,
-                           [ctx.text_location(s, claim.raw), *ctx.cell_locations(cand)],
-                           expected=fmt(cand.yuan / claim.factor), actual=fmt(claim.value),
-                           difference=fmt(claim.value - cand.yuan / claim.factor))
+                msg = (
+                    f"文字说明金额单位有误：“{s.quote(claim.start)}”中{ctx.label(claim)}写作“{claim.raw}”，"
+                    f"{cand.describe()}为{fmt(table_value)}{cand.unit}，数字相同而单位应为{unit}"
+                    f"（相差{_ratio(factor, claim.factor)}倍）"
+                )
+                ctx.report(
+                    "narrative.unit_slip",
+                    "error",
+                    msg,
+                    [ctx.text_location(s, claim.raw), *ctx.cell_locations(cand)],
+                    expected=fmt(cand.yuan / claim.factor),
+                    actual=fmt(claim.value),
+                    difference=fmt(claim.value - cand.yuan / claim.factor),
+                )
                 claim.table_yuan, claim.table_half = cand.yuan, Decimal("0.005") * cand.factor * len(cand.cells)
                 return True
     return False
@@ -213,12 +237,27 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
 
 def _ratio(a: Decimal, b: Decimal) -> str:
     r = a / b if a > b else b / a
-    return {Decimal(10000): "一万", Decimal(1000): "一千", Decimal(100000000): "一亿", Decimal(10000 * 10000): "一亿",
-            Decimal(10): "十", Decimal("0.1"): "十"}.get(r.normalize(), format(r.normalize(), "f"))
+    return {
+        Decimal(10000): "一万",
+        Decimal(1000): "一千",
+        Decimal(100000000): "一亿",
+        Decimal(10000 * 10000): "一亿",
+        Decimal(10): "十",
+        Decimal("0.1"): "十",
+    }.get(r.normalize(), format(r.normalize(), "f"))
 
 
-def _report(ctx: Context, rule: str, severity: str, claim: Claim, cand: Candidate, note: str, *,
-            others: list[Candidate] | None = None, kind: str = "rule") -> None:
+def _report(
+    ctx: Context,
+    rule: str,
+    severity: str,
+    claim: Claim,
+    cand: Candidate,
+    note: str,
+    *,
+    others: list[Candidate] | None = None,
+    kind: str = "rule",
+) -> None:
     s = claim.sentence
     unit = claim.display_unit
     if claim.kind == "money":
@@ -235,16 +274,29 @@ def _report(ctx: Context, rule: str, severity: str, claim: Claim, cand: Candidat
     table_text = f"{cand.describe()}为{shown}{unit}" + (f"（印为{printed}，按0计）" if printed else "")
     also = ""
     if others:
-        also = "；" + "；".join(f"{o.describe()}为{fmt(o.yuan / claim.factor) if claim.kind == 'money' else o.yuan}{unit}" for o in others[:2])
+        also = "；" + "；".join(
+            f"{o.describe()}为{fmt(o.yuan / claim.factor) if claim.kind == 'money' else o.yuan}{unit}"
+            for o in others[:2]
+        )
     what = "文字说明与表格不一致" if kind != "rounding" else "文字说明与表格存在舍入差异"
-    msg = (f"{what}：“{s.quote(claim.start)}”中{ctx.label(claim)}为{claim.raw}，{table_text}{also}，"
-           f"相差{diff_text}{unit}" + (f"。{note}" if note and kind != "rounding" else (note if kind == "rounding" else "")))
+    msg = (
+        f"{what}：“{s.quote(claim.start)}”中{ctx.label(claim)}为{claim.raw}，{table_text}{also}，"
+        f"相差{diff_text}{unit}"
+        + (f"。{note}" if note and kind != "rounding" else (note if kind == "rounding" else ""))
+    )
     locs = [ctx.text_location(s, claim.raw, column=ctx.label(claim)), *ctx.cell_locations(cand)]
     for o in (others or [])[:2]:
         locs += ctx.cell_locations(o)
-    ctx.report(rule, severity, msg, locs, expected=fmt(table_value) if claim.kind == "money" else shown,
-               actual=fmt(claim.value) if claim.kind == "money" else format(claim.value.normalize(), "f"),
-               difference=diff_text, kind=kind)
+    ctx.report(
+        rule,
+        severity,
+        msg,
+        locs,
+        expected=fmt(table_value) if claim.kind == "money" else shown,
+        actual=fmt(claim.value) if claim.kind == "money" else format(claim.value.normalize(), "f"),
+        difference=diff_text,
+        kind=kind,
+    )
 
 
 def _upper(ctx: Context, claim: Claim, concept) -> None:
@@ -257,10 +309,14 @@ def _upper(ctx: Context, claim: Claim, concept) -> None:
     for b in bounds:
         if claim.yuan > b.yuan + tolerance(len(b.cells), b.factor):
             s = claim.sentence
-            ctx.report("narrative.table_amounts", "warning",
-                       f"“{s.quote(claim.start)}”中{ctx.label(claim)}{claim.raw}大于{b.describe()}"
-                       f"{fmt(b.yuan / claim.factor)}{claim.display_unit}，不应超过该数",
-                       [ctx.text_location(s, claim.raw), *ctx.cell_locations(b)],
-                       expected=fmt(b.yuan / claim.factor), actual=fmt(claim.value),
-                       difference=fmt(claim.value - b.yuan / claim.factor))
+            ctx.report(
+                "narrative.table_amounts",
+                "warning",
+                f"“{s.quote(claim.start)}”中{ctx.label(claim)}{claim.raw}大于{b.describe()}"
+                f"{fmt(b.yuan / claim.factor)}{claim.display_unit}，不应超过该数",
+                [ctx.text_location(s, claim.raw), *ctx.cell_locations(b)],
+                expected=fmt(b.yuan / claim.factor),
+                actual=fmt(claim.value),
+                difference=fmt(claim.value - b.yuan / claim.factor),
+            )
             return

@@ -16,8 +16,22 @@ from dataclasses import dataclass, field
 from ..model import Disclosure, Paragraph, Provenance
 from ..textnorm import has_traditional, simplified
 
-_MAP = {"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"', "〔": "[", "〕": "]",
-        "【": "[", "】": "]", "﹪": "%", "．": "."}
+_MAP = {
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "「": '"',
+    "」": '"',
+    "『": '"',
+    "』": '"',
+    "〔": "[",
+    "〕": "]",
+    "【": "[",
+    "】": "]",
+    "﹪": "%",
+    "．": ".",
+}
 
 
 _CHAR: dict[str, str] = {}
@@ -82,7 +96,9 @@ PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 SUB_RE = re.compile(r"^\([一二三四五六七八九十]{1,3}\)")
 ITEM_RE = re.compile(r"^(?:\d{1,2}[、](?!\d)|\d{1,2}\.(?!\d)|\(\d{1,2}\))")
-_INLINE_HEADING = re.compile(r"(?:^|(?<=\s))([(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])\s*([^\s。；;:：，,！？]{2,30}?)(?=\s|$)")
+_INLINE_HEADING = re.compile(
+    r"(?:^|(?<=\s))([(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])\s*([^\s。；;:：，,！？]{2,30}?)(?=\s|$)"
+)
 _AMOUNT_RE = re.compile(r"\d+(?:\.\d+)?(?:万元|亿元|元|%|人次|人|个|辆)")
 _ENDERS = "。!?"
 # a line that is a title of its own ("XX局2024年度部门决算表"), never the rest of a sentence
@@ -141,7 +157,7 @@ class Sentence:
         return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-_BREAKS = set("，。；、：！？,;:!?（）()“”\"《》")
+_BREAKS = set('，。；、：！？,;:!?（）()“”"《》')
 _NUMBER_CHARS = set("0123456789.．%％")
 
 
@@ -274,26 +290,49 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
                 continue
             if kind == "heading" or (len(segs) == 1 and _is_heading_paragraph(norm)):
                 level = heading_level(norm)
-                nar.headings.append(Heading(norm, text, para.provenance, group, 2 if level is None else level, 0, pi,
-                                            inline=kind == "heading",
-                                            closes_paragraph=kind == "heading" and si == len(segs) - 1 and si > 0))
+                nar.headings.append(
+                    Heading(
+                        norm,
+                        text,
+                        para.provenance,
+                        group,
+                        2 if level is None else level,
+                        0,
+                        pi,
+                        inline=kind == "heading",
+                        closes_paragraph=kind == "heading" and si == len(segs) - 1 and si > 0,
+                    )
+                )
                 current_heading[group] = text
                 blocks.append({"heading": True, "texts": [], "group": group, "pi": pi})
                 continue
             prev = blocks[-1] if blocks else None
             join = (
-                prev is not None and not prev.get("heading") and prev["group"] == group and prev["texts"]
-                and si == 0 and prev["pi"] == pi - 1
+                prev is not None
+                and not prev.get("heading")
+                and prev["group"] == group
+                and prev["texts"]
+                and si == 0
+                and prev["pi"] == pi - 1
                 and (doc.paragraphs[prev["pi"]].section or "") == (para.section or "")
                 and not normalize(prev["texts"][-1][1])[0].endswith(tuple(_ENDERS))
-                and heading_level(norm) is None and not ITEM_RE.match(norm) and not _TITLE_LIKE.search(norm)
+                and heading_level(norm) is None
+                and not ITEM_RE.match(norm)
+                and not _TITLE_LIKE.search(norm)
             )
             if join and prev is not None:
                 prev["texts"].append((pi, text))
                 prev["pi"] = pi
             else:
-                blocks.append({"heading": False, "texts": [(pi, text)], "group": group, "pi": pi,
-                               "title": current_heading.get(group)})
+                blocks.append(
+                    {
+                        "heading": False,
+                        "texts": [(pi, text)],
+                        "group": group,
+                        "pi": pi,
+                        "title": current_heading.get(group),
+                    }
+                )
     # (2) sentences
     cache: dict[int, str] = {}
 
@@ -342,12 +381,23 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
                     k = bisect_left(idx, off, a, z)
                     if k < z and (not spans or spans[-1][1] is not doc.paragraphs[p].provenance):
                         spans.append((k - a, doc.paragraphs[p].provenance))
-            nar.sentences.append(Sentence(
-                norm=s_norm, raw=raw, provenance=para.provenance, group=b["group"], heading=b.get("title"),
-                block=block_id, index=len(nar.sentences), paragraph=pi, item=bool(ITEM_RE.match(s_norm)),
-                budget_context=bool(found), budget_words=found, spans=tuple(spans),
-                complete=s_norm[-1] in _ENDERS,
-            ))
+            nar.sentences.append(
+                Sentence(
+                    norm=s_norm,
+                    raw=raw,
+                    provenance=para.provenance,
+                    group=b["group"],
+                    heading=b.get("title"),
+                    block=block_id,
+                    index=len(nar.sentences),
+                    paragraph=pi,
+                    item=bool(ITEM_RE.match(s_norm)),
+                    budget_context=bool(found),
+                    budget_words=found,
+                    spans=tuple(spans),
+                    complete=s_norm[-1] in _ENDERS,
+                )
+            )
     # headings: where they sit in the sentence stream
     for h, b in zip(nar.headings, [b for b in blocks if b["heading"]]):
         h.position = b["first"]

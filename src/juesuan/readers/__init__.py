@@ -42,8 +42,15 @@ _loaded = False
 # reader alone (the others cost ~10 ms of start-up between them). Only a hint: when the suffix is
 # not registered after that, every reader is loaded.
 _SUFFIX_MODULES = {
-    ".pdf": "pdf", ".txt": "text", ".tsv": "text", ".json": "pagetext", ".html": "html", ".htm": "html",
-    ".xlsx": "xlsx", ".xls": "xlsx", ".docx": "docx",
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".tsv": "text",
+    ".json": "pagetext",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".xls": "xlsx",
+    ".docx": "docx",
 }
 
 
@@ -83,8 +90,17 @@ def _sniff(p: Path) -> Reader:
     _load_readers()
     kind = sniff(p, "文件")
     key = {
-        "pdf": ".pdf", "xlsx": ".xlsx", "xlsb": ".xlsb", "ods": ".ods", "xls": ".xls", "docx": ".docx",
-        "doc": ".doc", "odt": ".odt", "rtf": ".rtf", "html": ".html", "unknown": ".txt",
+        "pdf": ".pdf",
+        "xlsx": ".xlsx",
+        "xlsb": ".xlsb",
+        "ods": ".ods",
+        "xls": ".xls",
+        "docx": ".docx",
+        "doc": ".doc",
+        "odt": ".odt",
+        "rtf": ".rtf",
+        "html": ".html",
+        "unknown": ".txt",
     }.get(kind)
     if kind == "encrypted":
         raise InputError(f"文件已加密，无法读取：{p.name}")
@@ -110,7 +126,10 @@ def read(path: str | Path, settings: ReaderSettings | None = None) -> RawDocumen
     if size == 0:
         raise InputError(f"文件为空：{p.name}", code="empty_file")
     if size > MAX_FILE_BYTES:
-        raise InputError(f"文件过大（{size // (1024 * 1024)} MB），上限为 {MAX_FILE_BYTES // (1024 * 1024)} MB：{p.name}", code="too_large")
+        raise InputError(
+            f"文件过大（{size // (1024 * 1024)} MB），上限为 {MAX_FILE_BYTES // (1024 * 1024)} MB：{p.name}",
+            code="too_large",
+        )
     reader = reader_for(p.suffix) if p.suffix else None
     if reader is None:
         reader = _sniff(p)

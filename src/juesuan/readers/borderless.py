@@ -17,6 +17,7 @@ from .settings import current
 
 _NO_SPACING = 1e6  # skip cost when there is only one column position: larger than any distance on a page
 
+
 def _align_borderless(items: list[_Item]) -> None:
     """Put the cells of a border-less (three-line) table on common columns.
 
@@ -54,7 +55,10 @@ def _align_borderless(items: list[_Item]) -> None:
             size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
             while k > 0 and items[k - 1].grid is None and items[k - 1].bottom > items[k].top - s.header_max_gap:
                 above = items[k - 1]
-                if max(b[3] - b[1] for b in above.boxes if b) > s.title_size_ratio * size or len("".join(above.cells)) > s.header_max_chars:
+                if (
+                    max(b[3] - b[1] for b in above.boxes if b) > s.title_size_ratio * size
+                    or len("".join(above.cells)) > s.header_max_chars
+                ):
                     break
                 k -= 1
                 if "单位" in "".join(above.cells):
@@ -89,10 +93,14 @@ def _merge_straddled_rows(items: list[_Item]) -> None:
         texts_c = [(t, x) for t, x in zip(c.cells, c.boxes) if x and t.strip()]
         h = statistics.median(x[3] - x[1] for _, x in texts_a + texts_c) if texts_a and texts_c else 0.0
         ok = (
-            figures and all(_FIGURE_RE.match(t) for t in figures)
-            and texts_a and texts_c and len(texts_c) <= len(texts_a)
+            figures
+            and all(_FIGURE_RE.match(t) for t in figures)
+            and texts_a
+            and texts_c
+            and len(texts_c) <= len(texts_a)
             and not any(_FIGURE_RE.match(t.strip()) for t, _ in texts_a + texts_c)
-            and b.top - a.bottom < h and c.top - b.bottom < h
+            and b.top - a.bottom < h
+            and c.top - b.bottom < h
             and all(any(abs(xc[0] - xa[0]) <= align for _, xa in texts_a) for _, xc in texts_c)
             and not any(xb and xb[0] < x[2] and x[0] < xb[2] for xb in b.boxes for _, x in texts_a + texts_c)
         )
@@ -107,8 +115,14 @@ def _merge_straddled_rows(items: list[_Item]) -> None:
             cells.append((t, x))
         cells += [(t, x) for t, x in zip(b.cells, b.boxes) if x and t.strip()]
         cells.sort(key=lambda tx: tx[1][0])
-        merged = _Item(a.top, c.bottom, [t for t, _ in cells], [x for _, x in cells],
-                       ocr=a.ocr or b.ocr or c.ocr, chars=(a.chars or []) + (b.chars or []) + (c.chars or []))
+        merged = _Item(
+            a.top,
+            c.bottom,
+            [t for t, _ in cells],
+            [x for _, x in cells],
+            ocr=a.ocr or b.ocr or c.ocr,
+            chars=(a.chars or []) + (b.chars or []) + (c.chars or []),
+        )
         items[k - 1 : k + 2] = [merged]
 
 
@@ -132,7 +146,9 @@ def _lanci_numbers(it: _Item) -> list[tuple[float, Box]]:
 
 def _short_gap(items: list[_Item], j: int) -> bool:
     """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going."""
-    return 0 < j < len(items) - 1 and len(items[j + 1].cells) >= 2 and len(items[j].cells) == 1 and items[j].grid is None
+    return (
+        0 < j < len(items) - 1 and len(items[j + 1].cells) >= 2 and len(items[j].cells) == 1 and items[j].grid is None
+    )
 
 
 def _right_aligned(cells: list[str], position: int) -> bool:
@@ -150,7 +166,9 @@ def _right_aligned(cells: list[str], position: int) -> bool:
 _CODE_LIKE_RE = re.compile(r"^\d{3}(\d{2}){1,2}$")
 
 
-def _match_in_order(xs: list[float], ds: list[float], skip: float | None = None, lean: float = 0.0) -> list[tuple[int, int]]:
+def _match_in_order(
+    xs: list[float], ds: list[float], skip: float | None = None, lean: float = 0.0
+) -> list[tuple[int, int]]:
     """Match sorted positions ``xs`` to sorted positions ``ds`` keeping their order, each used at
     most once, with the least total distance. Leaving an x unmatched costs ``skip``, by default
     0.6 × the usual spacing of ``ds`` (a column that the 栏次 row does not number, such as 行次).
@@ -212,7 +230,9 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
                 c["x0"], c["x1"] = min(c["x0"], x0), max(c["x1"], x1)
                 c["spans"].append((x0, x1, t))
             else:
-                clusters.append({"lo": a, "hi": a, "rows": {r}, "x0": x0, "x1": x1, "amount": amount, "spans": [(x0, x1, t)]})
+                clusters.append(
+                    {"lo": a, "hi": a, "rows": {r}, "x0": x0, "x1": x1, "amount": amount, "spans": [(x0, x1, t)]}
+                )
     clusters.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
     height = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
     merged: list[dict[str, Any]] = []
@@ -221,7 +241,12 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         # dash centred among right-aligned amounts), but two groups of amounts whose right edges
         # are more than a character or so apart are two columns even if no row fills both (a 合计
         # printed in the wrong column must stay there).
-        apart = bool(merged) and merged[-1]["amount"] and c["amount"] and c["lo"] - merged[-1]["hi"] > s.amount_columns_apart_h * height
+        apart = (
+            bool(merged)
+            and merged[-1]["amount"]
+            and c["amount"]
+            and c["lo"] - merged[-1]["hi"] > s.amount_columns_apart_h * height
+        )
         if merged and not apart and not (merged[-1]["rows"] & c["rows"]):
             m = merged[-1]
             m["hi"], m["rows"] = c["hi"], m["rows"] | c["rows"]
@@ -235,7 +260,9 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         if c.get("amount"):
             mids = [(x0 + x1) / 2 for x0, x1, _ in c["spans"]]
             rights = [x1 for _, x1, _ in c["spans"]]
-            if all(t.isdigit() for *_, t in c["spans"]) or max(mids) - min(mids) + s.centred_slack < max(rights) - min(rights):
+            if all(t.isdigit() for *_, t in c["spans"]) or max(mids) - min(mids) + s.centred_slack < max(rights) - min(
+                rights
+            ):
                 c["centre"] = statistics.median(mids)
     lanci = next((it for it in header if _lanci_numbers(it)), None)
     cells = [b for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
@@ -260,7 +287,12 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
         # part (split at its visible gaps).
         leaf = [it for it in header if it.bottom <= data[0].top][-1:]
         for it in leaf:
-            parts = [seg for t, b in zip(it.cells, it.boxes) if b and t.strip() for seg in (_segments(it, b) if it.chars else [(t, b)])]
+            parts = [
+                seg
+                for t, b in zip(it.cells, it.boxes)
+                if b and t.strip()
+                for seg in (_segments(it, b) if it.chars else [(t, b)])
+            ]
             for t, b in parts:
                 if not (b and t.strip()):
                     continue
@@ -294,8 +326,11 @@ def _segments(it: _Item, box: Box) -> list[tuple[str, Box]]:
     """The characters of one header cell, split where a visible gap separates two headers that
     were printed too close to be separate cells (wider than half a character)."""
     s = current()
-    chars = [ch for ch in it.chars or [] if ch["text"].strip()
-             and box[0] - s.segment_pad <= (ch["x0"] + ch["x1"]) / 2 <= box[2] + s.segment_pad]
+    chars = [
+        ch
+        for ch in it.chars or []
+        if ch["text"].strip() and box[0] - s.segment_pad <= (ch["x0"] + ch["x1"]) / 2 <= box[2] + s.segment_pad
+    ]
     groups: list[list[dict[str, Any]]] = []
     for ch in chars:
         if groups:
@@ -305,7 +340,10 @@ def _segments(it: _Item, box: Box) -> list[tuple[str, Box]]:
                 groups[-1].append(ch)
                 continue
         groups.append([ch])
-    return [(_line_text(g), (g[0]["x0"], min(c["top"] for c in g), g[-1]["x1"], max(c["bottom"] for c in g))) for g in groups]
+    return [
+        (_line_text(g), (g[0]["x0"], min(c["top"] for c in g), g[-1]["x1"], max(c["bottom"] for c in g)))
+        for g in groups
+    ]
 
 
 def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
@@ -334,7 +372,11 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
         def put(col: int, text: str, box: Box) -> None:
             cells[col] = cells[col] + text if cells[col] else text
             old = boxes[col]
-            boxes[col] = box if old is None else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+            boxes[col] = (
+                box
+                if old is None
+                else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
+            )
 
         if pos >= first_body or not it.chars:
             for k, (text, box) in enumerate(zip(it.cells, it.boxes)):
@@ -359,8 +401,10 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
             if len(parts) <= n:
                 pairs = _match_in_order(mids, centres, skip=float("inf"), lean=lean)
             else:
-                pairs = [(q, min(range(n), key=lambda k: abs(centres[k] - mid) + (lean if centres[k] > mid else 0.0)))
-                         for q, mid in enumerate(mids)]
+                pairs = [
+                    (q, min(range(n), key=lambda k: abs(centres[k] - mid) + (lean if centres[k] > mid else 0.0)))
+                    for q, mid in enumerate(mids)
+                ]
             for q, k in pairs:
                 put(k, *parts[q])
         it.cells, it.boxes = cells, boxes

@@ -30,9 +30,20 @@ MAX_SPAN = 1_000  # a gridSpan larger than this is treated as corrupt and clampe
 MAX_DEPTH = 64  # nesting of layout tables / content controls
 
 # Elements whose text is not part of the paragraph's printed text.
-_SKIP = {f"{W}pPr", f"{W}rPr", f"{W}del", f"{W}moveFrom", f"{W}drawing", f"{W}pict", f"{W}object",
-         f"{W}footnoteReference", f"{W}endnoteReference", f"{W}commentReference", f"{W}instrText",
-         "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
+_SKIP = {
+    f"{W}pPr",
+    f"{W}rPr",
+    f"{W}del",
+    f"{W}moveFrom",
+    f"{W}drawing",
+    f"{W}pict",
+    f"{W}object",
+    f"{W}footnoteReference",
+    f"{W}endnoteReference",
+    f"{W}commentReference",
+    f"{W}instrText",
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
+}
 
 
 def _int(value: str | None, default: int) -> int:
@@ -186,7 +197,9 @@ def read_docx_package(path: Path) -> RawDocument:
         if body is None:
             raise ValueError("no w:body")
     except Exception as exc:  # python-docx / lxml raise several types for corrupt packages
-        raise InputError(f"无法读取 Word 文件：{path.name}（文件已损坏或不是有效的 .docx：{type(exc).__name__}: {exc}）") from exc
+        raise InputError(
+            f"无法读取 Word 文件：{path.name}（文件已损坏或不是有效的 .docx：{type(exc).__name__}: {exc}）"
+        ) from exc
     reader = _Reader(path)
     reader.blocks(body)
     doc = RawDocument(file=str(path), format="docx", lines=reader.lines)

@@ -112,8 +112,12 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         # number touches the character after it, or is followed by its unit or date word
         # ("2024 年度", "5 个", "12 人次").
         height = max(prev["bottom"] - prev["top"], 1.0)
-        whole = (_is_cjk(ch["text"]) and ch["text"] not in _NUMBER_WORDS and gap > s.whole_number_gap_h * height
-                 and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None)
+        whole = (
+            _is_cjk(ch["text"])
+            and ch["text"] not in _NUMBER_WORDS
+            and gap > s.whole_number_gap_h * height
+            and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None
+        )
         digit_to_cjk = prev["text"].isdigit() and (
             ((_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])) or whole
         )
@@ -122,8 +126,10 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         else:
             groups[-1].append(ch)
     cells = [_line_text(g) for g in groups]
-    boxes = [(min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g), max(c["bottom"] for c in g))
-             for g in groups]
+    boxes = [
+        (min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g), max(c["bottom"] for c in g))
+        for g in groups
+    ]
     return cells, boxes
 
 
@@ -162,7 +168,9 @@ def _free_items(chars: list[dict[str, Any]], ocr: bool = False) -> list[_Item]:
         if len(cells) > 1 and any(_PROSE_RE.search(c) for c in cells):
             # A justified prose line ("9859.38    万元。与上年相比，…"): one cell, not a table row.
             cells = ["".join(cells)]
-            boxes = [(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))]
+            boxes = [
+                (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            ]
         items.append(_Item(min(b[1] for b in boxes), max(b[3] for b in boxes), cells, list(boxes), ocr=ocr, chars=line))
     return items
 

@@ -36,18 +36,88 @@ MAX_TABLE_CELLS = 1_000_000  # grid positions of one table after expanding spans
 MAX_COLSPAN = 1_000  # the HTML standard's limit
 MAX_ROWSPAN = 65_534  # the HTML standard's limit
 
-_SKIP = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe", "object", "embed",
-                   "svg", "math", "canvas", "select", "option", "textarea", "button"})
-_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-                    "section", "article", "header", "footer", "main", "nav", "aside", "blockquote", "pre",
-                    "form", "fieldset", "address", "figure", "figcaption", "hr", "center", "body", "html",
-                    "caption", "legend", "details", "summary", "tr", "td", "th", "thead", "tbody", "tfoot"})
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030",
-            "gb_2312": "gb18030", "csgb2312": "gb18030", "euc-cn": "gb18030", "hz-gb-2312": "gb18030",
-            "big5": "big5hkscs", "unicode": "utf-16", "utf8": "utf-8", "ansi": "gb18030"}
-_DECL_RE = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.I
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "head",
+        "title",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "select",
+        "option",
+        "textarea",
+        "button",
+    }
 )
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "blockquote",
+        "pre",
+        "form",
+        "fieldset",
+        "address",
+        "figure",
+        "figcaption",
+        "hr",
+        "center",
+        "body",
+        "html",
+        "caption",
+        "legend",
+        "details",
+        "summary",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+    }
+)
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "gb_2312-80": "gb18030",
+    "gb_2312": "gb18030",
+    "csgb2312": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "big5": "big5hkscs",
+    "unicode": "utf-16",
+    "utf8": "utf-8",
+    "ansi": "gb18030",
+}
+_DECL_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _WRAPPERS_RE = re.compile(r"</?(?:div|span|font|center|section|article|b|i|u|strong|em)(?:\s[^<>]*)?/?>", re.I)
 
@@ -65,7 +135,7 @@ def decode_html(data: bytes, name: str) -> str:
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc)
+                return data[len(bom) :].decode(enc)
             except UnicodeDecodeError as exc:
                 raise InputError(f"网页编码错误，无法按 {enc.upper()} 解码：{name}") from exc
     if data[:200].count(b"\x00") > 20:  # UTF-16 without a BOM

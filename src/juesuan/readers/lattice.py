@@ -47,7 +47,7 @@ def _snap(edges: list[Edge], attr: str, tolerance: float) -> list[Edge]:
     """pdfplumber's snap_objects: each cluster of edges along ``attr`` moved to its mean."""
     keys = _cluster_index([e[attr] for e in edges], tolerance)
     ordered = sorted(((e, keys[e[attr]]) for e in edges), key=itemgetter(1))
-    lo, hi = (("x0", "x1") if attr == "x0" else ("top", "bottom"))
+    lo, hi = ("x0", "x1") if attr == "x0" else ("top", "bottom")
     out: list[Edge] = []
     for _, group in groupby(ordered, key=itemgetter(1)):
         cluster = [e for e, _ in group]
@@ -81,6 +81,7 @@ def _join(edges: list[Edge], orientation: str, tolerance: float) -> list[Edge]:
 
 def _merged_edges(edges: list[Edge], snap: float, join: float, min_length: float, prefilter: float) -> list[Edge]:
     """TableFinder.get_edges for the "lines" strategy on both axes."""
+
     def long_enough(e: Edge, length: float) -> bool:
         return e["height" if e["orientation"] == "v" else "width"] >= length
 
@@ -99,7 +100,9 @@ def _merged_edges(edges: list[Edge], snap: float, join: float, min_length: float
     return [e for e in out if long_enough(e, min_length)]
 
 
-def _intersections(edges: list[Edge], tol_x: float, tol_y: float) -> dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]:
+def _intersections(
+    edges: list[Edge], tol_x: float, tol_y: float
+) -> dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]:
     """pdfplumber's edges_to_intersections, each crossing with the boxes of its vertical and
     horizontal edges (what edge_connects compares)."""
     v_edges = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
@@ -123,6 +126,7 @@ def _intersections(edges: list[Edge], tol_x: float, tol_y: float) -> dict[tuple[
 def _cells(crossings: dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]) -> list[Bbox]:
     """pdfplumber's intersections_to_cells: from each crossing, the smallest rectangle whose four
     corners are crossings joined by drawn edges (first below, then right, in order)."""
+
     def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
         if p1[0] == p2[0] and not crossings[p1][0].isdisjoint(crossings[p2][0]):
             return True
@@ -142,8 +146,8 @@ def _cells(crossings: dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]) ->
     for pt in points[:-1]:
         x, y = pt
         ys, xs = by_x[x], by_y[y]
-        below = [(x, b) for b in ys[bisect_right(ys, y):]]
-        right = [(r, y) for r in xs[bisect_right(xs, x):]]
+        below = [(x, b) for b in ys[bisect_right(ys, y) :]]
+        right = [(r, y) for r in xs[bisect_right(xs, x) :]]
         found = None
         for below_pt in below:
             if not connects(pt, below_pt):
@@ -165,6 +169,7 @@ def _cells(crossings: dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]) ->
 def _group_cells(cells: list[Bbox]) -> list[list[Bbox]]:
     """pdfplumber's cells_to_tables: cells sharing a corner form one table; tables with one cell
     are dropped; sorted by their top-left cell."""
+
     def corners(c: Bbox) -> tuple[tuple[float, float], ...]:
         x0, top, x1, bottom = c
         return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
@@ -198,8 +203,12 @@ class Row:
     def __init__(self, cells: list[Bbox | None]):
         self.cells = cells
         present = [c for c in cells if c]
-        self.bbox = (min(c[0] for c in present), min(c[1] for c in present), max(c[2] for c in present),
-                     max(c[3] for c in present))
+        self.bbox = (
+            min(c[0] for c in present),
+            min(c[1] for c in present),
+            max(c[2] for c in present),
+            max(c[3] for c in present),
+        )
 
 
 class Table:
@@ -207,8 +216,12 @@ class Table:
 
     def __init__(self, cells: list[Bbox]):
         self.cells = cells
-        self.bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
-                     max(c[3] for c in cells))
+        self.bbox = (
+            min(c[0] for c in cells),
+            min(c[1] for c in cells),
+            max(c[2] for c in cells),
+            max(c[3] for c in cells),
+        )
 
     @cached_property
     def rows(self) -> list[Row]:  # computed once (the reader asks for them several times)
@@ -224,7 +237,12 @@ def find_tables(edges: list[Edge], settings: dict[str, Any]) -> list[Table]:
     """The ruled tables drawn by ``edges`` (pdfplumber edge dicts), as pdfplumber's TableFinder
     finds them with the "lines" strategy and ``settings`` (snap_tolerance, join_tolerance,
     intersection_tolerance, edge_min_length)."""
-    merged = _merged_edges(edges, settings["snap_tolerance"], settings["join_tolerance"],
-                           settings["edge_min_length"], settings.get("edge_min_length_prefilter", 1))
+    merged = _merged_edges(
+        edges,
+        settings["snap_tolerance"],
+        settings["join_tolerance"],
+        settings["edge_min_length"],
+        settings.get("edge_min_length_prefilter", 1),
+    )
     tol = settings["intersection_tolerance"]
     return [Table(group) for group in _group_cells(_cells(_intersections(merged, tol, tol)))]

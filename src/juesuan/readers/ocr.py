@@ -186,8 +186,16 @@ def ocr_page(image: Any, scale: float, *, engine_name: str | None = None) -> lis
         if not text:
             continue
         text = _tidy(text)
-        words.append(OcrWord(text, round(x0 / px_per_pt, 2), round(top / px_per_pt, 2),
-                             round(x1 / px_per_pt, 2), round(bottom / px_per_pt, 2), round(conf, 4)))
+        words.append(
+            OcrWord(
+                text,
+                round(x0 / px_per_pt, 2),
+                round(top / px_per_pt, 2),
+                round(x1 / px_per_pt, 2),
+                round(bottom / px_per_pt, 2),
+                round(conf, 4),
+            )
+        )
     band = current().ocr_row_band
     words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band), w.x0))
     return words
@@ -311,11 +319,25 @@ def _tesseract(img: Any) -> list[Run]:
     with tempfile.TemporaryDirectory(prefix="juesuan-ocr-") as tmp:
         src = os.path.join(tmp, "page.png")
         img.save(src)
-        cmd = [exe, src, "stdout", "-l", "+".join(TESSERACT_LANGS), "--psm", TESSERACT_PSM,
-               "-c", "preserve_interword_spaces=1", "tsv"]
+        cmd = [
+            exe,
+            src,
+            "stdout",
+            "-l",
+            "+".join(TESSERACT_LANGS),
+            "--psm",
+            TESSERACT_PSM,
+            "-c",
+            "preserve_interword_spaces=1",
+            "tsv",
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=TESSERACT_TIMEOUT,
-                                  env={**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")})
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                timeout=TESSERACT_TIMEOUT,
+                env={**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")},
+            )
         except subprocess.TimeoutExpired as exc:
             raise InputError(f"文字识别（OCR）超时（超过 {TESSERACT_TIMEOUT} 秒）") from exc
         except OSError as exc:
@@ -353,7 +375,7 @@ def merge_tesseract_tsv(tsv: str) -> list[Run]:
     s = current()
     lines: list[list[tuple[str, int, int, int, int, float]]] = []
     for word in words:
-        for line in reversed(lines[-s.tesseract_lookback:]):
+        for line in reversed(lines[-s.tesseract_lookback :]):
             top, bottom = min(w[2] for w in line), max(w[4] for w in line)
             overlap = min(bottom, word[4]) - max(top, word[2])
             if overlap >= s.tesseract_line_overlap * min(bottom - top, word[4] - word[2]):
@@ -372,7 +394,11 @@ def merge_tesseract_tsv(tsv: str) -> list[Run]:
                 gap = x0 - cur[3]
                 cjk = _is_cjk(cur[0][-1]) and _is_cjk(text[0])
                 if gap <= (s.tesseract_cjk_join_h if cjk else s.tesseract_join_h) * line_h:
-                    cur[0] += "" if cjk or gap < s.tesseract_space_h * line_h or _is_cjk(cur[0][-1]) or _is_cjk(text[0]) else " "
+                    cur[0] += (
+                        ""
+                        if cjk or gap < s.tesseract_space_h * line_h or _is_cjk(cur[0][-1]) or _is_cjk(text[0])
+                        else " "
+                    )
                     cur[0] += text
                     cur[1], cur[2] = min(cur[1], x0), min(cur[2], top)
                     cur[3], cur[4] = max(cur[3], x1), max(cur[4], bottom)

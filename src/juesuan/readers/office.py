@@ -49,7 +49,9 @@ def check_zip(path: Path, what: str) -> list[zipfile.ZipInfo]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError) as exc:
         raise InputError(f"无法读取 {what} 文件：{path.name}（文件已损坏或不是有效的压缩包：{exc}）") from exc
     if len(infos) > MAX_ZIP_MEMBERS:
-        raise InputError(f"无法读取 {what} 文件：{path.name}（压缩包内文件过多：{len(infos)} 个，上限 {MAX_ZIP_MEMBERS} 个）")
+        raise InputError(
+            f"无法读取 {what} 文件：{path.name}（压缩包内文件过多：{len(infos)} 个，上限 {MAX_ZIP_MEMBERS} 个）"
+        )
     total = 0
     for info in infos:
         total += info.file_size
@@ -69,7 +71,9 @@ def check_zip(path: Path, what: str) -> list[zipfile.ZipInfo]:
 # --- content sniffing -------------------------------------------------------------------------
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|title|div|p[\s>]|style)", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|title|div|p[\s>]|style)", re.I | re.S
+)
 
 
 def _ole_streams(data: bytes) -> set[str]:
@@ -80,12 +84,12 @@ def _ole_streams(data: bytes) -> set[str]:
     avoids following sector chains, and text that merely mentions a name does not count."""
     names: set[str] = set()
     for at in range(512, len(data) - 127, 128):
-        length = int.from_bytes(data[at + 64: at + 66], "little")
+        length = int.from_bytes(data[at + 64 : at + 66], "little")
         kind = data[at + 66]
         if kind not in (1, 2) or not 2 <= length <= 64 or length % 2:
             continue
-        raw = data[at: at + length - 2]
-        if data[at + length - 2: at + length] != b"\0\0":
+        raw = data[at : at + length - 2]
+        if data[at + length - 2 : at + length] != b"\0\0":
             continue
         try:
             name = raw.decode("utf-16-le")
@@ -146,21 +150,30 @@ def sniff(path: Path, what: str = "Office") -> str:
     text = head
     for bom in (b"\xef\xbb\xbf",):
         if text.startswith(bom):
-            text = text[len(bom):]
+            text = text[len(bom) :]
     if text.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = text.decode("utf-16")[:2000].encode("utf-8", "replace")
         except UnicodeDecodeError:
             return "unknown"
-    if _HTML_START.match(text) or re.match(rb"^\s*<\?xml[^>]*>\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)", text, re.I | re.S):
+    if _HTML_START.match(text) or re.match(
+        rb"^\s*<\?xml[^>]*>\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)", text, re.I | re.S
+    ):
         return "html"
     return "unknown"
 
 
 _KIND_NAMES = {
-    "xlsx": "Excel 工作簿（.xlsx）", "xlsb": "Excel 二进制工作簿（.xlsb）", "ods": "OpenDocument 电子表格（.ods）",
-    "xls": "Excel 97-2003 工作簿（.xls）", "docx": "Word 文档（.docx）", "odt": "OpenDocument 文本（.odt）",
-    "doc": "Word 97-2003 文档（.doc）", "rtf": "RTF 文档", "html": "网页（HTML）", "pdf": "PDF 文件",
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "xlsb": "Excel 二进制工作簿（.xlsb）",
+    "ods": "OpenDocument 电子表格（.ods）",
+    "xls": "Excel 97-2003 工作簿（.xls）",
+    "docx": "Word 文档（.docx）",
+    "odt": "OpenDocument 文本（.odt）",
+    "doc": "Word 97-2003 文档（.doc）",
+    "rtf": "RTF 文档",
+    "html": "网页（HTML）",
+    "pdf": "PDF 文件",
 }
 
 
@@ -197,7 +210,9 @@ def dispatch(path: Path, kind: str, expected: str) -> RawDocument:
     if kind in ("pptx", "ppt"):
         raise InputError(f"不支持演示文稿（PowerPoint）：{path.name}。请导出为 PDF 后再审核")
     if kind == "zip":
-        raise InputError(f"无法读取 {expected} 文件：{path.name}（这是一个压缩包，但不是 Excel/Word/OpenDocument 文件）")
+        raise InputError(
+            f"无法读取 {expected} 文件：{path.name}（这是一个压缩包，但不是 Excel/Word/OpenDocument 文件）"
+        )
     raise InputError(f"无法读取 {expected} 文件：{path.name}（文件内容不是有效的 {expected} 格式）")
 
 
@@ -225,12 +240,24 @@ def convert(path: Path, target: str, outdir: Path, timeout: int = SOFFICE_TIMEOU
         shutil.copyfile(path, src)
         profile = Path(tmp) / "profile"
         cmd = [
-            exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--nologo",
-            "--norestore", "--nolockcheck", "--convert-to", target, "--outdir", tmp, str(src),
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            target,
+            "--outdir",
+            tmp,
+            str(src),
         ]
         env = dict(os.environ, HOME=tmp)
         try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+            )
         except OSError as exc:
             raise InputError(f"无法启动 LibreOffice 转换 {path.name}：{exc}") from exc
         try:
@@ -242,7 +269,9 @@ def convert(path: Path, target: str, outdir: Path, timeout: int = SOFFICE_TIMEOU
         out = Path(tmp) / f"source.{target.split(':')[0]}"
         if proc.returncode != 0 or not out.exists() or out.stat().st_size == 0:
             detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-            raise InputError(f"LibreOffice 无法转换 {path.name}（文件可能已损坏）{('：' + detail[0]) if detail else ''}")
+            raise InputError(
+                f"LibreOffice 无法转换 {path.name}（文件可能已损坏）{('：' + detail[0]) if detail else ''}"
+            )
         final = outdir / f"{path.stem}.{target.split(':')[0]}"
         shutil.move(str(out), final)
     return final

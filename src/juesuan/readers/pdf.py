@@ -85,7 +85,9 @@ def _grid_items(table: Any, index: int) -> list[_Item]:
     return items
 
 
-def _add_grid_row(items: list[_Item], cells: list[str], boxes: list[Box | None], index: int, edges: list[float]) -> None:
+def _add_grid_row(
+    items: list[_Item], cells: list[str], boxes: list[Box | None], index: int, edges: list[float]
+) -> None:
     """Append one grid row as an item (rows with no text at all are left out)."""
     if not any(cells):
         return
@@ -103,7 +105,9 @@ def _mediabox(page: Any) -> tuple[float, float, float, float]:
     return left, bottom, right, top
 
 
-_Map = tuple[float, float, float, float, float, float]  # (ax, bx, cx, at, bt, ct): x = ax*ux + bx*uy + cx, top = at*ux + bt*uy + ct
+_Map = tuple[
+    float, float, float, float, float, float
+]  # (ax, bx, cx, at, bt, ct): x = ax*ux + bx*uy + cx, top = at*ux + bt*uy + ct
 
 
 def _display_map(page: Any, top: float) -> _Map:
@@ -150,7 +154,9 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
     raw, rect = textpage.raw, pdfium_c.FS_RECTF()
     unicode, text_index, loose_box = (
-        pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetTextIndexFromCharIndex, pdfium_c.FPDFText_GetLooseCharBox
+        pdfium_c.FPDFText_GetUnicode,
+        pdfium_c.FPDFText_GetTextIndexFromCharIndex,
+        pdfium_c.FPDFText_GetLooseCharBox,
     )
     try:
         chars = []
@@ -168,8 +174,9 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
             else:  # a quarter turn: x from y, top from x
                 xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
                 ta, tb = at * rect.left + ct, at * rect.right + ct
-            chars.append({"text": text, "x0": min(xa, xb), "x1": max(xa, xb), "top": min(ta, tb),
-                          "bottom": max(ta, tb)})
+            chars.append(
+                {"text": text, "x0": min(xa, xb), "x1": max(xa, xb), "top": min(ta, tb), "bottom": max(ta, tb)}
+            )
         return chars
     finally:
         textpage.close()
@@ -197,8 +204,11 @@ def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int 
     stack = [(raw_page, False, 0)]
     while stack:
         parent, is_form, level = stack.pop()
-        count, get = ((pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject) if is_form
-                      else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+        count, get = (
+            (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
+            if is_form
+            else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+        )
         for i in range(count(parent)):
             obj = get(parent, i)
             kind = get_type(obj)
@@ -227,8 +237,11 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
     stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(raw_page, None, 0)]
     while stack:
         parent, outer, level = stack.pop()
-        count, get = ((pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject) if outer is not None
-                      else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+        count, get = (
+            (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
+            if outer is not None
+            else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+        )
         forms = []
         for k in range(count(parent)):
             raw = get(parent, k)
@@ -239,8 +252,14 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
             if outer is not None:
                 a, b, c, d, e, f = m
                 oa, ob, oc, od, oe, of = outer
-                m = (a * oa + b * oc, a * ob + b * od, c * oa + d * oc, c * ob + d * od,
-                     e * oa + f * oc + oe, e * ob + f * od + of)
+                m = (
+                    a * oa + b * oc,
+                    a * ob + b * od,
+                    c * oa + d * oc,
+                    c * ob + d * od,
+                    e * oa + f * oc + oe,
+                    e * ob + f * od + of,
+                )
             if kind == _PATH:
                 yield raw, m
             elif level < max_depth - 1:
@@ -297,8 +316,19 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
                         orientation = "h"
                     else:
                         continue
-                    edges.append({"x0": x0, "x1": x1, "top": t0, "bottom": t1, "doctop": t0, "width": x1 - x0,
-                                  "height": t1 - t0, "orientation": orientation, "object_type": "line"})
+                    edges.append(
+                        {
+                            "x0": x0,
+                            "x1": x1,
+                            "top": t0,
+                            "bottom": t1,
+                            "doctop": t0,
+                            "width": x1 - x0,
+                            "height": t1 - t0,
+                            "orientation": orientation,
+                            "object_type": "line",
+                        }
+                    )
             prev = pt
     return edges
 
@@ -330,7 +360,12 @@ def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
             if cell is None:
                 texts.append("")
                 continue
-            inside = [ch for ch in chars if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2] and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]]
+            inside = [
+                ch
+                for ch in chars
+                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2]
+                and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
+            ]
             texts.append("\n".join(_line_text(ln) for ln in _group_lines(inside)))
         rows.append(texts)
     return rows
@@ -401,7 +436,7 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
     keys = [m for m, _ in mids]
     for row in table.rows:
         rb = row.bbox
-        band = sorted(i for _, i in mids[bisect_left(keys, rb[1]):bisect_left(keys, rb[3])])
+        band = sorted(i for _, i in mids[bisect_left(keys, rb[1]) : bisect_left(keys, rb[3])])
         row_chars = [chars[i] for i in band if rb[0] <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < rb[2]]
         cells: list[str] = []
         boxes: list[Box | None] = []
@@ -410,7 +445,12 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                 cells.append("")
                 boxes.append(None)
                 continue
-            inside = [ch for ch in row_chars if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2] and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]]
+            inside = [
+                ch
+                for ch in row_chars
+                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2]
+                and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
+            ]
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
             boxes.append(tuple(cell))
@@ -468,9 +508,7 @@ def _drop_furniture(pages: list[_Page]) -> None:
         band = current().margin_fraction * p.height
         return it.grid is None and (it.bottom < band or it.top > p.height - band)
 
-    repeated = Counter(
-        re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it)
-    )
+    repeated = Counter(re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it))
     threshold = max(current().furniture_min_repeats, len(pages) // 2)
     for p in pages:
         keep = []
@@ -522,13 +560,23 @@ def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
     out: list[tuple[_Page, _Item]] = []
     for p in pages:
         free = [it for it in p.items if it.grid is None and len(it.cells) == 1]
-        right = statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // current().right_margin_share):]) if free else p.width
+        right = (
+            statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // current().right_margin_share) :])
+            if free
+            else p.width
+        )
         for it in p.items:
             if out:
                 prev_page, prev = out[-1]
-                if (prev.grid is None and it.grid is None and len(prev.cells) == 1 and len(it.cells) == 1
-                        and getattr(prev, "_wraps", False) and not _looks_like_heading(it.cells[0])
-                        and _continues(prev, it)):
+                if (
+                    prev.grid is None
+                    and it.grid is None
+                    and len(prev.cells) == 1
+                    and len(it.cells) == 1
+                    and getattr(prev, "_wraps", False)
+                    and not _looks_like_heading(it.cells[0])
+                    and _continues(prev, it)
+                ):
                     prev.cells = [prev.cells[0] + it.cells[0]]
                     prev._wraps = _wraps(it, right)  # type: ignore[attr-defined]
                     if prev_page is p:
@@ -568,7 +616,9 @@ def _wraps(it: _Item, right: float) -> bool:
     return box[2] >= right - current().wrap_right_em * size and len(text) >= current().wrap_min_chars
 
 
-_HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．](?!\d)|[（(]\d+[)）])")
+_HEADING_RE = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.．](?!\d)|[（(]\d+[)）])"
+)
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -641,7 +691,14 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
                 boxes.append((run["x0"], run["top"], run["x1"], run["bottom"]))
         if len(cells) > 1 and any(_PROSE_RE.search(c) for c in cells):
             cells = ["".join(cells)]
-            boxes = [(min(b[0] for b in boxes if b), min(b[1] for b in boxes if b), max(b[2] for b in boxes if b), max(b[3] for b in boxes if b))]
+            boxes = [
+                (
+                    min(b[0] for b in boxes if b),
+                    min(b[1] for b in boxes if b),
+                    max(b[2] for b in boxes if b),
+                    max(b[3] for b in boxes if b),
+                )
+            ]
         items.append(_Item(min(b[1] for b in boxes if b), max(b[3] for b in boxes if b), cells, boxes, ocr=True))
     return items, None
 

@@ -145,7 +145,7 @@ def from_env() -> ReaderSettings:
     except json.JSONDecodeError:
         raise InputError(f"环境变量 {ENV} 不是有效的 JSON 对象", code="usage") from None
     if not isinstance(data, dict):
-        raise InputError(f"环境变量 {ENV} 须为 JSON 对象（如 {{\"cell_gap_em\": 2.0}}）", code="usage")
+        raise InputError(f'环境变量 {ENV} 须为 JSON 对象（如 {{"cell_gap_em": 2.0}}）', code="usage")
     return ReaderSettings.from_overrides(**data)
 
 

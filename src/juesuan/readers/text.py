@@ -40,8 +40,9 @@ def decode(data: bytes, name: str) -> str:
 def read_text(path: Path) -> RawDocument:
     text = decode(path.read_bytes(), path.name)
     if len(text) > MAX_CHARS:  # refused before any line is built: a disclosure is far smaller
-        raise InputError(f"文件有{len(text):,}个字符，超过上限{MAX_CHARS:,}个字符，不像一份公开文件：{path.name}",
-                         code="too_large")
+        raise InputError(
+            f"文件有{len(text):,}个字符，超过上限{MAX_CHARS:,}个字符，不像一份公开文件：{path.name}", code="too_large"
+        )
     doc = RawDocument(file=str(path), format="text")
     page: int | None = None
     if "\f" in text:

@@ -250,7 +250,8 @@ def read_ooxml_workbook(path: Path) -> RawDocument:
             if stored > MAX_CELLS:
                 raise InputError(f"表格过大，无法读取：{path.name}（超过 {MAX_CELLS} 个单元格）")
             hidden_rows = {
-                r for r, dim in ws.row_dimensions.items()
+                r
+                for r, dim in ws.row_dimensions.items()
                 if dim.hidden or (dim.customHeight and dim.ht is not None and dim.ht == 0)
             }
             hidden_cols: set[int] = set()
@@ -333,8 +334,9 @@ def _run_calamine(path: Path) -> dict[str, Any]:
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["RUST_BACKTRACE"] = "0"
     try:
-        proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, env=env,
-                              timeout=CALAMINE_TIMEOUT)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, env=env, timeout=CALAMINE_TIMEOUT
+        )
     except subprocess.TimeoutExpired as exc:
         raise InputError(f"读取 {path.name} 超时（超过 {CALAMINE_TIMEOUT} 秒），文件可能已损坏") from exc
     if proc.returncode != 0:

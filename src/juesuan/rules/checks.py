@@ -50,7 +50,9 @@ CODE_CHECKS: dict[str, CodeCheck] = {}
 REQUIRED_PARAMS: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
-def completeness_check(name: str, *, requires: tuple[str, ...] = ()) -> Callable[[CompletenessCheck], CompletenessCheck]:
+def completeness_check(
+    name: str, *, requires: tuple[str, ...] = ()
+) -> Callable[[CompletenessCheck], CompletenessCheck]:
     def register(fn: CompletenessCheck) -> CompletenessCheck:
         COMPLETENESS[name] = fn
         REQUIRED_PARAMS[("completeness", name)] = requires
@@ -70,8 +72,9 @@ def code_check(name: str, *, requires: tuple[str, ...] = ()) -> Callable[[CodeCh
 
 def _table_location(t: Table, row: str, value: str | None) -> Location:
     p = t.provenance
-    return Location(t.name, row, "", value, p.page if p else None, p.line if p else None, t.form,
-                    bbox=p.bbox if p else None)
+    return Location(
+        t.name, row, "", value, p.page if p else None, p.line if p else None, t.form, bbox=p.bbox if p else None
+    )
 
 
 def form_number(form: str, patterns: list[str]) -> int | None:
@@ -106,7 +109,9 @@ def _required_tables(ev: Evaluator, rule: Rule, out: Outcome) -> None:
         if entry.table not in present:
             out.failed += 1
             form = f"{entry.form}" if entry.form else ""
-            out.findings.append(Finding(rule.id, rule.severity, f"缺少{form}《{ev.names.get(entry.table, entry.table)}》"))
+            out.findings.append(
+                Finding(rule.id, rule.severity, f"缺少{form}《{ev.names.get(entry.table, entry.table)}》")
+            )
 
 
 @completeness_check("duplicates")
@@ -117,7 +122,13 @@ def _duplicates(ev: Evaluator, rule: Rule, out: Outcome) -> None:
         if t.id in seen:
             out.failed += 1
             first = seen[t.id].provenance
-            out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》出现了两次（第{first.line if first else '?'}行和第{t.provenance.line if t.provenance else '?'}行）"))
+            out.findings.append(
+                Finding(
+                    rule.id,
+                    rule.severity,
+                    f"《{t.name}》出现了两次（第{first.line if first else '?'}行和第{t.provenance.line if t.provenance else '?'}行）",
+                )
+            )
         seen.setdefault(t.id, t)
 
 
@@ -141,18 +152,33 @@ def _form_numbering(ev: Evaluator, rule: Rule, out: Outcome) -> None:
         if n is None or n > top:
             continue
         if entry.form not in printed and doc.unread_pages:
-            out.unresolved.append(Unresolvable("insufficient_data", f"未见{entry.form}，第{doc.unread_pages_text()}页未能读取"))
+            out.unresolved.append(
+                Unresolvable("insufficient_data", f"未见{entry.form}，第{doc.unread_pages_text()}页未能读取")
+            )
             continue
         out.checked += 1
         if entry.form not in printed:
             out.failed += 1
-            out.findings.append(Finding(rule.id, rule.severity, f"表号不连续：缺少{entry.form}（应为《{ev.names.get(entry.table, entry.table)}》）"))
+            out.findings.append(
+                Finding(
+                    rule.id,
+                    rule.severity,
+                    f"表号不连续：缺少{entry.form}（应为《{ev.names.get(entry.table, entry.table)}》）",
+                )
+            )
     for t in doc.tables:
         found = v.entry(t.id)
         if found and found.form and t.form and t.form != found.form:
             out.checked += 1
             out.failed += 1
-            out.findings.append(Finding(rule.id, "warning", f"《{t.name}》印为{t.form}，本版式应为{found.form}", [_table_location(t, t.title, t.form)]))
+            out.findings.append(
+                Finding(
+                    rule.id,
+                    "warning",
+                    f"《{t.name}》印为{t.form}，本版式应为{found.form}",
+                    [_table_location(t, t.title, t.form)],
+                )
+            )
 
 
 @completeness_check("no_data_note", requires=("words",))
@@ -165,7 +191,14 @@ def _no_data_note(ev: Evaluator, rule: Rule, out: Outcome) -> None:
         loc = [_table_location(t, "（全表）", None)]
         if not t.has_data() and not t.has_no_data_note():
             out.failed += 1
-            out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》无数据，但未按要求注明“本单位无此项收支，故本表无数据”等说明", loc))
+            out.findings.append(
+                Finding(
+                    rule.id,
+                    rule.severity,
+                    f"《{t.name}》无数据，但未按要求注明“本单位无此项收支，故本表无数据”等说明",
+                    loc,
+                )
+            )
         elif t.has_data() and any(w in n for n in t.notes for w in words):
             out.failed += 1
             out.findings.append(Finding(rule.id, "error", f"《{t.name}》注明无数据，但表中有非零金额", loc))
@@ -213,7 +246,19 @@ def _reading(ev: Evaluator, rule: Rule, out: Outcome) -> None:
 
 def _code_location(table: Table, r: Row) -> list[Location]:
     p = r.provenance
-    return [Location(table.name, r.display, "科目编码", r.code, p.page if p else None, p.line if p else None, table.form, r.code, bbox=p.bbox if p else None)]
+    return [
+        Location(
+            table.name,
+            r.display,
+            "科目编码",
+            r.code,
+            p.page if p else None,
+            p.line if p else None,
+            table.form,
+            r.code,
+            bbox=p.bbox if p else None,
+        )
+    ]
 
 
 @code_check("scheme", requires=("prefixes", "scheme_name"))
@@ -228,7 +273,14 @@ def _scheme(ev: Evaluator, rule: Rule, out: Outcome, table: Table, r: Row, cat: 
     hits = (cat.by_name(r.label, prefix=parent.code) if parent and parent.code else []) or cat.by_name(r.label)
     if hits:
         hint = f"；按名称“{r.label}”，应为{hits[0].code}"
-    out.findings.append(Finding(rule.id, rule.severity, f"《{table.name}》中编码{code}不是{rule.spec['scheme_name']}科目编码{hint}", _code_location(table, r)))
+    out.findings.append(
+        Finding(
+            rule.id,
+            rule.severity,
+            f"《{table.name}》中编码{code}不是{rule.spec['scheme_name']}科目编码{hint}",
+            _code_location(table, r),
+        )
+    )
 
 
 @code_check("known")
@@ -236,7 +288,14 @@ def _known(ev: Evaluator, rule: Rule, out: Outcome, table: Table, r: Row, cat: c
     out.checked += 1
     if cat.get(r.code or "") is None:
         out.failed += 1
-        out.findings.append(Finding(rule.id, rule.severity, f"编码{r.code}（{r.label}）不在{cat.year}年参考科目目录中（目录非官方版本，请核实）", _code_location(table, r)))
+        out.findings.append(
+            Finding(
+                rule.id,
+                rule.severity,
+                f"编码{r.code}（{r.label}）不在{cat.year}年参考科目目录中（目录非官方版本，请核实）",
+                _code_location(table, r),
+            )
+        )
 
 
 @code_check("name")
@@ -248,7 +307,14 @@ def _name(ev: Evaluator, rule: Rule, out: Outcome, table: Table, r: Row, cat: ca
     # A template's placeholder rows end in an ellipsis ("高等教育……"): not a misprint.
     if key(entry.name) != key(r.label).rstrip("….·. "):  # noqa: B005 - strips any of these characters
         out.failed += 1
-        out.findings.append(Finding(rule.id, rule.severity, f"编码{r.code}的科目名称印为“{r.label}”，参考目录为“{entry.name}”", _code_location(table, r)))
+        out.findings.append(
+            Finding(
+                rule.id,
+                rule.severity,
+                f"编码{r.code}的科目名称印为“{r.label}”，参考目录为“{entry.name}”",
+                _code_location(table, r),
+            )
+        )
 
 
 @code_check("parent")
@@ -260,4 +326,11 @@ def _parent(ev: Evaluator, rule: Rule, out: Outcome, table: Table, r: Row, cat: 
     parent = ev.printed_parent(table, r)
     if parent is not None and parent.code and not code.startswith(parent.code):
         out.failed += 1
-        out.findings.append(Finding(rule.id, rule.severity, f"编码{code}（{r.label}）列在“{parent.display}”之下，但不属于该{'类' if len(parent.code) == 3 else '款'}", _code_location(table, r)))
+        out.findings.append(
+            Finding(
+                rule.id,
+                rule.severity,
+                f"编码{code}（{r.label}）列在“{parent.display}”之下，但不属于该{'类' if len(parent.code) == 3 else '款'}",
+                _code_location(table, r),
+            )
+        )

@@ -79,8 +79,17 @@ class Evaluator:
         # When a list, every evaluated linear relation is appended to it (see RelationRecord).
         self.recorder: list[RelationRecord] | None = None
 
-    def _record(self, rule: Rule, left: list[Term], right: list[Term], op: str, tol: Decimal, diff: Decimal,
-                finding: Finding | None = None, context: str = "") -> None:
+    def _record(
+        self,
+        rule: Rule,
+        left: list[Term],
+        right: list[Term],
+        op: str,
+        tol: Decimal,
+        diff: Decimal,
+        finding: Finding | None = None,
+        context: str = "",
+    ) -> None:
         if self.recorder is not None:
             self.recorder.append(RelationRecord(rule, left, right, op, tol, diff, finding, context))
 
@@ -116,7 +125,9 @@ class Evaluator:
             c = unreadable[0]
             row = f"{c.row.label or c.row.code}" if c.row is not None else ""
             raw = c.cell.raw if c.cell is not None else ""
-            out.unresolved.append(Unresolvable("insufficient_data", f"《{c.table.name}》“{row}”/{c.column.header}印为“{raw}”，不是金额"))
+            out.unresolved.append(
+                Unresolvable("insufficient_data", f"《{c.table.name}》“{row}”/{c.column.header}印为“{raw}”，不是金额")
+            )
             return
         out.checked += 1
         lv = sum((t.value_yuan for t in left), Decimal(0))
@@ -146,7 +157,9 @@ class Evaluator:
             out.checked -= 1
             out.unresolved.append(Unresolvable("insufficient_data", f"未找到“{missing.text}”所在行，无法核对"))
             return
-        cells = [c for t in left for c in t.cells] + [c for t in right for c in t.cells if c.cell is not None and c.cell.kind != "blank"]
+        cells = [c for t in left for c in t.cells] + [
+            c for t in right for c in t.cells if c.cell is not None and c.cell.kind != "blank"
+        ]
         locations = [self.location(c) for c in cells[:16]]
         detail = self.detail(left, right, op, lv, rv, display)
         prefix = f"{context}：" if context else ""
@@ -170,8 +183,11 @@ class Evaluator:
         note = ""
         smaller = left if lv < rv else right
         smaller_cells = [c.cell for t in smaller for c in t.cells]
-        if (severity == "error" and any(t.has_dash for t in smaller)
-                and all(c is None or c.kind in ("dash", "blank") for c in smaller_cells)):
+        if (
+            severity == "error"
+            and any(t.has_dash for t in smaller)
+            and all(c is None or c.kind in ("dash", "blank") for c in smaller_cells)
+        ):
             severity = "warning"
             note = "（分项以“—”列示，可能未分解填列）"
         out.findings.append(
@@ -242,7 +258,11 @@ class Evaluator:
         s = rule.spec
         cols = s.get("for_columns") or [None]
         for col in cols:
-            sub = (lambda x, col=col: [i.replace("{col}", col) for i in ([x] if isinstance(x, str) else x)]) if col else (lambda x: x)
+            sub = (
+                (lambda x, col=col: [i.replace("{col}", col) for i in ([x] if isinstance(x, str) else x)])
+                if col
+                else (lambda x: x)
+            )
             try:
                 if not self.condition(s.get("when"), col):
                     continue
@@ -298,7 +318,11 @@ class Evaluator:
             out.unresolved.append(exc)
             return
         factor = self.resolver.factor(table)
-        cols = table.columns if s.get("columns", "all") == "all" else [self.resolver.column(table, c) for c in s["columns"]]
+        cols = (
+            table.columns
+            if s.get("columns", "all") == "all"
+            else [self.resolver.column(table, c) for c in s["columns"]]
+        )
         block = s.get("block")
         rows = [r for r in table.rows if block is None or r.block == block]
         total_row = next((r for r in rows if r.concept == s.get("total_row")), None) if s.get("total_row") else None
@@ -333,8 +357,12 @@ class Evaluator:
             out.unresolved.append(exc)
             return
         fa, fb = self.resolver.factor(ta), self.resolver.factor(tb)
-        rows_a = {r.code: r for r in ta.rows if r.level == level and r.code and (not a.get("block") or r.block == a["block"])}
-        rows_b = {r.code: r for r in tb.rows if r.level == level and r.code and (not b.get("block") or r.block == b["block"])}
+        rows_a = {
+            r.code: r for r in ta.rows if r.level == level and r.code and (not a.get("block") or r.block == a["block"])
+        }
+        rows_b = {
+            r.code: r for r in tb.rows if r.level == level and r.code and (not b.get("block") or r.block == b["block"])
+        }
         for code in sorted(set(rows_a) | set(rows_b)):
             ra, rb = rows_a.get(code), rows_b.get(code)
             left = [Term(code, 1, [CellRef(ta, ra, ca, ra.cells.get(ca.id) if ra else None)], fa, absent=ra is None)]

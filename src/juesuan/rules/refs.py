@@ -88,7 +88,9 @@ class Resolver:
         if table_id not in self.required:
             return Unresolvable("not_applicable", f"本版式不含《{name}》")
         if self.doc.unread_pages:  # it may be on a page that could not be read
-            return Unresolvable("insufficient_data", f"未找到《{name}》，第{self.doc.unread_pages_text()}页未能读取，可能在其中")
+            return Unresolvable(
+                "insufficient_data", f"未找到《{name}》，第{self.doc.unread_pages_text()}页未能读取，可能在其中"
+            )
         return Unresolvable("insufficient_data", f"缺少《{name}》")
 
     def factor(self, table: Table) -> Decimal:
@@ -137,7 +139,9 @@ def cell_location(ref: CellRef) -> Location:
     prov = cell.provenance if cell and cell.provenance else (ref.row.provenance if ref.row else None)
     value = None
     if cell is not None:
-        value = format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
+        value = (
+            format_decimal(cell.value) if cell.value is not None else ("—" if cell.kind == "dash" else cell.raw or None)
+        )
     return Location(
         table=ref.table.name,
         form=ref.table.form,

@@ -214,11 +214,16 @@ def _blocks(table: Table) -> list[_Block]:
         else:  # a block prints the columns its rows have cells in
             used = {cid for r in rows for cid in r.cells}
             cols = [c for c in table.columns if c.id in used] or [c for c in table.columns if c.block == bid]
-        blocks.append(_Block(
-            bid, table.block_headers.get(bid), rows, cols,
-            has_code=any(r.code and not r.code_inferred for r in rows),
-            has_line_no=any(r.line_no for r in rows),
-        ))
+        blocks.append(
+            _Block(
+                bid,
+                table.block_headers.get(bid),
+                rows,
+                cols,
+                has_code=any(r.code and not r.code_inferred for r in rows),
+                has_line_no=any(r.line_no for r in rows),
+            )
+        )
     return blocks
 
 
@@ -230,7 +235,11 @@ def _positions(block: _Block) -> list[int]:
         numbers = [int(r.line_no or "") for r in block.rows]
     except ValueError:
         numbers = []
-    if numbers and all(a < b for a, b in zip(numbers, numbers[1:])) and numbers[-1] - numbers[0] < 2 * len(numbers) + 100:
+    if (
+        numbers
+        and all(a < b for a, b in zip(numbers, numbers[1:]))
+        and numbers[-1] - numbers[0] < 2 * len(numbers) + 100
+    ):
         return [n - numbers[0] for n in numbers]
     return list(range(len(block.rows)))
 
@@ -308,9 +317,16 @@ def table_section(table: Table, department: str | None = None) -> Section:
                 body[i] += _lead_cells(block, row)
                 body[i] += [amount_cell(row.cells.get(c.id)) for c in block.columns]
     return Section(
-        kind="table", title=table.title or table.name, width=max(width, 1), form=table.form,
-        department=table.department or department, unit=table.unit, header=header, body=body,
-        notes=list(table.notes), sheet_name=table.form or table.name,
+        kind="table",
+        title=table.title or table.name,
+        width=max(width, 1),
+        form=table.form,
+        department=table.department or department,
+        unit=table.unit,
+        header=header,
+        body=body,
+        notes=list(table.notes),
+        sheet_name=table.form or table.name,
     )
 
 
@@ -373,4 +389,12 @@ def unique_sheet_names(sections: list[Section]) -> list[str]:
     return names
 
 
-__all__ = ["OutCell", "Section", "layout", "table_section", "performance_section", "number_format_for", "unique_sheet_names"]
+__all__ = [
+    "OutCell",
+    "Section",
+    "layout",
+    "table_section",
+    "performance_section",
+    "number_format_for",
+    "unique_sheet_names",
+]

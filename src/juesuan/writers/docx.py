@@ -39,8 +39,11 @@ def _paragraph(container, text: str, size: float, align: str = "left", bold: boo
     from docx.shared import Pt
 
     p = container.add_paragraph()
-    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+    p.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
     p.paragraph_format.space_after = Pt(space_after)
     p.paragraph_format.space_before = Pt(0)
     if text:
@@ -101,7 +104,7 @@ def _table(document, section: Section, text_width: float) -> None:
             if oc.colspan > 1 or oc.rowspan > 1:
                 other = table.cell(r + oc.rowspan - 1, c + oc.colspan - 1)
                 merged = cell.merge(other)
-                merged.width = sum(widths[c: c + oc.colspan], Cm(0))
+                merged.width = sum(widths[c : c + oc.colspan], Cm(0))
         if r < n_header:
             _repeat_header(table.rows[r])
 
@@ -110,8 +113,11 @@ def _fill(p, oc: OutCell, size: float) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    p.alignment = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-                   "right": WD_ALIGN_PARAGRAPH.RIGHT}[oc.align]
+    p.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[oc.align]
     p.paragraph_format.space_after = Pt(0)
     p.paragraph_format.space_before = Pt(0)
     if oc.text:
@@ -146,7 +152,14 @@ def to_document(doc: Disclosure):
             for k, row in enumerate(section.body):
                 cell = row[0]
                 assert cell is not None
-                _paragraph(document, cell.text, 16 if k == 0 else 10.5, "center" if k == 0 else "left", bold=k == 0, space_after=6)
+                _paragraph(
+                    document,
+                    cell.text,
+                    16 if k == 0 else 10.5,
+                    "center" if k == 0 else "left",
+                    bold=k == 0,
+                    space_after=6,
+                )
             continue
         if section.title:
             _paragraph(document, section.title, 16, "center", bold=True, space_after=6)

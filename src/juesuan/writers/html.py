@@ -58,7 +58,7 @@ def section_html(section: Section) -> str:
             cell = row[0]
             assert cell is not None
             parts.append(f"<h1>{escape(cell.text)}</h1>" if k == 0 else f"<p>{escape(cell.text)}</p>")
-        return "<section class=\"text\">\n" + "\n".join(parts) + "\n</section>"
+        return '<section class="text">\n' + "\n".join(parts) + "\n</section>"
     if section.title:
         parts.append(f"<h2>{escape(section.title)}</h2>")
     if section.form:
@@ -82,7 +82,7 @@ def to_html(doc: Disclosure) -> str:
     title = f"{doc.department or ''}{doc.year or ''}{'年度' if doc.year else ''}{doc.scope}{doc.kind}"
     body = "\n".join(section_html(s) for s in layout(doc))
     return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 

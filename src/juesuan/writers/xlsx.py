@@ -88,8 +88,11 @@ def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:
                 ws.merge_cells(start_row=r, start_column=c, end_row=r + oc.rowspan - 1, end_column=c + oc.colspan - 1)
         # Wrapped text needs taller rows (LibreOffice does not grow rows of merged cells itself).
         longest = max(
-            (_lines_needed(oc.text, sum(widths[c: c + oc.colspan]) - 1) for c, oc in enumerate(row)
-             if oc is not None and oc.rowspan == 1),
+            (
+                _lines_needed(oc.text, sum(widths[c : c + oc.colspan]) - 1)
+                for c, oc in enumerate(row)
+                if oc is not None and oc.rowspan == 1
+            ),
             default=1,
         )
         if longest > 1:
