@@ -231,29 +231,18 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
     locs = [ctx.text_location(s, rate.raw), ctx.text_location(s, change.raw)]
     if subject.sentence is not s:
         locs.append(ctx.text_location(subject.sentence, subject.raw))
-    if verdict == "rounding":
-        ctx.report(
-            "narrative.change",
-            "info",
-            msg + "（舍入差异）",
-            locs,
-            expected=fmt(expected),
-            actual=fmt(abs(rate.value)),
-            difference=fmt(abs(rate.value) - expected),
-            kind="rounding",
-        )
-    else:
-        # a subject taken by position from a "其中" list may not be the one the change is about
-        weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
-        ctx.report(
-            "narrative.change",
-            "warning" if weak else "error",
-            msg,
-            locs,
-            expected=fmt(expected),
-            actual=fmt(abs(rate.value)),
-            difference=fmt(abs(rate.value) - expected),
-        )
+    # a subject taken by position from a "其中" list may not be the one the change is about
+    weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
+    ctx.report_gap(
+        "narrative.change",
+        verdict == "rounding",
+        "warning" if weak else "error",
+        msg,
+        locs,
+        expected=fmt(expected),
+        actual=fmt(abs(rate.value)),
+        difference=fmt(abs(rate.value) - expected),
+    )
 
 
 # -- figures stated "respectively" ------------------------------------------------------------------
@@ -352,27 +341,16 @@ def _respectively(ctx: Context) -> None:
                 f"{word}率应为{expected}%，文中为{rv}%"
             )
             locs = [ctx.text_location(s, rv), ctx.text_location(s, cv), ctx.text_location(lt, lv)]
-            if gap <= ONE_CENT + Decimal("0.000001"):
-                ctx.report(
-                    "narrative.change",
-                    "info",
-                    msg + "（舍入差异）",
-                    locs,
-                    expected=fmt(expected),
-                    actual=rv,
-                    difference=fmt(p - expected),
-                    kind="rounding",
-                )
-            else:
-                ctx.report(
-                    "narrative.change",
-                    "error",
-                    msg,
-                    locs,
-                    expected=fmt(expected),
-                    actual=rv,
-                    difference=fmt(p - expected),
-                )
+            ctx.report_gap(
+                "narrative.change",
+                gap <= ONE_CENT + Decimal("0.000001"),
+                "error",
+                msg,
+                locs,
+                expected=fmt(expected),
+                actual=rv,
+                difference=fmt(p - expected),
+            )
 
 
 # -- shares ---------------------------------------------------------------------------------------
@@ -513,27 +491,16 @@ def _shares(ctx: Context) -> None:
             f"文中为{share.raw}"
         )
         locs = [ctx.text_location(s, share.raw), ctx.text_location(s, part.raw), *extra]
-        if verdict == "rounding":
-            ctx.report(
-                "narrative.share",
-                "info",
-                msg + "（舍入差异）",
-                locs,
-                expected=fmt(expected),
-                actual=fmt(share.value),
-                difference=fmt(share.value - expected),
-                kind="rounding",
-            )
-        else:
-            ctx.report(
-                "narrative.share",
-                "error" if explicit else "warning",
-                msg,
-                locs,
-                expected=fmt(expected),
-                actual=fmt(share.value),
-                difference=fmt(share.value - expected),
-            )
+        ctx.report_gap(
+            "narrative.share",
+            verdict == "rounding",
+            "error" if explicit else "warning",
+            msg,
+            locs,
+            expected=fmt(expected),
+            actual=fmt(share.value),
+            difference=fmt(share.value - expected),
+        )
     for (_si, whole), pairs in groups.items():
         if len(pairs) < 2 or whole == 0:
             continue
@@ -551,27 +518,16 @@ def _shares(ctx: Context) -> None:
         listed = "＋".join(sh.raw for _, sh in pairs)
         msg = f"各项占比合计不为100%：“{s.quote(pairs[0][1].start)}”中{listed}＝{fmt(total)}%，而各项金额之和等于合计"
         locs = [ctx.text_location(s, sh.raw) for _, sh in pairs]
-        if gap <= tolerance(n):
-            ctx.report(
-                "narrative.share_sum",
-                "info",
-                msg + "（舍入差异）",
-                locs,
-                expected="100.00",
-                actual=fmt(total),
-                difference=fmt(total - HUNDRED),
-                kind="rounding",
-            )
-        else:
-            ctx.report(
-                "narrative.share_sum",
-                "error",
-                msg,
-                locs,
-                expected="100.00",
-                actual=fmt(total),
-                difference=fmt(total - HUNDRED),
-            )
+        ctx.report_gap(
+            "narrative.share_sum",
+            gap <= tolerance(n),
+            "error",
+            msg,
+            locs,
+            expected="100.00",
+            actual=fmt(total),
+            difference=fmt(total - HUNDRED),
+        )
 
 
 # -- completion --------------------------------------------------------------------------------------
@@ -667,27 +623,17 @@ def _completion(ctx: Context) -> None:
             continue
         expected = q2(final.yuan / budget_value * HUNDRED)
         msg = f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}"
-        if verdict == "rounding":
-            ctx.report(
-                "narrative.completion",
-                "info",
-                msg + "（舍入差异）",
-                locs,
-                expected=fmt(expected),
-                actual=fmt(q.value),
-                difference=fmt(q.value - expected),
-                kind="rounding",
-            )
-        else:
-            ctx.report(
-                "narrative.completion",
-                "error" if narrative_budget else "warning",
-                msg + ("" if narrative_budget else "（预算数取自表格，文中口径可能不同）"),
-                locs,
-                expected=fmt(expected),
-                actual=fmt(q.value),
-                difference=fmt(q.value - expected),
-            )
+        ctx.report_gap(
+            "narrative.completion",
+            verdict == "rounding",
+            "error" if narrative_budget else "warning",
+            msg,
+            locs,
+            expected=fmt(expected),
+            actual=fmt(q.value),
+            difference=fmt(q.value - expected),
+            note=("" if narrative_budget else "（预算数取自表格，文中口径可能不同）"),
+        )
 
 
 def _other_budget(ctx: Context, q: Claim, final: Claim) -> str:

@@ -152,6 +152,36 @@ class Context:
             o.failed += 1
         return f
 
+    def report_gap(
+        self,
+        rule: str,
+        rounding: bool,
+        severity: str,
+        message: str,
+        locations: list[Location],
+        *,
+        expected: str,
+        actual: str,
+        difference: str,
+        note: str = "",
+    ) -> Finding:
+        """A stated figure against the one computed from its operands: a rounding hint (info,
+        "（舍入差异）") when ``rounding``, else a finding at ``severity`` (with ``note`` appended)."""
+        if rounding:
+            return self.report(
+                rule,
+                "info",
+                message + "（舍入差异）",
+                locations,
+                expected=expected,
+                actual=actual,
+                difference=difference,
+                kind="rounding",
+            )
+        return self.report(
+            rule, severity, message + note, locations, expected=expected, actual=actual, difference=difference
+        )
+
     def statuses(self) -> tuple[list[Finding], list[RuleStatus]]:
         findings: list[Finding] = []
         statuses: list[RuleStatus] = []
