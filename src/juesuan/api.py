@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -21,6 +19,7 @@ from .readers import read
 from .recognize import recognize
 from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa: F401  (public API)
 from .rules.engine import cap_doubtful, evaluate
+from .kinds import detect_kind, fragment_kind  # noqa: F401  (detect_kind: public API)
 from .timing import stage
 
 
@@ -66,44 +65,6 @@ def check_page_limit(path: str | Path) -> None:
         return
     if n > MAX_PAGES:
         raise InputError(f"文件有{n}页，超过上限{MAX_PAGES}页，不像一份公开文件：{p.name}", code="too_large")
-
-
-@functools.cache
-def _kind_patterns() -> tuple[dict[str, Any], dict[str, list[re.Pattern[str]]]]:
-    """The kind-detection settings of data/kinds/ (later data directories add lines per kind and
-    override the numbers)."""
-    from .dataload import documents
-
-    data: dict[str, Any] = {}
-    lines: dict[str, list[str]] = {}
-    for _path, d in documents("kinds"):
-        data.update({k: v for k, v in d.items() if k != "kinds"})
-        for kind, spec in (d.get("kinds") or {}).items():
-            lines.setdefault(kind, []).extend(spec["lines"])
-    pats = {k: [re.compile(p) for p in v] for k, v in lines.items()}
-    return data, pats
-
-
-def detect_kind(raw: Any) -> tuple[str, list[str]]:
-    """``("budget", evidence)`` when the document's own titles and headings say 预算 (rules in
-    data/kinds/kinds.yaml), else ``("final", evidence)``; evidence = the first lines that decided."""
-    from .textnorm import fold
-
-    data, pats = _kind_patterns()
-    hits: dict[str, list[str]] = {k: [] for k in pats}
-    for ln in raw.lines:
-        text = re.sub(r"\s+", "", fold("".join(c for c in ln.cells if c.strip())))
-        if not text or len(text) > data["max_line_chars"]:
-            continue
-        for kind, ps in pats.items():
-            m = next((m for p in ps if (m := p.match(text))), None)
-            if m:
-                hits[kind].append(re.sub(r"(?:编制)?(?:部门|单位)[:：]$", "", m.group(0)))
-                break
-    budget, final = hits.get("budget", []), hits.get("final", [])
-    if len(budget) >= data["min_hits"] and len(budget) > data["ratio"] * len(final):
-        return "budget", budget[:3]
-    return "final", final[:3]
 
 
 def _refuse_budget(raw: Any, name: str, what: str = "该文件") -> None:
@@ -158,24 +119,6 @@ def _set_coverage(doc: Disclosure, coverage: str | None) -> None:
     if doc.coverage == cov.FRAGMENT and not doc.tables:
         # a 说明 page without tables: that is what it is, not a reading problem
         doc.reading_problems = [p for p in doc.reading_problems if p != cov.NO_TABLES]
-
-
-def fragment_kind(doc: Disclosure) -> str:
-    """The kind a fragment's own words give it: 预算 when its text and table titles say 预算 (at
-    least ``fragment.min_hits`` times, data/kinds/kinds.yaml) and never 决算, else its kind as
-    recognized. Whole documents keep theirs (a whole budget is refused before recognition)."""
-    from . import coverage as cov
-    from .narrative.text import norm_key
-
-    spec = _kind_patterns()[0].get("fragment")
-    if not spec or doc.coverage != cov.FRAGMENT or doc.kind != "决算":
-        return doc.kind
-    texts = [norm_key(p.text).replace("“", '"').replace("”", '"') for p in doc.paragraphs]
-    texts += [norm_key(t.title or "") for t in doc.tables]
-    if any(re.search(w, t) for w in spec["final"] for t in texts):
-        return doc.kind
-    hits = sum(len(re.findall(w, t)) for w in spec["budget"] for t in texts)
-    return "预算" if hits >= spec["min_hits"] else doc.kind
 
 
 def load_document(

@@ -629,28 +629,6 @@ def _looks_like_heading(text: str) -> bool:
 # The reader
 
 
-def _open(path: Path) -> Any:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    try:
-        pdf = pdfplumber.open(path)
-        n = len(pdf.pages)
-    except PdfminerException as exc:
-        inner = exc.args[0] if exc.args else exc
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise InputError(f"PDF 文件已加密，无法读取：{path.name}（请提供未加密的文件）") from None
-        if isinstance(inner, PDFSyntaxError):
-            raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
-        raise InputError(f"无法读取 PDF 文件：{path.name}（{inner}）") from None
-    except Exception as exc:  # noqa: BLE001 — pdfminer raises many kinds on broken files
-        raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}（{type(exc).__name__}）") from None
-    _check_page_count(n, path, pdf.close)
-    return pdf
-
-
 def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
     """OCR a page without a text layer: its items, or why it could not be read.
 
@@ -723,18 +701,14 @@ def _open_pdfium(path: Path) -> Any:
         if code in _ERR_ENCRYPTED:
             raise InputError(f"PDF 文件已加密，无法读取：{path.name}（请提供未加密的文件）") from None
         raise InputError(f"PDF 文件已损坏或不完整，无法读取：{path.name}") from None
-    _check_page_count(len(doc), path, doc.close)
-    return doc
-
-
-def _check_page_count(n: int, path: Path, close: Any) -> None:
-    """Refuse (after ``close()``) a PDF without pages or with more than MAX_PAGES."""
+    n = len(doc)
     if n == 0:
-        close()
+        doc.close()
         raise InputError(f"PDF 文件没有页面：{path.name}")
     if n > MAX_PAGES:
-        close()
+        doc.close()
         raise InputError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页）：{path.name}")
+    return doc
 
 
 @register(".pdf")
