@@ -27,7 +27,7 @@ def main() -> int:
         return 1
     ruled = agree = 0
     for f in files:
-        compared, notes = P.differential_notes(f)
+        compared, notes, _ = P.differential_notes(f)
         ruled += compared
         agree += compared - len(notes)
         for note in notes:

@@ -165,6 +165,8 @@ def test_borderless_row_with_figures_between_its_label_lines(base, tmp_path: Pat
 def test_differential_check_runs_on_the_pages_of_a_table_that_failed(monkeypatch):
     """Default (auto): the differential check runs only on the pages of a table that failed a
     self-check (here marked unreliable), and a disagreement there is a reading problem."""
+    from juesuan import differential
+    from juesuan.layouts import load as load_layouts
     from juesuan.readers import pdf as P
 
     path = REPO / "tests" / "fixtures" / "roundtrip" / "example-ruled.pdf"
@@ -175,11 +177,11 @@ def test_differential_check_runs_on_the_pages_of_a_table_that_failed(monkeypatch
     assert not any("pdfplumber" in p for p in doc.reading_problems)
     real = P._grid_texts
     monkeypatch.setattr(P, "_grid_texts", lambda t, chars: [[c + "X" if c else c for c in r] for r in real(t, chars)])
-    api._auto_differential(path, doc)
+    doc = differential.check_pages(path, doc, load_layouts())
     assert not any("pdfplumber" in p for p in doc.reading_problems)  # every table passed: not run
     basic = next(t for t in doc.tables if t.form == "公开06表")
     basic.unreliable = True
-    api._auto_differential(path, doc)
-    noted = [p for p in doc.reading_problems if "pdfplumber" in p]
+    doc = differential.check_pages(path, doc, load_layouts())
+    noted = [p for p in doc.reading_problems + [q for t in doc.tables for q in t.reading_problems] if "pdfplumber" in p]
     pages = {c.provenance.page for _, _, c in basic.iter_cells() if c.provenance} | {basic.provenance.page}
     assert noted and all(any(f"第{n}页" in p for n in pages) for p in noted)

@@ -33,7 +33,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("readers", {"readers"}),
     ("recognize", {"recognize"}),
     ("rules", {"rules"}),
-    ("narrative", {"narrative", "coverage", "kinds"}),
+    ("narrative", {"narrative", "coverage", "kinds", "differential"}),
     ("locate", {"locate"}),
     # outputs: renderers of a report or of a model (writers, synth generate documents from the model
     # and the catalogs; show draws what the recognizer read)

@@ -21,6 +21,7 @@ from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa:
 from .rules.engine import cap_doubtful, evaluate
 from .kinds import detect_kind, fragment_kind  # noqa: F401  (detect_kind: public API)
 from .timing import stage
+from . import differential
 
 
 # What one document may hold. Beyond these a file is refused (InputError "too_large") with a message
@@ -142,35 +143,10 @@ def load_document(
     with stage("recognize"):
         doc = _recognized(raw, name, variant)
     _refuse_empty(doc, name)
-    _auto_differential(Path(path), doc)
+    doc = differential.check_pages(Path(path), doc, load_layouts())
     _set_coverage(doc, coverage)
     doc.kind = fragment_kind(doc)
     return doc
-
-
-def _auto_differential(path: Path, doc: Disclosure) -> None:
-    """PDF only: when a table failed a self-check (unreliable, or an amount column not found or
-    not mapped), compare the ruled pages it sits on with pdfplumber's own grids and add a reading
-    problem for each page that disagrees (JUESUAN_PDF_DIFFERENTIAL=always checks every ruled page
-    while reading; =off never)."""
-    import os
-
-    from .readers import pdf as pdf_reader
-
-    mode = os.environ.get(pdf_reader.DIFFERENTIAL_ENV, "auto").lower()
-    if path.suffix.lower() != ".pdf" or mode in ("always", "1", "on", "off", "0"):
-        return
-    pages: set[int] = set()
-    for t in doc.tables:
-        if t.unreliable or any("列" in p and ("未找到" in p or "无法与表头对应" in p) for p in t.reading_problems):
-            pages |= {c.provenance.page for _, _, c in t.iter_cells() if c.provenance and c.provenance.page}
-            if t.provenance and t.provenance.page:
-                pages.add(t.provenance.page)
-    if pages:
-        from .readers.settings import from_env, using
-
-        with using(from_env()):  # the thresholds the document was read with
-            doc.reading_problems.extend(pdf_reader.differential_notes(path, pages)[1])
 
 
 def load_together(

@@ -376,13 +376,20 @@ def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
 DIFFERENTIAL_ENV = "JUESUAN_PDF_DIFFERENTIAL"  # always | auto (default) | off
 
 
-def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple[int, list[str]]:
+def differential_disagreements(path: Path | str, pages: set[int] | None = None) -> dict[int, str]:
+    """The ruled pages (all, or among ``pages``) on which our grids and pdfplumber's disagree, with
+    what differs."""
+    return differential_notes(path, pages)[2]
+
+
+def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple[int, list[str], dict[int, str]]:
     """Run the differential check on the ruled pages of a PDF (all, or ``pages``): how many ruled
-    pages were compared, and a note for each that disagrees with pdfplumber."""
+    pages were compared, a note for each that disagrees with pdfplumber, and what differs by page."""
     import pdfplumber
     import pypdfium2 as pdfium
 
     compared, notes = 0, []
+    diffs: dict[int, str] = {}
     fast = pdfium.PdfDocument(str(path))
     try:
         with pdfplumber.open(path) as slow:
@@ -393,6 +400,8 @@ def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple
                 paths, chars = _triage(fpage, n)
                 if not paths or not chars or fpage.get_rotation():
                     continue
+                if not page.chars:  # pdfminer reads no text there (e.g. some CFF fonts): nothing to compare
+                    continue
                 pg = _read_grid_page_fast(fpage, n, chars, grids=True)
                 grids = getattr(pg, "fast_grids", None) if pg else None
                 if not grids:
@@ -400,10 +409,11 @@ def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple
                 compared += 1
                 diff = grid_disagreement(grids, page)
                 if diff:
+                    diffs[n] = diff
                     notes.append(f"第{n}页表格与 pdfplumber 的读取结果不一致：{diff}")
     finally:
         fast.close()
-    return compared, notes
+    return compared, notes, diffs
 
 
 def _norm_grid(rows: list[list[str]] | list[list[str | None]]) -> list[list[str]]:
@@ -715,7 +725,21 @@ def _open_pdfium(path: Path) -> Any:
 
 @register(".pdf")
 def read_pdf(path: Path) -> RawDocument:
+    """Read a PDF: every page from PDFium's characters and rulings (ruled pages through
+    :mod:`.lattice`)."""
+    return read_pdf_pages(path)
+
+
+def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocument:
+    """:func:`read_pdf`, with ``plumber_pages``, ruled pages read with pdfplumber's own page
+    objects instead (its characters and ``find_tables``): the other reading of the differential
+    check."""
     fast = _open_pdfium(path)
+    slow = None
+    if plumber_pages:
+        import pdfplumber
+
+        slow = pdfplumber.open(path)
     pages: list[_Page] = []
     unread: list[int] = []
     reasons: dict[int, str] = {}
@@ -731,6 +755,8 @@ def read_pdf(path: Path) -> RawDocument:
                 elif not chars:
                     width, height = _page_size(fpage)
                     pg = _Page(number, width, height, scanned=_has_image(fpage))
+                elif slow is not None and plumber_pages and number in plumber_pages:
+                    pg = _read_page(slow.pages[number - 1], number)
                 else:
                     pg = _read_grid_page_fast(fpage, number, chars)
                 if pg.scanned:
@@ -749,6 +775,8 @@ def read_pdf(path: Path) -> RawDocument:
             pages.append(pg)
     finally:
         fast.close()
+        if slow is not None:
+            slow.close()
     _drop_furniture(pages)
     for p in pages:
         _align_borderless(p.items)

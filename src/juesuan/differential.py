@@ -1,0 +1,117 @@
+"""Differential self-check of ruled PDF pages, and the choice between two readings.
+
+A ruled page is read from PDFium's characters on pdfplumber's lattice (:mod:`.readers.lattice`).
+When a table read from such a page fails a self-check (unreliable, an amount column not found or
+not mapped) or one of its own identities (an error-level finding whose cells all lie in that table:
+a row or column sum, the 类/款/项 hierarchy), its pages are read a second way — pdfplumber's own
+characters and ``extract_tables`` — and compared cell by cell. Where the two readings disagree, the
+document is recognized and checked both ways and the reading under which fewer of the table
+identities fail is kept; either way a reading problem names the page and what differed, so the
+check is marked incomplete. Identities of a table both readings agree on are never second-guessed.
+
+``JUESUAN_PDF_DIFFERENTIAL``: ``auto`` (default, as above), ``always`` (the reader compares every
+ruled page and reports disagreements; no choice is made), ``off``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .layouts import Layouts
+from .model import Disclosure, Table
+from .results import Finding
+
+NOTE_KEPT = "第{page}页表格与 pdfplumber 的读取结果不一致：{diff}；按两种读取结果分别核对，保留本读取结果（表内勾稽关系未通过 {ours} 处，另一读取结果 {theirs} 处）"
+NOTE_SWITCHED = "第{page}页表格与 pdfplumber 的读取结果不一致：{diff}；按两种读取结果分别核对，改用 pdfplumber 的读取结果（表内勾稽关系未通过 {theirs} 处，原读取结果 {ours} 处）"
+
+
+def _identity_errors(doc: Disclosure, layouts: Layouts) -> list[Finding]:
+    """Error-level findings of relations within one table (all cells in the same table)."""
+    from .rules.engine import evaluate
+
+    findings, _ = evaluate(doc, layouts)
+    out = []
+    for f in findings:
+        if f.severity != "error" or f.kind != "rule" or len(f.locations) < 2:
+            continue
+        if len({loc.table for loc in f.locations}) == 1:
+            out.append(f)
+    return out
+
+
+def _pages_of(findings: list[Finding]) -> set[int]:
+    return {loc.page for f in findings for loc in f.locations if loc.page}
+
+
+def _suspect_pages(doc: Disclosure, identity_errors: list[Finding]) -> set[int]:
+    pages = _pages_of(identity_errors)
+    for t in doc.tables:
+        if t.unreliable or any("列" in p and ("未找到" in p or "无法与表头对应" in p) for p in t.reading_problems):
+            pages |= _table_pages(t)
+    return pages
+
+
+def _table_pages(t: Table) -> set[int]:
+    pages = {c.provenance.page for _, _, c in t.iter_cells() if c.provenance and c.provenance.page}
+    if t.provenance and t.provenance.page:
+        pages.add(t.provenance.page)
+    return pages
+
+
+def _amount_cells(doc: Disclosure, pages: set[int]) -> int:
+    return sum(
+        1
+        for t in doc.tables
+        for _, _, c in t.iter_cells()
+        if c.value is not None and c.provenance and c.provenance.page in pages
+    )
+
+
+def _score(doc: Disclosure, layouts: Layouts, pages: set[int]) -> int:
+    """Table identities failing on the given pages."""
+    return sum(1 for f in _identity_errors(doc, layouts) if _pages_of([f]) & pages)
+
+
+def check_pages(path: Path, doc: Disclosure, layouts: Layouts) -> Disclosure:
+    """The document to check: ``doc``, or its other reading where that satisfies more of the
+    table identities on the pages the two readings disagree on (see the module docstring)."""
+    from .readers import pdf as pdf_reader
+
+    mode = os.environ.get(pdf_reader.DIFFERENTIAL_ENV, "auto").lower()
+    if path.suffix.lower() != ".pdf" or mode in ("always", "1", "on", "off", "0"):
+        return doc
+    suspect = _suspect_pages(doc, _identity_errors(doc, layouts))
+    if not suspect:
+        return doc
+    from .readers.settings import from_env, using
+
+    with using(from_env()):  # the thresholds the document was read with
+        disagreeing = pdf_reader.differential_disagreements(path, suspect)
+        if not disagreeing:
+            return doc
+        from .recognize import recognize
+
+        other = recognize(pdf_reader.read_pdf_pages(path, plumber_pages=set(disagreeing)), variant=doc.variant)
+    pages = set(disagreeing)
+    ours, theirs = _score(doc, layouts, pages), _score(other, layouts, pages)
+    switch = (
+        theirs < ours
+        and len(other.tables) >= len(doc.tables)
+        and _amount_cells(other, pages) >= _amount_cells(doc, pages)
+    )
+    template = NOTE_SWITCHED if switch else NOTE_KEPT
+    chosen = other if switch else doc
+    for n, diff in sorted(disagreeing.items()):
+        note = template.format(page=n, diff=diff, ours=ours, theirs=theirs)
+        # kept although the other reading differs: the tables on that page are in doubt (their
+        # errors become warnings); switched: the identities hold, the note is the document's
+        on_page = [] if switch else [t for t in chosen.tables if n in _table_pages(t)]
+        for t in on_page:
+            t.reading_problems.append(note)
+        if not on_page:
+            chosen.reading_problems.append(note)
+    return chosen
+
+
+__all__ = ["check_pages", "NOTE_KEPT", "NOTE_SWITCHED"]
