@@ -276,7 +276,7 @@ def test_ghzyj_narrative_findings_verified_on_the_pages(ghzyj) -> None:
             ("info", "narrative.change", 21),
             ("info", "narrative.share", 21),
             ("info", "narrative.completion", 21),
-            ("info", "narrative.breakdown_sum", 27),
+            ("warning", "narrative.breakdown_sum", 27),
         ]
     )
     errors = [f for f in ghzyj.errors if f.rule == "narrative.table_amounts"]
@@ -295,7 +295,7 @@ def test_shgzb_narrative_findings_verified_on_the_pages(shgzb) -> None:
             ("warning", "narrative.zero_base", 21),
             ("warning", "narrative.zero_base", 18),
             ("info", "narrative.share", 18),
-            ("info", "narrative.breakdown_sum", 20),
+            ("warning", "narrative.breakdown_sum", 20),
         ]
     )
 

@@ -190,7 +190,9 @@ LEXICON = Obj(
     }
 )
 
-NARRATIVE_RULES = Obj({"rules": List(Obj({"id": STR, "severity": STR, "description": STR}, ("id",)))})
+NARRATIVE_RULES = Obj(
+    {"rules": List(Obj({"id": STR, "severity": STR, "description": STR, "rounding_severity": STR}, ("id",)))}
+)
 
 _WORDS = List(STR)
 NARRATIVE_SETTINGS = Obj(

@@ -943,16 +943,7 @@ def _compare_breakdown(ctx: Context, total: Claim, parts: list[Claim], continued
     act = shown
     dtext = fmt(diff / f) if total.kind == "money" else format(diff.normalize(), "f")
     if abs(diff) <= tol:
-        ctx.report(
-            "narrative.breakdown_sum",
-            "info",
-            msg + "（舍入差异）",
-            locs,
-            expected=exp,
-            actual=act,
-            difference=dtext,
-            kind="rounding",
-        )
+        ctx.report_gap("narrative.breakdown_sum", True, "info", msg, locs, expected=exp, actual=act, difference=dtext)
         return
     if diff > 0:
         severity = "error" if rule is not None else "warning"

@@ -15,10 +15,12 @@ from ..rounding import CENT as CENT, q2 as q2  # re-exported for the narrative c
 from ..rules.refs import CellRef, cell_location, resolver_for, split_ref
 from ..textnorm import format_decimal
 from .claims import Claim, Extraction
+
 from .settings import Concept, Lexicon, PerformanceSettings, Ref, Settings
 from .text import Narrative, Sentence, norm_key
 
 HUNDRED = Decimal(100)
+ROUNDING_TAIL_NOTE = "（相差在舍入范围内：属尾差，宜调整尾数使合计与所列各项之和一致）"
 cap = cap_severity  # ``severity`` lowered to a rule's own severity (never raised)
 
 
@@ -166,12 +168,14 @@ class Context:
         note: str = "",
     ) -> Finding:
         """A stated figure against the one computed from its operands: a rounding hint (info,
-        "（舍入差异）") when ``rounding``, else a finding at ``severity`` (with ``note`` appended)."""
+        "（舍入差异）"; a warning asking for the tail to be adjusted where the rule's data says so)
+        when ``rounding``, else a finding at ``severity`` (with ``note`` appended)."""
         if rounding:
+            rsev = self.cfg.rules[rule].rounding_severity if rule in self.cfg.rules else "info"
             return self.report(
                 rule,
-                "info",
-                message + "（舍入差异）",
+                rsev,
+                message + ("（舍入差异）" if rsev == "info" else ROUNDING_TAIL_NOTE),
                 locations,
                 expected=expected,
                 actual=actual,

@@ -45,6 +45,9 @@ class RuleDef:
     id: str
     severity: str
     description: str
+    # a gap within the rounding allowance: "info" (a hint), or "warning" where a stated total that
+    # its own stated parts miss by a rounding gap is itself worth fixing (尾差调整)
+    rounding_severity: str = "info"
 
 
 @dataclass
@@ -216,7 +219,10 @@ def settings() -> Settings:
             sev = r.get("severity", "error")
             if sev not in SEVERITIES:
                 raise ValueError(f"narrative rule {r.get('id')}: unknown severity {sev}")
-            rules[r["id"]] = RuleDef(r["id"], sev, r.get("description", r["id"]))
+            rsev = r.get("rounding_severity", "info")
+            if rsev not in ("info", "warning"):
+                raise ValueError(f"narrative rule {r.get('id')}: rounding_severity must be info or warning, not {rsev}")
+            rules[r["id"]] = RuleDef(r["id"], sev, r.get("description", r["id"]), rsev)
     if "rules" not in by_name:
         raise ValueError("narrative rules file (data/narrative/rules.yaml) missing")
 
