@@ -15,7 +15,6 @@ from ..rounding import CENT as CENT, q2 as q2  # re-exported for the narrative c
 from ..rules.refs import CellRef, cell_location, resolver_for, split_ref
 from ..textnorm import format_decimal
 from .claims import Claim, Extraction
-
 from .settings import Concept, Lexicon, PerformanceSettings, Ref, Settings
 from .text import Narrative, Sentence, norm_key
 
