@@ -84,12 +84,9 @@ def _years(ctx: Context) -> None:
         ctx.unresolved(rule, "insufficient_data", "未识别出决算年度")
         return
     cfg = ctx.cfg
-    # a 预算 (budget) document states the assets at the end of the year before its fiscal year
-    budget_doc = ctx.doc.kind == "预算" or (
-        ctx.doc.coverage == "fragment"
-        and not any("决算" in s.norm for s in ctx.nar.sentences)
-        and any("预算" in s.norm for s in ctx.nar.sentences)
-    )
+    # a 预算 (budget) document states the assets at the end of the year before its fiscal year (a
+    # fragment's kind comes from its own words: juesuan.kinds.fragment_kind, set when it is loaded)
+    budget_doc = ctx.doc.kind == "预算"
     for s in ctx.nar.sentences:
         t = s.norm
         for m in _YEAR.finditer(t):
