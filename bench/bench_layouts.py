@@ -1,6 +1,7 @@
 """Benchmark: the layout fuzzer (juesuan.synth_layouts) — exact amount cells over many layouts.
 
 Usage: .venv/bin/python bench/bench_layouts.py [-n 300] [--seed 0] [--lo-every 25] [--jobs 2] [--json out.json]
+       [--only 8,47,103]   (only the variants with these seeds, out of the same -n/--seed set)
 
 Each variant prints our generated example disclosure one way (ruled / three-line / border-less,
 split codes, wrapped headers and labels, tall rows, offset digits, zeros and separators,
@@ -42,8 +43,12 @@ def main() -> int:
     ap.add_argument("--lo-every", type=int, default=25)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json")
+    ap.add_argument("--only", help="comma-separated variant seeds: run just these")
     args = ap.parse_args()
     vs = sl.variants(args.n, args.seed, args.lo_every)
+    if args.only:
+        wanted = {int(x) for x in args.only.split(",") if x.strip()}
+        vs = [v for v in vs if v.seed in wanted]
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(_one, vs))
     skipped = [r for r in results if "skipped" in r]
@@ -80,6 +85,8 @@ def main() -> int:
         print(
             f"  seed {r['variant']['seed']}: {r['errors']} errors {r['error_rules']}; {sl.Variant(**r['variant']).classes()}"
         )
+    if erring:
+        print("  all seeds with error-level findings: " + ",".join(str(r["variant"]["seed"]) for r in erring))
     print("\n| feature | value | variants | exact cells | silent-loss variants |\n|---|---|---|---|---|")
     for (k, val), (t, e, n, s) in sorted(by.items()):
         print(f"| {k} | {val} | {n} | {100 * e / t:.1f} % | {s} |")
