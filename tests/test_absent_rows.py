@@ -170,3 +170,34 @@ def test_threeline_wrapped_labels_variant_reads_sangong_rows(base, tmp_path: Pat
     for tid in SANGONG:
         concepts = {r.concept for r in doc.tables_by_id(tid)[0].rows}
         assert {"total", "abroad", "car", "reception"} <= concepts, tid
+
+
+def test_ruled_last_row_alone_on_a_continuation_page(base, tmp_path: Path):
+    """A ruled table continued without its header whose last row (the 公用经费合计 of the 基本支出表,
+    a 项目支出表 code row) falls alone on the next page: that one-row grid is a table row, read in
+    its columns and blocks, not free text (the class of layout-fuzzer seeds 154, 197, 253)."""
+    v = sl.Variant(
+        seed=0,
+        rules="ruled",
+        tall=True,
+        valign="top",
+        amount_valign="bottom",
+        thousands=True,
+        zeros="0.00",
+        landscape=True,
+        repeat_header=False,
+        furniture=True,
+        font="serif",
+        size=10.5,
+        shading=True,
+        short_pages=True,
+    )
+    try:
+        out = sl.run_variant(base, v, tmp_path, check=True)
+    except sl.NoFont as exc:
+        pytest.skip(f"cannot draw layout variants: {exc}")
+    assert (out.exact, out.extra) == (out.truth, 0), out.lost_examples
+    assert out.errors == 0, out.error_rules
+    raw = api.read(next(tmp_path.rglob("*.pdf")))
+    alone = [ln for ln in raw.lines if ln.number == 1 and len(ln.nonempty) >= 2 and len(ln.cells) >= 6]
+    assert alone, "no one-row grid at the top of a page"

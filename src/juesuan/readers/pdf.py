@@ -349,8 +349,17 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *,
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
 
+# A ruled box of one row is a table row when it has at least this many cells: the last row of a
+# table continued on a page of its own without the repeated header (a framed paragraph or a box
+# around a title has one or two).
+_ONE_ROW_TABLE_CELLS = 3
+
+
 def _is_table(table: Any) -> bool:
-    return len(table.rows) >= 2 and max(len(r.cells) for r in table.rows) >= 2
+    if not table.rows:
+        return False
+    cells = max(len(r.cells) for r in table.rows)
+    return cells >= 2 if len(table.rows) >= 2 else cells >= _ONE_ROW_TABLE_CELLS
 
 
 def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
@@ -488,7 +497,7 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
     the characters outside them, top to bottom."""
     boxes: list[Box] = []
     for index, table in enumerate(tables):
-        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
+        if not _is_table(table):
             continue  # a framed paragraph or a box around a title, not a table
         boxes.append(tuple(table.bbox))
         out.items.extend(grid_rows(table, index))

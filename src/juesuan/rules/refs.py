@@ -159,8 +159,8 @@ class Resolver:
             term.cells.append(CellRef(table, row, col, row.cells.get(col.id)))
         return term
 
-
     def concept(self, table_id: str, concept_id: str) -> RowConcept | None:
+        """The layout's row concept ``concept_id`` of table ``table_id`` (None when unknown)."""
         layout = self.layouts.tables.get(table_id) if self.layouts is not None else None
         return next((c for c in layout.rows if c.id == concept_id), None) if layout is not None else None
 
