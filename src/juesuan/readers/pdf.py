@@ -349,17 +349,14 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *,
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
 
 
-# A ruled box of one row is a table row when it has at least this many cells: the last row of a
-# table continued on a page of its own without the repeated header (a framed paragraph or a box
-# around a title has one or two).
-_ONE_ROW_TABLE_CELLS = 3
-
-
 def _is_table(table: Any) -> bool:
+    """A ruled grid is a table; a framed paragraph or a box around a title is not. A box of one row
+    is a table row when it has ``one_row_table_cells`` cells or more: the last row of a table
+    continued without its header, alone on a page."""
     if not table.rows:
         return False
     cells = max(len(r.cells) for r in table.rows)
-    return cells >= 2 if len(table.rows) >= 2 else cells >= _ONE_ROW_TABLE_CELLS
+    return cells >= 2 if len(table.rows) >= 2 else cells >= current().one_row_table_cells
 
 
 def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
