@@ -22,9 +22,9 @@ SANGONG = ("three_public_stats", "three_public_general")
 SANGONG_FORMS = ("公开10表", "公开11表")
 
 
-def _edit_sangong(tmp_path: Path, edit) -> Path:
-    """The example with ``edit(cells)`` applied to the 公务用车购置及运行维护费 row (3.00, 2.80, 2.64)
-    of both "三公" tables; ``edit`` returns the lines that replace the row."""
+def _edit_sangong(tmp_path: Path, edit, row: str = "公务用车购置及运行维护费") -> Path:
+    """The example with ``edit(cells)`` applied to the row ``row`` (by default the 公务用车购置及运行
+    维护费 row: 3.00, 2.80, 2.64) of both "三公" tables; ``edit`` returns the lines that replace it."""
     lines = CLEAN.read_text(encoding="utf-8").split("\n")
     out: list[str] = []
     form = None
@@ -32,7 +32,7 @@ def _edit_sangong(tmp_path: Path, edit) -> Path:
         if line.strip() in SANGONG_FORMS:
             form = line.strip()
         cells = line.split("\t")
-        if form and cells[0].endswith("公务用车购置及运行维护费"):
+        if form and cells[0].endswith(row):
             out.extend(edit(cells))
             continue
         out.append(line)
@@ -72,6 +72,10 @@ def test_deleted_sangong_row_is_insufficient_not_zero(tmp_path: Path):
     rep = api.check(_edit_sangong(tmp_path, lambda cells: []))
     assert not [f for f in rep.errors if f.rule.startswith(SANGONG)]
     assert _statuses(rep)["three_public_general.total"][0] == "insufficient_data"
+    # a row whose data alias is folded (half-width brackets) is named as the form prints it
+    rep = api.check(_edit_sangong(tmp_path, lambda cells: [], row="因公出国（境）费"))
+    status, reason = _statuses(rep)["three_public_stats.total"]
+    assert status == "insufficient_data" and reason and "“因公出国（境）费”" in reason
 
 
 def test_row_declared_absent_zero_counts_as_zero(tmp_path: Path):
