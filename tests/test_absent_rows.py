@@ -205,3 +205,13 @@ def test_ruled_last_row_alone_on_a_continuation_page(base, tmp_path: Path):
     raw = api.read(next(tmp_path.rglob("*.pdf")))
     alone = [ln for ln in raw.lines if ln.number == 1 and len(ln.nonempty) >= 2 and len(ln.cells) >= 6]
     assert alone, "no one-row grid at the top of a page"
+
+
+def test_column_not_recognized_is_named_by_its_header():
+    """A column the rules need that was not recognized is named as printed, not by its id."""
+    doc = api.load_document(CLEAN)
+    table = doc.tables_by_id("three_public_stats")[0]
+    table.columns = [c for c in table.columns if c.id != "full_budget"]
+    rep = api.check_document(doc)
+    reason = next(r.reason for r in rep.rules if r.id == "three_public_stats.total")
+    assert reason and "“全年预算数”列" in reason and "full_budget" not in reason

@@ -120,8 +120,20 @@ class Resolver:
     def column(self, table: Table, col_id: str) -> Column:
         col = table.column(col_id)
         if col is None:
-            raise Unresolvable("insufficient_data", f"《{table.name}》中未能识别“{col_id}”列")
+            raise Unresolvable(
+                "insufficient_data", f"《{table.name}》中未能识别“{self.column_header(table.id, col_id)}”列"
+            )
         return col
+
+    def column_header(self, table_id: str, col_id: str) -> str:
+        """A column concept as the layout prints it (its header path), for messages."""
+        layout = self.layouts.tables.get(table_id) if self.layouts is not None else None
+        if layout is not None:
+            for cols in [layout.columns, *layout.variants, *(b.columns for b in layout.blocks)]:
+                spec = next((c for c in cols if c.id == col_id), None)
+                if spec is not None:
+                    return spec.header
+        return col_id
 
     def rows(self, table: Table, selector: str, block: str | None = None) -> list[Row]:
         rows = [r for r in table.rows if block is None or r.block == block]
