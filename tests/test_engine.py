@@ -14,10 +14,20 @@ BLOCK_HEADER = "项目\t行次\t金额\t项目(按功能分类)\t行次\t金额\
 
 
 def summary(income_general: str, business: str, total_in: str, class201: str, class208: str, total_out: str) -> str:
+    # The form prints every row of the income side and of the totals (a row not printed would be
+    # unknown, not 0); the ones this department has none of are left blank.
     rows = [
         f"一、一般公共预算财政拨款收入\t1\t{income_general}\t一、一般公共服务支出\t31\t{class201}",
+        "二、政府性基金预算财政拨款收入\t2\t\t\t\t",
+        "三、国有资本经营预算财政拨款收入\t3\t\t\t\t",
+        "四、上级补助收入\t4\t\t\t\t",
         f"五、事业收入\t5\t{business}\t八、社会保障和就业支出\t38\t{class208}",
+        "六、经营收入\t6\t\t\t\t",
+        "七、附属单位上缴收入\t7\t\t\t\t",
+        "八、其他收入\t8\t\t\t\t",
         f"本年收入合计\t27\t{total_in}\t本年支出合计\t57\t{total_out}",
+        "使用非财政拨款结余\t28\t\t结余分配\t58\t",
+        "年初结转和结余\t29\t\t年末结转和结余\t59\t",
         f"总计\t30\t{total_in}\t总计\t60\t{total_out}",
     ]
     return HEAD + BLOCK_HEADER + "\n".join(rows) + "\n\n注：本表反映部门本年度的总收支情况。\n"

@@ -543,5 +543,5 @@ def test_rows_not_found_are_insufficient_data_with_the_row_named(clean_doc):
             r.concept = None
     findings, st = run(doc)
     assert st["narrative.table_counts"].status == "insufficient_data"
-    assert "未找到“公务用车保有量(辆)”所在行" in st["narrative.table_counts"].reason
+    assert "未找到“公务用车保有量（辆）”所在行" in st["narrative.table_counts"].reason
     assert not [f for f in findings if f.rule == "narrative.table_counts"]

@@ -43,8 +43,9 @@ def test_row_not_read_is_not_zero(tmp_path: Path):
     assert "fail" not in {s for rid, s in st.items() if rid.startswith("cross.summary_income")}
 
 
-def test_omitted_addends_still_count_as_zero(tmp_path: Path):
-    """An item row not printed among printed ones is an omitted item (zero): the sum rule runs."""
+def test_sum_rule_runs_over_printed_items(tmp_path: Path):
+    """Every item row printed (zeros blank or "—"): the sum rule runs. (An item row not found is
+    unknown, not zero: tests/test_absent_rows.py.)"""
     rep = api.check(CLEAN)
     assert {r.id: r.status for r in rep.rules}["summary.income_total"] == "pass"
 

@@ -104,7 +104,7 @@ LAYOUTS = Obj(
                     "variants": List(List(COLUMN)),
                     "blocks": List(Obj({"id": STR, "header": STR, "columns": List(COLUMN)}, ("id",))),
                     "block_start": List(STR),
-                    "rows": Map(Obj({"aliases": List(STR), "block": STR, "after": STR})),
+                    "rows": Map(Obj({"aliases": List(STR), "block": STR, "after": STR, "label": STR, "absent": STR})),
                     "class_rows": Obj({"block": STR}),
                 },
                 ("name",),

@@ -30,6 +30,11 @@ class RowConcept:
     aliases: list[str]
     block: str | None = None
     after: str | None = None
+    # The row as printed, for messages: ``label`` in the data, else the first alias as written.
+    label: str = ""
+    # The layout may leave this row out when it is zero (``absent: zero`` in the data). Otherwise a
+    # row that was not found is unknown, never read as 0: its rules cannot run (insufficient data).
+    absent_is_zero: bool = False
 
 
 @dataclass
@@ -120,9 +125,24 @@ def _columns(items: list[dict[str, Any]]) -> list[ColumnSpec]:
     return [ColumnSpec(c["id"], c.get("header", c["id"]), [key(a) for a in c.get("aliases", [])]) for c in items]
 
 
+def _absent_is_zero(tid: str, rid: str, value: Any) -> bool:
+    if value in (None, "unknown"):
+        return False
+    if value == "zero":
+        return True
+    raise ValueError(f"layout {tid}: row {rid}: `absent` is `zero` or `unknown`, not {value!r}")
+
+
 def _table(tid: str, d: dict[str, Any]) -> TableLayout:
     rows = [
-        RowConcept(rid, [label_key(a) for a in spec.get("aliases", [])], spec.get("block"), spec.get("after"))
+        RowConcept(
+            rid,
+            [label_key(a) for a in spec.get("aliases", [])],
+            spec.get("block"),
+            spec.get("after"),
+            str(spec.get("label") or next(iter(spec.get("aliases") or []), rid)),
+            _absent_is_zero(tid, rid, spec.get("absent")),
+        )
         for rid, spec in (d.get("rows") or {}).items()
     ]
     return TableLayout(

@@ -298,9 +298,12 @@ class _TableBuilder:
                 cells=cells,
                 provenance=_prov(self.raw, line),
             )
-            self._assign_concept(row, used)
             self.table.rows.append(row)
             prev = row
+        # Row concepts once every label is whole: a label wrapped over lines (its amounts on the
+        # first) is only recognizable after its continuation lines were appended.
+        for row in self.table.rows:
+            self._assign_concept(row, used)
         # A one-row table printed without a row label (the "三公" table): that row is the
         # layout's only row concept.
         unlabeled = [r for r in self.table.rows if not r.label and not r.code and r.concept is None]

@@ -260,11 +260,10 @@ class Context:
         return Candidate(ref, cells, total, factor or Decimal(1), unit)
 
     def _row_name(self, ref: str) -> str:
-        """A row concept as printed (its first alias), for messages."""
+        """A row concept as printed (its layout label), for messages."""
         _, tid, row, _ = split_ref(ref)
-        layout = self.layouts.tables.get(tid)
-        concept = next((c for c in layout.rows if c.id == row), None) if layout else None
-        return concept.aliases[0] if concept and concept.aliases else row
+        concept = self.resolver.concept(tid, row)
+        return concept.label if concept else row
 
     def candidates(self, refs: list[Ref], kind: str, rule: str) -> list[Candidate]:
         out = []

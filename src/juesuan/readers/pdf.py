@@ -350,7 +350,13 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *,
 
 
 def _is_table(table: Any) -> bool:
-    return len(table.rows) >= 2 and max(len(r.cells) for r in table.rows) >= 2
+    """A ruled grid is a table; a framed paragraph or a box around a title is not. A box of one row
+    is a table row when it has ``one_row_table_cells`` cells or more: the last row of a table
+    continued without its header, alone on a page."""
+    if not table.rows:
+        return False
+    cells = max(len(r.cells) for r in table.rows)
+    return cells >= 2 if len(table.rows) >= 2 else cells >= current().one_row_table_cells
 
 
 def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
@@ -498,7 +504,7 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
     the characters outside them, top to bottom."""
     boxes: list[Box] = []
     for index, table in enumerate(tables):
-        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
+        if not _is_table(table):
             continue  # a framed paragraph or a box around a title, not a table
         boxes.append(tuple(table.bbox))
         out.items.extend(grid_rows(table, index))

@@ -42,6 +42,7 @@ class ReaderSettings:
     edge_min_length: float = 3.0  # pdfplumber lattice: shorter rulings are ignored (pt)
     ruling_max_width: float = 0.5  # a path segment thinner than this is a ruling; also its minimum length (pt)
     grid_char_pad: float = 1.0  # a character this close outside a pdfplumber grid still belongs to it (pt)
+    one_row_table_cells: int = 3  # a ruled box of one row with this many cells is a table row (not a framed text)
     xobject_depth: int = 3  # levels of form XObjects searched for paths and images in triage
     # -- page furniture and paragraphs (readers/pdf.py) ----------------------------------------
     margin_fraction: float = 0.075  # top/bottom band (fraction of page height) for page numbers and running lines

@@ -112,11 +112,14 @@ class Evaluator:
         context: str = "",
     ) -> None:
         """Check Σleft op Σright and record a finding when it does not hold."""
-        if left and all(t.absent for t in left) and (right and all(t.absent for t in right)):
-            return
-        if left and left[0].absent and left[0].weight == 1 and any(not t.absent for t in right) and op == "=":
-            # The row the relation is about is not printed: it cannot be checked.
-            out.unresolved.append(Unresolvable("insufficient_data", f"未找到“{left[0].text}”所在行"))
+        terms = left + right
+        if terms and all(t.absent for t in terms) and not any(t.unknown for t in terms):
+            return  # none of the rows is printed, and the form may leave each out: nothing to check
+        unknown = [t for t in terms if t.unknown]
+        if unknown:
+            # A row that was not found (not printed, or printed but not recognized) is unknown, not
+            # zero: the relation cannot be checked.
+            out.unresolved.append(Unresolvable("insufficient_data", self.not_found(unknown)))
             return
         unreadable = [c for t in left + right for c in t.cells if c.cell is not None and c.cell.kind == "text"]
         if unreadable:
@@ -153,9 +156,8 @@ class Evaluator:
             # A side whose rows were not read (a total row, a row of another table) is not a
             # zero: the relation cannot be checked. (An addend not printed among printed ones
             # is an omitted item and counts as zero.)
-            missing = side[0]
             out.checked -= 1
-            out.unresolved.append(Unresolvable("insufficient_data", f"未找到“{missing.text}”所在行，无法核对"))
+            out.unresolved.append(Unresolvable("insufficient_data", self.not_found(side)))
             return
         cells = [c for t in left for c in t.cells] + [
             c for t in right for c in t.cells if c.cell is not None and c.cell.kind != "blank"
@@ -203,6 +205,20 @@ class Evaluator:
         )
         self._record(rule, left, right, op, tol, diff, out.findings[-1], context)
 
+    @staticmethod
+    def not_found(terms: list[Term]) -> str:
+        """Why a relation over rows that were not found cannot be checked, naming them as printed."""
+        by_table: dict[str, list[str]] = {}
+        for t in terms:
+            table = t.cells[0].table.name if t.cells else ""
+            names = by_table.setdefault(table, [])
+            if t.label not in names:
+                names.append(t.label or t.text)
+        where = "；".join(
+            f"《{table}》中未找到{'、'.join(f'“{n}”' for n in names)}所在行" for table, names in by_table.items()
+        )
+        return f"{where}（未列示或未能识别），无法核对"
+
     def describe(self, terms: list[Term], display: Decimal, same_table: bool) -> str:
         parts = []
         shown = terms
@@ -214,10 +230,8 @@ class Evaluator:
             refs = t.cells
             if len(refs) == 1 and refs[0].row is not None:
                 label = refs[0].row.display
-            elif refs and refs[0].row is None:
-                label = t.text.split(".")[-2] if "." in t.text else t.text
-            else:
-                label = t.text.split(".")[-2] if "." in t.text else t.text
+            else:  # a row not printed, or the sum of several rows: as the layout names it
+                label = t.label or (t.text.split(".")[-2] if "." in t.text else t.text)
             col = refs[0].column.header if refs else ""
             name = "" if same_table or not refs else f"《{refs[0].table.name}》"
             value = self.fmt(abs(t.value_yuan), display)
@@ -249,6 +263,8 @@ class Evaluator:
             return True
         for k, ref in spec.items():
             term = self.terms([ref.replace("{col}", col or "")])[0]
+            if term.unknown:
+                raise Unresolvable("insufficient_data", self.not_found([term]))
             nonzero = term.value_yuan != 0
             if (k == "nonzero" and not nonzero) or (k == "zero" and nonzero):
                 return False
@@ -383,6 +399,8 @@ class Evaluator:
             table = self.resolver.table(ref[6:])
             return table.has_data(), []
         term = self.terms([ref])[0]
+        if term.unknown:
+            raise Unresolvable("insufficient_data", self.not_found([term]))
         return term.value_yuan != 0, term.cells
 
     def run_presence(self, rule: Rule, out: Outcome) -> None:

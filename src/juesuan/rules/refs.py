@@ -3,6 +3,11 @@
 ``row`` is a row concept id from the layout (``income_total``), ``code:301`` (the row with that
 classification code; in a table with several blocks the first such row), or ``level:1`` (the sum of
 all rows at that level: 类). ``column`` is a column concept id. A leading ``-`` negates a term.
+
+A row concept that was not found in its table is *absent*: unknown, not zero, unless its layout
+declares ``absent: zero`` (the form may leave the row out). A ``code:`` row that is not printed is
+zero: coded tables list only the classification lines that have amounts; so is every row of a
+table printed without rows under a note that it has no data (故本表无数据).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..layouts import Layouts, Variant
+from ..layouts import Layouts, RowConcept, Variant
 from ..model import Cell, Column, Disclosure, Row, Table
 from ..results import Location, Unresolvable
 from ..textnorm import UNIT_FACTORS, format_decimal
@@ -53,6 +58,15 @@ class Term:
     cells: list[CellRef] = field(default_factory=list)
     factor: Decimal = Decimal(1)
     absent: bool = False  # the row is not printed at all
+    # An absent row that counts as 0 (a ``code:`` line, a row declared ``absent: zero``); any other
+    # absent row is unknown: a relation over it cannot be checked.
+    absent_is_zero: bool = False
+    label: str = ""  # the row as printed (for an absent row: as the layout names it)
+
+    @property
+    def unknown(self) -> bool:
+        """The row was not found and may not be read as 0."""
+        return self.absent and not self.absent_is_zero
 
     @property
     def value_yuan(self) -> Decimal:
@@ -66,10 +80,17 @@ class Term:
 class Resolver:
     """Resolves references against one disclosure, knowing which tables its variant requires."""
 
-    def __init__(self, doc: Disclosure, required_tables: set[str], table_names: dict[str, str]):
+    def __init__(
+        self,
+        doc: Disclosure,
+        required_tables: set[str],
+        table_names: dict[str, str],
+        layouts: Layouts | None = None,
+    ):
         self.doc = doc
         self.required = required_tables
         self.names = table_names
+        self.layouts = layouts
         units = [t.unit for t in doc.tables if t.unit]
         self.default_unit = max(set(units), key=units.count) if units else "万元"
 
@@ -99,8 +120,20 @@ class Resolver:
     def column(self, table: Table, col_id: str) -> Column:
         col = table.column(col_id)
         if col is None:
-            raise Unresolvable("insufficient_data", f"《{table.name}》中未能识别“{col_id}”列")
+            raise Unresolvable(
+                "insufficient_data", f"《{table.name}》中未能识别“{self.column_header(table.id, col_id)}”列"
+            )
         return col
+
+    def column_header(self, table_id: str, col_id: str) -> str:
+        """A column concept as the layout prints it (its header path), for messages."""
+        layout = self.layouts.tables.get(table_id) if self.layouts is not None else None
+        if layout is not None:
+            for cols in [layout.columns, *layout.variants, *(b.columns for b in layout.blocks)]:
+                spec = next((c for c in cols if c.id == col_id), None)
+                if spec is not None:
+                    return spec.header
+        return col_id
 
     def rows(self, table: Table, selector: str, block: str | None = None) -> list[Row]:
         rows = [r for r in table.rows if block is None or r.block == block]
@@ -120,17 +153,34 @@ class Resolver:
         term = Term(text=text, weight=weight, factor=self.factor(table))
         if not rows and not row_sel.startswith("level:"):
             term.absent = True
+            concept = self.concept(table_id, row_sel)
+            term.absent_is_zero = (
+                row_sel.startswith("code:")
+                or bool(concept and concept.absent_is_zero)
+                or (not table.rows and table.has_no_data_note())  # printed empty, "故本表无数据"
+            )
+            term.label = concept.label if concept else row_sel.removeprefix("code:")
             term.cells.append(CellRef(table, None, col, None))
             return term
+        if row_sel.startswith("level:"):
+            level = int(row_sel[6:])
+            term.label = f"{'类款项'[level - 1]}级科目合计" if 1 <= level <= 3 else row_sel
+        elif len(rows) == 1:
+            term.label = rows[0].display
         for row in rows:
             term.cells.append(CellRef(table, row, col, row.cells.get(col.id)))
         return term
+
+    def concept(self, table_id: str, concept_id: str) -> RowConcept | None:
+        """The layout's row concept ``concept_id`` of table ``table_id`` (None when unknown)."""
+        layout = self.layouts.tables.get(table_id) if self.layouts is not None else None
+        return next((c for c in layout.rows if c.id == concept_id), None) if layout is not None else None
 
 
 def resolver_for(doc: Disclosure, variant: Variant, layouts: Layouts) -> Resolver:
     """The resolver of ``doc`` under ``variant``: the tables it requires and their printed names."""
     names = {tid: layouts.table_name(tid, variant) for tid in layouts.tables}
-    return Resolver(doc, set(variant.table_ids()), names)
+    return Resolver(doc, set(variant.table_ids()), names, layouts)
 
 
 def cell_location(ref: CellRef) -> Location:
