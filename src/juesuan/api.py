@@ -54,9 +54,9 @@ def check_page_limit(path: str | Path) -> None:
         with open(p, "rb") as fh:
             if not fh.read(1024).lstrip().startswith(b"%PDF"):
                 return
-        import pypdfium2 as pdfium
+        from .readers import pdfium  # juesuan's binding: the reader's, cheaper to import than pypdfium2
 
-        pdf = pdfium.PdfDocument(str(p))
+        pdf = pdfium.Document(p)
         try:
             n = len(pdf)
         finally:

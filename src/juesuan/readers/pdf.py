@@ -147,7 +147,7 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left of the
     displayed page, rotated pages turned upright), with loose (advance-width) boxes. PDFium reads
     a page about a hundred times faster than pdfminer."""
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     ax, bx, cx, at, bt, ct = _display_map(page, _mediabox(page)[3])
     textpage = page.get_textpage()
@@ -197,7 +197,7 @@ _PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_PATH, _IMAGE, _FORM
 def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int = 0) -> int:
     """Page objects of the given FPDF_PAGEOBJ_* kinds, down ``max_depth`` levels of form XObjects,
     with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found."""
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     get_type = pdfium_c.FPDFPageObj_GetType
     found = 0
@@ -230,7 +230,7 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
     """The path objects of a page with the matrix from their space to the page's, down
     ``max_depth`` levels of form XObjects (a form's objects are in its own space: their matrix is
     composed with the form's)."""
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
     matrix = pdfium_c.FS_MATRIX()
@@ -275,7 +275,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     """
     import ctypes
 
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     height = page.get_height()
     left, bottom, _, _ = _mediabox(page)
@@ -462,7 +462,7 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
 
 def _has_image(page: Any) -> bool:
     """A page without text that carries an image is a scan; one without either is blank."""
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=current().xobject_depth, stop_at=1) > 0
 
@@ -693,11 +693,13 @@ def _why(exc: BaseException) -> str:
 
 
 def _open_pdfium(path: Path) -> Any:
-    """The document in PDFium, or a clear error: encrypted, damaged, empty, too long."""
-    import pypdfium2 as pdfium
+    """The document in PDFium, or a clear error: encrypted, damaged, empty, too long. Opened with
+    juesuan's binding of the PDFium functions the reader calls (:mod:`.pdfium`: pypdfium2's own
+    costs more to import than reading most documents)."""
+    from . import pdfium
 
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = pdfium.Document(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in _ERR_ENCRYPTED:
@@ -723,6 +725,7 @@ def read_pdf(path: Path) -> RawDocument:
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
         for number in range(1, len(fast) + 1):
+            fpage = None
             try:
                 fpage = fast[number - 1]
                 paths, chars = _triage(fpage, number)
@@ -738,7 +741,6 @@ def read_pdf(path: Path) -> RawDocument:
                     if problem:
                         unread.append(number)
                         reasons[number] = problem
-                fpage.close()
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
@@ -746,6 +748,9 @@ def read_pdf(path: Path) -> RawDocument:
                 pg = _Page(number, 0.0, 0.0)
                 unread.append(number)
                 reasons[number] = UNREAD_PAGE_FAILED.format(reason=_why(exc))
+            finally:
+                if fpage is not None:
+                    fpage.close()  # before the document (this binding does not track its pages)
             pages.append(pg)
     finally:
         fast.close()
