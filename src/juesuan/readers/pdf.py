@@ -158,24 +158,35 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         pdfium_c.FPDFText_GetTextIndexFromCharIndex,
         pdfium_c.FPDFText_GetLooseCharBox,
     )
+    upright = bx == 0.0  # upright (or turned half-way): x from x, top from y; else a quarter turn
     try:
         chars = []
+        append = chars.append
         for i in range(pdfium_c.FPDFText_CountChars(raw)):
             code = unicode(raw, i)
-            text = chr(code) if 0 < code < 0x110000 else ""
+            if not 0 < code < 0x110000:
+                continue
+            text = chr(code)
             # characters PDFium leaves out of the page text count as blank
-            if not text.strip() or text_index(raw, i) < 0:
+            if text.isspace() or text_index(raw, i) < 0:
                 continue
             if not loose_box(raw, i, rect):
                 continue
-            if bx == 0.0:  # upright (or turned half-way): x from x, top from y
+            if upright:
                 xa, xb = ax * rect.left + cx, ax * rect.right + cx
                 ta, tb = bt * rect.top + ct, bt * rect.bottom + ct
-            else:  # a quarter turn: x from y, top from x
+            else:
                 xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
                 ta, tb = at * rect.left + ct, at * rect.right + ct
-            chars.append(
-                {"text": text, "x0": min(xa, xb), "x1": max(xa, xb), "top": min(ta, tb), "bottom": max(ta, tb)}
+            # min() and max() of two, written out (a call each costs as much as the arithmetic)
+            append(
+                {
+                    "text": text,
+                    "x0": xb if xb < xa else xa,
+                    "x1": xb if xb > xa else xa,
+                    "top": tb if tb < ta else ta,
+                    "bottom": tb if tb > ta else ta,
+                }
             )
         return chars
     finally:
