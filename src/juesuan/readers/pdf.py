@@ -160,7 +160,7 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     )
     upright = bx == 0.0  # upright (or turned half-way): x from x, top from y; else a quarter turn
     try:
-        chars = []
+        chars: list[dict[str, Any]] = []
         append = chars.append
         for i in range(pdfium_c.FPDFText_CountChars(raw)):
             code = unicode(raw, i)
