@@ -68,12 +68,6 @@ _SENTENCE_END = "。；;！？!?”"
 # One page
 
 
-def _inside(c: dict[str, Any], box: Box, pad: float) -> bool:
-    x = (c["x0"] + c["x1"]) / 2
-    y = (c["top"] + c["bottom"]) / 2
-    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
-
-
 def _grid_items(table: Any, index: int) -> list[_Item]:
     items: list[_Item] = []
     texts = table.extract()
@@ -444,13 +438,16 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
     items: list[_Item] = []
     edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
     # the characters by the height of their centre, so each row picks its band by bisection
-    # (in their page order: the cell text is assembled from them in that order)
-    mids = sorted(((ch["top"] + ch["bottom"]) / 2, i) for i, ch in enumerate(chars))
+    # (in their page order: the cell text is assembled from them in that order); centres computed
+    # once per character
+    xmid = [(ch["x0"] + ch["x1"]) / 2 for ch in chars]
+    ymid = [(ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    mids = sorted(zip(ymid, range(len(chars))))
     keys = [m for m, _ in mids]
     for row in table.rows:
         rb = row.bbox
         band = sorted(i for _, i in mids[bisect_left(keys, rb[1]) : bisect_left(keys, rb[3])])
-        row_chars = [chars[i] for i in band if rb[0] <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < rb[2]]
+        row_chars = [i for i in band if rb[0] <= xmid[i] < rb[2]]
         cells: list[str] = []
         boxes: list[Box | None] = []
         for cell in row.cells:
@@ -458,12 +455,8 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                 cells.append("")
                 boxes.append(None)
                 continue
-            inside = [
-                ch
-                for ch in row_chars
-                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2]
-                and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
-            ]
+            x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
+            inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
             boxes.append(tuple(cell))
@@ -503,7 +496,18 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
             continue  # a framed paragraph or a box around a title, not a table
         boxes.append(tuple(table.bbox))
         out.items.extend(grid_rows(table, index))
-    free = [c for c in chars if not any(_inside(c, b, pad) for b in boxes)]
+    if boxes:
+        # the characters whose centre lies in no table's box widened by ``pad`` (edges included);
+        # each centre and each widened box computed once
+        padded = [(b[0] - pad, b[2] + pad, b[1] - pad, b[3] + pad) for b in boxes]
+        free = []
+        for c in chars:
+            x = (c["x0"] + c["x1"]) / 2
+            y = (c["top"] + c["bottom"]) / 2
+            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in padded):
+                free.append(c)
+    else:
+        free = list(chars)
     out.items.extend(_free_items(free))
     out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
     return out
