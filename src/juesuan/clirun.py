@@ -50,7 +50,8 @@ _ERRNO_ZH = {
     errno.EMFILE: "打开的文件过多",
 }
 # A detail from a library (English) inside a Chinese message: "（…：BadZipFile: File is not a zip file）".
-_DETAIL_RE = re.compile(r"([：:（(])\s*([^\u4e00-\u9fff（）]*?[A-Za-z][^\u4e00-\u9fff（）]*?)\s*(?=）|$)")
+# (compiled on first use, by re's cache: only an error message needs it)
+_DETAIL_RE = r"([：:（(])\s*([^\u4e00-\u9fff（）]*?[A-Za-z][^\u4e00-\u9fff（）]*?)\s*(?=）|$)"
 
 
 def chinese(message: str) -> tuple[str, str | None]:
@@ -65,7 +66,7 @@ def chinese(message: str) -> tuple[str, str | None]:
         details.append(text)
         return m.group(1)
 
-    out = _DETAIL_RE.sub(cut, message)
+    out = re.sub(_DETAIL_RE, cut, message)
     out = re.sub(r"[：:]（", "（", out)
     out = re.sub(r"[：:]\s*）", "）", out)
     out = re.sub(r"（\s*）|\(\s*\)", "", out)
