@@ -143,14 +143,18 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     a page about a hundred times faster than pdfminer."""
     from .pdfium import lib as pdfium_c
 
+    import ctypes
+
     ax, bx, cx, at, bt, ct = _display_map(page, _mediabox(page)[3])
     textpage = page.get_textpage()
-    # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
-    raw, rect = textpage.raw, pdfium_c.FS_RECTF()
-    unicode, text_index, loose_box = (
-        pdfium_c.FPDFText_GetUnicode,
-        pdfium_c.FPDFText_GetTextIndexFromCharIndex,
-        pdfium_c.FPDFText_GetLooseCharBox,
+    # raw PDFium calls, one per character and value (the helper methods cost ~10x as much), through
+    # the bindings that convert no argument: the handle as a c_void_p, the rectangle by reference
+    raw, rect = ctypes.cast(textpage.raw, ctypes.c_void_p), pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    unicode, text_index, box = (
+        pdfium_c.FPDFText_GetUnicode_unchecked,
+        pdfium_c.FPDFText_GetTextIndexFromCharIndex_unchecked,
+        pdfium_c.FPDFText_GetLooseCharBox_unchecked,
     )
     upright = bx == 0.0  # upright (or turned half-way): x from x, top from y; else a quarter turn
     try:
@@ -164,7 +168,7 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
             # characters PDFium leaves out of the page text count as blank
             if text.isspace() or text_index(raw, i) < 0:
                 continue
-            if not loose_box(raw, i, rect):
+            if not box(raw, i, rect_ref):
                 continue
             if upright:
                 xa, xb = ax * rect.left + cx, ax * rect.right + cx

@@ -103,10 +103,18 @@ class _Lib:
 
     def __init__(self) -> None:
         dll = ctypes.CDLL(_library_path())
+        self.dll = dll
         for name, (restype, argtypes) in _SIGNATURES.items():
             fn = getattr(dll, name)
             fn.restype, fn.argtypes = restype, argtypes
             setattr(self, name, fn)
+        # The three calls made for every character, bound a second time without argtypes: ctypes
+        # then converts no argument (half the cost of a call). Callers pass a ``c_void_p`` handle,
+        # a Python int index and ``byref`` of a rectangle (see readers/pdf.py, _pdfium_chars).
+        for name in ("FPDFText_GetUnicode", "FPDFText_GetTextIndexFromCharIndex", "FPDFText_GetLooseCharBox"):
+            fn = dll[name]  # (indexing makes a new function object; attribute access would not)
+            fn.restype = _SIGNATURES[name][0]
+            setattr(self, name + "_unchecked", fn)
         self.FS_RECTF, self.FS_MATRIX = FS_RECTF, FS_MATRIX
         self.FPDF_PAGEOBJ_IMAGE = FPDF_PAGEOBJ_IMAGE
         self.FPDF_SEGMENT_LINETO, self.FPDF_SEGMENT_MOVETO = FPDF_SEGMENT_LINETO, FPDF_SEGMENT_MOVETO
