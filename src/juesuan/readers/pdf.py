@@ -206,17 +206,19 @@ _PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_PATH, _IMAGE, _FORM
 def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int = 0) -> int:
     """Page objects of the given FPDF_PAGEOBJ_* kinds, down ``max_depth`` levels of form XObjects,
     with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found."""
+    import ctypes
+
     from .pdfium import lib as pdfium_c
 
-    get_type = pdfium_c.FPDFPageObj_GetType
+    get_type = pdfium_c.FPDFPageObj_GetType_unchecked  # (handles as ctypes objects: see .pdfium)
     found = 0
-    stack = [(raw_page, False, 0)]
+    stack = [(ctypes.cast(raw_page, ctypes.c_void_p), False, 0)]
     while stack:
         parent, is_form, level = stack.pop()
         count, get = (
             (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
             if is_form
-            else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+            else (pdfium_c.FPDFPage_CountObjects_unchecked, pdfium_c.FPDFPage_GetObject_unchecked)
         )
         for i in range(count(parent)):
             obj = get(parent, i)
@@ -239,23 +241,27 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
     """The path objects of a page with the matrix from their space to the page's, down
     ``max_depth`` levels of form XObjects (a form's objects are in its own space: their matrix is
     composed with the form's)."""
+    import ctypes
+
     from .pdfium import lib as pdfium_c
 
-    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    # (handles as ctypes objects, the matrix by reference: see .pdfium)
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType_unchecked, pdfium_c.FPDFPageObj_GetMatrix_unchecked
     matrix = pdfium_c.FS_MATRIX()
-    stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(raw_page, None, 0)]
+    matrix_ref = ctypes.byref(matrix)
+    stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(ctypes.cast(raw_page, ctypes.c_void_p), None, 0)]
     while stack:
         parent, outer, level = stack.pop()
         count, get = (
             (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
             if outer is not None
-            else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+            else (pdfium_c.FPDFPage_CountObjects_unchecked, pdfium_c.FPDFPage_GetObject_unchecked)
         )
         forms = []
         for k in range(count(parent)):
             raw = get(parent, k)
             kind = get_type(raw)
-            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix):
+            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix_ref):
                 continue
             m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
             if outer is not None:
@@ -294,9 +300,11 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     x, y = ctypes.c_float(), ctypes.c_float()
     thin = current().ruling_max_width
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    # raw PDFium functions bound once: several calls per path segment
-    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
-    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
+    # raw PDFium functions bound once: several calls per path segment (unchecked: the path and
+    # segment handles are ctypes objects, the point's coordinates passed by reference)
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments_unchecked, pdfium_c.FPDFPath_GetPathSegment_unchecked
+    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint_unchecked, pdfium_c.FPDFPathSegment_GetType_unchecked
+    get_close = pdfium_c.FPDFPathSegment_GetClose_unchecked
     for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
         start = prev = None
         for i in range(count_segments(raw)):
@@ -314,7 +322,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
                 continue
             if kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
                 pairs = [(prev, pt)]
-                if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                if get_close(seg) and start is not None:
                     pairs.append((pt, start))
                 for p, q in pairs:
                     x0, x1 = sorted((p[0], q[0]))

@@ -49,39 +49,63 @@ FPDF_SEGMENT_LINETO, FPDF_SEGMENT_MOVETO = 0, 2
 FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY = 4, 5
 _ROTATIONS = {0: 0, 1: 90, 2: 180, 3: 270}  # FPDFPage_GetRotation → degrees clockwise
 
+
+class Handle(c_void_p):
+    """A PDFium handle as a function returns it: kept a ctypes object (ctypes turns a plain
+    ``c_void_p`` result into an int), so it passes to the unchecked bindings without conversion;
+    false when NULL."""
+
+
 _P = c_void_p
+_H = Handle
 _F = POINTER(c_float)
 _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "FPDF_InitLibraryWithConfig": (None, (POINTER(_LibraryConfig),)),
-    "FPDF_LoadDocument": (_P, (ctypes.c_char_p, ctypes.c_char_p)),
+    "FPDF_LoadDocument": (_H, (ctypes.c_char_p, ctypes.c_char_p)),
     "FPDF_GetLastError": (c_ulong, ()),
     "FPDF_GetPageCount": (c_int, (_P,)),
     "FPDF_CloseDocument": (None, (_P,)),
-    "FPDF_LoadPage": (_P, (_P, c_int)),
+    "FPDF_LoadPage": (_H, (_P, c_int)),
     "FPDF_ClosePage": (None, (_P,)),
     "FPDF_GetPageWidthF": (c_float, (_P,)),
     "FPDF_GetPageHeightF": (c_float, (_P,)),
     "FPDF_GetPageBoundingBox": (c_int, (_P, POINTER(FS_RECTF))),
     "FPDFPage_GetMediaBox": (c_int, (_P, _F, _F, _F, _F)),
     "FPDFPage_GetRotation": (c_int, (_P,)),
-    "FPDFText_LoadPage": (_P, (_P,)),
+    "FPDFText_LoadPage": (_H, (_P,)),
     "FPDFText_ClosePage": (None, (_P,)),
     "FPDFText_CountChars": (c_int, (_P,)),
     "FPDFText_GetUnicode": (c_uint, (_P, c_int)),
     "FPDFText_GetTextIndexFromCharIndex": (c_int, (_P, c_int)),
     "FPDFText_GetLooseCharBox": (c_int, (_P, c_int, POINTER(FS_RECTF))),
     "FPDFPage_CountObjects": (c_int, (_P,)),
-    "FPDFPage_GetObject": (_P, (_P, c_int)),
+    "FPDFPage_GetObject": (_H, (_P, c_int)),
     "FPDFPageObj_GetType": (c_int, (_P,)),
     "FPDFPageObj_GetMatrix": (c_int, (_P, POINTER(FS_MATRIX))),
     "FPDFFormObj_CountObjects": (c_int, (_P,)),
-    "FPDFFormObj_GetObject": (_P, (_P, c_ulong)),
+    "FPDFFormObj_GetObject": (_H, (_P, c_ulong)),
     "FPDFPath_CountSegments": (c_int, (_P,)),
-    "FPDFPath_GetPathSegment": (_P, (_P, c_int)),
+    "FPDFPath_GetPathSegment": (_H, (_P, c_int)),
     "FPDFPathSegment_GetPoint": (c_int, (_P, _F, _F)),
     "FPDFPathSegment_GetType": (c_int, (_P,)),
     "FPDFPathSegment_GetClose": (c_int, (_P,)),
 }
+
+
+_UNCHECKED = (
+    "FPDFText_GetUnicode",
+    "FPDFText_GetTextIndexFromCharIndex",
+    "FPDFText_GetLooseCharBox",
+    "FPDFPage_CountObjects",
+    "FPDFPage_GetObject",
+    "FPDFPageObj_GetType",
+    "FPDFPageObj_GetMatrix",
+    "FPDFPath_CountSegments",
+    "FPDFPath_GetPathSegment",
+    "FPDFPathSegment_GetPoint",
+    "FPDFPathSegment_GetType",
+    "FPDFPathSegment_GetClose",
+)
 
 
 def _library_path() -> str:
@@ -108,10 +132,11 @@ class _Lib:
             fn = getattr(dll, name)
             fn.restype, fn.argtypes = restype, argtypes
             setattr(self, name, fn)
-        # The three calls made for every character, bound a second time without argtypes: ctypes
-        # then converts no argument (half the cost of a call). Callers pass a ``c_void_p`` handle,
-        # a Python int index and ``byref`` of a rectangle (see readers/pdf.py, _pdfium_chars).
-        for name in ("FPDFText_GetUnicode", "FPDFText_GetTextIndexFromCharIndex", "FPDFText_GetLooseCharBox"):
+        # The calls made for every character, page object and path segment, bound a second time
+        # without argtypes (``NAME_unchecked``): ctypes then converts no argument, half the cost
+        # of a call. Callers pass handles as ctypes objects (``Handle``, or cast to ``c_void_p``),
+        # indexes as Python ints, structures and out-values by ``byref`` (readers/pdf.py).
+        for name in _UNCHECKED:
             fn = dll[name]  # (indexing makes a new function object; attribute access would not)
             fn.restype = _SIGNATURES[name][0]
             setattr(self, name + "_unchecked", fn)
