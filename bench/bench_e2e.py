@@ -1,6 +1,6 @@
 """Benchmark: whole-process ``juesuan check`` against ``pdftotext -layout`` on the same PDF.
 
-Usage: .venv/bin/python bench/bench_e2e.py [--runs N] [PDF ...]
+Usage: .venv/bin/python bench/bench_e2e.py [--runs N] [--command CMD] [PDF ...]
 Default: every PDF in ../shared/corpus (when present) and the repo's generated PDF fixtures
 (tests/fixtures/roundtrip/*.pdf). For each file, N pairs (default 5) are run alternating
 (juesuan, pdftotext, juesuan, ...) so that load on the machine hits both alike; the medians and
@@ -9,7 +9,9 @@ machine disturbs less), with juesuan's peak resident memory (max over the runs) 
 of ``juesuan --help``. Prints Markdown; results are recorded in docs/benchmarks.md.
 
 Needs ``pdftotext`` (poppler-utils). The juesuan command is the ``juesuan`` script next to this
-Python interpreter (the installed entry point), run as users run it.
+Python interpreter (the installed entry point), run as users run it; ``--command`` measures
+another one instead (split on spaces), e.g. an older version's code for a before/after comparison:
+``--command "env PYTHONPATH=/tmp/old/src .venv/bin/python -m juesuan.cli"``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def pages(path: Path) -> int | None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--command", help="the juesuan command to measure (default: the installed script)")
     ap.add_argument("files", nargs="*", type=Path)
     args = ap.parse_args()
     if shutil.which("pdftotext") is None:
@@ -60,7 +63,9 @@ def main() -> None:
         files = sorted(corpus.glob("*/*.pdf")) if corpus.exists() else []
         files += sorted((REPO / "tests" / "fixtures" / "roundtrip").glob("*.pdf"))
     exe = Path(sys.executable).parent / "juesuan"
-    juesuan = [str(exe)] if exe.exists() else [sys.executable, "-m", "juesuan.cli"]
+    juesuan = [str(exe)] if exe.exists() else [sys.executable, "-m", "juesuan"]
+    if args.command:
+        juesuan = args.command.split()
     os.environ.setdefault("JUESUAN_OCR", "off")
     # Measure as after a pip install, which compiles bytecode: let Python write and use .pyc files
     # (without them every process compiles juesuan's modules again, ~0.2 s).

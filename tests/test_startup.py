@@ -41,13 +41,25 @@ def test_checking_a_text_file_imports_no_pdf_or_office_library():
 
 def test_checking_a_pdf_imports_no_pdfplumber_or_pdfminer():
     """Pages are read from PDFium and ruled grids found by juesuan's port of pdfplumber's lattice
-    finder: pdfplumber (and pdfminer under it) is opened only for pages drawn in form XObjects."""
+    finder: pdfplumber (and pdfminer under it) is imported only for the differential check. PDFium
+    is called through juesuan's binding of the functions the reader uses (readers/pdfium.py), not
+    pypdfium2's (whose import costs more than reading most documents)."""
     from conftest import REPO
 
     pdf = REPO / "tests" / "fixtures" / "roundtrip" / "example-ruled.pdf"
-    loaded = modules_after("check", str(pdf), "--format", "json")
-    assert "pypdfium2" in loaded
-    assert loaded.isdisjoint({"pdfplumber", "pdfminer"})
+    probe = PROBE.replace('m.split(".")[0]', "m")
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, "check", str(pdf), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert '"findings"' in proc.stdout  # the PDF was read and checked
+    loaded = {m.split(".")[0] for m in json.loads(proc.stderr.strip().splitlines()[-1])} | set(
+        json.loads(proc.stderr.strip().splitlines()[-1])
+    )
+    assert "juesuan.readers.pdfium" in loaded
+    assert loaded.isdisjoint({"pdfplumber", "pdfminer", "pypdfium2", "pypdfium2_raw"})
 
 
 def test_reading_a_pdf_imports_only_its_reader():
@@ -64,4 +76,23 @@ def test_reading_a_pdf_imports_only_its_reader():
     assert "juesuan.readers.pdf" in loaded
     assert loaded.isdisjoint(
         {"juesuan.readers.xlsx", "juesuan.readers.office", "juesuan.readers.docx", "juesuan.readers.html"}
+    )
+
+
+def test_a_refused_budget_document_is_not_recognized_or_checked(tmp_path):
+    """A 预算 document is refused right after reading: recognition, the layouts, the rule engine and
+    the narrative checks are not even imported (most real documents at hand are budgets)."""
+    from test_cli_usage import BUDGET
+
+    f = tmp_path / "budget.txt"
+    f.write_text(BUDGET, encoding="utf-8")
+    probe = PROBE.replace('m.split(".")[0]', "m")
+    proc = subprocess.run(
+        [sys.executable, "-c", probe, "check", str(f), "--format", "json"], capture_output=True, text=True, timeout=120
+    )
+    assert '"budget_not_supported"' in proc.stdout
+    loaded = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert "juesuan.kinds" in loaded
+    assert loaded.isdisjoint(
+        {"juesuan.recognize", "juesuan.layouts", "juesuan.rules.engine", "juesuan.narrative", "juesuan.coverage"}
     )

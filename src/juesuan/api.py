@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .errors import EXIT_ERRORS, EXIT_INCOMPLETE, EXIT_OK, InputError
-from .layouts import load as load_layouts
 from .model import Disclosure
 from .readers import MAX_CHARS as _MAX_CHARS
 from .readers import read
-from .recognize import recognize
 from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa: F401  (public API)
-from .rules.engine import cap_doubtful, evaluate
 from .kinds import detect_kind, fragment_kind  # noqa: F401  (detect_kind: public API)
 from .timing import stage
 from . import differential
+
+# Recognition, the rule engine and the layouts are imported where they are used: a file refused
+# after reading (a 预算 document, too large) does not pay for them (tests/test_startup.py).
 
 
 # What one document may hold. Beyond these a file is refused (InputError "too_large") with a message
@@ -55,9 +55,9 @@ def check_page_limit(path: str | Path) -> None:
         with open(p, "rb") as fh:
             if not fh.read(1024).lstrip().startswith(b"%PDF"):
                 return
-        import pypdfium2 as pdfium
+        from .readers import pdfium  # juesuan's binding: the reader's, cheaper to import than pypdfium2
 
-        pdf = pdfium.PdfDocument(str(p))
+        pdf = pdfium.Document(p)
         try:
             n = len(pdf)
         finally:
@@ -80,6 +80,8 @@ def _refuse_budget(raw: Any, name: str, what: str = "该文件") -> None:
 
 
 def _recognized(raw: Any, name: str, variant: str | None) -> Disclosure:
+    from .recognize import recognize
+
     doc = recognize(raw, variant=variant)
     if len(doc.tables) > MAX_TABLES:
         raise InputError(
@@ -106,9 +108,11 @@ def _refuse_empty(doc: Disclosure, name: str) -> None:
 
 
 def _check_coverage(coverage: str | None) -> None:
+    if coverage is None:
+        return
     from . import coverage as cov
 
-    if coverage is not None and coverage not in cov.COVERAGES:
+    if coverage not in cov.COVERAGES:
         raise InputError(f"未知的范围“{coverage}”：应为 full（完整公开文件）或 fragment（节选）", code="usage")
 
 
@@ -228,7 +232,9 @@ def exit_status(report: Report) -> int:
 
 
 def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Report:
+    from .layouts import load as load_layouts
     from .narrative import check as check_narrative
+    from .rules.engine import cap_doubtful, evaluate
 
     progress = progress or _no_progress
     layouts = load_layouts()

@@ -10,29 +10,44 @@ are Chinese; no traceback reaches a user (set JUESUAN_DEBUG=1 to see one).
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import re
 import sys
-import tempfile
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
 import typer
 import typer.core
 
+from .clirun import (  # noqa: F401  (the work of the commands, without the parser; tests import some)
+    PIPED_WIDTH,
+    STDIN,
+    Progress,
+    _as_error,
+    _check,
+    _emit,
+    _emit_error,
+    _error_payload,
+    _exception_error,
+    _report_many,
+    _report_one,
+    _text_width,
+    check_output,
+    check_variant,
+    chinese,
+    expand,
+    progress,
+    stdin_file,
+    write_output,
+)
 from .errors import (
     EXIT_OK,
     EXIT_UNUSABLE,
     EXIT_USAGE,
     InputError,
     JuesuanError,
-    OutputError,
     UsageError,
-    worst_exit,
 )
 
 # Plain (click) help and error messages: typer would import rich (~0.1 s) to format them, which
@@ -49,9 +64,6 @@ app = typer.Typer(
     help="juesuan：决算公开文件的读取与审核（预算公开文件能识别出来，暂不审核）。",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-STDIN = "-"
-PIPED_WIDTH = 100
 
 
 class CheckFormat(str, Enum):
@@ -72,96 +84,9 @@ class ParseFormat(str, Enum):
     cells = "cells"
 
 
-# ---------------------------------------------------------------- errors a user reads
-
-_ERRNO_ZH = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.EISDIR: "是文件夹",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "只读文件系统",
-    errno.ENAMETOOLONG: "文件名过长",
-    errno.EMFILE: "打开的文件过多",
-}
-# A detail from a library (English) inside a Chinese message: "（…：BadZipFile: File is not a zip file）".
-_DETAIL_RE = re.compile(r"([：:（(])\s*([^\u4e00-\u9fff（）]*?[A-Za-z][^\u4e00-\u9fff（）]*?)\s*(?=）|$)")
-
-
-def chinese(message: str) -> tuple[str, str | None]:
-    """The message without the English detail a library put in it, and that detail (for JSON
-    ``error.detail`` and JUESUAN_DEBUG). Short ASCII words in Chinese text (PDF, OCR, .docx) stay."""
-    details: list[str] = []
-
-    def cut(m: re.Match[str]) -> str:
-        text = m.group(2)
-        if len(text) < 8 or not re.search(r"[A-Za-z]{2,}.*[\s:]|[\s:].*[A-Za-z]{2,}", text):
-            return m.group(0)
-        details.append(text)
-        return m.group(1)
-
-    out = _DETAIL_RE.sub(cut, message)
-    out = re.sub(r"[：:]（", "（", out)
-    out = re.sub(r"[：:]\s*）", "）", out)
-    out = re.sub(r"（\s*）|\(\s*\)", "", out)
-    out = re.sub(r"[：:]\s*$", "", out)
-    return out, ("；".join(details) or None)
-
-
-def _exception_error(exc: BaseException) -> JuesuanError:
-    """An OSError, ValueError … from a library, as a Chinese error with a stable code."""
-    if isinstance(exc, OSError) and exc.errno in _ERRNO_ZH:
-        where = f"：{exc.filename}" if getattr(exc, "filename", None) else ""
-        code = "file_not_found" if exc.errno == errno.ENOENT else "unusable_input"
-        err = InputError(f"无法处理该文件（{_ERRNO_ZH[exc.errno]}）{where}", code=code)
-    elif isinstance(exc, MemoryError):
-        err = InputError("文件太大，内存不足，无法处理", code="too_large")
-    elif isinstance(exc, RecursionError):
-        err = InputError("文件结构嵌套过深，无法处理")
-    else:
-        err = InputError("文件已损坏或内容不符合其格式，无法读取")
-    err.details["detail"] = f"{type(exc).__name__}: {exc}"
-    return err
-
-
-def _as_error(fn: Callable[[], Any]) -> Any:
-    """Run ``fn``; library exceptions become JuesuanError (Chinese), JUESUAN_DEBUG=1 re-raises."""
-    try:
-        return fn()
-    except JuesuanError:
-        raise
-    except (OSError, ValueError, RecursionError, MemoryError, EOFError) as exc:
-        if os.environ.get("JUESUAN_DEBUG"):
-            raise
-        raise _exception_error(exc) from exc
-
-
 class _Failed(Exception):
     def __init__(self, error: JuesuanError, source: str | None) -> None:
         self.error, self.source = error, source
-
-
-def _error_payload(err: JuesuanError, source: str | None) -> dict[str, Any]:
-    from .report import error_dict
-
-    message, detail = chinese(str(err))
-    data = error_dict(err.code, message, err.exit_code, source, err.details.get("document"))
-    detail = err.details.get("detail") or detail
-    if detail:
-        data["error"]["detail"] = detail
-    return data
-
-
-def _emit_error(err: JuesuanError, source: str | None, as_json: bool) -> int:
-    """Report ``err`` (stderr, and one JSON object on stdout with --format json); its exit status."""
-    payload = _error_payload(err, source)
-    typer.echo(f"错误：{payload['error']['message']}", err=True)
-    if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
-        typer.echo(f"（详情：{payload['error']['detail']}）", err=True)
-    if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    return err.exit_code
 
 
 def _guard(fn: Callable[[], Any], as_json: bool = False, source: str | None = None) -> Any:
@@ -169,154 +94,6 @@ def _guard(fn: Callable[[], Any], as_json: bool = False, source: str | None = No
         return _as_error(fn)
     except JuesuanError as err:
         raise typer.Exit(_emit_error(err, source, as_json)) from None
-
-
-def check_variant(variant: Optional[str]) -> None:
-    """An unknown ``--variant`` is a usage error (exit 64), found before any file is read."""
-    if variant is None:
-        return
-    from .layouts import load
-
-    known = load().variants
-    if variant not in known:
-        raise UsageError(f"未知的版式：{variant}（可选：{'、'.join(sorted(known))}）")
-
-
-# ---------------------------------------------------------------- paths
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def check_output(out: Path, inputs: list[Path], what: str = "输出文件") -> None:
-    """Refuse, before any work, an output path that would overwrite an input or cannot be written."""
-    for src in inputs:
-        if str(src) != STDIN and (_same_file(out, src) or out.resolve() == src.resolve()):
-            raise OutputError(f"{what}不能是输入文件本身（会覆盖原文件）：{out}", code="output_is_input")
-    if out.is_dir():
-        raise OutputError(f"{what}是一个文件夹，请给出文件名：{out}")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"{what}所在的文件夹不存在：{parent}")
-    if out.exists() and not os.access(out, os.W_OK) or not out.exists() and not os.access(parent, os.W_OK):
-        raise OutputError(f"没有权限写入{what}：{out}")
-
-
-def write_output(out: Path, text: str, what: str = "输出文件") -> None:
-    """Write ``text`` to ``out`` (via a temporary file in the same folder, then renamed): an error
-    becomes an OutputError and never leaves a half-written file."""
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as exc:
-        reason = _ERRNO_ZH.get(exc.errno or 0, "无法写入")
-        raise OutputError(f"无法写入{what}（{reason}）：{out}") from None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-@contextmanager
-def stdin_file() -> Iterator[Path]:
-    """Standard input saved to a temporary file without a suffix, so the reader sniffs the format."""
-    with tempfile.TemporaryDirectory(prefix="juesuan-stdin-") as d:
-        p = Path(d) / "标准输入"
-        data = sys.stdin.buffer.read()
-        if not data:
-            raise InputError("标准输入为空（用法：juesuan check - < 文件）", code="empty_file")
-        p.write_bytes(data)
-        yield p
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """A folder stands for the files in it (not hidden, sorted by name, not recursive)."""
-    out: list[Path] = []
-    for p in paths:
-        if str(p) != STDIN and p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
-            if not files:
-                raise InputError(f"文件夹中没有文件：{p}", code="file_not_found")
-            out += files
-        else:
-            out.append(p)
-    if sum(1 for p in out if str(p) == STDIN) > 1:
-        raise UsageError("标准输入（-）只能给出一次")
-    return out
-
-
-# ---------------------------------------------------------------- progress
-
-
-class Progress:
-    """What juesuan is doing, on stderr, only when stderr is a terminal, and only once a step has
-    taken longer than ``delay`` seconds (JUESUAN_PROGRESS_DELAY; JUESUAN_PROGRESS=0 turns it off)."""
-
-    def __init__(self) -> None:
-        self.status: Any = None
-        self.stage = "准备"
-        self.timer: Any = None
-        enabled = os.environ.get("JUESUAN_PROGRESS", "1") != "0" and sys.stderr.isatty()
-        if enabled:
-            import threading
-
-            delay = float(os.environ.get("JUESUAN_PROGRESS_DELAY", "1"))
-            self.timer = threading.Timer(delay, self._start)
-            self.timer.daemon = True
-            self.timer.start()
-
-    def _start(self) -> None:
-        from rich.console import Console
-
-        self.status = Console(stderr=True).status(self._text())
-        self.status.start()
-
-    def _text(self) -> str:
-        return f"juesuan：{self.stage}……"
-
-    def __call__(self, stage: str) -> None:
-        self.stage = stage
-        if self.status is not None:
-            self.status.update(self._text())
-
-    def close(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-        if self.status is not None:
-            self.status.stop()
-            self.status = None
-
-
-@contextmanager
-def progress() -> Iterator[Progress]:
-    p = Progress()
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-# ---------------------------------------------------------------- commands
-
-
-def _text_width(output: Optional[Path]) -> int:
-    from .clitext import terminal_width
-
-    return PIPED_WIDTH if output else terminal_width(sys.stdout, PIPED_WIDTH)
-
-
-def _emit(text: str, output: Optional[Path]) -> None:
-    if output:
-        write_output(output, text if text.endswith("\n") else text + "\n", "报告文件")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @app.command(options_metavar="[选项]")
@@ -366,123 +143,6 @@ def check(
         sys.stdout.flush()
         typer.echo(timing.summary(), err=True)
     raise typer.Exit(code)
-
-
-def _check(
-    files: list[Path],
-    variant: Optional[str],
-    output: Optional[Path],
-    annotate: Optional[Path],
-    together: bool,
-    as_json: bool,
-    coverage: Optional[str] = None,
-) -> int:
-    from . import api
-
-    check_variant(variant)
-    if output is not None:
-        check_output(output, files, "报告文件")
-    if annotate is not None:
-        if len(files) != 1 or together or str(files[0]) == STDIN:
-            raise UsageError("--annotate 只能用于一个 PDF 文件")
-        from .annotate import check_paths
-
-        if output is not None and output.resolve() == annotate.resolve():
-            raise OutputError(f"报告文件与标注版不能是同一个文件：{output}", code="output_is_input")
-        check_output(annotate, files, "标注版")
-        check_paths(files[0], annotate)
-    single = len(files) == 1 and (str(files[0]) == STDIN or not files[0].is_dir())  # a folder: many
-    paths = expand(files)
-    width = _text_width(output)
-    with progress() as prog, stdin_file() if any(str(p) == STDIN for p in paths) else _nothing() as sin:
-        real = [(sin or p) if str(p) == STDIN else p for p in paths]
-        shown = ["-" if str(p) == STDIN else str(p) for p in paths]
-        if together:
-            rep = api.check_together(real, variant, coverage, progress=prog)
-            rep.meta["sources"] = shown
-            return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
-        if single:
-            rep = api.check(real[0], variant, coverage, progress=prog)
-            if str(paths[0]) == STDIN:
-                rep.document.source = STDIN
-            return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
-        return _report_many(real, shown, variant, output, as_json, width, prog, coverage)
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield None
-
-
-def _report_one(
-    rep: Any, source: str, output: Optional[Path], annotate: Optional[Path], as_json: bool, width: int, prog: Progress
-) -> int:
-    from . import api, report
-
-    from .timing import stage
-
-    code = api.exit_status(rep)
-    prog.close()
-    with stage("report"):
-        text = report.report_json(rep, code) if as_json else report.report_text(rep, width=width)
-        _emit(text, output)
-    if annotate is not None:
-        from .annotate import annotate_pdf
-
-        result = annotate_pdf(rep, source, annotate)
-        typer.echo(result.summary(), err=True)
-    return code
-
-
-def _report_many(
-    paths: list[Path],
-    shown: list[str],
-    variant: Optional[str],
-    output: Optional[Path],
-    as_json: bool,
-    width: int,
-    prog: Progress,
-    coverage: Optional[str] = None,
-) -> int:
-    """Several files checked one by one: each report (or error), then one summary; worst exit."""
-    from . import api, report
-
-    items: list[dict[str, Any]] = []
-    texts: list[str] = []
-    codes: list[int] = []
-    lines: list[str] = []
-    for p, name in zip(paths, shown):
-        prog(f"审核 {Path(name).name}")
-
-        def one(p: Path = p, name: str = name) -> Any:
-            return api.check(p, variant, coverage, progress=lambda s: prog(f"{Path(name).name}：{s}"))
-
-        try:
-            rep = _as_error(one)
-        except JuesuanError as err:
-            payload = _error_payload(err, name)
-            items.append(payload)
-            codes.append(err.exit_code)
-            texts.append(f"{'═' * 10} {name}\n错误：{payload['error']['message']}\n")
-            lines.append(f"  {name}：无法审核（{payload['error']['message']}）")
-            continue
-        code = api.exit_status(rep)
-        codes.append(code)
-        items.append(report.report_dict(rep, code))
-        if not as_json:
-            texts.append(f"{'═' * 10} {name}\n" + report.report_text(rep, width=width))
-        lines.append(
-            f"  {name}：错误 {rep.count('error')} 条，警告 {rep.count('warning')} 条，提示 {rep.count('info')} 条"
-            f"（退出码 {code}）"
-        )
-    worst = worst_exit(codes)
-    prog.close()
-    if as_json:
-        _emit(json.dumps(report.many_dict(items, worst), ensure_ascii=False, indent=2), output)
-    else:
-        summary = [f"{'═' * 10} 汇总：共 {len(paths)} 个文件", *lines, f"总的退出码：{worst}"]
-        _emit("\n".join(texts) + "\n" + "\n".join(summary), output)
-    return worst
 
 
 @app.command(options_metavar="[选项]")

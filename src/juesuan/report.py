@@ -6,7 +6,6 @@ docs/output-formats.md: extend them additively only.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -31,6 +30,8 @@ _STATUS = STATUS_LABELS
 def cells_csv(doc: Disclosure, out: TextIO) -> None:
     """One line per non-blank amount cell (a number, 0 included, or a printed dash is not an amount:
     only cells holding a number are written)."""
+    import csv  # (only the cells output needs it)
+
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CELLS_HEADER)
     for table in doc.tables:

@@ -127,13 +127,10 @@ def _cells(crossings: dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]) ->
     """pdfplumber's intersections_to_cells: from each crossing, the smallest rectangle whose four
     corners are crossings joined by drawn edges (first below, then right, in order)."""
 
-    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
-        if p1[0] == p2[0] and not crossings[p1][0].isdisjoint(crossings[p2][0]):
-            return True
-        if p1[1] == p2[1] and not crossings[p1][1].isdisjoint(crossings[p2][1]):
-            return True
-        return False
-
+    # edge_connects(p1, p2) of pdfplumber, written out for the four pairs compared below: points
+    # on one vertical (same x) are joined when their vertical edges share one, points on one
+    # horizontal (same y) when their horizontal edges do (a point below has a greater y, a point
+    # to the right a greater x, so only that one test can hold)
     points = sorted(crossings)
     by_x: dict[float, list[float]] = {}
     by_y: dict[float, list[float]] = {}
@@ -146,18 +143,20 @@ def _cells(crossings: dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]) ->
     for pt in points[:-1]:
         x, y = pt
         ys, xs = by_x[x], by_y[y]
-        below = [(x, b) for b in ys[bisect_right(ys, y) :]]
-        right = [(r, y) for r in xs[bisect_right(xs, x) :]]
+        v_pt, h_pt = crossings[pt]
         found = None
-        for below_pt in below:
-            if not connects(pt, below_pt):
+        for b in ys[bisect_right(ys, y) :]:
+            v_below, h_below = crossings[(x, b)]
+            if v_pt.isdisjoint(v_below):  # connects(pt, below)
                 continue
-            for right_pt in right:
-                if not connects(pt, right_pt):
+            for r in xs[bisect_right(xs, x) :]:
+                v_right, h_right = crossings[(r, y)]
+                if h_pt.isdisjoint(h_right):  # connects(pt, right)
                     continue
-                corner = (right_pt[0], below_pt[1])
-                if corner in crossings and connects(corner, right_pt) and connects(corner, below_pt):
-                    found = (x, y, corner[0], corner[1])
+                corner = crossings.get((r, b))
+                # connects(corner, right) and connects(corner, below)
+                if corner is not None and not corner[0].isdisjoint(v_right) and not corner[1].isdisjoint(h_below):
+                    found = (x, y, r, b)
                     break
             if found:
                 break

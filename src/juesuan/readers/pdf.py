@@ -68,12 +68,6 @@ _SENTENCE_END = "。；;！？!?”"
 # One page
 
 
-def _inside(c: dict[str, Any], box: Box, pad: float) -> bool:
-    x = (c["x0"] + c["x1"]) / 2
-    y = (c["top"] + c["bottom"]) / 2
-    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
-
-
 def _grid_items(table: Any, index: int) -> list[_Item]:
     items: list[_Item] = []
     texts = table.extract()
@@ -147,35 +141,50 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left of the
     displayed page, rotated pages turned upright), with loose (advance-width) boxes. PDFium reads
     a page about a hundred times faster than pdfminer."""
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
+
+    import ctypes
 
     ax, bx, cx, at, bt, ct = _display_map(page, _mediabox(page)[3])
     textpage = page.get_textpage()
-    # raw PDFium calls, one per character and value (the helper methods cost ~10x as much)
-    raw, rect = textpage.raw, pdfium_c.FS_RECTF()
-    unicode, text_index, loose_box = (
-        pdfium_c.FPDFText_GetUnicode,
-        pdfium_c.FPDFText_GetTextIndexFromCharIndex,
-        pdfium_c.FPDFText_GetLooseCharBox,
+    # raw PDFium calls, one per character and value (the helper methods cost ~10x as much), through
+    # the bindings that convert no argument: the handle as a c_void_p, the rectangle by reference
+    raw, rect = ctypes.cast(textpage.raw, ctypes.c_void_p), pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
+    unicode, text_index, box = (
+        pdfium_c.FPDFText_GetUnicode_unchecked,
+        pdfium_c.FPDFText_GetTextIndexFromCharIndex_unchecked,
+        pdfium_c.FPDFText_GetLooseCharBox_unchecked,
     )
+    upright = bx == 0.0  # upright (or turned half-way): x from x, top from y; else a quarter turn
     try:
-        chars = []
+        chars: list[dict[str, Any]] = []
+        append = chars.append
         for i in range(pdfium_c.FPDFText_CountChars(raw)):
             code = unicode(raw, i)
-            text = chr(code) if 0 < code < 0x110000 else ""
+            if not 0 < code < 0x110000:
+                continue
+            text = chr(code)
             # characters PDFium leaves out of the page text count as blank
-            if not text.strip() or text_index(raw, i) < 0:
+            if text.isspace() or text_index(raw, i) < 0:
                 continue
-            if not loose_box(raw, i, rect):
+            if not box(raw, i, rect_ref):
                 continue
-            if bx == 0.0:  # upright (or turned half-way): x from x, top from y
+            if upright:
                 xa, xb = ax * rect.left + cx, ax * rect.right + cx
                 ta, tb = bt * rect.top + ct, bt * rect.bottom + ct
-            else:  # a quarter turn: x from y, top from x
+            else:
                 xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
                 ta, tb = at * rect.left + ct, at * rect.right + ct
-            chars.append(
-                {"text": text, "x0": min(xa, xb), "x1": max(xa, xb), "top": min(ta, tb), "bottom": max(ta, tb)}
+            # min() and max() of two, written out (a call each costs as much as the arithmetic)
+            append(
+                {
+                    "text": text,
+                    "x0": xb if xb < xa else xa,
+                    "x1": xb if xb > xa else xa,
+                    "top": tb if tb < ta else ta,
+                    "bottom": tb if tb > ta else ta,
+                }
             )
         return chars
     finally:
@@ -197,17 +206,19 @@ _PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_PATH, _IMAGE, _FORM
 def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int = 0) -> int:
     """Page objects of the given FPDF_PAGEOBJ_* kinds, down ``max_depth`` levels of form XObjects,
     with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found."""
-    import pypdfium2.raw as pdfium_c
+    import ctypes
 
-    get_type = pdfium_c.FPDFPageObj_GetType
+    from .pdfium import lib as pdfium_c
+
+    get_type = pdfium_c.FPDFPageObj_GetType_unchecked  # (handles as ctypes objects: see .pdfium)
     found = 0
-    stack = [(raw_page, False, 0)]
+    stack = [(ctypes.cast(raw_page, ctypes.c_void_p), False, 0)]
     while stack:
         parent, is_form, level = stack.pop()
         count, get = (
             (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
             if is_form
-            else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+            else (pdfium_c.FPDFPage_CountObjects_unchecked, pdfium_c.FPDFPage_GetObject_unchecked)
         )
         for i in range(count(parent)):
             obj = get(parent, i)
@@ -230,23 +241,27 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
     """The path objects of a page with the matrix from their space to the page's, down
     ``max_depth`` levels of form XObjects (a form's objects are in its own space: their matrix is
     composed with the form's)."""
-    import pypdfium2.raw as pdfium_c
+    import ctypes
 
-    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetMatrix
+    from .pdfium import lib as pdfium_c
+
+    # (handles as ctypes objects, the matrix by reference: see .pdfium)
+    get_type, get_matrix = pdfium_c.FPDFPageObj_GetType_unchecked, pdfium_c.FPDFPageObj_GetMatrix_unchecked
     matrix = pdfium_c.FS_MATRIX()
-    stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(raw_page, None, 0)]
+    matrix_ref = ctypes.byref(matrix)
+    stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(ctypes.cast(raw_page, ctypes.c_void_p), None, 0)]
     while stack:
         parent, outer, level = stack.pop()
         count, get = (
             (pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
             if outer is not None
-            else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+            else (pdfium_c.FPDFPage_CountObjects_unchecked, pdfium_c.FPDFPage_GetObject_unchecked)
         )
         forms = []
         for k in range(count(parent)):
             raw = get(parent, k)
             kind = get_type(raw)
-            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix):
+            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix_ref):
                 continue
             m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
             if outer is not None:
@@ -275,7 +290,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     """
     import ctypes
 
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     height = page.get_height()
     left, bottom, _, _ = _mediabox(page)
@@ -285,9 +300,11 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     x, y = ctypes.c_float(), ctypes.c_float()
     thin = current().ruling_max_width
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    # raw PDFium functions bound once: several calls per path segment
-    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments, pdfium_c.FPDFPath_GetPathSegment
-    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetType
+    # raw PDFium functions bound once: several calls per path segment (unchecked: the path and
+    # segment handles are ctypes objects, the point's coordinates passed by reference)
+    count_segments, get_segment = pdfium_c.FPDFPath_CountSegments_unchecked, pdfium_c.FPDFPath_GetPathSegment_unchecked
+    get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint_unchecked, pdfium_c.FPDFPathSegment_GetType_unchecked
+    get_close = pdfium_c.FPDFPathSegment_GetClose_unchecked
     for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
         start = prev = None
         for i in range(count_segments(raw)):
@@ -305,7 +322,7 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
                 continue
             if kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
                 pairs = [(prev, pt)]
-                if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                if get_close(seg) and start is not None:
                     pairs.append((pt, start))
                 for p, q in pairs:
                     x0, x1 = sorted((p[0], q[0]))
@@ -449,13 +466,16 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
     items: list[_Item] = []
     edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
     # the characters by the height of their centre, so each row picks its band by bisection
-    # (in their page order: the cell text is assembled from them in that order)
-    mids = sorted(((ch["top"] + ch["bottom"]) / 2, i) for i, ch in enumerate(chars))
+    # (in their page order: the cell text is assembled from them in that order); centres computed
+    # once per character
+    xmid = [(ch["x0"] + ch["x1"]) / 2 for ch in chars]
+    ymid = [(ch["top"] + ch["bottom"]) / 2 for ch in chars]
+    mids = sorted(zip(ymid, range(len(chars))))
     keys = [m for m, _ in mids]
     for row in table.rows:
         rb = row.bbox
         band = sorted(i for _, i in mids[bisect_left(keys, rb[1]) : bisect_left(keys, rb[3])])
-        row_chars = [chars[i] for i in band if rb[0] <= (chars[i]["x0"] + chars[i]["x1"]) / 2 < rb[2]]
+        row_chars = [i for i in band if rb[0] <= xmid[i] < rb[2]]
         cells: list[str] = []
         boxes: list[Box | None] = []
         for cell in row.cells:
@@ -463,12 +483,8 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                 cells.append("")
                 boxes.append(None)
                 continue
-            inside = [
-                ch
-                for ch in row_chars
-                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2]
-                and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
-            ]
+            x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
+            inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
             boxes.append(tuple(cell))
@@ -478,7 +494,7 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
 
 def _has_image(page: Any) -> bool:
     """A page without text that carries an image is a scan; one without either is blank."""
-    import pypdfium2.raw as pdfium_c
+    from .pdfium import lib as pdfium_c
 
     return _count_objects(page.raw, {pdfium_c.FPDF_PAGEOBJ_IMAGE}, max_depth=current().xobject_depth, stop_at=1) > 0
 
@@ -508,7 +524,18 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
             continue  # a framed paragraph or a box around a title, not a table
         boxes.append(tuple(table.bbox))
         out.items.extend(grid_rows(table, index))
-    free = [c for c in chars if not any(_inside(c, b, pad) for b in boxes)]
+    if boxes:
+        # the characters whose centre lies in no table's box widened by ``pad`` (edges included);
+        # each centre and each widened box computed once
+        padded = [(b[0] - pad, b[2] + pad, b[1] - pad, b[3] + pad) for b in boxes]
+        free = []
+        for c in chars:
+            x = (c["x0"] + c["x1"]) / 2
+            y = (c["top"] + c["bottom"]) / 2
+            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in padded):
+                free.append(c)
+    else:
+        free = list(chars)
     out.items.extend(_free_items(free))
     out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
     return out
@@ -709,11 +736,13 @@ def _why(exc: BaseException) -> str:
 
 
 def _open_pdfium(path: Path) -> Any:
-    """The document in PDFium, or a clear error: encrypted, damaged, empty, too long."""
-    import pypdfium2 as pdfium
+    """The document in PDFium, or a clear error: encrypted, damaged, empty, too long. Opened with
+    juesuan's binding of the PDFium functions the reader calls (:mod:`.pdfium`: pypdfium2's own
+    costs more to import than reading most documents)."""
+    from . import pdfium
 
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = pdfium.Document(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in _ERR_ENCRYPTED:
@@ -753,6 +782,7 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
         for number in range(1, len(fast) + 1):
+            fpage = None
             try:
                 fpage = fast[number - 1]
                 paths, chars = _triage(fpage, number)
@@ -770,7 +800,6 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
                     if problem:
                         unread.append(number)
                         reasons[number] = problem
-                fpage.close()
             except InputError:
                 raise
             except Exception as exc:  # noqa: BLE001 — one broken page must not lose the document
@@ -778,6 +807,9 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
                 pg = _Page(number, 0.0, 0.0)
                 unread.append(number)
                 reasons[number] = UNREAD_PAGE_FAILED.format(reason=_why(exc))
+            finally:
+                if fpage is not None:
+                    fpage.close()  # before the document (this binding does not track its pages)
             pages.append(pg)
     finally:
         fast.close()

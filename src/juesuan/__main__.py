@@ -1,0 +1,27 @@
+"""The ``juesuan`` command (the installed script) and ``python -m juesuan``.
+
+``juesuan check FILE [--format json|text]``, the common case, runs without importing typer and
+click (:func:`juesuan.clirun.fast_check`, through the same functions as the full command line);
+everything else goes to the full command line, :func:`juesuan.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    from .clirun import fast_check
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = fast_check(args)
+    if code is None:
+        from .cli import main as full
+
+        full(args)
+        return
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
