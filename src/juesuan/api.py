@@ -147,6 +147,8 @@ def load_document(
     with stage("recognize"):
         doc = _recognized(raw, name, variant)
     _refuse_empty(doc, name)
+    from .layouts import load as load_layouts
+
     doc = differential.check_pages(Path(path), doc, load_layouts())
     _set_coverage(doc, coverage)
     doc.kind = fragment_kind(doc)

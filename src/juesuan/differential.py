@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .layouts import Layouts
-from .model import Disclosure, Table
-from .results import Finding
+if TYPE_CHECKING:  # imported where used: a document refused after reading never loads them
+    from .layouts import Layouts
+    from .model import Disclosure, Table
+    from .results import Finding
 
 NOTE_KEPT = "第{page}页表格与 pdfplumber 的读取结果不一致：{diff}；按两种读取结果分别核对，保留本读取结果（表内勾稽关系未通过 {ours} 处，另一读取结果 {theirs} 处）"
 NOTE_SWITCHED = "第{page}页表格与 pdfplumber 的读取结果不一致：{diff}；按两种读取结果分别核对，改用 pdfplumber 的读取结果（表内勾稽关系未通过 {theirs} 处，原读取结果 {ours} 处）"
