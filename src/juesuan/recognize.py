@@ -265,6 +265,8 @@ class _TableBuilder:
         amount_set = set(positions)
         prev: Row | None = None
         for line in body:
+            if line.doubt:
+                self.problem(line.doubt)
             code_parts: list[str] = []
             texts: list[str] = []
             for i, c in line.nonempty:

@@ -145,10 +145,39 @@ def _lanci_numbers(it: _Item) -> list[tuple[float, Box]]:
 
 
 def _short_gap(items: list[_Item], j: int) -> bool:
-    """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going."""
+    """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going:
+    up to a few such lines in a row (a label wrapped over several lines), each within a line of
+    the one above, before the next line of cells; or the last lines of a label wrapped below the
+    table's last row, starting where a cell of the line above starts."""
+    if not (0 < j < len(items)) or items[j].grid is not None or len(items[j].cells) != 1:
+        return False
+    k = j
+    while k < len(items) and k - j < _MAX_WRAPPED and items[k].grid is None and len(items[k].cells) == 1:
+        if not _close_below(items[k - 1], items[k]):
+            return False
+        k += 1
+    if k < len(items) and items[k].grid is None and len(items[k].cells) >= 2:
+        return k == j + 1 or _close_below(items[k - 1], items[k])
+    # The tail of the table's last label: a short line right under a cell that starts at its left edge.
+    above, it = items[j - 1], items[j]
     return (
-        0 < j < len(items) - 1 and len(items[j + 1].cells) >= 2 and len(items[j].cells) == 1 and items[j].grid is None
+        len(above.cells) >= 2
+        and _close_below(above, it)
+        and bool(it.boxes and it.boxes[0])
+        and len(it.cells[0].strip()) <= current().header_max_chars
+        and not _PROSE_RE.search(it.cells[0])
+        and any(b and t.strip() and abs(b[0] - it.x0) <= current().straddle_align for t, b in zip(above.cells, above.boxes))
     )
+
+
+_MAX_WRAPPED = 4  # lines of one wrapped label (beyond the one beside its row's figures)
+_PROSE_RE = re.compile(r"[，。；：:]")
+
+
+def _close_below(above: _Item, it: _Item) -> bool:
+    """``it`` follows ``above`` at no more than a line's spacing."""
+    h = max(it.bottom - it.top, 1.0)
+    return it.top - above.bottom < 0.6 * h
 
 
 def _right_aligned(cells: list[str], position: int) -> bool:
@@ -408,7 +437,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
             for q, k in pairs:
                 put(k, *parts[q])
         it.cells, it.boxes = cells, boxes
-    return _join_wrapped_headers(run[:first_body], centres)
+    return _join_wrapped_headers(run[:first_body], centres) + _band_rows(run[first_body:], n)
 
 
 def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_Item]:
@@ -473,3 +502,222 @@ def _merge_chain(chain: list[_Item], k: int, header: list[_Item]) -> None:
     candidates = [it for it in header if not it.cells[k].strip() and it.top <= middle <= it.bottom]
     target = min(candidates, key=lambda it: abs((it.top + it.bottom) / 2 - middle)) if candidates else chain[0]
     target.cells[k], target.boxes[k] = text, box
+
+
+# ----------------------------------------------------------------------------------------------
+# Row bands: wrapped labels joined to the row they belong to
+
+WRAP_DOUBT = "无框线表格中折行的科目名称归属哪一行不明（行界线不清），行可能错位，本表数据不用于核对，请核对原件"
+CODE_IN_LABEL = "无框线表格中编码“{code}”与科目名称连在一起，行可能错位，本表数据不用于核对，请核对原件"
+
+_ANCHOR_RE = re.compile(r"^([-－−(（]?\d[\d,，]*(\.\d+)?[)）]?%?|[—－-]+)$")
+_GLUED_CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}(?=[\u3400-\u9fff（(【《“])")
+
+
+def _is_anchor_text(t: str) -> bool:
+    return _ANCHOR_RE.match(t.strip()) is not None
+
+
+def _band_rows(body: list[_Item], n: int) -> list[_Item]:
+    """Join the lines of wrapped labels to the row they belong to, by row bands.
+
+    Without rulings a row is anchored by its code and amounts (the cells of the columns that do
+    not hold text); a label wrapped over several lines puts lines above, beside or below that
+    anchor, depending on the vertical alignment of the table (top, middle, bottom), and amounts
+    may be printed a little off the text line. Every line of a text column goes to one anchor,
+    keeping their order, so that each row's block of label lines sits the same way around its
+    anchor throughout the table (the alignment that fits all rows best). The line items of the
+    body are rewritten: each anchor line carries its row's joined labels, lines left empty are
+    returned for removal. A label line that cannot be placed without doubt (it is as far from
+    the anchors on both sides, or no alignment fits its row) marks the row with a reading problem
+    (``_Item.doubt``), so the table's checks are not run on a guess.
+    """
+    if len(body) < 2:
+        return []
+    # The body of the table: up to a line that is no row (a 栏次 row, the 部门/单位 line or the
+    # header of a next table printed in the same run, a title in a larger font).
+    heights = [b[3] - b[1] for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+    if not heights:
+        return []
+    h = statistics.median(heights)
+    kinds: list[list[str]] = [[] for _ in range(n)]
+    end = len(body)
+    for q, it in enumerate(body):
+        text = "".join(it.cells)
+        if _lanci_numbers(it) or _META_RE.search(text) or any(
+            b and t.strip() and b[3] - b[1] > 1.3 * h for t, b in zip(it.cells, it.boxes)
+        ):
+            end = q
+            break
+        for k, t in enumerate(it.cells[:n]):
+            if t.strip():
+                kinds[k].append("a" if _is_anchor_text(t) else "t")
+    body = body[:end]
+    text_cols = [k for k in range(n) if kinds[k].count("t") > kinds[k].count("a")]
+    if not text_cols or len(body) < 2:
+        return []
+    # Which text column the anchor columns serve: code columns (whole numbers) the text column
+    # right of them, amount columns the one on their left.
+    owner: dict[int, int] = {}
+    for k in range(n):
+        if k in text_cols:
+            continue
+        right = [c for c in text_cols if c > k]
+        left = [c for c in text_cols if c < k]
+        codes = sum(1 for it in body if k < len(it.cells) and re.fullmatch(r"\d{1,7}", it.cells[k].strip()))
+        amounts = sum(1 for it in body if k < len(it.cells) and _DECIMAL_RE.match(it.cells[k].strip()))
+        if right and (codes > amounts or not left):
+            owner[k] = right[0]
+        elif left:
+            owner[k] = left[-1]
+    # A line with text in two or more anchor columns is no row of this table (a header).
+    for q, it in enumerate(body):
+        bad = [k for k, t in enumerate(it.cells[:n]) if k not in text_cols and t.strip() and not _is_anchor_text(t)]
+        if len(bad) >= 2:
+            body = body[:q]
+            break
+    doubts: dict[int, str] = {}
+    changed = False
+    for col in text_cols:
+        mine = [k for k, c in owner.items() if c == col]
+        anchors: list[tuple[float, int]] = []  # (centre, line index)
+        for q, it in enumerate(body):
+            ys = [
+                (b[1] + b[3]) / 2
+                for k in mine
+                if k < len(it.cells)
+                for t, b in [(it.cells[k], it.boxes[k])]
+                if b and t.strip()
+            ]
+            if ys:
+                codes = [
+                    (b[1] + b[3]) / 2
+                    for k in mine
+                    if k < len(it.cells)
+                    for t, b in [(it.cells[k], it.boxes[k])]
+                    if b and re.fullmatch(r"\d{1,7}", t.strip())
+                ]
+                anchors.append((statistics.median(codes or ys), q))
+        pieces: list[tuple[float, int]] = []  # (centre, line index) of the column's text
+        for q, it in enumerate(body):
+            if col < len(it.cells) and it.cells[col].strip() and it.boxes[col]:
+                b = it.boxes[col]
+                assert b is not None
+                pieces.append(((b[1] + b[3]) / 2, q))
+        if not anchors or not pieces:
+            continue
+        # A label alone, farther than a line from every other label line and anchor, is a row
+        # of its own (a row without amounts): it stays as it is.
+        ys = sorted([y for y, _ in anchors] + [y for y, _ in pieces])
+        loose = [
+            (y, q)
+            for y, q in pieces
+            if not any(abs(y - o) <= 1.3 * h for o in ys if o != y) and not any(a == q for _, a in anchors)
+        ]
+        pieces = [p for p in pieces if p not in loose]
+        if not pieces:
+            continue
+        assign, doubtful = _assign_pieces([y for y, _ in anchors], [y for y, _ in pieces], h)
+        for r in doubtful:
+            doubts.setdefault(anchors[r][1], WRAP_DOUBT)
+        # Rewrite the column: each anchor line gets its block, in order.
+        blocks: dict[int, list[int]] = {}
+        for p, r in enumerate(assign):
+            blocks.setdefault(anchors[r][1], []).append(pieces[p][1])
+        texts: dict[int, tuple[str, Box | None]] = {}
+        for target, lines in blocks.items():
+            parts = [body[q].cells[col].strip() for q in lines]
+            bs = [body[q].boxes[col] for q in lines if body[q].boxes[col]]
+            box = (
+                (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+                if bs
+                else None
+            )
+            texts[target] = ("".join(parts), box)
+            changed = changed or lines != [target]
+        for _, q in pieces:
+            body[q].cells[col], body[q].boxes[col] = "", None
+        for target, (text, box) in texts.items():
+            body[target].cells[col], body[target].boxes[col] = text, box
+    # A code printed in the code column glued to the label after it (no gap between them).
+    for q, it in enumerate(body):
+        for k, t in enumerate(it.cells[:n]):
+            m = _GLUED_CODE_RE.match(t.strip())
+            if m and k not in text_cols:
+                doubts.setdefault(q, CODE_IN_LABEL.format(code=m.group(0)))
+    for q, why in doubts.items():
+        body[q].doubt = why
+    if not changed:
+        return []
+    return [it for it in body if not any(c.strip() for c in it.cells)]
+
+
+def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple[list[int], set[int]]:
+    """Give each label line (centre ``pieces``, sorted) to one anchor (centres ``anchors``,
+    sorted), keeping their order, so that every row's block of lines sits around its anchor the
+    same way (top-, middle- or bottom-aligned, whichever fits the table best). Returns the anchor
+    of each line and the anchors whose row is doubtful: its block fits no alignment, or another
+    cut between two rows costs about the same."""
+    order_a = sorted(range(len(anchors)), key=lambda r: anchors[r])
+    ys_a = [anchors[r] for r in order_a]
+    n, m = len(ys_a), len(pieces)
+    inf = float("inf")
+    # The line pitch inside a wrapped cell: the closest two label lines (rows are usually farther
+    # apart, by the cell padding).
+    gaps = [b - a for a, b in zip(pieces, pieces[1:]) if b - a > 0.5 * h]
+    pitch = min(gaps) if gaps else h
+
+    def row_cost(i: int, a: int, b: int, mode: str) -> float:
+        """Cost of row ``i`` holding lines a..b-1."""
+        if a == b:
+            return 1.0  # a row without a label is rare
+        first, last = pieces[a], pieces[b - 1]
+        # lines of one wrapped cell follow each other at the line pitch
+        if any(pieces[k + 1] - pieces[k] > 1.25 * pitch for k in range(a, b - 1)):
+            return inf
+        y = ys_a[i]
+        if y < first - 0.8 * h or y > last + 0.8 * h:
+            return inf
+        ref = first if mode == "top" else last if mode == "bottom" else (first + last) / 2
+        return abs(y - ref) / h
+
+    best: tuple[float, str, list[int], list[float]] | None = None
+    costs_by_mode: dict[str, float] = {}
+    for mode in ("top", "middle", "bottom"):
+        f = [[inf] * (m + 1) for _ in range(n + 1)]
+        back = [[0] * (m + 1) for _ in range(n + 1)]
+        f[0][0] = 0.0
+        for i in range(1, n + 1):
+            for b in range(m + 1):
+                for a in range(b + 1):
+                    if f[i - 1][a] == inf:
+                        continue
+                    c = f[i - 1][a] + row_cost(i - 1, a, b, mode)
+                    if c < f[i][b]:
+                        f[i][b], back[i][b] = c, a
+        total = f[n][m]
+        costs_by_mode[mode] = total
+        if total == inf:
+            continue
+        cuts = []
+        b = m
+        for i in range(n, 0, -1):
+            a = back[i][b]
+            cuts.append((a, b))
+            b = a
+        cuts.reverse()
+        assign = [0] * m
+        rc = []
+        for i, (a, b) in enumerate(cuts):
+            for p in range(a, b):
+                assign[p] = i
+            rc.append(row_cost(i, a, b, mode))
+        if best is None or total < best[0] - 1e-9:
+            best = (total, mode, assign, rc)
+    if best is None:
+        # No consistent banding: every line to its nearest anchor, every row doubtful.
+        assign = [min(range(n), key=lambda i: abs(ys_a[i] - y)) for y in pieces]
+        return [order_a[i] for i in assign], set(range(len(anchors)))
+    _, mode, assign, rc = best
+    doubtful = {order_a[i] for i, c in enumerate(rc) if c > 0.45}
+    return [order_a[i] for i in assign], doubtful

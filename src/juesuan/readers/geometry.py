@@ -14,6 +14,7 @@ from typing import Any
 from .settings import current
 
 _NUMBER_WORDS = set("年月日号时个人次项件辆台套批元万亿千百余多家所")
+_OPENING_MARKS = set("（《“【")  # full-width marks that open a label as a CJK character does
 _AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
 
 Box = tuple[float, float, float, float]
@@ -31,6 +32,7 @@ class _Item:
     ocr: bool = False
     col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
     chars: list[dict[str, Any]] | None = None  # free lines: the characters, for re-cutting
+    doubt: str | None = None  # a reading problem of this row (border-less row bands), for the table
 
     @property
     def x0(self) -> float:
@@ -113,7 +115,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         # ("2024 年度", "5 个", "12 人次").
         height = max(prev["bottom"] - prev["top"], 1.0)
         whole = (
-            _is_cjk(ch["text"])
+            (_is_cjk(ch["text"]) or ch["text"] in _OPENING_MARKS)
             and ch["text"] not in _NUMBER_WORDS
             and gap > s.whole_number_gap_h * height
             and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None
