@@ -153,11 +153,11 @@ def _short_gap(items: list[_Item], j: int) -> bool:
         return False
     k = j
     while k < len(items) and k - j < _MAX_WRAPPED and items[k].grid is None and len(items[k].cells) == 1:
-        if not _close_below(items[k - 1], items[k]):
+        if k > j and not _close_below(items[k - 1], items[k]):
             return False
         k += 1
     if k < len(items) and items[k].grid is None and len(items[k].cells) >= 2:
-        return k == j + 1 or _close_below(items[k - 1], items[k])
+        return True
     # The tail of the table's last label: a short line right under a cell that starts at its left edge.
     above, it = items[j - 1], items[j]
     return (
@@ -385,6 +385,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
     coded = next((k for k in range(first_body) if _opens_with_code(run[k])), None)
     if coded is not None:
         first_body = coded
+    first_body -= _wrapped_head(run[:first_body], run[first_body:])
     s = current()
     cuts, centres = _columns(data, run[:first_body], run[first_body:])
     if not cuts:
@@ -518,6 +519,31 @@ def _is_anchor_text(t: str) -> bool:
     return _ANCHOR_RE.match(t.strip()) is not None
 
 
+def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
+    """How many lines right above the first row are the first lines of its wrapped labels (the row
+    is middle- or bottom-aligned): lines of text only, each a line's spacing above the next,
+    every text starting at the left edge shared by the labels of two or more rows below (column
+    headers are centred over their columns)."""
+    s = current()
+    edges = [round(b[0]) for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)]
+    common = {e for e in edges if edges.count(e) >= 2}
+    k = 0
+    while k < min(len(above), _MAX_WRAPPED):
+        it, below = above[-1 - k], (above[-k] if k else body[0])
+        cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+        if (
+            not cells
+            or _lanci_numbers(it)
+            or _META_RE.search("".join(it.cells))
+            or not _close_below(it, below)
+            or any(_is_anchor_text(t) for t, _ in cells)
+            or not all(any(abs(b[0] - e) <= s.straddle_align + 0.5 for e in common) for _, b in cells)
+        ):
+            break
+        k += 1
+    return k
+
+
 def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     """Join the lines of wrapped labels to the row they belong to, by row bands.
 
@@ -544,9 +570,9 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     end = len(body)
     for q, it in enumerate(body):
         text = "".join(it.cells)
-        if _lanci_numbers(it) or _META_RE.search(text) or any(
-            b and t.strip() and b[3] - b[1] > 1.3 * h for t, b in zip(it.cells, it.boxes)
-        ):
+        cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+        title = len(cells) == 1 and cells[0][1][3] - cells[0][1][1] > 1.3 * h and not it.chars is None
+        if _lanci_numbers(it) or _META_RE.search(text) or title:
             end = q
             break
         for k, t in enumerate(it.cells[:n]):
@@ -556,17 +582,18 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     text_cols = [k for k in range(n) if kinds[k].count("t") > kinds[k].count("a")]
     if not text_cols or len(body) < 2:
         return []
-    # Which text column the anchor columns serve: code columns (whole numbers) the text column
-    # right of them, amount columns the one on their left.
+    # Which text column the anchor columns serve: code columns (3, 5 or 7 digits; any column
+    # left of the first text) the text column right of them, amount and 行次 columns the one on
+    # their left.
     owner: dict[int, int] = {}
     for k in range(n):
         if k in text_cols:
             continue
         right = [c for c in text_cols if c > k]
         left = [c for c in text_cols if c < k]
-        codes = sum(1 for it in body if k < len(it.cells) and re.fullmatch(r"\d{1,7}", it.cells[k].strip()))
-        amounts = sum(1 for it in body if k < len(it.cells) and _DECIMAL_RE.match(it.cells[k].strip()))
-        if right and (codes > amounts or not left):
+        codes = sum(1 for it in body if k < len(it.cells) and _opens_with_code(_Item(0, 0, [it.cells[k]], [None])))
+        others = sum(1 for it in body if k < len(it.cells) and it.cells[k].strip()) - codes
+        if right and (codes > others or not left):
             owner[k] = right[0]
         elif left:
             owner[k] = left[-1]
