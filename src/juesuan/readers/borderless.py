@@ -166,7 +166,9 @@ def _short_gap(items: list[_Item], j: int) -> bool:
         and bool(it.boxes and it.boxes[0])
         and len(it.cells[0].strip()) <= current().header_max_chars
         and not _PROSE_RE.search(it.cells[0])
-        and any(b and t.strip() and abs(b[0] - it.x0) <= current().straddle_align for t, b in zip(above.cells, above.boxes))
+        and any(
+            b and t.strip() and abs(b[0] - it.x0) <= current().straddle_align for t, b in zip(above.cells, above.boxes)
+        )
     )
 
 
@@ -525,7 +527,9 @@ def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
     every text starting at the left edge shared by the labels of two or more rows below (column
     headers are centred over their columns)."""
     s = current()
-    edges = [round(b[0]) for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)]
+    edges = [
+        round(b[0]) for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)
+    ]
     common = {e for e in edges if edges.count(e) >= 2}
     k = 0
     while k < min(len(above), _MAX_WRAPPED):
@@ -571,7 +575,7 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     for q, it in enumerate(body):
         text = "".join(it.cells)
         cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
-        title = len(cells) == 1 and cells[0][1][3] - cells[0][1][1] > 1.3 * h and not it.chars is None
+        title = len(cells) == 1 and cells[0][1][3] - cells[0][1][1] > 1.3 * h
         if _lanci_numbers(it) or _META_RE.search(text) or title:
             end = q
             break
