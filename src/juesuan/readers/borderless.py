@@ -152,7 +152,12 @@ def _short_gap(items: list[_Item], j: int) -> bool:
     if not (0 < j < len(items)) or items[j].grid is not None or len(items[j].cells) != 1:
         return False
     k = j
-    while k < len(items) and k - j < _MAX_WRAPPED and items[k].grid is None and len(items[k].cells) == 1:
+    while (
+        k < len(items)
+        and k - j < current().wrapped_label_max_lines
+        and items[k].grid is None
+        and len(items[k].cells) == 1
+    ):
         if k > j and not _close_below(items[k - 1], items[k]):
             return False
         k += 1
@@ -172,14 +177,13 @@ def _short_gap(items: list[_Item], j: int) -> bool:
     )
 
 
-_MAX_WRAPPED = 4  # lines of one wrapped label (beyond the one beside its row's figures)
 _PROSE_RE = re.compile(r"[，。；：:]")
 
 
 def _close_below(above: _Item, it: _Item) -> bool:
     """``it`` follows ``above`` at no more than a line's spacing."""
     h = max(it.bottom - it.top, 1.0)
-    return it.top - above.bottom < 0.6 * h
+    return it.top - above.bottom < current().wrapped_label_gap_h * h
 
 
 def _right_aligned(cells: list[str], position: int) -> bool:
@@ -527,12 +531,10 @@ def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
     every text starting at the left edge shared by the labels of two or more rows below (column
     headers are centred over their columns)."""
     s = current()
-    edges = [
-        round(b[0]) for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)
-    ]
-    common = {e for e in edges if edges.count(e) >= 2}
+    edges = [b[0] for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)]
+    common = [e for e in edges if sum(abs(e - f) <= s.straddle_align for f in edges) >= 2]
     k = 0
-    while k < min(len(above), _MAX_WRAPPED):
+    while k < min(len(above), s.wrapped_label_max_lines):
         it, below = above[-1 - k], (above[-k] if k else body[0])
         cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
         if (
@@ -541,7 +543,7 @@ def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
             or _META_RE.search("".join(it.cells))
             or not _close_below(it, below)
             or any(_is_anchor_text(t) for t, _ in cells)
-            or not all(any(abs(b[0] - e) <= s.straddle_align + 0.5 for e in common) for _, b in cells)
+            or not all(any(abs(b[0] - e) <= s.straddle_align for e in common) for _, b in cells)
         ):
             break
         k += 1
@@ -570,12 +572,13 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     if not heights:
         return []
     h = statistics.median(heights)
+    s = current()
     kinds: list[list[str]] = [[] for _ in range(n)]
     end = len(body)
     for q, it in enumerate(body):
         text = "".join(it.cells)
         cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
-        title = len(cells) == 1 and cells[0][1][3] - cells[0][1][1] > 1.3 * h
+        title = len(cells) == 1 and cells[0][1][3] - cells[0][1][1] > s.title_size_ratio * h
         if _lanci_numbers(it) or _META_RE.search(text) or title:
             end = q
             break
@@ -643,7 +646,7 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
         loose = [
             (y, q)
             for y, q in pieces
-            if not any(abs(y - o) <= 1.3 * h for o in ys if o != y) and not any(a == q for _, a in anchors)
+            if not any(abs(y - o) <= s.band_loose_h * h for o in ys if o != y) and not any(a == q for _, a in anchors)
         ]
         pieces = [p for p in pieces if p not in loose]
         if not pieces:
@@ -695,7 +698,8 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
     inf = float("inf")
     # The line pitch inside a wrapped cell: the closest two label lines (rows are usually farther
     # apart, by the cell padding).
-    gaps = [b - a for a, b in zip(pieces, pieces[1:]) if b - a > 0.5 * h]
+    s = current()
+    gaps = [b - a for a, b in zip(pieces, pieces[1:]) if b - a > s.band_min_pitch_h * h]
     pitch = min(gaps) if gaps else h
 
     def row_cost(i: int, a: int, b: int, mode: str) -> float:
@@ -704,10 +708,10 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
             return 1.0  # a row without a label is rare
         first, last = pieces[a], pieces[b - 1]
         # lines of one wrapped cell follow each other at the line pitch
-        if any(pieces[k + 1] - pieces[k] > 1.25 * pitch for k in range(a, b - 1)):
+        if any(pieces[k + 1] - pieces[k] > s.band_pitch_slack * pitch for k in range(a, b - 1)):
             return inf
         y = ys_a[i]
-        if y < first - 0.8 * h or y > last + 0.8 * h:
+        if y < first - s.band_reach_h * h or y > last + s.band_reach_h * h:
             return inf
         ref = first if mode == "top" else last if mode == "bottom" else (first + last) / 2
         return abs(y - ref) / h
@@ -743,12 +747,12 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
             for p in range(a, b):
                 assign[p] = i
             rc.append(row_cost(i, a, b, mode))
-        if best is None or total < best[0] - 1e-9:
+        if best is None or total < best[0]:
             best = (total, mode, assign, rc)
     if best is None:
         # No consistent banding: every line to its nearest anchor, every row doubtful.
         assign = [min(range(n), key=lambda i: abs(ys_a[i] - y)) for y in pieces]
         return [order_a[i] for i in assign], set(range(len(anchors)))
     _, mode, assign, rc = best
-    doubtful = {order_a[i] for i, c in enumerate(rc) if c > 0.45}
+    doubtful = {order_a[i] for i, c in enumerate(rc) if c > s.band_doubt_h}
     return [order_a[i] for i in assign], doubtful
