@@ -624,14 +624,14 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
                 if b and t.strip()
             ]
             if ys:
-                codes = [
+                code_ys = [
                     (b[1] + b[3]) / 2
                     for k in mine
                     if k < len(it.cells)
                     for t, b in [(it.cells[k], it.boxes[k])]
                     if b and re.fullmatch(r"\d{1,7}", t.strip())
                 ]
-                anchors.append((statistics.median(codes or ys), q))
+                anchors.append((statistics.median(code_ys or ys), q))
         pieces: list[tuple[float, int]] = []  # (centre, line index) of the column's text
         for q, it in enumerate(body):
             if col < len(it.cells) and it.cells[col].strip() and it.boxes[col]:
@@ -661,7 +661,7 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
         texts: dict[int, tuple[str, Box | None]] = {}
         for target, lines in blocks.items():
             parts = [body[q].cells[col].strip() for q in lines]
-            bs = [body[q].boxes[col] for q in lines if body[q].boxes[col]]
+            bs: list[Box] = [b for q in lines for b in [body[q].boxes[col]] if b is not None]
             box = (
                 (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
                 if bs
