@@ -46,6 +46,14 @@ def test_label_line_that_fits_no_row_is_doubtful():
     assert doubtful
 
 
+def test_label_lines_two_alignments_place_alike_are_doubtful():
+    # rows as close as the lines of a label: the middle line is the tail of the first row
+    # (top-aligned) or the head of the second (bottom-aligned), equally well
+    assign, doubtful = borderless._assign_pieces([10, 34], [10, 22, 34], H)
+    assert len(assign) == 3
+    assert doubtful == {0, 1}
+
+
 def _chars(text: str, x: float, width: float) -> list[dict]:
     out = []
     for ch in text:
@@ -60,6 +68,14 @@ def test_code_spaced_off_a_label_opening_with_a_bracket_is_its_own_cell():
     line = _chars("2010399", 170.9, 5.07) + _chars("（室）及", 212.9, 9.0)
     cells, _ = _split_cells(line)
     assert cells == ["2010399", "（室）及"]
+
+
+def test_amount_touching_the_label_before_it_is_its_own_cell():
+    """In a narrow column a right-aligned amount can touch the label's last character: the amount
+    (and the one after it) are cells of their own; an amount with its unit in prose is not cut."""
+    line = _chars("）及相关机构事", 194.0, 9.0) + _chars("565.48", 257.0, 4.5) + _chars("517.28", 286.0, 4.5)
+    assert _split_cells(line)[0] == ["）及相关机构事", "565.48", "517.28"]
+    assert _split_cells(_chars("支出565.48万元", 100.0, 9.0))[0] == ["支出565.48万元"]
 
 
 @pytest.fixture(scope="module")

@@ -613,7 +613,8 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     doubts: dict[int, str] = {}
     changed = False
     for col in text_cols:
-        mine = [k for k, c in owner.items() if c == col]
+        # (a text column no anchor column serves, such as a name beside another: every anchor)
+        mine = [k for k, c in owner.items() if c == col] or list(owner)
         anchors: list[tuple[float, int]] = []  # (centre, line index)
         for q, it in enumerate(body):
             ys = [
@@ -641,12 +642,23 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
         if not anchors or not pieces:
             continue
         # A label alone, farther than a line from every other label line and anchor, is a row
-        # of its own (a row without amounts): it stays as it is.
-        ys = sorted([y for y, _ in anchors] + [y for y, _ in pieces])
+        # of its own (a row without code or amounts): it stays as it is. Farther than a line:
+        # than a character height, or than the line pitch of wrapped labels from the other
+        # labels and than an anchor's reach from the anchors.
+        pitch = _line_pitch(sorted(y for y, _ in pieces), h)
         loose = [
             (y, q)
             for y, q in pieces
-            if not any(abs(y - o) <= s.band_loose_h * h for o in ys if o != y) and not any(a == q for _, a in anchors)
+            if not any(a == q for _, a in anchors)
+            and (
+                not any(
+                    abs(y - o) <= s.band_loose_h * h for o in [a for a, _ in anchors] + [p for p, _ in pieces] if o != y
+                )
+                or (
+                    not any(abs(y - o) <= s.band_pitch_slack * pitch for o, _ in pieces if o != y)
+                    and not any(abs(y - o) <= s.band_reach_h * h for o, _ in anchors)
+                )
+            )
         ]
         pieces = [p for p in pieces if p not in loose]
         if not pieces:
@@ -686,21 +698,26 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     return [it for it in body if not any(c.strip() for c in it.cells)]
 
 
+def _line_pitch(ys: list[float], h: float) -> float:
+    """The line pitch inside a wrapped cell: the closest two label lines (rows are usually farther
+    apart, by the cell padding); the character height when no two lines are near."""
+    gaps = [b - a for a, b in zip(ys, ys[1:]) if b - a > current().band_min_pitch_h * h]
+    return min(gaps) if gaps else h
+
+
 def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple[list[int], set[int]]:
     """Give each label line (centre ``pieces``, sorted) to one anchor (centres ``anchors``,
     sorted), keeping their order, so that every row's block of lines sits around its anchor the
     same way (top-, middle- or bottom-aligned, whichever fits the table best). Returns the anchor
     of each line and the anchors whose row is doubtful: its block fits no alignment, or another
-    cut between two rows costs about the same."""
+    alignment places its lines otherwise at about the same cost."""
     order_a = sorted(range(len(anchors)), key=lambda r: anchors[r])
     ys_a = [anchors[r] for r in order_a]
     n, m = len(ys_a), len(pieces)
     inf = float("inf")
-    # The line pitch inside a wrapped cell: the closest two label lines (rows are usually farther
-    # apart, by the cell padding).
     s = current()
-    gaps = [b - a for a, b in zip(pieces, pieces[1:]) if b - a > s.band_min_pitch_h * h]
-    pitch = min(gaps) if gaps else h
+    pitch = _line_pitch(pieces, h)
+    longest = 2 * s.wrapped_label_max_lines + 1  # lines above, beside and below an anchor
 
     def row_cost(i: int, a: int, b: int, mode: str) -> float:
         """Cost of row ``i`` holding lines a..b-1."""
@@ -716,22 +733,20 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
         ref = first if mode == "top" else last if mode == "bottom" else (first + last) / 2
         return abs(y - ref) / h
 
-    best: tuple[float, str, list[int], list[float]] | None = None
-    costs_by_mode: dict[str, float] = {}
+    fits: list[tuple[float, list[int], list[float]]] = []
     for mode in ("top", "middle", "bottom"):
         f = [[inf] * (m + 1) for _ in range(n + 1)]
         back = [[0] * (m + 1) for _ in range(n + 1)]
         f[0][0] = 0.0
         for i in range(1, n + 1):
             for b in range(m + 1):
-                for a in range(b + 1):
+                for a in range(max(0, b - longest), b + 1):
                     if f[i - 1][a] == inf:
                         continue
                     c = f[i - 1][a] + row_cost(i - 1, a, b, mode)
                     if c < f[i][b]:
                         f[i][b], back[i][b] = c, a
         total = f[n][m]
-        costs_by_mode[mode] = total
         if total == inf:
             continue
         cuts = []
@@ -747,12 +762,18 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
             for p in range(a, b):
                 assign[p] = i
             rc.append(row_cost(i, a, b, mode))
-        if best is None or total < best[0]:
-            best = (total, mode, assign, rc)
-    if best is None:
+        fits.append((total, assign, rc))
+    if not fits:
         # No consistent banding: every line to its nearest anchor, every row doubtful.
         assign = [min(range(n), key=lambda i: abs(ys_a[i] - y)) for y in pieces]
         return [order_a[i] for i in assign], set(range(len(anchors)))
-    _, mode, assign, rc = best
+    fits.sort(key=lambda fit: fit[0])
+    total, assign, rc = fits[0]
     doubtful = {order_a[i] for i, c in enumerate(rc) if c > s.band_doubt_h}
+    # Another alignment that places the lines otherwise and fits about as well: the rows whose
+    # lines differ are in doubt.
+    for other_total, other, _ in fits[1:]:
+        if other != assign and other_total - total < s.band_ambiguous_h:
+            doubtful |= {order_a[i] for p, i in enumerate(assign) if other[p] != i}
+            doubtful |= {order_a[i] for p, i in enumerate(other) if assign[p] != i}
     return [order_a[i] for i in assign], doubtful

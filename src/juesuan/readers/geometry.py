@@ -103,7 +103,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
     groups: list[list[dict[str, Any]]] = [[line[0]]]
     s = current()
-    for prev, ch in zip(line, line[1:]):
+    for at, (prev, ch) in enumerate(zip(line, line[1:]), 1):
         width = min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"])
         size = max(min(width, prev.get("size", width)), s.min_char_width)
         gap = ch["x0"] - prev["x1"]
@@ -123,7 +123,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         digit_to_cjk = prev["text"].isdigit() and (
             ((_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])) or whole
         )
-        if gap > s.cell_gap_em * size or digit_to_cjk:
+        if gap > s.cell_gap_em * size or digit_to_cjk or _amount_after_label(line, at):
             groups.append([ch])
         else:
             groups[-1].append(ch)
@@ -133,6 +133,21 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         for g in groups
     ]
     return cells, boxes
+
+
+def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:
+    """A right-aligned amount touching the label before it in a narrow column ("…机构事" +
+    "565.48"): a label character, then digits that make a two-decimal amount which ends the line or
+    is followed by another amount or a gap, not by a unit or word ("565.48万元" is prose)."""
+    if not (_is_cjk(line[at - 1]["text"]) or line[at - 1]["text"] in "）)") or not line[at]["text"].isdigit():
+        return False
+    k = at
+    while k < len(line) and (line[k]["text"].isdigit() or line[k]["text"] in ",."):
+        k += 1
+        if re.fullmatch(r"\d[\d,]*\.\d\d", "".join(c["text"] for c in line[at:k])):
+            break
+    text = "".join(c["text"] for c in line[at:k])
+    return re.fullmatch(r"\d[\d,]*\.\d\d", text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
 
 
 def _is_cjk(s: str) -> bool:

@@ -89,6 +89,7 @@ class ReaderSettings:
     band_pitch_slack: float = 1.25  # lines of one wrapped label follow at ≤ this × the line pitch
     band_reach_h: float = 0.8  # a row's anchor lies within this × height of its label block
     band_doubt_h: float = 0.45  # an anchor this far (× height) off where the alignment puts it: in doubt
+    band_ambiguous_h: float = 0.15  # another alignment placing lines otherwise within this (× height): in doubt
 
     @classmethod
     def from_overrides(cls, base: "ReaderSettings | None" = None, **overrides: Any) -> "ReaderSettings":
