@@ -529,10 +529,17 @@ def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
     """How many lines right above the first row are the first lines of its wrapped labels (the row
     is middle- or bottom-aligned): lines of text only, each a line's spacing above the next,
     every text starting at the left edge shared by the labels of two or more rows below (column
-    headers are centred over their columns)."""
+    headers are centred over their columns) and filling its column as a label that wrapped for
+    lack of room does (reaching about as far right as the widest label starting there)."""
     s = current()
-    edges = [b[0] for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)]
+    texts = [b for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)]
+    edges = [b[0] for b in texts]
     common = [e for e in edges if sum(abs(e - f) <= s.straddle_align for f in edges) >= 2]
+
+    def fills(box: Box) -> bool:
+        ends = [b[2] for b in texts if abs(b[0] - box[0]) <= s.straddle_align]
+        return bool(ends) and box[2] >= max(ends) - s.wrapped_header_fill_h * (box[3] - box[1])
+
     k = 0
     while k < min(len(above), s.wrapped_label_max_lines):
         it, below = above[-1 - k], (above[-k] if k else body[0])
@@ -543,7 +550,7 @@ def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
             or _META_RE.search("".join(it.cells))
             or not _close_below(it, below)
             or any(_is_anchor_text(t) for t, _ in cells)
-            or not all(any(abs(b[0] - e) <= s.straddle_align for e in common) for _, b in cells)
+            or not all(any(abs(b[0] - e) <= s.straddle_align for e in common) and fills(b) for _, b in cells)
         ):
             break
         k += 1
