@@ -137,12 +137,16 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
 
 def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:
     """A right-aligned amount touching the label before it in a narrow column ("…机构事" +
-    "565.48"): a label character, then digits that make a two-decimal amount which ends the line or
-    is followed by another amount or a gap, not by a unit or word ("565.48万元" is prose)."""
+    "565.48"): a label character, then digits printed without a space that make a two-decimal
+    amount which ends the line or is followed by another amount or a gap, not by a unit or word
+    ("565.48万元" is prose)."""
     if not (_is_cjk(line[at - 1]["text"]) or line[at - 1]["text"] in "）)") or not line[at]["text"].isdigit():
         return False
     k = at
+    space = current().space_gap_h
     while k < len(line) and (line[k]["text"].isdigit() or line[k]["text"] in ",."):
+        if k > at and line[k]["x0"] - line[k - 1]["x1"] > space * max(line[k]["bottom"] - line[k]["top"], 1.0):
+            break  # a visible space: the digits so far are one number (a 行次 before its amount)
         k += 1
         if re.fullmatch(r"\d[\d,]*\.\d\d", "".join(c["text"] for c in line[at:k])):
             break
