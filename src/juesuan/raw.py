@@ -19,6 +19,9 @@ class RawLine:
     # Where the line sits in the source when page/line do not say it all, e.g. "'公开01表'!7:7" (a
     # worksheet row) for spreadsheets. Optional; plain-text and PDF readers leave it None.
     locator: str | None = None
+    # A reading problem of this row that the reader found (e.g. a border-less row whose wrapped
+    # label could not be placed without doubt), in Chinese; the table that holds it reports it.
+    doubt: str | None = None
 
     @property
     def text(self) -> str:

@@ -27,6 +27,8 @@ _COMPARED_YEAR_RE = re.compile(r"(?:较|比|與|与|同)\s*(?:上年度?)?\s*$")
 _LANCI = "栏次"
 _NOTE_RE = re.compile(r"^(注|备注|说明)\s*[:：]?|^\d+[.．、]\s*\S|^[（(]\d+[)）]")
 _CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+# a 3/5/7-digit code next to a CJK character (or opening a label) inside a label
+_CODE_IN_LABEL_RE = re.compile(r"(?:^|(?<=[\u3400-\u9fff）)]))(\d{3}(?:\d{2}){0,2})(?![\d.%])(?=[\u3400-\u9fff（(]|$)")
 MAX_TITLE_LEN = 60
 
 
@@ -265,6 +267,8 @@ class _TableBuilder:
         amount_set = set(positions)
         prev: Row | None = None
         for line in body:
+            if line.doubt:
+                self.problem(line.doubt)
             code_parts: list[str] = []
             texts: list[str] = []
             for i, c in line.nonempty:
@@ -310,6 +314,20 @@ class _TableBuilder:
         if len(self.table.rows) == 1 and unlabeled and len(layout.rows) == 1:
             unlabeled[0].concept = layout.rows[0].id
         self._check_text_in_amounts()
+        self._check_codes_in_labels()
+
+    def _check_codes_in_labels(self) -> None:
+        """A classification code inside a row's label (a coded table): reading joined two rows or
+        slid a code into the label column (rows printed without rulings). The row it started is
+        lost, so the table is in doubt."""
+        rows = self.table.rows
+        if sum(1 for r in rows if r.code) < 2:
+            return
+        for r in rows:
+            m = _CODE_IN_LABEL_RE.search(key(r.label))
+            if m:
+                self.problem(f"科目名称“{r.label.strip()[:20]}”中含有编码“{m.group(1)}”，可能有行被合并或错位")
+                return
 
     def _lift_inline_headers(self, header: list[RawLine], body: list[RawLine]) -> tuple[list[RawLine], list[RawLine]]:
         """Move column headers printed inside the first data row into the header.

@@ -145,10 +145,45 @@ def _lanci_numbers(it: _Item) -> list[tuple[float, Box]]:
 
 
 def _short_gap(items: list[_Item], j: int) -> bool:
-    """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going."""
+    """A single-cell line inside a table run (a label that wrapped, a 小计 label) keeps the run going:
+    up to a few such lines in a row (a label wrapped over several lines), each within a line of
+    the one above, before the next line of cells; or the last lines of a label wrapped below the
+    table's last row, starting where a cell of the line above starts."""
+    if not (0 < j < len(items)) or items[j].grid is not None or len(items[j].cells) != 1:
+        return False
+    k = j
+    while (
+        k < len(items)
+        and k - j < current().wrapped_label_max_lines
+        and items[k].grid is None
+        and len(items[k].cells) == 1
+    ):
+        if k > j and not _close_below(items[k - 1], items[k]):
+            return False
+        k += 1
+    if k < len(items) and items[k].grid is None and len(items[k].cells) >= 2:
+        return True
+    # The tail of the table's last label: a short line right under a cell that starts at its left edge.
+    above, it = items[j - 1], items[j]
     return (
-        0 < j < len(items) - 1 and len(items[j + 1].cells) >= 2 and len(items[j].cells) == 1 and items[j].grid is None
+        len(above.cells) >= 2
+        and _close_below(above, it)
+        and bool(it.boxes and it.boxes[0])
+        and len(it.cells[0].strip()) <= current().header_max_chars
+        and not _PROSE_RE.search(it.cells[0])
+        and any(
+            b and t.strip() and abs(b[0] - it.x0) <= current().straddle_align for t, b in zip(above.cells, above.boxes)
+        )
     )
+
+
+_PROSE_RE = re.compile(r"[，。；：:]")
+
+
+def _close_below(above: _Item, it: _Item) -> bool:
+    """``it`` follows ``above`` at no more than a line's spacing."""
+    h = max(it.bottom - it.top, 1.0)
+    return it.top - above.bottom < current().wrapped_label_gap_h * h
 
 
 def _right_aligned(cells: list[str], position: int) -> bool:
@@ -356,6 +391,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
     coded = next((k for k in range(first_body) if _opens_with_code(run[k])), None)
     if coded is not None:
         first_body = coded
+    first_body -= _wrapped_head(run[:first_body], run[first_body:])
     s = current()
     cuts, centres = _columns(data, run[:first_body], run[first_body:])
     if not cuts:
@@ -408,7 +444,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
             for q, k in pairs:
                 put(k, *parts[q])
         it.cells, it.boxes = cells, boxes
-    return _join_wrapped_headers(run[:first_body], centres)
+    return _join_wrapped_headers(run[:first_body], centres) + _band_rows(run[first_body:], n)
 
 
 def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_Item]:
@@ -473,3 +509,278 @@ def _merge_chain(chain: list[_Item], k: int, header: list[_Item]) -> None:
     candidates = [it for it in header if not it.cells[k].strip() and it.top <= middle <= it.bottom]
     target = min(candidates, key=lambda it: abs((it.top + it.bottom) / 2 - middle)) if candidates else chain[0]
     target.cells[k], target.boxes[k] = text, box
+
+
+# ----------------------------------------------------------------------------------------------
+# Row bands: wrapped labels joined to the row they belong to
+
+WRAP_DOUBT = "无框线表格中折行的科目名称归属哪一行不明（行界线不清），行可能错位，本表数据不用于核对，请核对原件"
+CODE_IN_LABEL = "无框线表格中编码“{code}”与科目名称连在一起，行可能错位，本表数据不用于核对，请核对原件"
+
+_ANCHOR_RE = re.compile(r"^([-－−(（]?\d[\d,，]*(\.\d+)?[)）]?%?|[—－-]+)$")
+_GLUED_CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}(?=[\u3400-\u9fff（(【《“])")
+
+
+def _is_anchor_text(t: str) -> bool:
+    return _ANCHOR_RE.match(t.strip()) is not None
+
+
+def _wrapped_head(above: list[_Item], body: list[_Item]) -> int:
+    """How many lines right above the first row are the first lines of its wrapped labels (the row
+    is middle- or bottom-aligned): lines of text only, each a line's spacing above the next,
+    every text starting at the left edge shared by the labels of two or more rows below (column
+    headers are centred over their columns) and filling its column as a label that wrapped for
+    lack of room does (reaching about as far right as the widest label starting there)."""
+    s = current()
+    texts = [b for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip() and not _is_anchor_text(t)]
+    edges = [b[0] for b in texts]
+    common = [e for e in edges if sum(abs(e - f) <= s.straddle_align for f in edges) >= 2]
+
+    def fills(box: Box) -> bool:
+        ends = [b[2] for b in texts if abs(b[0] - box[0]) <= s.straddle_align]
+        return bool(ends) and box[2] >= max(ends) - s.wrapped_header_fill_h * (box[3] - box[1])
+
+    k = 0
+    while k < min(len(above), s.wrapped_label_max_lines):
+        it, below = above[-1 - k], (above[-k] if k else body[0])
+        cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+        if (
+            not cells
+            or _lanci_numbers(it)
+            or _META_RE.search("".join(it.cells))
+            or not _close_below(it, below)
+            or any(_is_anchor_text(t) for t, _ in cells)
+            or not all(any(abs(b[0] - e) <= s.straddle_align for e in common) and fills(b) for _, b in cells)
+        ):
+            break
+        k += 1
+    return k
+
+
+def _band_rows(body: list[_Item], n: int) -> list[_Item]:
+    """Join the lines of wrapped labels to the row they belong to, by row bands.
+
+    Without rulings a row is anchored by its code and amounts (the cells of the columns that do
+    not hold text); a label wrapped over several lines puts lines above, beside or below that
+    anchor, depending on the vertical alignment of the table (top, middle, bottom), and amounts
+    may be printed a little off the text line. Every line of a text column goes to one anchor,
+    keeping their order, so that each row's block of label lines sits the same way around its
+    anchor throughout the table (the alignment that fits all rows best). The line items of the
+    body are rewritten: each anchor line carries its row's joined labels, lines left empty are
+    returned for removal. A label line that cannot be placed without doubt (it is as far from
+    the anchors on both sides, or no alignment fits its row) marks the row with a reading problem
+    (``_Item.doubt``), so the table's checks are not run on a guess.
+    """
+    if len(body) < 2:
+        return []
+    # The body of the table: up to a line that is no row (a 栏次 row, the 部门/单位 line or the
+    # header of a next table printed in the same run, a title in a larger font).
+    heights = [b[3] - b[1] for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+    if not heights:
+        return []
+    h = statistics.median(heights)
+    s = current()
+    kinds: list[list[str]] = [[] for _ in range(n)]
+    end = len(body)
+    for q, it in enumerate(body):
+        text = "".join(it.cells)
+        cells = [(t, b) for t, b in zip(it.cells, it.boxes) if b and t.strip()]
+        title = len(cells) == 1 and cells[0][1][3] - cells[0][1][1] > s.title_size_ratio * h
+        if _lanci_numbers(it) or _META_RE.search(text) or title:
+            end = q
+            break
+        for k, t in enumerate(it.cells[:n]):
+            if t.strip():
+                kinds[k].append("a" if _is_anchor_text(t) else "t")
+    body = body[:end]
+    text_cols = [k for k in range(n) if kinds[k].count("t") > kinds[k].count("a")]
+    if not text_cols or len(body) < 2:
+        return []
+    # Which text column the anchor columns serve: code columns (3, 5 or 7 digits; any column
+    # left of the first text) the text column right of them, amount and 行次 columns the one on
+    # their left.
+    owner: dict[int, int] = {}
+    for k in range(n):
+        if k in text_cols:
+            continue
+        right = [c for c in text_cols if c > k]
+        left = [c for c in text_cols if c < k]
+        codes = sum(1 for it in body if k < len(it.cells) and _opens_with_code(_Item(0, 0, [it.cells[k]], [None])))
+        others = sum(1 for it in body if k < len(it.cells) and it.cells[k].strip()) - codes
+        if right and (codes > others or not left):
+            owner[k] = right[0]
+        elif left:
+            owner[k] = left[-1]
+    # A line with text in two or more anchor columns is no row of this table (a header).
+    for q, it in enumerate(body):
+        bad = [k for k, t in enumerate(it.cells[:n]) if k not in text_cols and t.strip() and not _is_anchor_text(t)]
+        if len(bad) >= 2:
+            body = body[:q]
+            break
+    doubts: dict[int, str] = {}
+    changed = False
+    for col in text_cols:
+        # (a text column no anchor column serves, such as a name beside another: every anchor)
+        mine = [k for k, c in owner.items() if c == col] or list(owner)
+        anchors: list[tuple[float, int]] = []  # (centre, line index)
+        for q, it in enumerate(body):
+            ys = [
+                (b[1] + b[3]) / 2
+                for k in mine
+                if k < len(it.cells)
+                for t, b in [(it.cells[k], it.boxes[k])]
+                if b and t.strip()
+            ]
+            if ys:
+                code_ys = [
+                    (b[1] + b[3]) / 2
+                    for k in mine
+                    if k < len(it.cells)
+                    for t, b in [(it.cells[k], it.boxes[k])]
+                    if b and re.fullmatch(r"\d{1,7}", t.strip())
+                ]
+                anchors.append((statistics.median(code_ys or ys), q))
+        pieces: list[tuple[float, int]] = []  # (centre, line index) of the column's text
+        for q, it in enumerate(body):
+            if col < len(it.cells) and it.cells[col].strip() and it.boxes[col]:
+                b = it.boxes[col]
+                assert b is not None
+                pieces.append(((b[1] + b[3]) / 2, q))
+        if not anchors or not pieces:
+            continue
+        # A label alone, farther than a line from every other label line and anchor, is a row
+        # of its own (a row without code or amounts): it stays as it is. Farther than a line:
+        # than a character height, or than the line pitch of wrapped labels from the other
+        # labels and than an anchor's reach from the anchors.
+        pitch = _line_pitch(sorted(y for y, _ in pieces), h)
+        loose = [
+            (y, q)
+            for y, q in pieces
+            if not any(a == q for _, a in anchors)
+            and (
+                not any(
+                    abs(y - o) <= s.band_loose_h * h for o in [a for a, _ in anchors] + [p for p, _ in pieces] if o != y
+                )
+                or (
+                    not any(abs(y - o) <= s.band_pitch_slack * pitch for o, _ in pieces if o != y)
+                    and not any(abs(y - o) <= s.band_reach_h * h for o, _ in anchors)
+                )
+            )
+        ]
+        pieces = [p for p in pieces if p not in loose]
+        if not pieces:
+            continue
+        assign, doubtful = _assign_pieces([y for y, _ in anchors], [y for y, _ in pieces], h)
+        for r in doubtful:
+            doubts.setdefault(anchors[r][1], WRAP_DOUBT)
+        # Rewrite the column: each anchor line gets its block, in order.
+        blocks: dict[int, list[int]] = {}
+        for p, r in enumerate(assign):
+            blocks.setdefault(anchors[r][1], []).append(pieces[p][1])
+        texts: dict[int, tuple[str, Box | None]] = {}
+        for target, lines in blocks.items():
+            parts = [body[q].cells[col].strip() for q in lines]
+            bs: list[Box] = [b for q in lines for b in [body[q].boxes[col]] if b is not None]
+            box = (
+                (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+                if bs
+                else None
+            )
+            texts[target] = ("".join(parts), box)
+            changed = changed or lines != [target]
+        for _, q in pieces:
+            body[q].cells[col], body[q].boxes[col] = "", None
+        for target, (text, box) in texts.items():
+            body[target].cells[col], body[target].boxes[col] = text, box
+    # A code printed in the code column glued to the label after it (no gap between them).
+    for q, it in enumerate(body):
+        for k, t in enumerate(it.cells[:n]):
+            m = _GLUED_CODE_RE.match(t.strip())
+            if m and k not in text_cols:
+                doubts.setdefault(q, CODE_IN_LABEL.format(code=m.group(0)))
+    for q, why in doubts.items():
+        body[q].doubt = why
+    if not changed:
+        return []
+    return [it for it in body if not any(c.strip() for c in it.cells)]
+
+
+def _line_pitch(ys: list[float], h: float) -> float:
+    """The line pitch inside a wrapped cell: the closest two label lines (rows are usually farther
+    apart, by the cell padding); the character height when no two lines are near."""
+    gaps = [b - a for a, b in zip(ys, ys[1:]) if b - a > current().band_min_pitch_h * h]
+    return min(gaps) if gaps else h
+
+
+def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple[list[int], set[int]]:
+    """Give each label line (centre ``pieces``, sorted) to one anchor (centres ``anchors``,
+    sorted), keeping their order, so that every row's block of lines sits around its anchor the
+    same way (top-, middle- or bottom-aligned, whichever fits the table best). Returns the anchor
+    of each line and the anchors whose row is doubtful: its block fits no alignment, or another
+    alignment places its lines otherwise at about the same cost."""
+    order_a = sorted(range(len(anchors)), key=lambda r: anchors[r])
+    ys_a = [anchors[r] for r in order_a]
+    n, m = len(ys_a), len(pieces)
+    inf = float("inf")
+    s = current()
+    pitch = _line_pitch(pieces, h)
+    longest = 2 * s.wrapped_label_max_lines + 1  # lines above, beside and below an anchor
+
+    def row_cost(i: int, a: int, b: int, mode: str) -> float:
+        """Cost of row ``i`` holding lines a..b-1."""
+        if a == b:
+            return 1.0  # a row without a label is rare
+        first, last = pieces[a], pieces[b - 1]
+        # lines of one wrapped cell follow each other at the line pitch
+        if any(pieces[k + 1] - pieces[k] > s.band_pitch_slack * pitch for k in range(a, b - 1)):
+            return inf
+        y = ys_a[i]
+        if y < first - s.band_reach_h * h or y > last + s.band_reach_h * h:
+            return inf
+        ref = first if mode == "top" else last if mode == "bottom" else (first + last) / 2
+        return abs(y - ref) / h
+
+    fits: list[tuple[float, list[int], list[float]]] = []
+    for mode in ("top", "middle", "bottom"):
+        f = [[inf] * (m + 1) for _ in range(n + 1)]
+        back = [[0] * (m + 1) for _ in range(n + 1)]
+        f[0][0] = 0.0
+        for i in range(1, n + 1):
+            for b in range(m + 1):
+                for a in range(max(0, b - longest), b + 1):
+                    if f[i - 1][a] == inf:
+                        continue
+                    c = f[i - 1][a] + row_cost(i - 1, a, b, mode)
+                    if c < f[i][b]:
+                        f[i][b], back[i][b] = c, a
+        total = f[n][m]
+        if total == inf:
+            continue
+        cuts = []
+        b = m
+        for i in range(n, 0, -1):
+            a = back[i][b]
+            cuts.append((a, b))
+            b = a
+        cuts.reverse()
+        assign = [0] * m
+        rc = []
+        for i, (a, b) in enumerate(cuts):
+            for p in range(a, b):
+                assign[p] = i
+            rc.append(row_cost(i, a, b, mode))
+        fits.append((total, assign, rc))
+    if not fits:
+        # No consistent banding: every line to its nearest anchor, every row doubtful.
+        assign = [min(range(n), key=lambda i: abs(ys_a[i] - y)) for y in pieces]
+        return [order_a[i] for i in assign], set(range(len(anchors)))
+    fits.sort(key=lambda fit: fit[0])
+    total, assign, rc = fits[0]
+    doubtful = {order_a[i] for i, c in enumerate(rc) if c > s.band_doubt_h}
+    # Another alignment that places the lines otherwise and fits about as well: the rows whose
+    # lines differ are in doubt.
+    for other_total, other, _ in fits[1:]:
+        if other != assign and other_total - total < s.band_ambiguous_h:
+            doubtful |= {order_a[i] for p, i in enumerate(assign) if other[p] != i}
+            doubtful |= {order_a[i] for p, i in enumerate(other) if assign[p] != i}
+    return [order_a[i] for i in assign], doubtful

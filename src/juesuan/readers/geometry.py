@@ -14,6 +14,7 @@ from typing import Any
 from .settings import current
 
 _NUMBER_WORDS = set("年月日号时个人次项件辆台套批元万亿千百余多家所")
+_OPENING_MARKS = set("（《“【")  # full-width marks that open a label as a CJK character does
 _AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
 
 Box = tuple[float, float, float, float]
@@ -31,6 +32,7 @@ class _Item:
     ocr: bool = False
     col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
     chars: list[dict[str, Any]] | None = None  # free lines: the characters, for re-cutting
+    doubt: str | None = None  # a reading problem of this row (border-less row bands), for the table
 
     @property
     def x0(self) -> float:
@@ -101,7 +103,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
     groups: list[list[dict[str, Any]]] = [[line[0]]]
     s = current()
-    for prev, ch in zip(line, line[1:]):
+    for at, (prev, ch) in enumerate(zip(line, line[1:]), 1):
         width = min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"])
         size = max(min(width, prev.get("size", width)), s.min_char_width)
         gap = ch["x0"] - prev["x1"]
@@ -113,7 +115,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         # ("2024 年度", "5 个", "12 人次").
         height = max(prev["bottom"] - prev["top"], 1.0)
         whole = (
-            _is_cjk(ch["text"])
+            (_is_cjk(ch["text"]) or ch["text"] in _OPENING_MARKS)
             and ch["text"] not in _NUMBER_WORDS
             and gap > s.whole_number_gap_h * height
             and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None
@@ -121,7 +123,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         digit_to_cjk = prev["text"].isdigit() and (
             ((_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])) or whole
         )
-        if gap > s.cell_gap_em * size or digit_to_cjk:
+        if gap > s.cell_gap_em * size or digit_to_cjk or _amount_after_label(line, at):
             groups.append([ch])
         else:
             groups[-1].append(ch)
@@ -131,6 +133,25 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
         for g in groups
     ]
     return cells, boxes
+
+
+def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:
+    """A right-aligned amount touching the label before it in a narrow column ("…机构事" +
+    "565.48"): a label character, then digits printed without a space that make a two-decimal
+    amount which ends the line or is followed by another amount or a gap, not by a unit or word
+    ("565.48万元" is prose)."""
+    if not (_is_cjk(line[at - 1]["text"]) or line[at - 1]["text"] in "）)") or not line[at]["text"].isdigit():
+        return False
+    k = at
+    space = current().space_gap_h
+    while k < len(line) and (line[k]["text"].isdigit() or line[k]["text"] in ",."):
+        if k > at and line[k]["x0"] - line[k - 1]["x1"] > space * max(line[k]["bottom"] - line[k]["top"], 1.0):
+            break  # a visible space: the digits so far are one number (a 行次 before its amount)
+        k += 1
+        if re.fullmatch(r"\d[\d,]*\.\d\d", "".join(c["text"] for c in line[at:k])):
+            break
+    text = "".join(c["text"] for c in line[at:k])
+    return re.fullmatch(r"\d[\d,]*\.\d\d", text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
 
 
 def _is_cjk(s: str) -> bool:

@@ -823,7 +823,7 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     counters: dict[int, int] = {}
     for p, it in _join_paragraphs(pages):
         counters[p.number] = counters.get(p.number, 0) + 1
-        doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr))
+        doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr, doubt=it.doubt))
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
         notes += differential_notes(path)[1]
     doc.unread_pages = unread

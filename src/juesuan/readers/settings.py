@@ -82,6 +82,15 @@ class ReaderSettings:
     header_lean_h: float = 0.25  # extra cost (× height) of a header going to the column on its right
     wrapped_header_align_h: float = 0.35  # wrapped header fragments share centre or left edge within this × height
     wrapped_header_fill_h: float = 2.0  # a header fills its column when it lacks less than this × height
+    # row bands (wrapped labels of border-less tables, borderless._band_rows)
+    wrapped_label_max_lines: int = 4  # lines of one wrapped label beyond the one beside its row's figures
+    wrapped_label_gap_h: float = 0.6  # a label line continues the line above when the gap is ≤ this × height
+    band_loose_h: float = 1.3  # a label this far (× height) from every other line and anchor is a row of its own
+    band_min_pitch_h: float = 0.5  # label lines closer than this × height are one line, not a line pitch
+    band_pitch_slack: float = 1.25  # lines of one wrapped label follow at ≤ this × the line pitch
+    band_reach_h: float = 0.8  # a row's anchor lies within this × height of its label block
+    band_doubt_h: float = 0.45  # an anchor this far (× height) off where the alignment puts it: in doubt
+    band_ambiguous_h: float = 0.15  # another alignment placing lines otherwise within this (× height): in doubt
 
     @classmethod
     def from_overrides(cls, base: "ReaderSettings | None" = None, **overrides: Any) -> "ReaderSettings":
