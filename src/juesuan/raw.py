@@ -19,6 +19,10 @@ class RawLine:
     # Where the line sits in the source when page/line do not say it all, e.g. "'公开01表'!7:7" (a
     # worksheet row) for spreadsheets. Optional; plain-text and PDF readers leave it None.
     locator: str | None = None
+    # Why the reader doubts that this line's cells sit in the right columns (Chinese, e.g. a row of
+    # a continuation page printed without a header that could not be placed on the header page's
+    # columns): the recognizer reports it as a reading problem of the table the line belongs to.
+    doubt: str | None = None
 
     @property
     def text(self) -> str:

@@ -585,11 +585,21 @@ class _TableBuilder:
             self.build_grid(grid)
         if self._unmapped and self.table.has_data():
             self.problem("部分金额列无法与表头对应，涉及这些列的规则无法执行")
+        self._reader_doubts()
         self._check_amounts_kept()
         self._check_code_alignment()
         return self.table
 
     _body: list[RawLine] = []
+
+    def _reader_doubts(self) -> None:
+        """Lines the reader could not place on the table's columns with certainty (a continuation
+        page printed without a header): their amounts may sit in the wrong columns, so the table
+        says why and its data is not used for checking."""
+        for line in self.lines:
+            if line.doubt:
+                self.table.unreliable = True
+                self.problem(f"{line.doubt}；本表数据不用于核对，请核对原件")
 
     def _check_amounts_kept(self) -> None:
         """Self-check: every decimal amount printed in the table's body lines is in one amount

@@ -31,6 +31,10 @@ class _Item:
     ocr: bool = False
     col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
     chars: list[dict[str, Any]] | None = None  # free lines: the characters, for re-cutting
+    # free lines of a border-less table: the columns they were placed on (shared by the lines of
+    # one table; carried over to a continuation page printed without a header)
+    columns: TableColumns | None = None
+    doubt: str | None = None  # why this line's cells may sit in the wrong columns (a reading problem)
 
     @property
     def x0(self) -> float:
@@ -39,6 +43,22 @@ class _Item:
     @property
     def x1(self) -> float:
         return max(b[2] for b in self.boxes if b)
+
+
+@dataclass
+class TableColumns:
+    """The columns of a table on the page that printed its header, for placing the rows of a
+    continuation page printed without one: ``cuts`` are the x boundaries between columns;
+    ``rights`` the range of the right edges of the right-aligned cells (amounts) seen in each
+    column (None: none seen); ``ruled``: the cuts are rulings (cells lie between them) rather than
+    estimated from the cells' alignment; ``height`` the median character height of the rows."""
+
+    cuts: list[float]
+    rights: list[tuple[float, float] | None]
+    ruled: bool = False
+    left: float = float("-inf")
+    right: float = float("inf")
+    height: float = 0.0
 
 
 @dataclass

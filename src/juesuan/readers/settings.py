@@ -81,6 +81,8 @@ class ReaderSettings:
     header_lean_h: float = 0.25  # extra cost (× height) of a header going to the column on its right
     wrapped_header_align_h: float = 0.35  # wrapped header fragments share centre or left edge within this × height
     wrapped_header_fill_h: float = 2.0  # a header fills its column when it lacks less than this × height
+    # -- continuation pages without a header (readers/continuation.py) ------------------------
+    carry_shift_h: float = 1.0  # a continuation page may sit shifted this × height against its header page
 
     @classmethod
     def from_overrides(cls, base: "ReaderSettings | None" = None, **overrides: Any) -> "ReaderSettings":
