@@ -33,13 +33,20 @@ def _align_borderless(items: list[_Item]) -> None:
     """
     _merge_straddled_rows(items)
     s = current()
+    carried = {id(it) for it in items if it.columns is not None}
+
+    def free(it: _Item) -> bool:
+        # a free text line, not a continuation's row already placed on the columns carried over
+        # from the previous page (:mod:`.continuation`)
+        return it.grid is None and id(it) not in carried
+
     i = 0
     while i < len(items):
-        if not _free(items[i]) or len(items[i].cells) < 2:
+        if not free(items[i]) or len(items[i].cells) < 2:
             i += 1
             continue
         j = i
-        while j < len(items) and _free(items[j]) and (len(items[j].cells) >= 2 or _short_gap(items, j)):
+        while j < len(items) and free(items[j]) and (len(items[j].cells) >= 2 or _short_gap(items, j)):
             j += 1
         run = items[i:j]
         data = [it for it in run if _decimals(it) >= 2]
@@ -53,7 +60,7 @@ def _align_borderless(items: list[_Item]) -> None:
             # Header lines right above the run, up to the 部门/单位 line; a line in a larger font
             # (the table's title) is not part of the table.
             size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
-            while k > 0 and _free(items[k - 1]) and items[k - 1].bottom > items[k].top - s.header_max_gap:
+            while k > 0 and free(items[k - 1]) and items[k - 1].bottom > items[k].top - s.header_max_gap:
                 above = items[k - 1]
                 if (
                     max(b[3] - b[1] for b in above.boxes if b) > s.title_size_ratio * size
@@ -68,12 +75,6 @@ def _align_borderless(items: list[_Item]) -> None:
                 items[k:j] = [it for it in items[k:j] if not any(it is d for d in dropped)]
                 j -= len(dropped)
         i = max(j, i + 1)
-
-
-def _free(it: _Item) -> bool:
-    """A free text line not yet placed on columns (not a grid row, not a continuation's row
-    already placed on the columns carried over from the previous page)."""
-    return it.grid is None and it.columns is None
 
 
 _FIGURE_RE = re.compile(r"^([-－−(（]?\d[\d,，]*(\.\d+)?[)）]?|[—－-]+)$")
@@ -415,9 +416,19 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
                 put(k, *parts[q])
         it.cells, it.boxes = cells, boxes
     table = _table_columns(run[first_body:], cuts, data)
+    table.headed = any(_is_header_line(it) for it in run[:first_body])
     for it in run:
         it.columns = table
     return _join_wrapped_headers(run[:first_body], centres)
+
+
+def _is_header_line(it: _Item) -> bool:
+    """A line of column headers: the 栏次 row, or two or more texts and no amount (not the
+    部门/单位 line)."""
+    texts = [t.strip() for t in it.cells if t.strip()]
+    return bool(_lanci_numbers(it)) or (
+        len(texts) >= 2 and not any(_is_amount(t) for t in texts) and not _META_RE.search("".join(texts))
+    )
 
 
 def _table_columns(body: list[_Item], cuts: list[float], data: list[_Item]) -> TableColumns:

@@ -4,13 +4,15 @@ A table that runs to the bottom of a page and goes on at the top of the next one
 repeat its header there. Without a header, the continuation page's own columns come from its rows
 alone: a column that no row on that page fills is not seen, and the amounts of a row would be
 read in order into the first columns, an amount shifted one column or more. Such rows are placed
-instead on the columns of the page that printed the header (ruled grid or border-less table),
-each cell by its x position, when both pages have the same size (same orientation) and every
-amount falls under a column (right edges within a small tolerance, after one small common shift of
-the whole page). When that cannot be done unambiguously (another page size, an amount between two
-columns, two amounts in one column), the rows are left as the page reads them and each is marked
-with the reason (:attr:`~.geometry._Item.doubt`), which the recognizer reports as a reading
-problem of the table: its rules are then not checked rather than checked on shifted amounts.
+instead on the columns of the page that printed the header (ruled grid, or border-less table whose
+columns were found under its header), each cell by its x position, when both pages have the same
+size (same orientation) and every amount falls under a column (right edges within a small
+tolerance, after one small common shift of the whole page). When that cannot be done
+unambiguously (another page size, an amount between two columns, two amounts in one column, a
+previous page whose last rows were not placed under a header either), the rows are left as the
+page reads them and each is marked with the reason (:attr:`~.geometry._Item.doubt`), which the
+recognizer reports as a reading problem of the table: its rules are then not checked rather than
+checked on shifted amounts.
 """
 
 from __future__ import annotations
@@ -20,8 +22,6 @@ import statistics
 from .borderless import _DECIMAL_RE, _merge_straddled_rows, _opens_with_code, _right_aligned, _short_gap
 from .geometry import Box, TableColumns, _Item, _Page
 from .settings import current
-
-_SAME_PAGE = 1.0  # pages whose width and height agree within this (pt) have one layout
 
 
 def _table_at_bottom(page: _Page) -> TableColumns | None:
@@ -34,7 +34,7 @@ def _table_at_bottom(page: _Page) -> TableColumns | None:
     if last.grid is not None and last.col_edges and len(last.col_edges) >= 2:
         edges = last.col_edges
         height = statistics.median([b[3] - b[1] for b in last.boxes if b] or [0.0])
-        return TableColumns(list(edges[1:-1]), [None] * (len(edges) - 1), True, edges[0], edges[-1], height)
+        return TableColumns(list(edges[1:-1]), [None] * (len(edges) - 1), True, True, edges[0], edges[-1], height)
     return None
 
 
@@ -59,22 +59,30 @@ def _leading_rows(items: list[_Item]) -> list[_Item]:
 def carry_over(prev: _Page, page: _Page) -> None:
     """Place the headerless rows at the top of ``page`` on the columns of the table that ended
     ``prev`` (see the module's docstring); mark them doubtful when that is ambiguous."""
-    table = _table_at_bottom(prev)
-    if table is None:
-        return
+    last = next((it for it in reversed(prev.items) if "".join(it.cells).strip()), None)
+    if last is None or not (last.grid is not None or _is_body(last)):
+        return  # the previous page does not end with a table
     _merge_straddled_rows(page.items)
     items = [it for it in page.items if "".join(it.cells).strip()]
     rows = _leading_rows(items)
     if not rows:
         return
-    if abs(prev.width - page.width) > _SAME_PAGE or abs(prev.height - page.height) > _SAME_PAGE:
+    table = _table_at_bottom(prev)
+    if table is None or not table.headed:
+        # the rows that end the previous page were not placed under a header either
+        why = f"第{page.number}页续表未印表头，上页表格末尾各行的列也未能与表头对应，无法确定各金额所属的列"
+        for it in rows:
+            it.doubt = why
+        return
+    same = current().carry_same_page
+    if abs(prev.width - page.width) > same or abs(prev.height - page.height) > same:
         why = f"第{page.number}页续表未印表头，且页面大小或方向与上页不同，无法按上页表头的列位置确定各金额所属的列"
         for it in rows:
             it.doubt = why
         return
     placed = [_place(it, table) for it in rows]
     bad = next((why for _, why in placed if why), None)
-    if bad is None:
+    if bad is not None:
         shift = _common_shift(rows, table)
         placed = [_place(it, table, shift) for it in rows]
         bad = next((why for _, why in placed if why), None)
@@ -91,12 +99,13 @@ def carry_over(prev: _Page, page: _Page) -> None:
 
 def _common_shift(rows: list[_Item], table: TableColumns) -> float:
     """A small shift of the whole page against the header page (other margins): the offset, up to
-    ``carry_shift_h`` × the character height, that puts most amounts' right edges on the columns'."""
+    ``carry_shift_h`` × the character height (and a fraction of the columns' spacing), that puts
+    most amounts' right edges on the columns'."""
     s = current()
     limit = s.carry_shift_h * table.height
     mids = [(lo + hi) / 2 for r in table.rights if r for lo, hi in [r]]
     if len(mids) >= 2:
-        limit = min(limit, 0.4 * min(b - a for a, b in zip(mids, mids[1:])))
+        limit = min(limit, s.carry_shift_spacing * min(b - a for a, b in zip(mids, mids[1:])))
     edges = [b[2] for it in rows for k, (t, b) in enumerate(zip(it.cells, it.boxes)) if b and _numeric(it, k)]
     candidates = {0.0} | {m - e for m in mids for e in edges if abs(m - e) <= limit}
 
@@ -135,7 +144,7 @@ def _place(
         col = sum(1 for c in table.cuts if x > c)
         if is_num:
             fit = table.rights[col]
-            pad = s.grid_char_pad if table.ruled else 0.0
+            pad = s.anchor_cluster if table.ruled else 0.0  # (a small shift of the page)
             if fit is not None:
                 ok = fit[0] - s.anchor_cluster <= x1 <= fit[1] + s.anchor_cluster
             else:

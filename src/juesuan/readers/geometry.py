@@ -51,11 +51,14 @@ class TableColumns:
     continuation page printed without one: ``cuts`` are the x boundaries between columns;
     ``rights`` the range of the right edges of the right-aligned cells (amounts) seen in each
     column (None: none seen); ``ruled``: the cuts are rulings (cells lie between them) rather than
-    estimated from the cells' alignment; ``height`` the median character height of the rows."""
+    estimated from the cells' alignment; ``headed``: the columns were found under a header (a
+    border-less table's rows alone may miss a column none of them fills); ``height`` the median
+    character height of the rows."""
 
     cuts: list[float]
     rights: list[tuple[float, float] | None]
     ruled: bool = False
+    headed: bool = True
     left: float = float("-inf")
     right: float = float("inf")
     height: float = 0.0

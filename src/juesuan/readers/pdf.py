@@ -491,8 +491,12 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
     the characters outside them, top to bottom."""
     boxes: list[Box] = []
     for index, table in enumerate(tables):
-        if len(table.rows) < 2 or max(len(r.cells) for r in table.rows) < 2:
-            continue  # a framed paragraph or a box around a title, not a table
+        width = max(len(r.cells) for r in table.rows)
+        if width < 2 or (len(table.rows) < 2 and width < current().lone_row_min_cells):
+            # a framed paragraph or a box around a title (or a line of two), not a table; a lone
+            # ruled row of several cells is one, such as the last row of a table continued on a
+            # page of its own (placed on the columns above by _map_continuations)
+            continue
         boxes.append(tuple(table.bbox))
         out.items.extend(grid_rows(table, index))
     free = [c for c in chars if not any(_inside(c, b, pad) for b in boxes)]

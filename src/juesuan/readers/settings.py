@@ -43,6 +43,7 @@ class ReaderSettings:
     ruling_max_width: float = 0.5  # a path segment thinner than this is a ruling; also its minimum length (pt)
     grid_char_pad: float = 1.0  # a character this close outside a pdfplumber grid still belongs to it (pt)
     xobject_depth: int = 3  # levels of form XObjects searched for paths and images in triage
+    lone_row_min_cells: int = 3  # a ruled grid of one row is a table row (not a framed line) with this many cells
     # -- page furniture and paragraphs (readers/pdf.py) ----------------------------------------
     margin_fraction: float = 0.075  # top/bottom band (fraction of page height) for page numbers and running lines
     furniture_min_repeats: int = 3  # a margin line repeated on this many pages (or half of them) is furniture
@@ -82,7 +83,9 @@ class ReaderSettings:
     wrapped_header_align_h: float = 0.35  # wrapped header fragments share centre or left edge within this × height
     wrapped_header_fill_h: float = 2.0  # a header fills its column when it lacks less than this × height
     # -- continuation pages without a header (readers/continuation.py) ------------------------
+    carry_same_page: float = 1.0  # pages whose width and height agree this closely have one layout (pt)
     carry_shift_h: float = 1.0  # a continuation page may sit shifted this × height against its header page
+    carry_shift_spacing: float = 0.4  # … and at most this × the narrowest spacing of its amount columns
 
     @classmethod
     def from_overrides(cls, base: "ReaderSettings | None" = None, **overrides: Any) -> "ReaderSettings":
