@@ -15,6 +15,8 @@ import pytest
 
 from juesuan import api
 from juesuan import synth_layouts as sl
+from juesuan.readers.continuation import _leading_rows
+from juesuan.readers.geometry import _Item
 
 TITLE = "一般公共预算财政拨款支出决算表"
 HEADER = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
@@ -172,3 +174,24 @@ def test_layout_variants_continued_without_header_raise_no_false_error(tmp_path:
         pytest.skip(f"cannot draw layout variants: {exc}")
     assert out.errors == 0, out.error_rules
     assert not out.silent, out.lost_examples
+
+
+def _line(*cells: str) -> _Item:
+    boxes: list = [(40.0 + 60 * k, 0.0, 90.0 + 60 * k, 9.0) for k in range(len(cells))]
+    return _Item(0.0, 9.0, list(cells), boxes)
+
+
+def test_continuation_rows_end_where_the_table_does():
+    """The rows taken as a continuation: table rows and a label fragment between or above them,
+    down to the next table's title (which, with its header, is not placed on the columns above);
+    a page that opens with a header line has none."""
+    rows = [_line("2013202", "一般行政管理事务", "30.00", "30.00"), _line("2013299", "其他组织事务支出", "10.00")]
+    nxt = [
+        _line("一般公共预算财政拨款基本支出决算表"),
+        _line("部门：示例单位", "单位：万元"),
+        _line("科目编码", "科目名称"),
+    ]
+    assert _leading_rows(rows + nxt + rows) == rows
+    wrapped = [_line("政府办公厅（室）及相关"), rows[0], _line("机构事务"), rows[1]]
+    assert _leading_rows([*wrapped, _line("注：本表反映……")]) == wrapped
+    assert _leading_rows([_line("科目编码", "科目名称", "合计"), *rows]) == []

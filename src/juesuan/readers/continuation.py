@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import statistics
 
-from .borderless import _DECIMAL_RE, _merge_straddled_rows, _opens_with_code, _right_aligned, _short_gap
+from .borderless import _DECIMAL_RE, _merge_straddled_rows, _opens_with_code, _right_aligned
 from .geometry import Box, TableColumns, _Item, _Page
 from .settings import current
 
@@ -44,16 +44,21 @@ def _is_body(it: _Item) -> bool:
 
 
 def _leading_rows(items: list[_Item]) -> list[_Item]:
-    """The free lines at the top of a page that continue a table: from a first line that is a
-    table row (not a header) down to the last table row before anything else (a note, a title)."""
-    if not items or items[0].grid is not None or not _is_body(items[0]):
-        return []
+    """The free lines at the top of a page that continue a table: table rows, and a line between
+    two of them (a label wrapped onto a line of its own), from the top (where a one-cell line may
+    be the first part of the first row's label) down to the last row before anything else (a
+    header, a note, the title of the next table)."""
+
+    def body(k: int) -> bool:
+        return k < len(items) and items[k].grid is None and _is_body(items[k])
+
     j = 0
-    while j < len(items) and items[j].grid is None and (len(items[j].cells) >= 2 or _short_gap(items, j)):
-        j += 1
-    while j > 0 and not _is_body(items[j - 1]):
-        j -= 1
-    return items[:j] if any(len(it.cells) >= 2 for it in items[:j]) else []
+    while j < len(items) and items[j].grid is None:
+        if body(j) or (body(j + 1) and (j > 0 or len(items[j].cells) == 1)):
+            j += 1
+        else:
+            break
+    return items[:j] if any(_is_body(it) and len(it.cells) >= 2 for it in items[:j]) else []
 
 
 def carry_over(prev: _Page, page: _Page) -> None:
