@@ -37,10 +37,19 @@ SECOND = [
 ]
 
 
-def _draw(path: Path, *, ruled: bool, continued: int = 2, shift: float = 0.0, landscape_second: bool = False) -> Path:
+def _draw(
+    path: Path,
+    *,
+    ruled: bool,
+    continued: int = 2,
+    shift: float = 0.0,
+    landscape_second: bool = False,
+    ruled_second: bool | None = None,
+) -> Path:
     """The table over two pages, its header on the first only, its last ``continued`` rows on the
     second. ``shift`` moves all of the second page right by so many points;
-    ``landscape_second`` prints that page landscape."""
+    ``landscape_second`` prints that page landscape; ``ruled_second=False`` draws the rows of a
+    ruled table's second page without rulings."""
     fonts = sl.cjk_fonts()
     try:
         from fpdf import FPDF
@@ -58,9 +67,11 @@ def _draw(path: Path, *, ruled: bool, continued: int = 2, shift: float = 0.0, la
     for w in WIDTHS:
         xs.append(xs[-1] + w)
 
-    def row(y: float, cells: tuple[str, ...] | list[str], dx: float = 0.0, centre: bool = False) -> float:
+    def row(
+        y: float, cells: tuple[str, ...] | list[str], dx: float = 0.0, centre: bool = False, rules: bool = ruled
+    ) -> float:
         for k, text in enumerate(cells):
-            if ruled:
+            if rules:
                 pdf.rect(xs[k] + dx, y, xs[k + 1] - xs[k], height)
             if not text:
                 continue
@@ -84,7 +95,7 @@ def _draw(path: Path, *, ruled: bool, continued: int = 2, shift: float = 0.0, la
     pdf.add_page(orientation="L" if landscape_second else "P")
     y = 40.0
     for r in rows[-continued:]:
-        y = row(y, r, shift)
+        y = row(y, r, shift, rules=ruled if ruled_second is None else ruled_second)
     pdf.text(40, y + 20, "注：本表反映部门本年度一般公共预算财政拨款支出情况。")
     pdf.output(str(path))
     return path
@@ -118,6 +129,16 @@ def test_rows_of_a_headerless_page_go_under_the_header_page_columns(
     their order in the row), also when the page sits a little to the right; in a ruled table also
     a single continued row, too few for a grid of its own."""
     table, errors = _read(_draw(tmp_path / "t.pdf", ruled=ruled, continued=continued, shift=shift))
+    assert _cells(table) == _expected()
+    assert not table.reading_problems
+    assert errors == []
+
+
+@pytest.mark.parametrize("continued", [1, 2], ids=["one row", "two rows"])
+def test_unruled_rows_continuing_a_ruled_table_go_under_its_cells(tmp_path: Path, continued: int):
+    """Rows printed without rulings after a ruled table: each text goes to the ruled cell above
+    whose span holds it."""
+    table, errors = _read(_draw(tmp_path / "t.pdf", ruled=True, continued=continued, ruled_second=False))
     assert _cells(table) == _expected()
     assert not table.reading_problems
     assert errors == []

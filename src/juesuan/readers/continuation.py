@@ -17,7 +17,6 @@ checked on shifted amounts.
 
 from __future__ import annotations
 
-import statistics
 
 from .borderless import _DECIMAL_RE, _merge_straddled_rows, _opens_with_code, _right_aligned
 from .geometry import Box, TableColumns, _Item, _Page
@@ -31,10 +30,18 @@ def _table_at_bottom(page: _Page) -> TableColumns | None:
         return None
     if last.columns is not None:
         return last.columns
-    if last.grid is not None and last.col_edges and len(last.col_edges) >= 2:
-        edges = last.col_edges
-        height = statistics.median([b[3] - b[1] for b in last.boxes if b] or [0.0])
-        return TableColumns(list(edges[1:-1]), [None] * (len(edges) - 1), True, True, edges[0], edges[-1], height)
+    if last.grid is not None:
+        n = len(last.cells)
+        spans: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+        texts = [0] * n
+        for it in page.items:
+            if it.grid != last.grid or len(it.boxes) != n:
+                continue
+            for k, (t, b) in enumerate(zip(it.cells, it.boxes)):
+                if b is not None:
+                    spans[k].append((b[0], b[2]))
+                    texts[k] += bool(t.strip())
+        return TableColumns([], [], cells=spans, texts=texts) if sum(bool(x) for x in spans) >= 2 else None
     return None
 
 
@@ -132,28 +139,35 @@ def _place(
 ) -> tuple[tuple[list[str], list[Box | None]] | None, str | None]:
     """The line's cells on the table's columns, or why they cannot be placed unambiguously."""
     s = current()
-    n = len(table.cuts) + 1
+    n = len(table.cells) if table.cells is not None else len(table.cuts) + 1
     cells = [""] * n
     boxes: list[Box | None] = [None] * n
     numeric = [False] * n
-    bounds = [table.left, *table.cuts, table.right]
+    bounds = [float("-inf"), *table.cuts, float("inf")]
     for k, (text, box) in enumerate(zip(it.cells, it.boxes)):
         if box is None or not text.strip():
             continue
         x0, x1 = box[0] + shift, box[2] + shift
         is_num = _numeric(it, k)
-        if table.ruled:
-            x = (x0 + x1) / 2
+        if table.cells is not None and table.texts is not None:
+            # a ruled table: the position of a cell whose span holds the text's centre (within a
+            # small shift), the one the grid's rows put most texts in (a merged cell's first)
+            x, pad = (x0 + x1) / 2, s.anchor_cluster
+            spans, texts = table.cells, table.texts
+            held = [j for j, ss in enumerate(spans) if any(a - pad <= x <= b for a, b in ss)]
+            if not held:
+                return None, f"“{text.strip()}”不在上页表格的任何一列之下"
+            col = max(held, key=lambda j: (texts[j], len(spans[j])))
+            ok = any(a - pad <= x0 and x1 <= b + pad for a, b in spans[col])
         else:
             x = x1 - s.anchor_inset if is_num else x0 + s.anchor_inset
-        col = sum(1 for c in table.cuts if x > c)
-        if is_num:
+            col = sum(1 for c in table.cuts if x > c)
             fit = table.rights[col]
-            pad = s.anchor_cluster if table.ruled else 0.0  # (a small shift of the page)
             if fit is not None:
                 ok = fit[0] - s.anchor_cluster <= x1 <= fit[1] + s.anchor_cluster
             else:
-                ok = bounds[col] - pad <= x0 and x1 <= bounds[col + 1] + pad
+                ok = bounds[col] <= x0 and x1 <= bounds[col + 1]
+        if is_num:
             if not ok:
                 return None, f"金额“{text.strip()}”不在上页表头的任何一列之下"
             if cells[col]:

@@ -48,20 +48,21 @@ class _Item:
 @dataclass
 class TableColumns:
     """The columns of a table on the page that printed its header, for placing the rows of a
-    continuation page printed without one: ``cuts`` are the x boundaries between columns;
-    ``rights`` the range of the right edges of the right-aligned cells (amounts) seen in each
-    column (None: none seen); ``ruled``: the cuts are rulings (cells lie between them) rather than
-    estimated from the cells' alignment; ``headed``: the columns were found under a header (a
-    border-less table's rows alone may miss a column none of them fills); ``height`` the median
-    character height of the rows."""
+    continuation page printed without one. A border-less table: ``cuts`` are the x boundaries
+    between its columns, ``rights`` the range of the right edges of the right-aligned cells
+    (amounts) seen in each column (None: none seen), ``headed`` whether the columns were found
+    under a header (a table's rows alone may miss a column none of them fills). A ruled table:
+    ``cells`` holds, by position, the x spans of the ruled cells its rows have there (none where
+    a merged cell covers the position: its text goes to the merged cell's first position, as in
+    the grid's rows), ``texts`` how many of them hold a text. ``height``: the median character
+    height of the rows."""
 
     cuts: list[float]
     rights: list[tuple[float, float] | None]
-    ruled: bool = False
     headed: bool = True
-    left: float = float("-inf")
-    right: float = float("inf")
     height: float = 0.0
+    cells: list[list[tuple[float, float]]] | None = None
+    texts: list[int] | None = None
 
 
 @dataclass
