@@ -51,20 +51,27 @@ def _is_body(it: _Item) -> bool:
 
 
 def _leading_rows(items: list[_Item]) -> list[_Item]:
-    """The free lines at the top of a page that continue a table: table rows, and a line between
-    two of them (a label wrapped onto a line of its own), from the top (where a one-cell line may
-    be the first part of the first row's label) down to the last row before anything else (a
-    header, a note, the title of the next table)."""
+    """The free lines at the top of a page that continue a table: table rows, and lines of one
+    text between them or above the first (parts of wrapped labels), down to the last row before
+    anything else (a header, a note, the title and header of the next table)."""
 
-    def body(k: int) -> bool:
-        return k < len(items) and items[k].grid is None and _is_body(items[k])
+    def free(k: int) -> bool:
+        return k < len(items) and items[k].grid is None
+
+    def one_text(k: int) -> bool:
+        return free(k) and sum(bool(c.strip()) for c in items[k].cells) == 1 and not _is_body(items[k])
 
     j = 0
-    while j < len(items) and items[j].grid is None:
-        if body(j) or (body(j + 1) and (j > 0 or len(items[j].cells) == 1)):
+    while free(j):
+        if _is_body(items[j]):
             j += 1
-        else:
+            continue
+        k = j
+        while one_text(k):
+            k += 1
+        if k == j or not (free(k) and _is_body(items[k])):
             break
+        j = k
     return items[:j] if any(_is_body(it) and len(it.cells) >= 2 for it in items[:j]) else []
 
 
