@@ -19,8 +19,10 @@ class RawLine:
     # Where the line sits in the source when page/line do not say it all, e.g. "'公开01表'!7:7" (a
     # worksheet row) for spreadsheets. Optional; plain-text and PDF readers leave it None.
     locator: str | None = None
-    # A reading problem of this row that the reader found (e.g. a border-less row whose wrapped
-    # label could not be placed without doubt), in Chinese; the table that holds it reports it.
+    # Why the reader doubts this line (Chinese): a border-less row whose wrapped label could not be
+    # placed without doubt, a row of a continuation page printed without a header that could not be
+    # placed on the header page's columns...: the recognizer reports it as a reading problem of the
+    # table the line belongs to.
     doubt: str | None = None
 
     @property

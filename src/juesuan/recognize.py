@@ -267,8 +267,6 @@ class _TableBuilder:
         amount_set = set(positions)
         prev: Row | None = None
         for line in body:
-            if line.doubt:
-                self.problem(line.doubt)
             code_parts: list[str] = []
             texts: list[str] = []
             for i, c in line.nonempty:
@@ -606,11 +604,20 @@ class _TableBuilder:
             self.build_grid(grid)
         if self._unmapped and self.table.has_data():
             self.problem("部分金额列无法与表头对应，涉及这些列的规则无法执行")
+        self._reader_doubts()
         self._check_amounts_kept()
         self._check_code_alignment()
         return self.table
 
     _body: list[RawLine] = []
+
+    def _reader_doubts(self) -> None:
+        """Lines the reader could not place with certainty (a continuation page printed without a
+        header, a wrapped label between two rows, a code glued to its label): their amounts may sit
+        in the wrong columns or rows, so the table says why and its data is not used for checking."""
+        for doubt in dict.fromkeys(line.doubt for line in self.lines if line.doubt):
+            self.table.unreliable = True
+            self.problem(f"{doubt}；本表数据不用于核对，请核对原件")
 
     def _check_amounts_kept(self) -> None:
         """Self-check: every decimal amount printed in the table's body lines is in one amount

@@ -12,7 +12,7 @@ import re
 import statistics
 from typing import Any
 
-from .geometry import _DECIMAL_RE, Box, _is_amount, _is_cjk, _Item, _line_text
+from .geometry import _DECIMAL_RE, Box, TableColumns, _is_amount, _is_cjk, _Item, _line_text
 from .settings import current
 
 _NO_SPACING = 1e6  # skip cost when there is only one column position: larger than any distance on a page
@@ -33,13 +33,20 @@ def _align_borderless(items: list[_Item]) -> None:
     """
     _merge_straddled_rows(items)
     s = current()
+    carried = {id(it) for it in items if it.columns is not None}
+
+    def free(it: _Item) -> bool:
+        # a free text line, not a continuation's row already placed on the columns carried over
+        # from the previous page (:mod:`.continuation`)
+        return it.grid is None and id(it) not in carried
+
     i = 0
     while i < len(items):
-        if items[i].grid is not None or len(items[i].cells) < 2:
+        if not free(items[i]) or len(items[i].cells) < 2:
             i += 1
             continue
         j = i
-        while j < len(items) and items[j].grid is None and (len(items[j].cells) >= 2 or _short_gap(items, j)):
+        while j < len(items) and free(items[j]) and (len(items[j].cells) >= 2 or _short_gap(items, j)):
             j += 1
         run = items[i:j]
         data = [it for it in run if _decimals(it) >= 2]
@@ -53,7 +60,7 @@ def _align_borderless(items: list[_Item]) -> None:
             # Header lines right above the run, up to the 部门/单位 line; a line in a larger font
             # (the table's title) is not part of the table.
             size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
-            while k > 0 and items[k - 1].grid is None and items[k - 1].bottom > items[k].top - s.header_max_gap:
+            while k > 0 and free(items[k - 1]) and items[k - 1].bottom > items[k].top - s.header_max_gap:
                 above = items[k - 1]
                 if (
                     max(b[3] - b[1] for b in above.boxes if b) > s.title_size_ratio * size
@@ -444,7 +451,33 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
             for q, k in pairs:
                 put(k, *parts[q])
         it.cells, it.boxes = cells, boxes
+    table = _table_columns(run[first_body:], cuts, data)
+    table.headed = any(_is_header_line(it) for it in run[:first_body])
+    for it in run:
+        it.columns = table
     return _join_wrapped_headers(run[:first_body], centres) + _band_rows(run[first_body:], n)
+
+
+def _is_header_line(it: _Item) -> bool:
+    """A line of column headers: the 栏次 row, or two or more texts and no amount (not the
+    部门/单位 line)."""
+    texts = [t.strip() for t in it.cells if t.strip()]
+    return bool(_lanci_numbers(it)) or (
+        len(texts) >= 2 and not any(_is_amount(t) for t in texts) and not _META_RE.search("".join(texts))
+    )
+
+
+def _table_columns(body: list[_Item], cuts: list[float], data: list[_Item]) -> TableColumns:
+    """The columns a border-less table's lines were placed on, with the right edges of the
+    right-aligned cells (amounts) each column received: what a continuation page printed without
+    a header is placed by (:mod:`.continuation`)."""
+    rights: list[list[float]] = [[] for _ in range(len(cuts) + 1)]
+    for it in body:
+        for k, (t, b) in enumerate(zip(it.cells, it.boxes)):
+            if b is not None and t.strip() and _right_aligned(it.cells, k):
+                rights[k].append(b[2])
+    height = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
+    return TableColumns(list(cuts), [(min(r), max(r)) if r else None for r in rights], height=height)
 
 
 def _join_wrapped_headers(header: list[_Item], centres: list[float]) -> list[_Item]:

@@ -32,7 +32,10 @@ class _Item:
     ocr: bool = False
     col_edges: list[float] | None = None  # grid rows: x boundaries of the grid's columns
     chars: list[dict[str, Any]] | None = None  # free lines: the characters, for re-cutting
-    doubt: str | None = None  # a reading problem of this row (border-less row bands), for the table
+    # free lines of a border-less table: the columns they were placed on (shared by the lines of
+    # one table; carried over to a continuation page printed without a header)
+    columns: TableColumns | None = None
+    doubt: str | None = None  # why this line's cells may sit in the wrong columns (a reading problem)
 
     @property
     def x0(self) -> float:
@@ -41,6 +44,26 @@ class _Item:
     @property
     def x1(self) -> float:
         return max(b[2] for b in self.boxes if b)
+
+
+@dataclass
+class TableColumns:
+    """The columns of a table on the page that printed its header, for placing the rows of a
+    continuation page printed without one. A border-less table: ``cuts`` are the x boundaries
+    between its columns, ``rights`` the range of the right edges of the right-aligned cells
+    (amounts) seen in each column (None: none seen), ``headed`` whether the columns were found
+    under a header (a table's rows alone may miss a column none of them fills). A ruled table:
+    ``cells`` holds, by position, the x spans of the ruled cells its rows have there (none where
+    a merged cell covers the position: its text goes to the merged cell's first position, as in
+    the grid's rows), ``texts`` how many of them hold a text. ``height``: the median character
+    height of the rows."""
+
+    cuts: list[float]
+    rights: list[tuple[float, float] | None]
+    headed: bool = True
+    height: float = 0.0
+    cells: list[list[tuple[float, float]]] | None = None
+    texts: list[int] | None = None
 
 
 @dataclass

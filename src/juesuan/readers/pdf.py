@@ -23,7 +23,9 @@ How a page is read:
   wrapped over several lines becomes one cell.
 * **Continuation pages**: a grid at the top of a page with no header, following a grid that ended
   the previous page with a different column count, is re-mapped onto the previous grid's columns by
-  x-position, not by column index.
+  x-position, not by column index. Free lines at the top of a page that continue a table (ruled or
+  border-less) without its header are placed on that table's columns by x position too, or marked
+  doubtful when that is ambiguous (:mod:`.continuation`).
 * **Page furniture**: page numbers and running headers/footers in the top and bottom margins are
   dropped.
 * **Narrative**: a line that runs to the right margin is joined with the line that follows it (a
@@ -50,6 +52,7 @@ from ..errors import InputError
 from ..raw import UNREAD_NO_OCR, UNREAD_NOT_RENDERED, UNREAD_OCR_FAILED, UNREAD_PAGE_FAILED, RawDocument, RawLine
 from . import register
 from .borderless import _align_borderless
+from .continuation import carry_over
 from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE
 from .settings import DEFAULT, current
 
@@ -816,7 +819,9 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
         if slow is not None:
             slow.close()
     _drop_furniture(pages)
-    for p in pages:
+    for k, p in enumerate(pages):
+        if k:
+            carry_over(pages[k - 1], p)
         _align_borderless(p.items)
     _map_continuations(pages)
     doc = RawDocument(file=str(path), format="pdf", page_count=len(pages))

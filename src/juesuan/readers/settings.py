@@ -91,6 +91,10 @@ class ReaderSettings:
     band_reach_h: float = 0.8  # a row's anchor lies within this × height of its label block
     band_doubt_h: float = 0.45  # an anchor this far (× height) off where the alignment puts it: in doubt
     band_ambiguous_h: float = 0.15  # another alignment placing lines otherwise within this (× height): in doubt
+    # -- continuation pages without a header (readers/continuation.py) ------------------------
+    carry_same_page: float = 1.0  # pages whose width and height agree this closely have one layout (pt)
+    carry_shift_h: float = 1.0  # a continuation page may sit shifted this × height against its header page
+    carry_shift_spacing: float = 0.4  # … and at most this × the narrowest spacing of its amount columns
 
     @classmethod
     def from_overrides(cls, base: "ReaderSettings | None" = None, **overrides: Any) -> "ReaderSettings":
