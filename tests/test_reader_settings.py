@@ -104,6 +104,7 @@ _ALLOWED_NAMES = {
     "_POINTS_PER_INCH",  # a unit
     "_NO_SPACING",  # an infinite cost
     "_REASON_CHARS",  # length of a message
+    "_EPS",  # a float-rounding margin of a search window, not a threshold
 }
 _ALLOWED_VALUES = {0x110000}  # one past the last Unicode code point
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from .geometry import _DECIMAL_RE, Box, TableColumns, _is_amount, _is_cjk, _Item, _line_text
@@ -745,6 +746,9 @@ def _line_pitch(ys: list[float], h: float) -> float:
     return min(gaps) if gaps else h
 
 
+_EPS = 1e-6  # pt: a margin for float rounding in a search window (not a reading threshold)
+
+
 def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple[list[int], set[int]]:
     """Give each label line (centre ``pieces``, sorted) to one anchor (centres ``anchors``,
     sorted), keeping their order, so that every row's block of lines sits around its anchor the
@@ -759,16 +763,23 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
     pitch = _line_pitch(pieces, h)
     longest = 2 * s.wrapped_label_max_lines + 1  # lines above, beside and below an anchor
 
+    # breaks[k]: gaps wider than a wrapped cell's line pitch among the first k+1 lines (so that
+    # "lines a..b-1 follow each other at the line pitch" is breaks[b-1] == breaks[a], in O(1))
+    breaks = [0] * max(m, 1)
+    for k in range(1, m):
+        breaks[k] = breaks[k - 1] + (pieces[k] - pieces[k - 1] > s.band_pitch_slack * pitch)
+    reach = s.band_reach_h * h
+
     def row_cost(i: int, a: int, b: int, mode: str) -> float:
         """Cost of row ``i`` holding lines a..b-1."""
         if a == b:
             return 1.0  # a row without a label is rare
         first, last = pieces[a], pieces[b - 1]
         # lines of one wrapped cell follow each other at the line pitch
-        if any(pieces[k + 1] - pieces[k] > s.band_pitch_slack * pitch for k in range(a, b - 1)):
+        if breaks[b - 1] != breaks[a]:
             return inf
         y = ys_a[i]
-        if y < first - s.band_reach_h * h or y > last + s.band_reach_h * h:
+        if y < first - reach or y > last + reach:
             return inf
         ref = first if mode == "top" else last if mode == "bottom" else (first + last) / 2
         return abs(y - ref) / h
@@ -779,13 +790,32 @@ def _assign_pieces(anchors: list[float], pieces: list[float], h: float) -> tuple
         back = [[0] * (m + 1) for _ in range(n + 1)]
         f[0][0] = 0.0
         for i in range(1, n + 1):
+            prev, cur, bk, y = f[i - 1], f[i], back[i], ys_a[i - 1]
+            # Only rows ending at b in [lo_b, hi_b] can hold lines near this anchor (a margin on
+            # both sides: the exact tests below decide); elsewhere the row is empty (a == b).
+            lo_b = bisect_left(pieces, y - reach - _EPS) + 1
+            hi_b = bisect_right(pieces, y + reach + _EPS) - 1 + longest
             for b in range(m + 1):
+                if b < lo_b or b > hi_b:
+                    if prev[b] != inf:
+                        cur[b], bk[b] = prev[b] + 1.0, b
+                    continue
+                last = pieces[b - 1] if b else 0.0
                 for a in range(max(0, b - longest), b + 1):
-                    if f[i - 1][a] == inf:
+                    fa = prev[a]
+                    if fa == inf:
                         continue
-                    c = f[i - 1][a] + row_cost(i - 1, a, b, mode)
-                    if c < f[i][b]:
-                        f[i][b], back[i][b] = c, a
+                    # row_cost(i - 1, a, b, mode), inlined (the innermost loop of the banding)
+                    if a == b:
+                        c = fa + 1.0
+                    else:
+                        first = pieces[a]
+                        if breaks[b - 1] != breaks[a] or y < first - reach or y > last + reach:
+                            continue
+                        ref = first if mode == "top" else last if mode == "bottom" else (first + last) / 2
+                        c = fa + abs(y - ref) / h
+                    if c < cur[b]:
+                        cur[b], bk[b] = c, a
         total = f[n][m]
         if total == inf:
             continue
