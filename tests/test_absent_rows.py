@@ -22,17 +22,20 @@ SANGONG = ("three_public_stats", "three_public_general")
 SANGONG_FORMS = ("公开10表", "公开11表")
 
 
-def _edit_sangong(tmp_path: Path, edit, row: str = "公务用车购置及运行维护费") -> Path:
+def _edit_sangong(tmp_path: Path, edit, row: str = "公务用车购置及运行维护费", match=None) -> Path:
     """The example with ``edit(cells)`` applied to the row ``row`` (by default the 公务用车购置及运行
-    维护费 row: 3.00, 2.80, 2.64) of both "三公" tables; ``edit`` returns the lines that replace it."""
+    维护费 row: 3.00, 2.80, 2.64) of both "三公" tables — or to every row of theirs for which
+    ``match(cells)`` holds; ``edit`` returns the lines that replace it."""
     lines = CLEAN.read_text(encoding="utf-8").split("\n")
     out: list[str] = []
     form = None
     for line in lines:
         if line.strip() in SANGONG_FORMS:
             form = line.strip()
+        elif line.startswith("注"):
+            form = None
         cells = line.split("\t")
-        if form and cells[0].endswith(row):
+        if form and (match(cells) if match else cells[0].endswith(row)):
             out.extend(edit(cells))
             continue
         out.append(line)
@@ -118,21 +121,9 @@ def test_wrapped_sangong_labels_are_recognized(tmp_path: Path):
     def wrap(cells: list[str]) -> list[str]:
         return ["\t".join([cells[0][:6], *cells[1:]]), cells[0][6:]]
 
-    lines = CLEAN.read_text(encoding="utf-8").split("\n")
-    out: list[str] = []
-    form = None
-    for line in lines:
-        if line.strip() in SANGONG_FORMS:
-            form = line.strip()
-        elif line.startswith("注"):
-            form = None
-        cells = line.split("\t")
-        if form and len(cells) > 2 and len(cells[0]) > 8 and cells[0][0] in "12一（其":
-            out.extend(wrap(cells))
-            continue
-        out.append(line)
-    path = tmp_path / "wrapped.txt"
-    path.write_text("\n".join(out), encoding="utf-8")
+    path = _edit_sangong(
+        tmp_path, wrap, match=lambda cells: len(cells) > 2 and len(cells[0]) > 8 and cells[0][0] in "12一（其"
+    )
     doc = api.load_document(path)
     for tid in SANGONG:
         table = doc.tables_by_id(tid)[0]
