@@ -186,3 +186,21 @@ def test_differential_check_runs_on_the_pages_of_a_table_that_failed(monkeypatch
     noted = [p for p in doc.reading_problems + [q for t in doc.tables for q in t.reading_problems] if "pdfplumber" in p]
     pages = {c.provenance.page for _, _, c in basic.iter_cells() if c.provenance} | {basic.provenance.page}
     assert noted and all(any(f"第{n}页" in p for n in pages) for p in noted)
+
+
+def test_a_dash_under_no_column_is_not_label_text(tmp_path: Path):
+    """A "—" printed at a position no header maps (the spare position of a merged header: the
+    国有资产 table printed by LibreOffice with dashes for zeros, fuzzer seed 24) carries no value
+    and is not part of the row's label: the 合计 row keeps its label and its cells."""
+    lines = CLEAN.read_text(encoding="utf-8").split("\n")
+    start = lines.index("公开12表")
+    j = next(k for k in range(start, len(lines)) if lines[k].split("\t")[0] == "合计")
+    cells = lines[j].split("\t")
+    lines[j] = "\t".join(cells + ["—"])  # beyond the last header column
+    path = tmp_path / "dash.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = api.load_document(path)
+    assets = doc.tables_by_id("assets")[0]
+    total = next(r for r in assets.rows if r.label.startswith("合计"))
+    assert total.label == "合计"
+    assert str(total.cells["total"].value) == "1538.25" and not assets.reading_problems

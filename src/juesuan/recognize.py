@@ -274,6 +274,8 @@ class _TableBuilder:
                     continue
                 if i < label_col and re.fullmatch(r"\d{1,7}", key(c)):
                     code_parts.append(key(c))
+                elif i > label_col and parse_amount(c)[0] == CellKind.DASH:
+                    continue  # "—" under no mapped column (a merged header's spare position): no value, not label text
                 else:
                     texts.append(c)
             code = "".join(code_parts) or None
