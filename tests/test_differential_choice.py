@@ -103,3 +103,16 @@ def test_the_fast_reading_is_kept_when_the_other_is_worse(misread_fast: None, mo
     report = api.check_document(doc)
     warned = {f.rule for f in report.findings if f.severity == "warning"}
     assert report.errors == [] and "general_budget.hierarchy" in warned
+
+
+def test_a_pdf_without_ruled_pages_is_not_evaluated_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only ruled pages can be compared with pdfplumber's grids: a PDF with none (our three-line
+    fixture) does not have its table identities evaluated by the differential check."""
+    monkeypatch.delenv(pdf_reader.DIFFERENTIAL_ENV, raising=False)
+    calls: list[int] = []
+    real = differential._identity_errors
+    monkeypatch.setattr(differential, "_identity_errors", lambda doc, layouts: calls.append(1) or real(doc, layouts))
+    api.load_document(FIXTURE.with_name("example-threeline.pdf"))
+    assert calls == []
+    api.load_document(FIXTURE)
+    assert calls == [1]

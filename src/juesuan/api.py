@@ -149,7 +149,7 @@ def load_document(
     _refuse_empty(doc, name)
     from .layouts import load as load_layouts
 
-    doc = differential.check_pages(Path(path), doc, load_layouts())
+    doc = differential.check_pages(Path(path), doc, load_layouts(), ruled_pages=raw.ruled_pages)
     _set_coverage(doc, coverage)
     doc.kind = fragment_kind(doc)
     return doc

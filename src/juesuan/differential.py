@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 if TYPE_CHECKING:  # imported where used: a document refused after reading never loads them
     from .layouts import Layouts
@@ -75,14 +75,20 @@ def _score(doc: Disclosure, layouts: Layouts, pages: set[int]) -> int:
     return sum(1 for f in _identity_errors(doc, layouts) if _pages_of([f]) & pages)
 
 
-def check_pages(path: Path, doc: Disclosure, layouts: Layouts) -> Disclosure:
+def check_pages(
+    path: Path, doc: Disclosure, layouts: Layouts, ruled_pages: Collection[int] | None = None
+) -> Disclosure:
     """The document to check: ``doc``, or its other reading where that satisfies more of the
-    table identities on the pages the two readings disagree on (see the module docstring)."""
+    table identities on the pages the two readings disagree on (see the module docstring).
+    ``ruled_pages`` (the reader's ``RawDocument.ruled_pages``, when known): only those pages can be
+    compared, so without any the table identities are not evaluated here at all."""
     from .readers import pdf as pdf_reader
 
     mode = os.environ.get(pdf_reader.DIFFERENTIAL_ENV, "auto").lower()
     if path.suffix.lower() != ".pdf" or mode in ("always", "1", "on", "off", "0"):
         return doc
+    if ruled_pages is not None and not ruled_pages:
+        return doc  # no ruled page: nothing pdfplumber's grids could be compared with
     suspect = _suspect_pages(doc, _identity_errors(doc, layouts))
     if not suspect:
         return doc

@@ -56,3 +56,5 @@ class RawDocument:
     # Why each unread page was not read (Chinese, e.g. "扫描图像，未安装文字识别（OCR）组件").
     unread_reasons: dict[int, str] = field(default_factory=dict)
     reading_notes: list[str] = field(default_factory=list)  # reader self-checks (e.g. PDF grid differential)
+    # PDF: the pages on which a ruled table was found (the only ones the differential check compares)
+    ruled_pages: list[int] = field(default_factory=list)

@@ -73,6 +73,7 @@ class _Page:
     height: float
     items: list[_Item] = field(default_factory=list)
     scanned: bool = False
+    ruled: bool = False  # a ruled table was found on it (its grid can be compared with pdfplumber's)
 
 
 # ----------------------------------------------------------------------------------------------

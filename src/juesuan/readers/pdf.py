@@ -364,6 +364,7 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *,
     width, height = _page_size(page)
     out = _Page(number, width, height)
     tables = find_tables(edges, current().table_settings())
+    out.ruled = any(_is_table(t) for t in tables)
     if grids:
         out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
@@ -515,7 +516,9 @@ def _read_page(page: Any, number: int) -> _Page:
     if not any(c["text"].strip() for c in chars):
         out.scanned = True  # no text layer: a scan (or an empty page), read by OCR if installed
         return out
-    return _assemble(out, page.find_tables(current().table_settings()), chars, _grid_items, pad=current().grid_char_pad)
+    tables = page.find_tables(current().table_settings())
+    out.ruled = any(_is_table(t) for t in tables)
+    return _assemble(out, tables, chars, _grid_items, pad=current().grid_char_pad)
 
 
 def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float) -> _Page:
@@ -834,4 +837,5 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     doc.unread_pages = unread
     doc.unread_reasons = reasons
     doc.reading_notes = notes
+    doc.ruled_pages = [p.number for p in pages if p.ruled]
     return doc
