@@ -39,3 +39,24 @@ def run_narrative(doc):  # type: ignore[no-untyped-def]
 
     findings, statuses = narrative.check(doc)
     return findings, {s.id: s for s in statuses}
+
+
+def helvetica_resources():  # type: ignore[no-untyped-def]
+    """A page's /Resources naming Helvetica as /F1: for the small PDFs tests write with pypdf."""
+    from pypdf.generic import DictionaryObject, NameObject
+
+    return DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject(
+                {
+                    NameObject("/F1"): DictionaryObject(
+                        {
+                            NameObject("/Type"): NameObject("/Font"),
+                            NameObject("/Subtype"): NameObject("/Type1"),
+                            NameObject("/BaseFont"): NameObject("/Helvetica"),
+                        }
+                    )
+                }
+            )
+        }
+    )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import helvetica_resources
 from typer.testing import CliRunner
 
 from juesuan.annotate import PageGeometry, annotate_pdf, check_paths, find_cjk_font, plan
@@ -36,7 +37,7 @@ def make_pdf(path: Path, pages: list[dict]) -> Path:
     """Pages: {"mediabox": (x0, y0, x1, y1), "rotate": 0, "rects": [(x, y, w, h)],
     "texts": [(x, y, "1,234.56")]} in user space."""
     from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject, RectangleObject
+    from pypdf.generic import DecodedStreamObject, NameObject, NumberObject, RectangleObject
 
     w = PdfWriter()
     for spec in pages:
@@ -51,21 +52,7 @@ def make_pdf(path: Path, pages: list[dict]) -> Path:
         s = DecodedStreamObject()
         s.set_data("\n".join(ops).encode("latin-1"))
         page[NameObject("/Contents")] = w._add_object(s)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {
-                NameObject("/Font"): DictionaryObject(
-                    {
-                        NameObject("/F1"): DictionaryObject(
-                            {
-                                NameObject("/Type"): NameObject("/Font"),
-                                NameObject("/Subtype"): NameObject("/Type1"),
-                                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                            }
-                        )
-                    }
-                )
-            }
-        )
+        page[NameObject("/Resources")] = helvetica_resources()
     with open(path, "wb") as fh:
         w.write(fh)
     return path

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import helvetica_resources
 
 from juesuan.errors import InputError
 from juesuan.readers import ocr
@@ -196,7 +197,7 @@ def test_remove_rulings_whitens_lines_and_keeps_text():
 
 def _pdf_bytes(content: bytes, font: bool = True) -> bytes:
     from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import DecodedStreamObject, NameObject
 
     w = PdfWriter()
     page = w.add_blank_page(300, 200)
@@ -204,21 +205,7 @@ def _pdf_bytes(content: bytes, font: bool = True) -> bytes:
     s.set_data(content)
     page[NameObject("/Contents")] = w._add_object(s)
     if font:
-        page[NameObject("/Resources")] = DictionaryObject(
-            {
-                NameObject("/Font"): DictionaryObject(
-                    {
-                        NameObject("/F1"): DictionaryObject(
-                            {
-                                NameObject("/Type"): NameObject("/Font"),
-                                NameObject("/Subtype"): NameObject("/Type1"),
-                                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                            }
-                        )
-                    }
-                )
-            }
-        )
+        page[NameObject("/Resources")] = helvetica_resources()
     buf = io.BytesIO()
     w.write(buf)
     return buf.getvalue()
