@@ -84,11 +84,6 @@ class ParseFormat(str, Enum):
     cells = "cells"
 
 
-class _Failed(Exception):
-    def __init__(self, error: JuesuanError, source: str | None) -> None:
-        self.error, self.source = error, source
-
-
 def _guard(fn: Callable[[], Any], as_json: bool = False, source: str | None = None) -> Any:
     try:
         return _as_error(fn)

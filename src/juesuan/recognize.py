@@ -116,10 +116,6 @@ def _is_lanci_row(line: RawLine) -> bool:
     return any(key(c) == _LANCI for _, c in line.nonempty)
 
 
-def _cell_key(line: RawLine, i: int) -> str:
-    return key(line.cells[i]) if i < len(line.cells) else ""
-
-
 def _signature(line: RawLine) -> tuple[str, ...]:
     return tuple(key(c) for _, c in line.nonempty)
 
