@@ -40,8 +40,10 @@ STAGES: list[tuple[str, set[str]]] = [
     ("outputs", {"report", "annotate", "show", "writers", "synth"}),
     # tools over the whole pipeline: validate-data, the layout fuzzer (reads its variants back)
     ("api", {"api", "validate", "synth_layouts"}),
+    # the corpus store: checked documents in DuckDB / PostgreSQL, comparisons, statistics, exports
+    ("store", {"store"}),
     # the command line: the parser (cli), the work of the commands (clirun), the installed entry point
-    ("cli", {"cli", "clirun", "__main__"}),
+    ("cli", {"cli", "clirun", "clistore", "__main__"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}
 

@@ -41,6 +41,7 @@ from .clirun import (  # noqa: F401  (the work of the commands, without the pars
     stdin_file,
     write_output,
 )
+from .clistore import register as register_store_commands
 from .errors import (
     EXIT_OK,
     EXIT_UNUSABLE,
@@ -262,6 +263,10 @@ def validate_data(
         typer.echo(f"数据文件有 {len(problems)} 处问题。", err=True)
         raise typer.Exit(EXIT_UNUSABLE)
     typer.echo(f"数据文件无问题（{len(dataload.data_dirs())} 个数据目录）。")
+
+
+# the corpus store: ingest, compare, stats, query, export (juesuan.clistore)
+register_store_commands(app)
 
 
 # ---------------------------------------------------------------- entry point

@@ -1,0 +1,242 @@
+"""The store commands of the command line (docs/store.md): ``juesuan ingest``, ``compare``,
+``stats``, ``query`` and ``export``. :func:`register` adds them to the typer app of :mod:`.cli`.
+
+Exit status: 0 done; 2 a file could not be stored, the database cannot be opened (locked by another
+process, unreachable) or a query fails; 64 usage error."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+
+from .clirun import _as_error, _emit_error, check_output, expand
+from .errors import EXIT_OK, EXIT_UNUSABLE, JuesuanError
+
+_DB_HELP = (
+    "数据库：DuckDB 文件路径，或 postgresql://… 连接串；默认为环境变量 JUESUAN_DB，"
+    "否则 ~/.local/share/juesuan/juesuan.duckdb"
+)
+
+
+class OutFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class QueryFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+    fdp = "fdp"
+
+
+def _run(fn: Callable[[], Any], as_json: bool = False) -> Any:
+    try:
+        return _as_error(fn)
+    except JuesuanError as err:
+        code = _emit_error(err, None, as_json)
+        if err.details.get("database"):  # the database's own words (English): what is wrong in the SQL
+            typer.echo(f"数据库的说明：{err.details['database']}", err=True)
+        raise typer.Exit(code) from None
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _cell(v: Any) -> str:
+    from .store.dialect import _text
+
+    t = _text(v)
+    return "" if t is None else t
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(options_metavar="[选项]")
+    def ingest(
+        paths: list[Path] = typer.Argument(
+            ..., metavar="文件...", show_default=False, help="要入库的公开文件：一个或多个；文件夹表示其中的全部文件"
+        ),
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+        format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    ) -> None:
+        """审核并入库：读取、审核每份文件，把表格金额、文字说明、审核发现和规则状态存入数据库。
+
+        同一文件（内容相同）再次入库不做任何改动；同一部门同一年度的新文件作为新版本入库，旧版本保留。
+        每份文件在一个事务中写入：失败时这份文件不留下任何记录。
+        退出码：0 全部入库（或已在库中）；2 有文件未能入库，或数据库无法打开（如被另一进程占用）。"""
+        from . import store
+
+        as_json = format == OutFormat.json
+
+        def run() -> int:
+            files = expand(paths)
+            with store.open_store(db) as s:
+                results = s.ingest(files)
+            code = EXIT_OK
+            for r in results:
+                if r.status == "failed":
+                    code = EXIT_UNUSABLE
+                    msg = str(r.error) if r.error else "未知原因"
+                    if not as_json:
+                        typer.echo(f"未入库：{r.file}：{msg}", err=True)
+                elif not as_json:
+                    if r.status == "exists":
+                        typer.echo(f"已在库中，未改动：{r.file}（编号 {r.document}）")
+                    else:
+                        newer = f"，是编号 {r.supersedes} 的新版本" if r.supersedes else ""
+                        typer.echo(f"已入库：{r.file}（编号 {r.document}，错误 {r.errors} 条{newer}）")
+            if as_json:
+                _json(
+                    {
+                        "schema": "juesuan.ingest/1",
+                        "results": [
+                            {
+                                "file": r.file,
+                                "status": r.status,
+                                "document": r.document,
+                                "supersedes": r.supersedes,
+                                "errors": r.errors,
+                                "error": {"code": r.error.code, "message": str(r.error)} if r.error else None,
+                            }
+                            for r in results
+                        ],
+                    }
+                )
+            else:
+                added = sum(r.status == "added" for r in results)
+                kept = sum(r.status == "exists" for r in results)
+                failed = sum(r.status == "failed" for r in results)
+                typer.echo(f"入库 {added} 份，已在库中 {kept} 份，未能入库 {failed} 份。")
+            return code
+
+        raise typer.Exit(_run(run, as_json))
+
+    @app.command(options_metavar="[选项]")
+    def compare(
+        a: str = typer.Argument(..., metavar="甲", show_default=False, help="库中的文件：编号或文件名"),
+        b: str = typer.Argument(..., metavar="乙", show_default=False, help="库中的文件：编号或文件名"),
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+        format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    ) -> None:
+        """逐行比较库中的两份文件：金额变动（差额和百分比）、新增和删去的行。
+
+        两份是同一部门同一年度的两个版本时，还列出已改正、仍存在和新出现的问题。"""
+        from . import store
+
+        as_json = format == OutFormat.json
+
+        def run() -> None:
+            with store.open_store(db, read_only=True) as s:
+                result = s.compare(a, b)
+            if as_json:
+                _json(result.to_dict())
+            else:
+                typer.echo(result.text())
+
+        _run(run, as_json)
+
+    @app.command(options_metavar="[选项]")
+    def stats(
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+        format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    ) -> None:
+        """全库统计（现行版本）：按规则和级别的问题数、表格齐全情况、各部门“三公”经费和机关运行经费。"""
+        from . import store
+
+        as_json = format == OutFormat.json
+
+        def run() -> None:
+            with store.open_store(db, read_only=True) as s:
+                result = s.stats()
+            if as_json:
+                _json(result.to_dict())
+            else:
+                typer.echo(result.text())
+
+        _run(run, as_json)
+
+    @app.command(options_metavar="[选项]")
+    def query(
+        sql: str = typer.Argument(
+            ..., metavar="SQL", show_default=False, help="只读的 SQL 查询（视图见 docs/store.md）"
+        ),
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+        format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f", help="输出格式：text、csv 或 json"),
+    ) -> None:
+        """对数据库执行只读 SQL 查询（视图 v_documents、v_cells、v_findings 等，见 docs/store.md）。"""
+        from . import store
+
+        as_json = format == QueryFormat.json
+
+        def run() -> None:
+            with store.open_store(db, read_only=True) as s:
+                names, rows = s.query(sql)
+            if format == QueryFormat.json:
+                _json([dict(zip(names, (_cell(v) if v is not None else None for v in r))) for r in rows])
+            elif format == QueryFormat.csv:
+                w = csv.writer(sys.stdout)
+                w.writerow(names)
+                w.writerows([_cell(v) for v in r] for r in rows)
+            else:
+                _table(names, rows)
+
+        _run(run, as_json)
+
+    @app.command("export", options_metavar="[选项]")
+    def export_(
+        view: str = typer.Argument(
+            ..., metavar="视图", show_default=False, help="要导出的视图或表（如 v_cells）；--format fdp 时忽略"
+        ),
+        output: Path = typer.Option(
+            ..., "--output", "-o", show_default=False, help="输出文件（fdp：输出文件夹，写入 datapackage.json 和 CSV）"
+        ),
+        format: ExportFormat = typer.Option(
+            ExportFormat.csv, "--format", "-f", help="csv、parquet，或 fdp（财政数据包 Fiscal Data Package）"
+        ),
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+    ) -> None:
+        """导出视图为 CSV 或 Parquet，或把现行版本的全部金额导出为财政数据包（datapackage.json + CSV）。"""
+        from . import store
+
+        def run() -> None:
+            if format == ExportFormat.fdp:
+                if output.exists() and not output.is_dir():
+                    from .errors import OutputError
+
+                    raise OutputError(f"财政数据包的输出应是文件夹：{output}")
+                with store.open_store(db, read_only=True) as s:
+                    path = s.datapackage(output)
+                typer.echo(f"已写出财政数据包：{path}")
+                return
+            check_output(output, [])
+            with store.open_store(db, read_only=True) as s:
+                n = s.export(view, format.value, output)
+            typer.echo(f"已导出 {view}：{n} 行 → {output}")
+
+        _run(run)
+
+
+def _table(names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    from .clitext import cells as display_width
+
+    texts = [[_cell(v) for v in r] for r in rows]
+    widths = [max([display_width(n)] + [display_width(r[i]) for r in texts]) for i, n in enumerate(names)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(names), "  ".join("-" * w for w in widths)] + [line(r) for r in texts]
+    out.append(f"（{len(rows)} 行）")
+    typer.echo("\n".join(out))
