@@ -140,14 +140,15 @@ def _doc(store: Store, doc_id: int) -> dict[str, Any]:
 def _lines(store: Store, doc_id: int) -> dict[tuple[Any, ...], tuple[str, str, str, Decimal | None, str | None]]:
     """Every amount line of a document keyed by (table, block, row code or label, column, n-th)."""
     rows = store.db.execute(
-        "SELECT c.table_id, c.block, c.row_code, c.row_label, c.column_id, c.column_header, c.value_text, c.unit,"
-        " t.name FROM cells c LEFT JOIN doc_tables t ON t.document = c.document AND t.table_seq = c.table_seq"
-        " WHERE c.document = ? ORDER BY c.table_seq, c.row_seq, c.column_id",
+        "SELECT c.table_seq, c.row_seq, c.table_id, c.block, c.row_code, c.row_label, c.column_id, c.column_header,"
+        " c.value_text, c.unit, t.name FROM cells c"
+        " LEFT JOIN doc_tables t ON t.document = c.document AND t.table_seq = c.table_seq WHERE c.document = ?",
         [doc_id],
     )
+    rows.sort(key=lambda r: (r[0], r[1], r[6]))  # in Python: the same order whatever the database's collation
     out: dict[tuple[Any, ...], tuple[str, str, str, Decimal | None, str | None]] = {}
     seen: Counter[tuple[Any, ...]] = Counter()
-    for table_id, block, code, label, col, header, value, unit, tname in rows:
+    for _t, _r, table_id, block, code, label, col, header, value, unit, tname in rows:
         key0 = (table_id, block or "", code or "", "" if code else (label or ""), col)
         seen[key0] += 1
         row = f"{code} {label}".strip() if code else (label or "")
@@ -287,17 +288,20 @@ def stats(store: Store) -> Stats:
     by_rule = q(
         "SELECT f.rule, f.severity, COUNT(*), COUNT(DISTINCT f.document) FROM findings f"
         f" JOIN documents d ON d.id = f.document WHERE {_CURRENT.format(d='d')}"
-        " GROUP BY f.rule, f.severity ORDER BY COUNT(*) DESC, f.rule, f.severity"
+        " GROUP BY f.rule, f.severity"
     )
+    by_rule.sort(key=lambda r: (-int(r[2]), str(r[0]), str(r[1])))
     completeness = q(
         "SELECT v.coverage, v.required_tables, COUNT(*) FROM v_completeness v JOIN documents d ON d.id = v.document"
-        f" WHERE {_CURRENT.format(d='d')} GROUP BY v.coverage, v.required_tables ORDER BY v.coverage, v.required_tables"
+        f" WHERE {_CURRENT.format(d='d')} GROUP BY v.coverage, v.required_tables"
     )
+    completeness.sort(key=lambda r: (str(r[0]), str(r[1])))
     three = q(
         "SELECT v.department, v.year, v.unit, SUM(v.three_public_final), SUM(v.admin_cost_final), COUNT(*)"
         f" FROM v_three_public v JOIN documents d ON d.id = v.document WHERE {_CURRENT.format(d='d')}"
-        " GROUP BY v.department, v.year, v.unit ORDER BY v.department, v.year, v.unit"
+        " GROUP BY v.department, v.year, v.unit"
     )
+    three.sort(key=lambda r: (str(r[0] or ""), r[1] or 0, str(r[2] or "")))
     return Stats(
         total,
         current,
