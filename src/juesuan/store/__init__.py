@@ -98,42 +98,65 @@ class Store:
         rows = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256])
         return int(rows[0][0]) if rows else None
 
-    def _current_version(self, meta: dict[str, Any]) -> int | None:
+    def _known(self, docs: Sequence[DocumentRows]) -> tuple[dict[str, int], dict[tuple[Any, ...], int]]:
+        """The stored ids of the batch's content hashes, and the current version of each department,
+        year, kind and scope of the batch (a few queries, whatever the batch's size)."""
+        shas = sorted({d.sha256 for d in docs})
+        known: dict[str, int] = {}
+        for i in range(0, len(shas), 500):
+            part = shas[i : i + 500]
+            marks = ", ".join("?" * len(part))
+            rows = self.db.execute(f"SELECT sha256, id FROM documents WHERE sha256 IN ({marks})", part)
+            known.update((str(sha), int(doc_id)) for sha, doc_id in rows)
+        deps = sorted({d.meta["department"] for d in docs if d.meta.get("department")})
+        current: dict[tuple[Any, ...], int] = {}
+        for i in range(0, len(deps), 500):
+            part = deps[i : i + 500]
+            marks = ", ".join("?" * len(part))
+            rows = self.db.execute(
+                "SELECT d.department, d.year, d.kind, d.scope, MAX(d.id) FROM documents d"
+                f" WHERE d.department IN ({marks})"
+                " AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = d.id)"
+                " GROUP BY d.department, d.year, d.kind, d.scope",
+                part,
+            )
+            for dep, year, kind, scope, doc_id in rows:
+                current[(dep, year, kind, scope)] = int(doc_id)
+        return known, current
+
+    @staticmethod
+    def _version_key(meta: dict[str, Any]) -> tuple[Any, ...] | None:
         if not meta.get("department") or not meta.get("year"):
             return None
-        rows = self.db.execute(
-            "SELECT MAX(d.id) FROM documents d WHERE d.department = ? AND d.year = ? AND d.kind = ? AND d.scope = ?"
-            " AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = d.id)",
-            [meta["department"], meta["year"], meta["kind"], meta["scope"]],
-        )
-        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+        return (meta["department"], meta["year"], meta["kind"], meta["scope"])
 
     def _write(self, docs: Sequence[DocumentRows]) -> list[IngestResult]:
         """Store ``docs`` inside the open transaction (rows of all of them in one load per table)."""
         if self.db.name == "postgresql":
             self.db.execute("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE")
         next_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM documents")[0][0]) + 1
+        known, current = self._known(docs)
         results: list[IngestResult] = []
         batch: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
-        seen: dict[str, int] = {}
         for d in docs:
-            existing = seen.get(d.sha256) or self.find_sha(d.sha256)
+            existing = known.get(d.sha256)
             if existing is not None:
                 results.append(IngestResult(d.file_name, "exists", existing))
                 continue
             doc_id = next_id
             next_id += 1
-            supersedes = self._current_version(d.meta)
+            key = self._version_key(d.meta)
+            supersedes = current.get(key) if key else None
+            if key:
+                current[key] = doc_id  # a later document of the batch supersedes this one
+            known[d.sha256] = doc_id
             meta = dict(d.meta, id=doc_id, sha256=d.sha256, file_name=d.file_name, supersedes=supersedes)
-            # the document row first: a later document of the batch sees it (versions, duplicates)
-            self.db.bulk_insert("documents", COLUMNS["documents"], [tuple(meta[c] for c in COLUMNS["documents"])])
-            seen[d.sha256] = doc_id
+            batch["documents"].append(tuple(meta[c] for c in COLUMNS["documents"]))
             for table, rows in d.tables.items():
                 batch[table].extend((doc_id, *r) for r in rows)
             results.append(IngestResult(d.file_name, "added", doc_id, supersedes, errors=int(d.meta["errors"])))
         for table in TABLES:
-            if table != "documents":
-                self.db.bulk_insert(table, COLUMNS[table], batch[table])
+            self.db.bulk_insert(table, COLUMNS[table], batch[table])
         return results
 
     def add(self, docs: Sequence[DocumentRows]) -> list[IngestResult]:

@@ -121,9 +121,14 @@ class DuckDB(Dialect):
         import numpy as np
 
         arrays = {}
-        for i, col in enumerate(columns):
-            arr = np.empty(len(rows), dtype=object)
-            arr[:] = [_text(r[i]) for r in rows]
+        for col, values in zip(columns, zip(*rows)):
+            kinds = set(map(type, values))
+            if kinds <= {int}:
+                arrays[col] = np.fromiter(values, dtype=np.int64, count=len(values))
+                continue
+            arr = np.empty(len(values), dtype=object)
+            # text and NULL as they are; any other value as text the INSERT casts to the column's type
+            arr[:] = values if kinds <= {str, type(None)} else [_text(v) for v in values]
             arrays[col] = arr
         name = f"_juesuan_load_{table}"
         self.con.register(name, arrays)
