@@ -37,6 +37,13 @@ CODES = {
     "output_is_input": "输出文件与输入文件相同",
     "output_unwritable": "输出文件无法写入（文件夹不存在、是文件夹、无权限等）",
     "usage": "命令用法有误（未知选项、取值无效、缺少参数）",
+    # the corpus store (juesuan ingest/compare/stats/query/export)
+    "store_unavailable": "数据库无法打开或连接",
+    "store_locked": "DuckDB 数据库文件正被另一个进程使用",
+    "store_missing": "数据库文件不存在或尚未入库",
+    "store_failed": "文件入库失败（已撤销这份文件的全部写入）",
+    "document_not_found": "库中没有指定的文件",
+    "query_failed": "查询无法执行（SQL 有误或试图修改只读的数据库）",
 }
 
 
