@@ -329,3 +329,50 @@ def test_seed_ingest(seed_path: Path, tmp_path: Path):
         assert stored == [(f.rule, f.severity, f.message) for f in report.findings]
         assert s.ingest([seed_path])[0].status == "exists"
         assert s.stats().findings_by_rule
+
+
+def _expected_component(report, component: str) -> Decimal | None:
+    """The documented formula, computed from the report's rule statuses."""
+    weight = {"error": 3, "warning": 1, "info": 0}
+    groups = {"completeness": ("completeness.", "reading."), "narrative": ("narrative.", "performance.")}
+
+    def category(rule_id: str) -> str:
+        return next((c for c, p in groups.items() if rule_id.startswith(p)), "consistency")
+
+    applied = passed = 0
+    for r in report.rules:
+        if r.status not in ("pass", "fail") or category(r.id) != component:
+            continue
+        applied += weight[r.severity]
+        passed += weight[r.severity] if r.status == "pass" else 0
+    return Decimal(passed) / applied if applied else None
+
+
+def test_scorecard_follows_the_documented_formula(tmp_path: Path):
+    planted = api.check(PLANTED)
+    rows = store.document_rows(planted, "c" * 64, "planted.txt")
+    # a second document without narrative rules: its narrative component is left out
+    no_narrative = store.document_rows(planted, "d" * 64, "tables-only.txt")
+    no_narrative.meta = dict(no_narrative.meta, department="另一部门")
+    no_narrative.tables["rule_statuses"] = [
+        r for r in no_narrative.tables["rule_statuses"] if not r[0].startswith(("narrative.", "performance."))
+    ]
+    with store.open_store(tmp_path / "c.duckdb") as s:
+        s.add([rows, no_narrative])
+        scores = {x.file_name: x for x in s.scorecard()}
+    comps = {c: _expected_component(planted, c) for c in ("completeness", "consistency", "narrative")}
+    assert comps["consistency"] is not None and comps["consistency"] < 1  # the planted errors
+    weights = {"completeness": Decimal("0.4"), "consistency": Decimal("0.4"), "narrative": Decimal("0.2")}
+    full = sum(weights[c] * v for c, v in comps.items() if v is not None)
+    assert scores["planted.txt"].components == comps
+    assert scores["planted.txt"].score == (full * 100).quantize(Decimal("0.1"))
+    part = (weights["completeness"] * comps["completeness"] + weights["consistency"] * comps["consistency"]) / Decimal(
+        "0.8"
+    )
+    assert scores["tables-only.txt"].components["narrative"] is None
+    assert scores["tables-only.txt"].score == (part * 100).quantize(Decimal("0.1"))
+    r = CliRunner().invoke(app, ["scorecard", "--db", str(tmp_path / "c.duckdb"), "-f", "json"])
+    assert r.exit_code == 0
+    listed = json.loads(r.output)["documents"]
+    assert [Decimal(d["score"]) for d in listed] == sorted(Decimal(d["score"]) for d in listed)  # lowest first
+    assert {d["file_name"]: d["score"] for d in listed} == {k: str(v.score) for k, v in scores.items()}

@@ -130,6 +130,7 @@ def test_duckdb_and_postgres_give_the_same_results(pg_url: str, tmp_path: Path):
             assert names_d == names_p, sql
             assert sorted(rows_text(rows_d), key=repr) == sorted(rows_text(rows_p), key=repr), sql
         assert duck.stats().to_dict() == pg.stats().to_dict()
+        assert [x.to_dict() for x in duck.scorecard()] == [x.to_dict() for x in pg.scorecard()]
         assert duck.compare(1, 2).to_dict() == pg.compare(1, 2).to_dict()
         assert duck.compare(2, 3).to_dict() == pg.compare(2, 3).to_dict()
         # re-ingest: a no-op in both

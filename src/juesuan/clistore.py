@@ -168,6 +168,30 @@ def register(app: typer.Typer) -> None:
         _run(run, as_json)
 
     @app.command(options_metavar="[选项]")
+    def scorecard(
+        document: Optional[str] = typer.Argument(
+            None, metavar="[文件]", show_default=False, help="只评一份入库文件（编号或文件名），默认全部现行版本"
+        ),
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+        format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    ) -> None:
+        """透明度评分：完整性（表格、章节）、一致性（按严重程度加权的勾稽规则）、文字说明质量，0–100 分。"""
+        from . import store
+        from .store import scorecard as sc
+
+        as_json = format == OutFormat.json
+
+        def run() -> None:
+            with store.open_store(db, read_only=True) as s:
+                scores = s.scorecard(document)
+            if as_json:
+                _json({"schema": "juesuan.scorecard/1", "documents": [x.to_dict() for x in scores]})
+            else:
+                typer.echo(sc.text(scores))
+
+        _run(run, as_json)
+
+    @app.command(options_metavar="[选项]")
     def query(
         sql: str = typer.Argument(
             ..., metavar="SQL", show_default=False, help="只读的 SQL 查询（视图见 docs/store.md）"

@@ -259,6 +259,12 @@ class Store:
 
         return stats(self)
 
+    def scorecard(self, document: str | int | None = None) -> Any:
+        """Transparency scores (:mod:`.scorecard`) of the current documents, or of one document."""
+        from .scorecard import scorecard
+
+        return scorecard(self, self.resolve(document) if document is not None else None)
+
     def export(self, view: str, fmt: str, out: Path) -> int:
         from .export import export
 

@@ -163,7 +163,7 @@ MIGRATIONS: list[list[str]] = [
                    SUM(CASE WHEN c.row_concept = 'admin_cost' AND c.column_id = 'final' THEN c.value
                             WHEN c.column_id = 'admin_cost_final' THEN c.value END) AS admin_cost_final
             FROM cells c JOIN documents d ON d.id = c.document
-            WHERE c.table_id = 'three_public_stats'
+            WHERE c.table_id IN ('three_public_stats', 'three_public')
             GROUP BY c.document, d.department, d.year, d.file_name, c.unit""",
     ],
 ]
