@@ -96,7 +96,8 @@ def _fresh(url: str) -> None:
 
 QUERIES = [
     "SELECT id, sha256, file_name, department, year, kind, scope, coverage, variant, region, supersedes, tables,"
-    " errors, warnings, infos, rules_pass, rules_fail, rules_not_applicable, rules_insufficient_data, is_current"
+    " errors, warnings, infos, rules_pass, rules_fail, rules_not_applicable, rules_insufficient_data, published_on,"
+    " is_current"
     " FROM v_documents",
     "SELECT * FROM v_cells",
     "SELECT * FROM v_findings",
@@ -131,6 +132,14 @@ def test_duckdb_and_postgres_give_the_same_results(pg_url: str, tmp_path: Path):
             assert sorted(rows_text(rows_d), key=repr) == sorted(rows_text(rows_p), key=repr), sql
         assert duck.stats().to_dict() == pg.stats().to_dict()
         assert [x.to_dict() for x in duck.scorecard()] == [x.to_dict() for x in pg.scorecard()]
+        expected = tmp_path / "expected.csv"
+        expected.write_text(
+            "region,department,year,kind,due_date\n示例市,示例市数据服务中心,2024,决算,2025-06-20\n示例市,某局,2024,决算,\n",
+            encoding="utf-8",
+        )
+        assert duck.import_expected(expected) == pg.import_expected(expected) == 2
+        assert [e.to_dict() for e in duck.publication()] == [e.to_dict() for e in pg.publication()]
+        assert duck.query("SELECT * FROM expected_publishers")[1] == pg.query("SELECT * FROM expected_publishers")[1]
         assert duck.compare(1, 2).to_dict() == pg.compare(1, 2).to_dict()
         assert duck.compare(2, 3).to_dict() == pg.compare(2, 3).to_dict()
         # re-ingest: a no-op in both

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -16,7 +17,7 @@ from typing import Any, Callable, Optional
 import typer
 
 from .clirun import _as_error, _emit_error, check_output, expand
-from .errors import EXIT_OK, EXIT_UNUSABLE, JuesuanError
+from .errors import EXIT_OK, EXIT_UNUSABLE, JuesuanError, UsageError
 
 _DB_HELP = (
     "数据库：DuckDB 文件路径，或 postgresql://… 连接串；默认为环境变量 JUESUAN_DB，"
@@ -70,6 +71,9 @@ def register(app: typer.Typer) -> None:
         ),
         db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
         format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+        published: Optional[str] = typer.Option(
+            None, "--published", metavar="日期", help="这些文件的公开日期（YYYY-MM-DD），用于判断是否逾期公开"
+        ),
     ) -> None:
         """审核并入库：读取、审核每份文件，把表格金额、文字说明、审核发现和规则状态存入数据库。
 
@@ -81,9 +85,10 @@ def register(app: typer.Typer) -> None:
         as_json = format == OutFormat.json
 
         def run() -> int:
+            published_on = _parse_date(published)
             files = expand(paths)
             with store.open_store(db) as s:
-                results = s.ingest(files)
+                results = s.ingest(files, published_on=published_on)
             code = EXIT_OK
             for r in results:
                 if r.status == "failed":
@@ -192,6 +197,41 @@ def register(app: typer.Typer) -> None:
         _run(run, as_json)
 
     @app.command(options_metavar="[选项]")
+    def publication(
+        import_: Optional[Path] = typer.Option(
+            None,
+            "--import",
+            metavar="名单.csv",
+            help="先导入应公开名单（CSV：department/部门、year/年度，可选 kind、scope、due_date/截止日期、"
+            "approved_on/批复日期、region/地区）",
+        ),
+        year: Optional[int] = typer.Option(None, "--year", metavar="年度", help="只看这一年度"),
+        db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
+        format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    ) -> None:
+        """公开情况跟踪：按地区列出应公开名单中未公开、逾期公开的部门，以及已公开文件缺少的表格或部分。
+
+        截止日期未给出时按批复日期后 20 日计；逾期与否依据入库时 --published 给出的公开日期。"""
+        from . import store
+        from .store import publication as pub
+
+        as_json = format == OutFormat.json
+
+        def run() -> None:
+            with store.open_store(db, read_only=import_ is None) as s:
+                if import_ is not None:
+                    n = s.import_expected(import_)
+                    if not as_json:
+                        typer.echo(f"已导入应公开名单 {n} 行：{import_}")
+                items = s.publication(year)
+            if as_json:
+                _json({"schema": "juesuan.publication/1", "expected": [e.to_dict() for e in items]})
+            else:
+                typer.echo(pub.text(items))
+
+        _run(run, as_json)
+
+    @app.command(options_metavar="[选项]")
     def query(
         sql: str = typer.Argument(
             ..., metavar="SQL", show_default=False, help="只读的 SQL 查询（视图见 docs/store.md）"
@@ -250,6 +290,15 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"已导出 {view}：{n} 行 → {output}")
 
         _run(run)
+
+
+def _parse_date(text: Optional[str]) -> Optional[date]:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"日期“{text}”无效：应为 YYYY-MM-DD") from None
 
 
 def _table(names: list[str], rows: list[tuple[Any, ...]]) -> None:

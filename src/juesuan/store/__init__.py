@@ -14,6 +14,7 @@ scope supersedes the current one, which is kept (``documents.supersedes``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -193,8 +194,14 @@ class Store:
         """Store one checked document (``report``) under its content hash."""
         return self.add([document_rows(report, sha256, file_name, claims)])[0]
 
-    def ingest(self, paths: Iterable[str | Path], progress: Callable[[str], None] | None = None) -> list[IngestResult]:
-        """Read, check and store each file (a file already stored is not read again)."""
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        progress: Callable[[str], None] | None = None,
+        published_on: date | None = None,
+    ) -> list[IngestResult]:
+        """Read, check and store each file (a file already stored is not read again);
+        ``published_on``: the date the files were published (publication tracking)."""
         from .. import api
 
         out = []
@@ -212,7 +219,7 @@ class Store:
                 if progress:
                     progress(name)
                 report = api.check(path)
-                rows = document_rows(report, sha, name, claim_rows(report.document))
+                rows = document_rows(report, sha, name, claim_rows(report.document), published_on)
             except JuesuanError as err:
                 out.append(IngestResult(name, "failed", error=err))
                 continue
@@ -264,6 +271,18 @@ class Store:
         from .scorecard import scorecard
 
         return scorecard(self, self.resolve(document) if document is not None else None)
+
+    def import_expected(self, path: Path) -> int:
+        """Import an expected-publisher CSV (:mod:`.publication`); the number of rows."""
+        from .publication import import_expected
+
+        return import_expected(self, path)
+
+    def publication(self, year: int | None = None) -> Any:
+        """Each expected publisher with its status: missing, late, on time, date unknown."""
+        from .publication import publication
+
+        return publication(self, year)
 
     def export(self, view: str, fmt: str, out: Path) -> int:
         from .export import export

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -40,8 +41,10 @@ def _text(v: Any) -> str | None:
         return "true" if v else "false"
     if isinstance(v, Decimal):
         return format(v, "f")
-    if hasattr(v, "isoformat"):
+    if isinstance(v, datetime):
         return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
     return str(v)
 
 

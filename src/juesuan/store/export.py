@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ PHASES = {"决算": "executed", "预算": "approved"}
 
 
 def _check_name(view: str) -> str:
-    if view not in VIEWS and view not in TABLES:
+    if view not in VIEWS and view not in TABLES and view != "expected_publishers":
         raise StoreError(
             f"没有名为“{view}”的视图或表：可导出的视图有 {'、'.join(VIEWS)}（表：{'、'.join(TABLES)}）",
             code="usage",
@@ -50,8 +51,10 @@ def _duck_type(values: list[Any]) -> str:
         return "BIGINT"
     if isinstance(v, Decimal):
         return "DECIMAL(38,2)"
-    if hasattr(v, "isoformat"):
+    if isinstance(v, datetime):
         return "TIMESTAMP"
+    if isinstance(v, date):
+        return "DATE"
     return "VARCHAR"
 
 

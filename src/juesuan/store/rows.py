@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,11 @@ def claim_rows(doc: Any) -> list[tuple[Any, ...]]:
 
 
 def document_rows(
-    report: Report, sha256: str, file_name: str, claims: list[tuple[Any, ...]] | None = None
+    report: Report,
+    sha256: str,
+    file_name: str,
+    claims: list[tuple[Any, ...]] | None = None,
+    published_on: date | None = None,
 ) -> DocumentRows:
     doc = report.document
     counts = report.status_counts()
@@ -104,6 +108,7 @@ def document_rows(
         "rules_insufficient_data": counts["insufficient_data"],
         "reading_problems": len(doc.reading_problems),
         "juesuan_version": __version__,
+        "published_on": published_on,
     }
     tables: list[tuple[Any, ...]] = []
     cells: list[tuple[Any, ...]] = []

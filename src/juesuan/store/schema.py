@@ -166,6 +166,23 @@ MIGRATIONS: list[list[str]] = [
             WHERE c.table_id IN ('three_public_stats', 'three_public')
             GROUP BY c.document, d.department, d.year, d.file_name, c.unit""",
     ],
+    # 2: publication tracking — the publication date of a document, the expected-publisher list
+    [
+        "ALTER TABLE documents ADD COLUMN published_on DATE",
+        """CREATE TABLE expected_publishers (
+            region VARCHAR,
+            department VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            due_date DATE
+        )""",
+        # again, so that PostgreSQL (which expands * when a view is made) shows the new column
+        "DROP VIEW v_documents",
+        """CREATE VIEW v_documents AS
+            SELECT d.*, NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = d.id) AS is_current
+            FROM documents d""",
+    ],
 ]
 
 # The views a user may query, export and read about in docs/store.md (the tables are queryable too).
@@ -180,6 +197,7 @@ VIEWS = (
     "v_completeness",
     "v_three_public",
 )
+# the tables one document writes (expected_publishers is written by the publication import)
 TABLES = ("documents", "doc_tables", "cells", "narrative", "claims", "findings", "finding_cells", "rule_statuses")
 
 # Column order of each table, as the ingest writes rows
@@ -207,6 +225,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "rules_insufficient_data",
         "reading_problems",
         "juesuan_version",
+        "published_on",
     ),
     "doc_tables": (
         "document",
