@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,12 @@ def test_publication_tracking(tmp_path: Path):
     r = runner.invoke(app, ["ingest", str(CLEAN), "--db", str(db), "--published", "昨天"])
     assert r.exit_code == 64 and "日期“昨天”无效" in r.output
     assert date.fromisoformat(items[dep]["due_date"])
+    # the scorecard's timeliness: 9 days late → 1 − 9/30; on time → 1; unknown → left out
+    with store.open_store(db, read_only=True) as s:
+        scores = {x.department: x for x in s.scorecard()}
+    assert scores[dep].components["timeliness"] == 1 - Decimal(9) / 30
+    assert scores["示例市第二中心"].components["timeliness"] == 1
+    rest = {c: v for c, v in scores[dep].components.items() if c != "timeliness"}
+    weights = {"completeness": Decimal("0.4"), "consistency": Decimal("0.4"), "narrative": Decimal("0.2")}
+    total = sum(weights[c] * v for c, v in rest.items() if v is not None) + Decimal("0.2") * (1 - Decimal(9) / 30)
+    assert scores[dep].score == (total / Decimal("1.2") * 100).quantize(Decimal("0.1"))

@@ -10,9 +10,13 @@ no component (they are reported beside the score):
 - narrative: rules ``narrative.*`` and ``performance.*`` (the 情况说明 against the tables, its own
   arithmetic, text quality, the 绩效 self-evaluation).
 
-score = 100 × (0.4 × completeness + 0.4 × consistency + 0.2 × narrative); a component without any
-applicable rule is left out and the weights of the others scaled to 1. Timeliness needs the
-publication date and its due date, which the store does not record yet: it is not scored.
+A fourth component, timeliness, counts when the document's publication date (``ingest
+--published``) and its due date (the expected-publisher list, :mod:`.publication`) are known: 1 when
+published on time, less 1/30 for each day late, 0 from 30 days late.
+
+score = 100 × (0.4 × completeness + 0.4 × consistency + 0.2 × narrative + 0.2 × timeliness) / the
+sum of the weights of the components that could be scored (a component without any applicable rule,
+or timeliness without the dates, is left out).
 """
 
 from __future__ import annotations
@@ -24,9 +28,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import Store
 
-WEIGHTS = {"completeness": Decimal("0.4"), "consistency": Decimal("0.4"), "narrative": Decimal("0.2")}
+WEIGHTS = {
+    "completeness": Decimal("0.4"),
+    "consistency": Decimal("0.4"),
+    "narrative": Decimal("0.2"),
+    "timeliness": Decimal("0.2"),
+}
+LATE_DAYS = 30  # days late at which timeliness reaches 0
 SEVERITY_WEIGHT = {"error": 3, "warning": 1, "info": 0}
-COMPONENT_LABELS = {"completeness": "完整性", "consistency": "一致性", "narrative": "文字说明"}
+COMPONENT_LABELS = {"completeness": "完整性", "consistency": "一致性", "narrative": "文字说明", "timeliness": "及时性"}
 
 _CATEGORY = (
     "CASE WHEN r.rule LIKE 'completeness.%' OR r.rule LIKE 'reading.%' THEN 'completeness'"
@@ -88,6 +98,13 @@ def scorecard(store: Store, document: int | None = None) -> list[Score]:
                 passed[(doc, category)] = passed.get((doc, category), 0) + w
         else:
             skipped[doc] = skipped.get(doc, 0) + n
+    from .publication import publication
+
+    timely: dict[int, Decimal] = {}
+    for e in publication(store):
+        if e.document is not None and e.status in ("late", "on_time"):
+            late = e.days_late or 0
+            timely[e.document] = max(Decimal(0), 1 - Decimal(late) / LATE_DAYS)
     out = []
     for doc_id, name, dep, year in docs:
         doc_id = int(doc_id)
@@ -95,6 +112,7 @@ def scorecard(store: Store, document: int | None = None) -> list[Score]:
         for c in WEIGHTS:
             a = applied.get((doc_id, c), 0)
             comps[c] = Decimal(passed.get((doc_id, c), 0)) / a if a else None
+        comps["timeliness"] = timely.get(doc_id)
         total_w = sum((WEIGHTS[c] for c, v in comps.items() if v is not None), Decimal(0))
         score = None
         if total_w:
@@ -110,7 +128,9 @@ def scorecard(store: Store, document: int | None = None) -> list[Score]:
 def text(scores: list[Score]) -> str:
     if not scores:
         return "库中没有文件。"
-    lines = ["透明度评分（0–100；完整性 40%、一致性 40%、文字说明 20%，计算方法见 docs/store.md）："]
+    lines = [
+        "透明度评分（0–100；完整性、一致性各占 0.4，文字说明、及时性各占 0.2，无法评的部分不计；计算方法见 docs/store.md）："
+    ]
     for s in scores:
         parts = "，".join(f"{COMPONENT_LABELS[c]} {_s(_pct(v)) or '—'}" for c, v in s.components.items())
         lines.append(
