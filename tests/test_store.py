@@ -380,3 +380,26 @@ def test_scorecard_follows_the_documented_formula(tmp_path: Path):
     listed = json.loads(r.output)["documents"]
     assert [Decimal(d["score"]) for d in listed] == sorted(Decimal(d["score"]) for d in listed)  # lowest first
     assert {d["file_name"]: d["score"] for d in listed} == {k: str(v.score) for k, v in scores.items()}
+
+
+def test_charts(tmp_path: Path):
+    pytest.importorskip("matplotlib", reason="matplotlib is not installed (pip install -e '.[charts]')")
+    from juesuan.store.charts import CJK_FAMILIES  # noqa: F401  (the module imports without matplotlib too)
+
+    db = tmp_path / "c.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(CLEAN), str(PLANTED), "--db", str(db)]).exit_code == 0
+    r = runner.invoke(app, ["compare", "1", "2", "--db", str(db), "--chart", str(tmp_path / "c.svg")])
+    if r.exit_code == 2 and "未找到中文字体" in r.output:
+        pytest.skip("no CJK font installed (fonts-noto-cjk): charts cannot print Chinese")
+    assert r.exit_code == 0, r.output
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert "变动额" in svg and "政府办公厅" in svg  # text kept as text, in Chinese
+    r = runner.invoke(app, ["stats", "--db", str(db), "--chart", str(tmp_path / "s.png")])
+    assert r.exit_code == 0, r.output
+    from PIL import Image
+
+    with Image.open(tmp_path / "s.png") as im:
+        assert im.format == "PNG" and im.size[0] > 500
+    r = runner.invoke(app, ["stats", "--db", str(db), "--chart", str(tmp_path / "s.pdf")])
+    assert r.exit_code == 2 and ".png 或 .svg" in r.output

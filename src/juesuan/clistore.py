@@ -134,6 +134,9 @@ def register(app: typer.Typer) -> None:
         b: str = typer.Argument(..., metavar="乙", show_default=False, help="库中的文件：编号或文件名"),
         db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
         format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+        chart: Optional[Path] = typer.Option(
+            None, "--chart", metavar="图.png|图.svg", help="另存一张图：金额变动最大的各行（需安装 matplotlib）"
+        ),
     ) -> None:
         """逐行比较库中的两份文件：金额变动（差额和百分比）、新增和删去的行。
 
@@ -143,8 +146,14 @@ def register(app: typer.Typer) -> None:
         as_json = format == OutFormat.json
 
         def run() -> None:
+            if chart is not None:
+                check_output(chart, [])
             with store.open_store(db, read_only=True) as s:
                 result = s.compare(a, b)
+            if chart is not None:
+                from .store.charts import compare_chart
+
+                compare_chart(result, chart)
             if as_json:
                 _json(result.to_dict())
             else:
@@ -156,6 +165,12 @@ def register(app: typer.Typer) -> None:
     def stats(
         db: Optional[str] = typer.Option(None, "--db", metavar="数据库", help=_DB_HELP),
         format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+        chart: Optional[Path] = typer.Option(
+            None,
+            "--chart",
+            metavar="图.png|图.svg",
+            help="另存一张图：问题最多的规则、各部门“三公”经费（需安装 matplotlib）",
+        ),
     ) -> None:
         """全库统计（现行版本）：按规则和级别的问题数、表格齐全情况、各部门“三公”经费和机关运行经费。"""
         from . import store
@@ -163,8 +178,14 @@ def register(app: typer.Typer) -> None:
         as_json = format == OutFormat.json
 
         def run() -> None:
+            if chart is not None:
+                check_output(chart, [])
             with store.open_store(db, read_only=True) as s:
                 result = s.stats()
+            if chart is not None:
+                from .store.charts import stats_chart
+
+                stats_chart(result, chart)
             if as_json:
                 _json(result.to_dict())
             else:

@@ -44,6 +44,7 @@ CODES = {
     "store_failed": "文件入库失败（已撤销这份文件的全部写入）",
     "document_not_found": "库中没有指定的文件",
     "query_failed": "查询无法执行（SQL 有误或试图修改只读的数据库）",
+    "charts_unavailable": "无法画图（未安装 matplotlib 或中文字体）",
 }
 
 

@@ -55,8 +55,18 @@ class Store:
         self.url = str(url) if url is not None else str(default_path())
         if not read_only:
             self.migrate()
-        elif self.version() < len(MIGRATIONS):
-            raise StoreError(f"数据库尚未建立或版本过旧：{self.url}（先用 juesuan ingest 入库）", code="store_missing")
+        else:
+            version = self.version()
+            if version == 0:
+                raise StoreError(
+                    f"数据库中还没有入库的文件：{self.url}（先用 juesuan ingest 入库）", code="store_missing"
+                )
+            if version < len(MIGRATIONS):
+                raise StoreError(
+                    f"数据库的结构版本为 {version}，低于当前的 {len(MIGRATIONS)}：{self.url}"
+                    "（运行一次 juesuan ingest 即自动升级，已入库的内容保留）",
+                    code="store_missing",
+                )
 
     # ------------------------------------------------------------------ schema
     def version(self) -> int:
