@@ -116,8 +116,9 @@ QUERIES = [
 def test_duckdb_and_postgres_give_the_same_results(pg_url: str, tmp_path: Path):
     _fresh(pg_url)
     files = [CLEAN, PLANTED, write_xlsx(api.load_document(PLANTED), tmp_path / "p.xlsx")]
-    if SEED.exists():
+    if SEED.exists():  # the real documents of ../shared when present: the seed and the corpus
         files.append(SEED)
+        files.extend(sorted(p for p in (SEED.parents[1] / "corpus" / "final").glob("*") if p.is_file()))
     with store.open_store(tmp_path / "c.duckdb") as duck, store.open_store(pg_url) as pg:
         got_duck = duck.ingest(files)
         got_pg = pg.ingest(files)
