@@ -240,6 +240,8 @@ def test_stats_query_and_views(tmp_path: Path):
     assert r.exit_code == 2
     with store.open_store(db) as s:
         assert counts(s)["documents"] == 2  # queries are read-only
+    r = runner.invoke(app, ["query", f"COPY (SELECT * FROM documents) TO '{tmp_path / 'out.csv'}'", "--db", str(db)])
+    assert r.exit_code == 2 and not (tmp_path / "out.csv").exists()  # and reach no file
     r = runner.invoke(app, ["compare", "example-clean.txt", "2", "--db", str(db)])
     assert r.exit_code == 0 and "同一部门同一年度的两个版本" in r.output
     r = runner.invoke(app, ["compare", "1", "nosuch.pdf", "--db", str(db)])
@@ -261,10 +263,12 @@ def test_exports(tmp_path: Path):
     r = runner.invoke(app, ["export", "v_cells", "-f", "csv", "-o", str(tmp_path / "c.csv"), "--db", str(db)])
     assert r.exit_code == 0
     assert con.execute(f"SELECT COUNT(*) FROM read_csv('{tmp_path / 'c.csv'}')").fetchone() == (n_cells,)
+    r = runner.invoke(app, ["export", "-o", str(tmp_path / "x.csv"), "--db", str(db)])
+    assert r.exit_code == 64 and "请给出要导出的视图" in r.output
     r = runner.invoke(app, ["export", "no_view", "-o", str(tmp_path / "x.csv"), "--db", str(db)])
     assert r.exit_code == 2 and "没有名为“no_view”的视图" in r.output
     fdp = tmp_path / "fdp"
-    r = runner.invoke(app, ["export", "-", "-f", "fdp", "-o", str(fdp), "--db", str(db)])
+    r = runner.invoke(app, ["export", "-f", "fdp", "-o", str(fdp), "--db", str(db)])
     assert r.exit_code == 0, r.output
     assert validate_datapackage(fdp) == []
     desc = json.loads((fdp / "datapackage.json").read_text(encoding="utf-8"))

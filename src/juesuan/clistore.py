@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from .clirun import _as_error, _emit_error, check_output, expand
+from .clirun import _as_error, _emit_error, check_output, expand, progress
 from .errors import EXIT_OK, EXIT_UNUSABLE, JuesuanError, UsageError
 
 _DB_HELP = (
@@ -87,8 +87,8 @@ def register(app: typer.Typer) -> None:
         def run() -> int:
             published_on = _parse_date(published)
             files = expand(paths)
-            with store.open_store(db) as s:
-                results = s.ingest(files, published_on=published_on)
+            with store.open_store(db) as s, progress() as prog:
+                results = s.ingest(files, progress=lambda name: prog(f"审核并入库 {name}"), published_on=published_on)
             code = EXIT_OK
             for r in results:
                 if r.status == "failed":
@@ -267,6 +267,7 @@ def register(app: typer.Typer) -> None:
 
         def run() -> None:
             with store.open_store(db, read_only=True) as s:
+                s.db.restrict()  # the statement reads the store, nothing else (no file access)
                 names, rows = s.query(sql)
             if format == QueryFormat.json:
                 _json([dict(zip(names, (_cell(v) if v is not None else None for v in r))) for r in rows])
@@ -281,8 +282,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("export", options_metavar="[选项]")
     def export_(
-        view: str = typer.Argument(
-            ..., metavar="视图", show_default=False, help="要导出的视图或表（如 v_cells）；--format fdp 时忽略"
+        view: Optional[str] = typer.Argument(
+            None, metavar="[视图]", show_default=False, help="要导出的视图或表（如 v_cells）；--format fdp 时不需要"
         ),
         output: Path = typer.Option(
             ..., "--output", "-o", show_default=False, help="输出文件（fdp：输出文件夹，写入 datapackage.json 和 CSV）"
@@ -305,6 +306,8 @@ def register(app: typer.Typer) -> None:
                     path = s.datapackage(output)
                 typer.echo(f"已写出财政数据包：{path}")
                 return
+            if view is None:
+                raise UsageError("请给出要导出的视图或表（如 v_cells；可导出的视图见 docs/store.md）")
             check_output(output, [])
             with store.open_store(db, read_only=True) as s:
                 n = s.export(view, format.value, output)

@@ -72,6 +72,9 @@ class Dialect:
     def bulk_insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         raise NotImplementedError
 
+    def restrict(self) -> None:
+        """From now on, statements reach the database only (no files, no extensions)."""
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -140,6 +143,9 @@ class DuckDB(Dialect):
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
         finally:
             self.con.unregister(name)
+
+    def restrict(self) -> None:
+        self.con.execute("SET enable_external_access = false")
 
     def close(self) -> None:
         self.con.close()
