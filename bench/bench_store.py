@@ -2,7 +2,7 @@
 
 Stores N already-checked documents (one check result of the planted example, re-keyed: its own
 content hash, file name, department and year per copy), then times ``stats`` and ``compare`` on
-that store. Ingest is timed in batches (one transaction per batch, each document falling back to
+that store (and the scorecard of all of them). Ingest is timed in batches (one transaction per batch, each document falling back to
 its own transaction on a failure) and, on a smaller count, one transaction per document.
 
 Usage: .venv/bin/python bench/bench_store.py [N] [BATCH]   (default 10000 documents, batches of 250)
@@ -56,6 +56,11 @@ def main() -> None:
                 t = time.perf_counter()
                 s.compare(1 + 2 * k, 2 + 2 * k)
                 compare_ms.append((time.perf_counter() - t) * 1000)
+            score_ms = []
+            for _ in range(3):
+                t = time.perf_counter()
+                s.scorecard()
+                score_ms.append((time.perf_counter() - t) * 1000)
             cells = s.db.execute("SELECT COUNT(*) FROM cells")[0][0]
         size = path.stat().st_size
         single_n = min(n, 500)
@@ -76,6 +81,7 @@ def main() -> None:
     print(f"| database file | {size / 1e6:.0f} MB |")
     print(f"| stats (median of 5) | {statistics.median(stats_ms):.0f} ms |")
     print(f"| compare (median of 5) | {statistics.median(compare_ms):.0f} ms |")
+    print(f"| scorecard of all documents (median of 3) | {statistics.median(score_ms):.0f} ms |")
 
 
 if __name__ == "__main__":
