@@ -1,0 +1,185 @@
+"""Write a disclosure as PDF (fpdf2): the sections of :func:`juesuan.writers.layout`, each table on
+new pages, A4 (landscape when the table is too wide for a portrait page), every cell ruled, header
+rows repeated on continued pages, page numbers at the foot, a bookmark per table.
+
+The CJK font is a system font found by fontconfig (``fc-match``); fpdf2 embeds the subset of the
+glyphs used. Without one, :class:`NoCJKFont` says what to install. ``draft`` marks every page 草稿.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from ..errors import OutputError
+from ..model import Disclosure
+from . import OutCell, Section, layout
+
+PORTRAIT = (210.0, 297.0)  # mm
+MARGIN = 12.0
+BODY_SIZE = 8.5
+MIN_SIZE = 6.0
+CHAR_MM = 0.1764 * 0.52  # width of one character unit per point of font size, in mm
+
+
+class NoCJKFont(OutputError):
+    """No Chinese font on the system: PDF output is impossible."""
+
+    code = "no_cjk_font"
+
+
+def find_cjk_font() -> tuple[str, int]:
+    """(font file, face index) of a Simplified Chinese font, by fontconfig."""
+    hint = "未找到中文字体，无法生成 PDF：请安装中文字体（如 Debian/Ubuntu：apt-get install fonts-noto-cjk，见 scripts/system-deps.sh）"
+    if shutil.which("fc-match") is None or shutil.which("fc-list") is None:
+        raise NoCJKFont(hint + "；系统也没有 fontconfig（fc-match）")
+    covering = subprocess.run(["fc-list", ":lang=zh-cn", "file"], capture_output=True, text=True).stdout
+    files = {line.split(":")[0].strip() for line in covering.splitlines() if line.strip()}
+    for pattern in ("sans-serif:lang=zh-cn:style=Regular", "serif:lang=zh-cn", ":lang=zh-cn"):
+        out = subprocess.run(["fc-match", "-f", "%{file}\t%{index}", pattern], capture_output=True, text=True).stdout
+        path, _, index = out.partition("\t")
+        if path in files and path.lower().endswith((".ttf", ".otf", ".ttc", ".otc")):
+            return path, int(index or 0)
+    raise NoCJKFont(hint)
+
+
+class _PDF:
+    def __init__(self, font: tuple[str, int], draft: bool, department: str):
+        from fpdf import FPDF
+
+        draft_mark = draft
+
+        class Doc(FPDF):
+            def header(self) -> None:
+                if draft_mark:
+                    self.set_font("cjk", size=60)
+                    self.set_text_color(225, 225, 225)
+                    with self.rotation(30, self.w / 2, self.h / 2):
+                        self.text(self.w / 2 - 30, self.h / 2 + 10, "草稿")
+                    self.set_font("cjk", size=10)
+                    self.set_text_color(200, 0, 0)
+                    self.text(self.w - MARGIN - 12, 8, "草稿")
+                    self.set_text_color(0, 0, 0)
+
+            def footer(self) -> None:
+                self.set_y(-10)
+                self.set_font("cjk", size=8)
+                self.cell(0, 5, f"- {self.page_no()} -", align="C")
+
+        self.pdf = Doc(unit="mm", format="A4")
+        self.pdf.set_auto_page_break(True, margin=14)
+        self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        self.pdf.add_font("cjk", fname=font[0], collection_font_number=font[1])
+        self.pdf.set_title(f"{department}部门决算")
+        self.pdf.set_creator("juesuan")
+
+    def page(self, landscape: bool) -> float:
+        self.pdf.add_page(orientation="L" if landscape else "P")
+        return self.pdf.w - 2 * MARGIN
+
+    def title(self, s: Section, width: float) -> None:
+        pdf = self.pdf
+        if s.title:
+            pdf.start_section(s.title)
+            pdf.set_font("cjk", size=15)
+            pdf.multi_cell(width, 8, s.title, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("cjk", size=9)
+        if s.form:
+            pdf.cell(width, 5, s.form, align="R", new_x="LMARGIN", new_y="NEXT")
+        dept, unit = s.meta_lines
+        if dept or unit:
+            y = pdf.get_y()
+            if dept:
+                pdf.cell(width / 2, 5, dept, align="L")
+            if unit:
+                pdf.set_xy(MARGIN + width / 2, y)
+                pdf.cell(width / 2, 5, unit, align="R")
+            pdf.ln(6)
+
+    def grid(self, s: Section, width: float, size: float) -> None:
+        from fpdf.fonts import FontFace
+
+        pdf = self.pdf
+        units = s.column_units()
+        total = sum(units)
+        widths = [width * u / total for u in units]
+        pdf.set_font("cjk", size=size)
+        n_header = len(s.header)
+        style = FontFace(emphasis="", fill_color=(238, 238, 238))
+        with pdf.table(
+            col_widths=widths,
+            width=width,
+            first_row_as_headings=n_header > 0,
+            num_heading_rows=max(n_header, 1),
+            headings_style=style,
+            line_height=size * 0.3528 * 1.35,
+            text_align="LEFT",
+            padding=(0.6, 0.8),
+            v_align="MIDDLE",
+        ) as table:
+            for row in s.rows():
+                out = table.row()
+                for cell in row:
+                    if cell is None:
+                        continue
+                    out.cell(
+                        cell.text,
+                        align=_align(cell),
+                        colspan=cell.colspan,
+                        rowspan=cell.rowspan,
+                    )
+
+    def notes(self, notes: list[str], width: float) -> None:
+        pdf = self.pdf
+        pdf.set_font("cjk", size=8)
+        pdf.ln(1.5)
+        for note in notes:
+            pdf.multi_cell(width, 4.2, note, new_x="LMARGIN", new_y="NEXT")
+
+    def paragraphs(self, s: Section, width: float) -> None:
+        pdf = self.pdf
+        pdf.set_font("cjk", size=10.5)
+        for row in s.body:
+            cell = row[0]
+            if cell is None or not cell.text:
+                continue
+            pdf.multi_cell(width, 6.2, cell.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(0.8)
+
+
+def _align(cell: OutCell) -> str:
+    return {"right": "R", "center": "C"}.get(cell.align, "L")
+
+
+def _fit(s: Section) -> tuple[bool, float]:
+    """(landscape, font size) so the table's natural width fits the page."""
+    need = sum(s.column_units()) * CHAR_MM
+    portrait = PORTRAIT[0] - 2 * MARGIN
+    landscape = PORTRAIT[1] - 2 * MARGIN
+    if need * BODY_SIZE <= portrait:
+        return False, BODY_SIZE
+    if need * BODY_SIZE <= landscape:
+        return True, BODY_SIZE
+    return True, max(MIN_SIZE, landscape / need)
+
+
+def write_pdf(doc: Disclosure, path: str | Path, *, draft: bool = False, font: tuple[str, int] | None = None) -> Path:
+    """Write ``doc`` as a PDF file at ``path``; raises :class:`NoCJKFont` without a Chinese font."""
+    path = Path(path)
+    out = _PDF(font or find_cjk_font(), draft, doc.department or "")
+    sections = layout(doc)
+    text = [s for s in sections if s.kind == "text"]
+    cover = text[0] if text else None
+    for s in sections:
+        if s is cover:
+            width = out.page(False)
+            out.paragraphs(s, width)
+            continue
+        landscape, size = _fit(s)
+        width = out.page(landscape)
+        out.title(s, width)
+        out.grid(s, width, size)
+        if s.notes:
+            out.notes(s.notes, width)
+    out.pdf.output(str(path))
+    return path
