@@ -55,6 +55,7 @@ def _three_public(acc: Accounts, layouts: Layouts, variant: str) -> Table:
         department=acc.spec.department,
         columns=columns,
         rows=[row],
+        notes=["注：本表反映部门本年度使用财政拨款安排的“三公”经费支出预算数（年初预算）和决算数。"],
     )
 
 
