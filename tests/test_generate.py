@@ -320,3 +320,22 @@ def test_marker_in_text_is_a_placeholder_finding(tmp_path: Path) -> None:
     assert "决算数与年初预算数差异的主要原因" in found[0].message
     clean, _ = build_model(synth.example_spec(), "yunnan")  # every reason given: no marker
     assert not [f for f in api.check_document(clean).findings if f.severity == "error"]
+
+
+def test_no_cjk_font_refuses_pdf_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import juesuan.writers.pdf as pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)  # no fontconfig: no font to find
+    out = tmp_path / "out"
+    code, output = _run("build", str(EXAMPLES / examples.file_name("shanghai")), "-o", str(out), "--format", "html,pdf")
+    assert code == 2
+    assert "未找到中文字体，无法生成 PDF" in output and "fonts-noto-cjk" in output
+    assert not out.exists()
+
+
+def test_not_a_workbook_is_refused_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "填报.xlsx"
+    path.write_text("不是表格", encoding="utf-8")
+    code, output = _run("build", str(path), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert "无法读取填报表（不是有效的 .xlsx 文件）" in output and "Traceback" not in output

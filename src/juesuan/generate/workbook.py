@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import catalog
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..synth import (
     BASIC_BLOCKS,
     PROJECT_BLOCKS,
@@ -399,10 +399,10 @@ def write_template(
     from openpyxl import Workbook
 
     if variant not in VARIANTS:
-        raise InputError(f"未知的公开格式“{variant}”：应为 {' / '.join(VARIANTS)}", code="usage")
+        raise UsageError(f"未知的公开格式“{variant}”：应为 {' / '.join(VARIANTS)}")
     if year not in catalog.available_years("functional") or year not in catalog.available_years("economic"):
         years = "、".join(str(y) for y in catalog.available_years("functional"))
-        raise InputError(f"没有{year}年的政府收支分类科目目录（现有：{years}）", code="usage")
+        raise UsageError(f"没有{year}年的政府收支分类科目目录（现有：{years}）")
     st = _style()
     wb = Workbook()
     ws = wb.active
@@ -742,9 +742,9 @@ def read_workbook(path: Path) -> Workbook:
     except FileNotFoundError:
         raise InputError(f"找不到填报表：{path}", code="not_found") from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(
-            f"无法读取填报表（不是有效的 .xlsx 文件）：{path}（{type(exc).__name__}）", code="unreadable"
-        ) from None
+        err = InputError(f"无法读取填报表（不是有效的 .xlsx 文件）：{path}", code="unreadable")
+        err.details["detail"] = f"{type(exc).__name__}: {exc}"
+        raise err from None
     rd = _Reader(wb)
     sheets = {name: rd.sheet(name) for name in SHEETS}
     if rd.problems:

@@ -8,9 +8,11 @@ glyphs used. Without one, :class:`NoCJKFont` says what to install. ``draft`` mar
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Callable
 from ..errors import OutputError
 from ..model import Disclosure
 from . import OutCell, Section, layout
@@ -137,14 +139,51 @@ class _PDF:
             pdf.multi_cell(width, 4.2, note, new_x="LMARGIN", new_y="NEXT")
 
     def paragraphs(self, s: Section, width: float) -> None:
+        """The narrative: the document title centred, headings larger, body text wrapped without
+        splitting a number or starting a line with closing punctuation."""
         pdf = self.pdf
-        pdf.set_font("cjk", size=10.5)
+        first = True
         for row in s.body:
             cell = row[0]
             if cell is None or not cell.text:
                 continue
-            pdf.multi_cell(width, 6.2, cell.text, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(0.8)
+            text = cell.text
+            if first:
+                pdf.set_font("cjk", size=16)
+                pdf.multi_cell(width, 9, text, align="C", new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(3)
+                first = False
+                continue
+            heading = bool(HEADING.match(text)) and len(text) < 40
+            size = 12.0 if heading else 10.5
+            pdf.set_font("cjk", size=size)
+            height = size * 0.3528 * 1.6
+            for line in wrap(text, width, lambda t: pdf.get_string_width(t)):
+                if pdf.will_page_break(height):
+                    pdf.add_page()
+                pdf.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.0 if heading else 0.8)
+
+
+HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%％]*|.", re.S)
+_NO_LINE_START = set("，。；：、）》”’！？,.;:)%％】")
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """Lines of ``text`` no wider than ``width``: numbers are not split, and closing punctuation
+    stays with the text before it."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKEN.findall(text):
+        if line and measure(line + token) > width and token not in _NO_LINE_START:
+            lines.append(line)
+            line = token
+        else:
+            line += token
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _align(cell: OutCell) -> str:
