@@ -35,7 +35,7 @@ def main() -> int:
     from juesuan.writers.pdf import find_cjk_font, write_pdf
     from juesuan.writers.xlsx import write_xlsx
 
-    path = ROOT / "examples" / examples.file_name(args.variant)
+    path = ROOT / "examples" / "workbooks" / examples.file_name(args.variant)
     font = find_cjk_font()
     stages: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}

@@ -30,7 +30,7 @@ from juesuan.generate.build import sha256
 from juesuan.generate.model import build_model
 from juesuan.writers.pdf import NoCJKFont, find_cjk_font
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "workbooks"
 FORMATS = ("xlsx", "docx", "html", "pdf")
 
 
@@ -339,3 +339,16 @@ def test_not_a_workbook_is_refused_in_chinese(tmp_path: Path) -> None:
     code, output = _run("build", str(path), "-o", str(tmp_path / "out"))
     assert code == 2
     assert "无法读取填报表（不是有效的 .xlsx 文件）" in output and "Traceback" not in output
+
+
+def test_a_finding_is_traced_to_the_workbook_rows_it_comes_from() -> None:
+    from juesuan.genrun import _where
+    from juesuan.results import Finding, Location
+
+    rows = wbk.read_workbook(EXAMPLES / examples.file_name("yunnan")).item_rows
+    at_class = Location(table="收入决算表", row="一般公共服务支出", column="合计", value=None, page=None, line=None)
+    at_class.row_code = "201"
+    finding = Finding("table.sum", "error", "合计不等于各项之和", [at_class])
+    assert _where(finding, rows) == "（填报表：工作表“收入决算表”第6、7、8行）"
+    elsewhere = Location(table="收入支出决算总表", row="总计", column="金额", value=None, page=None, line=None)
+    assert _where(Finding("x", "error", "m", [elsewhere]), rows) == "（《收入支出决算总表》由填报表汇总生成）"

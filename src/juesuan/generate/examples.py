@@ -1,4 +1,4 @@
-"""The example fill-in workbooks in ``examples/``: a fictional department of our own per variant
+"""The example fill-in workbooks in ``examples/workbooks/``: a fictional department of our own per variant
 (the figures of :func:`juesuan.synth.example_spec`, the department renamed), one reason left empty
 on purpose so the built 情况说明 shows a 【请填写：…】 marker.
 

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from ..errors import OutputError
 from ..model import Disclosure
 from . import OutCell, Section, layout
@@ -74,8 +74,14 @@ class _PDF:
         self.pdf.add_font("cjk", fname=font[0], collection_font_number=font[1])
         self.pdf.set_title(f"{department}部门决算")
         self.pdf.set_creator("juesuan")
+        self.fresh = False
 
     def page(self, landscape: bool) -> float:
+        if self.fresh and not landscape:  # the empty portrait page the table of contents opened
+            self.fresh = False
+            self.pdf.set_xy(MARGIN, MARGIN)
+            return self.pdf.w - 2 * MARGIN
+        self.fresh = False
         self.pdf.add_page(orientation="L" if landscape else "P")
         return self.pdf.w - 2 * MARGIN
 
@@ -138,22 +144,11 @@ class _PDF:
         for note in notes:
             pdf.multi_cell(width, 4.2, note, new_x="LMARGIN", new_y="NEXT")
 
-    def paragraphs(self, s: Section, width: float) -> None:
-        """The narrative: the document title centred, headings larger, body text wrapped without
-        splitting a number or starting a line with closing punctuation."""
+    def paragraphs(self, texts: list[str], width: float) -> None:
+        """The narrative: headings larger, body text wrapped without splitting a number or
+        starting a line with closing punctuation."""
         pdf = self.pdf
-        first = True
-        for row in s.body:
-            cell = row[0]
-            if cell is None or not cell.text:
-                continue
-            text = cell.text
-            if first:
-                pdf.set_font("cjk", size=16)
-                pdf.multi_cell(width, 9, text, align="C", new_x="LMARGIN", new_y="NEXT")
-                pdf.ln(3)
-                first = False
-                continue
+        for text in texts:
             heading = bool(HEADING.match(text)) and len(text) < 40
             size = 12.0 if heading else 10.5
             pdf.set_font("cjk", size=size)
@@ -202,23 +197,67 @@ def _fit(s: Section) -> tuple[bool, float]:
     return True, max(MIN_SIZE, landscape / need)
 
 
+def _toc(pdf: Any, outline: list[Any]) -> None:
+    """The table of contents: one line per bookmarked section, its page number at the right."""
+    pdf.set_font("cjk", size=14)
+    pdf.set_x(MARGIN)
+    pdf.cell(pdf.w - 2 * MARGIN, 10, "目录", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("cjk", size=10.5)
+    width = pdf.w - 2 * MARGIN
+    for section in outline:
+        page = str(section.page_number)
+        title = section.name
+        dots = width - pdf.get_string_width(title) - pdf.get_string_width(page) - 4
+        leader = "." * max(int(dots / max(pdf.get_string_width("."), 0.1)), 3)
+        pdf.cell(
+            width,
+            7.5,
+            f"{title} {leader} {page}"[:200],
+            new_x="LMARGIN",
+            new_y="NEXT",
+            link=pdf.add_link(page=section.page_number),
+        )
+
+
 def write_pdf(doc: Disclosure, path: str | Path, *, draft: bool = False, font: tuple[str, int] | None = None) -> Path:
-    """Write ``doc`` as a PDF file at ``path``; raises :class:`NoCJKFont` without a Chinese font."""
+    """Write ``doc`` as a PDF file at ``path``; raises :class:`NoCJKFont` without a Chinese font.
+
+    Order: a cover page with the document title and the table of contents, the tables, the
+    情况说明 (the narrative paragraphs), then the 绩效 tables."""
     path = Path(path)
     out = _PDF(font or find_cjk_font(), draft, doc.department or "")
     sections = layout(doc)
-    text = [s for s in sections if s.kind == "text"]
-    cover = text[0] if text else None
-    for s in sections:
-        if s is cover:
-            width = out.page(False)
-            out.paragraphs(s, width)
-            continue
-        landscape, size = _fit(s)
-        width = out.page(landscape)
-        out.title(s, width)
-        out.grid(s, width, size)
-        if s.notes:
-            out.notes(s.notes, width)
+    text = next((s for s in sections if s.kind == "text"), None)
+    paragraphs = [r[0].text for r in text.body if r[0] is not None and r[0].text] if text else []
+    title = f"{doc.department or ''}{doc.year or ''}年度部门决算"
+    if paragraphs and len(paragraphs[0]) <= 40 and "决算" in paragraphs[0]:
+        title = paragraphs.pop(0)
+    width = out.page(False)
+    out.pdf.set_font("cjk", size=18)
+    out.pdf.ln(30)
+    out.pdf.multi_cell(width, 11, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    out.pdf.ln(12)
+    out.pdf.insert_toc_placeholder(_toc, pages=1, reset_page_indices=False)
+    out.fresh = True
+    tables = [s for s in sections if s.kind == "table"]
+    rest = [s for s in sections if s.kind == "performance"]
+    for s in tables:
+        _table_pages(out, s)
+    if paragraphs:
+        width = out.page(False)
+        out.pdf.start_section("情况说明")
+        out.paragraphs(paragraphs, width)
+    for s in rest:
+        _table_pages(out, s)
     out.pdf.output(str(path))
     return path
+
+
+def _table_pages(out: _PDF, s: Section) -> None:
+    landscape, size = _fit(s)
+    width = out.page(landscape)
+    out.title(s, width)
+    out.grid(s, width, size)
+    if s.notes:
+        out.notes(s.notes, width)
