@@ -271,7 +271,7 @@ def test_pdf_embeds_a_subset_cjk_font_and_text_is_extractable(built: tuple[str, 
 
 def test_draft_marks_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    formats = "html,pdf" if FONT else "html"
+    formats = "html,xlsx,docx,pdf" if FONT else "html,xlsx,docx"
     code, output = _run(
         "build", str(EXAMPLES / examples.file_name("national")), "-o", str(out), "--draft", "--format", formats
     )
@@ -279,6 +279,12 @@ def test_draft_marks_outputs(tmp_path: Path) -> None:
     (html,) = out.glob("*.html")
     assert "草稿" in html.read_text(encoding="utf-8")
     assert json.loads((out / "build.json").read_text(encoding="utf-8"))["draft"] is True
+    (xlsx,) = out.glob("*.xlsx")
+    assert all(ws.oddHeader.center.text == "草稿" for ws in load_workbook(xlsx).worksheets)
+    from docx import Document
+
+    (docx,) = out.glob("*.docx")
+    assert all(s.header.paragraphs[0].text == "草稿" for s in Document(str(docx)).sections)
     if FONT:
         (pdf,) = out.glob("*.pdf")
         import shutil

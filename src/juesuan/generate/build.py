@@ -72,6 +72,27 @@ def rule_pack_versions(packs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _draft_xlsx(doc: Disclosure, target: Path) -> None:
+    """The workbook with 草稿 in the printed page header of every sheet."""
+    from ..writers.xlsx import to_workbook
+
+    wb = to_workbook(doc, "grid")
+    for ws in wb.worksheets:
+        ws.oddHeader.center.text = "草稿"
+        ws.oddHeader.center.color = "C00000"
+    wb.save(target)
+
+
+def _draft_docx(doc: Disclosure, target: Path) -> None:
+    """The document with 草稿 in the page header of every section."""
+    from ..writers.docx import to_document
+
+    document = to_document(doc)
+    for section in document.sections:
+        section.header.paragraphs[0].text = "草稿"
+    document.save(str(target))
+
+
 def write_outputs(
     doc: Disclosure,
     spec: DisclosureSpec,
@@ -110,9 +131,15 @@ def write_outputs(
         for fmt in formats:
             target = tmp / f"{stem}.{fmt}"
             if fmt == "xlsx":
-                write_xlsx(doc, target)
+                if draft:
+                    _draft_xlsx(doc, target)
+                else:
+                    write_xlsx(doc, target)
             elif fmt == "docx":
-                write_docx(doc, target)
+                if draft:
+                    _draft_docx(doc, target)
+                else:
+                    write_docx(doc, target)
             elif fmt == "html":
                 write_html(doc, target)
             else:
