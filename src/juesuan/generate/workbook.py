@@ -160,30 +160,45 @@ ASSET_ROWS: tuple[tuple[str, str, bool], ...] = (
 )
 
 # columns of the three functional sheets: (header, role); role: code | name | input:<field> | formula
-FUNCTION_COLUMNS = {
+# The amount columns of the three functional sheets: (layout table, layout column id, role); the
+# headers are the printed headers of the layout data (layouts/national.yaml), in its order. Roles:
+# an input field of :class:`juesuan.synth.FunctionItem`, ``sum`` (the row's total, a formula),
+# ``general_total`` / ``general_basic`` (formulas).
+FUNCTION_AMOUNTS = {
     INCOME: (
-        ("科目编码", "code"),
-        ("科目名称", "name"),
-        ("本年收入合计", "sum"),
-        ("财政拨款收入", "general"),
-        ("事业收入", "business"),
-        ("其他收入", "other"),
+        ("income", "total", "sum"),
+        ("income", "fiscal", "general"),
+        ("income", "business", "business"),
+        ("income", "other", "other"),
     ),
     SPENDING: (
-        ("科目编码", "ref"),
-        ("科目名称", "ref"),
-        ("本年支出合计", "sum"),
-        ("基本支出", "basic"),
-        ("项目支出", "project"),
+        ("expenditure", "total", "sum"),
+        ("expenditure", "basic", "basic"),
+        ("expenditure", "project", "project"),
     ),
     GENERAL: (
-        ("科目编码", "ref"),
-        ("科目名称", "ref"),
-        ("合计", "general_total"),
-        ("基本支出", "general_basic"),
-        ("项目支出", "general_project"),
+        ("general_budget", "total", "general_total"),
+        ("general_budget", "basic", "general_basic"),
+        ("general_budget", "project", "general_project"),
     ),
 }
+
+
+def function_columns(sheet: str) -> tuple[tuple[str, str], ...]:
+    """(header, role) of every column of a functional sheet: code and name, then the amounts."""
+    from ..layouts import load
+
+    tables = load().tables
+    lead = (
+        (("科目编码", "code"), ("科目名称", "name")) if sheet == INCOME else (("科目编码", "ref"), ("科目名称", "ref"))
+    )
+    amounts = []
+    for table, column, role in FUNCTION_AMOUNTS[sheet]:
+        spec = next(c for c in tables[table].columns if c.id == column)
+        amounts.append((spec.header.split("/")[-1], role))
+    return lead + tuple(amounts)
+
+
 FUNCTION_NOTES = {
     INCOME: "只填“项”级（7位）科目，每行一个；类、款和合计在生成时汇总。财政拨款收入目前只含一般公共预算财政拨款。",
     SPENDING: "科目取自“收入决算表”；每个科目的支出合计应等于其收入合计（不含结转结余）。",
@@ -424,7 +439,7 @@ def write_template(
     items = list(spec.items) if spec else []
     for name in (INCOME, SPENDING, GENERAL):
         ws = wb.create_sheet(name)
-        cols = FUNCTION_COLUMNS[name]
+        cols = function_columns(name)
         _head(ws, st, name, FUNCTION_NOTES[name], len(cols))
         for c, (header, _) in enumerate(cols, start=1):
             _fixed(ws, st, HEADER_ROW, c, header, bold=True)
@@ -776,7 +791,7 @@ def read_workbook(path: Path) -> Workbook:
     ws_in, ws_sp, ws_gen = sheets[INCOME], sheets[SPENDING], sheets[GENERAL]
     before = len(rd.problems)
     for name, ws in ((INCOME, ws_in), (SPENDING, ws_sp), (GENERAL, ws_gen)):
-        for c, (header, _) in enumerate(FUNCTION_COLUMNS[name], start=1):
+        for c, (header, _) in enumerate(function_columns(name), start=1):
             rd.expect(ws, HEADER_ROW, c, header)
     if len(rd.problems) > before:
         raise WorkbookError(rd.problems)
