@@ -358,3 +358,16 @@ def test_a_finding_is_traced_to_the_workbook_rows_it_comes_from() -> None:
     assert _where(finding, rows) == "（填报表：工作表“收入决算表”第6、7、8行）"
     elsewhere = Location(table="收入支出决算总表", row="总计", column="金额", value=None, page=None, line=None)
     assert _where(Finding("x", "error", "m", [elsewhere]), rows) == "（《收入支出决算总表》由填报表汇总生成）"
+
+
+@pytest.mark.skipif(FONT is None, reason="no CJK font found by fontconfig (install fonts-noto-cjk): no charts")
+def test_charts_in_pdf_and_html(built: tuple[str, Path, Path]) -> None:
+    from pypdf import PdfReader
+
+    _, _, out = built
+    (html,) = out.glob("*.html")
+    page = html.read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == 3  # 收入结构, 支出结构, "三公" of two years
+    assert "<figcaption>收入结构</figcaption>" in page
+    (pdf,) = out.glob("*.pdf")
+    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 3

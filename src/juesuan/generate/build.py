@@ -20,7 +20,8 @@ from typing import Any, Sequence
 from .. import __version__
 from ..errors import OutputError
 from ..model import Disclosure, Paragraph
-from ..synth import DisclosureSpec
+from ..synth import DisclosureSpec, derive
+from .charts import Chart, charts
 
 FORMATS = ("xlsx", "pdf", "docx", "html")
 MANIFEST = "build.json"
@@ -72,6 +73,21 @@ def rule_pack_versions(packs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _html_charts(target: Path, pictures: list[Chart]) -> None:
+    """The charts as embedded PNG images at the end of the page."""
+    import base64
+    from html import escape
+
+    figures = "\n".join(
+        f'<figure><img alt="{escape(c.title)}" src="data:image/png;base64,{base64.b64encode(c.png).decode()}" '
+        f'style="max-width:720px;width:100%"><figcaption>{escape(c.title)}</figcaption></figure>'
+        for c in pictures
+    )
+    page = target.read_text(encoding="utf-8")
+    section = f'<section class="charts">\n<h2>图表</h2>\n{figures}\n</section>\n'
+    target.write_text(page.replace("\n</body>", "\n" + section + "</body>", 1), encoding="utf-8")
+
+
 def _draft_xlsx(doc: Disclosure, target: Path) -> None:
     """The workbook with 草稿 in the printed page header of every sheet."""
     from ..writers.xlsx import to_workbook
@@ -112,10 +128,18 @@ def write_outputs(
     from ..writers.html import write_html
     from ..writers.xlsx import write_xlsx
 
-    if "pdf" in formats and font is None:
-        from ..writers.pdf import find_cjk_font
+    from ..writers.pdf import NoCJKFont, find_cjk_font
 
+    if "pdf" in formats and font is None:
         font = find_cjk_font()  # before anything is written: no font, no build
+    if font is None and "html" in formats:
+        try:
+            font = find_cjk_font()
+        except NoCJKFont:
+            font = None  # the HTML page goes without charts
+    pictures: list[Chart] = []
+    if font is not None and ("pdf" in formats or "html" in formats):
+        pictures = charts(derive(spec), font)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"输出位置不是文件夹：{outdir}")
     parent = outdir.resolve().parent
@@ -142,10 +166,12 @@ def write_outputs(
                     write_docx(doc, target)
             elif fmt == "html":
                 write_html(doc, target)
+                if pictures:
+                    _html_charts(target, pictures)
             else:
                 from ..writers.pdf import write_pdf
 
-                write_pdf(doc, target, draft=draft, font=font)
+                write_pdf(doc, target, draft=draft, font=font, images=[(c.title, c.png) for c in pictures])
             written[fmt] = target
         manifest = {
             "juesuan_version": __version__,

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from ..errors import OutputError
 from ..model import Disclosure
 from . import OutCell, Section, layout
@@ -159,6 +159,23 @@ class _PDF:
                 pdf.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.0 if heading else 0.8)
 
+    def images(self, images: Sequence[tuple[str, bytes]]) -> None:
+        """Pictures (charts: PNG), centred, 80% of the page width, each kept on one page."""
+        import io
+
+        from PIL import Image
+
+        pdf = self.pdf
+        width = (pdf.w - 2 * MARGIN) * 0.8
+        for _title, png in images:
+            with Image.open(io.BytesIO(png)) as im:
+                height = width * im.height / im.width
+            if pdf.will_page_break(height + 4):
+                pdf.add_page()
+            pdf.ln(3)
+            pdf.image(io.BytesIO(png), x=(pdf.w - width) / 2, w=width)
+            pdf.ln(2)
+
 
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%％]*|.", re.S)
@@ -220,7 +237,14 @@ def _toc(pdf: Any, outline: list[Any]) -> None:
         )
 
 
-def write_pdf(doc: Disclosure, path: str | Path, *, draft: bool = False, font: tuple[str, int] | None = None) -> Path:
+def write_pdf(
+    doc: Disclosure,
+    path: str | Path,
+    *,
+    draft: bool = False,
+    font: tuple[str, int] | None = None,
+    images: Sequence[tuple[str, bytes]] = (),
+) -> Path:
     """Write ``doc`` as a PDF file at ``path``; raises :class:`NoCJKFont` without a Chinese font.
 
     Order: a cover page with the document title and the table of contents, the tables, the
@@ -248,6 +272,8 @@ def write_pdf(doc: Disclosure, path: str | Path, *, draft: bool = False, font: t
         width = out.page(False)
         out.pdf.start_section("情况说明")
         out.paragraphs(paragraphs, width)
+    if images:
+        out.images(images)
     for s in rest:
         _table_pages(out, s)
     out.pdf.output(str(path))
