@@ -28,6 +28,7 @@ def main() -> int:
 
     from juesuan import api
     from juesuan.generate import examples
+    from juesuan.generate.charts import charts
     from juesuan.generate import workbook as wbk
     from juesuan.generate.model import build_model
     from juesuan.writers.docx import write_docx
@@ -53,13 +54,15 @@ def main() -> int:
             t = Path(tmp)
             w0, c0 = time.perf_counter(), time.process_time()
             wb = timed("read workbook", wbk.read_workbook, path)
-            doc, _ = timed("derive + model", build_model, wb.spec, wb.variant)
+            doc, acc = timed("derive + model", build_model, wb.spec, wb.variant)
             tables = len(doc.tables)
             timed("check", api.check_document, doc)
             timed("xlsx", write_xlsx, doc, t / "a.xlsx")
             timed("docx", write_docx, doc, t / "a.docx")
             timed("html", write_html, doc, t / "a.html")
-            timed("pdf", write_pdf, doc, t / "a.pdf", font=font)
+            pictures = timed("charts", charts, acc, font)
+            images = [(c.title, c.png) for c in pictures]
+            timed("pdf", write_pdf, doc, t / "a.pdf", font=font, images=images)
             stages.setdefault("total (in process)", []).append(time.perf_counter() - w0)
             cpu.setdefault("total (in process)", []).append(time.process_time() - c0)
             w = time.perf_counter()
