@@ -48,6 +48,7 @@ def find_cjk_font() -> tuple[str, int]:
 class _PDF:
     def __init__(self, font: tuple[str, int], draft: bool, department: str):
         from fpdf import FPDF
+        from fpdf.fonts import TTFFont
 
         draft_mark = draft
 
@@ -74,7 +75,9 @@ class _PDF:
         self.pdf.add_font("cjk", fname=font[0], collection_font_number=font[1])
         # The subset keeps the original glyph outlines: recomputing every glyph's bounds when the
         # subset is saved (fontTools' default) is most of the PDF's writing time and changes nothing.
-        self.pdf.fonts["cjk"].ttfont.recalcBBoxes = False
+        loaded = self.pdf.fonts["cjk"]
+        if isinstance(loaded, TTFFont):
+            loaded.ttfont.recalcBBoxes = False
         self.pdf.set_title(f"{department}部门决算")
         self.pdf.set_creator("juesuan")
         self.fresh = False
