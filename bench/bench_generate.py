@@ -10,6 +10,7 @@ docs/benchmarks.md, never into tests.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,12 +67,17 @@ def main() -> int:
             stages.setdefault("total (in process)", []).append(time.perf_counter() - w0)
             cpu.setdefault("total (in process)", []).append(time.process_time() - c0)
             w = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             subprocess.run(
                 [sys.executable, "-m", "juesuan", "build", str(path), "-o", str(t / "out")],
                 check=True,
                 capture_output=True,
             )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
             stages.setdefault("juesuan build (new process)", []).append(time.perf_counter() - w)
+            cpu.setdefault("juesuan build (new process)", []).append(
+                after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            )
     print(f"{args.variant}: {tables} tables, runs={args.runs}")
     print("| stage | wall median (s) | CPU median (s) |")
     print("|---|---|---|")
