@@ -371,3 +371,21 @@ def test_charts_in_pdf_and_html(built: tuple[str, Path, Path]) -> None:
     assert "<figcaption>收入结构</figcaption>" in page
     (pdf,) = out.glob("*.pdf")
     assert sum(len(p.images) for p in PdfReader(pdf).pages) == 3
+
+
+def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tmp_path: Path) -> None:
+    import dataclasses
+
+    spec = dataclasses.replace(examples.example("national"), department="示例/数据中心")
+    last = wbk.write_template(tmp_path / "上年.xlsx", "national", 2024, spec=spec)
+    path = tmp_path / "下年.xlsx"
+    code, output = _run("template", "-o", str(path), "--previous", str(last))
+    assert code == 0, output
+    acc = synth.derive(spec)
+    ws = load_workbook(path)[wbk.INFO]
+    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == acc.total.income
+    out = tmp_path / "out"
+    code, output = _run("build", str(last), "-o", str(out), "--format", "html")
+    assert code == 0, output
+    assert [p.name for p in out.glob("*.html")] == ["示例_数据中心2024年度部门决算.html"]

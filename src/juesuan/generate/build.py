@@ -36,6 +36,13 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def safe_name(text: str) -> str:
+    """``text`` usable as a file name on every system (separators and reserved characters → _)."""
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip(" .") or "决算"
+
+
 def parse_formats(text: str) -> list[str]:
     """``xlsx,pdf`` → ["xlsx", "pdf"]; unknown names are a usage error (message in Chinese)."""
     from ..errors import UsageError
@@ -148,7 +155,7 @@ def write_outputs(
     if draft:
         doc = Disclosure.from_dict(doc.to_dict())
         doc.paragraphs.insert(0, Paragraph(DRAFT_NOTE))
-    stem = f"{spec.department}{spec.year}年度部门决算"
+    stem = safe_name(f"{spec.department}{spec.year}年度部门决算")
     tmp = Path(tempfile.mkdtemp(prefix=".juesuan-build-", dir=parent))
     try:
         written: dict[str, Path] = {}

@@ -75,7 +75,7 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
     acc = derive(spec)
     layouts = load_layouts()
     with tempfile.TemporaryDirectory(prefix="juesuan-build-") as tmp:
-        path = Path(tmp) / f"{spec.department}{spec.year}年度部门决算.txt"
+        path = Path(tmp) / "disclosure.txt"
         path.write_text(render_text(spec), encoding="utf-8")
         doc = recognize(read_text(path), layouts, variant="yunnan")
     doc.source = f"{spec.department}{spec.year}年度部门决算"
