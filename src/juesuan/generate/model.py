@@ -59,6 +59,28 @@ def _three_public(acc: Accounts, layouts: Layouts, variant: str) -> Table:
     )
 
 
+def _as_printed(table: Table, layouts: Layouts) -> Table:
+    """``table`` as the national forms print it: for a grid whose cells cover the layout's main
+    column set, only those columns with their printed headers (the 3-column 一般公共预算财政拨款
+    支出决算表, the 7-column 收入决算表); the layout's name as title (its 收入支出 title when the
+    table prints 本年收入)."""
+    lay = layouts.tables.get(table.id)
+    if lay is None:
+        return table
+    have = [c.id for c in table.columns]
+    wanted = [c.id for c in lay.columns]
+    if lay.structure == "grid" and wanted and wanted != have and set(wanted) <= set(have):
+        table.columns = [Column(c.id, c.header, number=k) for k, c in enumerate(lay.columns, start=1)]
+        for row in table.rows:
+            row.cells = {cid: cell for cid, cell in row.cells.items() if cid in set(wanted)}
+        if any(cid.startswith("carry") for cid in set(have) - set(wanted)):  # no 结转结余 printed now
+            table.notes = [f"注：本表反映部门本年度{lay.name.removesuffix('决算表')}情况。"]
+    table.title = table.name = lay.name
+    if any(c.id == "income" for c in table.columns):
+        table.title = table.name = next((t for t in lay.titles if "收入支出" in t), lay.name)
+    return table
+
+
 def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Accounts]:
     """The disclosure of ``spec`` as ``variant`` prints it, and the derived figures. Raises
     :class:`juesuan.synth.SpecError` when the spec's parts cannot agree."""
@@ -87,7 +109,7 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
             if vt.table == "three_public":
                 table = _three_public(acc, layouts, variant)
             else:
-                table = by_id[vt.table]
+                table = _as_printed(by_id[vt.table], layouts)
             table.form = None
             tables.append(table)
         doc.tables = tables
