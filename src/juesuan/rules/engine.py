@@ -20,7 +20,7 @@ from ..dataload import documents
 from ..layouts import Layouts, Variant, load as load_layouts
 from ..model import Disclosure, Row, Table
 from ..results import SEVERITIES, STATUSES, Finding, Location, Outcome, RelationRecord, RuleStatus  # noqa: F401
-from ..rounding import CENT, tolerance
+from ..rounding import CENT, tolerance, whole_unit_step
 from ..textnorm import format_decimal
 from .checks import CODE_CHECKS, COMPLETENESS, FRAGMENT_NOT_APPLICABLE, FRAGMENT_REASON, REQUIRED_PARAMS
 from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, split_ref
@@ -138,7 +138,8 @@ class Evaluator:
         factor = max((t.factor for t in left + right), default=Decimal(1))
         display = left[0].factor if left else factor
         n_cells = sum(len(t.cells) for t in left + right)
-        tol = tolerance(n_cells - 1, factor)
+        printed = [c.cell.raw for t in left + right for c in t.cells if c.cell is not None and c.cell.kind == "number"]
+        tol = tolerance(n_cells - 1, factor * whole_unit_step(printed))
         diff = lv - rv
         if op == "=":
             bad = abs(diff)
