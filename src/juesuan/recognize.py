@@ -30,6 +30,7 @@ _CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 # a 3/5/7-digit code next to a CJK character (or opening a label) inside a label
 _CODE_IN_LABEL_RE = re.compile(r"(?:^|(?<=[\u3400-\u9fff）)]))(\d{3}(?:\d{2}){0,2})(?![\d.%])(?=[\u3400-\u9fff（(]|$)")
 MAX_TITLE_LEN = 60
+_GLUED_META_RE = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?[:：].*$")
 
 
 @dataclass
@@ -52,6 +53,8 @@ def _match_title(text: str, candidates: dict[str, list[str]]) -> str | None:
     """The id whose longest alias the (numbering-stripped) text ends with, after an allowed prefix
     (empty, a year such as '2023年度', or a name followed by a year)."""
     t = key(strip_numbering(fold(text)))
+    # a title extraction glued to the line under it ("收支预算总表部门：XX厅单位：万元")
+    t = _GLUED_META_RE.sub("", t)
     best: tuple[int, str] | None = None
     for cid, aliases in candidates.items():
         for alias in aliases:

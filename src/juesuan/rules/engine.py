@@ -346,8 +346,11 @@ class Evaluator:
         classes = [r for r in rows if r.level == 1]
         if s.get("total_row") and total_row is None and classes:
             out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》未找到合计行"))
+        if total_row is not None and not classes:
+            # only a total printed (no 类 row read): nothing to add up, not a sum of zero
+            out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》只列出合计行，未列出各类科目"))
         for col in cols:
-            if total_row is not None and col.id in total_row.cells:
+            if total_row is not None and classes and col.id in total_row.cells:
                 left = [Term("total", 1, [CellRef(table, total_row, col, total_row.cells.get(col.id))], factor)]
                 right = [Term(r.code or "", 1, [CellRef(table, r, col, r.cells.get(col.id))], factor) for r in classes]
                 self.relation(rule, out, left, right, "=", f"“{col.header}”列合计")
