@@ -210,7 +210,12 @@ class _TableBuilder:
                 if handled:
                     continue
             first = cells[0][1]
-            if len(cells) == 1 and _NOTE_RE.match(fold(first)) and (grid or fold(first).startswith(("注", "备注"))):
+            if (
+                len(cells) == 1
+                and _NOTE_RE.match(fold(first))
+                and _is_note_text(fold(first).strip())
+                and (grid or fold(first).startswith(("注", "备注")))
+            ):
                 if fold(first).startswith(("注", "备注", "说明")) or grid:
                     in_notes = True
                     self.table.notes.append(joined)
@@ -853,9 +858,15 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
             return idx
         if in_notes and len(cells) == 1 and _SECTION_RE.match(first):
             return idx
-        if len(cells) == 1 and _NOTE_RE.match(first):
+        if len(cells) == 1 and _NOTE_RE.match(first) and _is_note_text(first):
             in_notes = True
     return end
+
+
+def _is_note_text(first: str) -> bool:
+    """A numbered line is a note when it reads as a sentence; "3、国有资本经营预算" alone on its line
+    (a 总表 row whose other side is empty) is a row label."""
+    return bool(re.match(r"^(注|备注|说明)", first)) or len(first) > 20 or bool(re.search(r"[，。；,;]", first))
 
 
 def _flat_rows_end(raw: RawDocument, start: int, end: int) -> int | None:
