@@ -8,6 +8,7 @@ ITEMS = [
     ("2010301", "行政运行", 3_000_000, 0),
     ("2010302", "一般行政管理事务", 0, 1_200_000),
     ("2080505", "机关事业单位基本养老保险缴费支出", 400_000, 0),
+    ("2101101", "行政单位医疗", 200_000, 0),
     ("2210201", "住房公积金", 300_000, 0),
 ]
 NAMES = {
@@ -15,12 +16,15 @@ NAMES = {
     "20103": "政府办公厅（室）及相关机构事务",
     "208": "社会保障和就业支出",
     "20805": "行政事业单位养老支出",
+    "210": "卫生健康支出",
+    "21011": "行政事业单位医疗",
     "221": "住房保障支出",
     "22102": "住房改革支出",
 }
 ECON = [  # (code, name, personnel, public) in 元
     ("30101", "基本工资", 2_000_000, 0),
     ("30108", "机关事业单位基本养老保险缴费", 400_000, 0),
+    ("30110", "职工基本医疗保险缴费", 200_000, 0),
     ("30113", "住房公积金", 300_000, 0),
     ("30201", "办公费", 0, 900_000),
     ("30217", "公务接待费", 0, 100_000),
@@ -28,8 +32,11 @@ ECON = [  # (code, name, personnel, public) in 元
 CLASS_NAMES = {"301": "工资福利支出", "302": "商品和服务支出"}
 
 
+WHOLE = False  # print amounts in whole 元 (no decimals), as some budgets do
+
+
 def _f(v: int) -> str:
-    return f"{v:,}.00"
+    return f"{v:,}" if WHOLE else f"{v:,}.00"
 
 
 def _rows(items: list[tuple[str, str, int, int]], names: dict[str, str]) -> list[tuple[str, str, int, int]]:
@@ -46,9 +53,21 @@ def _rows(items: list[tuple[str, str, int, int]], names: dict[str, str]) -> list
     return out
 
 
-def text(*, row_sum_slip: bool = False, three_public_slip: bool = False, narrative_unit_slip: bool = False) -> str:
+def text(
+    *,
+    row_sum_slip: bool = False,
+    three_public_slip: bool = False,
+    narrative_unit_slip: bool = False,
+    old_class_name: bool = False,
+    class_gap: int = 0,
+    whole_yuan: bool = False,
+) -> str:
     """The disclosure; each switch plants one error (a 项 whose 合计 is not 基本+项目, a "三公" 合计 that
-    is not the sum of its parts, a 编制说明 figure in 万元 that is the 元 figure of the tables)."""
+    is not the sum of its parts, a 编制说明 figure in 万元 that is the 元 figure of the tables, a 类 of
+    the 支出预算总表 ``class_gap`` 元 above its 款) or prints a variant that holds (the 总表 naming 210 by
+    its former name 医疗卫生与计划生育支出; amounts in whole 元)."""
+    global WHOLE
+    WHOLE = whole_yuan
     fn = _rows(ITEMS, NAMES)
     basic = sum(a for *_, a, _ in [(c, n, a, b) for c, n, a, b in ITEMS])
     project = sum(b for *_, b in ITEMS)
@@ -75,7 +94,9 @@ def text(*, row_sum_slip: bool = False, three_public_slip: bool = False, narrati
     nums = "一二三四五六七"
     for k in range(max(len(left), len(classes))):
         lab, v = left[k] if k < len(left) else ("", None)
-        right = f"{nums[k]}、{classes[k][1]}\t{_f(classes[k][2] + classes[k][3])}" if k < len(classes) else "\t"
+        name = "医疗卫生与计划生育支出" if old_class_name and k < len(classes) and classes[k][0] == "210" else ""
+        name = name or (classes[k][1] if k < len(classes) else "")
+        right = f"{nums[k]}、{name}\t{_f(classes[k][2] + classes[k][3])}" if k < len(classes) else "\t"
         lines.append(f"{lab}\t{_f(v) if v is not None else ''}\t{right}")
     lines.append(f"收入总计\t{_f(total)}\t支出总计\t{_f(total)}")
 
@@ -91,6 +112,8 @@ def text(*, row_sum_slip: bool = False, three_public_slip: bool = False, narrati
     exp_rows = []
     for c, n, a, b in fn:
         t = a + b + (100_000 if row_sum_slip and c == "2010301" else 0)
+        if c == "201" and class_gap:
+            t, a = t + class_gap, a + class_gap  # the 类 row alone: its own 合计 = 基本 + 项目 still
         exp_rows.append(f"{c}\t{n}\t{_f(t)}\t{_f(a) if a else ''}\t{_f(b) if b else ''}")
     grid(
         "2025年部门支出预算总表",

@@ -122,3 +122,24 @@ def test_whole_yuan_tables_round_to_one_yuan():
     rep = api.check(BUDGET_DIR / "shanghai-putuo-wanli-2025-dept-budget.pdf")
     hints = [f for f in rep.findings if f.rule == "budget_income.hierarchy"]
     assert hints and all(f.severity == "info" and "舍入" in f.message for f in hints)
+
+
+def test_class_named_by_its_former_name_in_the_summary(tmp_path: Path):
+    """A 总表 printing 210 as 医疗卫生与计划生育支出 (its name before 2019): still 类 210, so 支出总计 =
+    Σ 类 holds (the row is not left out of the sum)."""
+    rep = _check(tmp_path, old_class_name=True)
+    summary = rep.document.tables[0]
+    row = next(r for r in summary.rows if "医疗卫生与计划生育支出" in r.label)
+    assert row.code == "210"
+    assert _errors(rep) == set()
+    assert {s.id: s.status for s in rep.rules}["budget_summary.expenditure_grand_total"] == "pass"
+
+
+def test_whole_yuan_amounts_round_to_one_yuan(tmp_path: Path):
+    """A 类 1 元 above its 款: a rounding hint when the tables print whole 元, an error when they print
+    分 (0.01 元 allowance)."""
+    whole = _check(tmp_path, class_gap=1, whole_yuan=True)
+    assert _errors(whole) == set()
+    assert any(f.rule == "budget_expenditure.hierarchy" and f.severity == "info" for f in whole.findings)
+    cents = _check(tmp_path, class_gap=1)
+    assert "budget_expenditure.hierarchy" in _errors(cents)
