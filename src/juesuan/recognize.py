@@ -9,6 +9,8 @@ recognizer cannot place is recorded as a *reading problem* on the table, so that
 
 from __future__ import annotations
 
+import functools
+
 import re
 from decimal import Decimal
 from collections import Counter
@@ -77,6 +79,20 @@ def _kind_tables(layouts: Layouts, kind: str | None) -> set[str]:
     other = {t.table for v in layouts.variants.values() if v.kind != kind for t in v.tables}
     own = {t.table for v in layouts.variants.values() if v.kind == kind for t in v.tables}
     return set(layouts.tables) - (other - own)
+
+
+@functools.cache
+def _former_class_names() -> dict[str, str]:
+    """Former names of 支出功能分类 类 (the `old_names` of the narrative settings data, read as data):
+    label key → 类 code."""
+    from .dataload import documents
+
+    out: dict[str, str] = {}
+    for _path, d in documents("narrative"):
+        for o in d.get("old_names") or []:
+            if len(str(o["code"])) == 3:
+                out[label_key(str(o["old"]))] = str(o["code"])
+    return out
 
 
 def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> list[_Title]:
@@ -253,12 +269,7 @@ class _TableBuilder:
                 row.code_inferred = True
             else:
                 # a 类 under its former name (医疗卫生与计划生育支出 → 210): still that 类
-                from .narrative.settings import settings
-
-                row.code = next(
-                    (str(o["code"]) for o in settings().old_names if len(str(o["code"])) == 3 and key(o["old"]) == lk),
-                    None,
-                )
+                row.code = _former_class_names().get(lk)
                 row.code_inferred = row.code is not None
 
     year: int | None = None
