@@ -346,11 +346,16 @@ class Evaluator:
         classes = [r for r in rows if r.level == 1]
         if s.get("total_row") and total_row is None and classes:
             out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》未找到合计行"))
-        if total_row is not None and not classes:
-            # only a total printed (no 类 row read): nothing to add up, not a sum of zero
+        # only a total printed, non-zero, and no 类 row read: nothing to add up, not a sum of zero
+        bare_total = (
+            total_row is not None
+            and not classes
+            and any(c.value for c in total_row.cells.values() if c.value is not None)
+        )
+        if bare_total:
             out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》只列出合计行，未列出各类科目"))
         for col in cols:
-            if total_row is not None and classes and col.id in total_row.cells:
+            if total_row is not None and not bare_total and col.id in total_row.cells:
                 left = [Term("total", 1, [CellRef(table, total_row, col, total_row.cells.get(col.id))], factor)]
                 right = [Term(r.code or "", 1, [CellRef(table, r, col, r.cells.get(col.id))], factor) for r in classes]
                 self.relation(rule, out, left, right, "=", f"“{col.header}”列合计")
