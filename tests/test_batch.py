@@ -270,3 +270,36 @@ def test_cli_list_file_text_summary_and_exit_status(tmp_path: Path):
     assert usage.exit_code == 64
     dask = CliRunner().invoke(app, ["batch", str(d), "--engine", "dask", "--db", str(tmp_path / "c.duckdb")])
     assert dask.exit_code == 64 and "--scheduler" in dask.output
+
+
+def _stored(db: Path) -> dict[str, tuple]:
+    """Per content hash: the document's counts, its cells and its findings (ids and times left out)."""
+    with store.open_store(db) as s:
+        docs = s.db.execute(
+            "SELECT id, sha256, file_name, department, tables, errors, warnings, infos, rules_pass, rules_fail,"
+            " rules_not_applicable, rules_insufficient_data, reading_problems FROM documents"
+        )
+        out = {}
+        for doc_id, sha, *rest in docs:
+            cells = s.db.execute(
+                "SELECT table_id, row_seq, column_id, value_text FROM cells WHERE document = ? ORDER BY ALL", [doc_id]
+            )
+            findings = s.db.execute(
+                "SELECT rule, severity, message FROM findings WHERE document = ? ORDER BY ALL", [doc_id]
+            )
+            out[sha] = (tuple(rest), tuple(cells), tuple(findings))
+        return out
+
+
+def test_dask_cluster_gives_the_results_of_the_local_pool(folder, tmp_path: Path):
+    distributed = pytest.importorskip("distributed", reason="Dask 未安装（可选组件 juesuan[dask]）")
+    d, valid, bad = folder
+    files = valid[:4] + bad[:3]
+    local = run_batch(files, tmp_path / "local.duckdb", workers=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        remote = run_batch(files, tmp_path / "dask.duckdb", engine="dask", scheduler=c.scheduler_address)
+    for s in (local, remote):
+        assert (s.added, s.failed, s.accounted) == (4, 3, 7)
+    assert remote.failures_by_reason == local.failures_by_reason
+    assert remote.errors_by_rule == local.errors_by_rule
+    assert _stored(tmp_path / "dask.duckdb") == _stored(tmp_path / "local.duckdb")

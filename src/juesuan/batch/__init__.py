@@ -361,7 +361,7 @@ def run(
         if engine == "dask":
             from .dask import run_dask
 
-            run_dask(jobs(), take, scheduler, task)
+            summary.workers = run_dask(jobs(), take, scheduler, task, timeout)
         else:
             _local(jobs(), take, workers, timeout, memory_mb, task)
     finally:
