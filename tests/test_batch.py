@@ -112,6 +112,16 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], 
     w.write(enc)
     add("encrypted.pdf", enc.getvalue())
     add("missing_tables.pdf", pdf_bytes(2))  # pages without any text (as a scan without OCR)
+    # PDF bombs by page size: the largest page PDF allows (200 × 200 inches), and a media box of
+    # 10^8 points a side
+    w = PdfWriter()
+    w.add_blank_page(width=14400, height=14400)
+    big = BytesIO()
+    w.write(big)
+    add("huge_page.pdf", big.getvalue())
+    box = pdf_bytes(1)
+    assert b"/MediaBox [ 0.0 0.0 595 842 ]" in box
+    add("huge_box.pdf", box.replace(b"/MediaBox [ 0.0 0.0 595 842 ]", b"/MediaBox [ 0 0 99999999 99999999 ]"))
     return d, valid, bad
 
 

@@ -155,3 +155,43 @@ def test_store_csv_cells_escape_text_not_numbers():
 
     assert _csv_cell(Decimal("-5.00")) == "-5.00" and _csv_cell(-3) == "-3"
     assert _csv_cell("=1+1") == "'=1+1" and _csv_cell("-12.00") == "-12.00"
+
+
+def test_calamine_panic_found_by_the_fuzzer_is_an_input_error(tmp_path: Path):
+    """scripts/fuzz_readers.py found a worksheet on which python-calamine (native) aborts the
+    process; the reader runs calamine in a helper process, so the file is an InputError."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        from fuzz_readers import xlsx_package
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    from juesuan import readers
+
+    p = tmp_path / "panic.xlsx"
+    p.write_bytes(xlsx_package((REPO / "tests" / "fixtures" / "fuzz" / "xlsx-calamine-panic.bin").read_bytes()))
+    with pytest.raises(InputError):
+        readers.read(p)
+
+
+@pytest.mark.parametrize("charset", ["uu", "base64", "zlib", "rot13", "hex", "bz2", "quopri"])
+def test_html_declaring_a_non_text_codec_is_read_by_the_usual_encodings(tmp_path: Path, charset: str):
+    """A page whose charset names a codec that is not a text encoding (found by the fuzzer: a
+    LookupError escaped) is decoded as a page with a wrong declaration: UTF-8, then GB18030."""
+    from juesuan import readers
+
+    p = tmp_path / "page.html"
+    p.write_bytes(
+        f'<html><head><meta charset="{charset}"></head><body><table>'
+        "<tr><td>项目</td><td>金额</td></tr><tr><td>一般公共服务支出</td><td>1,234.50</td></tr>"
+        "</table></body></html>".encode("utf-8")
+    )
+    raw = readers.read(p)
+    assert any("一般公共服务支出" in c for ln in raw.lines for c in ln.cells)
+    q = tmp_path / "fuzzed.html"
+    q.write_bytes((REPO / "tests" / "fixtures" / "fuzz" / "html-uu-charset.bin").read_bytes())
+    try:
+        readers.read(q)
+    except InputError:
+        pass
