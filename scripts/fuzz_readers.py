@@ -39,6 +39,7 @@ _XLSX_PARTS = {
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
         "</Types>"
     ),
     "_rels/.rels": (
@@ -55,10 +56,17 @@ _XLSX_PARTS = {
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
         "</Relationships>"
     ),
 }
 _SEP = b"\n--juesuan-fuzz--\n"
+# The styles part: our writer's (cells of the seeds refer to its formats), set by fuzz_one
+_STYLES: list[bytes] = []
+_MIN_STYLES = (
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="1">'
+    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellXfs></styleSheet>'
+)
 _EMPTY_STRINGS = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
 
 
@@ -71,7 +79,19 @@ def xlsx_package(data: bytes) -> bytes:
             z.writestr(name, text)
         z.writestr("xl/worksheets/sheet1.xml", sheet)
         z.writestr("xl/sharedStrings.xml", strings or _EMPTY_STRINGS)
+        z.writestr("xl/styles.xml", _STYLES[0] if _STYLES else _MIN_STYLES)
     return buf.getvalue()
+
+
+def writer_styles() -> bytes:
+    """The styles part of the example written by our XLSX writer."""
+    from juesuan import api
+    from juesuan.writers.xlsx import write_xlsx
+
+    with tempfile.TemporaryDirectory() as d:
+        p = write_xlsx(api.load_document(REPO / "examples" / "example-clean.txt"), Path(d) / "clean.xlsx")
+        with zipfile.ZipFile(p) as z:
+            return z.read("xl/styles.xml")
 
 
 def seeds(reader: str, folder: Path) -> None:
@@ -127,6 +147,8 @@ def fuzz_one(reader: str, seconds: int, runs: int, work: Path) -> None:
         except JuesuanError:
             pass
 
+    if reader == "xlsx":
+        _STYLES.append(writer_styles())
     corpus = work / "corpus" / reader
     if not corpus.exists():
         seeds(reader, corpus)
