@@ -109,6 +109,8 @@ _X0 = itemgetter("x0")
 
 def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Group characters into visual lines by vertical centre; each line sorted left to right."""
+    if not chars:
+        return []  # (an empty cell of a ruled table: nearly half of them)
     # (vertical centre, x0, page order, height, character): sorted as by (centre, x0) in a stable
     # sort, each value computed once a character
     keyed = []
