@@ -17,6 +17,10 @@ from .settings import current
 _NUMBER_WORDS = set("年月日号时个人次项件辆台套批元万亿千百余多家所")
 _OPENING_MARKS = set("（《“【")  # full-width marks that open a label as a CJK character does
 _AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
+# (compiled once: matched for many character pairs of a line)
+_WHOLE_RE = re.compile(r"[\d,]{1,15}")  # a whole number, spaced off the label after it
+_TWO_DECIMALS_RE = re.compile(r"\d[\d,]*\.\d\d")  # an amount touching the label before it
+_GROUP_AMOUNT_RE = re.compile(r"[\d,]+\.\d{2}")  # an amount touching what follows
 
 Box = tuple[float, float, float, float]
 
@@ -177,7 +181,7 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
                 (cjk or text in _OPENING_MARKS)
                 and text not in _NUMBER_WORDS
                 and gap > whole_gap * height
-                and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None
+                and _WHOLE_RE.fullmatch("".join(c["text"] for c in groups[-1])) is not None
             ):
                 groups.append([ch])
                 continue
@@ -217,10 +221,10 @@ def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:
         if k > at and line[k]["x0"] - line[k - 1]["x1"] > space * max(line[k]["bottom"] - line[k]["top"], 1.0):
             break  # a visible space: the digits so far are one number (a 行次 before its amount)
         k += 1
-        if re.fullmatch(r"\d[\d,]*\.\d\d", "".join(c["text"] for c in line[at:k])):
+        if _TWO_DECIMALS_RE.fullmatch("".join(c["text"] for c in line[at:k])):
             break
     text = "".join(c["text"] for c in line[at:k])
-    return re.fullmatch(r"\d[\d,]*\.\d\d", text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
+    return _TWO_DECIMALS_RE.fullmatch(text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
 
 
 def _is_cjk(s: str) -> bool:
@@ -229,7 +233,7 @@ def _is_cjk(s: str) -> bool:
 
 def _group_is_amount(group: list[dict[str, Any]]) -> bool:
     text = "".join(c["text"] for c in group)
-    return bool(re.fullmatch(r"[\d,]+\.\d{2}", text))
+    return bool(_GROUP_AMOUNT_RE.fullmatch(text))
 
 
 def _cell_text(text: str | None) -> str:
