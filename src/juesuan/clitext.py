@@ -8,7 +8,6 @@ Click marks its user-facing strings with gettext; :func:`install` gives its modu
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from typing import Callable
 
@@ -210,6 +209,8 @@ def terminal_width(stream=None, piped: int = 100) -> int:
         tty = False
     if not tty:
         return piped
+    import shutil  # only for a terminal (shutil imports bz2, lzma and more)
+
     return max(40, shutil.get_terminal_size((piped, 24)).columns)
 
 
