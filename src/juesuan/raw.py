@@ -31,7 +31,7 @@ class RawLine:
 
     @property
     def nonempty(self) -> list[tuple[int, str]]:
-        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
+        return [(i, s) for i, c in enumerate(self.cells) if (s := c.strip())]
 
     def is_blank(self) -> bool:
         return not any(c.strip() for c in self.cells)

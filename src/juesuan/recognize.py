@@ -681,12 +681,18 @@ class _TableBuilder:
         codes = [r.code or "" for r in coded]
         values = [r.cells[col].amount if col in r.cells else Decimal(0) for r in coded]
 
+        # the rows of each code's subordinate codes (two digits longer, starting with it), in order
+        below: dict[str, list[int]] = {}
+        for j, c in enumerate(codes):
+            if len(c) >= 2:
+                below.setdefault(c[:-2], []).append(j)
+
         def failures(vals: list[Decimal]) -> tuple[int, int]:
             checked = failed = 0
             for i, code in enumerate(codes):
                 if len(code) not in (3, 5):
                     continue
-                kids = [vals[j] for j, c in enumerate(codes) if len(c) == len(code) + 2 and c.startswith(code)]
+                kids = [vals[j] for j in below.get(code, ())]
                 if not kids:
                     continue
                 checked += 1

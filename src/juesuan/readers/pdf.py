@@ -44,7 +44,8 @@ from __future__ import annotations
 import os
 import re
 import statistics
-from bisect import bisect_left
+import struct
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,8 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         pdfium_c.FPDFText_GetLooseCharBox_unchecked,
     )
     upright = bx == 0.0  # upright (or turned half-way): x from x, top from y; else a quarter turn
+    # the rectangle's four floats (left, top, right, bottom) in one call, not four field reads
+    read_rect = struct.Struct("4f").unpack_from
     try:
         chars: list[dict[str, Any]] = []
         append = chars.append
@@ -173,12 +176,13 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
                 continue
             if not box(raw, i, rect_ref):
                 continue
+            left, top, right, bottom = read_rect(rect)
             if upright:
-                xa, xb = ax * rect.left + cx, ax * rect.right + cx
-                ta, tb = bt * rect.top + ct, bt * rect.bottom + ct
+                xa, xb = ax * left + cx, ax * right + cx
+                ta, tb = bt * top + ct, bt * bottom + ct
             else:
-                xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
-                ta, tb = at * rect.left + ct, at * rect.right + ct
+                xa, xb = bx * bottom + cx, bx * top + cx
+                ta, tb = at * left + ct, at * right + ct
             # min() and max() of two, written out (a call each costs as much as the arithmetic)
             append(
                 {
@@ -480,15 +484,33 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
         rb = row.bbox
         band = sorted(i for _, i in mids[bisect_left(keys, rb[1]) : bisect_left(keys, rb[3])])
         row_chars = [i for i in band if rb[0] <= xmid[i] < rb[2]]
+        present = [cell for cell in row.cells if cell is not None]
+        buckets: list[list[dict[str, Any]]] | None = None
+        if all(present[k][2] <= present[k + 1][0] for k in range(len(present) - 1)):
+            # the row's cells side by side, left to right: a character can lie in the last one
+            # starting left of its centre only, found by bisection (one pass over the characters)
+            buckets = [[] for _ in present]
+            starts = [cell[0] for cell in present]
+            for i in row_chars:
+                k = bisect_right(starts, xmid[i]) - 1
+                if k >= 0:
+                    x0, top, x1, bottom = present[k]
+                    if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom:
+                        buckets[k].append(chars[i])
         cells: list[str] = []
         boxes: list[Box | None] = []
+        at = 0  # position of the cell among the row's present cells
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 boxes.append(None)
                 continue
-            x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
-            inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
+            if buckets is not None:
+                inside = buckets[at]
+            else:
+                x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
+                inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
+            at += 1
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
             boxes.append(tuple(cell))
