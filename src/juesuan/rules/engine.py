@@ -132,6 +132,26 @@ class Evaluator:
                 Unresolvable("insufficient_data", f"《{c.table.name}》“{row}”/{c.column.header}印为“{raw}”，不是金额")
             )
             return
+        doubtful = [
+            c
+            for t in left + right
+            for c in t.cells
+            if c.cell is not None and c.cell.provenance is not None and c.cell.provenance.doubt
+        ]
+        if doubtful:
+            # A value the reader doubts (an OCR'd cell read with low confidence) is not used: the
+            # relation cannot be evaluated, saying which cell and why.
+            c = doubtful[0]
+            row = f"{c.row.label or c.row.code}" if c.row is not None else ""
+            cell = c.cell
+            assert cell is not None and cell.provenance is not None
+            out.unresolved.append(
+                Unresolvable(
+                    "insufficient_data",
+                    f"《{c.table.name}》“{row}”/{c.column.header}读作“{cell.raw}”，{cell.provenance.doubt}，请核对原件",
+                )
+            )
+            return
         out.checked += 1
         lv = sum((t.value_yuan for t in left), Decimal(0))
         rv = sum((t.value_yuan for t in right), Decimal(0))
