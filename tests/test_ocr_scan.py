@@ -201,3 +201,39 @@ def test_low_confidence_cell_makes_its_relations_insufficient_data_not_errors():
     changed = [r for r in rep.rules if r.status != clean.get(r.id)]
     assert changed and all(r.status == "insufficient_data" for r in changed)
     assert any("置信度低（0.41）" in (r.reason or "") for r in changed)
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("机关事业单位基本养老保险缴费支岀", "机关事业单位基本养老保险缴费支出"),  # one character misread
+        ("二十六、抗疫特别国债安排的支", "二十六、抗疫特别国债安排的支出"),  # numbering kept, one lost
+        ("示例单位2024年收入支出决算丧", "示例单位2024年收入支出决算表"),  # a title after a name and year
+        ("年未结转和结余", "年未结转和结余"),  # as near to 年末… as to 年初…: ambiguous, left as read
+        ("收）支出「决算表", "收）支出「决算表"),  # only the end of a shorter title is near: left
+        ("其他交通费用", "其他交通费用"),  # a unit's own label one character longer than a known one
+        ("2010101", "2010101"),  # codes are not labels
+    ],
+)
+def test_ocr_text_is_snapped_to_known_labels_only_when_unambiguous(read, expected):
+    pytest.importorskip("rapidfuzz", reason="rapidfuzz comes with the ocr extra")
+    from juesuan.readers.snap import snap_text
+
+    assert snap_text(read) == expected
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [("1O.80", "10.80"), ("l,234.56", "1,234.56"), ("12,345。90", "12,345.90"), ("—", "—"), ("OIL", "OIL")],
+)
+def test_amount_cells_repaired_only_into_amounts(read, expected):
+    from juesuan.readers.snap import fix_amount
+
+    assert fix_amount(read) == expected
+
+
+def test_amount_columns_are_those_mostly_holding_amounts():
+    from juesuan.readers.snap import amount_columns
+
+    rows = [["项目", "行次", "金额"], ["一、收入", "1", "1O.80"], ["二、支出", "2", "5.00"], ["合计", "3", "—"]]
+    assert amount_columns(rows) == {1, 2}

@@ -143,6 +143,6 @@ def _bare_numbers(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["geometry.py", "borderless.py", "continuation.py", "pdf.py", "scan.py"])
+@pytest.mark.parametrize("module", ["geometry.py", "borderless.py", "continuation.py", "pdf.py", "scan.py", "snap.py"])
 def test_no_bare_threshold_literals(module: str) -> None:
     assert _bare_numbers(READERS / module) == []

@@ -746,6 +746,9 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
     )
     for it in out.items:
         it.ocr = True
+    from .snap import snap_items
+
+    snap_items(out.items)
     return out.items, None, words
 
 

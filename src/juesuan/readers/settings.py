@@ -73,6 +73,10 @@ class ReaderSettings:
     scan_spread: float = 12.0  # white inserted at each column boundary of a grid before OCR (pt)
     scan_narrow_char: float = 0.55  # width of a non-CJK character, × a CJK one, when an OCR run is cut
     scan_cut_margin: float = 0.3  # a cell boundary this far (× run height) inside an OCR run cuts it
+    snap_edits_per_char: float = 0.17  # an OCR'd label is snapped to a known one this many edits per character away
+    snap_indel_min_chars: int = 8  # a shorter label is snapped only over misread characters, none lost or added
+    snap_min_chars: int = 3  # a shorter label is never snapped (too many known ones are near)
+    amount_min_digit_share: float = 0.6  # an amount cell is repaired only when this share of it is digits
     tesseract_lookback: int = 4  # a tesseract word joins one of the last this many lines it overlaps
     tesseract_line_overlap: float = 0.5  # vertical overlap (× the smaller height) that puts a word on a line
     tesseract_cjk_join_h: float = 1.5  # CJK words closer than this × line height are one run
