@@ -4,8 +4,8 @@ back by OCR and compared with the reading of the text layer.
 Usage: .venv/bin/python bench/bench_ocr.py [PDF ...] [--dpi 150,300] [--skewed] [--pages 1-6]
        [--synth N] [--json out.json]
 
-For every input PDF (default: ``../shared/corpus/final/shanghai-putuo-shgzb-2024-final.pdf`` when
-present) and every dpi, the pages are rendered with PDFium and saved as an image-only PDF (Pillow);
+For every input PDF (default, without ``--synth``: ``../shared/corpus/final/shanghai-putuo-shgzb-2024-final.pdf``
+when present) and every dpi, the pages are rendered with PDFium and saved as an image-only PDF (Pillow);
 ``--skewed`` adds a version turned by +1° on odd pages and −1° on even ones and JPEG-compressed
 (quality 75). ``--synth N``: also the first N ruled, three-line and border-less variants of our
 generated example (juesuan.synth_layouts), drawn as PDF first. Each scan is read by
@@ -146,7 +146,9 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     dpis = [float(d) for d in args.dpi.split(",")]
-    inputs = [(p.name, p) for p in args.pdfs] or ([(DEFAULT_PDF.name, DEFAULT_PDF)] if DEFAULT_PDF.exists() else [])
+    inputs = [(p.name, p) for p in args.pdfs]
+    if not inputs and not args.synth and DEFAULT_PDF.exists():
+        inputs = [(DEFAULT_PDF.name, DEFAULT_PDF)]
     rows = []
     with tempfile.TemporaryDirectory(prefix="juesuan-bench-synth-") as tmp:
         if args.synth:

@@ -213,6 +213,8 @@ def test_low_confidence_cell_makes_its_relations_insufficient_data_not_errors():
         ("收）支出「决算表", "收）支出「决算表"),  # only the end of a shorter title is near: left
         ("其他交通费用", "其他交通费用"),  # a unit's own label one character longer than a known one
         ("2010101", "2010101"),  # codes are not labels
+        ("--般公共服务支出", "一般公共服务支出"),  # 一 read as a dash, before a known label
+        ("项目-名称", "项目-名称"),  # a dash that makes no known label stays
     ],
 )
 def test_ocr_text_is_snapped_to_known_labels_only_when_unambiguous(read, expected):

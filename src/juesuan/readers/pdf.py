@@ -725,7 +725,8 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
             tables = [t for t in find_tables(edges, current().table_settings()) if _is_table(t)]
         if scan is not None and tables:
             cells = [c for t in tables for c in t.cells]
-            spread, inserted = scan.spread_columns(image, [x for c in cells for x in (c[0], c[2])], scale)
+            bands = [(t.bbox[1], t.bbox[3], [x for c in t.cells for x in (c[0], c[2])]) for t in tables]
+            spread, inserted = scan.spread_columns(image, bands, scale)
             words = scan.cut_runs(scan.unspread(ocr.ocr_page(spread, scale), inserted), cells)
         else:
             words = ocr.ocr_page(image, scale)

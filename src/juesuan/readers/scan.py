@@ -131,48 +131,85 @@ def ruling_edges(image: Any, px_per_pt: float) -> list[Edge]:
     return edges
 
 
-def spread_columns(image: Any, cuts: list[float], px_per_pt: float) -> tuple[Any, list[tuple[float, float]]]:
-    """The page image with ``scan_spread`` points of white inserted at each x in ``cuts`` (points),
-    and the insertions as (x in the spread image, width), both in points, for :func:`unspread`.
+Band = tuple[float, float, list[float]]  # top, bottom (points) and the x of the columns' boundaries
+
+
+def spread_columns(
+    image: Any, bands: list[Band], px_per_pt: float
+) -> tuple[Any, list[tuple[float, float, list[tuple[float, float]]]]]:
+    """The page image with ``scan_spread`` points of white inserted at each column boundary of
+    each grid, within the grid's band of rows only (a title or text above or below it is left
+    whole), and the insertions per band — (top, bottom, [(x in the spread image, width)]), in
+    points — for :func:`unspread`.
 
     After the rulings are painted out, the text of two neighbouring cells is only the cells'
     padding apart, and a text detector may read it as one run; spread apart at the grid's column
-    boundaries, it cannot.
+    boundaries, it cannot. Bands that overlap are one band with the boundaries of both.
     """
     import numpy as np
     from PIL import Image
 
     grey = np.asarray(image.convert("L"))
+    height, width = grey.shape
     gap = max(int(current().scan_spread * px_per_pt), 1)
-    xs = sorted({min(max(int(round(x * px_per_pt)), 0), grey.shape[1]) for x in cuts})
-    if not xs:
+    merged: list[list[Any]] = []
+    for top, bottom, cuts in sorted(bands, key=lambda b: b[0]):
+        if merged and top <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], bottom)
+            merged[-1][2] = merged[-1][2] + list(cuts)
+        else:
+            merged.append([top, bottom, list(cuts)])
+    if not merged:
         return image, []
-    parts, inserted, last = [], [], 0
-    blank = np.full((grey.shape[0], gap), _WHITE, dtype=grey.dtype)
-    for k, x in enumerate(xs):
-        parts.append(grey[:, last:x])
-        parts.append(blank)
-        inserted.append(((x + k * gap) / px_per_pt, gap / px_per_pt))
-        last = x
-    parts.append(grey[:, last:])
-    return Image.fromarray(np.concatenate(parts, axis=1)), inserted
+    strips: list[Any] = []
+    inserted: list[tuple[float, float, list[tuple[float, float]]]] = []
+    last_row = 0
+    for top, bottom, cuts in merged:
+        y0 = min(max(int(top * px_per_pt), last_row), height)
+        y1 = min(max(int(round(bottom * px_per_pt)) + 1, y0), height)
+        strips.append(grey[last_row:y0])
+        xs = sorted({min(max(int(round(x * px_per_pt)), 0), width) for x in cuts})
+        parts, shifts, last = [], [], 0
+        blank = np.full((y1 - y0, gap), _WHITE, dtype=grey.dtype)
+        for k, x in enumerate(xs):
+            parts.append(grey[y0:y1, last:x])
+            parts.append(blank)
+            shifts.append(((x + k * gap) / px_per_pt, gap / px_per_pt))
+            last = x
+        parts.append(grey[y0:y1, last:])
+        strips.append(np.concatenate(parts, axis=1))
+        inserted.append((y0 / px_per_pt, y1 / px_per_pt, shifts))
+        last_row = y1
+    strips.append(grey[last_row:])
+    wide = max(s.shape[1] for s in strips)
+    padded = [np.pad(s, ((0, 0), (0, wide - s.shape[1])), constant_values=_WHITE) for s in strips]
+    return Image.fromarray(np.concatenate(padded, axis=0)), inserted
 
 
-def unspread(words: list[OcrWord], inserted: list[tuple[float, float]]) -> list[OcrWord]:
-    """Boxes read on a spread image (:func:`spread_columns`) back in the page's points."""
+def unspread(words: list[OcrWord], inserted: list[tuple[float, float, list[tuple[float, float]]]]) -> list[OcrWord]:
+    """Boxes read on a spread image (:func:`spread_columns`) back in the page's points: a run whose
+    centre lies in a spread band is shifted back by the white inserted to its left."""
     if not inserted:
         return words
 
-    def back(x: float) -> float:
+    def back(x: float, shifts: list[tuple[float, float]]) -> float:
         shift = 0.0
-        for at, width in inserted:
+        for at, width in shifts:
             if x >= at + width:
                 shift += width
             elif x > at:
                 shift += x - at
         return round(x - shift, 2)
 
-    return [OcrWord(w.text, back(w.x0), w.top, back(w.x1), w.bottom, w.conf) for w in words]
+    out = []
+    for w in words:
+        mid = (w.top + w.bottom) / 2
+        band = next((shifts for top, bottom, shifts in inserted if top <= mid < bottom), None)
+        if band is None:
+            out.append(w)
+        else:
+            out.append(OcrWord(w.text, back(w.x0, band), w.top, back(w.x1, band), w.bottom, w.conf))
+    return out
 
 
 def _widths(text: str) -> list[float]:

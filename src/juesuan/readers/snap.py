@@ -28,6 +28,7 @@ _CONFUSED_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I":
 _AMOUNT_RE = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 _DIGIT_RE = re.compile(r"\d")
 _CODE_LIKE_RE = re.compile(r"^[0-9A-Za-z.,，。:：\-—]+$")  # a code or amount as read: not a label
+_DASH_AS_YI_RE = re.compile(r"(?:(?<=^)|(?<=[\u4e00-\u9fff]))[-—_－]{1,2}(?=[\u4e00-\u9fff、])")
 _YEAR_RE = re.compile(r"\d{4}年度?$")
 _TITLE_PREFIX_ENDS = ("部门", "单位")
 
@@ -95,17 +96,19 @@ def snap_text(text: str) -> str:
     if not _available():
         return text
     labels, titles = _vocabulary()
+    # a dash read before or between CJK characters is the character 一 (一般, 十一、)
+    stripped = _DASH_AS_YI_RE.sub("一", stripped)
     body = strip_numbering(stripped)
     prefix = stripped[: len(stripped) - len(body)] if stripped.endswith(body) else ""
     k = key(body)
-    if len(k) < current().snap_min_chars or k in labels or k in titles:
+    if len(k) < current().snap_min_chars:
         return text
+    if k in labels or k in titles:
+        return stripped
     near = _nearest(k, labels)
     if near is not None:
         return prefix + near
     whole = key(stripped)
-    if any(whole.endswith(t) for t in titles):
-        return text
     # a title after a prefix: the end of the text against each title, ±1 character
     best: list[tuple[int, str, str]] = []
     from rapidfuzz.distance import Levenshtein
@@ -123,6 +126,8 @@ def snap_text(text: str) -> str:
     if not best:
         return text
     nearest = min(d for d, _, _ in best)
+    if nearest == 0:
+        return text  # a known title as printed
     readings = {head + t for d, t, head in best if d == nearest}
     return readings.pop() if len(readings) == 1 else text  # two titles as near: left as read
 
