@@ -239,3 +239,39 @@ def test_amount_columns_are_those_mostly_holding_amounts():
 
     rows = [["项目", "行次", "金额"], ["一、收入", "1", "1O.80"], ["二、支出", "2", "5.00"], ["合计", "3", "—"]]
     assert amount_columns(rows) == {1, 2}
+
+
+def test_error_on_ocr_read_values_is_lowered_to_a_warning_saying_why():
+    from juesuan import api
+    from juesuan import synth_layouts as sl
+    from juesuan.model import Provenance
+
+    doc = sl.source()
+    table = next(t for t in doc.tables if t.form == "公开02表" or "收入决算" in t.name)
+    row = next(r for r in table.rows if any(c.kind == CellKind.NUMBER for c in r.cells.values()))
+    cid, cell = next((k, c) for k, c in row.cells.items() if c.kind == CellKind.NUMBER)
+    cell.value = (cell.value or 0) + 7
+    cell.raw = str(cell.value)
+    printed = api.check_document(doc)
+    assert printed.errors  # the misprint is an error when the cell was printed as text
+    rules = {f.rule for f in printed.errors}
+    cell.provenance = Provenance("scan.pdf", 1, 1, None, True, None, 0.99, None)  # read by OCR, confidently
+    rep = api.check_document(doc)
+    lowered = [f for f in rep.findings if f.rule in rules and "文字识别（OCR）所得" in f.message]
+    assert not rep.errors and lowered and all(f.severity == "warning" for f in lowered)
+
+
+def test_without_opencv_a_scanned_page_is_still_read_as_free_text(tmp_path, monkeypatch):
+    _rapidocr()
+    from juesuan.readers import read, scan
+
+    text_pdf = _ruled_example(tmp_path, pages=1)
+    scanned = _scan(text_pdf, tmp_path / "scan.pdf", SCAN_DPI)
+    monkeypatch.setattr(scan, "available", lambda: False)
+    raw = read(scanned)
+    assert raw.unread_pages == []
+    assert raw.lines and all(ln.ocr for ln in raw.lines)
+    # without the grid, neighbouring cells may be read as one run ("5 45.00"): every amount is
+    # there, not necessarily as a cell of its own
+    text = " ".join(c for ln in raw.lines for c in ln.cells)
+    assert all(a in text for _, _, _, a in _amount_grid(read(text_pdf)))

@@ -713,10 +713,10 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
         return [], UNREAD_NOT_RENDERED.format(reason=_why(exc)), []
     tables: list[Any] = []
     try:
-        try:
-            from . import scan
-        except ImportError:  # OpenCV comes with rapidocr; tesseract alone reads the page as free text
-            scan = None  # type: ignore[assignment]
+        from . import scan as scan_module
+
+        # OpenCV comes with rapidocr; with tesseract alone the page is read as free text
+        scan = scan_module if scan_module.available() else None
         if scan is not None:
             from .lattice import find_tables
 

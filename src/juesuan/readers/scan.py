@@ -33,6 +33,14 @@ _WHITE = 255  # grey level of white paper; also the value of a set pixel in a ma
 _CONNECTIVITY = 8  # a ruling's pixels touch by edges or corners
 
 
+def available() -> bool:
+    """True when OpenCV is installed (with the ``ocr`` extra): without it a scanned page is read
+    without its table structure (tesseract alone)."""
+    import importlib.util
+
+    return importlib.util.find_spec("cv2") is not None
+
+
 def _cv() -> Any:
     import cv2  # installed with rapidocr-onnxruntime (the ``ocr`` extra)
 
@@ -256,4 +264,4 @@ def cut_runs(words: list[OcrWord], cells: list[tuple[float, float, float, float]
     return out
 
 
-__all__ = ["cut_runs", "deskew", "ruling_edges", "skew_angle", "spread_columns", "unspread"]
+__all__ = ["available", "cut_runs", "deskew", "ruling_edges", "skew_angle", "spread_columns", "unspread"]

@@ -531,10 +531,20 @@ def evaluate(
     return findings, statuses
 
 
+OCR_CAPPED_NOTE = "（涉及文字识别（OCR）所得的内容，此处不一致可能由识别造成，请核对原件）"
+
+
 def cap_doubtful(doc: Disclosure, findings: list[Finding]) -> None:
     """An error-level finding on a table with a reading problem is not certain: the disagreement
-    may come from a cell read wrongly or not at all. Such findings (table rules and narrative
-    comparisons alike) are lowered to warnings, saying why (in place)."""
+    may come from a cell read wrongly or not at all. Neither is one located on a value or text
+    read by OCR. Such findings (table rules and narrative comparisons alike) are lowered to
+    warnings, saying why (in place)."""
+    for f in findings:
+        # a value read by OCR may be misread even when read with confidence: a disagreement that
+        # involves one is reported, but not as certain
+        if f.severity == "error" and f.kind == "rule" and any(loc.ocr for loc in f.locations):
+            f.severity = "warning"
+            f.message += OCR_CAPPED_NOTE
     doubtful = {t.name for t in doc.tables if t.reading_problems}
     if not doubtful:
         return
