@@ -68,7 +68,7 @@ class ReaderSettings:
     scan_skew_width: float = 800.0  # the skew is searched on the page reduced to this width (pixels)
     scan_min_skew: float = 0.05  # a smaller skew is left alone (degrees)
     scan_hline_length: float = 24.0  # a horizontal run of ink at least this long is a ruling (pt)
-    scan_vline_length: float = 20.0  # a vertical run of ink at least this long is a ruling (pt): longer than any glyph stroke of table text
+    scan_vline_length: float = 20.0  # a vertical run of ink this long is a ruling (pt; longer than glyph strokes)
     scan_ruling_max_thickness: float = 4.0  # a thicker run of ink is a filled area, not a ruling (pt)
     scan_spread: float = 12.0  # white inserted at each column boundary of a grid before OCR (pt)
     scan_narrow_char: float = 0.55  # width of a non-CJK character, × a CJK one, when an OCR run is cut
