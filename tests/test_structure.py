@@ -37,7 +37,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("locate", {"locate"}),
     # outputs: renderers of a report or of a model (writers, synth generate documents from the model
     # and the catalogs; show draws what the recognizer read)
-    ("outputs", {"report", "annotate", "show", "writers", "synth"}),
+    ("outputs", {"report", "annotate", "show", "writers", "synth", "generate"}),
     # tools over the whole pipeline: validate-data, the layout fuzzer (reads its variants back)
     ("api", {"api", "validate", "synth_layouts"}),
     # the corpus store: checked documents in DuckDB / PostgreSQL, comparisons, statistics, exports
@@ -45,7 +45,7 @@ STAGES: list[tuple[str, set[str]]] = [
     # batch processing: files read and checked by parallel workers, stored by one writer
     ("batch", {"batch"}),
     # the command line: the parser (cli), the work of the commands (clirun), the installed entry point
-    ("cli", {"cli", "clirun", "clistore", "clibatch", "__main__"}),
+    ("cli", {"cli", "clirun", "clistore", "clibatch", "genrun", "__main__"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}
 

@@ -272,6 +272,73 @@ register_store_commands(app)
 register_batch_command(app)
 
 
+class GenVariant(str, Enum):
+    national = "national"
+    shanghai = "shanghai"
+    yunnan = "yunnan"
+
+
+@app.command(options_metavar="[选项]")
+def template(
+    output: Path = typer.Option(..., "--output", "-o", show_default=False, help="要写出的填报表（.xlsx）"),
+    variant: GenVariant = typer.Option(GenVariant.national, "--variant", help="公开格式：national、shanghai 或 yunnan"),
+    year: int = typer.Option(2024, "--year", help="决算年度（按该年的政府收支分类科目）"),
+    previous: Optional[Path] = typer.Option(
+        None, "--previous", show_default=False, help="上年公开文件（任一可读格式）或上年填报表：填入上年数用于同比"
+    ),
+) -> None:
+    """生成决算填报表（Excel）：每张表一个工作表，只开放需要填写的单元格，合计为公式并锁定。
+
+    填好后用 juesuan build 生成公开文件。退出码：0 成功，2 文件无法使用，64 命令用法有误。"""
+    from .genrun import template_command
+
+    def run() -> Path:
+        if output.suffix.lower() != ".xlsx":
+            raise UsageError(f"填报表应以 .xlsx 结尾：{output}")
+        check_output(output, [previous] if previous else [], "填报表")
+        return template_command(output, variant.value, year, previous)
+
+    written = _guard(run)
+    typer.echo(f"已写出填报表：{written}（公开格式 {variant.value}，{year}年度）")
+
+
+@app.command(options_metavar="[选项]")
+def build(
+    workbook: Path = typer.Argument(..., metavar="填报表", show_default=False, help="填好的填报表（.xlsx）"),
+    output: Path = typer.Option(..., "--output", "-o", show_default=False, help="输出文件夹"),
+    formats: str = typer.Option("xlsx,pdf,docx,html", "--format", help="输出格式，逗号分隔：xlsx,pdf,docx,html"),
+    draft: bool = typer.Option(False, "--draft", help="有错误也生成，每页标注“草稿”"),
+) -> None:
+    """由填报表生成决算公开文件（各表和情况说明），并记录 build.json。
+
+    先汇总各表、起草情况说明并审核：有错误时列出错误（注明工作表和单元格）且不写出任何文件，
+    --draft 时仍生成并标注草稿。情况说明中需要人工填写原因处留有“【请填写：…】”标记。
+    退出码：0 已生成，1 有错误未生成（或 --draft 生成了草稿），2 填报表无法使用，64 命令用法有误。"""
+    from .generate.build import parse_formats
+    from .genrun import build_command
+
+    def run() -> Any:
+        wanted = parse_formats(formats)
+        if not workbook.is_file():
+            raise InputError(f"找不到填报表：{workbook}", code="file_not_found")
+        return build_command(workbook, output, wanted, draft)
+
+    result = _guard(run)
+    for m in result.errors:
+        typer.echo(f"错误：{m}", err=True)
+    for m in result.warnings:
+        typer.echo(f"警告：{m}", err=True)
+    for m in result.markers:
+        typer.echo(f"待填写：{m}")
+    if result.errors and not draft:
+        typer.echo(f"有{len(result.errors)}个错误，未生成任何文件（可用 --draft 生成草稿）。", err=True)
+        raise typer.Exit(result.exit_status)
+    for path in result.written.values():
+        typer.echo(f"已写出：{path}")
+    typer.echo(f"已写出构建记录：{output / 'build.json'}" + ("（草稿）" if draft else ""))
+    raise typer.Exit(1 if result.errors else 0)
+
+
 # ---------------------------------------------------------------- entry point
 
 

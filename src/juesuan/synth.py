@@ -226,6 +226,14 @@ class NarrativeSpec:
     prior_three_public: Decimal  # 上年一般公共预算财政拨款"三公"经费支出决算
     initial_general: Decimal  # 一般公共预算财政拨款支出年初预算
     procurement: tuple[Decimal, Decimal, Decimal]  # 货物, 工程, 服务
+    # The reasons a person states (Chinese, without the final 。). An empty reason prints a visible
+    # 【请填写：…】 marker, which `check` reports as a template leftover until it is replaced.
+    reason_total: str = "数据共享平台运行维护支出增加"
+    reason_general: str = "项目支出增加"
+    reason_budget: str = "部分项目按实际进度结算"
+    reason_three_public: str = "严格控制公务接待和公务用车支出"
+    # The 绩效 grade bands (label, minimum score), best first, as the region prints them.
+    grades: tuple[tuple[str, int], ...] = (("优", 90), ("良", 80), ("中", 60), ("差", 0))
 
     def __post_init__(self) -> None:
         _money_fields(self, ("prior_total", "prior_general", "prior_three_public", "initial_general"))
@@ -1033,6 +1041,15 @@ def _change(current: Decimal, prior: Decimal, noun: str) -> str:
 _ECON_PERSONNEL = ("301", "303")
 
 
+def fill_marker(what: str) -> str:
+    """The visible marker printed where a person must write ``what`` (a reason)."""
+    return f"【请填写：{what}】"
+
+
+def _reason(text: str, what: str) -> str:
+    return text.strip().rstrip("。；;") or fill_marker(what)
+
+
 def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     """The 情况说明: every figure is either derived from the tables or given by ``n``."""
     spec = acc.spec
@@ -1052,7 +1069,7 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
         f"{sum(n.retirees)}人，其中：离休{n.retirees[0]}人，退休{n.retirees[1]}人。",
         "二、收入支出决算总体情况说明",
         f"{year}年度收入支出总计{t.income:.2f}万元。与{year - 1}年度相比，"
-        f"{_change(t.income, n.prior_total, '收入支出总计')}，主要原因是数据共享平台运行维护支出增加。",
+        f"{_change(t.income, n.prior_total, '收入支出总计')}，主要原因是{_reason(n.reason_total, '收入支出总计变动的主要原因')}。",
         "三、收入决算情况说明",
     ]
     sources = [("一般公共预算财政拨款收入", t.general), ("事业收入", t.business), ("其他收入", t.other)]
@@ -1068,7 +1085,8 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
         "六、一般公共预算财政拨款支出决算情况说明",
         "（一）一般公共预算财政拨款支出决算总体情况",
         f"一般公共预算财政拨款支出{t.general:.2f}万元，占本年支出合计的{_share(t.general, t.spending)}。"
-        f"与{year - 1}年度相比，{_change(t.general, n.prior_general, '一般公共预算财政拨款支出')}，主要原因是项目支出增加。",
+        f"与{year - 1}年度相比，{_change(t.general, n.prior_general, '一般公共预算财政拨款支出')}，"
+        f"主要原因是{_reason(n.reason_general, '一般公共预算财政拨款支出变动的主要原因')}。",
         "（二）一般公共预算财政拨款支出决算结构情况",
     ]
     classes = [(acc.class_names[c], f.general) for c, f in acc.class_totals.items() if f.general]
@@ -1078,7 +1096,8 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     word = "小于" if t.general < n.initial_general else "大于" if t.general > n.initial_general else "等于"
     lines.append(
         f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{t.general:.2f}万元，"
-        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是部分项目按实际进度结算。"
+        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是"
+        f"{_reason(n.reason_budget, '决算数与年初预算数差异的主要原因')}。"
     )
     personnel = [
         r.name for b in acc.basic_blocks for r in b if len(r.code) == 5 and r.amount and r.code[:3] in _ECON_PERSONNEL
@@ -1104,7 +1123,8 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     )
     lines.append(
         f"{year}年度一般公共预算财政拨款“三公”经费支出决算比{year - 1}年度"
-        f"{_change(final, n.prior_three_public, '')}，主要原因是严格控制公务接待和公务用车支出。"
+        f"{_change(final, n.prior_three_public, '')}，主要原因是"
+        f"{_reason(n.reason_three_public, '“三公”经费支出变动的主要原因')}。"
     )
     st = spec.three_public
     lines.append(
@@ -1132,8 +1152,8 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     executed = next(i.general_project for i in spec.items if i.code == p.item_code)
     rate = executed / p.full_budget if p.full_budget else Decimal(0)
     score = (min(rate, Decimal(1)) * 10).quantize(CENT) + sum((i.score for i in p.indicators), ZERO)
-    grade = "优" if score >= 90 else "良" if score >= 80 else "中" if score >= 60 else "差"
-    counts = {g: int(g == grade) for g in ("优", "良", "中", "差")}
+    grade = next((g for g, low in n.grades if score >= low), n.grades[-1][0])
+    counts = {g: int(g == grade) for g, _ in n.grades}
     lines += [
         "十二、预算绩效管理情况",
         f"本部门{year}年度对1个项目开展了绩效自评，涉及资金{p.full_budget:.2f}万元，平均得分{score:.2f}分，其中："

@@ -1,0 +1,14 @@
+"""Generation of disclosures from a fill-in workbook (``juesuan template`` / ``juesuan build``).
+
+- :mod:`.workbook` writes the fill-in workbook (one sheet per input table, primary cells open,
+  totals as formulas, sheet protection without password, data validation) and reads a filled one
+  back into a :class:`juesuan.synth.DisclosureSpec`, with Chinese messages naming sheet and cell;
+- :mod:`.model` turns a spec into the disclosure model of a variant: :mod:`juesuan.synth` derives
+  every total and drafts the 情况说明 (one generator), the tables are laid out as the variant
+  prints them;
+- :mod:`.pdf` prints the model as PDF (fpdf2, a system CJK font subset and embedded);
+- :mod:`.build` writes the outputs (XLSX/DOCX/HTML through :mod:`juesuan.writers`, PDF) into a
+  temporary directory, records ``build.json`` and moves everything into place at the end.
+
+The checks themselves run in the command layer (:mod:`juesuan.clirun`), which owns the pipeline.
+"""

@@ -1,0 +1,132 @@
+"""A spec as the disclosure model of a variant.
+
+:mod:`juesuan.synth` is the one generator: it derives every total from the primary figures and
+drafts the 情况说明 from them. Its document is read back by the text reader and the recognizer
+(exactly: it is tab-separated text), which gives the model in the Yunnan layout (公开01–12表, the
+绩效 parts). Another variant keeps the tables its variant file lists, in its order, and prints the
+tables only it has from the derived figures through its layout data (the national "三公" table:
+its column set from ``layouts/national.yaml``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from ..layouts import Layouts
+from ..layouts import load as load_layouts
+from ..model import Cell, Column, Disclosure, Row, Table
+from ..synth import Accounts, DisclosureSpec, derive, render_text
+from ..textnorm import CellKind
+
+
+def _number(v: Decimal) -> Cell:
+    return Cell(f"{v:.2f}", CellKind.NUMBER, v)
+
+
+def _three_public(acc: Accounts, layouts: Layouts, variant: str) -> Table:
+    """The national "三公" table (one row; 预算数 and 决算数 per measure) of ``variant``."""
+    lay = layouts.tables["three_public"]
+    # Shanghai prints each measure's 预算数 and 决算数 side by side (the layout's first variant).
+    specs = lay.variants[0] if variant == "shanghai" and lay.variants else lay.columns
+    tp = acc.three_public
+    values = {
+        "total": tp.total,
+        "abroad": tp.abroad,
+        "car": tp.car,
+        "car_purchase": tp.car_purchase,
+        "car_operation": tp.car_operation,
+        "reception": tp.reception,
+    }
+    columns = [Column(c.id, c.header, number=k) for k, c in enumerate(specs, start=1)]
+    cells = {}
+    for c in specs:
+        measure, _, which = c.id.rpartition("_")
+        triple = values[measure]
+        # 预算数: the 年初预算 the 情况说明 compares the final against
+        cells[c.id] = _number(triple[0] if which == "budget" else triple[2])
+    row = Row(label="金额", concept="total", cells=cells)
+    return Table(
+        id="three_public",
+        name=lay.name,
+        title=lay.name,
+        unit="万元",
+        department=acc.spec.department,
+        columns=columns,
+        rows=[row],
+        notes=["注：本表反映部门本年度使用财政拨款安排的“三公”经费支出预算数（年初预算）和决算数。"],
+    )
+
+
+def _as_printed(table: Table, layouts: Layouts) -> Table:
+    """``table`` as the national forms print it: for a grid whose cells cover the layout's main
+    column set, only those columns with their printed headers (the 3-column 一般公共预算财政拨款
+    支出决算表, the 7-column 收入决算表); the layout's name as title (its 收入支出 title when the
+    table prints 本年收入)."""
+    lay = layouts.tables.get(table.id)
+    if lay is None:
+        return table
+    have = [c.id for c in table.columns]
+    wanted = [c.id for c in lay.columns]
+    if lay.structure == "grid" and wanted and wanted != have and set(wanted) <= set(have):
+        table.columns = [Column(c.id, c.header, number=k) for k, c in enumerate(lay.columns, start=1)]
+        for row in table.rows:
+            row.cells = {cid: cell for cid, cell in row.cells.items() if cid in set(wanted)}
+        if any(cid.startswith("carry") for cid in set(have) - set(wanted)):  # no 结转结余 printed now
+            table.notes = [f"注：本表反映部门本年度{lay.name.removesuffix('决算表')}情况。"]
+    table.title = table.name = lay.name
+    if any(c.id == "income" for c in table.columns):
+        table.title = table.name = next((t for t in lay.titles if "收入支出" in t), lay.name)
+    return table
+
+
+def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Accounts]:
+    """The disclosure of ``spec`` as ``variant`` prints it, and the derived figures. Raises
+    :class:`juesuan.synth.SpecError` when the spec's parts cannot agree."""
+    from ..readers.text import read_text
+    from ..recognize import recognize
+
+    from dataclasses import replace
+
+    from ..narrative.settings import performance_settings
+
+    if spec.narrative is not None:  # the region's 绩效 grade words
+        bands = tuple((b.label, int(b.min)) for b in performance_settings().bands(variant))
+        spec = replace(spec, narrative=replace(spec.narrative, grades=bands))
+    acc = derive(spec)
+    layouts = load_layouts()
+    with tempfile.TemporaryDirectory(prefix="juesuan-build-") as tmp:
+        path = Path(tmp) / "disclosure.txt"
+        path.write_text(render_text(spec), encoding="utf-8")
+        doc = recognize(read_text(path), layouts, variant="yunnan")
+    doc.source = f"{spec.department}{spec.year}年度部门决算"
+    if variant != "yunnan":
+        v = layouts.variants[variant]
+        by_id = {t.id: t for t in doc.tables}
+        tables: list[Table] = []
+        for vt in v.tables:
+            if vt.table == "three_public":
+                table = _three_public(acc, layouts, variant)
+            else:
+                table = _as_printed(by_id[vt.table], layouts)
+            table.form = None
+            tables.append(table)
+        doc.tables = tables
+        # the 绩效 parts are Yunnan's: the other variants end with the 情况说明
+        cut = next((k for k, p in enumerate(doc.paragraphs) if p.section is not None), None)
+        doc.paragraphs = doc.paragraphs[:cut]
+        doc.performance = []
+    doc.variant = variant
+    for t in doc.tables:
+        t.provenance = None
+        for r in t.rows:
+            r.provenance = None
+            for cell in r.cells.values():
+                cell.provenance = None
+    for p in doc.paragraphs:
+        p.provenance = None
+    for perf in doc.performance:
+        perf.provenance = None
+        perf.cell_provenance = {}
+    return doc, acc

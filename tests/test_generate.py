@@ -1,0 +1,391 @@
+"""Generation from a fill-in workbook (juesuan.generate, `juesuan template` / `juesuan build`).
+
+- the template reads back as the spec it was filled with; an empty or malformed workbook (missing
+  sheet, text in an amount cell, a moved header, an unknown code) and inconsistent figures are
+  refused with messages naming sheet and cell, and nothing is written to the output folder;
+- round trip: for each variant and output format, reading the built file gives exactly the amount
+  cells of the built model, the workbook's primary figures are in it, and its check reports no
+  error and no warning other than the 【请填写】 marker left on purpose;
+- build.json records the workbook's and the outputs' hashes; --draft marks the outputs 草稿;
+  --previous fills last year's figures from last year's disclosure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from juesuan import api, synth
+from juesuan import synth_layouts as sl
+from juesuan.cli import app
+from juesuan.generate import examples, workbook as wbk
+from juesuan.generate.build import sha256
+from juesuan.generate.model import build_model
+from juesuan.writers.pdf import NoCJKFont, find_cjk_font
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "workbooks"
+FORMATS = ("xlsx", "docx", "html", "pdf")
+
+
+def _cjk_font() -> tuple[str, int] | None:
+    try:
+        return find_cjk_font()
+    except NoCJKFont:
+        return None
+
+
+FONT = _cjk_font()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def _sorted_spec(spec: synth.DisclosureSpec) -> synth.DisclosureSpec:
+    import dataclasses
+
+    key = lambda line: line.code  # noqa: E731
+    return dataclasses.replace(
+        spec,
+        basic_lines=tuple(sorted(spec.basic_lines, key=key)),
+        project_lines=tuple(sorted(spec.project_lines, key=key)),
+    )
+
+
+# --- the workbook ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", wbk.VARIANTS)
+def test_filled_template_reads_back_as_its_spec(tmp_path: Path, variant: str) -> None:
+    spec = examples.example(variant)
+    path = wbk.write_template(tmp_path / "t.xlsx", variant, 2024, spec=spec)
+    got = wbk.read_workbook(path)
+    assert got.variant == variant
+    assert _sorted_spec(got.spec) == _sorted_spec(spec)
+
+
+def test_template_protects_totals_and_opens_inputs(tmp_path: Path) -> None:
+    path = wbk.write_template(tmp_path / "t.xlsx", "national", 2024)
+    wb = load_workbook(path)
+    assert wb.sheetnames == list(wbk.SHEETS)
+    ws = wb[wbk.INCOME]
+    assert ws.protection.sheet and not ws.protection.password
+    headers = [ws.cell(row=wbk.HEADER_ROW, column=c).value for c in range(1, 7)]
+    assert headers == ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"]
+    total = ws.cell(row=wbk.TOTAL_ROW, column=4)
+    assert str(total.value).startswith("=SUM(") and total.protection.locked
+    assert not ws.cell(row=wbk.FIRST_ROW, column=4).protection.locked  # an input
+    assert str(ws.cell(row=wbk.FIRST_ROW, column=3).value).startswith("=SUM(")  # the row's 合计
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert {"decimal", "textLength"} <= kinds
+    basic = wb[wbk.BASIC]
+    assert basic.cell(row=wbk.FIRST_ROW, column=1).value == "301"
+    assert str(basic.cell(row=wbk.FIRST_ROW, column=3).value).startswith("=SUM(")
+    assert basic.cell(row=wbk.FIRST_ROW + 1, column=1).value == "30101"
+
+
+def test_empty_template_names_every_missing_input(tmp_path: Path) -> None:
+    path = wbk.write_template(tmp_path / "t.xlsx", "shanghai", 2024)
+    with pytest.raises(wbk.WorkbookError) as exc:
+        wbk.read_workbook(path)
+    text = str(exc.value)
+    assert "工作表“单位信息”单元格B5未填写部门（单位）名称" in text
+    assert "工作表“收入决算表”单元格A6起未填任何支出功能分类科目" in text
+
+
+def _example_copy(tmp_path: Path, variant: str = "yunnan") -> Path:
+    return wbk.write_template(tmp_path / "填报.xlsx", variant, 2024, spec=examples.example(variant))
+
+
+def _edit(path: Path, sheet: str, cell: str, value: object, remove: str | None = None) -> Path:
+    wb = load_workbook(path)
+    if remove:
+        del wb[remove]
+    else:
+        wb[sheet][cell] = value
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "remove", "expected"),
+    [
+        (None, None, None, wbk.ASSETS, "缺少工作表“国有资产”"),
+        (wbk.INCOME, "E6", "四十五", None, "工作表“收入决算表”单元格E6应填金额（数字），实际为文字“四十五”"),
+        (wbk.SPENDING, "D4", "人员支出", None, "工作表“支出决算表”单元格D4应为“基本支出”"),
+        (
+            wbk.INCOME,
+            "A8",
+            "2010398",
+            None,
+            "工作表“收入决算表”单元格A8的科目编码“2010398”不在2024年支出功能分类科目目录中",
+        ),
+        (wbk.BASIC, "A7", "30199", None, "工作表“基本支出决算表”单元格A7应为经济分类科目“30101”"),
+        (wbk.INCOME, "D6", 328.245, None, "工作表“收入决算表”单元格D6的金额328.245超过两位小数"),
+    ],
+)
+def test_malformed_workbook_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, sheet: str | None, cell: str | None, value: object, remove: str | None, expected: str
+) -> None:
+    path = _edit(_example_copy(tmp_path), sheet or "", cell or "", value, remove)
+    with pytest.raises(wbk.WorkbookError) as exc:
+        wbk.read_workbook(path)
+    assert expected in str(exc.value)
+    out = tmp_path / "out"
+    code, output = _run("build", str(path), "-o", str(out), "--format", "html")
+    assert code == 2
+    assert expected in output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".juesuan-build-")]
+
+
+def test_inconsistent_figures_are_refused_naming_the_cells(tmp_path: Path) -> None:
+    # 30101 raised by 1.00: the basic economic lines no longer sum to the general-budget basic
+    # spending; then 事业收入 of the first 项 raised without its spending: income ≠ spending there.
+    path = _edit(_example_copy(tmp_path), wbk.BASIC, "C7", Decimal("121.36"))
+    with pytest.raises(wbk.WorkbookError) as exc:
+        wbk.read_workbook(path)
+    assert "工作表“基本支出决算表”的合计429.93与“一般公共预算财政拨款支出决算表”基本支出合计428.93不相等" in str(
+        exc.value
+    )
+    path = _edit(path, wbk.INCOME, "E6", 90)
+    with pytest.raises(wbk.WorkbookError) as exc:
+        wbk.read_workbook(path)
+    text = str(exc.value)
+    assert (
+        "科目2010350：工作表“收入决算表”单元格C6收入合计418.24与工作表“支出决算表”单元格C6支出合计373.24不相等" in text
+    )
+    out = tmp_path / "out"
+    code, _ = _run("build", str(path), "-o", str(out))
+    assert code == 2 and not out.exists()
+
+
+# --- build and round trip ------------------------------------------------------------------------
+
+
+def _cells(doc: object) -> Counter[tuple[object, ...]]:
+    """Every amount cell as (table id, row code, row label, printed column header, kind, value):
+    :func:`juesuan.synth_layouts.amount_cells` keyed by the table's id (its printed name may
+    follow the variant's naming)."""
+    from juesuan.model import Disclosure
+
+    assert isinstance(doc, Disclosure)
+    names = {t.name: t.id for t in doc.tables}
+    return Counter({(names[k[0]], *k[2:]): n for k, n in sl.amount_cells(doc).items()})
+
+
+def _marker_only(report: api.Report) -> list[str]:
+    """Error and warning findings other than the 【请填写】 marker left on purpose."""
+    return [
+        f"{f.rule}: {f.message}"
+        for f in report.findings
+        if f.severity in ("error", "warning") and not (f.rule == "narrative.placeholder" and "请填写" in f.message)
+    ]
+
+
+@pytest.fixture(scope="module", params=wbk.VARIANTS)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    variant = request.param
+    tmp = tmp_path_factory.mktemp(f"build-{variant}")
+    workbook = EXAMPLES / examples.file_name(variant)
+    out = tmp / "out"
+    formats = ",".join(f for f in FORMATS if f != "pdf" or FONT)
+    code, output = _run("build", str(workbook), "-o", str(out), "--format", formats)
+    assert code == 0, output
+    assert "待填写" in output  # the marker left on purpose is listed
+    return variant, workbook, out
+
+
+def test_examples_are_what_the_generator_writes(tmp_path: Path) -> None:
+    for path in examples.write_examples(tmp_path):
+        got = wbk.read_workbook(path)
+        assert got.spec == wbk.read_workbook(EXAMPLES / path.name).spec
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
+    variant, workbook, out = built
+    if fmt == "pdf" and FONT is None:
+        pytest.skip("no CJK font found by fontconfig (install fonts-noto-cjk): PDF output cannot be written")
+    spec = wbk.read_workbook(workbook).spec
+    truth, _ = build_model(spec, variant)
+    (path,) = out.glob(f"*.{fmt}")
+    back = api.load_document(path, variant=variant)
+    assert _cells(back) == _cells(truth)
+    # the workbook's primary figures are printed where they belong
+    income = next(t for t in back.tables if t.id == "income")
+    rows = {r.code: r for r in income.rows if r.code}
+    for item in spec.items:
+        cells = rows[item.code].cells
+        assert cells["fiscal"].value == item.general
+        business = cells.get("business")
+        assert (business.value if business else None) == (item.business or None)
+    basic = next(t for t in back.tables if t.id == "basic")
+    amounts = {r.code: c.value for r in basic.rows for c in r.cells.values() if r.code and c.value}
+    for line in spec.basic_lines:
+        assert amounts[line.code] == line.amount
+    report = api.check_document(back)
+    assert _marker_only(report) == []
+    assert any(f.rule == "narrative.placeholder" and "请填写" in f.message for f in report.findings)
+
+
+def test_build_json_records_inputs_and_outputs(built: tuple[str, Path, Path]) -> None:
+    variant, workbook, out = built
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert manifest["workbook"]["sha256"] == sha256(workbook)
+    assert manifest["variant"] == variant
+    for name, digest in manifest["outputs"].items():
+        assert sha256(out / name) == digest
+    assert set(manifest["outputs"]) == {p.name for p in out.iterdir() if p.name != "build.json"}
+    spec = wbk.read_workbook(workbook).spec
+    assert manifest["figures"]["items"][0]["general"] == f"{spec.items[0].general:.2f}"
+    assert manifest["rule_packs"] and all(len(v) == 64 for v in manifest["rule_packs"].values())
+    assert manifest["check"]["errors"] == 0 and manifest["check"]["markers"] == 1
+
+
+@pytest.mark.skipif(FONT is None, reason="no CJK font found by fontconfig (install fonts-noto-cjk)")
+def test_pdf_embeds_a_subset_cjk_font_and_text_is_extractable(built: tuple[str, Path, Path]) -> None:
+    import shutil
+
+    if not shutil.which("pdffonts") or not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdffonts, pdftotext) not installed")
+    _, _, out = built
+    (pdf,) = out.glob("*.pdf")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    lines = fonts.splitlines()[2:]
+    assert lines and all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in lines)  # emb sub uni
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "收入决算表" in text
+    assert re.search(r"-\s*2\s*-", text)  # page numbers
+
+
+def test_draft_marks_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    formats = "html,xlsx,docx,pdf" if FONT else "html,xlsx,docx"
+    code, output = _run(
+        "build", str(EXAMPLES / examples.file_name("national")), "-o", str(out), "--draft", "--format", formats
+    )
+    assert code == 0, output
+    (html,) = out.glob("*.html")
+    assert "草稿" in html.read_text(encoding="utf-8")
+    assert json.loads((out / "build.json").read_text(encoding="utf-8"))["draft"] is True
+    (xlsx,) = out.glob("*.xlsx")
+    assert all(ws.oddHeader.center.text == "草稿" for ws in load_workbook(xlsx).worksheets)
+    from docx import Document
+
+    (docx,) = out.glob("*.docx")
+    assert all(s.header.paragraphs[0].text == "草稿" for s in Document(str(docx)).sections)
+    if FONT:
+        (pdf,) = out.glob("*.pdf")
+        import shutil
+
+        from pypdf import PdfReader
+
+        if not shutil.which("pdftotext"):
+            pytest.skip("poppler-utils (pdftotext) not installed")
+        n = len(PdfReader(pdf).pages)
+        assert n >= 10
+        for page in range(1, n + 1):  # every page
+            text = subprocess.run(
+                ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True
+            ).stdout
+            assert "草稿" in text, page
+
+
+def test_previous_fills_last_years_figures(built: tuple[str, Path, Path], tmp_path: Path) -> None:
+    variant, workbook, out = built
+    (last_year,) = out.glob("*.html")
+    path = tmp_path / "下年.xlsx"
+    code, output = _run(
+        "template", "-o", str(path), "--variant", variant, "--year", "2024", "--previous", str(last_year)
+    )
+    assert code == 0, output
+    acc = synth.derive(wbk.read_workbook(workbook).spec)
+    ws = load_workbook(path)[wbk.INFO]
+    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == acc.total.income
+    assert Decimal(str(values["上年一般公共预算财政拨款支出（万元）"])) == acc.total.general
+    assert Decimal(str(values["上年一般公共预算财政拨款“三公”经费支出（万元）"])) == acc.three_public.total[2]
+
+
+def test_marker_in_text_is_a_placeholder_finding(tmp_path: Path) -> None:
+    spec = examples.example("yunnan")
+    doc, _ = build_model(spec, "yunnan")
+    found = [f for f in api.check_document(doc).findings if f.rule == "narrative.placeholder"]
+    assert [f.severity for f in found] == ["error"]
+    assert "决算数与年初预算数差异的主要原因" in found[0].message
+    clean, _ = build_model(synth.example_spec(), "yunnan")  # every reason given: no marker
+    assert not [f for f in api.check_document(clean).findings if f.severity == "error"]
+
+
+def test_no_cjk_font_refuses_pdf_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import juesuan.writers.pdf as pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)  # no fontconfig: no font to find
+    out = tmp_path / "out"
+    code, output = _run("build", str(EXAMPLES / examples.file_name("shanghai")), "-o", str(out), "--format", "html,pdf")
+    assert code == 2
+    assert "未找到中文字体，无法生成 PDF" in output and "fonts-noto-cjk" in output
+    assert not out.exists()
+
+
+def test_not_a_workbook_is_refused_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "填报.xlsx"
+    path.write_text("不是表格", encoding="utf-8")
+    code, output = _run("build", str(path), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert "无法读取填报表（不是有效的 .xlsx 文件）" in output and "Traceback" not in output
+
+
+def test_a_finding_is_traced_to_the_workbook_rows_it_comes_from() -> None:
+    from juesuan.genrun import _where
+    from juesuan.results import Finding, Location
+
+    rows = wbk.read_workbook(EXAMPLES / examples.file_name("yunnan")).item_rows
+    at_class = Location(table="收入决算表", row="一般公共服务支出", column="合计", value=None, page=None, line=None)
+    at_class.row_code = "201"
+    finding = Finding("table.sum", "error", "合计不等于各项之和", [at_class])
+    assert _where(finding, rows) == "（填报表：工作表“收入决算表”第6、7、8行）"
+    elsewhere = Location(table="收入支出决算总表", row="总计", column="金额", value=None, page=None, line=None)
+    assert _where(Finding("x", "error", "m", [elsewhere]), rows) == "（《收入支出决算总表》由填报表汇总生成）"
+
+
+@pytest.mark.skipif(FONT is None, reason="no CJK font found by fontconfig (install fonts-noto-cjk): no charts")
+def test_charts_in_pdf_and_html(built: tuple[str, Path, Path]) -> None:
+    from pypdf import PdfReader
+
+    _, _, out = built
+    (html,) = out.glob("*.html")
+    page = html.read_text(encoding="utf-8")
+    assert page.count('src="data:image/png;base64,') == 3  # 收入结构, 支出结构, "三公" of two years
+    assert "<figcaption>收入结构</figcaption>" in page
+    (pdf,) = out.glob("*.pdf")
+    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 3
+
+
+def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tmp_path: Path) -> None:
+    import dataclasses
+
+    spec = dataclasses.replace(examples.example("national"), department="示例/数据中心")
+    last = wbk.write_template(tmp_path / "上年.xlsx", "national", 2024, spec=spec)
+    path = tmp_path / "下年.xlsx"
+    code, output = _run("template", "-o", str(path), "--previous", str(last))
+    assert code == 0, output
+    acc = synth.derive(spec)
+    ws = load_workbook(path)[wbk.INFO]
+    values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == acc.total.income
+    out = tmp_path / "out"
+    code, output = _run("build", str(last), "-o", str(out), "--format", "html")
+    assert code == 0, output
+    assert [p.name for p in out.glob("*.html")] == ["示例_数据中心2024年度部门决算.html"]
