@@ -42,8 +42,10 @@ STAGES: list[tuple[str, set[str]]] = [
     ("api", {"api", "validate", "synth_layouts"}),
     # the corpus store: checked documents in DuckDB / PostgreSQL, comparisons, statistics, exports
     ("store", {"store"}),
+    # batch processing: files read and checked by parallel workers, stored by one writer
+    ("batch", {"batch"}),
     # the command line: the parser (cli), the work of the commands (clirun), the installed entry point
-    ("cli", {"cli", "clirun", "clistore", "genrun", "__main__"}),
+    ("cli", {"cli", "clirun", "clistore", "clibatch", "genrun", "__main__"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}
 
