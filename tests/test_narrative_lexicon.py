@@ -140,3 +140,21 @@ def test_an_unknown_item_path_gives_no_concept():
 def test_approximate_figures_are_marked():
     found = claims_of("培训相关人员1600余人次，节约资金约30.00万元，完成交易1000场左右。")
     assert [c.approx for c in found] == [True, True, True]
+
+
+def test_staff_numbers_are_count_claims_that_hide_no_money_wording():
+    texts = (
+        "本部门编制人数35人，实有人数32人，离退休人员5人。",
+        "年末在职人员30名，公务用车编制数2辆。",
+        "在职人员经费120.50万元，离退休人员经费8.00万元。",
+    )
+    got = [(c.raw, c.concept) for c in claims_of(*texts)]
+    assert got[:4] == [
+        ("35人", "staff_authorized"),
+        ("32人", "staff_actual"),
+        ("5人", "staff_retired"),
+        ("30名", "staff_actual"),
+    ]
+    assert not (got[4][1] or "").startswith("staff_")  # a vehicle quota is not a staff number
+    assert [raw for raw, _ in got[5:]] == ["120.50万元", "8.00万元"]
+    assert not any((cid or "").startswith("staff_") for _, cid in got[5:])  # money is never a staff count

@@ -107,6 +107,7 @@ QUERIES = [
     "SELECT * FROM v_findings_by_rule",
     "SELECT * FROM v_completeness",
     "SELECT * FROM v_three_public",
+    "SELECT * FROM v_staff",
     "SELECT * FROM finding_cells",
     "SELECT * FROM doc_tables",
     "SELECT rule, severity, SUM(CASE WHEN severity = 'error' THEN 1 ELSE 0 END) AS n FROM findings GROUP BY rule, severity",

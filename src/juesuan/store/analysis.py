@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..textnorm import UNIT_FACTORS
@@ -226,6 +226,7 @@ class Stats:
     findings_by_rule: list[tuple[str, str, int, int]]
     completeness: list[tuple[str, str, int]]
     three_public: list[tuple[Any, ...]]
+    per_staff: list[PerStaff] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -247,6 +248,7 @@ class Stats:
                 }
                 for dep, year, unit, tp, ac, n in self.three_public
             ],
+            "per_staff": [p.to_dict() for p in self.per_staff],
         }
 
     def text(self, limit: int = 20) -> str:
@@ -275,7 +277,117 @@ class Stats:
             )
         if len(self.three_public) > limit:
             lines.append(f"  ……另有 {len(self.three_public) - limit} 行（--format json 列出全部）")
+        lines.append("")
+        lines.append("人均“三公”经费与机关运行经费（决算数除以情况说明所述实有人数，未述实有人数时用编制人数）：")
+        if not self.per_staff:
+            lines.append("  无（没有同时识别出“三公”经费表和人数的现行文件）")
+        for p in self.per_staff[:limit]:
+            lines.append(f"  {p.text()}")
+        if len(self.per_staff) > limit:
+            lines.append(f"  ……另有 {len(self.per_staff) - limit} 行（--format json 列出全部）")
         return "\n".join(lines)
+
+
+_CENT = Decimal("0.01")
+_STAFF_BASIS = {"actual": "实有人数", "authorized": "编制人数"}
+
+
+@dataclass
+class PerStaff:
+    """The 三公 and 机关运行经费 final amounts of one document divided by its staff: the 实有人数 its
+    narrative states, else its 编制人数 (a document that states neither, or only zero, has none)."""
+
+    document: int
+    file_name: str
+    department: str | None
+    year: int | None
+    unit: str | None  # the unit of the amounts (per_staff is in unit/人)
+    staff: int
+    staff_basis: str  # actual | authorized
+    authorized: int | None
+    actual: int | None
+    retired: int | None
+    three_public_final: Decimal | None
+    admin_cost_final: Decimal | None
+
+    def _per(self, v: Decimal | None) -> Decimal | None:
+        return None if v is None else (v / self.staff).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def three_public_per_staff(self) -> Decimal | None:
+        return self._per(self.three_public_final)
+
+    @property
+    def admin_cost_per_staff(self) -> Decimal | None:
+        return self._per(self.admin_cost_final)
+
+    @property
+    def per_staff_unit(self) -> str:
+        return f"{self.unit or '单位未知'}/人"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "file_name": self.file_name,
+            "department": self.department,
+            "year": self.year,
+            "staff": self.staff,
+            "staff_basis": self.staff_basis,
+            "authorized": self.authorized,
+            "actual": self.actual,
+            "retired": self.retired,
+            "unit": self.unit,
+            "three_public_final": _s(self.three_public_final),
+            "admin_cost_final": _s(self.admin_cost_final),
+            "per_staff_unit": self.per_staff_unit,
+            "three_public_per_staff": _s(self.three_public_per_staff),
+            "admin_cost_per_staff": _s(self.admin_cost_per_staff),
+        }
+
+    def text(self) -> str:
+        u = self.per_staff_unit
+        tp, ac = _s(self.three_public_per_staff), _s(self.admin_cost_per_staff)
+        return (
+            f"[{self.document}] {self.department or '部门未知'} {self.year or ''}（{_STAFF_BASIS[self.staff_basis]}"
+            f" {self.staff} 人）：人均“三公”经费 {tp + u if tp else '—'}，人均机关运行经费 {ac + u if ac else '—'}"
+        )
+
+
+def _per_staff(store: Store) -> list[PerStaff]:
+    rows = store.db.execute(
+        "SELECT v.document, v.file_name, v.department, v.year, v.unit, v.three_public_final, v.admin_cost_final,"
+        " s.authorized, s.actual, s.retired"
+        " FROM v_three_public v JOIN v_staff s ON s.document = v.document"
+        f" JOIN documents d ON d.id = v.document WHERE {_CURRENT.format(d='d')}"
+    )
+    out = []
+    for doc, name, dep, year, unit, tp, ac, authorized, actual, retired in rows:
+        if actual:
+            staff, basis = int(actual), "actual"
+        elif authorized:
+            staff, basis = int(authorized), "authorized"
+        else:
+            continue  # no staff number, or only zero: nothing to divide by
+        if tp is None and ac is None:
+            continue
+        out.append(
+            PerStaff(
+                int(doc),
+                str(name),
+                dep,
+                None if year is None else int(year),
+                unit,
+                staff,
+                basis,
+                None if authorized is None else int(authorized),
+                None if actual is None else int(actual),
+                None if retired is None else int(retired),
+                None if tp is None else Decimal(tp),
+                None if ac is None else Decimal(ac),
+            )
+        )
+    out.sort(key=lambda p: (str(p.department or ""), p.year or 0, p.document, str(p.unit or "")))
+    return out
 
 
 _CURRENT = "NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = {d}.id)"
@@ -308,4 +420,5 @@ def stats(store: Store) -> Stats:
         [(str(r), str(s), int(n), int(d)) for r, s, n, d in by_rule],
         [(str(c), str(s), int(n)) for c, s, n in completeness],
         [tuple(r) for r in three],
+        _per_staff(store),
     )

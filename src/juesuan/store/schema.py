@@ -196,6 +196,30 @@ MIGRATIONS: list[list[str]] = [
             juesuan_version VARCHAR
         )""",
     ],
+    # 4: staff numbers per document, from the narrative's count claims (the lexicon's staff_*
+    # concepts): the first figure of each in the text (a "其中" part comes after its total), stated in
+    # 人 or 名, of this year; a document that states none has no row
+    [
+        """CREATE VIEW v_staff AS
+            SELECT d.id AS document, d.file_name, d.department, d.year,
+                   (SELECT CAST(c.value_text AS INTEGER) FROM claims c
+                     WHERE c.document = d.id AND c.concept = 'staff_authorized' AND c.role = 'level'
+                       AND c.period = 'current' AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
+                     ORDER BY c.seq LIMIT 1) AS authorized,
+                   (SELECT CAST(c.value_text AS INTEGER) FROM claims c
+                     WHERE c.document = d.id AND c.concept = 'staff_actual' AND c.role = 'level'
+                       AND c.period = 'current' AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
+                     ORDER BY c.seq LIMIT 1) AS actual,
+                   (SELECT CAST(c.value_text AS INTEGER) FROM claims c
+                     WHERE c.document = d.id AND c.concept = 'staff_retired' AND c.role = 'level'
+                       AND c.period = 'current' AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
+                     ORDER BY c.seq LIMIT 1) AS retired
+            FROM documents d
+            WHERE EXISTS (SELECT 1 FROM claims c WHERE c.document = d.id
+                            AND c.concept IN ('staff_authorized', 'staff_actual', 'staff_retired')
+                            AND c.role = 'level' AND c.period = 'current' AND c.unit IN ('人', '名')
+                            AND c.value_text NOT LIKE '%.%')""",
+    ],
 ]
 
 # The views a user may query, export and read about in docs/store.md (the tables are queryable too).
@@ -209,6 +233,7 @@ VIEWS = (
     "v_findings_by_rule",
     "v_completeness",
     "v_three_public",
+    "v_staff",
 )
 # the tables one document writes (expected_publishers is written by the publication import)
 TABLES = ("documents", "doc_tables", "cells", "narrative", "claims", "findings", "finding_cells", "rule_statuses")
