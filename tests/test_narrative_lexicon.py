@@ -158,3 +158,9 @@ def test_staff_numbers_are_count_claims_that_hide_no_money_wording():
     assert not (got[4][1] or "").startswith("staff_")  # a vehicle quota is not a staff number
     assert [raw for raw, _ in got[5:]] == ["120.50万元", "8.00万元"]
     assert not any((cid or "").startswith("staff_") for _, cid in got[5:])  # money is never a staff count
+
+
+def test_a_staff_category_is_not_the_authorized_total():
+    got = [(c.raw, c.concept) for c in claims_of("在职人员编制32人，其中：行政编制0人，工勤人员编制0人，事业编制32人。")]
+    assert got[0] == ("32人", "staff_authorized")
+    assert not any(cid == "staff_authorized" for _, cid in got[1:])

@@ -198,26 +198,27 @@ MIGRATIONS: list[list[str]] = [
     ],
     # 4: staff numbers per document, from the narrative's count claims (the lexicon's staff_*
     # concepts): the first figure of each in the text (a "其中" part comes after its total), stated in
-    # 人 or 名, of this year; a document that states none has no row
+    # 人 or 名, one of this year first (a headcount "截至上年12月" is the next best); a document that
+    # states none has no row
     [
         """CREATE VIEW v_staff AS
             SELECT d.id AS document, d.file_name, d.department, d.year,
                    (SELECT CAST(c.value_text AS INTEGER) FROM claims c
                      WHERE c.document = d.id AND c.concept = 'staff_authorized' AND c.role = 'level'
-                       AND c.period = 'current' AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
-                     ORDER BY c.seq LIMIT 1) AS authorized,
+                       AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
+                     ORDER BY CASE WHEN c.period = 'current' THEN 0 ELSE 1 END, c.seq LIMIT 1) AS authorized,
                    (SELECT CAST(c.value_text AS INTEGER) FROM claims c
                      WHERE c.document = d.id AND c.concept = 'staff_actual' AND c.role = 'level'
-                       AND c.period = 'current' AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
-                     ORDER BY c.seq LIMIT 1) AS actual,
+                       AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
+                     ORDER BY CASE WHEN c.period = 'current' THEN 0 ELSE 1 END, c.seq LIMIT 1) AS actual,
                    (SELECT CAST(c.value_text AS INTEGER) FROM claims c
                      WHERE c.document = d.id AND c.concept = 'staff_retired' AND c.role = 'level'
-                       AND c.period = 'current' AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
-                     ORDER BY c.seq LIMIT 1) AS retired
+                       AND c.unit IN ('人', '名') AND c.value_text NOT LIKE '%.%'
+                     ORDER BY CASE WHEN c.period = 'current' THEN 0 ELSE 1 END, c.seq LIMIT 1) AS retired
             FROM documents d
             WHERE EXISTS (SELECT 1 FROM claims c WHERE c.document = d.id
                             AND c.concept IN ('staff_authorized', 'staff_actual', 'staff_retired')
-                            AND c.role = 'level' AND c.period = 'current' AND c.unit IN ('人', '名')
+                            AND c.role = 'level' AND c.unit IN ('人', '名')
                             AND c.value_text NOT LIKE '%.%')""",
     ],
 ]
