@@ -161,6 +161,8 @@ def test_staff_numbers_are_count_claims_that_hide_no_money_wording():
 
 
 def test_a_staff_category_is_not_the_authorized_total():
-    got = [(c.raw, c.concept) for c in claims_of("在职人员编制32人，其中：行政编制0人，工勤人员编制0人，事业编制32人。")]
+    got = [
+        (c.raw, c.concept) for c in claims_of("在职人员编制32人，其中：行政编制0人，工勤人员编制0人，事业编制32人。")
+    ]
     assert got[0] == ("32人", "staff_authorized")
     assert not any(cid == "staff_authorized" for _, cid in got[1:])
