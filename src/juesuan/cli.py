@@ -42,6 +42,7 @@ from .clirun import (  # noqa: F401  (the work of the commands, without the pars
     write_output,
 )
 from .clistore import register as register_store_commands
+from .cliweb import register as register_web_commands
 from .errors import (
     EXIT_OK,
     EXIT_UNUSABLE,
@@ -267,6 +268,7 @@ def validate_data(
 
 # the corpus store: ingest, compare, stats, query, export (juesuan.clistore)
 register_store_commands(app)
+register_web_commands(app)
 
 
 class GenVariant(str, Enum):

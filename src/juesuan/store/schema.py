@@ -183,6 +183,25 @@ MIGRATIONS: list[list[str]] = [
             SELECT d.*, NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = d.id) AS is_current
             FROM documents d""",
     ],
+    # 3: the web app's users (juesuan.web): salted scrypt hashes of passwords, hashes of API tokens
+    # and of sign-in sessions (the secrets themselves are never stored)
+    [
+        """CREATE TABLE users (
+            name VARCHAR PRIMARY KEY,
+            password_hash VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE api_tokens (
+            token_hash VARCHAR(64) PRIMARY KEY,
+            user_name VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE web_sessions (
+            token_hash VARCHAR(64) PRIMARY KEY,
+            user_name VARCHAR NOT NULL,
+            expires_at TIMESTAMP NOT NULL
+        )""",
+    ],
 ]
 
 # The views a user may query, export and read about in docs/store.md (the tables are queryable too).
