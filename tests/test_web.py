@@ -320,3 +320,40 @@ def test_page_upload_with_session_and_csrf(app_env):
     assert r.status_code == 303
     assert client.get("/api/me").json() == {"user": None}
     assert client.get(f"/documents/{doc_id}").status_code == 200
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_user_add_and_token_commands(tmp_path):
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app as cli_app
+
+    db = str(tmp_path / "cli.duckdb")
+    runner = CliRunner()
+    r = runner.invoke(cli_app, ["user", "add", "张三", "--db", db, "--password-stdin"], input="a good password\n")
+    assert r.exit_code == 0 and "已创建用户：张三" in r.output
+    r = runner.invoke(cli_app, ["user", "add", "张三", "--db", db, "--password-stdin"], input="a good password\n")
+    assert r.exit_code == 2 and "用户已存在" in r.output
+    r = runner.invoke(cli_app, ["user", "add", "李四", "--db", db, "--password-stdin"], input="short\n")
+    assert r.exit_code == 2 and "密码太短" in r.output
+    r = runner.invoke(cli_app, ["user", "token", "王五", "--db", db])
+    assert r.exit_code == 2 and "没有这个用户" in r.output
+    r = runner.invoke(cli_app, ["user", "token", "张三", "--db", db])
+    assert r.exit_code == 0
+    token = r.output.strip().splitlines()[-1]
+    with open_store(db) as s:
+        assert auth.token_user(s, token) == "张三"
+        assert auth.check_user(s, "张三", "a good password") and not auth.check_user(s, "张三", "wrong password")
+
+
+def test_serve_help_names_its_options():
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app as cli_app
+
+    r = CliRunner().invoke(cli_app, ["serve", "--help"])
+    assert r.exit_code == 0
+    for option in ("--host", "--port", "--db", "--data", "--max-upload-mb"):
+        assert option in r.output
