@@ -357,3 +357,64 @@ def test_serve_help_names_its_options():
     assert r.exit_code == 0
     for option in ("--host", "--port", "--db", "--data", "--max-upload-mb"):
         assert option in r.output
+
+
+# ---------------------------------------------------------------- review decisions
+
+
+def test_review_decisions_carry_over_to_a_corrected_version(app_env):
+    client, token, tmp_path = app_env
+    bearer = {"Authorization": f"Bearer {token}"}
+    first = upload(client, token, PLANTED)["results"][0]["document"]
+    findings = client.get(f"/api/documents/{first}").json()["findings"]
+    errors = [f for f in findings if f["severity"] == "error"]
+    a, b = errors[0]["seq"], errors[1]["seq"]
+    url = f"/api/documents/{first}/findings/{a}/review"
+    assert client.post(url, json={"decision": "dismissed"}).status_code == 401
+    r = client.post(url, json={"decision": "dismissed"}, headers=bearer)
+    assert r.status_code == 422 and "理由" in r.json()["error"]["message"]
+    assert client.post(url, json={"decision": "maybe"}, headers=bearer).status_code == 422
+    assert (
+        client.post(
+            f"/api/documents/{first}/findings/999/review", json={"decision": "confirmed"}, headers=bearer
+        ).status_code
+        == 404
+    )
+    r = client.post(url, json={"decision": "dismissed", "reason": "印刷时已更正"}, headers=bearer)
+    assert r.status_code == 200 and r.json()["user"] == "审核员"
+    client.post(f"/api/documents/{first}/findings/{b}/review", json={"decision": "needs_discussion"}, headers=bearer)
+    reviewed = {f["seq"]: f["review"] for f in client.get(f"/api/documents/{first}").json()["findings"]}
+    assert reviewed[a]["decision"] == "dismissed" and reviewed[a]["reason"] == "印刷时已更正"
+    assert reviewed[b]["decision"] == "needs_discussion"
+    assert sum(1 for v in reviewed.values() if v) == 2
+
+    # a new version with the same findings (other bytes, same department and year): decisions carry over
+    again = tmp_path / "planted-v2.txt"
+    again.write_bytes(PLANTED.read_bytes() + b"\n\n")
+    second = upload(client, token, again)["results"][0]
+    assert second["status"] == "added" and second["supersedes"] == first
+    doc2 = client.get(f"/api/documents/{second['document']}").json()
+    carried = {f["seq"]: f["review"] for f in doc2["findings"] if f["review"]}
+    assert {r["decision"] for r in carried.values()} == {"dismissed", "needs_discussion"}
+    assert all(r["carried_from"] == first for r in carried.values())
+    assert doc2["previous_version"] == first and doc2["fixed_since_previous"] == []
+
+    # the corrected version: every error of the first one is listed as fixed
+    third = upload(client, token, CLEAN)["results"][0]
+    assert third["supersedes"] == second["document"]
+    doc3 = client.get(f"/api/documents/{third['document']}").json()
+    assert len([f for f in doc3["fixed_since_previous"] if f["severity"] == "error"]) == len(errors)
+    page = client.get(f"/documents/{third['document']}").text
+    assert "已改正" in page and 'id="fixed"' in page
+
+
+def test_review_form_needs_csrf(app_env):
+    client, token, _ = app_env
+    doc = upload(client, token, PLANTED)["results"][0]["document"]
+    csrf = sign_in(client)
+    url = f"/documents/{doc}/findings/0/review"
+    assert client.post(url, data={"decision": "confirmed"}).status_code == 403
+    r = client.post(url, data={"decision": "confirmed", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}#f-0"
+    page = client.get(f"/documents/{doc}").text
+    assert "审核：确认" in page and 'class="review-form"' in page

@@ -183,8 +183,8 @@ MIGRATIONS: list[list[str]] = [
             SELECT d.*, NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = d.id) AS is_current
             FROM documents d""",
     ],
-    # 3: the web app's users (juesuan.web): salted scrypt hashes of passwords, hashes of API tokens
-    # and of sign-in sessions (the secrets themselves are never stored)
+    # 3: the web app (juesuan.web): users (salted scrypt hashes of passwords), hashes of API tokens
+    # and of sign-in sessions (the secrets themselves are never stored), reviewers' decisions
     [
         """CREATE TABLE users (
             name VARCHAR PRIMARY KEY,
@@ -200,6 +200,17 @@ MIGRATIONS: list[list[str]] = [
             token_hash VARCHAR(64) PRIMARY KEY,
             user_name VARCHAR NOT NULL,
             expires_at TIMESTAMP NOT NULL
+        )""",
+        # a reviewer's decision on a finding (confirmed / dismissed with a reason / needs_discussion);
+        # finding_key identifies the finding across versions of a document (rule and cells), so a
+        # decision carries over to a corrected version that supersedes this one
+        """CREATE TABLE reviews (
+            document BIGINT NOT NULL,
+            finding_key VARCHAR NOT NULL,
+            decision VARCHAR NOT NULL,
+            reason VARCHAR,
+            user_name VARCHAR NOT NULL,
+            decided_at TIMESTAMP NOT NULL
         )""",
     ],
 ]

@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request,
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 
 from .. import __version__
 from ..errors import InputError, JuesuanError
@@ -34,6 +35,11 @@ CSRF_COOKIE = "juesuan_csrf"
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_TEXT = {"pass": "通过", "fail": "未通过", "not_applicable": "不适用", "insufficient_data": "数据不足"}
 VARIANTS = {"national": "全国通用格式", "shanghai": "上海格式", "yunnan": "云南格式"}
+
+
+class ReviewIn(BaseModel):
+    decision: str
+    reason: str = ""
 
 
 @dataclass
@@ -322,6 +328,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def document_page(request: Request, doc_id: int) -> Response:
         with state.lock:
             view = document_or_404(state.store, doc_id)
+            views.apply_reviews(state.store, view)
         stored = state.stored_file(doc_id)
         localization = report_json(doc_id).get("localization", [])
         return page(
@@ -330,7 +337,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             doc=view,
             localization=localization,
             is_pdf=bool(stored and stored.suffix == ".pdf"),
+            decisions=views.DECISIONS,
         )
+
+    def review(doc_id: int, seq: int, decision: str, reason: str, user: str) -> dict[str, Any]:
+        with state.lock:
+            try:
+                return views.record_review(state.store, doc_id, seq, decision, reason, user)
+            except LookupError as err:
+                raise HTTPException(404, str(err)) from None
+            except ValueError as err:
+                raise HTTPException(422, str(err)) from None
+
+    @app.post("/documents/{doc_id}/findings/{seq}/review", include_in_schema=False)
+    def review_form(
+        request: Request,
+        doc_id: int,
+        seq: int,
+        decision: str = Form(...),
+        reason: str = Form(""),
+        csrf_token: str = Form(""),
+    ) -> Response:
+        user = require_writer(request, csrf_token)
+        review(doc_id, seq, decision, reason, user)
+        return RedirectResponse(f"/documents/{int(doc_id)}#f-{int(seq)}", status_code=303)
 
     @app.get("/documents/{doc_id}/report.json", include_in_schema=False)
     def document_json_download(doc_id: int) -> Response:
@@ -387,9 +417,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         return {"documents": views.documents(store, department, year, rule, limit)}
 
-    @app.get("/api/documents/{doc_id}", tags=["语料库"], summary="一份文件：各表、问题（含所在单元格）、规则状态")
+    @app.get(
+        "/api/documents/{doc_id}", tags=["语料库"], summary="一份文件：各表、问题（含所在单元格、审核结论）、规则状态"
+    )
     def api_document(doc_id: int, store: Store = Depends(db)) -> dict[str, Any]:
-        return views.document_json(document_or_404(store, doc_id))
+        view = document_or_404(store, doc_id)
+        views.apply_reviews(store, view)
+        return views.document_json(view)
+
+    @app.post("/api/documents/{doc_id}/findings/{seq}/review", tags=["审核"], summary="记录对一条问题的审核结论")
+    def api_review(request: Request, doc_id: int, seq: int, body: ReviewIn) -> dict[str, Any]:
+        """``decision``: confirmed（确认）, dismissed（驳回，须填 reason）or needs_discussion（待讨论）. The
+        decision carries over to later versions of the document that still show the finding."""
+        user = require_writer(request, None)
+        return review(doc_id, seq, body.decision, body.reason, user)
 
     @app.get("/api/documents/{doc_id}/report", tags=["语料库"], summary="审核报告 JSON（与 check --format json 相同）")
     def api_report(doc_id: int) -> dict[str, Any]:

@@ -222,10 +222,18 @@ def document_json(view: dict[str, Any]) -> dict[str, Any]:
             "actual": f["actual"],
             "difference": f["difference"],
             "locations": [{k: v for k, v in loc.items() if k != "finding_seq"} for loc in f["locations"]],
+            "review": f.get("review"),
         }
         for f in view["findings"]
     ]
-    return {"document": view["meta"], "tables": tables, "findings": findings, "rules": view["rules"]}
+    return {
+        "document": view["meta"],
+        "tables": tables,
+        "findings": findings,
+        "rules": view["rules"],
+        "previous_version": view.get("previous"),
+        "fixed_since_previous": view.get("fixed", []),
+    }
 
 
 def rule_catalogue(store: Store) -> list[dict[str, Any]]:
@@ -285,3 +293,90 @@ def rule_catalogue(store: Store) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# ---------------------------------------------------------------- review decisions
+
+DECISIONS = {"confirmed": "确认", "dismissed": "驳回（误报）", "needs_discussion": "待讨论"}
+
+
+def finding_key(f: dict[str, Any]) -> str:
+    """What identifies a finding across versions of a document: its rule and the cells it names
+    (table, row, column), or its rule and message when it names none (as ``compare`` matches them)."""
+    import json
+
+    places = sorted(
+        (loc["table_name"] or "", loc["row_label"] or "", loc["column_header"] or "") for loc in f["locations"]
+    )
+    return json.dumps([f["rule"], places] if places else [f["rule"], f["message"]], ensure_ascii=False)
+
+
+def _ancestors(store: Store, doc_id: int) -> list[int]:
+    """The document and the versions it supersedes, newest first."""
+    chain, seen = [doc_id], {doc_id}
+    while True:
+        rows = store.db.execute("SELECT supersedes FROM documents WHERE id = ?", [chain[-1]])
+        if not rows or rows[0][0] is None or int(rows[0][0]) in seen:
+            return chain
+        chain.append(int(rows[0][0]))
+        seen.add(chain[-1])
+
+
+def apply_reviews(store: Store, view: dict[str, Any]) -> None:
+    """Attach to each finding its latest decision: made on this document, or carried over from an
+    earlier version (``carried`` names the document it was made on)."""
+    chain = _ancestors(store, int(view["meta"]["id"]))
+    marks = ", ".join("?" * len(chain))
+    rows = query(
+        store,
+        f"SELECT document, finding_key, decision, reason, user_name, decided_at FROM reviews WHERE document IN ({marks})"
+        " ORDER BY decided_at",
+        list(chain),
+    )
+    rank = {d: i for i, d in enumerate(chain)}
+    best: dict[str, dict[str, Any]] = {}
+    for r in rows:  # the nearest version wins, the latest decision within it
+        cur = best.get(r["finding_key"])
+        if cur is None or rank[r["document"]] <= rank[cur["document"]]:
+            best[r["finding_key"]] = r
+    for f in view["findings"]:
+        f["key"] = finding_key(f)
+        got = best.get(f["key"])
+        f["review"] = (
+            None
+            if got is None
+            else {
+                "decision": got["decision"],
+                "decision_text": DECISIONS.get(got["decision"], got["decision"]),
+                "reason": got["reason"],
+                "user": got["user_name"],
+                "decided_at": _plain({"t": got["decided_at"]})["t"],
+                "carried_from": got["document"] if got["document"] != view["meta"]["id"] else None,
+            }
+        )
+    prev = chain[1] if len(chain) > 1 else None
+    view["previous"] = prev
+    view["fixed"] = store.compare(prev, view["meta"]["id"]).fixed if prev is not None else []
+
+
+def record_review(store: Store, doc_id: int, seq: int, decision: str, reason: str, user: str) -> dict[str, Any]:
+    """Store a decision on finding ``seq`` of ``doc_id`` (ValueError with a Chinese message when
+    the decision is unknown, a dismissal has no reason, or the finding does not exist)."""
+    from datetime import datetime, timezone
+
+    if decision not in DECISIONS:
+        raise ValueError(f"未知的审核结论：{decision}（confirmed、dismissed 或 needs_discussion）")
+    reason = (reason or "").strip()[:2000]
+    if decision == "dismissed" and not reason:
+        raise ValueError("驳回（误报）需要填写理由")
+    view = document(store, doc_id)
+    if view is None:
+        raise LookupError(f"库中没有编号为 {doc_id} 的文件")
+    f = next((x for x in view["findings"] if x["seq"] == seq), None)
+    if f is None:
+        raise LookupError(f"该文件没有第 {seq} 条问题")
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    store.db.execute(
+        "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?)", [doc_id, finding_key(f), decision, reason or None, user, now]
+    )
+    return {"document": doc_id, "finding": seq, "decision": decision, "reason": reason or None, "user": user}
