@@ -418,3 +418,15 @@ def test_review_form_needs_csrf(app_env):
     assert r.status_code == 303 and r.headers["location"] == f"/documents/{doc}#f-0"
     page = client.get(f"/documents/{doc}").text
     assert "审核：确认" in page and 'class="review-form"' in page
+
+
+def test_a_request_declaring_more_than_the_limits_is_refused_before_reading(app_env):
+    client, token, _ = app_env
+    limit = 2 * 1024 * 1024 * 20 + (1 << 20)
+    body = b"x" * (limit + 1)
+    r = client.post(
+        "/api/check",
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert r.status_code == 413 and "上限" in r.json()["error"]["message"]

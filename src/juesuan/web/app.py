@@ -122,6 +122,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def wants_html(request: Request) -> bool:
         return not request.url.path.startswith("/api/")
 
+    @app.middleware("http")
+    async def body_limit(request: Request, call_next: Any) -> Response:
+        """A request whose declared size passes what its files may hold is refused before it is
+        read (each file is limited again while it is read)."""
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > settings.max_upload * settings.max_files + (1 << 20):
+            message = (
+                f"上传内容超过上限（单个文件 {settings.max_upload // (1024 * 1024)} MB，最多 {settings.max_files} 个）"
+            )
+            return JSONResponse({"error": {"code": 413, "message": message}}, status_code=413)
+        return await call_next(request)
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if wants_html(request):
