@@ -430,3 +430,37 @@ def test_a_request_declaring_more_than_the_limits_is_refused_before_reading(app_
         headers={"Authorization": f"Bearer {token}", "Content-Type": "multipart/form-data; boundary=b"},
     )
     assert r.status_code == 413 and "上限" in r.json()["error"]["message"]
+
+
+def test_page_picture_boxes_the_cells_of_the_findings(app_env):
+    pytest.importorskip("fpdf", reason="fpdf2 writes the PDF of the example")
+    from PIL import Image
+
+    from juesuan import api
+    from juesuan.writers.pdf import NoCJKFont, write_pdf
+
+    client, token, tmp_path = app_env
+    try:
+        pdf = write_pdf(api.load_document(PLANTED), tmp_path / "planted.pdf")
+    except NoCJKFont:
+        pytest.skip("no CJK font installed (fonts-noto-cjk): the example PDF cannot be written")
+    doc = upload(client, token, pdf)["results"][0]["document"]
+    html = client.get(f"/documents/{doc}").text
+    pages = sorted({int(p) for p in re.findall(rf'href="/documents/{doc}/pages/(\d+)\.png"', html)})
+    assert pages
+    report = client.get(f"/api/documents/{doc}/report").json()
+    boxed = {loc["page"] for f in report["findings"] for loc in f["locations"] if loc.get("bbox")}
+    page = sorted(boxed)[0]
+    r = client.get(f"/documents/{doc}/pages/{page}.png")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    import numpy as np
+
+    from juesuan.web.pageimage import page_png
+
+    def red(png: bytes) -> int:
+        a = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+        return int(((a[..., 0] > 180) & (a[..., 1] < 80) & (a[..., 2] < 80)).sum())
+
+    bare = page_png(tmp_path / "data" / "documents" / f"{doc}.pdf", page, [])
+    assert red(r.content) > 50 and red(bare) == 0  # the error boxes, drawn on a black-on-white page
+    assert client.get(f"/documents/{doc}/pages/999.png").status_code == 404

@@ -387,6 +387,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def annotated_download(doc_id: int) -> Response:
         return FileResponse(annotated(doc_id), media_type="application/pdf", filename=f"annotated-{int(doc_id)}.pdf")
 
+    @app.get("/documents/{doc_id}/pages/{page_no}.png", include_in_schema=False)
+    def page_picture(doc_id: int, page_no: int) -> Response:
+        from .pageimage import page_png
+
+        source = state.stored_file(doc_id)
+        if source is None or source.suffix != ".pdf":
+            raise HTTPException(404, "只有网页上传的 PDF 文件有页面图")
+        try:
+            png = page_png(source, page_no, report_json(doc_id).get("findings", []))
+        except InputError as err:
+            raise HTTPException(404, str(err)) from None
+        return Response(png, media_type="image/png")
+
     @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
     def rules_page(request: Request, store: Store = Depends(db)) -> Response:
         return page(request, "rules.html", rules=views.rule_catalogue(store))
