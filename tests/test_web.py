@@ -464,3 +464,31 @@ def test_page_picture_boxes_the_cells_of_the_findings(app_env):
     bare = page_png(tmp_path / "data" / "documents" / f"{doc}.pdf", page, [])
     assert red(r.content) > 50 and red(bare) == 0  # the error boxes, drawn on a black-on-white page
     assert client.get(f"/documents/{doc}/pages/999.png").status_code == 404
+
+
+def test_rectification_notice_leaves_out_dismissed_findings(app_env):
+    from docx import Document
+
+    client, token, _ = app_env
+    doc = upload(client, token, PLANTED)["results"][0]["document"]
+    findings = client.get(f"/api/documents/{doc}").json()["findings"]
+    wanted = [f for f in findings if f["severity"] in ("error", "warning")]
+
+    def rows() -> list[list[str]]:
+        r = client.get(f"/api/documents/{doc}/notice.docx")
+        assert r.status_code == 200
+        table = Document(io.BytesIO(r.content)).tables[0]
+        return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+    before = rows()
+    assert [r[1] for r in before] == [f["message"] for f in wanted]
+    dismissed = wanted[0]
+    r = client.post(
+        f"/api/documents/{doc}/findings/{dismissed['seq']}/review",
+        json={"decision": "dismissed", "reason": "读取有误"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200
+    after = rows()
+    assert [r[1] for r in after] == [f["message"] for f in wanted[1:]]
+    assert client.get(f"/documents/{doc}/notice.docx").status_code == 200

@@ -400,6 +400,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(404, str(err)) from None
         return Response(png, media_type="image/png")
 
+    @app.get("/documents/{doc_id}/notice.docx", include_in_schema=False)
+    @app.get("/api/documents/{doc_id}/notice.docx", tags=["审核"], summary="整改通知（Word，不含已驳回的问题）")
+    def notice(doc_id: int) -> Response:
+        from .notice import notice_docx
+
+        with state.lock:
+            view = document_or_404(state.store, doc_id)
+            views.apply_reviews(state.store, view)
+        return Response(
+            notice_docx(view),
+            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            headers={"Content-Disposition": f'attachment; filename="notice-{int(doc_id)}.docx"'},
+        )
+
     @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
     def rules_page(request: Request, store: Store = Depends(db)) -> Response:
         return page(request, "rules.html", rules=views.rule_catalogue(store))
