@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test. Creates the virtual environment and installs the project with its test extras
-# when needed, so it works on a fresh machine with Python 3.11.
+# Runs every test. Creates the virtual environment and installs the project with its test and OCR
+# extras when needed, so it works on a fresh machine with Python 3.11 (the ocr extra, RapidOCR with
+# its models, onnxruntime and OpenCV, is about 470 MB and installs in under 10 s from PyPI: without
+# it the scanned-page tests would skip).
 #
 # The system tools some tests use are installed too when the machine allows it (root with apt), by
 # scripts/system-deps.sh, which says what it installs and why first (`--dry-run` prints the plan):
@@ -14,7 +16,7 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,postgres,charts,web]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,ocr,postgres,charts,dask,web]'
 
 if [ "${JUESUAN_SYSTEM_DEPS:-1}" != "0" ]; then
   bash scripts/system-deps.sh

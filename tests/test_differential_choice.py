@@ -116,3 +116,36 @@ def test_a_pdf_without_ruled_pages_is_not_evaluated_twice(monkeypatch: pytest.Mo
     assert calls == []
     api.load_document(FIXTURE)
     assert calls == [1]
+
+
+def _count_evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from juesuan.rules import engine
+
+    calls: list[int] = []
+    original = engine.evaluate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "evaluate", counted)
+    return calls
+
+
+@pytest.mark.parametrize("coverage", [None, "fragment"])
+def test_the_check_reuses_the_evaluation_the_differential_check_made(
+    misread_fast: None, monkeypatch: pytest.MonkeyPatch, coverage: str | None
+) -> None:
+    """A table identity fails and both readings agree (a misprint, not a misread): the rules were
+    evaluated to decide on a second reading; ``api.check`` reports from that evaluation instead of
+    evaluating them again, with the same report as checking the loaded document afresh. Once what
+    the rules read changed after it (a fragment's coverage), they are evaluated again."""
+    monkeypatch.setattr(pdf_reader, "differential_disagreements", lambda path, pages: {})
+    calls = _count_evaluations(monkeypatch)
+    once = api.check(FIXTURE, coverage=coverage).to_dict()
+    assert len(calls) == (1 if coverage is None else 2)
+    calls.clear()
+    afresh = api.check_document(api.load_document(FIXTURE, coverage=coverage)).to_dict()
+    assert len(calls) == 2
+    assert once == afresh
+    assert any(f["severity"] == "error" for f in once["findings"])  # the misprint is found

@@ -98,6 +98,8 @@ _ALLOWED_NAMES = {
     "MAX_FORM_DEPTH",  # limits of an acceptable input (not geometry)
     "_ERR_ENCRYPTED",  # PDFium error codes
     "_FULL_TURN",  # degrees in a turn
+    "_WHITE",  # the grey level of white paper (8-bit images)
+    "_CONNECTIVITY",  # pixel neighbourhood of a connected component (OpenCV's 4 or 8)
     "_PATH",
     "_IMAGE",
     "_FORM",  # PDFium page object type codes
@@ -141,6 +143,6 @@ def _bare_numbers(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["geometry.py", "borderless.py", "continuation.py", "pdf.py"])
+@pytest.mark.parametrize("module", ["geometry.py", "borderless.py", "continuation.py", "pdf.py", "scan.py", "snap.py"])
 def test_no_bare_threshold_literals(module: str) -> None:
     assert _bare_numbers(READERS / module) == []

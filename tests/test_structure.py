@@ -43,10 +43,12 @@ STAGES: list[tuple[str, set[str]]] = [
     ("api", {"api", "validate", "synth_layouts", "genrun"}),
     # the corpus store: checked documents in DuckDB / PostgreSQL, comparisons, statistics, exports
     ("store", {"store"}),
+    # batch processing: files read and checked by parallel workers, stored by one writer
+    ("batch", {"batch"}),
     # the web app and HTTP API (`juesuan serve`): pages and endpoints over the store and the pipeline
     ("web", {"web"}),
     # the command line: the parser (cli), the work of the commands (clirun), the installed entry point
-    ("cli", {"cli", "clirun", "clistore", "cliweb", "__main__"}),
+    ("cli", {"cli", "clirun", "clistore", "clibatch", "cliweb", "__main__"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}
 

@@ -134,6 +134,15 @@ def load_document(
 
     ``coverage`` (``full`` | ``fragment``) overrides the detection of what the file covers
     (:mod:`juesuan.coverage`): a fragment's completeness rules are not applicable."""
+    return _load(path, variant, coverage, progress)[0]
+
+
+def _load(
+    path: str | Path, variant: str | None, coverage: str | None, progress: Progress | None
+) -> tuple[Disclosure, list[Any]]:
+    """:func:`load_document`, with the evaluation of the rules the differential check made on the
+    document (``[findings, statuses, relations]``, empty when it made none or when what the rules
+    read changed after it: the coverage, the reading problems)."""
     _check_coverage(coverage)
     progress = progress or _no_progress
     name = Path(path).name
@@ -149,10 +158,14 @@ def load_document(
     _refuse_empty(doc, name)
     from .layouts import load as load_layouts
 
-    doc = differential.check_pages(Path(path), doc, load_layouts(), ruled_pages=raw.ruled_pages)
+    evaluation: list[Any] = []
+    doc = differential.check_pages(Path(path), doc, load_layouts(), ruled_pages=raw.ruled_pages, evaluation=evaluation)
+    evaluated = (doc.coverage, list(doc.reading_problems))
     _set_coverage(doc, coverage)
     doc.kind = fragment_kind(doc)
-    return doc
+    if (doc.coverage, doc.reading_problems) != evaluated:
+        evaluation = []  # the rules read the coverage (a fragment's completeness) and the problems
+    return doc, evaluation
 
 
 def load_together(
@@ -234,6 +247,12 @@ def exit_status(report: Report) -> int:
 
 
 def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Report:
+    return _check_document(doc, progress, [])
+
+
+def _check_document(doc: Disclosure, progress: Progress | None, evaluation: list[Any]) -> Report:
+    """:func:`check_document`; ``evaluation``: the rules' evaluation already made on ``doc``
+    (``[findings, statuses, relations]``, see :func:`_load`), or empty."""
     from .layouts import load as load_layouts
     from .narrative import check as check_narrative
     from .rules.engine import cap_doubtful, evaluate
@@ -243,7 +262,10 @@ def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Repo
     relations: list = []  # every evaluated linear relation, for error localization
     progress("核对表格规则")
     with stage("rules"):
-        findings, statuses = evaluate(doc, layouts, record=relations)
+        if evaluation:
+            findings, statuses, relations = evaluation
+        else:
+            findings, statuses = evaluate(doc, layouts, record=relations)
     # narrative (文表/文内) and 绩效 rules: "narrative.*" and "performance.*" ids, same statuses
     progress("核对文字说明")
     with stage("narrative"):
@@ -264,7 +286,8 @@ def check_document(doc: Disclosure, *, progress: Progress | None = None) -> Repo
 def check(
     path: str | Path, variant: str | None = None, coverage: str | None = None, *, progress: Progress | None = None
 ) -> Report:
-    return check_document(load_document(path, variant, coverage, progress=progress), progress=progress)
+    doc, evaluation = _load(path, variant, coverage, progress)
+    return _check_document(doc, progress, evaluation)
 
 
 def check_together(

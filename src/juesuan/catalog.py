@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from .dataload import cached
+from .dataload import PACKAGE_DATA, cached
 from . import textnorm
 from .textnorm import key
 
@@ -52,7 +51,7 @@ class Catalog:
 
 
 def available_years(scheme: str) -> list[int]:
-    files = resources.files("juesuan.data") / "catalogs"
+    files = PACKAGE_DATA / "catalogs"
     years = []
     for f in files.iterdir():
         name = f.name
@@ -68,7 +67,7 @@ def load(scheme: str, year: int | None = None) -> Catalog:
     if not years:
         raise LookupError(f"no {scheme} catalog bundled")
     chosen = years[-1] if year is None else min(years, key=lambda y: (abs(y - year), -y))
-    path = Path(str(resources.files("juesuan.data") / "catalogs" / f"{scheme}_classification_{chosen}.csv"))
+    path = PACKAGE_DATA / "catalogs" / f"{scheme}_classification_{chosen}.csv"
 
     def build() -> Catalog:
         entries: dict[str, Entry] = {}

@@ -41,6 +41,7 @@ from .clirun import (  # noqa: F401  (the work of the commands, without the pars
     stdin_file,
     write_output,
 )
+from .clibatch import register as register_batch_command
 from .clistore import register as register_store_commands
 from .cliweb import register as register_web_commands
 from .errors import (
@@ -268,6 +269,8 @@ def validate_data(
 
 # the corpus store: ingest, compare, stats, query, export (juesuan.clistore)
 register_store_commands(app)
+# batch processing over a process pool or a Dask cluster (juesuan.clibatch)
+register_batch_command(app)
 register_web_commands(app)
 
 

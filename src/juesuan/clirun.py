@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -164,6 +163,8 @@ def write_output(out: Path, text: str, what: str = "输出文件") -> None:
     becomes an OutputError and never leaves a half-written file."""
     tmp = None
     try:
+        import tempfile  # only when a report is written to a file
+
         fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -180,6 +181,8 @@ def write_output(out: Path, text: str, what: str = "输出文件") -> None:
 @contextmanager
 def stdin_file() -> Iterator[Path]:
     """Standard input saved to a temporary file without a suffix, so the reader sniffs the format."""
+    import tempfile  # only when a document comes from standard input
+
     with tempfile.TemporaryDirectory(prefix="juesuan-stdin-") as d:
         p = Path(d) / "标准输入"
         data = sys.stdin.buffer.read()

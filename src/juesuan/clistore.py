@@ -269,12 +269,14 @@ def register(app: typer.Typer) -> None:
             with store.open_store(db, read_only=True) as s:
                 s.db.restrict()  # the statement reads the store, nothing else (no file access)
                 names, rows = s.query(sql)
+            from .store.export import _csv_cell
+
             if format == QueryFormat.json:
                 _json([dict(zip(names, (_cell(v) if v is not None else None for v in r))) for r in rows])
             elif format == QueryFormat.csv:
                 w = csv.writer(sys.stdout)
                 w.writerow(names)
-                w.writerows([_cell(v) for v in r] for r in rows)
+                w.writerows([_csv_cell(v) for v in r] for r in rows)
             else:
                 _table(names, rows)
 

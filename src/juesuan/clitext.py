@@ -8,7 +8,6 @@ Click marks its user-facing strings with gettext; :func:`install` gives its modu
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from typing import Callable
 
@@ -107,45 +106,60 @@ def wrap_line(text: str, width: int, indent: str = "", subsequent: str = "") -> 
     lines: list[str] = []
     line: list[str] = []  # tokens of the current line, after its indent
     lead = indent
+    # the cells of ``lead`` and of the tokens in ``line``, kept up to date as tokens come and go
+    # (a sum over the line at each token made the text report quadratic in a line's tokens)
+    lead_cells, line_cells = cells(lead), 0
 
     def used() -> int:
-        return cells(lead) + sum(cells(t) for t in line)
+        return lead_cells + line_cells
+
+    def push(tok: str) -> None:
+        nonlocal line_cells
+        line.append(tok)
+        line_cells += cells(tok)
+
+    def pop() -> str:
+        nonlocal line_cells
+        tok = line.pop()
+        line_cells -= cells(tok)
+        return tok
 
     def flush() -> None:
-        nonlocal line, lead
+        nonlocal line, lead, lead_cells, line_cells
         lines.append((lead + "".join(line)).rstrip())
         line = []
         lead = subsequent
+        lead_cells, line_cells = cells(lead), 0
 
     for tok in _TOKEN.findall(text):
         if tok.isspace():
             if line:
-                line.append(" ")
+                push(" ")
             continue
         if used() + cells(tok) <= width:
-            line.append(tok)
+            push(tok)
             continue
         carry: list[str] = []
         if tok in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
-            carry.append(line.pop())  # closing punctuation takes the token before it along
+            carry.append(pop())  # closing punctuation takes the token before it along
         while len(line) > 1 and line[-1] in _NO_LINE_END:
-            carry.insert(0, line.pop())  # opening punctuation goes with what it opens
+            carry.insert(0, pop())  # opening punctuation goes with what it opens
         while line and line[-1].isspace():
-            line.pop()
+            pop()
         if line:
             flush()
-        if cells(lead) + sum(cells(t) for t in carry) + cells(tok) > width:
+        if lead_cells + sum(cells(t) for t in carry) + cells(tok) > width:
             carry, tok = [], "".join(carry) + tok  # together longer than a line: cut by cells
         for t in [*carry, tok]:
             if used() + cells(t) > width and line:
                 flush()
-            if cells(lead) + cells(t) > width:
+            if lead_cells + cells(t) > width:
                 for ch in t:
                     if used() + cells(ch) > width and line:
                         flush()
-                    line.append(ch)
+                    push(ch)
             else:
-                line.append(t)
+                push(t)
     if line or not lines:
         lines.append((lead + "".join(line)).rstrip())
     return lines
@@ -195,6 +209,8 @@ def terminal_width(stream=None, piped: int = 100) -> int:
         tty = False
     if not tty:
         return piped
+    import shutil  # only for a terminal (shutil imports bz2, lzma and more)
+
     return max(40, shutil.get_terminal_size((piped, 24)).columns)
 
 

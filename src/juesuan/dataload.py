@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
@@ -378,8 +376,13 @@ def _check_obj(node: Any, pairs: list[tuple[Any, Any]], schema: Obj, where: str,
 # Files and parsing
 
 
+# juesuan's own data files, beside its modules (what ``importlib.resources.files("juesuan")`` gives
+# for the installed package, without importing importlib.resources and zipfile at every start)
+PACKAGE_DATA = Path(__file__).parent / "data"
+
+
 def data_dirs() -> list[Path]:
-    dirs = [Path(str(resources.files("juesuan") / "data"))]
+    dirs = [PACKAGE_DATA]
     extra = os.environ.get("JUESUAN_DATA_PATH", "")
     dirs += [Path(p) for p in extra.split(os.pathsep) if p]
     return dirs
@@ -447,6 +450,8 @@ def _cache_read(file: Path) -> Any:
 def _cache_write(folder: Path, file: Path, data: Any) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when the cache is written
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:

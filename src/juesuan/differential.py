@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection
+from typing import TYPE_CHECKING, Any, Collection
 
 if TYPE_CHECKING:  # imported where used: a document refused after reading never loads them
     from .layouts import Layouts
@@ -28,12 +28,23 @@ NOTE_KEPT = "第{page}页表格与 pdfplumber 的读取结果不一致：{diff}�
 NOTE_SWITCHED = "第{page}页表格与 pdfplumber 的读取结果不一致：{diff}；按两种读取结果分别核对，改用 pdfplumber 的读取结果（表内勾稽关系未通过 {theirs} 处，原读取结果 {ours} 处）"
 
 
+class _IdentityErrors(list["Finding"]):
+    """The error-level findings of table identities, with ``evaluation``: the whole evaluation of
+    the rules they were found by (findings, statuses, the relations evaluated)."""
+
+    evaluation: list[Any]
+
+
 def _identity_errors(doc: Disclosure, layouts: Layouts) -> list[Finding]:
     """Error-level findings of relations within one table (all cells in the same table)."""
     from .rules.engine import evaluate
+    from .timing import stage
 
-    findings, _ = evaluate(doc, layouts)
-    out = []
+    relations: list[Any] = []
+    with stage("rules"):
+        findings, statuses = evaluate(doc, layouts, record=relations)
+    out = _IdentityErrors()
+    out.evaluation = [findings, statuses, relations]
     for f in findings:
         if f.severity != "error" or f.kind != "rule" or len(f.locations) < 2:
             continue
@@ -76,12 +87,21 @@ def _score(doc: Disclosure, layouts: Layouts, pages: set[int]) -> int:
 
 
 def check_pages(
-    path: Path, doc: Disclosure, layouts: Layouts, ruled_pages: Collection[int] | None = None
+    path: Path,
+    doc: Disclosure,
+    layouts: Layouts,
+    ruled_pages: Collection[int] | None = None,
+    evaluation: list[Any] | None = None,
 ) -> Disclosure:
     """The document to check: ``doc``, or its other reading where that satisfies more of the
     table identities on the pages the two readings disagree on (see the module docstring).
     ``ruled_pages`` (the reader's ``RawDocument.ruled_pages``, when known): only those pages can be
-    compared, so without any the table identities are not evaluated here at all."""
+    compared, so without any the table identities are not evaluated here at all.
+
+    ``evaluation``: a list that receives ``[findings, statuses, relations]``, the evaluation of the
+    rules on the document returned, when one was made here and the document was not changed after
+    it (left empty otherwise): the check of the document can use it instead of evaluating the same
+    rules on the same document again."""
     from .readers import pdf as pdf_reader
 
     mode = os.environ.get(pdf_reader.DIFFERENTIAL_ENV, "auto").lower()
@@ -89,14 +109,20 @@ def check_pages(
         return doc
     if ruled_pages is not None and not ruled_pages:
         return doc  # no ruled page: nothing pdfplumber's grids could be compared with
-    suspect = _suspect_pages(doc, _identity_errors(doc, layouts))
+    identity_errors = _identity_errors(doc, layouts)
+    made = getattr(identity_errors, "evaluation", [])
+    suspect = _suspect_pages(doc, identity_errors)
     if not suspect:
+        if evaluation is not None:
+            evaluation[:] = made
         return doc
     from .readers.settings import from_env, using
 
     with using(from_env()):  # the thresholds the document was read with
         disagreeing = pdf_reader.differential_disagreements(path, suspect)
         if not disagreeing:
+            if evaluation is not None:
+                evaluation[:] = made
             return doc
         from .recognize import recognize
 

@@ -45,6 +45,8 @@ CODES = {
     "document_not_found": "库中没有指定的文件",
     "query_failed": "查询无法执行（SQL 有误或试图修改只读的数据库）",
     "charts_unavailable": "无法画图（未安装 matplotlib 或中文字体）",
+    # batch processing (juesuan batch)
+    "dask_unavailable": "未安装 Dask 或无法连接 Dask 调度器",
 }
 
 

@@ -24,6 +24,10 @@ class Provenance:
     bbox: tuple[float, float, float, float] | None = None
     ocr: bool = False
     locator: str | None = None  # spreadsheets: sheet and row ("'公开01表'!7:7")
+    confidence: float | None = None  # OCR'd cells: the recognition confidence (0..1)
+    # Why the value may be misread (Chinese, e.g. an OCR confidence below the reader's threshold):
+    # the checks do not use it (their relations are insufficient_data, saying why).
+    doubt: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"file": self.file, "page": self.page, "line": self.line}
@@ -33,12 +37,25 @@ class Provenance:
             d["ocr"] = True
         if self.locator:
             d["locator"] = self.locator
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        if self.doubt:
+            d["doubt"] = self.doubt
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Provenance":
         bbox = tuple(d["bbox"]) if d.get("bbox") else None
-        return cls(d["file"], d.get("page"), d.get("line"), bbox, bool(d.get("ocr", False)), d.get("locator"))
+        return cls(
+            d["file"],
+            d.get("page"),
+            d.get("line"),
+            bbox,
+            bool(d.get("ocr", False)),
+            d.get("locator"),
+            d.get("confidence"),
+            d.get("doubt"),
+        )
 
 
 @dataclass

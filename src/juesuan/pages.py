@@ -7,8 +7,6 @@ displayed page) to a page's user space and to rendered pixels; :func:`find_cjk_f
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
@@ -38,6 +36,9 @@ def find_cjk_font() -> tuple[str, int] | None:
         path, _, index = forced.partition(":") if not os.path.exists(forced) else (forced, "", "")
         if os.path.exists(path):
             return path, int(index) if index.isdigit() else 0
+    import shutil  # (with subprocess: imported only to look for a font, not by every check)
+    import subprocess
+
     if shutil.which("fc-list"):
         try:
             proc = subprocess.run(

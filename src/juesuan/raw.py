@@ -24,6 +24,9 @@ class RawLine:
     # placed on the header page's columns...: the recognizer reports it as a reading problem of the
     # table the line belongs to.
     doubt: str | None = None
+    # OCR'd lines: the recognition confidence (0..1) of each cell, the lowest of the text runs read
+    # in it (None for an empty cell); lines not read by OCR leave it None.
+    confidences: list[float | None] | None = None
 
     @property
     def text(self) -> str:
@@ -31,7 +34,7 @@ class RawLine:
 
     @property
     def nonempty(self) -> list[tuple[int, str]]:
-        return [(i, c.strip()) for i, c in enumerate(self.cells) if c.strip()]
+        return [(i, s) for i, c in enumerate(self.cells) if (s := c.strip())]
 
     def is_blank(self) -> bool:
         return not any(c.strip() for c in self.cells)
@@ -43,6 +46,7 @@ UNREAD_NO_OCR = "扫描图像，未安装文字识别（OCR）组件"
 UNREAD_OCR_FAILED = "扫描图像，文字识别（OCR）失败：{reason}"
 UNREAD_NOT_RENDERED = "扫描图像，页面图像无法渲染：{reason}"
 UNREAD_PAGE_FAILED = "本页读取出错：{reason}"
+UNREAD_OCR_ILLEGIBLE = "扫描图像无法可靠识别（文字识别置信度中位数 {conf:.2f}，可能是照片或手写），本页未读取"
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
 from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
 from .pages import round_box
 from .raw import RawDocument, RawLine
+from .readers.settings import current
 from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, strip_numbering
 
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
@@ -90,7 +91,24 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
         bbox = line.bboxes[col]
     if bbox is not None:
         bbox = round_box(bbox)
-    return Provenance(file=raw.file, page=line.page, line=line.number, bbox=bbox, ocr=line.ocr, locator=line.locator)
+    confidence = doubt = None
+    if col is not None and line.confidences and col < len(line.confidences):
+        confidence = line.confidences[col]
+        if confidence is not None and confidence < current().ocr_min_confidence:
+            doubt = OCR_DOUBT.format(conf=confidence)
+    return Provenance(
+        file=raw.file,
+        page=line.page,
+        line=line.number,
+        bbox=bbox,
+        ocr=line.ocr,
+        locator=line.locator,
+        confidence=confidence,
+        doubt=doubt,
+    )
+
+
+OCR_DOUBT = "文字识别置信度低（{conf:.2f}），读数可能有误"
 
 
 _LABEL_HEADERS = ("科目名称", "项目", "科目编码", "功能分类科目编码", "经济分类科目编码", "类", "款", "项", "行次")
@@ -681,12 +699,18 @@ class _TableBuilder:
         codes = [r.code or "" for r in coded]
         values = [r.cells[col].amount if col in r.cells else Decimal(0) for r in coded]
 
+        # the rows of each code's subordinate codes (two digits longer, starting with it), in order
+        below: dict[str, list[int]] = {}
+        for j, c in enumerate(codes):
+            if len(c) >= 2:
+                below.setdefault(c[:-2], []).append(j)
+
         def failures(vals: list[Decimal]) -> tuple[int, int]:
             checked = failed = 0
             for i, code in enumerate(codes):
                 if len(code) not in (3, 5):
                     continue
-                kids = [vals[j] for j, c in enumerate(codes) if len(c) == len(code) + 2 and c.startswith(code)]
+                kids = [vals[j] for j in below.get(code, ())]
                 if not kids:
                     continue
                 checked += 1

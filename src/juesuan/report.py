@@ -32,6 +32,8 @@ def cells_csv(doc: Disclosure, out: TextIO) -> None:
     only cells holding a number are written)."""
     import csv  # (only the cells output needs it)
 
+    from .textnorm import csv_safe  # text cells a spreadsheet would run as formulas get a leading '
+
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CELLS_HEADER)
     for table in doc.tables:
@@ -41,11 +43,11 @@ def cells_csv(doc: Disclosure, out: TextIO) -> None:
             page = cell.provenance.page if cell.provenance else None
             w.writerow(
                 [
-                    table.name,
-                    table.form or "",
-                    row.code if row.code and not row.code_inferred else "",
-                    row.label,
-                    table.printed_header(row, col),
+                    csv_safe(table.name),
+                    csv_safe(table.form or ""),
+                    csv_safe(row.code) if row.code and not row.code_inferred else "",
+                    csv_safe(row.label),
+                    csv_safe(table.printed_header(row, col)),
                     format_decimal(cell.value),
                     "" if page is None else page,
                 ]

@@ -187,3 +187,17 @@ _UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|千元|元)"
 def find_unit(text: str) -> str | None:
     m = _UNIT_RE.search(fold(text))
     return m.group(1) if m else None
+
+
+# A text cell a spreadsheet would run as a formula when the CSV is opened (CSV injection): it
+# starts with = + - @ (or a tab / carriage return that hides one). A plain number (-12.50, +3%)
+# is data, not a formula, and stays as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*)?(?:\.\d+)?%?")
+
+
+def csv_safe(text: str) -> str:
+    """``text`` for a CSV cell: a leading ' when a spreadsheet would read it as a formula."""
+    if text.startswith(_FORMULA_START) and not (_PLAIN_NUMBER.fullmatch(text) and any(c.isdigit() for c in text)):
+        return "'" + text
+    return text

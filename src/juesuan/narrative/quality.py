@@ -4,7 +4,6 @@ repeated words."""
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from .context import Context
@@ -306,6 +305,8 @@ def _variant_names(name: str, text: str, suffix: str) -> list[tuple[int, str]]:
                 break
             if cand[:2] != name[:2]:
                 continue
+            import difflib  # here: only a near miss of a name needs it, not every start
+
             ratio = difflib.SequenceMatcher(None, cand, name).ratio()
             if ratio >= 0.85 and (best is None or ratio > best[0]):
                 best = (ratio, cand)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from .settings import current
@@ -16,6 +17,10 @@ from .settings import current
 _NUMBER_WORDS = set("年月日号时个人次项件辆台套批元万亿千百余多家所")
 _OPENING_MARKS = set("（《“【")  # full-width marks that open a label as a CJK character does
 _AMOUNT_RE = re.compile(r"^[-－−(（]?[\d,，]+(\.\d+)?[)）]?%?$")
+# (compiled once: matched for many character pairs of a line)
+_WHOLE_RE = re.compile(r"[\d,]{1,15}")  # a whole number, spaced off the label after it
+_TWO_DECIMALS_RE = re.compile(r"\d[\d,]*\.\d\d")  # an amount touching the label before it
+_GROUP_AMOUNT_RE = re.compile(r"[\d,]+\.\d{2}")  # an amount touching what follows
 
 Box = tuple[float, float, float, float]
 
@@ -82,44 +87,60 @@ class _Page:
 
 def _line_text(chars: list[dict[str, Any]]) -> str:
     """Text of one visual line; a space where the gap between two characters is wide."""
-    out: list[str] = []
-    prev = None
+    if not chars:
+        return ""
     space_gap = current().space_gap_h
-    for ch in chars:
-        if prev is not None:
-            height = max(prev["bottom"] - prev["top"], 1.0)
-            gap = ch["x0"] - prev["x1"]
-            # A space where one was printed between Latin words or digits, or after a list
-            # number ("1. 因公出国"); CJK text never gets spaces from letter-spacing.
-            latin = prev["text"].isascii() and ch["text"].isascii()
-            after_mark = prev["text"] in ".:;,)" and not ch["text"].isdigit()
-            if gap > space_gap * height and (latin or after_mark):
+    prev = chars[0]
+    out = [prev["text"]]
+    for k in range(1, len(chars)):
+        ch = chars[k]
+        height = prev["bottom"] - prev["top"]
+        if height < 1.0:
+            height = 1.0
+        # A space where one was printed between Latin words or digits, or after a list
+        # number ("1. 因公出国"); CJK text never gets spaces from letter-spacing.
+        if ch["x0"] - prev["x1"] > space_gap * height:
+            a, b = prev["text"], ch["text"]
+            if (a.isascii() and b.isascii()) or (a in ".:;,)" and not b.isdigit()):
                 out.append(" ")
         out.append(ch["text"])
         prev = ch
     return "".join(out)
 
 
+_X0 = itemgetter("x0")
+
+
 def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Group characters into visual lines by vertical centre; each line sorted left to right."""
-    chars = [c for c in chars if c["text"].strip()]
-    chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    if not chars:
+        return []  # (an empty cell of a ruled table: nearly half of them)
+    # (vertical centre, x0, page order, height, character): sorted as by (centre, x0) in a stable
+    # sort, each value computed once a character
+    keyed = []
+    for k, c in enumerate(chars):
+        if c["text"].strip():
+            top, bottom = c["top"], c["bottom"]
+            keyed.append(((top + bottom) / 2, c["x0"], k, bottom - top, c))
+    keyed.sort()
     lines: list[list[dict[str, Any]]] = []
+    line: list[dict[str, Any]] = []
     centre = height = 0.0
     line_tol = current().line_tol
-    for c in chars:
-        mid = (c["top"] + c["bottom"]) / 2
-        h = max(c["bottom"] - c["top"], 1.0)
-        if lines and abs(mid - centre) <= line_tol * max(h, height):
-            lines[-1].append(c)
-            n = len(lines[-1])
-            centre += (mid - centre) / n
-            height = max(height, h)
+    for mid, _, _, h, c in keyed:
+        if h < 1.0:
+            h = 1.0
+        if lines and abs(mid - centre) <= line_tol * (height if height > h else h):
+            line.append(c)
+            centre += (mid - centre) / len(line)
+            if h > height:
+                height = h
         else:
-            lines.append([c])
+            line = [c]
+            lines.append(line)
             centre, height = mid, h
     for ln in lines:
-        ln.sort(key=lambda c: c["x0"])
+        ln.sort(key=_X0)
     return lines
 
 
@@ -127,35 +148,63 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
     groups: list[list[dict[str, Any]]] = [[line[0]]]
     s = current()
-    for at, (prev, ch) in enumerate(zip(line, line[1:]), 1):
-        width = min(prev["x1"] - prev["x0"], ch["x1"] - ch["x0"])
-        size = max(min(width, prev.get("size", width)), s.min_char_width)
+    cell_gap, min_width, whole_gap = s.cell_gap_em, s.min_char_width, s.whole_number_gap_h
+    for at in range(1, len(line)):
+        prev, ch = line[at - 1], line[at]
+        pw, cw = prev["x1"] - prev["x0"], ch["x1"] - ch["x0"]
+        width = cw if cw < pw else pw
+        size = prev.get("size", width)
+        if width < size:
+            size = width
+        if min_width > size:
+            size = min_width
         gap = ch["x0"] - prev["x1"]
-        # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
-        # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
-        # tables carry exactly two decimals.
-        # A whole number ("0") spaced off the label after it is an amount too; in running text a
-        # number touches the character after it, or is followed by its unit or date word
-        # ("2024 年度", "5 个", "12 人次").
-        height = max(prev["bottom"] - prev["top"], 1.0)
-        whole = (
-            (_is_cjk(ch["text"]) or ch["text"] in _OPENING_MARKS)
-            and ch["text"] not in _NUMBER_WORDS
-            and gap > s.whole_number_gap_h * height
-            and re.fullmatch(r"[\d,]{1,15}", "".join(c["text"] for c in groups[-1])) is not None
-        )
-        digit_to_cjk = prev["text"].isdigit() and (
-            ((_is_cjk(ch["text"]) or ch["text"].isdigit()) and _group_is_amount(groups[-1])) or whole
-        )
-        if gap > s.cell_gap_em * size or digit_to_cjk or _amount_after_label(line, at):
+        if gap > cell_gap * size:
+            groups.append([ch])
+            continue
+        text = ch["text"]
+        if prev["text"].isdigit():
+            # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
+            # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
+            # tables carry exactly two decimals.
+            # A whole number ("0") spaced off the label after it is an amount too; in running text
+            # a number touches the character after it, or is followed by its unit or date word
+            # ("2024 年度", "5 个", "12 人次").
+            cjk = _is_cjk(text)
+            if (cjk or text.isdigit()) and _group_is_amount(groups[-1]):
+                groups.append([ch])
+                continue
+            height = prev["bottom"] - prev["top"]
+            if height < 1.0:
+                height = 1.0
+            if (
+                (cjk or text in _OPENING_MARKS)
+                and text not in _NUMBER_WORDS
+                and gap > whole_gap * height
+                and _WHOLE_RE.fullmatch("".join(c["text"] for c in groups[-1])) is not None
+            ):
+                groups.append([ch])
+                continue
+        if text.isdigit() and _amount_after_label(line, at):
             groups.append([ch])
         else:
             groups[-1].append(ch)
     cells = [_line_text(g) for g in groups]
-    boxes = [
-        (min(c["x0"] for c in g), min(c["top"] for c in g), max(c["x1"] for c in g), max(c["bottom"] for c in g))
-        for g in groups
-    ]
+    boxes: list[Box] = []
+    for g in groups:
+        c = g[0]
+        x0, top, x1, bottom = c["x0"], c["top"], c["x1"], c["bottom"]
+        for k in range(1, len(g)):
+            c = g[k]
+            if c["x0"] < x0:
+                x0 = c["x0"]
+            if c["top"] < top:
+                top = c["top"]
+            if c["x1"] > x1:
+                x1 = c["x1"]
+            if c["bottom"] > bottom:
+                bottom = c["bottom"]
+        boxes.append((x0, top, x1, bottom))
     return cells, boxes
 
 
@@ -172,10 +221,10 @@ def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:
         if k > at and line[k]["x0"] - line[k - 1]["x1"] > space * max(line[k]["bottom"] - line[k]["top"], 1.0):
             break  # a visible space: the digits so far are one number (a 行次 before its amount)
         k += 1
-        if re.fullmatch(r"\d[\d,]*\.\d\d", "".join(c["text"] for c in line[at:k])):
+        if _TWO_DECIMALS_RE.fullmatch("".join(c["text"] for c in line[at:k])):
             break
     text = "".join(c["text"] for c in line[at:k])
-    return re.fullmatch(r"\d[\d,]*\.\d\d", text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
+    return _TWO_DECIMALS_RE.fullmatch(text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
 
 
 def _is_cjk(s: str) -> bool:
@@ -184,7 +233,7 @@ def _is_cjk(s: str) -> bool:
 
 def _group_is_amount(group: list[dict[str, Any]]) -> bool:
     text = "".join(c["text"] for c in group)
-    return bool(re.fullmatch(r"[\d,]+\.\d{2}", text))
+    return bool(_GROUP_AMOUNT_RE.fullmatch(text))
 
 
 def _cell_text(text: str | None) -> str:

@@ -123,11 +123,15 @@ _WRAPPERS_RE = re.compile(r"</?(?:div|span|font|center|section|article|b|i|u|str
 
 
 def _codec(name: str) -> str | None:
+    """The text encoding a page declares, or None: unknown names, and codecs that are not text
+    encodings (charset="uu", "base64", "zlib", "rot13" … — found by scripts/fuzz_readers.py:
+    bytes.decode refuses them with a LookupError), are ignored as a wrong declaration is."""
     name = _ALIASES.get(name.strip().lower(), name.strip().lower())
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def decode_html(data: bytes, name: str) -> str:

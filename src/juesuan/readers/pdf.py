@@ -44,12 +44,21 @@ from __future__ import annotations
 import os
 import re
 import statistics
-from bisect import bisect_left
+import struct
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..raw import UNREAD_NO_OCR, UNREAD_NOT_RENDERED, UNREAD_OCR_FAILED, UNREAD_PAGE_FAILED, RawDocument, RawLine
+from ..raw import (
+    UNREAD_NO_OCR,
+    UNREAD_NOT_RENDERED,
+    UNREAD_OCR_FAILED,
+    UNREAD_OCR_ILLEGIBLE,
+    UNREAD_PAGE_FAILED,
+    RawDocument,
+    RawLine,
+)
 from . import register
 from .borderless import _align_borderless
 from .continuation import carry_over
@@ -160,6 +169,8 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         pdfium_c.FPDFText_GetLooseCharBox_unchecked,
     )
     upright = bx == 0.0  # upright (or turned half-way): x from x, top from y; else a quarter turn
+    # the rectangle's four floats (left, top, right, bottom) in one call, not four field reads
+    read_rect = struct.Struct("4f").unpack_from
     try:
         chars: list[dict[str, Any]] = []
         append = chars.append
@@ -173,12 +184,13 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
                 continue
             if not box(raw, i, rect_ref):
                 continue
+            left, top, right, bottom = read_rect(rect)
             if upright:
-                xa, xb = ax * rect.left + cx, ax * rect.right + cx
-                ta, tb = bt * rect.top + ct, bt * rect.bottom + ct
+                xa, xb = ax * left + cx, ax * right + cx
+                ta, tb = bt * top + ct, bt * bottom + ct
             else:
-                xa, xb = bx * rect.bottom + cx, bx * rect.top + cx
-                ta, tb = at * rect.left + ct, at * rect.right + ct
+                xa, xb = bx * bottom + cx, bx * top + cx
+                ta, tb = at * left + ct, at * right + ct
             # min() and max() of two, written out (a call each costs as much as the arithmetic)
             append(
                 {
@@ -480,15 +492,33 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
         rb = row.bbox
         band = sorted(i for _, i in mids[bisect_left(keys, rb[1]) : bisect_left(keys, rb[3])])
         row_chars = [i for i in band if rb[0] <= xmid[i] < rb[2]]
+        present = [cell for cell in row.cells if cell is not None]
+        buckets: list[list[dict[str, Any]]] | None = None
+        if all(present[k][2] <= present[k + 1][0] for k in range(len(present) - 1)):
+            # the row's cells side by side, left to right: a character can lie in the last one
+            # starting left of its centre only, found by bisection (one pass over the characters)
+            buckets = [[] for _ in present]
+            starts = [cell[0] for cell in present]
+            for i in row_chars:
+                k = bisect_right(starts, xmid[i]) - 1
+                if k >= 0:
+                    x0, top, x1, bottom = present[k]
+                    if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom:
+                        buckets[k].append(chars[i])
         cells: list[str] = []
         boxes: list[Box | None] = []
+        at = 0  # position of the cell among the row's present cells
         for cell in row.cells:
             if cell is None:
                 cells.append("")
                 boxes.append(None)
                 continue
-            x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
-            inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
+            if buckets is not None:
+                inside = buckets[at]
+            else:
+                x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
+                inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
+            at += 1
             lines = [_line_text(ln) for ln in _group_lines(inside)]
             cells.append(_cell_text("\n".join(lines)))
             boxes.append(tuple(cell))
@@ -521,9 +551,11 @@ def _read_page(page: Any, number: int) -> _Page:
     return _assemble(out, tables, chars, _grid_items, pad=current().grid_char_pad)
 
 
-def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float) -> _Page:
+def _assemble(
+    out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float, free: Any = _free_items
+) -> _Page:
     """A page's items: the rows of its ruled grids (``grid_rows(table, index)``) and the lines of
-    the characters outside them, top to bottom."""
+    the characters outside them (``free(chars)``), top to bottom."""
     boxes: list[Box] = []
     for index, table in enumerate(tables):
         if not _is_table(table):
@@ -534,15 +566,15 @@ def _assemble(out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: A
         # the characters whose centre lies in no table's box widened by ``pad`` (edges included);
         # each centre and each widened box computed once
         padded = [(b[0] - pad, b[2] + pad, b[1] - pad, b[3] + pad) for b in boxes]
-        free = []
+        outside = []
         for c in chars:
             x = (c["x0"] + c["x1"]) / 2
             y = (c["top"] + c["bottom"]) / 2
             if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in padded):
-                free.append(c)
+                outside.append(c)
     else:
-        free = list(chars)
-    out.items.extend(_free_items(free))
+        outside = list(chars)
+    out.items.extend(free(outside))
     out.items.sort(key=lambda it: (round(it.top, 0), it.x0))
     return out
 
@@ -680,31 +712,72 @@ def _looks_like_heading(text: str) -> bool:
 # The reader
 
 
-def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
-    """OCR a page without a text layer: its items, or why it could not be read.
+def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
+    """OCR a page without a text layer: its items, why it could not be read, and the OCR runs.
 
-    OCR returns text runs (a whole label or amount), not characters: each run is a cell of its
-    own unless it nearly touches the next one. Rulings are removed before recognition, so a
-    scanned table comes out border-less and is aligned like one.
+    The page image is turned upright and its ruling segments found (:mod:`.scan`, with OpenCV):
+    the lattice finder makes the same grids of them as of a PDF's drawn rulings, and each grid
+    cell takes the OCR runs whose centre lies in it (a run crossing a cell boundary is cut there
+    first). Runs outside the grids are lines of their own: each run is a cell unless it nearly
+    touches the next one, and a border-less table among them is aligned like one of text. Without
+    OpenCV (only tesseract installed), the whole page is read the second way.
     """
     try:
         from . import ocr
     except ImportError:  # pragma: no cover — the module ships with juesuan
-        return [], UNREAD_NO_OCR
+        return [], UNREAD_NO_OCR, []
     if not ocr.available():
-        return [], UNREAD_NO_OCR
+        return [], UNREAD_NO_OCR, []
     scale = current().ocr_dpi / _POINTS_PER_INCH
     try:
         image = page.render(scale=scale).to_pil()
     except Exception as exc:  # noqa: BLE001 — a page that cannot be rendered is reported, not fatal
-        return [], UNREAD_NOT_RENDERED.format(reason=_why(exc))
+        return [], UNREAD_NOT_RENDERED.format(reason=_why(exc)), []
+    tables: list[Any] = []
     try:
-        words = ocr.ocr_page(image, scale)
+        from . import scan as scan_module
+
+        # OpenCV comes with rapidocr; with tesseract alone the page is read as free text
+        scan = scan_module if scan_module.available() else None
+        if scan is not None:
+            from .lattice import find_tables
+
+            image, _angle = scan.deskew(image)
+            edges = scan.ruling_edges(image, scale)
+            tables = [t for t in find_tables(edges, current().table_settings()) if _is_table(t)]
+        if scan is not None and tables:
+            cells = [c for t in tables for c in t.cells]
+            bands = [(t.bbox[1], t.bbox[3], [x for c in t.cells for x in (c[0], c[2])]) for t in tables]
+            spread, inserted = scan.spread_columns(image, bands, scale)
+            words = scan.cut_runs(scan.unspread(ocr.ocr_page(spread, scale), inserted), cells)
+        else:
+            words = ocr.ocr_page(image, scale)
     except InputError as exc:
-        return [], UNREAD_OCR_FAILED.format(reason=str(exc).removeprefix("文字识别（OCR）失败："))
+        return [], UNREAD_OCR_FAILED.format(reason=str(exc).removeprefix("文字识别（OCR）失败：")), []
     except Exception as exc:  # noqa: BLE001 — an engine crash must not lose the document
-        return [], UNREAD_OCR_FAILED.format(reason=_why(exc))
-    runs = [{"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom} for w in words if w.text.strip()]
+        return [], UNREAD_OCR_FAILED.format(reason=_why(exc)), []
+    words = [w for w in words if w.text.strip()]
+    if words:
+        confs = sorted(w.conf for w in words)
+        median = confs[len(confs) // 2]
+        if median < current().ocr_page_min_confidence:
+            return [], UNREAD_OCR_ILLEGIBLE.format(conf=median), []
+    runs = [{"text": w.text, "x0": w.x0, "x1": w.x1, "top": w.top, "bottom": w.bottom} for w in words]
+    out = _Page(0, 0.0, 0.0)
+    _assemble(
+        out, tables, runs, lambda table, index: _grid_items_from_chars(table, index, runs), pad=0, free=_ocr_items
+    )
+    for it in out.items:
+        it.ocr = True
+    from .snap import snap_items
+
+    snap_items(out.items)
+    return out.items, None, words
+
+
+def _ocr_items(runs: list[dict[str, Any]]) -> list[_Item]:
+    """OCR runs outside any grid as lines: each run is a cell of its own unless it nearly touches
+    the next one; a line with prose in it is one cell."""
     items = []
     for line in _group_lines(runs):
         cells: list[str] = []
@@ -729,7 +802,23 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None]:
                 )
             ]
         items.append(_Item(min(b[1] for b in boxes if b), max(b[3] for b in boxes if b), cells, boxes, ocr=True))
-    return items, None
+    return items
+
+
+def _confidences(it: _Item, words: list[Any]) -> list[float | None]:
+    """Each cell's OCR confidence: the lowest of the runs whose centre lies in its box."""
+    out: list[float | None] = []
+    for box in it.boxes:
+        if box is None:
+            out.append(None)
+            continue
+        inside = [
+            w.conf
+            for w in words
+            if box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
+        ]
+        out.append(min(inside) if inside else None)
+    return out
 
 
 _REASON_CHARS = 200  # an exception's message is cut to this length in a reason
@@ -785,6 +874,7 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     unread: list[int] = []
     reasons: dict[int, str] = {}
     notes: list[str] = []
+    ocr_words: dict[int, list[Any]] = {}  # the OCR runs of each scanned page
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
     try:
         for number in range(1, len(fast) + 1):
@@ -802,7 +892,7 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
                 else:
                     pg = _read_grid_page_fast(fpage, number, chars)
                 if pg.scanned:
-                    pg.items, problem = _ocr_page(fpage)
+                    pg.items, problem, ocr_words[number] = _ocr_page(fpage)
                     if problem:
                         unread.append(number)
                         reasons[number] = problem
@@ -831,7 +921,12 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     counters: dict[int, int] = {}
     for p, it in _join_paragraphs(pages):
         counters[p.number] = counters.get(p.number, 0) + 1
-        doc.lines.append(RawLine(counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr, doubt=it.doubt))
+        confidences = _confidences(it, ocr_words[p.number]) if it.ocr and ocr_words.get(p.number) else None
+        doc.lines.append(
+            RawLine(
+                counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr, doubt=it.doubt, confidences=confidences
+            )
+        )
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
         notes += differential_notes(path)[1]
     doc.unread_pages = unread

@@ -58,6 +58,25 @@ class ReaderSettings:
     ocr_ink_level: int = 160  # a grey level below this is ink, in the OCR preprocessing (0–255)
     ocr_ruling_length: float = 24.0  # a run of ink at least this long is a ruling, painted out before OCR (pt)
     ocr_ruling_fill: float = 0.92  # share of ink a block of that length needs to be a ruling
+    ocr_min_confidence: float = 0.85  # an OCR'd cell read with less confidence is doubtful: not used in checks
+    ocr_page_min_confidence: float = 0.6  # a scanned page whose median run confidence is lower is unreadable
+    # -- table structure from a scanned page's image (readers/scan.py) --------------------------
+    scan_max_skew: float = 3.0  # a scan is searched for a skew up to this angle either way (degrees)
+    scan_skew_step: float = 0.5  # first step of the skew search (degrees)
+    scan_skew_fine_step: float = 0.05  # the search stops refining below this step (degrees)
+    scan_skew_refine: float = 5.0  # each round of the skew search divides the step by this
+    scan_skew_width: float = 800.0  # the skew is searched on the page reduced to this width (pixels)
+    scan_min_skew: float = 0.05  # a smaller skew is left alone (degrees)
+    scan_hline_length: float = 24.0  # a horizontal run of ink at least this long is a ruling (pt)
+    scan_vline_length: float = 20.0  # a vertical run of ink this long is a ruling (pt; longer than glyph strokes)
+    scan_ruling_max_thickness: float = 4.0  # a thicker run of ink is a filled area, not a ruling (pt)
+    scan_spread: float = 12.0  # white inserted at each column boundary of a grid before OCR (pt)
+    scan_narrow_char: float = 0.55  # width of a non-CJK character, × a CJK one, when an OCR run is cut
+    scan_cut_margin: float = 0.3  # a cell boundary this far (× run height) inside an OCR run cuts it
+    snap_edits_per_char: float = 0.17  # an OCR'd label is snapped to a known one this many edits per character away
+    snap_indel_min_chars: int = 8  # a shorter label is snapped only over misread characters, none lost or added
+    snap_min_chars: int = 3  # a shorter label is never snapped (too many known ones are near)
+    amount_min_digit_share: float = 0.6  # an amount cell is repaired only when this share of it is digits
     tesseract_lookback: int = 4  # a tesseract word joins one of the last this many lines it overlaps
     tesseract_line_overlap: float = 0.5  # vertical overlap (× the smaller height) that puts a word on a line
     tesseract_cjk_join_h: float = 1.5  # CJK words closer than this × line height are one run

@@ -132,6 +132,26 @@ class Evaluator:
                 Unresolvable("insufficient_data", f"《{c.table.name}》“{row}”/{c.column.header}印为“{raw}”，不是金额")
             )
             return
+        doubtful = [
+            c
+            for t in left + right
+            for c in t.cells
+            if c.cell is not None and c.cell.provenance is not None and c.cell.provenance.doubt
+        ]
+        if doubtful:
+            # A value the reader doubts (an OCR'd cell read with low confidence) is not used: the
+            # relation cannot be evaluated, saying which cell and why.
+            c = doubtful[0]
+            row = f"{c.row.label or c.row.code}" if c.row is not None else ""
+            cell = c.cell
+            assert cell is not None and cell.provenance is not None
+            out.unresolved.append(
+                Unresolvable(
+                    "insufficient_data",
+                    f"《{c.table.name}》“{row}”/{c.column.header}读作“{cell.raw}”，{cell.provenance.doubt}，请核对原件",
+                )
+            )
+            return
         out.checked += 1
         lv = sum((t.value_yuan for t in left), Decimal(0))
         rv = sum((t.value_yuan for t in right), Decimal(0))
@@ -511,10 +531,20 @@ def evaluate(
     return findings, statuses
 
 
+OCR_CAPPED_NOTE = "（涉及文字识别（OCR）所得的内容，此处不一致可能由识别造成，请核对原件）"
+
+
 def cap_doubtful(doc: Disclosure, findings: list[Finding]) -> None:
     """An error-level finding on a table with a reading problem is not certain: the disagreement
-    may come from a cell read wrongly or not at all. Such findings (table rules and narrative
-    comparisons alike) are lowered to warnings, saying why (in place)."""
+    may come from a cell read wrongly or not at all. Neither is one located on a value or text
+    read by OCR. Such findings (table rules and narrative comparisons alike) are lowered to
+    warnings, saying why (in place)."""
+    for f in findings:
+        # a value read by OCR may be misread even when read with confidence: a disagreement that
+        # involves one is reported, but not as certain
+        if f.severity == "error" and f.kind == "rule" and any(loc.ocr for loc in f.locations):
+            f.severity = "warning"
+            f.message += OCR_CAPPED_NOTE
     doubtful = {t.name for t in doc.tables if t.reading_problems}
     if not doubtful:
         return

@@ -14,7 +14,7 @@ scope supersedes the current one, which is kept (``documents.supersedes``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -241,6 +241,55 @@ class Store:
             except Exception as exc:  # noqa: BLE001 — the transaction was rolled back: nothing stored
                 out.append(IngestResult(name, "failed", error=_store_failure(name, exc)))
         return out
+
+    # ------------------------------------------------------------------ batch (juesuan.batch)
+    def known_hashes(self) -> set[str]:
+        """The content hashes of every stored document."""
+        return {str(r[0]) for r in self.db.execute("SELECT sha256 FROM documents")}
+
+    def failed_hashes(self) -> set[str]:
+        """The content hashes of the files a batch could not process (``batch_failures``)."""
+        return {str(r[0]) for r in self.db.execute("SELECT sha256 FROM batch_failures WHERE sha256 IS NOT NULL")}
+
+    def record_failures(self, failures: Sequence[tuple[str, str, str, str | None]]) -> None:
+        """Record files a batch could not process: (sha256 or "", path, reason, message); a file
+        recorded before keeps only its latest failure."""
+        from .. import __version__
+
+        if not failures:
+            return
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        rows = [
+            (sha or None, path, Path(path).name, reason, msg, now, __version__) for sha, path, reason, msg in failures
+        ]
+        self.db.begin()
+        try:
+            self._forget_failures([r[0] for r in rows if r[0]])
+            self.db.bulk_insert(
+                "batch_failures",
+                ("sha256", "path", "file_name", "reason", "message", "failed_at", "juesuan_version"),
+                rows,
+            )
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            raise
+
+    def clear_failures(self, hashes: Sequence[str]) -> None:
+        """Forget the failures of files now stored (a retried file that succeeded)."""
+        if hashes:
+            self.db.begin()
+            try:
+                self._forget_failures(hashes)
+                self.db.commit()
+            except BaseException:
+                self.db.rollback()
+                raise
+
+    def _forget_failures(self, hashes: Sequence[str]) -> None:
+        for i in range(0, len(hashes), 500):
+            part = list(hashes[i : i + 500])
+            self.db.execute(f"DELETE FROM batch_failures WHERE sha256 IN ({', '.join('?' * len(part))})", part)
 
     # ------------------------------------------------------------------ lookup, analysis, export
     def resolve(self, ref: str | int) -> int:

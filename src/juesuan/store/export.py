@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..textnorm import UNIT_FACTORS
+from ..textnorm import UNIT_FACTORS, csv_safe
 from .dialect import StoreError, _text
 from .schema import TABLES, VIEWS
 
@@ -35,12 +35,18 @@ def _check_name(view: str) -> str:
     return view
 
 
+def _csv_cell(v: Any) -> str:
+    """A value for a CSV cell: numbers as they are, text safe from spreadsheet formulas."""
+    text = _text(v) or ""
+    return text if isinstance(v, (int, float, Decimal)) else csv_safe(text)
+
+
 def _write_csv(out: Path, names: list[str], rows: list[tuple[Any, ...]]) -> None:
     with open(out, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(names)
         for r in rows:
-            w.writerow(["" if v is None else _text(v) for v in r])
+            w.writerow(["" if v is None else _csv_cell(v) for v in r])
 
 
 def _duck_type(values: list[Any]) -> str:
@@ -206,9 +212,10 @@ def datapackage(store: Store, out: Path) -> Path:
                 amount = Decimal(value) * factor
                 econ = table in ECONOMIC_TABLES
                 w.writerow(
-                    [doc, dep or "", year or "", PHASES.get(kind or "", "other"), table, tname or "", code or "", label]
+                    [doc, csv_safe(dep or ""), year or "", PHASES.get(kind or "", "other"), table]
+                    + [csv_safe(x) for x in (tname or "", code or "", label or "")]
                     + [x or "" for x in _hierarchy(code, econ)]
-                    + [col, header or "", format(amount.normalize(), "f")]
+                    + [col, csv_safe(header or ""), format(amount.normalize(), "f")]
                 )
         package = {
             "profile": "tabular-data-package",

@@ -183,7 +183,20 @@ MIGRATIONS: list[list[str]] = [
             SELECT d.*, NOT EXISTS (SELECT 1 FROM documents n WHERE n.supersedes = d.id) AS is_current
             FROM documents d""",
     ],
-    # 3: the web app (juesuan.web): users (salted scrypt hashes of passwords), hashes of API tokens
+    # 3: batch processing (juesuan batch, docs/batch.md) — the files that failed, with their reason,
+    # so that every file of a batch is accounted for and a resumed batch does not redo them
+    [
+        """CREATE TABLE batch_failures (
+            sha256 VARCHAR(64),
+            path VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            message VARCHAR,
+            failed_at TIMESTAMP NOT NULL,
+            juesuan_version VARCHAR
+        )""",
+    ],
+    # 4: the web app (juesuan.web): users (salted scrypt hashes of passwords), hashes of API tokens
     # and of sign-in sessions (the secrets themselves are never stored), reviewers' decisions
     [
         """CREATE TABLE users (

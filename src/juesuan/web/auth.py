@@ -2,7 +2,7 @@
 
 Passwords are stored as salted scrypt hashes (hashlib, no extra dependency); API tokens and session
 tokens are random (``secrets``) and stored as their SHA-256 only, so the database never holds a
-secret that signs anyone in. The tables are migration 3 of the store (:mod:`juesuan.store.schema`).
+secret that signs anyone in. The tables are migration 4 of the store (:mod:`juesuan.store.schema`).
 """
 
 from __future__ import annotations

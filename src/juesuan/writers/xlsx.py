@@ -45,7 +45,8 @@ def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:
     def line(text: str, font, align: str, height: float | None = None) -> None:
         """A line of text merged across the table's width (title, notes)."""
         nonlocal r
-        cell = ws.cell(row=r, column=1, value=text)
+        cell = ws.cell(row=r, column=1)
+        _text(cell, text)
         cell.font = font
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
         if width > 1:
@@ -58,16 +59,19 @@ def write_sheet(ws, section: Section, rules: Rules = "grid") -> None:
         line(section.title, Font(name=FONT, size=16, bold=True), "center", height=30)
     if section.form:
         # The form number at the right edge (its own cell, so it reads as its own line).
-        cell = ws.cell(row=r, column=width, value=section.form)
+        cell = ws.cell(row=r, column=width)
+        _text(cell, section.form)
         cell.font = body_font
         cell.alignment = Alignment(horizontal="right")
         r += 1
     dept, unit = section.meta_lines
     if dept or unit:
         if dept:
-            ws.cell(row=r, column=1, value=dept).font = body_font
+            _text(ws.cell(row=r, column=1), dept)
+            ws.cell(row=r, column=1).font = body_font
         if unit:
-            cell = ws.cell(row=r, column=width if width > 1 or not dept else 2, value=unit)
+            cell = ws.cell(row=r, column=width if width > 1 or not dept else 2)
+            _text(cell, unit)
             cell.font = body_font
             cell.alignment = Alignment(horizontal="right")
         r += 1
@@ -120,9 +124,18 @@ def _put(cell, oc: OutCell) -> None:
         cell.value = oc.value  # the exact Decimal; openpyxl writes its digits as they are
         cell.number_format = oc.number_format or "#,##0.00"
     else:
-        cell.value = oc.text if oc.text else None
+        _text(cell, oc.text or None)
         if oc.text:
             cell.number_format = "@"
+
+
+def _text(cell, text: str | None) -> None:
+    """Text as a string cell, never a formula: openpyxl would store a text starting with = as a
+    formula that a spreadsheet runs when the file is opened (formula injection). The text itself is
+    kept exactly (our readers read it back)."""
+    cell.value = text
+    if isinstance(text, str) and text.startswith("="):
+        cell.data_type = "s"
 
 
 def _rule(ws, top: int, header_end: int, bottom: int, width: int, rules: Rules, thin, medium) -> None:

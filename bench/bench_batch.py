@@ -1,0 +1,100 @@
+"""Benchmark: `juesuan batch` (juesuan.batch) — documents per second with 1 and 2 local workers on
+the corpus PDFs of ../shared and on N generated documents (our clean and planted text examples under
+N department names), the peak resident memory of one worker, and the same generated documents on a
+Dask LocalCluster of 2 worker processes (when dask[distributed] is installed).
+
+Usage: .venv/bin/python bench/bench_batch.py [N] [--workers 1,2] [--no-corpus] [--no-dask]
+(default N = 2000). Each run starts from an empty DuckDB store, so every file is read, checked and
+stored; the time includes starting the workers. Prints a Markdown table and the load average before
+and after (the machine is shared: compare runs made under similar load); results are recorded in
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "corpus"
+DEPARTMENT = "示例市数据服务中心"
+
+
+def generated(folder: Path, n: int) -> list[Path]:
+    texts = [(REPO / "examples" / f"example-{k}.txt").read_text(encoding="utf-8") for k in ("clean", "planted")]
+    out = []
+    for i in range(n):
+        p = folder / f"gen_{i:05d}.txt"
+        p.write_text(texts[i % 2].replace(DEPARTMENT, f"示例市第{i + 1}数据服务中心"), encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def one(files: list[Path], label: str, **kw) -> dict:
+    from juesuan import batch, store
+
+    with tempfile.TemporaryDirectory() as tmp, store.open_store(Path(tmp) / "b.duckdb") as s:
+        t0 = time.perf_counter()
+        summary = batch.run(files, s, **kw)
+        seconds = time.perf_counter() - t0
+    assert summary.accounted == len(files)
+    return {
+        "run": label,
+        "files": len(files),
+        "added": summary.added,
+        "failed": summary.failed,
+        "seconds": seconds,
+        "rate": len(files) / seconds,
+        "peak_mb": summary.peak_mb,
+        "reasons": dict(summary.failures_by_reason),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", type=int, nargs="?", default=2000)
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--no-corpus", action="store_true")
+    ap.add_argument("--no-dask", action="store_true")
+    args = ap.parse_args()
+    workers = [int(w) for w in args.workers.split(",")]
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    rows = []
+    if not args.no_corpus:
+        pdfs = sorted(SHARED.glob("*/*.pdf"))
+        if not pdfs:
+            print(f"({SHARED} absent: corpus runs skipped)")
+        for w in workers if pdfs else []:
+            rows.append(one(pdfs, f"corpus PDFs, {w} worker(s)", workers=w, memory_mb=3072))
+            print(rows[-1], flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = generated(Path(tmp), args.n)
+        for w in workers:
+            rows.append(one(files, f"{args.n} generated, {w} worker(s)", workers=w))
+            print(rows[-1], flush=True)
+        if not args.no_dask:
+            try:
+                from distributed import LocalCluster
+            except ImportError:
+                print("(dask[distributed] not installed: Dask run skipped)")
+            else:
+                with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+                    rows.append(
+                        one(files, f"{args.n} generated, Dask 2 workers", engine="dask", scheduler=c.scheduler_address)
+                    )
+                print(rows[-1], flush=True)
+    print(f"load average after: {os.getloadavg()}")
+    print("\n| run | files | stored | failed | seconds | documents/s | peak MB per worker |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['run']} | {r['files']} | {r['added']} | {r['failed']} | {r['seconds']:.1f} | {r['rate']:.2f} "
+            f"| {r['peak_mb']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

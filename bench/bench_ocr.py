@@ -1,0 +1,175 @@
+"""Benchmark: scanned disclosures (issue 13) — a PDF's pages rasterised into an image-only PDF, read
+back by OCR and compared with the reading of the text layer.
+
+Usage: .venv/bin/python bench/bench_ocr.py [PDF ...] [--dpi 150,300] [--skewed] [--pages 1-6]
+       [--synth N] [--json out.json]
+
+For every input PDF (default, without ``--synth``: ``../shared/corpus/final/shanghai-putuo-shgzb-2024-final.pdf``
+when present) and every dpi, the pages are rendered with PDFium and saved as an image-only PDF (Pillow);
+``--skewed`` adds a version turned by +1° on odd pages and −1° on even ones and JPEG-compressed
+(quality 75). ``--synth N``: also the first N ruled, three-line and border-less variants of our
+generated example (juesuan.synth_layouts), drawn as PDF first. Each scan is read by
+``api.load_document`` (JUESUAN_OCR picks the engine) and compared with the text layer's reading:
+
+* tables: the text layer's tables found in the scan too (by name) / the text layer's tables;
+* amounts: amount and dash cells (table, row code and label, column, value: synth_layouts.amount_cells)
+  equal to the text layer's, in % of the text layer's;
+* false errors: error-level findings of the scan's check that the text layer's check does not give;
+* s/page: wall time of reading the scan, per page.
+
+Results go in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PDF = ROOT.parent / "shared" / "corpus" / "final" / "shanghai-putuo-shgzb-2024-final.pdf"
+JPEG_QUALITY = 75
+SKEW_DEGREES = 1.0
+
+
+def rasterise(pdf: Path, out: Path, dpi: float, *, skew: bool = False, pages: tuple[int, int] | None = None) -> int:
+    """``pdf``'s pages as an image-only PDF at ``out``; returns the page count."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    doc = pdfium.PdfDocument(str(pdf))
+    images = []
+    try:
+        lo, hi = pages or (1, len(doc))
+        for n in range(lo, min(hi, len(doc)) + 1):
+            img = doc[n - 1].render(scale=dpi / 72).to_pil().convert("L")
+            if skew:
+                angle = SKEW_DEGREES if n % 2 else -SKEW_DEGREES
+                img = img.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+                buf = io.BytesIO()
+                img.save(buf, format="JPEG", quality=JPEG_QUALITY)
+                img = Image.open(io.BytesIO(buf.getvalue())).convert("L")
+            images.append(img)
+    finally:
+        doc.close()
+    images[0].save(out, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return len(images)
+
+
+def compare(text_doc: Any, scan_doc: Any) -> dict[str, Any]:
+    from juesuan import api
+    from juesuan.synth_layouts import amount_cells
+
+    a, b = amount_cells(text_doc), amount_cells(scan_doc)
+    total = sum(a.values())
+    equal = total - sum((a - b).values())
+    expected = Counter(
+        (f.rule, tuple(sorted(loc.table for loc in f.locations))) for f in api.check_document(text_doc).errors
+    )
+    got = Counter(
+        (f.rule, tuple(sorted(loc.table for loc in f.locations))) for f in api.check_document(scan_doc).errors
+    )
+    false = got - expected
+    return {
+        "tables_text": len(text_doc.tables),
+        # the text layer's tables that the scan's reading found too (by name)
+        "tables_scan": len({t.name for t in text_doc.tables} & {t.name for t in scan_doc.tables}),
+        "amounts_text": total,
+        "amounts_equal": equal,
+        "amounts_pct": round(100 * equal / total, 2) if total else None,
+        "false_errors": sum(false.values()),
+        "false_error_rules": sorted({r for r, _ in false}),
+        "lost_examples": [list(map(str, k)) for k in list(a - b)[:5]],
+        "unread_pages": list(scan_doc.unread_pages),
+    }
+
+
+def _range(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    lo, _, hi = text.partition("-")
+    return int(lo), int(hi or lo)
+
+
+def bench_one(pdf: Path, dpi: float, skew: bool, pages: tuple[int, int] | None, label: str) -> dict[str, Any]:
+    from juesuan import api
+
+    with tempfile.TemporaryDirectory(prefix="juesuan-bench-ocr-") as tmp:
+        src = pdf
+        if pages:
+            # the text layer's reading of the same pages: the page range cut out with pypdfium2
+            import pypdfium2 as pdfium
+
+            cut = pdfium.PdfDocument.new()
+            whole = pdfium.PdfDocument(str(pdf))
+            cut.import_pages(whole, list(range(pages[0] - 1, min(pages[1], len(whole)))))
+            src = Path(tmp) / "cut.pdf"
+            cut.save(src)
+            cut.close()
+            whole.close()
+        text_doc = api.load_document(src)
+        scan = Path(tmp) / "scan.pdf"
+        n = rasterise(src, scan, dpi, skew=skew)
+        t0 = time.perf_counter()
+        scan_doc = api.load_document(scan)
+        elapsed = time.perf_counter() - t0
+        row = {"document": label, "dpi": dpi, "skewed_jpeg": skew, "pages": n, "s_per_page": round(elapsed / n, 2)}
+        row.update(compare(text_doc, scan_doc))
+        return row
+
+
+def synth_pdfs(n: int, outdir: Path) -> list[tuple[str, Path]]:
+    from juesuan import synth_layouts as sl
+
+    out = []
+    base = sl.source()
+    for rules in ("ruled", "threeline", "none"):
+        picked = [v for v in sl.variants(300, 0, 0) if v.rules == rules][:n]
+        for v in picked:
+            path = sl.render(sl.restyle(base, v), v, outdir / f"v{v.seed}")
+            out.append((f"synth v{v.seed} ({rules})", path))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pdfs", nargs="*", type=Path)
+    ap.add_argument("--dpi", default="150,300")
+    ap.add_argument("--skewed", action="store_true", help="also ±1° turned, JPEG-compressed scans")
+    ap.add_argument("--pages", help="only these pages (e.g. 1-6)")
+    ap.add_argument("--synth", type=int, default=0, help="also N generated variants per ruling style")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    dpis = [float(d) for d in args.dpi.split(",")]
+    inputs = [(p.name, p) for p in args.pdfs]
+    if not inputs and not args.synth and DEFAULT_PDF.exists():
+        inputs = [(DEFAULT_PDF.name, DEFAULT_PDF)]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="juesuan-bench-synth-") as tmp:
+        if args.synth:
+            inputs += synth_pdfs(args.synth, Path(tmp))
+        for label, pdf in inputs:
+            for dpi in dpis:
+                for skew in (False, True) if args.skewed else (False,):
+                    row = bench_one(pdf, dpi, skew, _range(args.pages), label)
+                    rows.append(row)
+                    print(
+                        f"{label:48s} {dpi:4.0f} dpi{' skew+jpeg' if skew else '':10s} tables {row['tables_scan']}/"
+                        f"{row['tables_text']}  amounts {row['amounts_equal']}/{row['amounts_text']} "
+                        f"({row['amounts_pct']}%)  false errors {row['false_errors']} {row['false_error_rules']}  "
+                        f"{row['s_per_page']} s/page",
+                        flush=True,
+                    )
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
