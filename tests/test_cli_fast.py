@@ -53,7 +53,13 @@ def test_the_fast_check_imports_neither_typer_nor_click_nor_rich(tmp_path: Path)
     )
     budget = tmp_path / "budget.txt"
     budget.write_text(BUDGET, encoding="utf-8")
-    for args in (["check", str(PDF), "--format", "json"], ["check", str(budget)]):
+    unusable = tmp_path / "notes.txt"  # refused with a message: no text report
+    unusable.write_text("说明\n本文件没有表格，也没有金额。\n", encoding="utf-8")
+    for args in (
+        ["check", str(PDF), "--format", "json"],
+        ["check", str(unusable)],
+        ["check", str(budget), "-f", "json"],
+    ):
         proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
         loaded = set(json.loads(proc.stderr.strip().splitlines()[-1]))
         assert loaded.isdisjoint({"typer", "click", "rich"}), args  # rich: only for the text report

@@ -77,22 +77,3 @@ def test_reading_a_pdf_imports_only_its_reader():
     assert loaded.isdisjoint(
         {"juesuan.readers.xlsx", "juesuan.readers.office", "juesuan.readers.docx", "juesuan.readers.html"}
     )
-
-
-def test_a_refused_budget_document_is_not_recognized_or_checked(tmp_path):
-    """A 预算 document is refused right after reading: recognition, the layouts, the rule engine and
-    the narrative checks are not even imported (most real documents at hand are budgets)."""
-    from test_cli_usage import BUDGET
-
-    f = tmp_path / "budget.txt"
-    f.write_text(BUDGET, encoding="utf-8")
-    probe = PROBE.replace('m.split(".")[0]', "m")
-    proc = subprocess.run(
-        [sys.executable, "-c", probe, "check", str(f), "--format", "json"], capture_output=True, text=True, timeout=120
-    )
-    assert '"budget_not_supported"' in proc.stdout
-    loaded = set(json.loads(proc.stderr.strip().splitlines()[-1]))
-    assert "juesuan.kinds" in loaded
-    assert loaded.isdisjoint(
-        {"juesuan.recognize", "juesuan.layouts", "juesuan.rules.engine", "juesuan.narrative", "juesuan.coverage"}
-    )

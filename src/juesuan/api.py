@@ -16,7 +16,7 @@ from .model import Disclosure
 from .readers import MAX_CHARS as _MAX_CHARS
 from .readers import read
 from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa: F401  (public API)
-from .kinds import detect_kind, fragment_kind  # noqa: F401  (detect_kind: public API)
+from .kinds import detect_kind, fragment_kind, resolve_kind  # noqa: F401  (detect_kind: public API)
 from .timing import stage
 from . import differential
 
@@ -68,21 +68,21 @@ def check_page_limit(path: str | Path) -> None:
         raise InputError(f"文件有{n}页，超过上限{MAX_PAGES}页，不像一份公开文件：{p.name}", code="too_large")
 
 
-def _refuse_budget(raw: Any, name: str, what: str = "该文件") -> None:
-    kind, evidence = detect_kind(raw)
-    if kind == "budget":
-        shown = "、".join(f"“{e}”" for e in evidence)
-        raise InputError(
-            f"{what}是预算公开文件（依据：{shown}），juesuan 目前只审核决算公开文件，预算暂不审核：{name}",
-            code="budget_not_supported",
-            document={"kind": "budget", "kind_text": "预算", "evidence": evidence},
-        )
+def _kind(raw: Any, override: str | None, variant: str | None) -> str:
+    """预算 or 决算: the ``--variant``'s kind when one is named, else ``override`` or detected."""
+    if variant is not None and override is None:
+        from .layouts import load as load_layouts
+
+        v = load_layouts().variants.get(variant)
+        if v is not None:
+            return v.kind
+    return resolve_kind(raw, override)[0]
 
 
-def _recognized(raw: Any, name: str, variant: str | None) -> Disclosure:
+def _recognized(raw: Any, name: str, variant: str | None, kind: str | None = None) -> Disclosure:
     from .recognize import recognize
 
-    doc = recognize(raw, variant=variant)
+    doc = recognize(raw, variant=variant, kind=kind)
     if len(doc.tables) > MAX_TABLES:
         raise InputError(
             f"文件中识别出{len(doc.tables)}张表，超过上限{MAX_TABLES}张，不像一份公开文件：{name}", code="too_large"
@@ -127,18 +127,25 @@ def _set_coverage(doc: Disclosure, coverage: str | None) -> None:
 
 
 def load_document(
-    path: str | Path, variant: str | None = None, coverage: str | None = None, *, progress: Progress | None = None
+    path: str | Path,
+    variant: str | None = None,
+    coverage: str | None = None,
+    *,
+    progress: Progress | None = None,
+    kind: str | None = None,
 ) -> Disclosure:
-    """Read and recognize a disclosure file. Raises InputError for unusable input (a 预算 document
-    included: it is not checked yet, error code ``budget_not_supported``).
+    """Read and recognize a disclosure file. Raises InputError for unusable input.
+
+    ``kind`` (``预算`` | ``决算``) overrides the detection of what the document is (:mod:`juesuan.kinds`):
+    a 预算 is read with the budget layouts and checked with the budget rule packs.
 
     ``coverage`` (``full`` | ``fragment``) overrides the detection of what the file covers
     (:mod:`juesuan.coverage`): a fragment's completeness rules are not applicable."""
-    return _load(path, variant, coverage, progress)[0]
+    return _load(path, variant, coverage, progress, kind)[0]
 
 
 def _load(
-    path: str | Path, variant: str | None, coverage: str | None, progress: Progress | None
+    path: str | Path, variant: str | None, coverage: str | None, progress: Progress | None, kind: str | None = None
 ) -> tuple[Disclosure, list[Any]]:
     """:func:`load_document`, with the evaluation of the rules the differential check made on the
     document (``[findings, statuses, relations]``, empty when it made none or when what the rules
@@ -151,10 +158,10 @@ def _load(
     with stage("read"):
         raw = read(path)
     check_limits(raw, name)
-    _refuse_budget(raw, name)
+    doc_kind = _kind(raw, kind, variant)
     progress("识别表格")
     with stage("recognize"):
-        doc = _recognized(raw, name, variant)
+        doc = _recognized(raw, name, variant, doc_kind)
     _refuse_empty(doc, name)
     from .layouts import load as load_layouts
 
@@ -174,6 +181,7 @@ def load_together(
     coverage: str | None = None,
     *,
     progress: Progress | None = None,
+    kind: str | None = None,
 ) -> Disclosure:
     """One disclosure published in several files (e.g. the 情况说明 in one PDF, the tables in
     another): each file is read and recognized, then tables, paragraphs and 绩效 tables are merged
@@ -181,8 +189,8 @@ def load_together(
     provenance; ``source`` is the first file. Rules then run on the whole, cross-file ones included.
 
     The variant is the one of the file with the most tables (or ``variant``); the other files are
-    recognized again with it. Raises InputError when the files together hold no table, or when they
-    are 预算 documents."""
+    recognized again with it. The kind (预算/决算) is ``kind`` or detected over all the files together.
+    Raises InputError when the files together hold no table."""
     _check_coverage(coverage)
     progress = progress or _no_progress
     if not paths:
@@ -196,14 +204,14 @@ def load_together(
         raws.append(raw)
     names = "、".join(Path(p).name for p in paths)
     merged_lines = type("R", (), {"lines": [ln for r in raws for ln in r.lines]})()
-    _refuse_budget(merged_lines, names, "这些文件合起来")
+    doc_kind = _kind(merged_lines, kind, variant)
     progress("识别表格")
-    docs = [_recognized(r, Path(p).name, variant) for r, p in zip(raws, paths)]
+    docs = [_recognized(r, Path(p).name, variant, doc_kind) for r, p in zip(raws, paths)]
     if variant is None:
         main = max(docs, key=lambda d: len(d.tables))
         if main.tables and main.variant:
             docs = [
-                d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant)
+                d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant, doc_kind)
                 for d, r, p in zip(docs, raws, paths)
             ]
     main = max(docs, key=lambda d: len(d.tables))
@@ -284,9 +292,14 @@ def _check_document(doc: Disclosure, progress: Progress | None, evaluation: list
 
 
 def check(
-    path: str | Path, variant: str | None = None, coverage: str | None = None, *, progress: Progress | None = None
+    path: str | Path,
+    variant: str | None = None,
+    coverage: str | None = None,
+    *,
+    progress: Progress | None = None,
+    kind: str | None = None,
 ) -> Report:
-    doc, evaluation = _load(path, variant, coverage, progress)
+    doc, evaluation = _load(path, variant, coverage, progress, kind)
     return _check_document(doc, progress, evaluation)
 
 
@@ -296,9 +309,10 @@ def check_together(
     coverage: str | None = None,
     *,
     progress: Progress | None = None,
+    kind: str | None = None,
 ) -> Report:
     """Check one disclosure published in several files as one document (see load_together)."""
-    report = check_document(load_together(paths, variant, coverage, progress=progress), progress=progress)
+    report = check_document(load_together(paths, variant, coverage, progress=progress, kind=kind), progress=progress)
     report.meta["sources"] = [str(p) for p in paths]
     return report
 

@@ -64,7 +64,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     options_metavar="[选项]",
     subcommand_metavar="命令 [参数]...",
-    help="juesuan：决算公开文件的读取与审核（预算公开文件能识别出来，暂不审核）。",
+    help="juesuan：决算、预算公开文件的读取与审核。",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -118,11 +118,14 @@ def check(
         help="把几个文件当作同一份公开文件审核（如文字说明与表格分开发布），跨文件的规则也执行",
     ),
     scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", metavar="类型", help="文件类型：预算 或 决算（部门/单位预算、决算公开文件），默认自动判断"
+    ),
     timings: bool = typer.Option(
         False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"
     ),
 ) -> None:
-    """审核决算公开文件。
+    """审核决算、预算公开文件。
 
     退出码：0 无错误；1 有错误；2 文件无法使用；3 未发现错误，但读取问题使审核不完整；64 命令用法有误。
     审核多个文件时给出各自的报告和总的汇总，退出码取最严重的一个（2 > 1 > 3 > 0）。"""
@@ -136,7 +139,7 @@ def check(
     as_json = format == CheckFormat.json
     source = str(files[0]) if len(files) == 1 or together else None
     coverage = scope.value if scope else None
-    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json, coverage), as_json, source)
+    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source)
     if timings:
         sys.stdout.flush()
         typer.echo(timing.summary(), err=True)

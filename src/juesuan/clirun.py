@@ -137,6 +137,14 @@ def check_variant(variant: Optional[str]) -> None:
 # ---------------------------------------------------------------- paths
 
 
+def check_kind(kind: Optional[str]) -> None:
+    """An unknown ``--kind`` is a usage error (exit 64), found before any file is read."""
+    from .kinds import KIND_NAMES
+
+    if kind is not None and kind not in KIND_NAMES:
+        raise UsageError(f"未知的文件类型：{kind}（可选：预算、决算）")
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.exists() and b.exists() and os.path.samefile(a, b)
@@ -283,10 +291,12 @@ def _check(
     together: bool,
     as_json: bool,
     coverage: Optional[str] = None,
+    kind: Optional[str] = None,
 ) -> int:
     from . import api
 
     check_variant(variant)
+    check_kind(kind)
     if output is not None:
         check_output(output, files, "报告文件")
     if annotate is not None:
@@ -305,15 +315,15 @@ def _check(
         real = [(sin or p) if str(p) == STDIN else p for p in paths]
         shown = ["-" if str(p) == STDIN else str(p) for p in paths]
         if together:
-            rep = api.check_together(real, variant, coverage, progress=prog)
+            rep = api.check_together(real, variant, coverage, progress=prog, kind=kind)
             rep.meta["sources"] = shown
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
         if single:
-            rep = api.check(real[0], variant, coverage, progress=prog)
+            rep = api.check(real[0], variant, coverage, progress=prog, kind=kind)
             if str(paths[0]) == STDIN:
                 rep.document.source = STDIN
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
-        return _report_many(real, shown, variant, output, as_json, width, prog, coverage)
+        return _report_many(real, shown, variant, output, as_json, width, prog, coverage, kind)
 
 
 @contextmanager
@@ -350,6 +360,7 @@ def _report_many(
     width: int,
     prog: Progress,
     coverage: Optional[str] = None,
+    kind: Optional[str] = None,
 ) -> int:
     """Several files checked one by one: each report (or error), then one summary; worst exit."""
     from . import api, report
@@ -362,7 +373,7 @@ def _report_many(
         prog(f"审核 {Path(name).name}")
 
         def one(p: Path = p, name: str = name) -> Any:
-            return api.check(p, variant, coverage, progress=lambda s: prog(f"{Path(name).name}：{s}"))
+            return api.check(p, variant, coverage, progress=lambda s: prog(f"{Path(name).name}：{s}"), kind=kind)
 
         try:
             rep = _as_error(one)

@@ -86,7 +86,7 @@ class RuleSpec:
 
 REF = OneOf((STR, List(STR)))  # a cell reference, or a list of references summed
 REFS = OneOf((STR, List(REF)))
-COLUMN = Obj({"id": STR, "header": STR, "aliases": List(STR)}, ("id",))
+COLUMN = Obj({"id": STR, "header": STR, "aliases": List(STR), "optional": BOOL}, ("id",))
 
 LAYOUTS = Obj(
     {

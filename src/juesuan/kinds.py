@@ -1,7 +1,8 @@
 """What kind of disclosure a document is — a 决算 (final accounts) or a 预算 (budget) — told by its
 own titles and headings (patterns in data/kinds/kinds.yaml, loaded through the strict loader).
-A whole budget is refused before recognition (budgets are not checked yet); a fragment whose own
-words say 预算 is reported as one and still checked."""
+A budget is recognized with the budget layouts (the variants of kind 预算) and checked with the
+budget rule packs; ``--kind`` overrides the detection. A fragment whose own words say 预算 is
+reported as one."""
 
 from __future__ import annotations
 
@@ -50,10 +51,27 @@ def detect_kind(raw: Any) -> tuple[str, list[str]]:
     return "final", final[:3]
 
 
+# --kind values: Chinese or English names of the two kinds
+KIND_NAMES = {"预算": "预算", "budget": "预算", "决算": "决算", "final": "决算"}
+
+
+def resolve_kind(raw: Any, override: str | None = None) -> tuple[str, list[str]]:
+    """The kind the document is read as: ``override`` (``预算``/``决算``, or ``budget``/``final``)
+    when given, else detected (:func:`detect_kind`); evidence = the lines that decided."""
+    if override is not None:
+        if override not in KIND_NAMES:
+            from .errors import InputError
+
+            raise InputError(f"未知的文件类型“{override}”：应为 预算 或 决算", code="usage")
+        return KIND_NAMES[override], []
+    kind, evidence = detect_kind(raw)
+    return ("预算" if kind == "budget" else "决算"), evidence
+
+
 def fragment_kind(doc: Disclosure) -> str:
     """The kind a fragment's own words give it: 预算 when its text and table titles say 预算 (at
     least ``fragment.min_hits`` times, data/kinds/kinds.yaml) and never 决算, else its kind as
-    recognized. Whole documents keep theirs (a whole budget is refused before recognition)."""
+    recognized. Whole documents keep theirs (their variant's kind)."""
     from . import coverage as cov
     from .narrative.text import norm_key
 

@@ -22,6 +22,7 @@ class ColumnSpec:
     id: str
     header: str
     aliases: list[str]
+    optional: bool = False  # a block column some forms leave out: its absence is no reading problem
 
 
 @dataclass
@@ -122,7 +123,10 @@ class Layouts:
 
 
 def _columns(items: list[dict[str, Any]]) -> list[ColumnSpec]:
-    return [ColumnSpec(c["id"], c.get("header", c["id"]), [key(a) for a in c.get("aliases", [])]) for c in items]
+    return [
+        ColumnSpec(c["id"], c.get("header", c["id"]), [key(a) for a in c.get("aliases", [])], bool(c.get("optional")))
+        for c in items
+    ]
 
 
 def _absent_is_zero(tid: str, rid: str, value: Any) -> bool:

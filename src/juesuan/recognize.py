@@ -9,6 +9,8 @@ recognizer cannot place is recorded as a *reading problem* on the table, so that
 
 from __future__ import annotations
 
+import functools
+
 import re
 from decimal import Decimal
 from collections import Counter
@@ -31,6 +33,7 @@ _CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 # a 3/5/7-digit code next to a CJK character (or opening a label) inside a label
 _CODE_IN_LABEL_RE = re.compile(r"(?:^|(?<=[\u3400-\u9fff）)]))(\d{3}(?:\d{2}){0,2})(?![\d.%])(?=[\u3400-\u9fff（(]|$)")
 MAX_TITLE_LEN = 60
+_GLUED_META_RE = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?[:：].*$")
 
 
 @dataclass
@@ -53,6 +56,8 @@ def _match_title(text: str, candidates: dict[str, list[str]]) -> str | None:
     """The id whose longest alias the (numbering-stripped) text ends with, after an allowed prefix
     (empty, a year such as '2023年度', or a name followed by a year)."""
     t = key(strip_numbering(fold(text)))
+    # a title extraction glued to the line under it ("收支预算总表部门：XX厅单位：万元")
+    t = _GLUED_META_RE.sub("", t)
     best: tuple[int, str] | None = None
     for cid, aliases in candidates.items():
         for alias in aliases:
@@ -67,8 +72,33 @@ def _match_title(text: str, candidates: dict[str, list[str]]) -> str | None:
     return best[1] if best else None
 
 
-def find_titles(raw: RawDocument, layouts: Layouts) -> list[_Title]:
-    tables = {tid: t.titles for tid, t in layouts.tables.items()}
+def _kind_tables(layouts: Layouts, kind: str | None) -> set[str]:
+    """The table ids a document of ``kind`` may hold: every table but those that only variants of
+    another kind list (a 预算 is not read with the 决算 layouts, nor the reverse)."""
+    if kind is None:
+        return set(layouts.tables)
+    other = {t.table for v in layouts.variants.values() if v.kind != kind for t in v.tables}
+    own = {t.table for v in layouts.variants.values() if v.kind == kind for t in v.tables}
+    return set(layouts.tables) - (other - own)
+
+
+@functools.cache
+def _former_class_names() -> dict[str, str]:
+    """Former names of 支出功能分类 类 (the `old_names` of the narrative settings data, read as data):
+    label key → 类 code."""
+    from .dataload import documents
+
+    out: dict[str, str] = {}
+    for _path, d in documents("narrative"):
+        for o in d.get("old_names") or []:
+            if len(str(o["code"])) == 3:
+                out[label_key(str(o["old"]))] = str(o["code"])
+    return out
+
+
+def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> list[_Title]:
+    allowed = _kind_tables(layouts, kind)
+    tables = {tid: t.titles for tid, t in layouts.tables.items() if tid in allowed}
     perf = layouts.performance
     titles: list[_Title] = []
     for i, line in enumerate(raw.lines):
@@ -214,7 +244,12 @@ class _TableBuilder:
                 if handled:
                     continue
             first = cells[0][1]
-            if len(cells) == 1 and _NOTE_RE.match(fold(first)) and (grid or fold(first).startswith(("注", "备注"))):
+            if (
+                len(cells) == 1
+                and _NOTE_RE.match(fold(first))
+                and _is_note_text(fold(first).strip())
+                and (grid or fold(first).startswith(("注", "备注")))
+            ):
                 if fold(first).startswith(("注", "备注", "说明")) or grid:
                     in_notes = True
                     self.table.notes.append(joined)
@@ -250,6 +285,10 @@ class _TableBuilder:
             if hits:
                 row.code = hits[0].code
                 row.code_inferred = True
+            else:
+                # a 类 under its former name (医疗卫生与计划生育支出 → 210): still that 类
+                row.code = _former_class_names().get(lk)
+                row.code_inferred = row.code is not None
 
     year: int | None = None
 
@@ -511,8 +550,24 @@ class _TableBuilder:
         hdr_line = grid[starts_row]
         starts = [j for j, c in hdr_line.nonempty if label_key(c) in layout.block_start]
         header_end = starts_row
-        if starts_row + 1 < len(grid) and _is_lanci_row(grid[starts_row + 1]):
-            header_end = starts_row + 1
+        # Sub-header lines under the 项目 row (合计 | 基本支出 | 项目支出, then 人员经费 | 公用经费): text
+        # only, none at a block's label position.
+        while (
+            header_end + 1 < len(grid)
+            and header_end - starts_row < 3
+            and grid[header_end + 1].nonempty
+            and all(j not in starts and parse_amount(c)[0] == CellKind.TEXT for j, c in grid[header_end + 1].nonempty)
+            and any(
+                a in key(c)
+                for _, c in grid[header_end + 1].nonempty
+                for b in layout.blocks
+                for col in b.columns
+                for a in col.aliases
+            )
+        ):
+            header_end += 1
+        if header_end + 1 < len(grid) and _is_lanci_row(grid[header_end + 1]):
+            header_end += 1
         header = grid[: header_end + 1]
         body = grid[header_end + 1 :]
         self._body = body
@@ -548,7 +603,7 @@ class _TableBuilder:
                     amount_cols[col.id] = hit
                     if col.id not in columns:
                         columns[col.id] = Column(col.id, col.header, spec.id)
-                else:
+                elif not col.optional:
                     self.problem(f"区块“{spec.id}”未找到“{col.header}”列")
             block_fields.append((lo, hi, spec, name_col, lineno_col, amount_cols))
             if spec.header:
@@ -781,11 +836,12 @@ def _performance(
     return perf
 
 
-def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts) -> Variant:
+def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts, kind: str | None = None) -> Variant:
     text = "".join(c for ln in raw.lines[:400] for c in ln.cells)
     found = {t.id for t in doc.tables}
     best: tuple[int, Variant] | None = None
-    for v in layouts.variants.values():
+    candidates = [v for v in layouts.variants.values() if kind is None or v.kind == kind]
+    for v in candidates or layouts.variants.values():
         det = v.detect
         score = int(det.get("score", 0))
         score += 2 * sum(1 for t in det.get("tables_any", []) if t in found)
@@ -812,20 +868,40 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
 
     After a table's notes, a part heading ("第三部分 …") or a numbered section heading ("一、…")
     starts narrative text, not more notes: printed documents put the 情况说明 after the last table.
+    So does, on a page after the table's last amount row, a lone line of prose or a heading ending
+    in 说明 (a budget's 其他相关情况说明 after its one-row "三公" table).
     """
     in_notes = False
+    amount_page: int | None = None
     for idx in range(start, end):
-        cells = raw.lines[idx].nonempty
+        line = raw.lines[idx]
+        cells = line.nonempty
         if not cells:
             continue
         first = fold(cells[0][1]).strip()
         if len(cells) == 1 and _PART_RE.match(first):
             return idx
+        if any(parse_amount(c)[0] == CellKind.NUMBER for _, c in cells):
+            amount_page = line.page
+        elif (
+            amount_page is not None
+            and line.page != amount_page
+            and len(cells) == 1
+            and not _NOTE_RE.match(first)
+            and (len(first) > 40 or (len(first) <= 30 and first.endswith("说明")))
+        ):
+            return idx
         if in_notes and len(cells) == 1 and _SECTION_RE.match(first):
             return idx
-        if len(cells) == 1 and _NOTE_RE.match(first):
+        if len(cells) == 1 and _NOTE_RE.match(first) and _is_note_text(first):
             in_notes = True
     return end
+
+
+def _is_note_text(first: str) -> bool:
+    """A numbered line is a note when it reads as a sentence; "3、国有资本经营预算" alone on its line
+    (a 总表 row whose other side is empty) is a row label."""
+    return bool(re.match(r"^(注|备注|说明)", first)) or len(first) > 20 or bool(re.search(r"[，。；,;]", first))
 
 
 def _flat_rows_end(raw: RawDocument, start: int, end: int) -> int | None:
@@ -871,10 +947,16 @@ def _department_from_headings(paragraphs: list[Paragraph], year: int | None) -> 
     return names.most_common(1)[0][0] if names else None
 
 
-def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | None = None) -> Disclosure:
+def recognize(
+    raw: RawDocument, layouts: Layouts | None = None, variant: str | None = None, kind: str | None = None
+) -> Disclosure:
+    """The document's tables, text and 绩效 tables. ``kind`` (预算/决算) restricts the layouts and
+    variants to those of that kind (None: all)."""
     layouts = layouts or load()
     doc = Disclosure(source=raw.file)
-    titles = find_titles(raw, layouts)
+    if variant and variant in layouts.variants:
+        kind = layouts.variants[variant].kind
+    titles = find_titles(raw, layouts, kind)
     # Department and fiscal year.
     years: Counter[int] = Counter()
     for t in titles:
@@ -952,7 +1034,7 @@ def recognize(raw: RawDocument, layouts: Layouts | None = None, variant: str | N
         from .errors import InputError
 
         raise InputError(f"未知的版式：{variant}（可选：{'、'.join(sorted(layouts.variants))}）")
-    v = chosen or detect_variant(doc, raw, layouts)
+    v = chosen or detect_variant(doc, raw, layouts, kind)
     doc.variant = v.id
     doc.kind = v.kind
     for table in doc.tables:

@@ -64,7 +64,7 @@ def validate(layouts: Layouts | None = None) -> list[str]:
         if c.match not in ("equivalent", "any"):
             problems.append(f"concept {c.id}: unknown match {c.match}")
         for basis, refs in c.refs.items():
-            if basis not in ("final", "budget", "full_budget"):
+            if basis not in ("final", "budget", "full_budget", "plan"):
                 problems.append(f"concept {c.id}: unknown basis {basis}")
             for ref in refs:
                 check_ref(f"concept {c.id}", ref)

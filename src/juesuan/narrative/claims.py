@@ -64,6 +64,8 @@ _NAME = r"(?:(?!\((?:类|款|项)\))[^,。;:、]){{2,{n}}}?"
 _ITEM_PATH = re.compile(
     rf"(?P<c>{_NAME.format(n=20)})\(类\)(?:(?P<k>{_NAME.format(n=30)})\(款\))?(?:(?P<x>{_NAME.format(n=30)})\(项\))?"
 )
+# the same path printed with hyphens: "一般公共服务支出-政府办公厅(室)及相关机构事务-行政运行"
+_DASH_PATH = re.compile(r'(?P<c>[^,。;:、"\-]{2,20})-(?P<k>[^,。;:、"\-]{2,30})-(?P<x>[^,。;:、"\-]{2,30})')
 # characters and words after which a generic wording still names the department's own total
 _STANDALONE_BEFORE = set("其及和与年度的为中共计即含括")
 _STANDALONE_WORDS = ("本年", "本部门", "本单位", "部门", "单位", "全年", "当年")
@@ -190,7 +192,7 @@ class Extractor:
 
     def item_topic(self, s: str) -> tuple[str | None, int]:
         """A "X（类）Y（款）Z（项）" path in ``s``: the concept of its deepest level."""
-        m = _ITEM_PATH.search(s)
+        m = _ITEM_PATH.search(s) or _DASH_PATH.search(s)
         if not m:
             return None, -1
         cls_name = m.group("c")
@@ -218,10 +220,9 @@ class Extractor:
     def _path_before(self, window: str) -> tuple[str | None, int, int] | None:
         """A classification path ending just before a figure (only basis words between them):
         (its concept or None when it does not resolve to one row, its end, its start)."""
-        if "(类)" not in window:
-            return None
+        pattern = _ITEM_PATH if "(类)" in window else _DASH_PATH
         found = None
-        for m in _ITEM_PATH.finditer(window):
+        for m in pattern.finditer(window):
             found = m
         if found is None:
             return None

@@ -21,8 +21,11 @@ BASIS_NAMES = {"final": "决算数", "budget": "预算数", "full_budget": "全�
 UNIT_NAMES = {Decimal(1): "元", Decimal(10000): "万元", Decimal(100000000): "亿元", Decimal(1000): "千元"}
 
 
-def _refs(concept, basis: str) -> tuple[list, list, str]:
-    """(primary refs, alternative refs, name of the alternative basis) for a claim's basis."""
+def _refs(concept, basis: str, doc_kind: str = "决算") -> tuple[list, list, str]:
+    """(primary refs, alternative refs, name of the alternative basis) for a claim's basis. In a 预算
+    document every figure is compared with the document's own 预算 tables (basis ``plan``)."""
+    if doc_kind == "预算":
+        return list(concept.refs.get("plan", [])), [], ""
     final = list(concept.refs.get("final", []))
     budget = list(concept.refs.get("budget", []))
     full = list(concept.refs.get("full_budget", []))
@@ -52,9 +55,9 @@ def check(ctx: Context) -> None:
         for rid in rules:
             ctx.unresolved(rid, "insufficient_data", "未识别出文字说明")
         return
-    if ctx.doc.kind != "决算":
+    if ctx.doc.kind not in ("决算", "预算"):
         for rid in rules:
-            ctx.unresolved(rid, "not_applicable", f"{ctx.doc.kind}文件的文字说明暂不与表格核对（词表按决算口径编写）")
+            ctx.unresolved(rid, "not_applicable", f"{ctx.doc.kind}文件的文字说明暂不与表格核对")
         return
     if not any(c.concept_from == "path" for c in ctx.ex.claims):
         ctx.unresolved(PATH_RULE, "not_applicable", "文中没有“类、款、项”科目路径")
@@ -70,7 +73,7 @@ def check(ctx: Context) -> None:
         if concept is None or concept.kind != claim.kind or not (concept.refs or concept.upper):
             continue
         rule = "narrative.table_amounts" if claim.kind == "money" else "narrative.table_counts"
-        primary_refs, alt_refs, alt_name = _refs(concept, claim.basis)
+        primary_refs, alt_refs, alt_name = _refs(concept, claim.basis, ctx.doc.kind)
         if not primary_refs:
             if claim.basis in ("final", "ambiguous") and concept.upper:
                 _upper(ctx, claim, concept)
@@ -119,7 +122,12 @@ def check(ctx: Context) -> None:
         alt_match = next((c for c in alt if _match(claim, c) != "none"), None)
         first = primary[0]
         basis_name = BASIS_NAMES[claim.basis]
-        if claim.basis in ("budget", "full_budget"):
+        if ctx.doc.kind == "预算":
+            # a 预算's 编制说明 states the figures of its own tables; a 决算 figure quoted in it is
+            # another year's and the mapping looser (warning)
+            note = ""
+            severity = "warning" if claim.basis == "final" else "error"
+        elif claim.basis in ("budget", "full_budget"):
             note = f"文中为{basis_name}口径；"
             if alt_match is not None:
                 note += f"该数与{alt_match.describe()}（{alt_name}）一致，疑为口径混用"

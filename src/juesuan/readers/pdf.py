@@ -593,6 +593,19 @@ def _drop_furniture(pages: list[_Page]) -> None:
 
     repeated = Counter(re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it))
     threshold = max(current().furniture_min_repeats, len(pages) // 2)
+
+    def last_folio(p: _Page, it: _Item) -> bool:
+        """A page number printed higher than the margin band (a wide bottom margin): the page's
+        lowest line, alone, in the bottom twice the band."""
+        band = 2 * current().margin_fraction * p.height
+        lowest = max(p.items, key=lambda x: x.top)
+        return (
+            it is lowest
+            and it.grid is None
+            and it.top > p.height - band
+            and bool(_PAGE_NO_RE.match("".join(it.cells).strip()))
+        )
+
     for p in pages:
         keep = []
         for it in p.items:
@@ -600,6 +613,8 @@ def _drop_furniture(pages: list[_Page]) -> None:
                 text = "".join(it.cells).strip()
                 if _PAGE_NO_RE.match(text) or repeated[re.sub(r"\d+", "#", text)] >= threshold:
                     continue
+            elif last_folio(p, it):
+                continue
             keep.append(it)
         p.items = keep
 

@@ -20,7 +20,7 @@ from ..dataload import documents
 from ..layouts import Layouts, Variant, load as load_layouts
 from ..model import Disclosure, Row, Table
 from ..results import SEVERITIES, STATUSES, Finding, Location, Outcome, RelationRecord, RuleStatus  # noqa: F401
-from ..rounding import CENT, tolerance
+from ..rounding import CENT, tolerance, whole_unit_step
 from ..textnorm import format_decimal
 from .checks import CODE_CHECKS, COMPLETENESS, FRAGMENT_NOT_APPLICABLE, FRAGMENT_REASON, REQUIRED_PARAMS
 from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, split_ref
@@ -158,7 +158,8 @@ class Evaluator:
         factor = max((t.factor for t in left + right), default=Decimal(1))
         display = left[0].factor if left else factor
         n_cells = sum(len(t.cells) for t in left + right)
-        tol = tolerance(n_cells - 1, factor)
+        printed = [c.cell.raw for t in left + right for c in t.cells if c.cell is not None and c.cell.kind == "number"]
+        tol = tolerance(n_cells - 1, factor * whole_unit_step(printed))
         diff = lv - rv
         if op == "=":
             bad = abs(diff)
@@ -365,8 +366,16 @@ class Evaluator:
         classes = [r for r in rows if r.level == 1]
         if s.get("total_row") and total_row is None and classes:
             out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》未找到合计行"))
+        # only a total printed, non-zero, and no 类 row read: nothing to add up, not a sum of zero
+        bare_total = (
+            total_row is not None
+            and not classes
+            and any(c.value for c in total_row.cells.values() if c.value is not None)
+        )
+        if bare_total:
+            out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》只列出合计行，未列出各类科目"))
         for col in cols:
-            if total_row is not None and col.id in total_row.cells:
+            if total_row is not None and not bare_total and col.id in total_row.cells:
                 left = [Term("total", 1, [CellRef(table, total_row, col, total_row.cells.get(col.id))], factor)]
                 right = [Term(r.code or "", 1, [CellRef(table, r, col, r.cells.get(col.id))], factor) for r in classes]
                 self.relation(rule, out, left, right, "=", f"“{col.header}”列合计")
