@@ -5,6 +5,7 @@
 #   tesseract  tesseract-ocr tesseract-ocr-chi-sim               OCR of scanned pages tests
 #   pdftoppm   poppler-utils                                     page pictures of the annotate tests
 #   CJK font   fonts-noto-cjk                                    Chinese legend of the annotated PDF
+#   chromium   chromium                                          the web app's browser tests (Playwright drives it)
 #   initdb     postgresql                                        the corpus store's PostgreSQL tests
 #                                                                (a throwaway server each test run)
 # Without them those tests skip, saying why. JUESUAN_SYSTEM_DEPS=0 (in test.sh) turns this off.
@@ -19,6 +20,7 @@ command -v soffice >/dev/null 2>&1 || { need libreoffice-calc-nogui libreoffice-
 command -v tesseract >/dev/null 2>&1 || { need tesseract-ocr tesseract-ocr-chi-sim; reasons+=("Tesseract + Chinese model: OCR of scanned pages in the OCR tests"); }
 command -v pdftoppm >/dev/null 2>&1 || { need poppler-utils; reasons+=("poppler-utils (pdftoppm): renders pages in the annotate tests"); }
 fc-list :lang=zh 2>/dev/null | grep -q . || { need fonts-noto-cjk; reasons+=("fonts-noto-cjk: Chinese legend of the annotated PDF"); }
+command -v chromium >/dev/null 2>&1 || { need chromium; reasons+=("chromium: headless browser of the web app's end-to-end tests (tests/test_web_browser.py)"); }
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { need postgresql; reasons+=("postgresql: a throwaway server for the corpus store tests (tests/test_store_postgres.py)"); }
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -16,7 +16,7 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,ocr,postgres,charts,dask]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,all]'
 
 if [ "${JUESUAN_SYSTEM_DEPS:-1}" != "0" ]; then
   bash scripts/system-deps.sh

@@ -39,13 +39,16 @@ STAGES: list[tuple[str, set[str]]] = [
     # and the catalogs; show draws what the recognizer read)
     ("outputs", {"report", "annotate", "show", "writers", "synth", "generate"}),
     # tools over the whole pipeline: validate-data, the layout fuzzer (reads its variants back)
-    ("api", {"api", "validate", "synth_layouts"}),
+    # (genrun: the work of `juesuan template` / `build`, shared by the command line and the web app)
+    ("api", {"api", "validate", "synth_layouts", "genrun"}),
     # the corpus store: checked documents in DuckDB / PostgreSQL, comparisons, statistics, exports
     ("store", {"store"}),
     # batch processing: files read and checked by parallel workers, stored by one writer
     ("batch", {"batch"}),
+    # the web app and HTTP API (`juesuan serve`): pages and endpoints over the store and the pipeline
+    ("web", {"web"}),
     # the command line: the parser (cli), the work of the commands (clirun), the installed entry point
-    ("cli", {"cli", "clirun", "clistore", "clibatch", "genrun", "__main__"}),
+    ("cli", {"cli", "clirun", "clistore", "clibatch", "cliweb", "__main__"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}
 

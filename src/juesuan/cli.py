@@ -43,6 +43,7 @@ from .clirun import (  # noqa: F401  (the work of the commands, without the pars
 )
 from .clibatch import register as register_batch_command
 from .clistore import register as register_store_commands
+from .cliweb import register as register_web_commands
 from .errors import (
     EXIT_OK,
     EXIT_UNUSABLE,
@@ -273,6 +274,7 @@ def validate_data(
 register_store_commands(app)
 # batch processing over a process pool or a Dask cluster (juesuan.clibatch)
 register_batch_command(app)
+register_web_commands(app)
 
 
 class GenVariant(str, Enum):

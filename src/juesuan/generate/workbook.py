@@ -273,32 +273,25 @@ def _head(ws: Any, st: _Style, title: str, note: str, width: int) -> None:
 
 
 def _amount_validation(ws: Any) -> Any:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    dv = DataValidation(
-        type="decimal",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="金额有误",
-        error="请填写不小于0的数字（单位：万元，最多两位小数）",
-    )
-    ws.add_data_validation(dv)
-    return dv
+    return _validation(ws, "decimal", "金额有误", "请填写不小于0的数字（单位：万元，最多两位小数）")
 
 
 def _count_validation(ws: Any) -> Any:
+    return _validation(ws, "whole", "数量有误", "请填写不小于0的整数")
+
+
+def _validation(ws: Any, kind: str, title: str, message: str) -> Any:
+    """A data validation of the sheet: a number (``decimal``) or a whole number (``whole``) ≥ 0."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     dv = DataValidation(
-        type="whole",
+        type=kind,
         operator="greaterThanOrEqual",
         formula1="0",
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="数量有误",
-        error="请填写不小于0的整数",
+        errorTitle=title,
+        error=message,
     )
     ws.add_data_validation(dv)
     return dv

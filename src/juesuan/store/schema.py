@@ -196,7 +196,37 @@ MIGRATIONS: list[list[str]] = [
             juesuan_version VARCHAR
         )""",
     ],
-    # 4: staff numbers per document, from the narrative's count claims (the lexicon's staff_*
+    # 4: the web app (juesuan.web): users (salted scrypt hashes of passwords), hashes of API tokens
+    # and of sign-in sessions (the secrets themselves are never stored), reviewers' decisions
+    [
+        """CREATE TABLE users (
+            name VARCHAR PRIMARY KEY,
+            password_hash VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE api_tokens (
+            token_hash VARCHAR(64) PRIMARY KEY,
+            user_name VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE web_sessions (
+            token_hash VARCHAR(64) PRIMARY KEY,
+            user_name VARCHAR NOT NULL,
+            expires_at TIMESTAMP NOT NULL
+        )""",
+        # a reviewer's decision on a finding (confirmed / dismissed with a reason / needs_discussion);
+        # finding_key identifies the finding across versions of a document (rule and cells), so a
+        # decision carries over to a corrected version that supersedes this one
+        """CREATE TABLE reviews (
+            document BIGINT NOT NULL,
+            finding_key VARCHAR NOT NULL,
+            decision VARCHAR NOT NULL,
+            reason VARCHAR,
+            user_name VARCHAR NOT NULL,
+            decided_at TIMESTAMP NOT NULL
+        )""",
+    ],
+    # 5: staff numbers per document, from the narrative's count claims (the lexicon's staff_*
     # concepts): the first figure of each in the text (a "其中" part comes after its total), stated in
     # 人 or 名, one of this year first (a headcount "截至上年12月" is the next best); a document that
     # states none has no row

@@ -1,0 +1,113 @@
+"""Screenshots of the web app's main pages at 1366×768 into docs/screenshots/ (docs/web.md shows them).
+
+Starts `juesuan serve` on a free port with a throwaway store, signs in, uploads the generated example
+with planted errors (as text and as PDF) in headless Chromium (Debian's chromium driven by Playwright;
+no browser is downloaded) and photographs each page.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PLANTED = REPO / "examples" / "example-planted.txt"
+CLEAN = REPO / "examples" / "example-clean.txt"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "screenshots 1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = ap.parse_args(argv)
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        print("需要 Debian 的 chromium（apt-get install chromium）", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    from juesuan import api
+    from juesuan.store import open_store
+    from juesuan.web import auth
+    from juesuan.writers.pdf import write_pdf
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "corpus.duckdb"
+        with open_store(db) as s:
+            auth.add_user(s, "审核员", PASSWORD)
+        pdf = write_pdf(api.load_document(PLANTED), Path(tmp) / "示例单位2024年度部门决算（含错误）.pdf")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        cmd = [sys.executable, "-m", "juesuan", "serve", "--port", str(port), "--db", str(db), "--data", tmp + "/data"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen(base + "/api/me", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+                page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+                page.set_default_timeout(300_000)
+
+                def shot(name: str) -> None:
+                    page.screenshot(path=str(args.out / f"{name}.png"))
+                    print(args.out / f"{name}.png")
+
+                page.goto(base + "/login")
+                page.fill("input[name=username]", "审核员")
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_selector("#upload-form")
+                shot("upload")
+                page.set_input_files("#files", [str(PLANTED), str(CLEAN), str(pdf)])
+                page.click("#upload-submit")
+                page.wait_for_selector("#results")
+                shot("results")
+                page.locator("#results tr", has_text=pdf.name).locator("a").click()
+                page.wait_for_selector("#findings")
+                first = page.locator("li.finding.sev-error[data-cells]:not([data-cells=''])").first
+                first.locator("a.finding-link").click()
+                shot("document")
+                page.goto(base + "/documents")
+                shot("corpus")
+                page.goto(base + "/rules")
+                shot("rules")
+                page.goto(base + "/generate")
+                shot("generate")
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
