@@ -89,6 +89,28 @@ def test_kind_override(tmp_path: Path):
     assert api.load_document(f, kind="budget").kind == "预算"
 
 
+def test_parse_takes_the_kind_override(tmp_path: Path):
+    """`juesuan parse --kind` reads a file as 预算 or 决算 like `check --kind`; an unknown kind is a
+    usage error (exit 64) before the file is read."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app
+
+    f = tmp_path / "budget.txt"
+    f.write_text(budget_example.text(), encoding="utf-8")
+    runner = CliRunner()
+    detected = json.loads(runner.invoke(app, ["parse", str(f)]).stdout)
+    forced = runner.invoke(app, ["parse", str(f), "--kind", "决算"])
+    assert forced.exit_code == 0
+    as_final = json.loads(forced.stdout)
+    assert detected["kind"] == "预算" and any(t["id"].startswith("budget_") for t in detected["tables"])
+    assert not any(t["id"].startswith("budget_") for t in as_final["tables"])
+    wrong = runner.invoke(app, ["parse", str(f), "--kind", "草案"])
+    assert wrong.exit_code == 64 and "未知的文件类型" in wrong.output
+
+
 # ---- the real budgets of ../shared/corpus/budget ---------------------------------------------------
 
 SHANGHAI = sorted(BUDGET_DIR.glob("shanghai-*.pdf")) if BUDGET_DIR.is_dir() else []

@@ -33,6 +33,7 @@ from .clirun import (  # noqa: F401  (the work of the commands, without the pars
     _report_many,
     _report_one,
     _text_width,
+    check_kind,
     check_output,
     check_variant,
     chinese,
@@ -154,6 +155,9 @@ def parse(
     ),
     variant: Optional[str] = typer.Option(None, "--variant", metavar="版式", help="指定版式，默认自动识别"),
     scope: Optional[Coverage] = typer.Option(None, "--scope", metavar="范围", help=_SCOPE_HELP),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", metavar="类型", help="文件类型：预算 或 决算（部门/单位预算、决算公开文件），默认自动判断"
+    ),
 ) -> None:
     """读取文件并输出识别出的模型（JSON）或全部金额单元格（CSV）。"""
     from . import api, report
@@ -162,13 +166,14 @@ def parse(
 
     def run() -> Any:
         check_variant(variant)
+        check_kind(kind)
         with progress() as prog:
             if str(file) == STDIN:
                 with stdin_file() as p:
-                    doc = api.load_document(p, variant, coverage, progress=prog)
+                    doc = api.load_document(p, variant, coverage, progress=prog, kind=kind)
                 doc.source = STDIN
                 return doc
-            return api.load_document(file, variant, coverage, progress=prog)
+            return api.load_document(file, variant, coverage, progress=prog, kind=kind)
 
     doc = _guard(run)
     if format == ParseFormat.cells:
