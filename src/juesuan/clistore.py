@@ -56,6 +56,29 @@ def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def _analysis(
+    db: Optional[str],
+    query: Callable[[Any], Any],
+    chart: Optional[Path],
+    draw: Callable[[Any, Path], Any],
+    as_json: bool,
+) -> None:
+    """The work of `compare` and `stats`: ``query`` on the store opened read-only, the chart drawn
+    with ``draw`` when one is asked for (its path checked first), the result as JSON or text."""
+    from . import store
+
+    if chart is not None:
+        check_output(chart, [])
+    with store.open_store(db, read_only=True) as s:
+        result = query(s)
+    if chart is not None:
+        draw(result, chart)
+    if as_json:
+        _json(result.to_dict())
+    else:
+        typer.echo(result.text())
+
+
 def _cell(v: Any) -> str:
     from .store.dialect import _text
 
@@ -141,23 +164,12 @@ def register(app: typer.Typer) -> None:
         """逐行比较库中的两份文件：金额变动（差额和百分比）、新增和删去的行。
 
         两份是同一部门同一年度的两个版本时，还列出已改正、仍存在和新出现的问题。"""
-        from . import store
-
         as_json = format == OutFormat.json
 
         def run() -> None:
-            if chart is not None:
-                check_output(chart, [])
-            with store.open_store(db, read_only=True) as s:
-                result = s.compare(a, b)
-            if chart is not None:
-                from .store.charts import compare_chart
+            from .store.charts import compare_chart
 
-                compare_chart(result, chart)
-            if as_json:
-                _json(result.to_dict())
-            else:
-                typer.echo(result.text())
+            _analysis(db, lambda s: s.compare(a, b), chart, compare_chart, as_json)
 
         _run(run, as_json)
 
@@ -173,23 +185,12 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """全库统计（现行版本）：按规则和级别的问题数、表格齐全情况、各部门“三公”经费和机关运行经费。"""
-        from . import store
-
         as_json = format == OutFormat.json
 
         def run() -> None:
-            if chart is not None:
-                check_output(chart, [])
-            with store.open_store(db, read_only=True) as s:
-                result = s.stats()
-            if chart is not None:
-                from .store.charts import stats_chart
+            from .store.charts import stats_chart
 
-                stats_chart(result, chart)
-            if as_json:
-                _json(result.to_dict())
-            else:
-                typer.echo(result.text())
+            _analysis(db, lambda s: s.stats(), chart, stats_chart, as_json)
 
         _run(run, as_json)
 

@@ -64,6 +64,25 @@ def _is_pdf(path: Path) -> bool:
         return fh.read(1024).lstrip().startswith(b"%PDF")
 
 
+def render_page(pdf: Any, page: int, scale: float, name: str = "") -> tuple[Any, Any]:
+    """Page ``page`` (1-based) of an open pypdfium2 document rendered at ``scale`` pixels a point (an
+    RGB PIL image) and the mapping of PDF boxes to its pixels; the document is closed. ``name``
+    (with its trailing space) opens the message of a page out of range."""
+    from .pages import PageGeometry
+
+    try:
+        n = len(pdf)
+        if not (1 <= page <= n):
+            raise InputError(f"页码超出范围：{name}共 {n} 页，指定的是第 {page} 页")
+        pg = pdf[page - 1]
+        geom = PageGeometry.from_boxes(pg.get_mediabox(), pg.get_rotation())
+        to_pixel = geom.pixel_mapper(pg.get_cropbox(), scale)
+        image = pg.render(scale=scale).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    return image, to_pixel
+
+
 def show_page(
     path: str | Path, page: int, out: str | Path, scale: float = 2.0, variant: str | None = None
 ) -> ShowResult:
@@ -71,7 +90,7 @@ def show_page(
     import pypdfium2 as pdfium
     from PIL import ImageDraw
 
-    from .pages import PageGeometry, load_font
+    from .pages import load_font
     from .readers import read
     from .recognize import recognize
 
@@ -90,16 +109,8 @@ def show_page(
         pdf = pdfium.PdfDocument(str(src))
     except pdfium.PdfiumError as exc:
         raise InputError(f"PDF 文件无法打开：{src.name}（{exc}）") from None
-    try:
-        n = len(pdf)
-        if not (1 <= page <= n):
-            raise InputError(f"页码超出范围：{src.name} 共 {n} 页，指定的是第 {page} 页")
-        pg = pdf[page - 1]
-        geom = PageGeometry.from_boxes(pg.get_mediabox(), pg.get_rotation())
-        to_pixel = geom.pixel_mapper(pg.get_cropbox(), scale)
-        image = pg.render(scale=scale).to_pil().convert("RGB")
-    finally:
-        pdf.close()
+    n = len(pdf)
+    image, to_pixel = render_page(pdf, page, scale, f"{src.name} ")
 
     raw = read(src)
     doc = recognize(raw, variant=variant)

@@ -7,8 +7,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-
 SCALE = 1.6
 
 
@@ -19,19 +17,9 @@ def page_png(source: Path, page: int, findings: list[dict[str, Any]], scale: flo
     from PIL import ImageDraw
 
     from ..annotate import rgb255
-    from ..pages import PageGeometry
+    from ..show import render_page
 
-    pdf = pdfium.PdfDocument(str(source))
-    try:
-        n = len(pdf)
-        if not 1 <= page <= n:
-            raise InputError(f"页码超出范围：共 {n} 页，指定的是第 {page} 页")
-        pg = pdf[page - 1]
-        geom = PageGeometry.from_boxes(pg.get_mediabox(), pg.get_rotation())
-        to_pixel = geom.pixel_mapper(pg.get_cropbox(), scale)
-        image = pg.render(scale=scale).to_pil().convert("RGB")
-    finally:
-        pdf.close()
+    image, to_pixel = render_page(pdfium.PdfDocument(str(source)), page, scale)
     draw = ImageDraw.Draw(image)
     for i, f in enumerate(findings):
         color = rgb255(f.get("severity", "info"))
