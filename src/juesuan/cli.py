@@ -123,7 +123,7 @@ def check(
         None, "--kind", metavar="类型", help="文件类型：预算 或 决算（部门/单位预算、决算公开文件），默认自动判断"
     ),
     timings: bool = typer.Option(
-        False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"
+        False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、差异核对、规则、文字说明、定位、报告、其他）"
     ),
 ) -> None:
     """审核决算、预算公开文件。

@@ -293,10 +293,13 @@ def _check(
     coverage: Optional[str] = None,
     kind: Optional[str] = None,
 ) -> int:
-    from . import api
+    from .timing import stage
 
-    check_variant(variant)
-    check_kind(kind)
+    with stage("startup"):  # the pipeline's modules and data packs, loaded for the command
+        from . import api
+
+        check_variant(variant)
+        check_kind(kind)
     if output is not None:
         check_output(output, files, "报告文件")
     if annotate is not None:

@@ -37,11 +37,12 @@ class _IdentityErrors(list["Finding"]):
 
 def _identity_errors(doc: Disclosure, layouts: Layouts) -> list[Finding]:
     """Error-level findings of relations within one table (all cells in the same table)."""
-    from .rules.engine import evaluate
     from .timing import stage
 
     relations: list[Any] = []
     with stage("rules"):
+        from .rules.engine import evaluate
+
         findings, statuses = evaluate(doc, layouts, record=relations)
     out = _IdentityErrors()
     out.evaluation = [findings, statuses, relations]
@@ -116,6 +117,17 @@ def check_pages(
         if evaluation is not None:
             evaluation[:] = made
         return doc
+    from .timing import stage
+
+    with stage("differential"):  # pdfplumber's reading, compared; the rules it evaluates count as rules
+        return _second_reading(path, doc, layouts, suspect, made, evaluation)
+
+
+def _second_reading(
+    path: Path, doc: Disclosure, layouts: Layouts, suspect: set[int], made: list[Any], evaluation: list[Any] | None
+) -> Disclosure:
+    """:func:`check_pages` on the suspect pages: pdfplumber's reading of them, and the choice."""
+    from .readers import pdf as pdf_reader
     from .readers.settings import from_env, using
 
     with using(from_env()):  # the thresholds the document was read with

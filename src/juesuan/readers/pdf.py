@@ -943,7 +943,10 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
             )
         )
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
-        notes += differential_notes(path)[1]
+        from ..timing import stage
+
+        with stage("differential"):
+            notes += differential_notes(path)[1]
     doc.unread_pages = unread
     doc.unread_reasons = reasons
     doc.reading_notes = notes
