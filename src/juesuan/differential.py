@@ -1,8 +1,8 @@
 """Differential self-check of ruled PDF pages, and the choice between two readings.
 
 A ruled page is read from PDFium's characters on pdfplumber's lattice (:mod:`.readers.lattice`).
-When a table read from such a page fails a self-check (unreliable, an amount column not found or
-not mapped) or one of its own identities (an error-level finding whose cells all lie in that table:
+When a table read from such a page fails a self-check (unreliable: amounts not placed in a column)
+or one of its own identities (an error-level finding whose cells all lie in that table:
 a row or column sum, the 类/款/项 hierarchy), its pages are read a second way — pdfplumber's own
 characters and ``extract_tables`` — and compared cell by cell. Where the two readings disagree, the
 document is recognized and checked both ways and the reading under which fewer of the table
@@ -59,9 +59,16 @@ def _pages_of(findings: list[Finding]) -> set[int]:
 
 
 def _suspect_pages(doc: Disclosure, identity_errors: list[Finding]) -> set[int]:
+    """The pages of the failing table identities and of the tables the reader marked unreliable
+    (amounts it could not place in a column: characters a second reading may place otherwise).
+
+    A table whose header or amount columns were not recognized (a layout the recognizer does not
+    know) is not a reason of its own: its identities are not evaluated on those columns, so on its
+    pages the choice between readings (fewer failing identities) could never pick the other one; the
+    comparison would cost a pdfminer parse of each page for at most a note (docs/benchmarks.md)."""
     pages = _pages_of(identity_errors)
     for t in doc.tables:
-        if t.unreliable or any("列" in p and ("未找到" in p or "无法与表头对应" in p) for p in t.reading_problems):
+        if t.unreliable:
             pages |= _table_pages(t)
     return pages
 
