@@ -27,6 +27,7 @@ STAGES: list[tuple[str, set[str]]] = [
             "dataload",
             "timing",
             "clitext",
+            "_dccache",
         },
     ),
     ("data loading", {"layouts"}),
