@@ -88,3 +88,20 @@ def test_the_cli_line_names_the_differential_check_when_it_runs() -> None:
     parts = [float(p.split()[-1]) for p in line.split("：", 1)[1].split("；")[0].split("，")]
     total = float(line.rsplit(" ", 1)[1])
     assert abs(sum(parts) - total) < 0.0105  # the total is the sum of the stages shown
+
+
+def test_a_refused_file_still_gets_its_timings(tmp_path: Path) -> None:
+    """A file refused after reading (no table, no figure) exits 2 with its message, and the timing
+    line still accounts for the time until it was refused."""
+    empty = tmp_path / "说明.txt"
+    empty.write_text("本单位没有需要说明的事项。\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "juesuan", "check", str(empty), "--timings"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, JUESUAN_OCR="off"),
+        timeout=300,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0].startswith("错误：") and lines[-1].startswith("用时（秒）：启动") and "读取" in lines[-1]

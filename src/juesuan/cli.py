@@ -123,7 +123,9 @@ def check(
         None, "--kind", metavar="类型", help="文件类型：预算 或 决算（部门/单位预算、决算公开文件），默认自动判断"
     ),
     timings: bool = typer.Option(
-        False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、差异核对、规则、文字说明、定位、报告、其他）"
+        False,
+        "--timings",
+        help="在标准错误输出各阶段用时（启动、读取、识别、差异核对、规则、文字说明、定位、报告、其他）",
     ),
 ) -> None:
     """审核决算、预算公开文件。
@@ -140,10 +142,14 @@ def check(
     as_json = format == CheckFormat.json
     source = str(files[0]) if len(files) == 1 or together else None
     coverage = scope.value if scope else None
-    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source)
-    if timings:
-        sys.stdout.flush()
-        typer.echo(timing.summary(), err=True)
+    try:
+        code = _guard(
+            lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source
+        )
+    finally:  # a refused file too: the time until it was refused
+        if timings:
+            sys.stdout.flush()
+            typer.echo(timing.summary(), err=True)
     raise typer.Exit(code)
 
 

@@ -114,12 +114,15 @@ def _error_payload(err: JuesuanError, source: str | None) -> dict[str, Any]:
 
 def _emit_error(err: JuesuanError, source: str | None, as_json: bool) -> int:
     """Report ``err`` (stderr, and one JSON object on stdout with --format json); its exit status."""
-    payload = _error_payload(err, source)
-    echo(f"错误：{payload['error']['message']}", err=True)
-    if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
-        echo(f"（详情：{payload['error']['detail']}）", err=True)
-    if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    from .timing import stage
+
+    with stage("report"):
+        payload = _error_payload(err, source)
+        echo(f"错误：{payload['error']['message']}", err=True)
+        if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
+            echo(f"（详情：{payload['error']['detail']}）", err=True)
+        if as_json:
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     return err.exit_code
 
 
