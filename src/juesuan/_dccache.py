@@ -19,13 +19,17 @@ import marshal
 import os
 import sys
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_ENTRIES = 4096  # a bound on the file: texts of classes since changed are not dropped otherwise
 
 _codes: dict[str, CodeType] = {}
 _added = False
 _file: str | None = None
+_loaded = False  # the file is read at the first class made (`juesuan --help` makes none)
 
 
 def _cache_file() -> str | None:
@@ -74,8 +78,14 @@ def _save() -> None:
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     """``exec`` for :mod:`dataclasses`: a text is compiled once (as ``exec`` compiles it)."""
-    global _added
+    global _added, _loaded
     if isinstance(source, str):
+        if not _loaded:
+            _loaded = True
+            if _file is not None:
+                loaded = _load(_file)
+                if len(loaded) < MAX_ENTRIES:  # full (texts of classes since changed): start afresh
+                    _codes.update(loaded)
         code = _codes.get(source)
         if code is None:
             code = compile(source, "<string>", "exec", flags=0, dont_inherit=True)
@@ -87,8 +97,8 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
 
 
 def install() -> None:
-    """Load the cache and let dataclasses use it (once per process); the codes compiled meanwhile
-    are written back at exit."""
+    """Let dataclasses use the cache (once per process; the file is read when the first class is
+    made); the codes compiled meanwhile are written back at exit."""
     global _file
     import dataclasses
 
@@ -97,9 +107,6 @@ def install() -> None:
     _file = _cache_file()
     if _file is None:
         return  # the cache is off: dataclasses as Python makes them, compiled each time
-    loaded = _load(_file)
-    if len(loaded) < MAX_ENTRIES:  # full (texts of classes since changed): start afresh
-        _codes.update(loaded)
     import atexit
 
     atexit.register(_save)
