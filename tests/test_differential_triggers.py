@@ -15,6 +15,7 @@ import pytest
 
 from juesuan import api, differential
 from juesuan.layouts import load as load_layouts
+from juesuan.model import Disclosure
 from juesuan.readers import pdf as pdf_reader
 
 FIXTURE = Path(__file__).parent / "fixtures" / "roundtrip" / "example-ruled.pdf"
@@ -23,7 +24,7 @@ HEADER = "未找到表头（项目/科目编码列），无法识别表格结构
 
 
 @pytest.fixture
-def doc(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def doc(monkeypatch: pytest.MonkeyPatch) -> Disclosure:
     if not FIXTURE.exists():
         pytest.skip("example-ruled.pdf was not generated (LibreOffice was absent)")
     monkeypatch.delenv(pdf_reader.DIFFERENTIAL_ENV, raising=False)
@@ -32,12 +33,19 @@ def doc(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 def _asked(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
     calls: list[set[int]] = []
-    monkeypatch.setattr(pdf_reader, "differential_disagreements", lambda path, pages: calls.append(set(pages)) or {})
+
+    def disagreements(path: Path, pages: set[int]) -> dict[int, str]:
+        calls.append(set(pages))
+        return {}
+
+    monkeypatch.setattr(pdf_reader, "differential_disagreements", disagreements)
     return calls
 
 
 @pytest.mark.parametrize("problem", [COLUMNS, HEADER])
-def test_a_table_with_unrecognized_columns_alone_does_not_ask_pdfminer(doc, monkeypatch, problem) -> None:  # type: ignore[no-untyped-def]
+def test_a_table_with_unrecognized_columns_alone_does_not_ask_pdfminer(
+    doc: Disclosure, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
     calls = _asked(monkeypatch)
     table = next(t for t in doc.tables if t.form == "公开06表")
     table.reading_problems.append(problem)
@@ -45,7 +53,9 @@ def test_a_table_with_unrecognized_columns_alone_does_not_ask_pdfminer(doc, monk
     assert calls == []
 
 
-def test_an_unreliable_table_still_asks_pdfminer_about_its_pages(doc, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreliable_table_still_asks_pdfminer_about_its_pages(
+    doc: Disclosure, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = _asked(monkeypatch)
     table = next(t for t in doc.tables if t.form == "公开06表")
     table.reading_problems.append(COLUMNS)

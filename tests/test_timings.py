@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -53,7 +53,7 @@ def test_the_differential_check_is_a_stage_of_its_own(monkeypatch: pytest.Monkey
     asked: list[set[int]] = []
     real = differential._suspect_pages
 
-    def suspect(doc, errors):  # type: ignore[no-untyped-def]
+    def suspect(doc: Any, errors: Any) -> set[int]:
         asked.append(real(doc, errors) | {7})
         return asked[-1]
 
