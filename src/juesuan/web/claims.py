@@ -116,7 +116,9 @@ def stored_marks(store: Store, doc_id: int) -> list[dict[str, Any]]:
         )
         if hit is None or not raw:
             continue
-        first = next((i for i, t in enumerate(paragraphs) if sentence[:8] in t), None)
+        first = next((i for i, t in enumerate(paragraphs) if sentence[:16] in t and raw in t), None)
+        if first is None:  # a sentence running over paragraphs
+            first = next((i for i, t in enumerate(paragraphs) if sentence[:8] in t), None)
         at = _span(paragraphs, first, sentence, raw, used) if first is not None else None
         if at is None:
             continue
