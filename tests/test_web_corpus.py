@@ -139,9 +139,9 @@ def test_search_and_filters_by_region_and_score(env):
     for d in every:  # current documents carry their score, superseded ones none
         assert d["score"] == (format(scores[d["id"]], "f") if d["id"] in scores else None)
     region = every[0]["region"]
-    assert region and {d["id"] for d in client.get("/api/documents", params={"region": region}).json()["documents"]} == {
-        d["id"] for d in every
-    }
+    assert region and {
+        d["id"] for d in client.get("/api/documents", params={"region": region}).json()["documents"]
+    } == {d["id"] for d in every}
     assert client.get("/api/documents", params={"region": "无此地区"}).json()["documents"] == []
     hits = client.get("/api/documents", params={"q": "682.77"}).json()["documents"]
     assert [d["id"] for d in hits] == [ids["wrong"]]  # narrative text (and the finding's message)
@@ -229,7 +229,9 @@ def test_notice_pdf_of_a_document_leaves_out_dismissed_findings(env):
     _font_or_skip()
     client, token, ids, _, _ = env
     doc = ids["wrong"]
-    wanted = [f for f in client.get(f"/api/documents/{doc}").json()["findings"] if f["severity"] in ("error", "warning")]
+    wanted = [
+        f for f in client.get(f"/api/documents/{doc}").json()["findings"] if f["severity"] in ("error", "warning")
+    ]
     assert len(wanted) == 2
     r = client.get(f"/api/documents/{doc}/notice.pdf")
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF")

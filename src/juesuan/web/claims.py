@@ -23,7 +23,9 @@ STATUS_TEXT = {
 }
 
 
-def _span(paragraphs: list[str], first: int, sentence: str, raw: str, used: set[tuple[int, int]]) -> tuple[int, int] | None:
+def _span(
+    paragraphs: list[str], first: int, sentence: str, raw: str, used: set[tuple[int, int]]
+) -> tuple[int, int] | None:
     """Where ``raw`` of a sentence starting in paragraph ``first`` is printed: (paragraph, offset),
     the first occurrence at or after the sentence's start not already marked."""
     head = sentence.strip()[:8]

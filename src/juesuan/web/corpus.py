@@ -57,8 +57,7 @@ def search(
         docs = [
             d
             for d in docs
-            if d["id"] in hits
-            or any(needle in (d.get(k) or "") for k in ("file_name", "department", "region"))
+            if d["id"] in hits or any(needle in (d.get(k) or "") for k in ("file_name", "department", "region"))
         ]
     score = scores(store)
     for d in docs:
@@ -76,8 +75,7 @@ def search(
 
 def regions(store: Store) -> list[str]:
     return [
-        r["region"]
-        for r in query(store, "SELECT DISTINCT region FROM documents WHERE region IS NOT NULL ORDER BY 1")
+        r["region"] for r in query(store, "SELECT DISTINCT region FROM documents WHERE region IS NOT NULL ORDER BY 1")
     ]
 
 
@@ -96,7 +94,8 @@ def history(store: Store, department: str, kind: str | None = None) -> dict[str,
     docs = query(
         store,
         "SELECT id, file_name, year, kind, errors, warnings, infos FROM v_documents"
-        " WHERE department = ? AND is_current AND year IS NOT NULL" + (" AND kind = ?" if kind else "")
+        " WHERE department = ? AND is_current AND year IS NOT NULL"
+        + (" AND kind = ?" if kind else "")
         + " ORDER BY year, id",
         [department, kind] if kind else [department],
     )

@@ -153,7 +153,11 @@ def register(app: FastAPI, h: Helpers) -> None:
         (strings of decimals; null where the document prints none), year-over-year change in percent."""
         return history_data(department, kind)
 
-    @app.get("/api/compare", tags=["语料库"], summary="比较两份文件（逐行金额与百分比；同一文件的两个版本另列问题的改正情况）")
+    @app.get(
+        "/api/compare",
+        tags=["语料库"],
+        summary="比较两份文件（逐行金额与百分比；同一文件的两个版本另列问题的改正情况）",
+    )
     def api_compare(a: int, b: int) -> dict[str, Any]:
         """The schema of ``juesuan compare --format json`` (``juesuan.compare/1``)."""
         return compare_data(a, b)

@@ -83,14 +83,16 @@ def build(views: list[dict[str, Any]], today: date | None = None) -> Notice:
         )
     years = sorted({str(v["meta"].get("year")) for v in views if v["meta"].get("year")})
     span = "、".join(years)
-    sections = []
+    sections: list[tuple[str | None, list[tuple[str, str, str, str]]]] = []
     total = 0
     for n, v in enumerate(views, start=1):
         m = v["meta"]
         rows = _rows(v)
         total += len(rows)
         kind = m.get("kind") or "决算"
-        sections.append((f"{_cn(n)}、{m.get('year') or ''}年度{kind}（文件：{m.get('file_name')}，{len(rows)}个问题）", rows))
+        sections.append(
+            (f"{_cn(n)}、{m.get('year') or ''}年度{kind}（文件：{m.get('file_name')}，{len(rows)}个问题）", rows)
+        )
     return Notice(
         f"关于{dept}{span}年度公开问题的整改通知",
         f"{dept}：",
