@@ -119,7 +119,7 @@ def test_claims_of_a_document_ingested_from_the_command_line_come_from_its_findi
     assert data["source"] == "store"
     assert [(c["raw"], c["status"]) for c in data["claims"]] == [("682.77万元", "disagree")]
     html = client.get(f"/documents/{doc}").text
-    assert "只标出与表格不一致的数字" in html and f'id="claim-{data["claims"][0]["claim"]}"' in html
+    assert "只标出核对不一致的数字" in html and f'id="claim-{data["claims"][0]["claim"]}"' in html
 
 
 def test_segments_keep_every_character_and_skip_overlaps():
@@ -280,3 +280,21 @@ def test_new_endpoints_are_in_the_openapi_description(env):
         "/api/notice.pdf",
         "/api/notice.docx",
     } <= paths
+
+
+def test_rates_are_marked_by_what_their_arithmetic_check_said(tmp_path):
+    from juesuan import api
+    from juesuan.web.claims import claim_marks
+
+    text = CLEAN.read_text(encoding="utf-8")
+    assert text.count("增长4.99%") == 1
+    path = tmp_path / "rate.txt"
+    path.write_text(text.replace("增长4.99%", "增长5.99%"), encoding="utf-8")
+    report = api.check(path)
+    marks = claim_marks(report.document, report.findings)
+    wrong = [m for m in marks if m["status"] == "disagree"]
+    assert [m["raw"] for m in wrong] == ["5.99%"]
+    assert report.findings[wrong[0]["finding"]].rule == "narrative.change"
+    clean = api.check(CLEAN)
+    same = [m for m in claim_marks(clean.document, clean.findings) if m["raw"] == "4.99%"]
+    assert [m["status"] for m in same] == ["agree"]

@@ -1,6 +1,7 @@
-"""The narrative's claims marked in its text: where each figure the narrative check compared with the
-tables is printed in the 情况说明 paragraphs, and what the comparison said (agrees, agrees within
-rounding, disagrees, could not check), linked to the finding it gave.
+"""The narrative's claims marked in its text: where each figure the narrative check checked is printed
+in the 情况说明 paragraphs — amounts and counts against the tables, rates of change, shares and
+completion rates against their operands — and what the check said (agrees, agrees within rounding,
+disagrees, could not check), linked to the finding it gave.
 
 :func:`claim_marks` runs at upload (it needs the read document) and its result is kept beside the
 report (``<id>.claims.json``); :func:`stored_marks` is the fallback for documents ingested from the
@@ -16,9 +17,9 @@ from typing import Any
 from ..store import Store
 
 STATUS_TEXT = {
-    "agree": "与表格一致",
-    "rounding": "与表格存在舍入差异",
-    "disagree": "与表格不一致",
+    "agree": "核对一致",
+    "rounding": "存在舍入差异",
+    "disagree": "核对不一致",
     "unchecked": "未能核对（表中没有可与之核对的数：该表缺失、无法读取或不印该口径）",
 }
 
@@ -43,8 +44,8 @@ def _span(
 def claim_marks(doc: Any, findings: list[Any]) -> list[dict[str, Any]]:
     """The marks of ``doc``'s claims: paragraph index (as stored in ``narrative.seq``), start and end
     in its text, status and the number (``seq``) of the finding in ``findings`` (the report's, in
-    stored order) it gave. Claims the table comparison did not consider (rates, shares, …) are
-    marked only when a finding names them (arithmetic inside the narrative)."""
+    stored order) it gave. Claims no check gave a verdict on are marked only when a narrative
+    finding names them (the other narrative rules: direction words, breakdowns, …)."""
     from ..narrative import analyse
 
     ctx = analyse(doc)
