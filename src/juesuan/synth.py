@@ -67,10 +67,15 @@ class SpecError(ValueError):
 class FunctionItem:
     """One 支出功能分类 项 (7-digit code) with its income by source and spending by type.
 
-    ``general`` is the 一般公共预算财政拨款 income, ``business`` 事业收入, ``other`` 其他收入;
-    ``basic`` and ``project`` are the 基本支出 and 项目支出 of all sources. ``general_project`` is
-    the part of the general-budget appropriation spent on projects (the rest is basic spending).
-    There are no carry-overs: income equals spending on every 项.
+    Income by source: ``general`` 一般公共预算财政拨款, ``fund`` 政府性基金预算财政拨款, ``capital``
+    国有资本经营预算财政拨款, ``superior`` 上级补助收入, ``business`` 事业收入, ``operating`` 经营收入,
+    ``affiliated`` 附属单位上缴收入, ``other`` 其他收入. Spending by type: ``basic`` 基本支出,
+    ``project`` 项目支出 (of all sources), ``to_superior`` 上缴上级支出, ``operating_spending`` 经营支出,
+    ``to_affiliated`` 对附属单位补助支出. ``general_project`` is the part of the general-budget
+    appropriation spent on projects (the rest is basic spending); the 政府性基金 and 国有资本经营
+    appropriations are spent on projects in the year (no 财政拨款 carry-overs). Income equals
+    spending on every 项 unless the department has carry-overs (:class:`BalanceSpec`): then only
+    the totals must balance.
     """
 
     code: str
@@ -80,9 +85,17 @@ class FunctionItem:
     basic: Decimal = ZERO
     project: Decimal = ZERO
     general_project: Decimal = ZERO
+    fund: Decimal = ZERO
+    capital: Decimal = ZERO
+    superior: Decimal = ZERO
+    operating: Decimal = ZERO
+    affiliated: Decimal = ZERO
+    to_superior: Decimal = ZERO
+    operating_spending: Decimal = ZERO
+    to_affiliated: Decimal = ZERO
 
     def __post_init__(self) -> None:
-        _money_fields(self, ("general", "business", "other", "basic", "project", "general_project"))
+        _money_fields(self, tuple(n for n in self.__dataclass_fields__ if n != "code"))
 
     @property
     def general_basic(self) -> Decimal:
@@ -241,6 +254,24 @@ class NarrativeSpec:
 
 
 @dataclass(frozen=True)
+class BalanceSpec:
+    """The department's 结转结余 of all sources (总表): 年初结转和结余, 使用非财政拨款结余 (使用专用结余,
+    用事业基金弥补收支差额), 结余分配, 年末结转和结余. 本年收入合计 + use + carry_in = 本年支出合计 +
+    distribution + carry_out."""
+
+    carry_in: Decimal = ZERO
+    use_balance: Decimal = ZERO
+    distribution: Decimal = ZERO
+    carry_out: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        _money_fields(self, tuple(self.__dataclass_fields__))
+
+    def __bool__(self) -> bool:
+        return any((self.carry_in, self.use_balance, self.distribution, self.carry_out))
+
+
+@dataclass(frozen=True)
 class DisclosureSpec:
     """A department's 决算 of one fiscal year: the primary figures everything else is derived from.
     Codes are checked against the bundled catalogs of ``year``; amounts are in ``unit``."""
@@ -255,15 +286,36 @@ class DisclosureSpec:
     performance: PerformanceSpec
     unit: str = "万元"
     narrative: NarrativeSpec | None = None  # the 情况说明 (printed after 公开12表) when given
+    balances: BalanceSpec = field(default_factory=BalanceSpec)
 
 
 # =============================================================================================
 # Derived figures
 
 
+FIGURE_FIELDS = (
+    "general",
+    "business",
+    "other",
+    "basic",
+    "project",
+    "general_basic",
+    "general_project",
+    "fund",
+    "capital",
+    "superior",
+    "operating",
+    "affiliated",
+    "to_superior",
+    "operating_spending",
+    "to_affiliated",
+)
+
+
 @dataclass(frozen=True)
 class Figures:
-    """Amounts of one 支出功能分类 subject (or of a total)."""
+    """Amounts of one 支出功能分类 subject (or of a total): the fields of :class:`FunctionItem` and
+    ``general_basic``."""
 
     general: Decimal = ZERO
     business: Decimal = ZERO
@@ -272,34 +324,37 @@ class Figures:
     project: Decimal = ZERO
     general_basic: Decimal = ZERO
     general_project: Decimal = ZERO
+    fund: Decimal = ZERO
+    capital: Decimal = ZERO
+    superior: Decimal = ZERO
+    operating: Decimal = ZERO
+    affiliated: Decimal = ZERO
+    to_superior: Decimal = ZERO
+    operating_spending: Decimal = ZERO
+    to_affiliated: Decimal = ZERO
 
     def __add__(self, o: Figures) -> Figures:
         return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
 
     def as_tuple(self) -> tuple[Decimal, ...]:
-        return (
-            self.general,
-            self.business,
-            self.other,
-            self.basic,
-            self.project,
-            self.general_basic,
-            self.general_project,
-        )
+        return tuple(getattr(self, n) for n in FIGURE_FIELDS)
+
+    @property
+    def fiscal(self) -> Decimal:
+        """财政拨款收入 (= 财政拨款支出: no 财政拨款 carry-overs)."""
+        return self.general + self.fund + self.capital
 
     @property
     def income(self) -> Decimal:
-        return self.general + self.business + self.other
+        return self.fiscal + self.superior + self.business + self.operating + self.affiliated + self.other
 
     @property
     def spending(self) -> Decimal:
-        return self.basic + self.project
+        return self.basic + self.project + self.to_superior + self.operating_spending + self.to_affiliated
 
     @classmethod
     def of(cls, item: FunctionItem) -> Figures:
-        return cls(
-            item.general, item.business, item.other, item.basic, item.project, item.general_basic, item.general_project
-        )
+        return cls(**{n: item.general_basic if n == "general_basic" else getattr(item, n) for n in FIGURE_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -455,14 +510,12 @@ def derive(spec: DisclosureSpec) -> Accounts:
         if item.code in seen:
             raise SpecError(f"项 {item.code} given twice")
         seen.add(item.code)
-        if f.income != f.spending:
+        if f.income != f.spending and not spec.balances:
             raise SpecError(f"{item.code}: income {f.income} differs from spending {f.spending} (no carry-overs)")
         if min(f.as_tuple()) < 0:
             raise SpecError(f"{item.code}: negative amount or general_project larger than general")
-        if f.general_project > f.project or f.general_basic > f.basic:
-            raise SpecError(
-                f"{item.code}: general-budget basic/project spending exceeds the 项's basic/project spending"
-            )
+        if f.general_project + f.fund + f.capital > f.project or f.general_basic > f.basic:
+            raise SpecError(f"{item.code}: 财政拨款 basic/project spending exceeds the 项's basic/project spending")
         if item.code[:3] not in SUMMARY_CLASSES:
             raise SpecError(f"{item.code}: class {item.code[:3]} is not printed in the 总表")
         for code in (item.code[:3], item.code[:5], item.code):
@@ -473,6 +526,12 @@ def derive(spec: DisclosureSpec) -> Accounts:
             nodes[code] = nodes.get(code, Figures()) + f
     subjects = [Subject(code, names[code], nodes[code]) for code in sorted(nodes)]
     total = sum((Figures.of(i) for i in spec.items), Figures())
+    b = spec.balances
+    if total.income + b.use_balance + b.carry_in != total.spending + b.distribution + b.carry_out:
+        raise SpecError(
+            f"本年收入合计 {total.income} + 使用非财政拨款结余 {b.use_balance} + 年初结转和结余 {b.carry_in} differs from "
+            f"本年支出合计 {total.spending} + 结余分配 {b.distribution} + 年末结转和结余 {b.carry_out}"
+        )
     class_names: dict[str, str] = {}
     for code in SUMMARY_CLASSES:
         entry = fcat.get(code)
@@ -657,16 +716,46 @@ def _class_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]]) -> li
     ]
 
 
+def source_amounts(t: Figures) -> dict[str, Decimal]:
+    """The 本年收入 of ``t`` by source, keyed by the 总表's row names (:data:`INCOME_SOURCES`)."""
+    values = (t.general, t.fund, t.capital, t.superior, t.business, t.operating, t.affiliated, t.other)
+    return dict(zip(INCOME_SOURCES, values))
+
+
+def spending_amounts(t: Figures) -> dict[str, Decimal]:
+    """The 本年支出 of ``t`` by type, keyed by the 支出决算表's column names."""
+    values = (t.basic, t.project, t.to_superior, t.operating_spending, t.to_affiliated)
+    return dict(zip(("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"), values))
+
+
+def grand_total(acc: Accounts) -> Decimal:
+    """The 总表's 收入支出总计: 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余."""
+    b = acc.spec.balances
+    return acc.total.income + b.use_balance + b.carry_in
+
+
 def _summary(acc: Accounts) -> TextTable:
     t = acc.total
-    amounts = {"一般公共预算财政拨款收入": t.general, "事业收入": t.business, "其他收入": t.other}
+    b = acc.spec.balances
+    amounts = source_amounts(t)
     left: list[Cells] = [
         [f"{chinese_number(i + 1)}、{name}", _amt(amounts.get(name, ZERO))] for i, name in enumerate(INCOME_SOURCES)
     ]
     left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
-    left += [["本年收入合计", _amt(t.income)], ["使用专用结余", ""], ["年初结转和结余", ""], ["总计", _amt(t.income)]]
+    grand = grand_total(acc)
+    left += [
+        ["本年收入合计", _amt(t.income)],
+        ["使用专用结余", _amt(b.use_balance)],
+        ["年初结转和结余", _amt(b.carry_in)],
+        ["总计", _amt(grand)],
+    ]
     right = _class_rows(acc, lambda f: [f.spending])
-    right += [["本年支出合计", _amt(t.spending)], ["结余分配", ""], ["年末结转和结余", ""], ["总计", _amt(t.spending)]]
+    right += [
+        ["本年支出合计", _amt(t.spending)],
+        ["结余分配", _amt(b.distribution)],
+        ["年末结转和结余", _amt(b.carry_out)],
+        ["总计", _amt(grand)],
+    ]
     rows: list[Cells] = [
         ["收入", "", "", "支出", "", ""],
         ["项目", "行次", "金额", "项目(按功能分类)", "行次", "金额"],
@@ -692,9 +781,10 @@ FIRST_AMOUNT_COL = 4  # 类, 款, 项 / 科目名称 (栏次), then the amounts
 
 
 def _function_rows(
-    acc: Accounts, values: Callable[[Figures], list[Decimal]], general_only: bool = False
+    acc: Accounts, values: Callable[[Figures], list[Decimal]], only: Callable[[Figures], Decimal] | None = None
 ) -> list[Cells]:
-    subjects = acc.general_subjects() if general_only else acc.subjects
+    """The 合计 row and a row per subject (only those where ``only`` is non-zero, when given)."""
+    subjects = [s for s in acc.subjects if only(s.figures)] if only else acc.subjects
     total = acc.total
     rows = [["", "", "", "合计", *(_amt(v) for v in values(total))]]
     for s in subjects:
@@ -721,7 +811,9 @@ def _income(acc: Accounts) -> TextTable:
         ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "小计", "其中：教育收费", "", "", ""],
         ["类", "款", "项", "栏次", *(str(i) for i in range(1, 9))],
     ]
-    body = _function_rows(acc, lambda f: [f.income, f.general, ZERO, f.business, ZERO, ZERO, ZERO, f.other])
+    body = _function_rows(
+        acc, lambda f: [f.income, f.fiscal, f.superior, f.business, ZERO, f.operating, f.affiliated, f.other]
+    )
     return TextTable("公开02表", "收入决算表", header + body, ["注：本表反映部门本年度取得的各项收入情况。"])
 
 
@@ -731,7 +823,9 @@ def _expenditure(acc: Accounts) -> TextTable:
         ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "", "", ""],
         ["类", "款", "项", "栏次", *(str(i) for i in range(1, 7))],
     ]
-    body = _function_rows(acc, lambda f: [f.spending, f.basic, f.project, ZERO, ZERO, ZERO])
+    body = _function_rows(
+        acc, lambda f: [f.spending, f.basic, f.project, f.to_superior, f.operating_spending, f.to_affiliated]
+    )
     return TextTable("公开03表", "支出决算表", header + body, ["注：本表反映部门本年度各项支出情况。"])
 
 
@@ -739,23 +833,25 @@ def _expenditure(acc: Accounts) -> TextTable:
 
 
 def _fiscal_summary(acc: Accounts) -> TextTable:
-    g = acc.total.general
+    t = acc.total
     sources = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
     numbered = [f"{chinese_number(k + 1)}、{name}" for k, name in enumerate(sources)]
-    left: list[Cells] = [[numbered[0], _amt(g)], [numbered[1], ""], [numbered[2], ""]]
+    by_source = (t.general, t.fund, t.capital)
+    left: list[Cells] = [[label, _amt(v)] for label, v in zip(numbered, by_source)]
     left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
     left += [
-        ["本年收入合计", _amt(g)],
+        ["本年收入合计", _amt(t.fiscal)],
         ["年初财政拨款结转和结余", ""],
         *([label, ""] for label in numbered),
-        ["总计", _amt(g)],
+        ["总计", _amt(t.fiscal)],
     ]
-    right = _class_rows(acc, lambda f: [f.general, f.general, ZERO, ZERO])
+    spent = [_amt(t.fiscal), *(_amt(v) for v in by_source)]
+    right = _class_rows(acc, lambda f: [f.fiscal, f.general, f.fund, f.capital])
     right += [
-        ["本年支出合计", _amt(g), _amt(g), "", ""],
+        ["本年支出合计", *spent],
         ["年末财政拨款结转和结余", "", "", "", ""],
         *(["", "", "", "", ""] for _ in sources),
-        ["总计", _amt(g), _amt(g), "", ""],
+        ["总计", *spent],
     ]
     rows: list[Cells] = [
         ["收入", "", "", "支出", "", "", "", "", ""],
@@ -794,7 +890,9 @@ _FLOW_HEADER = [
 
 def _general_budget(acc: Accounts) -> TextTable:
     body = _function_rows(
-        acc, lambda f: [ZERO, f.general, f.general, f.general_basic, f.general_project, ZERO], general_only=True
+        acc,
+        lambda f: [ZERO, f.general, f.general, f.general_basic, f.general_project, ZERO],
+        only=lambda f: f.general,
     )
     return TextTable(
         "公开05表",
@@ -804,9 +902,16 @@ def _general_budget(acc: Accounts) -> TextTable:
     )
 
 
-def _empty_flow(form: str, title: str, what: str) -> TextTable:
-    rows = [r[:] for r in _FLOW_HEADER] + [["", "", "", "合计", "", "", "", "", "", ""]]
-    return TextTable(form, title, rows, [f"注：本单位无{what}，故本表无数据。"], unit_label="单位")
+def _fund_flow(acc: Accounts, form: str, title: str, what: str, source: Callable[[Figures], Decimal]) -> TextTable:
+    """公开08/09: the 项 with appropriations of one 财政拨款 source (spent on projects in the year),
+    or the empty form with its "无数据" note when the department has none."""
+    if not source(acc.total):
+        rows = [r[:] for r in _FLOW_HEADER] + [["", "", "", "合计", "", "", "", "", "", ""]]
+        return TextTable(form, title, rows, [f"注：本单位无{what}，故本表无数据。"], unit_label="单位")
+    body = _function_rows(acc, lambda f: [ZERO, source(f), source(f), ZERO, source(f), ZERO], only=source)
+    return TextTable(
+        form, title, [r[:] for r in _FLOW_HEADER] + body, [f"注：本表反映部门本年度{what}和年初、年末结转结余情况。"]
+    )
 
 
 # -- 公开06 基本支出, 公开07 项目支出 ----------------------------------------------------------------------
@@ -1050,6 +1155,17 @@ def _reason(text: str, what: str) -> str:
     return text.strip().rstrip("。；;") or fill_marker(what)
 
 
+def _fund_sentence(year: int, source: str, amount: Decimal) -> str:
+    """The 情况说明 paragraph on the 政府性基金 or 国有资本经营 appropriations (all spent on projects in
+    the year: there are no 财政拨款 carry-overs)."""
+    if not amount:
+        return f"本部门{year}年度无{source}收入和支出。"
+    return (
+        f"本部门{year}年度{source}收入{amount:.2f}万元，{source}支出{amount:.2f}万元，全部为项目支出；"
+        "年初、年末无结转和结余。"
+    )
+
+
 def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     """The 情况说明: every figure is either derived from the tables or given by ``n``."""
     spec = acc.spec
@@ -1068,20 +1184,34 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
         f"{n.staff_actual[0]}人，财政差额补助{n.staff_actual[1]}人，单位资金保障{n.staff_actual[2]}人；离退休人员"
         f"{sum(n.retirees)}人，其中：离休{n.retirees[0]}人，退休{n.retirees[1]}人。",
         "二、收入支出决算总体情况说明",
-        f"{year}年度收入支出总计{t.income:.2f}万元。与{year - 1}年度相比，"
-        f"{_change(t.income, n.prior_total, '收入支出总计')}，主要原因是{_reason(n.reason_total, '收入支出总计变动的主要原因')}。",
+        f"{year}年度收入支出总计{grand_total(acc):.2f}万元。与{year - 1}年度相比，"
+        f"{_change(grand_total(acc), n.prior_total, '收入支出总计')}，主要原因是{_reason(n.reason_total, '收入支出总计变动的主要原因')}。",
         "三、收入决算情况说明",
     ]
-    sources = [("一般公共预算财政拨款收入", t.general), ("事业收入", t.business), ("其他收入", t.other)]
-    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.income)}" for name, v in sources if v)
+    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.income)}" for name, v in source_amounts(t).items() if v)
     lines.append(f"本年收入合计{t.income:.2f}万元，其中：{listed}。")
+    b = spec.balances
+    if b:
+        lines.append(
+            f"年初结转和结余{b.carry_in:.2f}万元，使用非财政拨款结余{b.use_balance:.2f}万元；"
+            f"结余分配{b.distribution:.2f}万元，年末结转和结余{b.carry_out:.2f}万元。"
+        )
     lines.append("四、支出决算情况说明")
-    kinds = [("基本支出", t.basic), ("项目支出", t.project)]
-    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.spending)}" for name, v in kinds if v)
+    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.spending)}" for name, v in spending_amounts(t).items() if v)
     lines.append(f"本年支出合计{t.spending:.2f}万元，其中：{listed}。")
+    fiscal_sources = [
+        ("一般公共预算财政拨款", t.general),
+        ("政府性基金预算财政拨款", t.fund),
+        ("国有资本经营预算财政拨款", t.capital),
+    ]
+    if t.fiscal == t.general:
+        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，全部为一般公共预算财政拨款。"
+    else:
+        listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.fiscal)}" for name, v in fiscal_sources if v)
+        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，其中：{listed}。"
     lines += [
         "五、财政拨款收入支出决算总体情况说明",
-        f"{year}年度财政拨款收入支出总计{t.general:.2f}万元，全部为一般公共预算财政拨款。",
+        fiscal_line,
         "六、一般公共预算财政拨款支出决算情况说明",
         "（一）一般公共预算财政拨款支出决算总体情况",
         f"一般公共预算财政拨款支出{t.general:.2f}万元，占本年支出合计的{_share(t.general, t.spending)}。"
@@ -1135,9 +1265,9 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     goods, works, services = n.procurement
     lines += [
         "九、政府性基金预算财政拨款收入支出决算情况说明",
-        f"本部门{year}年度无政府性基金预算财政拨款收入和支出。",
+        _fund_sentence(year, "政府性基金预算财政拨款", t.fund),
         "十、国有资本经营预算财政拨款收入支出决算情况说明",
-        f"本部门{year}年度无国有资本经营预算财政拨款收入和支出。",
+        _fund_sentence(year, "国有资本经营预算财政拨款", t.capital),
         "十一、其他重要事项的情况说明",
         "（一）机关运行经费支出情况",
         "本部门为非参公管理事业单位，无机关运行经费支出。",
@@ -1187,9 +1317,11 @@ def _performance(acc: Accounts) -> list[Section]:
             "",
             "（三）部门整体收支情况",
             "",
-            f"{year}年部门本年收入合计{t.income:.2f}万元，其中：一般公共预算财政拨款收入{t.general:.2f}万元，"
-            f"事业收入{t.business:.2f}万元，其他收入{t.other:.2f}万元。本年支出合计{t.spending:.2f}万元，"
-            f"其中：基本支出{t.basic:.2f}万元，项目支出{t.project:.2f}万元。",
+            f"{year}年部门本年收入合计{t.income:.2f}万元，其中："
+            + "，".join(f"{name}{v:.2f}万元" for name, v in source_amounts(t).items() if v)
+            + f"。本年支出合计{t.spending:.2f}万元，其中："
+            + "，".join(f"{name}{v:.2f}万元" for name, v in spending_amounts(t).items() if v)
+            + "。",
         ],
         [
             "",
@@ -1359,8 +1491,16 @@ def build_document(spec: DisclosureSpec) -> list[Section]:
         _general_budget(acc),
         _basic(acc),
         _project(acc),
-        _empty_flow("公开08表", "政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款收支"),
-        _empty_flow("公开09表", "国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收支"),
+        _fund_flow(
+            acc, "公开08表", "政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款收支", lambda f: f.fund
+        ),
+        _fund_flow(
+            acc,
+            "公开09表",
+            "国有资本经营预算财政拨款收入支出决算表",
+            "国有资本经营预算财政拨款收支",
+            lambda f: f.capital,
+        ),
         _three_public_stats(acc),
         _three_public_general(acc),
         _assets(acc),
@@ -1721,6 +1861,34 @@ def example_spec() -> DisclosureSpec:
         performance=performance,
         narrative=narrative,
     )
+
+
+def funded_example_spec() -> DisclosureSpec:
+    """:func:`example_spec` with every income source and carry-overs: 上级补助收入, 经营收入 (spent as
+    经营支出), 附属单位上缴收入, a 政府性基金 (国有土地使用权出让收入安排的支出) and a 国有资本经营预算
+    appropriation spent on projects, 年初结转和结余, 使用非财政拨款结余, 结余分配, 年末结转和结余."""
+    from dataclasses import replace
+
+    base = example_spec()
+    first = base.items[0]
+    items = (
+        replace(
+            first,
+            superior=D("20.00"),
+            operating=D("30.00"),
+            affiliated=D("5.00"),
+            basic=first.basic + D("20.00"),
+            operating_spending=D("30.00"),
+        ),
+        *base.items[1:],
+        FunctionItem("2120803", fund=D("120.00"), project=D("120.00")),
+        FunctionItem("2230199", capital=D("15.00"), project=D("15.00")),
+    )
+    # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year
+    balances = BalanceSpec(carry_in=D("60.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
+    assert base.narrative is not None
+    narrative = replace(base.narrative, prior_total=D("880.00"))
+    return replace(base, items=items, balances=balances, narrative=narrative)
 
 
 CLEAN_NAME = "example-clean.txt"
