@@ -299,6 +299,37 @@ def test_pdf_embeds_a_subset_cjk_font_and_text_is_extractable(built: tuple[str, 
     assert re.search(r"-\s*2\s*-", text)  # page numbers
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_variant_prints_its_form_numbers(built: tuple[str, Path, Path], fmt: str) -> None:
+    from juesuan.layouts import load
+
+    variant, _, out = built
+    if fmt == "pdf" and FONT is None:
+        pytest.skip("no CJK font found by fontconfig (install fonts-noto-cjk): PDF output cannot be written")
+    (path,) = out.glob(f"*.{fmt}")
+    back = api.load_document(path)  # the variant is found without being named
+    assert back.variant == variant
+    wanted = {t.table: t.printed_form for t in load().variants[variant].tables}
+    assert all(wanted.values())
+    assert {t.id: t.form for t in back.tables} == wanted
+
+
+@pytest.mark.skipif(FONT is None, reason="no CJK font found by fontconfig (install fonts-noto-cjk)")
+def test_wide_tables_are_printed_landscape(built: tuple[str, Path, Path]) -> None:
+    from pypdf import PdfReader
+
+    _, _, out = built
+    (pdf,) = out.glob("*.pdf")
+    orientation: dict[str, bool] = {}
+    for page in PdfReader(pdf).pages:
+        text = (page.extract_text() or "").replace("\x00", "")
+        head = text.splitlines()[0].strip() if text.strip() else ""
+        box = page.mediabox
+        orientation.setdefault(head, float(box.width) > float(box.height))
+    assert orientation["收入决算表"] is True  # 9 or more columns: landscape, as the official forms print it
+    assert False in orientation.values()  # narrower tables and the 情况说明 stay portrait
+
+
 def test_draft_marks_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     formats = "html,xlsx,docx,pdf" if FONT else "html,xlsx,docx"

@@ -119,7 +119,7 @@ VARIANT = Obj(
         "id": STR,
         "name": STR,
         "kind": STR,
-        "tables": List(Obj({"table": STR, "form": STR, "name": STR}, ("table",))),
+        "tables": List(Obj({"table": STR, "form": STR, "name": STR, "print_form": STR}, ("table",))),
         "performance": List(STR),
         "rule_packs": List(STR),
         "detect": Obj({"score": INT, "tables_any": List(STR), "text_any": List(STR)}),
