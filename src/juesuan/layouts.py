@@ -191,8 +191,7 @@ def load() -> Layouts:
             name=d.get("name", d["id"]),
             kind=d.get("kind", "决算"),
             tables=[
-                VariantTable(t["table"], t.get("form"), t.get("name"), t.get("print_form"))
-                for t in d.get("tables", [])
+                VariantTable(t["table"], t.get("form"), t.get("name"), t.get("print_form")) for t in d.get("tables", [])
             ],
             performance=list(d.get("performance", [])),
             rule_packs=list(d.get("rule_packs", ["base"])),
