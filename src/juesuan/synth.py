@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Callable, Sequence, Union
+from typing import Any, Callable, Sequence, Union
 
 from . import catalog
 
@@ -792,41 +792,94 @@ def _function_rows(
     return rows
 
 
+def _layout_columns(table_id: str, ids: set[str]) -> list[Any]:
+    """The printed column set of ``table_id`` in the layouts data: the largest of its column sets
+    (main or variant) whose every column the generator has a value for."""
+    from .layouts import load as load_layouts
+
+    lay = load_layouts().tables[table_id]
+    sets = [lay.columns, *lay.variants]
+    fitting = [cols for cols in sets if cols and {c.id for c in cols} <= ids]
+    if not fitting:
+        raise SpecError(f"no column set of layout {table_id} can be filled from {sorted(ids)}")
+    return max(fitting, key=len)
+
+
+def _variant_entry(table_id: str, variant: str = "yunnan") -> tuple[str, str]:
+    """(form number, printed name) of ``table_id`` in ``variant`` (the variant's data, else the
+    layout's name)."""
+    from .layouts import load as load_layouts
+
+    layouts = load_layouts()
+    entry = layouts.variants[variant].entry(table_id)
+    if entry is None:
+        raise SpecError(f"variant {variant} prints no table {table_id}")
+    return entry.printed_form or "", entry.name or layouts.tables[table_id].name
+
+
+def _functional_grid(
+    acc: Accounts,
+    table_id: str,
+    values: Callable[[Figures], dict[str, Decimal]],
+    notes: list[str],
+    only: Callable[[Figures], Decimal] | None = None,
+    unit_label: str = "金额单位",
+) -> TextTable:
+    """A 支出功能分类 grid (类/款/项 codes, 科目名称, amounts) laid out from the layouts data: the
+    header rows are the levels of the columns' printed headers (``a/b``: ``a`` above ``b``, a
+    repeated upper level printed once), then the 栏次 row; ``values`` gives a subject's amount per
+    column id. With ``only``, the subjects where it is non-zero (a table of one source)."""
+    columns = _layout_columns(table_id, set(values(acc.total)))
+    paths = [c.header.split("/") for c in columns]
+    depth = max(2, max(len(p) for p in paths))
+    leads = [["项目", "", "", ""], ["支出功能分类科目编码", "", "", "科目名称"]] + [["", "", "", ""]] * (depth - 2)
+    header: list[Cells] = []
+    for level in range(depth):
+        row = leads[level][:]
+        for k, path in enumerate(paths):
+            part = path[level] if level < len(path) else ""
+            above = paths[k - 1][: level + 1] if k else None
+            row.append("" if above == path[: level + 1] else part)
+        header.append(row)
+    header.append(["类", "款", "项", "栏次", *(str(k) for k in range(1, len(columns) + 1))])
+    ids = [c.id for c in columns]
+    body = _function_rows(acc, lambda f: [values(f)[i] for i in ids], only=only)
+    form, title = _variant_entry(table_id)
+    return TextTable(form, title, header + body, notes, unit_label=unit_label)
+
+
 def _income(acc: Accounts) -> TextTable:
-    header = [
-        [
-            "项目",
-            "",
-            "",
-            "",
-            "本年收入合计",
-            "财政拨款收入",
-            "上级补助收入",
-            "事业收入",
-            "",
-            "经营收入",
-            "附属单位上缴收入",
-            "其他收入",
-        ],
-        ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "小计", "其中：教育收费", "", "", ""],
-        ["类", "款", "项", "栏次", *(str(i) for i in range(1, 9))],
-    ]
-    body = _function_rows(
-        acc, lambda f: [f.income, f.fiscal, f.superior, f.business, ZERO, f.operating, f.affiliated, f.other]
+    return _functional_grid(
+        acc,
+        "income",
+        lambda f: {
+            "total": f.income,
+            "fiscal": f.fiscal,
+            "superior": f.superior,
+            "business": f.business,
+            "business_of_which": ZERO,
+            "operating": f.operating,
+            "affiliated": f.affiliated,
+            "other": f.other,
+        },
+        ["注：本表反映部门本年度取得的各项收入情况。"],
     )
-    return TextTable("公开02表", "收入决算表", header + body, ["注：本表反映部门本年度取得的各项收入情况。"])
 
 
 def _expenditure(acc: Accounts) -> TextTable:
-    header = [
-        ["项目", "", "", "", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
-        ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "", "", ""],
-        ["类", "款", "项", "栏次", *(str(i) for i in range(1, 7))],
-    ]
-    body = _function_rows(
-        acc, lambda f: [f.spending, f.basic, f.project, f.to_superior, f.operating_spending, f.to_affiliated]
+    return _functional_grid(
+        acc,
+        "expenditure",
+        lambda f: {
+            "total": f.spending,
+            "basic": f.basic,
+            "project": f.project,
+            "to_superior": f.to_superior,
+            "operating": f.operating_spending,
+            "to_affiliated": f.to_affiliated,
+        },
+        ["注：本表反映部门本年度各项支出情况。"],
     )
-    return TextTable("公开03表", "支出决算表", header + body, ["注：本表反映部门本年度各项支出情况。"])
 
 
 # -- 公开04 财政拨款收入支出决算表 ------------------------------------------------------------------------
@@ -881,36 +934,47 @@ def _fiscal_summary(acc: Accounts) -> TextTable:
 
 # -- 公开05/08/09: 财政拨款收入支出 grids ------------------------------------------------------------------
 
-_FLOW_HEADER = [
-    ["项目", "", "", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"],
-    ["支出功能分类科目编码", "", "", "科目名称", "", "", "小计", "基本支出", "项目支出", ""],
-    ["类", "款", "项", "栏次", "1", "2", "3", "4", "5", "6"],
-]
+
+def _flow(income: Decimal, basic: Decimal, project: Decimal) -> dict[str, Decimal]:
+    """A 财政拨款 flow row (no carry-overs: the year's appropriation is spent in the year)."""
+    return {
+        "carry_in": ZERO,
+        "income": income,
+        "total": basic + project,
+        "basic": basic,
+        "project": project,
+        "carry_out": ZERO,
+    }
 
 
 def _general_budget(acc: Accounts) -> TextTable:
-    body = _function_rows(
+    return _functional_grid(
         acc,
-        lambda f: [ZERO, f.general, f.general, f.general_basic, f.general_project, ZERO],
+        "general_budget",
+        lambda f: _flow(f.general, f.general_basic, f.general_project),
+        ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
         only=lambda f: f.general,
     )
-    return TextTable(
-        "公开05表",
-        "一般公共预算财政拨款收入支出决算表",
-        [r[:] for r in _FLOW_HEADER] + body,
-        ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
-    )
 
 
-def _fund_flow(acc: Accounts, form: str, title: str, what: str, source: Callable[[Figures], Decimal]) -> TextTable:
+def _fund_flow(acc: Accounts, table_id: str, what: str, source: Callable[[Figures], Decimal]) -> TextTable:
     """公开08/09: the 项 with appropriations of one 财政拨款 source (spent on projects in the year),
     or the empty form with its "无数据" note when the department has none."""
     if not source(acc.total):
-        rows = [r[:] for r in _FLOW_HEADER] + [["", "", "", "合计", "", "", "", "", "", ""]]
-        return TextTable(form, title, rows, [f"注：本单位无{what}，故本表无数据。"], unit_label="单位")
-    body = _function_rows(acc, lambda f: [ZERO, source(f), source(f), ZERO, source(f), ZERO], only=source)
-    return TextTable(
-        form, title, [r[:] for r in _FLOW_HEADER] + body, [f"注：本表反映部门本年度{what}和年初、年末结转结余情况。"]
+        return _functional_grid(  # the 合计 row only, blank
+            acc,
+            table_id,
+            lambda f: _flow(ZERO, ZERO, ZERO),
+            [f"注：本单位无{what}，故本表无数据。"],
+            only=lambda f: ZERO,
+            unit_label="单位",
+        )
+    return _functional_grid(
+        acc,
+        table_id,
+        lambda f: _flow(source(f), ZERO, source(f)),
+        [f"注：本表反映部门本年度{what}和年初、年末结转结余情况。"],
+        only=source,
     )
 
 
@@ -1491,16 +1555,8 @@ def build_document(spec: DisclosureSpec) -> list[Section]:
         _general_budget(acc),
         _basic(acc),
         _project(acc),
-        _fund_flow(
-            acc, "公开08表", "政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款收支", lambda f: f.fund
-        ),
-        _fund_flow(
-            acc,
-            "公开09表",
-            "国有资本经营预算财政拨款收入支出决算表",
-            "国有资本经营预算财政拨款收支",
-            lambda f: f.capital,
-        ),
+        _fund_flow(acc, "fund", "政府性基金预算财政拨款收支", lambda f: f.fund),
+        _fund_flow(acc, "state_capital", "国有资本经营预算财政拨款收支", lambda f: f.capital),
         _three_public_stats(acc),
         _three_public_general(acc),
         _assets(acc),
