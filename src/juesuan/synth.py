@@ -756,13 +756,30 @@ def _summary(acc: Accounts) -> TextTable:
         ["年末结转和结余", _amt(b.carry_out)],
         ["总计", _amt(grand)],
     ]
-    rows: list[Cells] = [
-        ["收入", "", "", "支出", "", ""],
-        ["项目", "行次", "金额", "项目(按功能分类)", "行次", "金额"],
-        ["栏次", "", "1", "栏次", "", "2"],
-    ]
-    rows += _side_by_side(left, right)
-    return TextTable("公开01表", "收入支出决算表", rows, ["注：本表反映部门本年度的总收支和年初、年末结转结余情况。"])
+    rows = _block_header("summary", ("项目", "项目(按功能分类)")) + _side_by_side(left, right)
+    form, _ = _variant_entry("summary")
+    return TextTable(form, "收入支出决算表", rows, ["注：本表反映部门本年度的总收支和年初、年末结转结余情况。"])
+
+
+def _block_header(table_id: str, labels: Sequence[str]) -> list[Cells]:
+    """The header rows of a side-by-side table (收入 | 支出) from the layouts data: each block's
+    header above its 项目 and 行次 columns (``labels``: the 项目 header of each block) and its
+    amount columns' printed headers, then the 栏次 row numbering the amount columns across blocks."""
+    from .layouts import load as load_layouts
+
+    blocks = load_layouts().tables[table_id].blocks
+    top: Cells = []
+    names: Cells = []
+    lanci: Cells = []
+    k = 0
+    for block, label in zip(blocks, labels, strict=True):
+        top += [block.header or "", "", *([""] * len(block.columns))]
+        names += [label, "行次", *(c.header for c in block.columns)]
+        lanci += ["栏次", ""]
+        for _ in block.columns:
+            k += 1
+            lanci.append(str(k))
+    return [top, names, lanci]
 
 
 # -- 公开02 收入决算表, 公开03 支出决算表 ---------------------------------------------------------------
@@ -906,24 +923,10 @@ def _fiscal_summary(acc: Accounts) -> TextTable:
         *(["", "", "", "", ""] for _ in sources),
         ["总计", *spent],
     ]
-    rows: list[Cells] = [
-        ["收入", "", "", "支出", "", "", "", "", ""],
-        [
-            "项目",
-            "行次",
-            "决算数",
-            "项目（按功能分类）",
-            "行次",
-            "合计",
-            "一般公共预算财政拨款",
-            "政府性基金预算财政拨款",
-            "国有资本经营预算财政拨款",
-        ],
-        ["栏次", "", "1", "栏次", "", "2", "3", "4", "5"],
-    ]
+    rows = _block_header("fiscal_summary", ("项目", "项目（按功能分类）"))
     rows += _side_by_side(left, right)
     return TextTable(
-        "公开04表",
+        _variant_entry("fiscal_summary")[0],
         "财政拨款收入支出决算表",
         rows,
         [
