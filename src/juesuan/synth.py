@@ -1011,8 +1011,7 @@ def _basic(acc: Accounts) -> TextTable:
         ["人员经费合计", "", _amt(acc.personnel_total), "公用经费合计"] + [""] * (width - 5) + [_amt(acc.public_total)]
     )
     return TextTable(
-        "公开06表",
-        "一般公共预算财政拨款基本支出决算表",
+        *_variant_entry("basic"),
         rows,
         ["注：本表反映部门本年度一般公共预算财政拨款基本支出经济分类支出情况。"],
         unit_label="单位",
@@ -1024,8 +1023,7 @@ def _project(acc: Accounts) -> TextTable:
     rows: list[Cells] = [["项目经费"] + [""] * (width - 1), ["科目编码", "科目名称", "金额"] * len(PROJECT_BLOCKS)]
     rows += _economic_grid(acc.project_blocks)
     return TextTable(
-        "公开07表",
-        "一般公共预算财政拨款项目支出决算表",
+        *_variant_entry("project"),
         rows,
         ["注：本表反映部门本年度一般公共预算财政拨款项目支出经济分类支出情况。"],
     )
@@ -1096,7 +1094,7 @@ def _three_public_stats(acc: Accounts) -> TextTable:
         "注：1. 财政拨款“三公”经费为单位使用一般公共预算、政府性基金和国有资本经营预算安排的支出，包括当年财政拨款和以前年度财政拨款结转结余资金安排的实际支出。“三公”经费相关统计数是指使用财政拨款负担费用的相关批次、人次及车辆情况。",
         "2. “机关运行经费”填列行政单位和参照公务员法管理的事业单位财政拨款基本支出中的公用经费支出；本单位为非参公管理事业单位，故不填列。",
     ]
-    return TextTable("公开10表", "财政拨款“三公”经费、行政参公单位机关运行经费情况表", rows, notes, unit_label="单位")
+    return TextTable(*_variant_entry("three_public_stats"), rows, notes, unit_label="单位")
 
 
 def _three_public_general(acc: Accounts) -> TextTable:
@@ -1104,7 +1102,7 @@ def _three_public_general(acc: Accounts) -> TextTable:
     notes = [
         "注：本表所列“三公”经费为单位使用一般公共预算财政拨款安排的支出，包括当年一般公共预算财政拨款和以前年度一般公共预算财政拨款结转结余资金安排的实际支出。"
     ]
-    return TextTable("公开11表", "一般公共预算“三公”经费情况表", rows, notes, unit_label="单位")
+    return TextTable(*_variant_entry("three_public_general"), rows, notes, unit_label="单位")
 
 
 # -- 公开12 国有资产使用情况表 ------------------------------------------------------------------------------
@@ -1188,7 +1186,7 @@ def _assets(acc: Accounts) -> TextTable:
         "注：1. 资产总额=流动资产+固定资产（净值）+对外投资/有价证券+在建工程+无形资产（净值）+其他资产（净值）；",
         "2. 资产原值合计=流动资产+固定资产（原值）+对外投资/有价证券+在建工程+无形资产（原值）+其他资产（原值）。",
     ]
-    return TextTable("公开12表", "国有资产使用情况表", rows, notes)
+    return TextTable(*_variant_entry("assets"), rows, notes)
 
 
 # -- 情况说明 -------------------------------------------------------------------------------------------------
