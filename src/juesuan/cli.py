@@ -73,6 +73,7 @@ app = typer.Typer(
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
+    xlsx = "xlsx"  # the reviewer's check sheet (公开情况检查表), juesuan.checksheet
 
 
 class Coverage(str, Enum):
@@ -103,7 +104,9 @@ def check(
         show_default=False,
         help="要审核的公开文件：一个或多个；文件夹表示其中的全部文件；- 表示从标准输入读取（按内容判断格式）",
     ),
-    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    format: CheckFormat = typer.Option(
+        CheckFormat.text, "--format", "-f", help="输出格式：text、json 或 xlsx（公开情况检查表，须用 -o 指定文件）"
+    ),
     variant: Optional[str] = typer.Option(
         None, "--variant", metavar="版式", help="指定版式（national、shanghai、yunnan），默认自动识别"
     ),
@@ -140,7 +143,14 @@ def check(
     as_json = format == CheckFormat.json
     source = str(files[0]) if len(files) == 1 or together else None
     coverage = scope.value if scope else None
-    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source)
+    if format == CheckFormat.xlsx:
+        from .clirun import check_sheet
+
+        code = _guard(lambda: check_sheet(files, variant, output, annotate, together, coverage, kind), False, source)
+    else:
+        code = _guard(
+            lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source
+        )
     if timings:
         sys.stdout.flush()
         typer.echo(timing.summary(), err=True)
