@@ -414,6 +414,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="notice-{int(doc_id)}.docx"'},
         )
 
+    @app.get("/documents/{doc_id}/checksheet.xlsx", include_in_schema=False)
+    @app.get(
+        "/api/documents/{doc_id}/checksheet.xlsx",
+        tags=["审核"],
+        summary="公开情况检查表（Excel，不含已驳回的问题）",
+    )
+    def checksheet_download(doc_id: int) -> Response:
+        from ..checksheet import workbook_bytes
+        from .sheet import sheet_input
+
+        with state.lock:
+            view = document_or_404(state.store, doc_id)
+            views.apply_reviews(state.store, view)
+        cached = state.files / f"{int(doc_id)}.json"
+        report = json.loads(cached.read_text(encoding="utf-8")) if cached.is_file() else None
+        data = workbook_bytes(sheet_input(view, report, state.stored_file(doc_id)))
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="checksheet-{int(doc_id)}.xlsx"'},
+        )
+
     @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
     def rules_page(request: Request, store: Store = Depends(db)) -> Response:
         return page(request, "rules.html", rules=views.rule_catalogue(store))
