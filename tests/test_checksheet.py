@@ -161,7 +161,7 @@ def test_timeliness_needs_both_dates_and_compares_with_the_deadline(planted_pdf,
     assert timeliness().status == "无法判断" and "批复日期" in timeliness().note
     inp.approved = date(2025, 8, 1)  # deadline: 20 days after approval (data/checksheet)
     late = timeliness()
-    assert late.status == "否" and "超过期限" in late.note
+    assert late.status == "否" and "超过期限" in late.problems[0]
     inp.published = date(2025, 8, 21)
     assert timeliness().status == "是"
 
@@ -194,6 +194,22 @@ def test_xlsx_needs_an_output_file_and_one_document(tmp_path):
     assert not (tmp_path / "a.xlsx").exists()
     r = runner.invoke(app, ["check", str(txt), "--format", "xlsx", "-o", str(tmp_path / "no" / "a.xlsx")])
     assert r.exit_code == 2 and "文件夹不存在" in r.output
+
+
+def test_dates_on_the_command_line(tmp_path):
+    txt, _ = write(tmp_path, planted=False, pdf=False)
+    out = tmp_path / "d.xlsx"
+    args = ["check", str(txt), "--format", "xlsx", "-o", str(out), "--approved", "2025-08-01"]
+    r = runner.invoke(app, [*args, "--published", "2025-08-20"])
+    assert r.exit_code in (0, 3), r.output
+    assert rows_of(out)[1]["及时性"]["status"] == "是"
+    r = runner.invoke(app, [*args, "--published", "2025-09-30"])
+    late = rows_of(out)[1]["及时性"]
+    assert late["status"] == "否" and "超过期限 2025-08-21 40 天" in late["problems"]
+    r = runner.invoke(app, [*args, "--published", "30.9.2025"])
+    assert r.exit_code == 64 and "YYYY-MM-DD" in r.output
+    r = runner.invoke(app, ["check", str(txt), "--published", "2025-09-30"])
+    assert r.exit_code == 64 and "--format xlsx" in r.output
 
 
 def test_libreoffice_opens_the_workbook(planted_pdf, tmp_path):
@@ -382,6 +398,9 @@ def test_web_download_leaves_out_dismissed_findings(tmp_path):
         assert others and all(after[n]["status"] == "否" for n in others)
         assert after["_header"]["审核意见"] == f"已剔除审核人驳回（误报）的问题 {len(mine)} 条"
         assert client.get("/api/documents/999/checksheet.xlsx").status_code == 404
+        dated = sheet(f"/api/documents/{doc}/checksheet.xlsx?published=2025-09-30&approved=2025-08-01")
+        assert dated["及时性"]["status"] == "否" and "超过期限" in dated["及时性"]["problems"]
+        assert client.get(f"/api/documents/{doc}/checksheet.xlsx?published=2025-13-01").status_code == 422
         # a document whose report JSON the app did not keep: the sheet is made of the store's rows
         (tmp_path / "data" / "documents" / f"{doc}.json").unlink()
         rows = sheet(f"/documents/{doc}/checksheet.xlsx")

@@ -407,15 +407,15 @@ def evaluate(inp: SheetInput) -> list[ItemResult]:
             continue
         number += 1
         res = ItemResult(str(number), spec.name, YES)
-        if spec.kind == "timeliness":
-            res.status, res.note = _timeliness(spec, inp)
-            results.append(res)
-            continue
-        if spec.kind == "cover":
-            res.status, res.note = _cover(spec, inp, paged)
+        if spec.kind in ("timeliness", "cover"):
+            if spec.kind == "timeliness":
+                res.status, res.note = _timeliness(spec, inp)
+                res.picture_note = "按日期判断，无截图"
+            else:
+                res.status, res.note = _cover(spec, inp, paged)
+                res.picture_note = "无截图"
             if res.status == NO:
-                res.problems = [res.note]
-                res.note = ""
+                res.problems, res.note = [res.note], ""
             results.append(res)
             continue
         if spec.kind in ("section", "narrative"):
@@ -634,8 +634,9 @@ def picture(source: Path, page: int, boxes: list[tuple[float, float, float, floa
     if rects:
         left, top = min(r[0] for r in rects), min(r[1] for r in rects)
         right, bottom = max(r[2] for r in rects), max(r[3] for r in rects)
-        mx, my = 140 * s, 50 * s
-        left, right = max(0, left - mx), min(W, right + mx)
+        # more room on the left, where a table prints its row labels
+        left, right = max(0, left - 240 * s), min(W, right + 100 * s)
+        my = 50 * s
         top, bottom = max(0, top - my), min(H, bottom + my)
         if right - left < 420 * s:  # at least a readable stretch of the row around the cells
             grow = (420 * s - (right - left)) / 2

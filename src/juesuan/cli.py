@@ -128,6 +128,15 @@ def check(
     timings: bool = typer.Option(
         False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"
     ),
+    published: Optional[str] = typer.Option(
+        None, "--published", metavar="日期", help="公开日期（YYYY-MM-DD），检查表据此判断及时性（仅 --format xlsx）"
+    ),
+    approved: Optional[str] = typer.Option(
+        None,
+        "--approved",
+        metavar="日期",
+        help="财政部门批复日期（YYYY-MM-DD），检查表据此判断及时性（仅 --format xlsx）",
+    ),
 ) -> None:
     """审核决算、预算公开文件。
 
@@ -146,7 +155,15 @@ def check(
     if format == CheckFormat.xlsx:
         from .clirun import check_sheet
 
-        code = _guard(lambda: check_sheet(files, variant, output, annotate, together, coverage, kind), False, source)
+        code = _guard(
+            lambda: check_sheet(files, variant, output, annotate, together, coverage, kind, published, approved),
+            False,
+            source,
+        )
+    elif published is not None or approved is not None:
+        raise typer.Exit(
+            _emit_error(UsageError("--published 和 --approved 只用于 --format xlsx（检查表）"), source, as_json)
+        )
     else:
         code = _guard(
             lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source

@@ -345,6 +345,18 @@ def _check(
         return _report_many(real, shown, variant, output, as_json, width, prog, coverage, kind)
 
 
+def _date(value: Optional[str], option: str) -> Any:
+    """A date option (YYYY-MM-DD) as a ``datetime.date``; a usage error when malformed."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option} 的日期格式应为 YYYY-MM-DD（如 2025-08-15），实为：{value}") from None
+
+
 def check_sheet(
     files: list[Path],
     variant: Optional[str],
@@ -353,6 +365,8 @@ def check_sheet(
     together: bool,
     coverage: Optional[str] = None,
     kind: Optional[str] = None,
+    published: Optional[str] = None,
+    approved: Optional[str] = None,
 ) -> int:
     """``check --format xlsx -o 检查表.xlsx``: the reviewer's check sheet (公开情况检查表) of one
     document (:mod:`juesuan.checksheet`); the exit status is the check's. One workbook is one
@@ -361,6 +375,10 @@ def check_sheet(
 
     check_variant(variant)
     check_kind(kind)
+    dates = {
+        name: _date(value, option)
+        for name, value, option in (("published", published, "--published"), ("approved", approved, "--approved"))
+    }
     if output is None:
         raise UsageError("--format xlsx 输出的是 Excel 文件（公开情况检查表），请用 -o 指定文件名，如 -o 检查表.xlsx")
     if output.suffix.lower() != ".xlsx":
@@ -393,8 +411,13 @@ def check_sheet(
             rep.document.source = STDIN
         prog("生成检查表")
         source = None if shown[0] == STDIN else real[0]
-        name = "、".join(Path(s).name for s in shown) if together else (Path(shown[0]).name if shown[0] != STDIN else "标准输入")
+        name = (
+            "、".join(Path(s).name for s in shown)
+            if together
+            else (Path(shown[0]).name if shown[0] != STDIN else "标准输入")
+        )
         inp = checksheet.from_report(rep, source, name)
+        inp.published, inp.approved = dates["published"], dates["approved"]
         if shown[0] == STDIN:
             inp.no_source_reason = "文件来自标准输入，未保留原文件，无截图"
         results = checksheet.write(inp, output)

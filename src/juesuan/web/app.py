@@ -15,6 +15,7 @@ import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -420,7 +421,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tags=["审核"],
         summary="公开情况检查表（Excel，不含已驳回的问题）",
     )
-    def checksheet_download(doc_id: int) -> Response:
+    def checksheet_download(
+        doc_id: int,
+        published: date | None = Query(None, description="公开日期（YYYY-MM-DD），用于判断及时性"),
+        approved: date | None = Query(None, description="财政部门批复日期（YYYY-MM-DD），用于判断及时性"),
+    ) -> Response:
         from ..checksheet import workbook_bytes
         from .sheet import sheet_input
 
@@ -429,7 +434,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             views.apply_reviews(state.store, view)
         cached = state.files / f"{int(doc_id)}.json"
         report = json.loads(cached.read_text(encoding="utf-8")) if cached.is_file() else None
-        data = workbook_bytes(sheet_input(view, report, state.stored_file(doc_id)))
+        inp = sheet_input(view, report, state.stored_file(doc_id))
+        inp.published, inp.approved = published, approved
+        data = workbook_bytes(inp)
         return Response(
             data,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
