@@ -806,11 +806,10 @@ def workbook_bytes(inp: SheetInput, results: list[ItemResult] | None = None) -> 
 
 
 def write(inp: SheetInput, out: Path) -> list[ItemResult]:
-    """Write the check sheet of ``inp`` to ``out`` (through a temporary file in the same folder)."""
-    from .clirun import write_bytes
-
+    """Write the check sheet of ``inp`` to ``out``; the judged items. (The command line writes
+    through a temporary file instead: ``clirun.check_sheet``.)"""
     results = evaluate(inp)
-    write_bytes(out, workbook_bytes(inp, results), "检查表")
+    Path(out).write_bytes(workbook_bytes(inp, results))
     return results
 
 

@@ -420,7 +420,8 @@ def check_sheet(
         inp.published, inp.approved = dates["published"], dates["approved"]
         if shown[0] == STDIN:
             inp.no_source_reason = "文件来自标准输入，未保留原文件，无截图"
-        results = checksheet.write(inp, output)
+        results = checksheet.evaluate(inp)
+        write_bytes(output, checksheet.workbook_bytes(inp, results), "检查表")
     code = api.exit_status(rep)
     counts = {s: sum(1 for r in results if r.status == s) for s in (checksheet.YES, checksheet.NO, checksheet.UNKNOWN)}
     echo(
