@@ -287,6 +287,34 @@ def test_absent_parts_of_a_fragment_or_unread_pages_are_unknown_not_no():
     assert res["名词解释"].status == "否"
 
 
+def test_a_narrative_finding_goes_to_its_section_item_or_part():
+    def finding(section: str, heading: str) -> dict:
+        loc = {"table": section, "row": heading, "column": "收入", "value": "1.00", "page": None, "line": 9}
+        return {
+            "rule": "narrative.table_amounts",
+            "severity": "error",
+            "kind": "rule",
+            "message": "m",
+            "locations": [loc],
+        }
+
+    paragraphs = [("第三部分 决算情况说明", None), ("三、收入决算情况说明", None), ("（一）财政拨款收入", None)]
+    report = {
+        "document": {"coverage": "full"},
+        "findings": [
+            finding("情况说明", "（一）财政拨款收入"),
+            finding("部门整体支出绩效自评情况", "（三）部门整体收支情况"),
+        ],
+        "rules": [{"id": "performance.total_score", "status": "pass"}],
+    }
+    res = {r.name: r for r in checksheet.evaluate(_input(report, paragraphs))}
+    # a sub-heading belongs to the part whose heading precedes it
+    assert res["编制/情况说明—收入决算情况"].status == "否" and res["编制/情况说明—收入决算情况"].findings == [0]
+    assert res["编制/情况说明"].status == "是"
+    # the 绩效 narrative (data: `sections` of the 绩效 item) is no part of the 情况说明
+    assert res["预算绩效（绩效自评表）"].status == "否" and res["预算绩效（绩效自评表）"].findings == [1]
+
+
 def test_heading_key_drops_numbering():
     assert checksheet.heading_key("第四部分 名词解释") == "名词解释"
     assert checksheet.heading_key("（三）收入决算情况说明") == "收入决算情况说明"

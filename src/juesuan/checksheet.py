@@ -59,6 +59,7 @@ class ItemSpec:
     title: str = ""
     deadline_days: int | None = None
     parts: tuple[Part, ...] = ()
+    sections: tuple[str, ...] = ()  # findings located in a text section whose name matches go here
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +81,7 @@ def load_items() -> tuple[ItemSpec, ...]:
                 title=d.get("title", ""),
                 deadline_days=d.get("deadline_days"),
                 parts=tuple(Part(p["id"], p["name"], tuple(p["headings"])) for p in d.get("parts") or ()),
+                sections=tuple(d.get("sections") or ()),
             )
     return tuple(items.values())
 
@@ -110,7 +112,8 @@ def validate_items() -> list[str]:
             problems.append(f"{where}：检查项“{it.id}”（cover）缺少 title")
         if it.kind == "timeliness" and it.deadline_days is None:
             problems.append(f"{where}：检查项“{it.id}”（timeliness）缺少 deadline_days")
-        patterns = [*it.headings, *(h for p in it.parts for h in p.headings)] + ([it.title] if it.title else [])
+        patterns = [*it.headings, *it.sections, *(h for p in it.parts for h in p.headings)]
+        patterns += [it.title] if it.title else []
         for pat in patterns:
             try:
                 re.compile(pat)
@@ -333,7 +336,8 @@ def evaluate(inp: SheetInput) -> list[ItemResult]:
         if f.get("severity") not in FAILING and f.get("kind") != "reading":
             continue  # 提示 (rounding hints …) ask for no correction
         rule = f.get("rule", "")
-        owner = next(
+        section = next((loc.get("table") for loc in f.get("locations", []) if loc.get("table")), None) or ""
+        owner = next((it for it in items if it.sections and _matches(section, it.sections)), None) or next(
             (
                 it
                 for it in items
@@ -379,7 +383,7 @@ def evaluate(inp: SheetInput) -> list[ItemResult]:
         if failing:
             res.status = NO
             res.findings = failing
-            res.problems = _problems(failing, findings, rep.get("localization", []), group_of)
+            res.problems = res.problems + _problems(failing, findings, rep.get("localization", []), group_of)
         if reading:
             texts = [findings[i].get("message", "") for i in reading]
             if res.status != NO:
@@ -403,7 +407,10 @@ def evaluate(inp: SheetInput) -> list[ItemResult]:
                 elif t and (t.get("unreliable") or t.get("reading_problems")):
                     res.status = UNKNOWN
                     res.note = "该表读取有问题，未能完整核对：" + "；".join(t.get("reading_problems") or ["读数不可靠"])
-                results.append(with_findings(res, f"table.{row['key']}"))
+                res = with_findings(res, f"table.{row['key']}")
+                if res.status == NO and not row["present"]:
+                    res.note = ""  # the finding says the table is missing
+                results.append(res)
             continue
         number += 1
         res = ItemResult(str(number), spec.name, YES)
@@ -634,8 +641,9 @@ def picture(source: Path, page: int, boxes: list[tuple[float, float, float, floa
     if rects:
         left, top = min(r[0] for r in rects), min(r[1] for r in rects)
         right, bottom = max(r[2] for r in rects), max(r[3] for r in rects)
-        # more room on the left, where a table prints its row labels
-        left, right = max(0, left - 240 * s), min(W, right + 100 * s)
+        # more room on the left, where a table prints its row labels (not around a wide paragraph)
+        wide = right - left > 300 * s
+        left, right = max(0, left - (20 if wide else 240) * s), min(W, right + (20 if wide else 100) * s)
         my = 50 * s
         top, bottom = max(0, top - my), min(H, bottom + my)
         if right - left < 420 * s:  # at least a readable stretch of the row around the cells

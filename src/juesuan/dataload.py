@@ -262,6 +262,7 @@ CHECKSHEET = Obj(
                     "title": STR,
                     "deadline_days": INT,
                     "parts": List(Obj({"id": STR, "name": STR, "headings": List(STR)}, ("id", "name", "headings"))),
+                    "sections": List(STR),
                 },
                 ("id", "name", "kind"),
             )
