@@ -437,3 +437,32 @@ def test_web_download_leaves_out_dismissed_findings(tmp_path):
     finally:
         client.close()
         web.state.juesuan.store.close()
+
+
+def test_web_input_drops_dismissed_findings_and_renumbers_localization():
+    from juesuan.web.sheet import sheet_input
+
+    def f(n: int) -> dict:
+        return {"rule": f"r.{n}", "severity": "error", "kind": "rule", "message": f"m{n}", "locations": []}
+
+    report = {
+        "schema": "juesuan.check/1",
+        "document": {
+            "coverage": "full",
+            "reading_problems": ["第3、5页是扫描图像，未安装文字识别（OCR）组件，这些页未读取"],
+        },
+        "findings": [f(0), f(1), f(2)],
+        "rules": [],
+        "localization": [{"status": "localized", "findings": [0, 2], "cells": []}, {"findings": [1]}],
+    }
+    review = {"decision": "dismissed", "reason": "误报"}
+    view = {
+        "meta": {"file_name": "x.pdf"},
+        "findings": [{"seq": 0, "review": None}, {"seq": 1, "review": review}, {"seq": 2, "review": None}],
+        "tables": [],
+        "narrative": [],
+    }
+    inp = sheet_input(view, report, None)
+    assert [x["message"] for x in inp.report["findings"]] == ["m0", "m2"]
+    assert inp.report["localization"] == [{"status": "localized", "findings": [0, 1], "cells": []}]
+    assert inp.dismissed == 1 and inp.unread_pages == [3, 5] and "库中未保存原文件" in inp.no_source_reason

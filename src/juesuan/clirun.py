@@ -420,6 +420,8 @@ def check_sheet(
         inp.published, inp.approved = dates["published"], dates["approved"]
         if shown[0] == STDIN:
             inp.no_source_reason = "文件来自标准输入，未保留原文件，无截图"
+        elif together and len(paths) > 1:  # a page number does not say which of the files it is in
+            inp.source, inp.no_source_reason = None, "多个文件合并审核，页码不能确定所在文件，无截图"
         results = checksheet.evaluate(inp)
         write_bytes(output, checksheet.workbook_bytes(inp, results), "检查表")
     code = api.exit_status(rep)

@@ -3,6 +3,7 @@ findings a reviewer dismissed are left out (:mod:`juesuan.checksheet` builds the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,17 @@ def sheet_input(view: dict[str, Any], report: dict[str, Any] | None, source: Pat
         for t in view["tables"]
     ]
     paragraphs = [(p["text"], p.get("page")) for p in view.get("narrative", [])]
+    # pages not read (the document's reading problems name them: "第3、5页……未读取")
+    unread = sorted(
+        {
+            int(n)
+            for problem in data.get("document", {}).get("reading_problems") or []
+            if "未读取" in problem
+            for m in re.finditer(r"第([\d、]+)页", problem)
+            for n in m.group(1).split("、")
+            if n
+        }
+    )
     pdf = source if is_pdf(source) else None
     return SheetInput(
         data,
@@ -90,7 +102,7 @@ def sheet_input(view: dict[str, Any], report: dict[str, Any] | None, source: Pat
         tables,
         str(view["meta"].get("file_name") or ""),
         pdf,
-        [],
+        unread,
         None if pdf else ("库中未保存原文件，无截图" if source is None else "原文件不是 PDF（没有版面页面），无截图"),
         dismissed=len(dismissed),
     )
