@@ -15,6 +15,7 @@ import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
@@ -459,6 +460,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             notice_docx(view),
             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             headers={"Content-Disposition": f'attachment; filename="notice-{int(doc_id)}.docx"'},
+        )
+
+    @app.get("/documents/{doc_id}/checksheet.xlsx", include_in_schema=False)
+    @app.get(
+        "/api/documents/{doc_id}/checksheet.xlsx",
+        tags=["审核"],
+        summary="公开情况检查表（Excel，不含已驳回的问题）",
+    )
+    def checksheet_download(
+        doc_id: int,
+        published: date | None = Query(None, description="公开日期（YYYY-MM-DD），用于判断及时性"),
+        approved: date | None = Query(None, description="财政部门批复日期（YYYY-MM-DD），用于判断及时性"),
+    ) -> Response:
+        from ..checksheet import workbook_bytes
+        from .sheet import sheet_input
+
+        with state.lock:
+            view = document_or_404(state.store, doc_id)
+            views.apply_reviews(state.store, view)
+        cached = state.files / f"{int(doc_id)}.json"
+        report = json.loads(cached.read_text(encoding="utf-8")) if cached.is_file() else None
+        inp = sheet_input(view, report, state.stored_file(doc_id))
+        inp.published, inp.approved = published, approved
+        data = workbook_bytes(inp)
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="checksheet-{int(doc_id)}.xlsx"'},
         )
 
     @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
