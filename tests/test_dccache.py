@@ -17,6 +17,7 @@ PROBE = r"""
 import json, sys, dataclasses, typing
 import juesuan
 from juesuan import _dccache
+_dccache.install()  # as the command does (juesuan.__main__)
 from juesuan.model import Cell, Row
 
 @dataclasses.dataclass(order=True, frozen=True)
@@ -87,3 +88,14 @@ def test_an_unwritable_cache_directory_changes_nothing(tmp_path: Path) -> None:
     out = _run(str(blocked / "juesuan"))
     assert out["classes"] == _run("off")["classes"] and out["added"] is True and out["behaviour"][-2] is True
     assert blocked.read_text().startswith("a file")
+
+
+def test_importing_juesuan_as_a_library_leaves_dataclasses_alone(tmp_path: Path) -> None:
+    """Only the command's own process uses the cache: a program that imports juesuan (the API, the
+    web app) keeps the interpreter's dataclasses module as it was."""
+    probe = "import dataclasses, juesuan.api, juesuan.model; print('exec' in vars(dataclasses))"
+    env = dict(os.environ, JUESUAN_CACHE_DIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
+    assert not list(tmp_path.glob("dataclass-code-*.marshal"))
