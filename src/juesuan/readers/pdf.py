@@ -149,6 +149,23 @@ def _page_size(page: Any) -> tuple[float, float]:
     return geo.width, geo.height
 
 
+def _page_text(raw: Any, n: int) -> str | None:
+    """The page's whole text in one PDFium call (``FPDFText_GetText``), when it has one character
+    for each of the page's ``n`` characters — then character ``i`` is the text's ``i``-th (PDFium's
+    text is its characters in order, less those it leaves out); None when its length differs (a
+    character left out, or one not read as one code point): read character by character then."""
+    import ctypes
+
+    from .pdfium import lib as pdfium_c
+
+    buffer = (ctypes.c_ushort * (2 * n + 2))()  # UTF-16: up to two units a character, and the NUL
+    written = pdfium_c.FPDFText_GetText(raw, 0, n, buffer)
+    if written <= 0:
+        return None
+    text = ctypes.string_at(buffer, 2 * (written - 1)).decode("utf-16-le", "surrogatepass")
+    return text if len(text) == n else None
+
+
 def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     """Characters of a page from PDFium, in pdfplumber's coordinates (origin top-left of the
     displayed page, rotated pages turned upright), with loose (advance-width) boxes. PDFium reads
@@ -174,14 +191,22 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
     try:
         chars: list[dict[str, Any]] = []
         append = chars.append
-        for i in range(pdfium_c.FPDFText_CountChars(raw)):
-            code = unicode(raw, i)
-            if not 0 < code < 0x110000:
-                continue
-            text = chr(code)
-            # characters PDFium leaves out of the page text count as blank
-            if text.isspace() or text_index(raw, i) < 0:
-                continue
+        n = pdfium_c.FPDFText_CountChars(raw)
+        whole = _page_text(raw, n) if n > 0 else None
+        for i in range(n):
+            if whole is not None:
+                # one to one with the characters: none left out, each one code point (its code)
+                text = whole[i]
+                if text == "\0" or text.isspace():
+                    continue
+            else:
+                code = unicode(raw, i)
+                if not 0 < code < 0x110000:
+                    continue
+                text = chr(code)
+                # characters PDFium leaves out of the page text count as blank
+                if text.isspace() or text_index(raw, i) < 0:
+                    continue
             if not box(raw, i, rect_ref):
                 continue
             left, top, right, bottom = read_rect(rect)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import os
-from ctypes import POINTER, c_float, c_int, c_uint, c_ulong, c_void_p
+from ctypes import POINTER, c_float, c_int, c_uint, c_ulong, c_ushort, c_void_p
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "FPDFText_ClosePage": (None, (_P,)),
     "FPDFText_CountChars": (c_int, (_P,)),
     "FPDFText_GetUnicode": (c_uint, (_P, c_int)),
+    "FPDFText_GetText": (c_int, (_P, c_int, c_int, POINTER(c_ushort))),
     "FPDFText_GetTextIndexFromCharIndex": (c_int, (_P, c_int)),
     "FPDFText_GetLooseCharBox": (c_int, (_P, c_int, POINTER(FS_RECTF))),
     "FPDFPage_CountObjects": (c_int, (_P,)),
