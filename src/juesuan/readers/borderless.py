@@ -9,11 +9,10 @@ vertical rules; this module finds its columns and re-cuts every line of the run 
 from __future__ import annotations
 
 import re
-import statistics
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from .geometry import _DECIMAL_RE, Box, TableColumns, _is_amount, _is_cjk, _Item, _line_text
+from .geometry import _DECIMAL_RE, Box, TableColumns, _is_amount, _is_cjk, _Item, _line_text, median
 from .settings import current
 
 _NO_SPACING = 1e6  # skip cost when there is only one column position: larger than any distance on a page
@@ -60,7 +59,7 @@ def _align_borderless(items: list[_Item]) -> None:
             k = i
             # Header lines right above the run, up to the 部门/单位 line; a line in a larger font
             # (the table's title) is not part of the table.
-            size = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
+            size = median(b[3] - b[1] for it in data for b in it.boxes if b)
             while k > 0 and free(items[k - 1]) and items[k - 1].bottom > items[k].top - s.header_max_gap:
                 above = items[k - 1]
                 if (
@@ -99,7 +98,7 @@ def _merge_straddled_rows(items: list[_Item]) -> None:
         figures = [t.strip() for t in b.cells if t.strip()]
         texts_a = [(t, x) for t, x in zip(a.cells, a.boxes) if x and t.strip()]
         texts_c = [(t, x) for t, x in zip(c.cells, c.boxes) if x and t.strip()]
-        h = statistics.median(x[3] - x[1] for _, x in texts_a + texts_c) if texts_a and texts_c else 0.0
+        h = median(x[3] - x[1] for _, x in texts_a + texts_c) if texts_a and texts_c else 0.0
         ok = (
             figures
             and all(_FIGURE_RE.match(t) for t in figures)
@@ -221,7 +220,7 @@ def _match_in_order(
         return []
     gaps = [b - a for a, b in zip(ds, ds[1:])]
     if skip is None:
-        skip = current().lanci_skip * statistics.median(gaps) if gaps else _NO_SPACING
+        skip = current().lanci_skip * median(gaps) if gaps else _NO_SPACING
     n, m = len(xs), len(ds)
     inf = float("inf")
     cost = [[0.0] * (m + 1)] + [[inf] * (m + 1) for _ in range(n)]
@@ -277,7 +276,7 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
                     {"lo": a, "hi": a, "rows": {r}, "x0": x0, "x1": x1, "amount": amount, "spans": [(x0, x1, t)]}
                 )
     clusters.sort(key=lambda c: (c["x0"] + c["x1"]) / 2)
-    height = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
+    height = median(b[3] - b[1] for it in data for b in it.boxes if b)
     merged: list[dict[str, Any]] = []
     for c in clusters:
         # Neighbouring groups no row uses together are one column (labels indented by level, a
@@ -306,7 +305,7 @@ def _columns(data: list[_Item], header: list[_Item], body: list[_Item]) -> tuple
             if all(t.isdigit() for *_, t in c["spans"]) or max(mids) - min(mids) + s.centred_slack < max(rights) - min(
                 rights
             ):
-                c["centre"] = statistics.median(mids)
+                c["centre"] = median(mids)
     lanci = next((it for it in header if _lanci_numbers(it)), None)
     cells = [b for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
     if lanci is not None:
@@ -441,7 +440,7 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
                 segs = _segments(it, box) if over else []
                 parts.extend(segs if len(segs) > 1 else [(text, box)])
             mids = [(b[0] + b[2]) / 2 for _, b in parts]
-            lean = s.header_lean_h * statistics.median(b[3] - b[1] for _, b in parts) if parts else 0.0
+            lean = s.header_lean_h * median(b[3] - b[1] for _, b in parts) if parts else 0.0
             if len(parts) <= n:
                 pairs = _match_in_order(mids, centres, skip=float("inf"), lean=lean)
             else:
@@ -477,7 +476,7 @@ def _table_columns(body: list[_Item], cuts: list[float], data: list[_Item]) -> T
         for k, (t, b) in enumerate(zip(it.cells, it.boxes)):
             if b is not None and t.strip() and _right_aligned(it.cells, k):
                 rights[k].append(b[2])
-    height = statistics.median(b[3] - b[1] for it in data for b in it.boxes if b)
+    height = median(b[3] - b[1] for it in data for b in it.boxes if b)
     return TableColumns(list(cuts), [(min(r), max(r)) if r else None for r in rights], height=height)
 
 
@@ -612,7 +611,7 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
     heights = [b[3] - b[1] for it in body for t, b in zip(it.cells, it.boxes) if b and t.strip()]
     if not heights:
         return []
-    h = statistics.median(heights)
+    h = median(heights)
     s = current()
     kinds: list[list[str]] = [[] for _ in range(n)]
     end = len(body)
@@ -673,7 +672,7 @@ def _band_rows(body: list[_Item], n: int) -> list[_Item]:
                     for t, b in [(it.cells[k], it.boxes[k])]
                     if b and re.fullmatch(r"\d{1,7}", t.strip())
                 ]
-                anchors.append((statistics.median(code_ys or ys), q))
+                anchors.append((median(code_ys or ys), q))
         pieces: list[tuple[float, int]] = []  # (centre, line index) of the column's text
         for q, it in enumerate(body):
             if col < len(it.cells) and it.cells[col].strip() and it.boxes[col]:

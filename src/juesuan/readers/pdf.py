@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import struct
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -62,7 +61,7 @@ from ..raw import (
 from . import register
 from .borderless import _align_borderless
 from .continuation import carry_over
-from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE
+from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE, median
 from .settings import DEFAULT, current
 
 MAX_PAGES = 1500
@@ -689,7 +688,7 @@ def _join_paragraphs(pages: list[_Page]) -> list[tuple[_Page, _Item]]:
     for p in pages:
         free = [it for it in p.items if it.grid is None and len(it.cells) == 1]
         right = (
-            statistics.median(sorted(it.x1 for it in free)[-max(1, len(free) // current().right_margin_share) :])
+            median(sorted(it.x1 for it in free)[-max(1, len(free) // current().right_margin_share) :])
             if free
             else p.width
         )
