@@ -170,12 +170,16 @@ def test_illegible_page_is_reported_unread_not_guessed(tmp_path, monkeypatch):
 
     text_pdf = _ruled_example(tmp_path, pages=1)
     scanned = _scan(text_pdf, tmp_path / "scan.pdf", SCAN_DPI)
-    real = ocr.ocr_page
+    real, real_rec = ocr.ocr_page, ocr.recognize
 
     def blurred(image, scale, **kw):  # what a photo or handwriting gives: runs read with low confidence
         return [replace(w, conf=w.conf / 3) for w in real(image, scale, **kw)]
 
+    def blurred_lines(crops):  # the same through the recognizer of cells and detected lines
+        return [(text, conf / 3, alts) for text, conf, alts in real_rec(crops)]
+
     monkeypatch.setattr(ocr, "ocr_page", blurred)
+    monkeypatch.setattr(ocr, "recognize", blurred_lines)
     raw = read(scanned)
     assert raw.unread_pages == [1]
     assert "无法可靠识别" in raw.unread_reasons[1] and "照片或手写" in raw.unread_reasons[1]

@@ -760,7 +760,9 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
             image, _angle = scan.deskew(image)
             edges = scan.ruling_edges(image, scale)
             tables = [t for t in find_tables(edges, current().table_settings()) if _is_table(t)]
-        if scan is not None and tables:
+        if scan is not None and ocr.engine() == "rapidocr":
+            words = scan.read_page(image, tables, scale)
+        elif scan is not None and tables:
             cells = [c for t in tables for c in t.cells]
             bands = [(t.bbox[1], t.bbox[3], [x for c in t.cells for x in (c[0], c[2])]) for t in tables]
             spread, inserted = scan.spread_columns(image, bands, scale)

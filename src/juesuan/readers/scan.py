@@ -98,19 +98,32 @@ def deskew(image: Any) -> tuple[Any, float]:
     return Image.fromarray(turned), angle
 
 
-def ruling_edges(image: Any, px_per_pt: float) -> list[Edge]:
-    """Ruling segments of an (upright) page image as pdfplumber edges, in PDF points."""
+def _line_masks(ink: Any, px_per_pt: float) -> list[tuple[str, int, Any]]:
+    """(orientation, kernel length in pixels, the ink in runs at least that long) for "h" and "v"."""
+    cv2 = _cv()
+    s = current()
+    out = []
+    for orientation, length in (("h", s.scan_hline_length), ("v", s.scan_vline_length)):
+        k = max(int(length * px_per_pt), 2)
+        shape = (k, 1) if orientation == "h" else (1, k)
+        out.append(
+            (orientation, k, cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape)))
+        )
+    return out
+
+
+def ruling_edges(image: Any, px_per_pt: float, masks: list[tuple[str, int, Any]] | None = None) -> list[Edge]:
+    """Ruling segments of an (upright) page image as pdfplumber edges, in PDF points (``masks``:
+    :func:`_line_masks` of the page, when already made)."""
     import numpy as np
 
     cv2 = _cv()
     s = current()
-    ink = _ink(np.asarray(image.convert("L")))
+    if masks is None:
+        masks = _line_masks(_ink(np.asarray(image.convert("L"))), px_per_pt)
     thick = s.scan_ruling_max_thickness * px_per_pt
     edges: list[Edge] = []
-    for orientation, length in (("h", s.scan_hline_length), ("v", s.scan_vline_length)):
-        k = max(int(length * px_per_pt), 2)
-        shape = (k, 1) if orientation == "h" else (1, k)
-        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+    for orientation, k, lines in masks:
         count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=_CONNECTIVITY)
         for i in range(1, count):
             x, y, w, h = (int(v) for v in stats[i][:4])
@@ -264,4 +277,175 @@ def cut_runs(words: list[OcrWord], cells: list[tuple[float, float, float, float]
     return out
 
 
-__all__ = ["available", "cut_runs", "deskew", "ruling_edges", "skew_angle", "spread_columns", "unspread"]
+# --------------------------------------------------------------------------------------------
+# Reading a page whose grids are known: recognition per cell, detection only outside the grids
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def erase_rulings(grey: Any, masks: list[tuple[str, int, Any]]) -> Any:
+    """The page (grey, uint8 array) with the ruling pixels of ``masks`` (and one pixel around
+    them: their anti-aliased edges) painted white."""
+    cv2 = _cv()
+    lines = masks[0][2]
+    for _, _, m in masks[1:]:
+        lines = cv2.bitwise_or(lines, m)
+    lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    out = grey.copy()
+    out[lines > 0] = _WHITE
+    return out
+
+
+def _runs(mask: Any, gap: int) -> list[tuple[int, int]]:
+    """[start, end) of the runs of True in a 1-D mask, runs at most ``gap`` apart joined."""
+    import numpy as np
+
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> list[tuple[int, int, int, int]]:
+    """The lines of text in one cell, as pixel boxes (x0, top, x1, bottom) on the page: the runs of
+    inked rows of the cell (gaps under ``scan_line_gap`` joined), each as wide as its ink; specks
+    (less ink than ``scan_min_ink`` pixels, or smaller than ``scan_min_extent``) are no text."""
+    s = current()
+    x0, y0, x1, y1 = cell
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0 or not sub.any():
+        return []
+    out = []
+    for a, b in _runs(sub.any(axis=1), int(s.scan_line_gap * px_per_pt)):
+        band = sub[a:b]
+        cols = _runs(band.any(axis=0), 0)
+        left, right = cols[0][0], cols[-1][1]
+        if int(band.sum()) < s.scan_min_ink or max(right - left, b - a) < s.scan_min_extent * px_per_pt:
+            continue
+        out.append((x0 + left, y0 + a, x0 + right, y0 + b))
+    return out
+
+
+def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
+    """A line's image for the recognizer: its box widened to at least ``height`` and by a margin
+    of ``scan_rec_margin`` × that height all round, within ``limit`` (its cell), white beyond."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    h = max(y1 - y0, height)
+    margin = current().scan_rec_margin * h
+    cy = (y0 + y1) / 2
+    top, bottom = int(cy - h / 2 - margin), int(np.ceil(cy + h / 2 + margin))
+    left, right = int(x0 - margin), int(np.ceil(x1 + margin))
+    out = np.full((bottom - top, right - left), _WHITE, dtype=clean.dtype)
+    lx0, ly0, lx1, ly1 = limit
+    a, b = max(top, ly0), min(bottom, ly1)
+    c, d = max(left, lx0), min(right, lx1)
+    if a < b and c < d:
+        out[a - top : b - top, c - left : d - left] = clean[a:b, c:d]
+    return out
+
+
+def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
+    """The text of an upright scanned page whose ruled grids are known (``tables``: the lattice
+    finder's, in points), as OCR runs in points.
+
+    Inside the grids there is nothing to detect: each cell's lines of ink (:func:`cell_lines`,
+    on the page with its rulings painted out) are recognized directly, and a cell without ink is
+    not read at all. Outside the grids (titles, notes, text pages), the remaining ink is cut into
+    bands of lines, each band reduced to ``ocr_det_dpi`` for the text detector, and the lines it
+    finds are recognized from the full-resolution page."""
+    import numpy as np
+
+    from . import ocr
+
+    s = current()
+    grey = np.asarray(image.convert("L"))
+    clean = erase_rulings(grey, _line_masks(_ink(grey), px_per_pt))
+    ink = clean < s.ocr_ink_level
+    inset = max(int(round(s.scan_cell_inset * px_per_pt)), 1)
+    h_px, w_px = clean.shape
+    cell_boxes: list[tuple[int, int, int, int]] = []
+    lines: list[tuple[tuple[int, int, int, int], tuple[int, int, int, int]]] = []
+    for t in tables:
+        for c in t.cells:
+            box = (
+                min(int(c[0] * px_per_pt) + inset, w_px),
+                min(int(c[1] * px_per_pt) + inset, h_px),
+                max(int(c[2] * px_per_pt) - inset, 0),
+                max(int(c[3] * px_per_pt) - inset, 0),
+            )
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
+            cell_boxes.append(box)
+            lines.extend((ln, box) for ln in cell_lines(ink, box, px_per_pt))
+    # outside the grids: the detector on bands of the page reduced to ocr_det_dpi
+    rest = clean.copy()
+    for t in tables:
+        x0, y0, x1, y1 = (int(round(v * px_per_pt)) for v in t.bbox)
+        rest[max(y0 - inset, 0) : y1 + inset + 1, max(x0 - inset, 0) : x1 + inset + 1] = _WHITE
+    free: list[tuple[int, int, int, int]] = []
+    rest_ink = rest < s.ocr_ink_level
+    pad = int(s.scan_band_pad * px_per_pt)
+    factor = min(1.0, s.ocr_det_dpi / 72 / px_per_pt)
+    for a, b in _runs(rest_ink.any(axis=1), int(s.scan_band_gap * px_per_pt)):
+        cols = _runs(rest_ink[a:b].any(axis=0), 0)
+        top, bottom = max(a - pad, 0), min(b + pad, h_px)
+        left, right = max(cols[0][0] - pad, 0), min(cols[-1][1] + pad, w_px)
+        band = rest[top:bottom, left:right]
+        if factor < 1:
+            small = _cv().resize(band, None, fx=factor, fy=factor, interpolation=_cv().INTER_AREA)
+        else:
+            small = band
+        fy, fx = band.shape[0] / max(small.shape[0], 1), band.shape[1] / max(small.shape[1], 1)
+        for bx0, by0, bx1, by1 in ocr.detect(small):
+            free.append(
+                (
+                    int(left + bx0 * fx),
+                    int(top + by0 * fy),
+                    int(np.ceil(left + bx1 * fx)),
+                    int(np.ceil(top + by1 * fy)),
+                )
+            )
+    heights = sorted(ln[3] - ln[1] for ln, _ in lines)
+    height = float(heights[len(heights) // 2]) if heights else 0.0
+    crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
+    whole = (0, 0, w_px, h_px)
+    crops += [_crop(clean, box, 0.0, whole) for box in free]
+    boxes = [ln for ln, _ in lines] + free
+    words = []
+    for (x0, y0, x1, y1), (read, conf, alts) in zip(boxes, ocr.recognize(crops)):
+        text = ocr._tidy(read) if read else read
+        if not text:
+            continue
+        words.append(
+            OcrWord(
+                text,
+                round(x0 / px_per_pt, 2),
+                round(y0 / px_per_pt, 2),
+                round(x1 / px_per_pt, 2),
+                round(y1 / px_per_pt, 2),
+                round(conf, 4),
+                alts if text == read else (),
+            )
+        )
+    band_h = s.ocr_row_band
+    words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band_h), w.x0))
+    return words
+
+
+__all__ = [
+    "available",
+    "cell_lines",
+    "cut_runs",
+    "deskew",
+    "erase_rulings",
+    "read_page",
+    "ruling_edges",
+    "skew_angle",
+    "spread_columns",
+    "unspread",
+]
