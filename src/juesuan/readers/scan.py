@@ -329,6 +329,60 @@ def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> l
     return out
 
 
+def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """A detected line cut where its ink leaves a gap at least ``scan_split_gap`` × the height of
+    its ink: the detector reads two neighbouring cells of a table without rulings as one line (and
+    the gaps of a border-less table are what separates its columns); the gaps between the
+    characters of a word or a number are far narrower. The pieces of a cut line are boxes around
+    their ink; a line not cut keeps the detector's box."""
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1]
+    rows = _runs(sub.any(axis=1), 0)
+    if not rows:
+        return [box]
+    top, bottom = y0 + rows[0][0], y0 + rows[-1][1]
+    height = bottom - top
+    pieces = _runs(sub.any(axis=0), max(int(current().scan_split_gap * height) - 1, 0))
+    if len(pieces) < 2:
+        return [box]
+    # each piece as tight as its ink (the detector's box is padded: two padded boxes of
+    # neighbouring cells would nearly touch again)
+    return [(x0 + a, top, x0 + b, bottom) for a, b in pieces]
+
+
+# full-width punctuation is drawn in one half of its square: the other half is blank, and that
+# blank beside a character can be as wide as a gap between columns
+_BLANK_AFTER = ")）]】」：:、，。；"
+_BLANK_BEFORE = "(（[【「"
+_FIGURE_START = "0123456789-—+.,"
+
+
+def _bracketed(left: OcrWord, right: OcrWord) -> bool:
+    """Two pieces of one detected line that are one text cut beside full-width punctuation
+    (``其他…办公厅`` ``（室）`` ``及…``, ``部门：`` ``示例…``): the blank half of the punctuation's
+    square widened the gap there to a column gap. Not when the other side is a figure."""
+    gap = right.x0 - left.x1
+    height = max(left.bottom - left.top, right.bottom - right.top, 1.0)
+    if gap > current().scan_bracket_gap * height:
+        return False
+    return (left.text[-1] in _BLANK_AFTER and right.text[0] not in _FIGURE_START) or (
+        right.text[0] in _BLANK_BEFORE and left.text[-1] not in _FIGURE_START
+    )
+
+
+def _joined(left: OcrWord, right: OcrWord) -> OcrWord:
+    shift = len(left.text)
+    return OcrWord(
+        left.text + right.text,
+        left.x0,
+        min(left.top, right.top),
+        right.x1,
+        max(left.bottom, right.bottom),
+        min(left.conf, right.conf),
+        left.alternatives + tuple((p + shift, c, q) for p, c, q in right.alternatives),
+    )
+
+
 def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
     """A line's image for the recognizer: its box widened to at least ``height`` and by a margin
     of ``scan_rec_margin`` × that height all round, within ``limit`` (its cell), white beyond."""
@@ -388,6 +442,8 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
         x0, y0, x1, y1 = (int(round(v * px_per_pt)) for v in t.bbox)
         rest[max(y0 - inset, 0) : y1 + inset + 1, max(x0 - inset, 0) : x1 + inset + 1] = _WHITE
     free: list[tuple[int, int, int, int]] = []
+    pieces_of: list[int] = []  # the detected line each free box was cut from
+    detected = 0
     rest_ink = rest < s.ocr_ink_level
     pad = int(s.scan_band_pad * px_per_pt)
     factor = min(1.0, s.ocr_det_dpi / 72 / px_per_pt)
@@ -402,36 +458,43 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
             small = band
         fy, fx = band.shape[0] / max(small.shape[0], 1), band.shape[1] / max(small.shape[1], 1)
         for bx0, by0, bx1, by1 in ocr.detect(small):
-            free.append(
-                (
-                    int(left + bx0 * fx),
-                    int(top + by0 * fy),
-                    int(np.ceil(left + bx1 * fx)),
-                    int(np.ceil(top + by1 * fy)),
-                )
+            box = (
+                max(int(left + bx0 * fx), 0),
+                max(int(top + by0 * fy), 0),
+                min(int(np.ceil(left + bx1 * fx)), w_px),
+                min(int(np.ceil(top + by1 * fy)), h_px),
             )
+            pieces = split_line(rest_ink, box)
+            pieces_of.extend([detected] * len(pieces))
+            free.extend(pieces)
+            detected += 1
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
     whole = (0, 0, w_px, h_px)
     crops += [_crop(clean, box, 0.0, whole) for box in free]
     boxes = [ln for ln, _ in lines] + free
-    words = []
-    for (x0, y0, x1, y1), (read, conf, alts) in zip(boxes, ocr.recognize(crops)):
+    groups = [-1] * len(lines) + pieces_of
+    words: list[OcrWord] = []
+    prev_group = -1
+    for (x0, y0, x1, y1), group, (read, conf, alts) in zip(boxes, groups, ocr.recognize(crops)):
         text = ocr._tidy(read) if read else read
         if not text:
             continue
-        words.append(
-            OcrWord(
-                text,
-                round(x0 / px_per_pt, 2),
-                round(y0 / px_per_pt, 2),
-                round(x1 / px_per_pt, 2),
-                round(y1 / px_per_pt, 2),
-                round(conf, 4),
-                alts if text == read else (),
-            )
+        word = OcrWord(
+            text,
+            round(x0 / px_per_pt, 2),
+            round(y0 / px_per_pt, 2),
+            round(x1 / px_per_pt, 2),
+            round(y1 / px_per_pt, 2),
+            round(conf, 4),
+            alts if text == read else (),
         )
+        if group >= 0 and group == prev_group and _bracketed(words[-1], word):
+            words[-1] = _joined(words[-1], word)
+        else:
+            words.append(word)
+        prev_group = group
     band_h = s.ocr_row_band
     words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band_h), w.x0))
     return words
@@ -446,6 +509,7 @@ __all__ = [
     "read_page",
     "ruling_edges",
     "skew_angle",
+    "split_line",
     "spread_columns",
     "unspread",
 ]
