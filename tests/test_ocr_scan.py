@@ -279,3 +279,45 @@ def test_without_opencv_a_scanned_page_is_still_read_as_free_text(tmp_path, monk
     # there, not necessarily as a cell of its own
     text = " ".join(c for ln in raw.lines for c in ln.cells)
     assert all(a in text for _, _, _, a in _amount_grid(read(text_pdf)))
+
+
+def test_misread_digit_is_corrected_by_the_identities_and_the_recognizers_candidate(tmp_path, monkeypatch):
+    """End to end: the recognizer misreads one digit of an amount (low confidence, the right digit
+    its runner-up); the sums the amount is in repair it to that runner-up: the value is corrected
+    and its provenance says so; no error-level finding."""
+    _rapidocr()
+    from juesuan import api
+
+    text_pdf = _ruled_example(tmp_path, pages=4)
+    scanned = _scan(text_pdf, tmp_path / "scan.pdf", SCAN_DPI)
+    truth = api.load_document(text_pdf)
+    target = next(
+        c.raw
+        for t in truth.tables
+        for r in t.rows
+        for c in r.cells.values()
+        if c.kind == CellKind.NUMBER and c.value and c.value > 100 and "8" in c.raw.split(".")[0]
+    )
+    pos = target.index("8")
+    wrong = target[:pos] + "3" + target[pos + 1 :]
+    real = ocr.recognize
+    done: list[str] = []
+
+    def misreading(crops):
+        out = []
+        for text, conf, alts in real(crops):
+            if text == target and not done:
+                done.append(text)
+                text, conf, alts = wrong, 0.6, ((pos, "8", 0.3),)
+            out.append((text, conf, alts))
+        return out
+
+    monkeypatch.setattr(ocr, "recognize", misreading)
+    doc = api.load_document(scanned)
+    assert done, "the amount was not read at all"
+    corrected = [
+        c for t in doc.tables for r in t.rows for c in r.cells.values() if c.provenance and c.provenance.note
+    ]
+    assert len(corrected) == 1
+    assert corrected[0].raw == target and wrong in corrected[0].provenance.note
+    assert not api.check_document(doc).errors

@@ -163,6 +163,11 @@ def _load(
     with stage("recognize"):
         doc = _recognized(raw, name, variant, doc_kind)
     _refuse_empty(doc, name)
+    if any(ln.candidates for ln in raw.lines):
+        from .ocrfix import second_reading
+
+        with stage("ocr second reading"):
+            second_reading(doc)  # OCR'd amounts the identities and the recognizer agree on
     from .layouts import load as load_layouts
 
     evaluation: list[Any] = []

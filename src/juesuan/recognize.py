@@ -122,6 +122,9 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
     if bbox is not None:
         bbox = round_box(bbox)
     confidence = doubt = None
+    candidates: tuple[str, ...] = ()
+    if col is not None and line.candidates and col < len(line.candidates):
+        candidates = line.candidates[col] or ()
     if col is not None and line.confidences and col < len(line.confidences):
         confidence = line.confidences[col]
         if confidence is not None and confidence < current().ocr_min_confidence:
@@ -135,6 +138,7 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
         locator=line.locator,
         confidence=confidence,
         doubt=doubt,
+        candidates=candidates,
     )
 
 

@@ -838,6 +838,32 @@ def _confidences(it: _Item, words: list[Any]) -> list[float | None]:
     return out
 
 
+def _candidates(it: _Item, words: list[Any]) -> list[tuple[str, ...] | None] | None:
+    """Each cell's other readings (:attr:`RawLine.candidates`): for a cell read from one OCR run
+    whose text it still is character for character (letter-for-digit repairs keep the positions),
+    the cell with one digit replaced by the recognizer's runner-up digit there, most probable first."""
+    out: list[tuple[str, ...] | None] = []
+    for text, box in zip(it.cells, it.boxes):
+        if box is None or not text.strip():
+            out.append(None)
+            continue
+        inside = [
+            w
+            for w in words
+            if box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
+        ]
+        if len(inside) != 1 or len(inside[0].text) != len(text) or not inside[0].alternatives:
+            out.append(None)
+            continue
+        readings = [
+            (prob, text[:pos] + ch + text[pos + 1 :])
+            for pos, ch, prob in inside[0].alternatives
+            if ch.isdigit() and text[pos].isdigit()
+        ]
+        out.append(tuple(r for _, r in sorted(readings, key=lambda pr: -pr[0])) or None)
+    return out if any(out) else None
+
+
 _REASON_CHARS = 200  # an exception's message is cut to this length in a reason
 
 
@@ -938,10 +964,20 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     counters: dict[int, int] = {}
     for p, it in _join_paragraphs(pages):
         counters[p.number] = counters.get(p.number, 0) + 1
-        confidences = _confidences(it, ocr_words[p.number]) if it.ocr and ocr_words.get(p.number) else None
+        confidences = candidates = None
+        if it.ocr and ocr_words.get(p.number):
+            confidences = _confidences(it, ocr_words[p.number])
+            candidates = _candidates(it, ocr_words[p.number])
         doc.lines.append(
             RawLine(
-                counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr, doubt=it.doubt, confidences=confidences
+                counters[p.number],
+                it.cells,
+                p.number,
+                it.boxes,
+                ocr=it.ocr,
+                doubt=it.doubt,
+                confidences=confidences,
+                candidates=candidates,
             )
         )
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
