@@ -315,9 +315,63 @@ def test_misread_digit_is_corrected_by_the_identities_and_the_recognizers_candid
     monkeypatch.setattr(ocr, "recognize", misreading)
     doc = api.load_document(scanned)
     assert done, "the amount was not read at all"
-    corrected = [
-        c for t in doc.tables for r in t.rows for c in r.cells.values() if c.provenance and c.provenance.note
-    ]
+    corrected = [c for t in doc.tables for r in t.rows for c in r.cells.values() if c.provenance and c.provenance.note]
     assert len(corrected) == 1
     assert corrected[0].raw == target and wrong in corrected[0].provenance.note
     assert not api.check_document(doc).errors
+
+
+def _ink_boxes(width: int, height: int, blobs: list[tuple[int, int, int, int]]):
+    import numpy as np
+
+    ink = np.zeros((height, width), dtype=bool)
+    for x0, y0, x1, y1 in blobs:
+        ink[y0:y1, x0:x1] = True
+    return ink
+
+
+def test_detected_line_is_cut_at_column_gaps_not_between_characters_nor_after_a_mark():
+    pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (rapidocr-onnxruntime)")
+    from juesuan.readers.scan import split_line
+
+    # glyphs 20 px tall: three 18-px glyphs 3 px apart, a 14-px column gap, two glyphs, then a
+    # low small mark (、: 5 × 5 px at the baseline) followed by a 12-px gap and one more glyph
+    blobs = [(0, 0, 18, 20), (21, 0, 39, 20), (42, 0, 60, 20)]
+    blobs += [(74, 0, 92, 20), (95, 0, 113, 20), (115, 15, 120, 20), (132, 0, 150, 20)]
+    ink = _ink_boxes(160, 20, blobs)
+    pieces = split_line(ink, (0, 0, 160, 20))
+    assert [(a, c) for a, _, c, _ in pieces] == [(0, 60), (74, 150)]
+    # one word: no cut, the detector's box kept
+    assert split_line(ink, (0, 0, 62, 20)) == [(0, 0, 62, 20)]
+
+
+def test_label_and_figure_read_as_one_run_are_cut_at_the_gap_between_them():
+    pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (rapidocr-onnxruntime)")
+    from juesuan.readers.scan import split_figure
+
+    px = 2.0  # pixels per point
+    # "45.00" (5 narrow glyphs, 11 px each with 2 px between) then a 7-px gap, then 事业 (2 × 20 px)
+    blobs = [(k * 13, 2, k * 13 + 11, 20) for k in range(5)] + [(70, 0, 90, 20), (92, 0, 112, 20)]
+    ink = _ink_boxes(120, 20, blobs)
+    word = ocr.OcrWord("45.00事业", 0.0, 0.0, 56.0, 10.0, 0.97, ((1, "6", 0.2), (5, "亊", 0.1)))
+    left, right = split_figure(word, ink, px)
+    assert (left.text, right.text) == ("45.00", "事业")
+    assert left.x1 == 31.5 and right.x0 == 35.0
+    assert left.alternatives == ((1, "6", 0.2),) and right.alternatives == ((0, "亊", 0.1),)
+    # a year inside a label has no gap: kept whole
+    year = ocr.OcrWord("2023年", 0.0, 0.0, 30.0, 10.0, 0.97)
+    tight = _ink_boxes(60, 20, [(0, 0, 60, 20)])
+    assert split_figure(year, tight, px) == [year]
+
+
+def test_pieces_beside_full_width_punctuation_are_one_text_but_not_beside_a_figure():
+    from juesuan.readers.scan import _bracketed
+
+    def w(text, x0, x1):
+        return ocr.OcrWord(text, x0, 0.0, x1, 10.0, 0.9)
+
+    assert _bracketed(w("部门：", 0, 30), w("示例市", 38, 68))
+    assert _bracketed(w("其他政府办公厅", 0, 70), w("（室）", 76, 100))
+    assert not _bracketed(w("单位：", 0, 30), w("45.00", 38, 60))
+    assert not _bracketed(w("部门：", 0, 30), w("示例市", 80, 110))  # a column apart
+    assert not _bracketed(w("事业运行", 0, 40), w("其他", 48, 68))

@@ -23,6 +23,7 @@ lazily, when a scanned page is read.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .ocr import OcrWord, _is_cjk
@@ -329,6 +330,9 @@ def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> l
     return out
 
 
+_MARK = 0.5  # a glyph narrower and shorter than this × the line's height is a punctuation mark
+
+
 def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
     """A detected line cut where its ink leaves a gap at least ``scan_split_gap`` × the height of
     its ink: the detector reads two neighbouring cells of a table without rulings as one line (and
@@ -343,6 +347,20 @@ def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int,
     top, bottom = y0 + rows[0][0], y0 + rows[-1][1]
     height = bottom - top
     pieces = _runs(sub.any(axis=0), max(int(current().scan_split_gap * height) - 1, 0))
+    if len(pieces) < 2:
+        return [box]
+    # not after a small mark low or mid-line (、，。：): its square's blank half is no column gap
+    kept = [pieces[0]]
+    for a, b in pieces[1:]:
+        last = _runs(sub[:, kept[-1][0] : kept[-1][1]].any(axis=0), 0)[-1]
+        glyph = sub[:, kept[-1][0] + last[0] : kept[-1][0] + last[1]]
+        ink_rows = _runs(glyph.any(axis=1), 0)
+        tall = ink_rows[-1][1] - ink_rows[0][0]
+        if last[1] - last[0] < _MARK * height and tall < _MARK * height:
+            kept[-1] = (kept[-1][0], b)
+        else:
+            kept.append((a, b))
+    pieces = kept
     if len(pieces) < 2:
         return [box]
     # each piece as tight as its ink (the detector's box is padded: two padded boxes of
@@ -381,6 +399,44 @@ def _joined(left: OcrWord, right: OcrWord) -> OcrWord:
         min(left.conf, right.conf),
         left.alternatives + tuple((p + shift, c, q) for p, c, q in right.alternatives),
     )
+
+
+_LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
+_FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)([\u4e00-\u9fff（(].*)$")
+
+
+def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
+    """A run read outside the grids that is a label and a figure (``45.00五、教育支出``,
+    ``2010350事业运行``) cut between them where its ink leaves a gap of at least
+    ``scan_figure_gap`` × its height near the estimated boundary (two cells of a table without
+    rulings printed closer than a column gap; a figure inside a label, ``2023年``, has no such gap)."""
+    m = _LABEL_FIGURE_RE.match(word.text) or _FIGURE_LABEL_RE.match(word.text)
+    if not m:
+        return [word]
+    k = len(m.group(1))
+    widths = _widths(word.text)
+    x0, x1 = int(word.x0 * px_per_pt), int(round(word.x1 * px_per_pt))
+    y0, y1 = int(word.top * px_per_pt), int(round(word.bottom * px_per_pt))
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0:
+        return [word]
+    rows = _runs(sub.any(axis=1), 0)
+    height = (rows[-1][1] - rows[0][0]) if rows else 0
+    unit = (x1 - x0) / sum(widths)
+    guess = sum(widths[:k]) * unit
+    cols = _runs(sub.any(axis=0), 0)
+    gaps = [(a, b) for (_, a), (b, _) in zip(cols, cols[1:]) if b - a >= current().scan_figure_gap * height]
+    near = [g for g in gaps if abs((g[0] + g[1]) / 2 - guess) <= unit]
+    if not near:
+        return [word]
+    a, b = min(near, key=lambda g: abs((g[0] + g[1]) / 2 - guess))
+    cut_left, cut_right = round((x0 + a) / px_per_pt, 2), round((x0 + b) / px_per_pt, 2)
+    left_alts = tuple(t for t in word.alternatives if t[0] < k)
+    right_alts = tuple((p - k, c, q) for p, c, q in word.alternatives if p >= k)
+    return [
+        OcrWord(word.text[:k], word.x0, word.top, cut_left, word.bottom, word.conf, left_alts),
+        OcrWord(word.text[k:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
+    ]
 
 
 def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
@@ -495,6 +551,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
         else:
             words.append(word)
         prev_group = group
+    words = [part for w in words for part in split_figure(w, rest_ink, px_per_pt)]
     band_h = s.ocr_row_band
     words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band_h), w.x0))
     return words
@@ -509,6 +566,7 @@ __all__ = [
     "read_page",
     "ruling_edges",
     "skew_angle",
+    "split_figure",
     "split_line",
     "spread_columns",
     "unspread",
