@@ -372,6 +372,7 @@ def test_pieces_beside_full_width_punctuation_are_one_text_but_not_beside_a_figu
 
     assert _bracketed(w("部门：", 0, 30), w("示例市", 38, 68))
     assert _bracketed(w("其他政府办公厅", 0, 70), w("（室）", 76, 100))
+    assert _bracketed(w("财政拨款", 0, 40), w("“三公”经费支出决算表", 48, 150))
     assert not _bracketed(w("单位：", 0, 30), w("45.00", 38, 60))
     assert not _bracketed(w("部门：", 0, 30), w("示例市", 80, 110))  # a column apart
     assert not _bracketed(w("事业运行", 0, 40), w("其他", 48, 68))

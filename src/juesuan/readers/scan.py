@@ -370,8 +370,8 @@ def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int,
 
 # full-width punctuation is drawn in one half of its square: the other half is blank, and that
 # blank beside a character can be as wide as a gap between columns
-_BLANK_AFTER = ")）]】」：:、，。；"
-_BLANK_BEFORE = "(（[【「"
+_BLANK_AFTER = ")）]】」』》〉”’：:、，。；"
+_BLANK_BEFORE = "(（[【「『《〈“‘"
 _FIGURE_START = "0123456789-—+.,"
 
 
