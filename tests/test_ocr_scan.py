@@ -334,13 +334,16 @@ def test_detected_line_is_cut_at_column_gaps_not_between_characters_nor_after_a_
     pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (rapidocr-onnxruntime)")
     from juesuan.readers.scan import split_line
 
-    # glyphs 20 px tall: three 18-px glyphs 3 px apart, a 14-px column gap, two glyphs, then a
-    # low small mark (、: 5 × 5 px at the baseline) followed by a 12-px gap and one more glyph
+    # glyphs 20 px tall: three 18-px glyphs 3 px apart, an 18-px column gap (≥ 0.8 × 20), two
+    # glyphs, then a low small mark (、: 5 × 5 px at the baseline), a 20-px gap and one more glyph
     blobs = [(0, 0, 18, 20), (21, 0, 39, 20), (42, 0, 60, 20)]
-    blobs += [(74, 0, 92, 20), (95, 0, 113, 20), (115, 15, 120, 20), (132, 0, 150, 20)]
-    ink = _ink_boxes(160, 20, blobs)
-    pieces = split_line(ink, (0, 0, 160, 20))
-    assert [(a, c) for a, _, c, _ in pieces] == [(0, 60), (74, 150)]
+    blobs += [(78, 0, 96, 20), (99, 0, 117, 20), (119, 15, 124, 20), (144, 0, 162, 20)]
+    ink = _ink_boxes(170, 20, blobs)
+    pieces = split_line(ink, (0, 0, 170, 20))
+    assert [(a, c) for a, _, c, _ in pieces] == [(0, 60), (78, 162)]
+    # letter-spaced text (gaps of 18 px between all its glyphs) is not cut
+    spaced = _ink_boxes(120, 20, [(k * 36, 0, k * 36 + 18, 20) for k in range(3)])
+    assert split_line(spaced, (0, 0, 120, 20)) == [(0, 0, 120, 20)]
     # one word: no cut, the detector's box kept
     assert split_line(ink, (0, 0, 62, 20)) == [(0, 0, 62, 20)]
 

@@ -330,6 +330,7 @@ def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> l
     return out
 
 
+_SPACED = 2.0  # a cut needs a gap this many times the line's median gap between runs of ink
 _MARK = 0.5  # a glyph narrower and shorter than this × the line's height is a punctuation mark
 
 
@@ -337,7 +338,8 @@ def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int,
     """A detected line cut where its ink leaves a gap at least ``scan_split_gap`` × the height of
     its ink: the detector reads two neighbouring cells of a table without rulings as one line (and
     the gaps of a border-less table are what separates its columns); the gaps between the
-    characters of a word or a number are far narrower. The pieces of a cut line are boxes around
+    characters of a word or a number are far narrower (and letter-spaced text is cut only at gaps
+    twice its usual one). The pieces of a cut line are boxes around
     their ink; a line not cut keeps the detector's box."""
     x0, y0, x1, y1 = box
     sub = ink[y0:y1, x0:x1]
@@ -346,7 +348,13 @@ def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int,
         return [box]
     top, bottom = y0 + rows[0][0], y0 + rows[-1][1]
     height = bottom - top
-    pieces = _runs(sub.any(axis=0), max(int(current().scan_split_gap * height) - 1, 0))
+    # letter-spaced text (目 录, a contents page) is not cut between its letters: a gap must also
+    # be at least twice the line's median gap between runs of ink
+    cols = _runs(sub.any(axis=0), 0)
+    spaces = sorted(b - a for (_, a), (b, _) in zip(cols, cols[1:]))
+    usual = spaces[len(spaces) // 2] if spaces else 0
+    gap = max(current().scan_split_gap * height, _SPACED * usual)
+    pieces = _runs(sub.any(axis=0), max(int(gap) - 1, 0))
     if len(pieces) < 2:
         return [box]
     # not after a small mark low or mid-line (、，。：): its square's blank half is no column gap
