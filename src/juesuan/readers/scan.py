@@ -32,6 +32,7 @@ from .settings import current
 Edge = dict[str, Any]
 _WHITE = 255  # grey level of white paper; also the value of a set pixel in a mask
 _CONNECTIVITY = 8  # a ruling's pixels touch by edges or corners
+_ONE_AROUND = 3  # a 3 × 3 square: one pixel all round
 
 
 def available() -> bool:
@@ -291,7 +292,7 @@ def erase_rulings(grey: Any, masks: list[tuple[str, int, Any]]) -> Any:
     lines = masks[0][2]
     for _, _, m in masks[1:]:
         lines = cv2.bitwise_or(lines, m)
-    lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (_ONE_AROUND, _ONE_AROUND)))
     out = grey.copy()
     out[lines > 0] = _WHITE
     return out
@@ -330,8 +331,7 @@ def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> l
     return out
 
 
-_SPACED = 2.0  # a cut needs a gap this many times the line's median gap between runs of ink
-_MARK = 0.5  # a glyph narrower and shorter than this × the line's height is a punctuation mark
+_POINTS_PER_INCH = 72
 
 
 def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
@@ -353,7 +353,7 @@ def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int,
     cols = _runs(sub.any(axis=0), 0)
     spaces = sorted(b - a for (_, a), (b, _) in zip(cols, cols[1:]))
     usual = spaces[len(spaces) // 2] if spaces else 0
-    gap = max(current().scan_split_gap * height, _SPACED * usual)
+    gap = max(current().scan_split_gap * height, current().scan_spaced_gap * usual)
     pieces = _runs(sub.any(axis=0), max(int(gap) - 1, 0))
     if len(pieces) < 2:
         return [box]
@@ -364,7 +364,7 @@ def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int,
         glyph = sub[:, kept[-1][0] + last[0] : kept[-1][0] + last[1]]
         ink_rows = _runs(glyph.any(axis=1), 0)
         tall = ink_rows[-1][1] - ink_rows[0][0]
-        if last[1] - last[0] < _MARK * height and tall < _MARK * height:
+        if last[1] - last[0] < current().scan_mark * height and tall < current().scan_mark * height:
             kept[-1] = (kept[-1][0], b)
         else:
             kept.append((a, b))
@@ -510,7 +510,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     detected = 0
     rest_ink = rest < s.ocr_ink_level
     pad = int(s.scan_band_pad * px_per_pt)
-    factor = min(1.0, s.ocr_det_dpi / 72 / px_per_pt)
+    factor = min(1.0, s.ocr_det_dpi / _POINTS_PER_INCH / px_per_pt)
     for a, b in _runs(rest_ink.any(axis=1), int(s.scan_band_gap * px_per_pt)):
         cols = _runs(rest_ink[a:b].any(axis=0), 0)
         top, bottom = max(a - pad, 0), min(b + pad, h_px)

@@ -85,6 +85,8 @@ class ReaderSettings:
     scan_band_gap: float = 14.0  # ink outside the grids this far apart is detected in separate bands (pt)
     scan_band_pad: float = 6.0  # white kept around a band of ink given to the detector (pt)
     scan_split_gap: float = 0.8  # a detected line is cut at a gap in its ink this wide, × the ink's height
+    scan_spaced_gap: float = 2.0  # a line is cut only at gaps this many times its median gap between runs of ink
+    scan_mark: float = 0.5  # a glyph narrower and shorter than this × its line's height is a punctuation mark
     scan_bracket_gap: float = 2.0  # pieces of a line this close (× height) beside full-width punctuation are one text
     scan_figure_gap: float = 0.15  # a run of label and figure is cut at a gap in its ink this wide, × its height
     snap_edits_per_char: float = 0.17  # an OCR'd label is snapped to a known one this many edits per character away
