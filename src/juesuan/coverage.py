@@ -27,6 +27,8 @@ COVERAGES = (FULL, FRAGMENT)
 _FIGURE = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)")
 
 NO_TABLES = "未识别出任何决算表格"  # recognize's reading problem
+# …in the words of the document's kind (a 预算 is not called a 决算)
+NO_TABLES_BY_KIND = {"决算": NO_TABLES, "预算": "未识别出任何预算表格"}
 
 
 def _min_share() -> Decimal:

@@ -1159,5 +1159,7 @@ def recognize(
     for table in doc.tables:
         table.name = layouts.table_name(table.id, v)
     if not doc.tables:
-        doc.reading_problems.append("未识别出任何决算表格")
+        from .coverage import NO_TABLES, NO_TABLES_BY_KIND
+
+        doc.reading_problems.append(NO_TABLES_BY_KIND.get(doc.kind, NO_TABLES))
     return doc

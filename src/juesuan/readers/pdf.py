@@ -322,7 +322,14 @@ def _invisible_path(raw: Any) -> bool:
         *rgb, alpha = (v.value for v in rgba)
         return all(v >= _WHITE for v in rgb) or alpha == 0
 
-    painted = [get for on, get in ((fill.value, pdfium_c.FPDFPageObj_GetFillColor), (stroke.value, pdfium_c.FPDFPageObj_GetStrokeColor)) if on]
+    painted = [
+        get
+        for on, get in (
+            (fill.value, pdfium_c.FPDFPageObj_GetFillColor),
+            (stroke.value, pdfium_c.FPDFPageObj_GetStrokeColor),
+        )
+        if on
+    ]
     return bool(painted) and all(white(get) for get in painted)
 
 
@@ -522,7 +529,11 @@ def _invisible_rect(obj: dict[str, Any]) -> bool:
             isinstance(v, (int, float)) and v * _FULL_PAINT >= _WHITE for v in vals
         )
 
-    painted = [c for on, c in ((obj.get("fill"), obj.get("non_stroking_color")), (obj.get("stroke"), obj.get("stroking_color"))) if on]
+    painted = [
+        c
+        for on, c in ((obj.get("fill"), obj.get("non_stroking_color")), (obj.get("stroke"), obj.get("stroking_color")))
+        if on
+    ]
     return bool(painted) and all(white(c) for c in painted)
 
 
