@@ -216,7 +216,10 @@ def jiangsu_text(
             out.append(f"{title}公开表{JS_FORMS_CN[n - 1] if n <= 10 else '十' + JS_FORMS_CN[n - 11]}")
         else:
             out.extend([f"公开{n:02d}表", title])
-        out.append(f"部门名称：{dept}" + "\t" * unit_cols + "单位：万元")
+        if style == "glued":  # (the 省人大 prints the label and the name in cells of their own)
+            out.append(f"部门：\t{dept}" + "\t" * unit_cols + "单位：万元")
+        else:
+            out.append(f"部门名称：{dept}" + "\t" * unit_cols + "单位：万元")
 
     head("收支预算总表", 5)
     out += ["收入\t\t支出\t\t\t", "项目名称\t金额\t功能分类\t\t支出用途\t", "\t\t功能科目名称\t金额\t项目名称\t金额"]

@@ -220,6 +220,7 @@ def test_jiangsu_tables_only_with_glued_form_numbers(tmp_path: Path):
     assert doc.variant == "budget_jiangsu" and [t.id for t in doc.tables] == JIANGSU_TABLES
     assert doc.tables[0].form == "公开表一" and doc.tables[-1].form == "公开表十二"
     assert doc.tables[0].title == "收支预算总表"
+    assert doc.department == "江苏省示例厅"  # "部门：" and the name in two cells
     assert _errors(rep) == set()
 
 
@@ -388,3 +389,14 @@ def test_jiangsu_pair_checked_together():
     amounts = next(s for s in rep.rules if s.id == "narrative.table_amounts")
     assert amounts.status == "pass" and amounts.checked >= 30
     assert _errors(rep) == set()
+
+
+def test_part_heading_is_not_the_department(tmp_path: Path):
+    """“第二部分 2019年度部门预算表” (in the contents and as a heading) names no department: the
+    title “XX厅2019年度部门预算公开” does."""
+    text = budget_example.jiangsu_text(tables=False).replace(
+        "第一部分 2019年度部门预算情况说明", "目录\n第二部分 2019年度部门预算表\n第二部分 2019年度部门预算表"
+    )
+    f = tmp_path / "text.txt"
+    f.write_text(text.replace("江苏省示例厅2019年度部门预算\n", "江苏省示例厅2019年度部门预算公开\n"), encoding="utf-8")
+    assert api.load_document(f).department == "江苏省示例厅"

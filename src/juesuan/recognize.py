@@ -25,6 +25,7 @@ from .readers.settings import current
 from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, strip_numbering
 
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
+_DEPT_LABEL_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]$")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年度?")
 _COMPARED_YEAR_RE = re.compile(r"(?:较|比|與|与|同)\s*(?:上年度?)?\s*$")
 _LANCI = "栏次"
@@ -259,11 +260,18 @@ class _TableBuilder:
                     wrapped_unit = m_unit.group(1)
                     cells = cells[:-1]
                     handled = not cells
-                for _, c in cells:
+                for k, (_, c) in enumerate(cells):
                     ck = key(c)
                     if any(f.fullmatch(ck) for f in self.forms):
                         self.table.form = ck
                         handled = True
+                    if k and _DEPT_LABEL_RE.match(fold(cells[k - 1][1]).strip()) and not find_unit(c):
+                        # "部门：" | "XX厅" in two cells: the name is the next cell
+                        self.table.department = c.strip()
+                        handled = True
+                        continue
+                    if _DEPT_LABEL_RE.match(fold(c).strip()):
+                        continue
                     m = _DEPT_RE.match(fold(c).strip())
                     if m and not find_unit(c):
                         self.table.department = m.group(1).strip()
@@ -937,7 +945,7 @@ _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、\S")
 # a title names the department before the year; a sentence ("1.…支出0万元。与2021年度预算相比") does not
 _BOOK_TITLE_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分)?\s*([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)"
+    r"^(?:第[一二三四五六七八九十]+部分)?\s*(?!第[一二三四五六七八九十]+部分)([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)"
 )
 
 
