@@ -400,3 +400,19 @@ def test_part_heading_is_not_the_department(tmp_path: Path):
     f = tmp_path / "text.txt"
     f.write_text(text.replace("江苏省示例厅2019年度部门预算\n", "江苏省示例厅2019年度部门预算公开\n"), encoding="utf-8")
     assert api.load_document(f).department == "江苏省示例厅"
+
+
+@pytest.mark.parametrize(("services_share", "wrong"), [("40%", False), ("45%", True)])
+def test_procurement_shares_of_the_procurement_budget(tmp_path: Path, services_share: str, wrong: bool):
+    """“货物类采购12000元，占政府采购预算60%”: the share of the 政府采购预算 stated before it."""
+    f = tmp_path / "procurement.txt"
+    f.write_text(
+        "示例中心2023年单位预算\n（二）政府采购预算安排情况说明。\n"
+        "2023年政府采购预算20000元，同比增加2000元。按政府采购项目类型，"
+        f"其中：货物类采购12000元，占政府采购预算60%；服务类采购8000元，占政府采购预算{services_share}。\n",
+        encoding="utf-8",
+    )
+    rep = api.check(f)
+    status = {s.id: s for s in rep.rules}
+    assert rep.document.kind == "预算" and status["narrative.share"].checked >= 2
+    assert ("narrative.share" in _errors(rep)) == wrong
