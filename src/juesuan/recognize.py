@@ -954,8 +954,9 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
 
     After a table's notes, a part heading ("第三部分 …") or a numbered section heading ("一、…")
     starts narrative text, not more notes: printed documents put the 情况说明 after the last table.
-    So does, on a page after the table's last amount row, a lone line of prose or a heading ending
-    in 说明 (a budget's 其他相关情况说明 after its one-row "三公" table).
+    So does, on a page after the table's last amount row, a lone line of prose, a heading ending
+    in 说明 (a budget's 其他相关情况说明 after its one-row "三公" table) or the document's own title
+    ("XX厅2019年度部门预算" opening the 情况说明 printed after the tables).
     """
     in_notes = False
     amount_page: int | None = None
@@ -974,7 +975,11 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
             and line.page != amount_page
             and len(cells) == 1
             and not _NOTE_RE.match(first)
-            and (len(first) > 40 or (len(first) <= 30 and first.endswith("说明")))
+            and (
+                len(first) > 40
+                or (len(first) <= 30 and first.endswith("说明"))
+                or bool(_BOOK_TITLE_RE.match(first) and first.endswith(("决算", "预算", "公开")))
+            )
         ):
             return idx
         if in_notes and len(cells) == 1 and _SECTION_RE.match(first):
