@@ -215,7 +215,7 @@ def load_together(
                 d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant, doc_kind)
                 for d, r, p in zip(docs, raws, paths)
             ]
-    from .coverage import NO_TABLES_BY_KIND
+    from .model import NO_TABLES_BY_KIND
 
     main = max(docs, key=lambda d: len(d.tables))
     doc = Disclosure(

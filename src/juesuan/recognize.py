@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import catalog, rounding
 from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
-from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
+from .model import NO_TABLES_BY_KIND, Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
 from .pages import round_box
 from .raw import RawDocument, RawLine
 from .readers.settings import current
@@ -1172,7 +1172,5 @@ def recognize(
     for table in doc.tables:
         table.name = layouts.table_name(table.id, v)
     if not doc.tables:
-        from .coverage import NO_TABLES, NO_TABLES_BY_KIND
-
-        doc.reading_problems.append(NO_TABLES_BY_KIND.get(doc.kind, NO_TABLES))
+        doc.reading_problems.append(NO_TABLES_BY_KIND.get(doc.kind, NO_TABLES_BY_KIND["决算"]))
     return doc
