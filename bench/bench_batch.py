@@ -126,6 +126,9 @@ def main() -> None:
             print(rows[-1], flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         files = generated(Path(tmp), args.n)
+        if not files:  # N = 0: the corpus runs only
+            workers = []
+            args.no_dask = True
         for w in workers:
             rows.append(one(files, f"{args.n} generated, {w} worker(s)", workers=w))
             print(rows[-1], flush=True)
