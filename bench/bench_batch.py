@@ -113,6 +113,11 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--no-corpus", action="store_true")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument(
+        "--pair",
+        action="store_true",
+        help="local pool against Dask back to back on the generated files: local, Dask, Dask, local (2 workers)",
+    )
     args = ap.parse_args()
     workers = [int(w) for w in args.workers.split(",")]
     print(f"load average before: {os.getloadavg()}", flush=True)
@@ -129,6 +134,25 @@ def main() -> None:
         if not files:  # N = 0: the corpus runs only
             workers = []
             args.no_dask = True
+        if args.pair:
+            from distributed import LocalCluster
+
+            workers = []
+            args.no_dask = True
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+                for kind in ("local", "dask", "dask", "local"):
+                    if kind == "local":
+                        rows.append(one(files, f"{args.n} generated, local pool 2 workers", workers=2))
+                    else:
+                        rows.append(
+                            one(
+                                files,
+                                f"{args.n} generated, Dask 2 workers",
+                                engine="dask",
+                                scheduler=c.scheduler_address,
+                            )
+                        )
+                    print(rows[-1], flush=True)
         for w in workers:
             rows.append(one(files, f"{args.n} generated, {w} worker(s)", workers=w))
             print(rows[-1], flush=True)
