@@ -155,22 +155,23 @@ def _load(
     progress = progress or _no_progress
     name = Path(path).name
     progress("读取文件")
-    check_page_limit(path)
     with stage("read"):
+        check_page_limit(path)
         raw = read(path)
-    check_limits(raw, name)
-    doc_kind = _kind(raw, kind, variant)
+        check_limits(raw, name)
     progress("识别表格")
     with stage("recognize"):
+        doc_kind = _kind(raw, kind, variant)
         doc = _recognized(raw, name, variant, doc_kind)
-    _refuse_empty(doc, name)
+        _refuse_empty(doc, name)
     from .layouts import load as load_layouts
 
     evaluation: list[Any] = []
     doc = differential.check_pages(Path(path), doc, load_layouts(), ruled_pages=raw.ruled_pages, evaluation=evaluation)
     evaluated = (doc.coverage, list(doc.reading_problems))
-    _set_coverage(doc, coverage)
-    doc.kind = fragment_kind(doc)
+    with stage("recognize"):
+        _set_coverage(doc, coverage)
+        doc.kind = fragment_kind(doc)
     if (doc.coverage, doc.reading_problems) != evaluated:
         evaluation = []  # the rules read the coverage (a fragment's completeness) and the problems
     return doc, evaluation
@@ -283,13 +284,14 @@ def _check_document(doc: Disclosure, progress: Progress | None, evaluation: list
         more_findings, more_statuses = check_narrative(doc, layouts)
     findings += more_findings
     statuses += more_statuses
-    cap_doubtful(doc, findings)  # a table with a reading problem gives warnings, not errors
-    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    with stage("rules"):
+        cap_doubtful(doc, findings)  # a table with a reading problem gives warnings, not errors
+        findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
     variant = layouts.variants.get(doc.variant or "")
-    from .locate import localize
-
     progress("错误定位")
     with stage("locate"):
+        from .locate import localize
+
         localization = localize(doc, relations, findings)
     return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 

@@ -80,6 +80,14 @@ class VariantTable:
     table: str
     form: str | None = None
     name: str | None = None
+    # The form number (表号) the generator prints for this table when the variant's documents do
+    # not all print one (``form`` is what checks expect of a document; ``print_form`` only what
+    # `juesuan build` prints).
+    print_form: str | None = None
+
+    @property
+    def printed_form(self) -> str | None:
+        return self.form or self.print_form
 
 
 @dataclass
@@ -186,7 +194,9 @@ def load() -> Layouts:
             id=d["id"],
             name=d.get("name", d["id"]),
             kind=d.get("kind", "决算"),
-            tables=[VariantTable(t["table"], t.get("form"), t.get("name")) for t in d.get("tables", [])],
+            tables=[
+                VariantTable(t["table"], t.get("form"), t.get("name"), t.get("print_form")) for t in d.get("tables", [])
+            ],
             performance=list(d.get("performance", [])),
             rule_packs=list(d.get("rule_packs", ["base"])),
             detect=dict(d.get("detect") or {}),

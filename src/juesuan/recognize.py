@@ -925,7 +925,7 @@ def _performance(
 def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts, kind: str | None = None) -> Variant:
     text = "".join(c for ln in raw.lines[:400] for c in ln.cells)
     found = {t.id for t in doc.tables}
-    best: tuple[int, Variant] | None = None
+    best: tuple[tuple[int, int], Variant] | None = None
     candidates = [v for v in layouts.variants.values() if kind is None or v.kind == kind]
     for v in candidates or layouts.variants.values():
         det = v.detect
@@ -933,10 +933,18 @@ def detect_variant(doc: Disclosure, raw: RawDocument, layouts: Layouts, kind: st
         score += 2 * sum(1 for t in det.get("tables_any", []) if t in found)
         score += sum(1 for w in det.get("text_any", []) if w in text)
         own = [re.compile(p) for p in v.form_numbers]
-        if any(t.form for t in v.tables) and any(f.fullmatch(t.form) for t in doc.tables if t.form for f in own):
-            score += 1  # the document prints form numbers in this variant's style
-        if best is None or score > best[0]:
-            best = (score, v)
+        # The document prints form numbers in this variant's style, and (nearly) all as this variant
+        # numbers its tables. A variant whose documents must print them (``form``) wins a tie over
+        # one whose numbers are only what `juesuan build` prints (``print_form``).
+        forms = {t.table: t.printed_form for t in v.tables if t.printed_form}
+        required = any(t.form for t in v.tables)
+        agree = sum(1 for t in doc.tables if t.form and forms.get(t.id) == t.form)
+        differ = sum(1 for t in doc.tables if t.form and t.id in forms and forms[t.id] != t.form)
+        styled = any(f.fullmatch(t.form) for t in doc.tables if t.form for f in own)
+        bonus = bool(forms) and styled and differ * 4 <= agree and (required or agree > 0)
+        key = (score + bonus, int(bonus and required))
+        if best is None or key > best[0]:
+            best = (key, v)
     assert best is not None
     return best[1]
 

@@ -403,11 +403,10 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     return edges
 
 
-def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *, grids: bool = False) -> _Page:
+def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
     """A ruled page from PDFium characters and rulings, with the lattice finder (pdfplumber's,
     step for step: :mod:`.lattice`): the same grids as pdfplumber on its own page object, several
-    times faster. ``grids``: also keep each table's cell texts as pdfplumber extracts them
-    (``fast_grids``, for the differential check only; they cost as much as the reading itself)."""
+    times faster."""
     from .lattice import find_tables
 
     edges = _pdfium_edges(page)
@@ -415,9 +414,16 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *,
     out = _Page(number, width, height)
     tables = find_tables(edges, current().table_settings())
     out.ruled = any(_is_table(t) for t in tables)
-    if grids:
-        out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
+
+
+def _fast_grids(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
+    """The cell texts of a page's ruled grids, as pdfplumber extracts them: the differential check's
+    side of the comparison (they cost about as much as reading the page; only that check needs them)."""
+    from .lattice import find_tables
+
+    tables = find_tables(_pdfium_edges(page), current().table_settings())
+    return [_grid_texts(t, chars) for t in tables if _is_table(t)]
 
 
 def _is_table(table: Any) -> bool:
@@ -479,8 +485,7 @@ def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple
                     continue
                 if not page.chars:  # pdfminer reads no text there (e.g. some CFF fonts): nothing to compare
                     continue
-                pg = _read_grid_page_fast(fpage, n, chars, grids=True)
-                grids = getattr(pg, "fast_grids", None) if pg else None
+                grids = _fast_grids(fpage, chars)
                 if not grids:
                     continue
                 compared += 1
@@ -1003,7 +1008,10 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
             )
         )
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
-        notes += differential_notes(path)[1]
+        from ..timing import stage
+
+        with stage("differential"):
+            notes += differential_notes(path)[1]
     doc.unread_pages = unread
     doc.unread_reasons = reasons
     doc.reading_notes = notes
