@@ -10,12 +10,15 @@ no browser is downloaded) and photographs each page.
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -38,6 +41,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _prior_year(tmp: Path) -> Path:
+    """The clean example one year earlier (the same department: a history of two years)."""
+    text = CLEAN.read_text(encoding="utf-8")
+    text = re.sub(r"(?<!\d)2023(?!\d)", "2022", text)
+    text = re.sub(r"(?<!\d)2024(?!\d)", "2023", text)
+    out = tmp / "示例单位2023年度部门决算.txt"
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def _narrative_slip(tmp: Path) -> Path:
+    """The clean example with one figure of its 情况说明 mistyped (the tables unchanged)."""
+    out = tmp / "示例单位2024年度部门决算（更正版，说明有误）.txt"
+    out.write_text(
+        CLEAN.read_text(encoding="utf-8").replace("支出决算为628.77万元", "支出决算为682.77万元"), encoding="utf-8"
+    )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,8 +118,29 @@ def main(argv: list[str] | None = None) -> int:
                 first = page.locator("li.finding.sev-error[data-cells]:not([data-cells=''])").first
                 first.locator("a.finding-link").click()
                 shot("document")
+                # a prior year (the clean example a year earlier) and a version whose narrative
+                # states a figure the tables do not print: history, compare and claims pages
+                extra = [_prior_year(Path(tmp)), _narrative_slip(Path(tmp))]
+                page.goto(base + "/")
+                page.set_input_files("#files", [str(p) for p in extra])
+                page.click("#upload-submit")
+                page.wait_for_selector("#results")
+                docs = json.load(urllib.request.urlopen(base + "/api/documents"))["documents"]
+                by_name = {d["file_name"]: d for d in docs}
+                slip = by_name[extra[1].name]
+                page.goto(base + f"/documents/{slip['id']}#narrative")
+                page.locator("#narrative a.claim-disagree").first.click()
+                page.locator("#narrative").scroll_into_view_if_needed()
+                page.evaluate("document.getElementById('narrative').scrollIntoView({block: 'start'})")
+                shot("narrative")
                 page.goto(base + "/documents")
                 shot("corpus")
+                page.goto(base + "/history?" + urllib.parse.urlencode({"department": slip["department"]}))
+                page.wait_for_selector("#chart-totals canvas")
+                shot("history")
+                planted = by_name[PLANTED.name]
+                page.goto(base + f"/compare?a={planted['id']}&b={slip['id']}")
+                shot("compare")
                 page.goto(base + "/rules")
                 shot("rules")
                 page.goto(base + "/generate")

@@ -80,8 +80,20 @@ def test_template_protects_totals_and_opens_inputs(tmp_path: Path) -> None:
     assert wb.sheetnames == list(wbk.SHEETS)
     ws = wb[wbk.INCOME]
     assert ws.protection.sheet and not ws.protection.password
-    headers = [ws.cell(row=wbk.HEADER_ROW, column=c).value for c in range(1, 7)]
-    assert headers == ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "事业收入", "其他收入"]
+    headers = [ws.cell(row=wbk.HEADER_ROW, column=c).value for c in range(1, 12)]
+    assert headers == [
+        "科目编码",
+        "科目名称",
+        "本年收入合计",
+        "一般公共预算财政拨款",
+        "政府性基金预算财政拨款",
+        "国有资本经营预算财政拨款",
+        "上级补助收入",
+        "事业收入",
+        "经营收入",
+        "附属单位上缴收入",
+        "其他收入",
+    ]
     total = ws.cell(row=wbk.TOTAL_ROW, column=4)
     assert str(total.value).startswith("=SUM(") and total.protection.locked
     assert not ws.cell(row=wbk.FIRST_ROW, column=4).protection.locked  # an input
@@ -121,7 +133,7 @@ def _edit(path: Path, sheet: str, cell: str, value: object, remove: str | None =
     ("sheet", "cell", "value", "remove", "expected"),
     [
         (None, None, None, wbk.ASSETS, "缺少工作表“国有资产”"),
-        (wbk.INCOME, "E6", "四十五", None, "工作表“收入决算表”单元格E6应填金额（数字），实际为文字“四十五”"),
+        (wbk.INCOME, "H6", "四十五", None, "工作表“收入决算表”单元格H6应填金额（数字），实际为文字“四十五”"),
         (wbk.SPENDING, "D4", "人员支出", None, "工作表“支出决算表”单元格D4应为“基本支出”"),
         (
             wbk.INCOME,
@@ -158,7 +170,7 @@ def test_inconsistent_figures_are_refused_naming_the_cells(tmp_path: Path) -> No
     assert "工作表“基本支出决算表”的合计429.93与“一般公共预算财政拨款支出决算表”基本支出合计428.93不相等" in str(
         exc.value
     )
-    path = _edit(path, wbk.INCOME, "E6", 90)
+    path = _edit(path, wbk.INCOME, "H6", 90)  # 事业收入
     with pytest.raises(wbk.WorkbookError) as exc:
         wbk.read_workbook(path)
     text = str(exc.value)
@@ -168,6 +180,18 @@ def test_inconsistent_figures_are_refused_naming_the_cells(tmp_path: Path) -> No
     out = tmp_path / "out"
     code, _ = _run("build", str(path), "-o", str(out))
     assert code == 2 and not out.exists()
+
+
+def test_unbalanced_carry_overs_are_refused_naming_the_cells(tmp_path: Path) -> None:
+    # the Shanghai example has carry-overs: 年末结转和结余 lowered by 1.00 unbalances the totals
+    path = _example_copy(tmp_path, "shanghai")
+    row = wbk.HEADER_ROW + 1 + [f[0] for f in wbk.INFO_FIELDS].index("carry_out")
+    _edit(path, wbk.INFO, f"B{row}", Decimal("72.00"))
+    with pytest.raises(wbk.WorkbookError) as exc:
+        wbk.read_workbook(path)
+    text = str(exc.value)
+    assert "收支不平衡" in text and f"工作表“单位信息”单元格B{row}" in text
+    assert "= 936.97，而本年支出合计861.97" in text
 
 
 # --- build and round trip ------------------------------------------------------------------------
@@ -227,9 +251,15 @@ def test_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
     rows = {r.code: r for r in income.rows if r.code}
     for item in spec.items:
         cells = rows[item.code].cells
-        assert cells["fiscal"].value == item.general
-        business = cells.get("business")
-        assert (business.value if business else None) == (item.business or None)
+        assert cells["fiscal"].value == item.general + item.fund + item.capital
+        for column in ("superior", "business", "operating", "affiliated", "other"):
+            got = cells.get(column)
+            assert (got.value if got else None) == (getattr(item, column) or None), column
+    # the 政府性基金 and 国有资本经营 tables list the 项 with those appropriations
+    for table_id, source in (("fund", "fund"), ("state_capital", "capital")):
+        table = next(t for t in back.tables if t.id == table_id)
+        printed = {r.code: r.cells["total"].value for r in table.rows if r.code and len(r.code) == 7}
+        assert printed == {i.code: getattr(i, source) for i in spec.items if getattr(i, source)}
     basic = next(t for t in back.tables if t.id == "basic")
     amounts = {r.code: c.value for r in basic.rows for c in r.cells.values() if r.code and c.value}
     for line in spec.basic_lines:
@@ -267,6 +297,37 @@ def test_pdf_embeds_a_subset_cjk_font_and_text_is_extractable(built: tuple[str, 
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "收入决算表" in text
     assert re.search(r"-\s*2\s*-", text)  # page numbers
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_variant_prints_its_form_numbers(built: tuple[str, Path, Path], fmt: str) -> None:
+    from juesuan.layouts import load
+
+    variant, _, out = built
+    if fmt == "pdf" and FONT is None:
+        pytest.skip("no CJK font found by fontconfig (install fonts-noto-cjk): PDF output cannot be written")
+    (path,) = out.glob(f"*.{fmt}")
+    back = api.load_document(path)  # the variant is found without being named
+    assert back.variant == variant
+    wanted = {t.table: t.printed_form for t in load().variants[variant].tables}
+    assert all(wanted.values())
+    assert {t.id: t.form for t in back.tables} == wanted
+
+
+@pytest.mark.skipif(FONT is None, reason="no CJK font found by fontconfig (install fonts-noto-cjk)")
+def test_wide_tables_are_printed_landscape(built: tuple[str, Path, Path]) -> None:
+    from pypdf import PdfReader
+
+    _, _, out = built
+    (pdf,) = out.glob("*.pdf")
+    orientation: dict[str, bool] = {}
+    for page in PdfReader(pdf).pages:
+        text = (page.extract_text() or "").replace("\x00", "")
+        head = text.splitlines()[0].strip() if text.strip() else ""
+        box = page.mediabox
+        orientation.setdefault(head, float(box.width) > float(box.height))
+    assert orientation["收入决算表"] is True  # 9 or more columns: landscape, as the official forms print it
+    assert False in orientation.values()  # narrower tables and the 情况说明 stay portrait
 
 
 def test_draft_marks_outputs(tmp_path: Path) -> None:
@@ -313,7 +374,7 @@ def test_previous_fills_last_years_figures(built: tuple[str, Path, Path], tmp_pa
     acc = synth.derive(wbk.read_workbook(workbook).spec)
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    assert Decimal(str(values["上年收入支出总计（万元）"])) == acc.total.income
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
     assert Decimal(str(values["上年一般公共预算财政拨款支出（万元）"])) == acc.total.general
     assert Decimal(str(values["上年一般公共预算财政拨款“三公”经费支出（万元）"])) == acc.three_public.total[2]
 
@@ -384,7 +445,7 @@ def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tm
     acc = synth.derive(spec)
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    assert Decimal(str(values["上年收入支出总计（万元）"])) == acc.total.income
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
     out = tmp_path / "out"
     code, output = _run("build", str(last), "-o", str(out), "--format", "html")
     assert code == 0, output

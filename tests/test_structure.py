@@ -27,6 +27,7 @@ STAGES: list[tuple[str, set[str]]] = [
             "dataload",
             "timing",
             "clitext",
+            "_dccache",
         },
     ),
     ("data loading", {"layouts"}),
@@ -37,7 +38,8 @@ STAGES: list[tuple[str, set[str]]] = [
     ("locate", {"locate", "ocrfix"}),  # ocrfix: the identities as a second reader of OCR'd amounts
     # outputs: renderers of a report or of a model (writers, synth generate documents from the model
     # and the catalogs; show draws what the recognizer read)
-    ("outputs", {"report", "annotate", "show", "writers", "synth", "generate"}),
+    # (checksheet: the reviewer's check sheet 公开情况检查表, `check --format xlsx`)
+    ("outputs", {"report", "annotate", "show", "writers", "synth", "generate", "checksheet"}),
     # tools over the whole pipeline: validate-data, the layout fuzzer (reads its variants back)
     # (genrun: the work of `juesuan template` / `build`, shared by the command line and the web app)
     ("api", {"api", "validate", "synth_layouts", "genrun"}),

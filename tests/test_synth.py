@@ -292,3 +292,44 @@ def test_inconsistent_specs_are_rejected(spec):
 
 def test_chinese_numbers():
     assert [synth.chinese_number(n) for n in (1, 9, 10, 11, 20, 26)] == ["一", "九", "十", "十一", "二十", "二十六"]
+
+
+# -- every income source and carry-overs -----------------------------------------------------------
+
+
+def test_funded_example_fills_the_fund_tables_and_checks_clean(tmp_path):
+    spec = synth.funded_example_spec()
+    acc = synth.derive(spec)
+    b = spec.balances
+    assert acc.total.income + b.use_balance + b.carry_in == acc.total.spending + b.distribution + b.carry_out
+    path = tmp_path / "funded.txt"
+    path.write_text(synth.render_text(spec), encoding="utf-8")
+    doc = api.load_document(path)
+    tables = {t.id: t for t in doc.tables}
+    for table_id, code, amount in (("fund", "2120803", "120.00"), ("state_capital", "2230199", "15.00")):
+        rows = {r.code: r for r in tables[table_id].rows if r.code}
+        assert rows[code].cells["total"].value == Decimal(amount)
+        assert not any("无数据" in n for n in tables[table_id].notes)
+    summary = {r.concept: r for r in tables["summary"].rows if r.concept}
+    assert summary["carry_in"].cells["amount"].value == Decimal("60.00")
+    assert summary["use_balance"].cells["amount"].value == Decimal("10.00")
+    assert summary["carry_out"].cells["amount"].value == Decimal("73.00")
+    assert summary["income_superior"].cells["amount"].value == Decimal("20.00")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "政府性基金预算财政拨款收入120.00万元" in text and "国有资本经营预算财政拨款收入15.00万元" in text
+    assert f"收入支出总计{synth.grand_total(acc):.2f}万元" in text
+    report = api.check_document(doc)
+    assert [f"{f.rule}: {f.message}" for f in report.findings if f.severity in ("error", "warning")] == []
+
+
+def test_carry_overs_must_balance_the_totals():
+    spec = synth.funded_example_spec()
+    with pytest.raises(synth.SpecError, match="年末结转和结余"):
+        synth.derive(dataclasses.replace(spec, balances=dataclasses.replace(spec.balances, carry_out=synth.D("72.00"))))
+    # fund appropriations are project spending: a 项 whose projects cannot hold them is refused
+    items = tuple(
+        dataclasses.replace(i, project=synth.D("100.00"), basic=synth.D("20.00")) if i.code == "2120803" else i
+        for i in spec.items
+    )
+    with pytest.raises(synth.SpecError, match="2120803"):
+        synth.derive(dataclasses.replace(spec, items=items))

@@ -182,7 +182,7 @@ def test_upload_names_from_the_client_are_never_paths(app_env):
     r = client.post("/api/check", files=files, headers={"Authorization": f"Bearer {token}"}).json()["results"][0]
     assert r["status"] == "added" and r["file"] == "passwd"
     stored = sorted(p.name for p in (tmp_path / "data" / "documents").iterdir())
-    assert stored == [f"{r['document']}.json", f"{r['document']}.txt"]
+    assert stored == [f"{r['document']}.claims.json", f"{r['document']}.json", f"{r['document']}.txt"]
     assert not (tmp_path / "etc").exists()
 
 

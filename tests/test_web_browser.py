@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -145,6 +146,8 @@ def test_review_flow_in_the_browser(server, browser):
         page.click("#dl-json")
     assert b'"findings"' in Path(dl.value.path()).read_bytes()
 
+    import json
+
     if SEED.exists():  # the real document: its errors are on the page
         page.goto(base + "/documents")
         page.locator("#doc-list tr", has_text=SEED.name).locator("a").first.click()
@@ -155,14 +158,49 @@ def test_review_flow_in_the_browser(server, browser):
     page.goto(base + "/documents")
     total = page.locator("#doc-list tbody tr").count()
     assert total == len(files)
-    import json
-
     with urllib.request.urlopen(base + "/api/documents?rule=codes.project.scheme") as r:
         failing = len(json.load(r)["documents"])
     assert 0 < failing
     page.select_option("select[name=rule]", "codes.project.scheme")
     page.wait_for_url("**rule=codes.project.scheme**", timeout=30_000)
     page.wait_for_function(f"document.querySelectorAll('#doc-list tbody tr').length === {failing}", timeout=30_000)
+
+    # filter by region, then search: the list narrows to what the API says
+    region = json.load(urllib.request.urlopen(base + "/api/documents"))["documents"][0]["region"]
+    page.select_option("select[name=region]", region)
+    page.wait_for_url("**region=**", timeout=30_000)
+    page.fill("input[name=q]", PLANTED.stem)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**q=**", timeout=30_000)
+    query = urllib.parse.urlencode({"rule": "codes.project.scheme", "region": region, "q": PLANTED.stem})
+    with urllib.request.urlopen(base + "/api/documents?" + query) as r:
+        hits = len(json.load(r)["documents"])
+    page.wait_for_function(f"document.querySelectorAll('#doc-list tbody tr').length === {hits}", timeout=30_000)
+    assert hits >= 1
+
+    # a department's history: the ECharts canvases are drawn
+    page.locator("#doc-list a.history-link").first.click()
+    page.wait_for_selector("#chart-totals canvas", timeout=30_000)
+    assert page.locator(".chart canvas").count() == 4
+    assert page.locator("#history-table tbody tr").count() >= 1
+
+    # compare two documents: the planted example as text and as PDF (or the text with itself refused)
+    docs = json.load(urllib.request.urlopen(base + "/api/documents"))["documents"]
+    page.goto(base + "/compare")
+    page.select_option("#compare-a", str(docs[-1]["id"]))
+    page.select_option("#compare-b", str(docs[0]["id"]))
+    page.click("#compare-form button[type=submit]")
+    if docs[-1]["id"] != docs[0]["id"]:
+        page.wait_for_selector("#compare-summary")
+        assert "处变动" in page.inner_text("#compare-summary")
+
+    # the document page: narrative claims marked; the 整改通知 as PDF
+    page.goto(base + f"/documents/{docs[0]['id']}")
+    assert page.locator("#narrative .claim[id^=claim-]").count() > 0
+    if pdf:  # a CJK font is installed (the example PDF was written with it)
+        with page.expect_download() as dl:
+            page.click("#dl-notice-pdf")
+        assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
 
     # the rule catalogue counts the failures
     page.goto(base + "/rules")

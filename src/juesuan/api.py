@@ -104,7 +104,8 @@ def _refuse_empty(doc: Disclosure, name: str) -> None:
             )
         raise InputError(f"未能读取文件中的表格：{name}（{'；'.join(doc.unread_messages())}）", code="pages_unreadable")
     if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
-        raise InputError(f"未在文件中识别出任何决算表格或含金额的文字说明：{name}", code="no_tables")
+        kind = doc.kind if doc.kind in cov.NO_TABLES_BY_KIND else "决算"
+        raise InputError(f"未在文件中识别出任何{kind}表格或含金额的文字说明：{name}", code="no_tables")
 
 
 def _check_coverage(coverage: str | None) -> None:
@@ -123,7 +124,7 @@ def _set_coverage(doc: Disclosure, coverage: str | None) -> None:
     doc.coverage = coverage or cov.detect(doc)
     if doc.coverage == cov.FRAGMENT and not doc.tables:
         # a 说明 page without tables: that is what it is, not a reading problem
-        doc.reading_problems = [p for p in doc.reading_problems if p != cov.NO_TABLES]
+        doc.reading_problems = [p for p in doc.reading_problems if p not in cov.NO_TABLES_BY_KIND.values()]
 
 
 def load_document(
@@ -154,27 +155,28 @@ def _load(
     progress = progress or _no_progress
     name = Path(path).name
     progress("读取文件")
-    check_page_limit(path)
     with stage("read"):
+        check_page_limit(path)
         raw = read(path)
-    check_limits(raw, name)
-    doc_kind = _kind(raw, kind, variant)
+        check_limits(raw, name)
     progress("识别表格")
     with stage("recognize"):
+        doc_kind = _kind(raw, kind, variant)
         doc = _recognized(raw, name, variant, doc_kind)
-    _refuse_empty(doc, name)
+        _refuse_empty(doc, name)
     if any(ln.candidates for ln in raw.lines):
         from .ocrfix import second_reading
 
-        with stage("ocr second reading"):
+        with stage("ocrfix"):
             second_reading(doc)  # OCR'd amounts the identities and the recognizer agree on
     from .layouts import load as load_layouts
 
     evaluation: list[Any] = []
     doc = differential.check_pages(Path(path), doc, load_layouts(), ruled_pages=raw.ruled_pages, evaluation=evaluation)
     evaluated = (doc.coverage, list(doc.reading_problems))
-    _set_coverage(doc, coverage)
-    doc.kind = fragment_kind(doc)
+    with stage("recognize"):
+        _set_coverage(doc, coverage)
+        doc.kind = fragment_kind(doc)
     if (doc.coverage, doc.reading_problems) != evaluated:
         evaluation = []  # the rules read the coverage (a fragment's completeness) and the problems
     return doc, evaluation
@@ -219,6 +221,8 @@ def load_together(
                 d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant, doc_kind)
                 for d, r, p in zip(docs, raws, paths)
             ]
+    from .model import NO_TABLES_BY_KIND
+
     main = max(docs, key=lambda d: len(d.tables))
     doc = Disclosure(
         source=str(paths[0]),
@@ -236,7 +240,7 @@ def load_together(
         doc.performance += d.performance
         # "no table in this file" is no problem of the whole when another file holds the tables
         doc.reading_problems += [
-            f"{Path(d.source).name}：{p}" for p in d.reading_problems if d.tables or p != "未识别出任何决算表格"
+            f"{Path(d.source).name}：{p}" for p in d.reading_problems if d.tables or p not in NO_TABLES_BY_KIND.values()
         ]
         doc.unread_pages += d.unread_pages
         for page, reason in d.unread_reasons.items():
@@ -285,13 +289,14 @@ def _check_document(doc: Disclosure, progress: Progress | None, evaluation: list
         more_findings, more_statuses = check_narrative(doc, layouts)
     findings += more_findings
     statuses += more_statuses
-    cap_doubtful(doc, findings)  # a table with a reading problem gives warnings, not errors
-    findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
+    with stage("rules"):
+        cap_doubtful(doc, findings)  # a table with a reading problem gives warnings, not errors
+        findings.sort(key=lambda f: SEVERITY_RANK[f.severity])
     variant = layouts.variants.get(doc.variant or "")
-    from .locate import localize
-
     progress("错误定位")
     with stage("locate"):
+        from .locate import localize
+
         localization = localize(doc, relations, findings)
     return Report(doc, findings, statuses, variant.name if variant else "", localization=localization)
 

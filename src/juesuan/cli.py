@@ -73,6 +73,7 @@ app = typer.Typer(
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
+    xlsx = "xlsx"  # the reviewer's check sheet (公开情况检查表), juesuan.checksheet
 
 
 class Coverage(str, Enum):
@@ -103,7 +104,9 @@ def check(
         show_default=False,
         help="要审核的公开文件：一个或多个；文件夹表示其中的全部文件；- 表示从标准输入读取（按内容判断格式）",
     ),
-    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    format: CheckFormat = typer.Option(
+        CheckFormat.text, "--format", "-f", help="输出格式：text、json 或 xlsx（公开情况检查表，须用 -o 指定文件）"
+    ),
     variant: Optional[str] = typer.Option(
         None, "--variant", metavar="版式", help="指定版式（national、shanghai、yunnan），默认自动识别"
     ),
@@ -123,7 +126,18 @@ def check(
         None, "--kind", metavar="类型", help="文件类型：预算 或 决算（部门/单位预算、决算公开文件），默认自动判断"
     ),
     timings: bool = typer.Option(
-        False, "--timings", help="在标准错误输出各阶段用时（启动、读取、识别、规则、文字说明、定位、报告）"
+        False,
+        "--timings",
+        help="在标准错误输出各阶段用时（启动、读取、识别、差异核对、规则、文字说明、定位、报告、其他）",
+    ),
+    published: Optional[str] = typer.Option(
+        None, "--published", metavar="日期", help="公开日期（YYYY-MM-DD），检查表据此判断及时性（仅 --format xlsx）"
+    ),
+    approved: Optional[str] = typer.Option(
+        None,
+        "--approved",
+        metavar="日期",
+        help="财政部门批复日期（YYYY-MM-DD），检查表据此判断及时性（仅 --format xlsx）",
     ),
 ) -> None:
     """审核决算、预算公开文件。
@@ -140,10 +154,27 @@ def check(
     as_json = format == CheckFormat.json
     source = str(files[0]) if len(files) == 1 or together else None
     coverage = scope.value if scope else None
-    code = _guard(lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source)
-    if timings:
-        sys.stdout.flush()
-        typer.echo(timing.summary(), err=True)
+    try:
+        if format == CheckFormat.xlsx:
+            from .clirun import check_sheet
+
+            code = _guard(
+                lambda: check_sheet(files, variant, output, annotate, together, coverage, kind, published, approved),
+                False,
+                source,
+            )
+        elif published is not None or approved is not None:
+            raise typer.Exit(
+                _emit_error(UsageError("--published 和 --approved 只用于 --format xlsx（检查表）"), source, as_json)
+            )
+        else:
+            code = _guard(
+                lambda: _check(files, variant, output, annotate, together, as_json, coverage, kind), as_json, source
+            )
+    finally:  # a refused file too: the time until it was refused
+        if timings:
+            sys.stdout.flush()
+            typer.echo(timing.summary(), err=True)
     raise typer.Exit(code)
 
 

@@ -114,12 +114,15 @@ def _error_payload(err: JuesuanError, source: str | None) -> dict[str, Any]:
 
 def _emit_error(err: JuesuanError, source: str | None, as_json: bool) -> int:
     """Report ``err`` (stderr, and one JSON object on stdout with --format json); its exit status."""
-    payload = _error_payload(err, source)
-    echo(f"错误：{payload['error']['message']}", err=True)
-    if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
-        echo(f"（详情：{payload['error']['detail']}）", err=True)
-    if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    from .timing import stage
+
+    with stage("report"):
+        payload = _error_payload(err, source)
+        echo(f"错误：{payload['error']['message']}", err=True)
+        if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
+            echo(f"（详情：{payload['error']['detail']}）", err=True)
+        if as_json:
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     return err.exit_code
 
 
@@ -176,6 +179,25 @@ def write_output(out: Path, text: str, what: str = "输出文件") -> None:
         fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.replace(tmp, out)
+        tmp = None
+    except OSError as exc:
+        reason = _ERRNO_ZH.get(exc.errno or 0, "无法写入")
+        raise OutputError(f"无法写入{what}（{reason}）：{out}") from None
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_bytes(out: Path, data: bytes, what: str = "输出文件") -> None:
+    """:func:`write_output` for a binary file (the check sheet's XLSX)."""
+    tmp = None
+    try:
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, out)
         tmp = None
     except OSError as exc:
@@ -293,10 +315,13 @@ def _check(
     coverage: Optional[str] = None,
     kind: Optional[str] = None,
 ) -> int:
-    from . import api
+    from .timing import stage
 
-    check_variant(variant)
-    check_kind(kind)
+    with stage("startup"):  # the pipeline's modules and data packs, loaded for the command
+        from . import api
+
+        check_variant(variant)
+        check_kind(kind)
     if output is not None:
         check_output(output, files, "报告文件")
     if annotate is not None:
@@ -324,6 +349,99 @@ def _check(
                 rep.document.source = STDIN
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
         return _report_many(real, shown, variant, output, as_json, width, prog, coverage, kind)
+
+
+def _date(value: Optional[str], option: str) -> Any:
+    """A date option (YYYY-MM-DD) as a ``datetime.date``; a usage error when malformed."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option} 的日期格式应为 YYYY-MM-DD（如 2025-08-15），实为：{value}") from None
+
+
+def check_sheet(
+    files: list[Path],
+    variant: Optional[str],
+    output: Optional[Path],
+    annotate: Optional[Path],
+    together: bool,
+    coverage: Optional[str] = None,
+    kind: Optional[str] = None,
+    published: Optional[str] = None,
+    approved: Optional[str] = None,
+) -> int:
+    """``check --format xlsx -o 检查表.xlsx``: the reviewer's check sheet (公开情况检查表) of one
+    document (:mod:`juesuan.checksheet`); the exit status is the check's. One workbook is one
+    document: several files are refused unless ``--together`` makes them one document."""
+    from . import api, checksheet
+
+    check_variant(variant)
+    check_kind(kind)
+    dates = {
+        name: _date(value, option)
+        for name, value, option in (("published", published, "--published"), ("approved", approved, "--approved"))
+    }
+    if output is None:
+        raise UsageError("--format xlsx 输出的是 Excel 文件（公开情况检查表），请用 -o 指定文件名，如 -o 检查表.xlsx")
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"检查表应以 .xlsx 结尾：{output}")
+    paths = expand(files)
+    if len(paths) > 1 and not together:
+        raise UsageError(
+            "检查表一份文件一个工作簿：请逐个文件生成（每次一个文件和一个 -o），"
+            "或用 --together 把这几个文件当作同一份公开文件"
+        )
+    check_output(output, files, "检查表")
+    if annotate is not None:
+        from .annotate import check_paths
+
+        if together or str(paths[0]) == STDIN:
+            raise UsageError("--annotate 只能用于一个 PDF 文件")
+        if output.resolve() == annotate.resolve():
+            raise OutputError(f"检查表与标注版不能是同一个文件：{output}", code="output_is_input")
+        check_output(annotate, files, "标注版")
+        check_paths(paths[0], annotate)
+    with progress() as prog, stdin_file() if any(str(p) == STDIN for p in paths) else _nothing() as sin:
+        real = [(sin or p) if str(p) == STDIN else p for p in paths]
+        shown = ["-" if str(p) == STDIN else str(p) for p in paths]
+        if together:
+            rep = api.check_together(real, variant, coverage, progress=prog, kind=kind)
+            rep.meta["sources"] = shown
+        else:
+            rep = api.check(real[0], variant, coverage, progress=prog, kind=kind)
+        if shown[0] == STDIN:
+            rep.document.source = STDIN
+        prog("生成检查表")
+        source = None if shown[0] == STDIN else real[0]
+        name = (
+            "、".join(Path(s).name for s in shown)
+            if together
+            else (Path(shown[0]).name if shown[0] != STDIN else "标准输入")
+        )
+        inp = checksheet.from_report(rep, source, name)
+        inp.published, inp.approved = dates["published"], dates["approved"]
+        if shown[0] == STDIN:
+            inp.no_source_reason = "文件来自标准输入，未保留原文件，无截图"
+        elif together and len(paths) > 1:  # a page number does not say which of the files it is in
+            inp.source, inp.no_source_reason = None, "多个文件合并审核，页码不能确定所在文件，无截图"
+        results = checksheet.evaluate(inp)
+        write_bytes(output, checksheet.workbook_bytes(inp, results), "检查表")
+    code = api.exit_status(rep)
+    counts = {s: sum(1 for r in results if r.status == s) for s in (checksheet.YES, checksheet.NO, checksheet.UNKNOWN)}
+    echo(
+        f"已写出公开情况检查表：{output}（共{len(results)}项：符合 {counts[checksheet.YES]} 项，"
+        f"不符合 {counts[checksheet.NO]} 项，无法判断 {counts[checksheet.UNKNOWN]} 项）",
+        err=True,
+    )
+    if annotate is not None:
+        from .annotate import annotate_pdf
+
+        echo(annotate_pdf(rep, shown[0], annotate).summary(), err=True)
+    return code
 
 
 @contextmanager

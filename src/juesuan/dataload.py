@@ -104,6 +104,7 @@ LAYOUTS = Obj(
                     "block_start": List(STR),
                     "rows": Map(Obj({"aliases": List(STR), "block": STR, "after": STR, "label": STR, "absent": STR})),
                     "class_rows": Obj({"block": STR}),
+                    "label_headers": List(STR),
                 },
                 ("name",),
             )
@@ -119,7 +120,7 @@ VARIANT = Obj(
         "id": STR,
         "name": STR,
         "kind": STR,
-        "tables": List(Obj({"table": STR, "form": STR, "name": STR}, ("table",))),
+        "tables": List(Obj({"table": STR, "form": STR, "name": STR, "print_form": STR}, ("table",))),
         "performance": List(STR),
         "rule_packs": List(STR),
         "detect": Obj({"score": INT, "tables_any": List(STR), "text_any": List(STR)}),
@@ -246,6 +247,31 @@ KINDS = Obj(
     }
 )
 
+# the reviewer's check sheet (公开情况检查表): its items and which findings they take
+# (see data/checksheet/checksheet.yaml and juesuan/checksheet.py)
+CHECKSHEET = Obj(
+    {
+        "items": List(
+            Obj(
+                {
+                    "id": STR,
+                    "name": STR,
+                    "kind": STR,
+                    "requirement": STR,
+                    "headings": List(STR),
+                    "rules": List(STR),
+                    "title": STR,
+                    "deadline_days": INT,
+                    "parts": List(Obj({"id": STR, "name": STR, "headings": List(STR)}, ("id", "name", "headings"))),
+                    "sections": List(STR),
+                },
+                ("id", "name", "kind"),
+            )
+        )
+    },
+    ("items",),
+)
+
 # data folder -> schema, or {file stem: schema, "*": schema for the other files}
 SCHEMAS: dict[str, Any] = {
     "layouts": LAYOUTS,
@@ -253,6 +279,7 @@ SCHEMAS: dict[str, Any] = {
     "rules": RULE_PACK,
     "lexicon": LEXICON,
     "kinds": KINDS,
+    "checksheet": CHECKSHEET,
     "narrative": {"rules": NARRATIVE_RULES, "performance": PERFORMANCE_SETTINGS, "*": NARRATIVE_SETTINGS},
 }
 

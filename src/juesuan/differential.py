@@ -1,8 +1,8 @@
 """Differential self-check of ruled PDF pages, and the choice between two readings.
 
 A ruled page is read from PDFium's characters on pdfplumber's lattice (:mod:`.readers.lattice`).
-When a table read from such a page fails a self-check (unreliable, an amount column not found or
-not mapped) or one of its own identities (an error-level finding whose cells all lie in that table:
+When a table read from such a page fails a self-check (unreliable: amounts not placed in a column)
+or one of its own identities (an error-level finding whose cells all lie in that table:
 a row or column sum, the 类/款/项 hierarchy), its pages are read a second way — pdfplumber's own
 characters and ``extract_tables`` — and compared cell by cell. Where the two readings disagree, the
 document is recognized and checked both ways and the reading under which fewer of the table
@@ -37,11 +37,12 @@ class _IdentityErrors(list["Finding"]):
 
 def _identity_errors(doc: Disclosure, layouts: Layouts) -> list[Finding]:
     """Error-level findings of relations within one table (all cells in the same table)."""
-    from .rules.engine import evaluate
     from .timing import stage
 
     relations: list[Any] = []
     with stage("rules"):
+        from .rules.engine import evaluate
+
         findings, statuses = evaluate(doc, layouts, record=relations)
     out = _IdentityErrors()
     out.evaluation = [findings, statuses, relations]
@@ -58,9 +59,16 @@ def _pages_of(findings: list[Finding]) -> set[int]:
 
 
 def _suspect_pages(doc: Disclosure, identity_errors: list[Finding]) -> set[int]:
+    """The pages of the failing table identities and of the tables the reader marked unreliable
+    (amounts it could not place in a column: characters a second reading may place otherwise).
+
+    A table whose header or amount columns were not recognized (a layout the recognizer does not
+    know) is not a reason of its own: its identities are not evaluated on those columns, so on its
+    pages the choice between readings (fewer failing identities) could never pick the other one; the
+    comparison would cost a pdfminer parse of each page for at most a note (docs/benchmarks.md)."""
     pages = _pages_of(identity_errors)
     for t in doc.tables:
-        if t.unreliable or any("列" in p and ("未找到" in p or "无法与表头对应" in p) for p in t.reading_problems):
+        if t.unreliable:
             pages |= _table_pages(t)
     return pages
 
@@ -116,6 +124,17 @@ def check_pages(
         if evaluation is not None:
             evaluation[:] = made
         return doc
+    from .timing import stage
+
+    with stage("differential"):  # pdfplumber's reading, compared; the rules it evaluates count as rules
+        return _second_reading(path, doc, layouts, suspect, made, evaluation)
+
+
+def _second_reading(
+    path: Path, doc: Disclosure, layouts: Layouts, suspect: set[int], made: list[Any], evaluation: list[Any] | None
+) -> Disclosure:
+    """:func:`check_pages` on the suspect pages: pdfplumber's reading of them, and the choice."""
+    from .readers import pdf as pdf_reader
     from .readers.settings import from_env, using
 
     with using(from_env()):  # the thresholds the document was read with

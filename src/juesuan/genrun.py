@@ -47,10 +47,11 @@ def previous_figures(path: Path, variant: str) -> dict[str, Any]:
             wb = None
         if wb is not None:
             from .generate.model import build_model
+            from .synth import grand_total
 
             doc, acc = build_model(wb.spec, wb.variant)
             return {
-                "prior_total": acc.total.income,
+                "prior_total": grand_total(acc),
                 "prior_general": acc.total.general,
                 "prior_three_public": acc.three_public.total[2],
             }

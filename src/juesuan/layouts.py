@@ -58,6 +58,9 @@ class TableLayout:
     block_start: list[str] = field(default_factory=list)
     rows: list[RowConcept] = field(default_factory=list)
     class_rows_block: str | None = None
+    # header texts of columns that hold text, not amounts (a 政府采购 list's 采购物品名称 …): part
+    # of the row's label, never an amount column
+    label_headers: list[str] = field(default_factory=list)
 
     @property
     def title_keys(self) -> list[str]:
@@ -77,6 +80,14 @@ class VariantTable:
     table: str
     form: str | None = None
     name: str | None = None
+    # The form number (表号) the generator prints for this table when the variant's documents do
+    # not all print one (``form`` is what checks expect of a document; ``print_form`` only what
+    # `juesuan build` prints).
+    print_form: str | None = None
+
+    @property
+    def printed_form(self) -> str | None:
+        return self.form or self.print_form
 
 
 @dataclass
@@ -161,6 +172,7 @@ def _table(tid: str, d: dict[str, Any]) -> TableLayout:
         block_start=[label_key(a) for a in d.get("block_start", [])],
         rows=rows,
         class_rows_block=(d.get("class_rows") or {}).get("block"),
+        label_headers=[key(a) for a in d.get("label_headers", [])],
     )
 
 
@@ -182,7 +194,9 @@ def load() -> Layouts:
             id=d["id"],
             name=d.get("name", d["id"]),
             kind=d.get("kind", "决算"),
-            tables=[VariantTable(t["table"], t.get("form"), t.get("name")) for t in d.get("tables", [])],
+            tables=[
+                VariantTable(t["table"], t.get("form"), t.get("name"), t.get("print_form")) for t in d.get("tables", [])
+            ],
             performance=list(d.get("performance", [])),
             rule_packs=list(d.get("rule_packs", ["base"])),
             detect=dict(d.get("detect") or {}),

@@ -13,6 +13,10 @@ from typing import Any, Iterator
 
 from .textnorm import CellKind, fold, format_decimal
 
+# recognize's reading problem when a document holds no table, in the words of its kind (a 预算 is
+# not called a 决算)
+NO_TABLES_BY_KIND = {"决算": "未识别出任何决算表格", "预算": "未识别出任何预算表格"}
+
 
 @dataclass(frozen=True)
 class Provenance:

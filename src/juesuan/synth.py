@@ -23,7 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Callable, Sequence, Union
+from typing import Any, Callable, Sequence, Union
 
 from . import catalog
 
@@ -67,10 +67,15 @@ class SpecError(ValueError):
 class FunctionItem:
     """One 支出功能分类 项 (7-digit code) with its income by source and spending by type.
 
-    ``general`` is the 一般公共预算财政拨款 income, ``business`` 事业收入, ``other`` 其他收入;
-    ``basic`` and ``project`` are the 基本支出 and 项目支出 of all sources. ``general_project`` is
-    the part of the general-budget appropriation spent on projects (the rest is basic spending).
-    There are no carry-overs: income equals spending on every 项.
+    Income by source: ``general`` 一般公共预算财政拨款, ``fund`` 政府性基金预算财政拨款, ``capital``
+    国有资本经营预算财政拨款, ``superior`` 上级补助收入, ``business`` 事业收入, ``operating`` 经营收入,
+    ``affiliated`` 附属单位上缴收入, ``other`` 其他收入. Spending by type: ``basic`` 基本支出,
+    ``project`` 项目支出 (of all sources), ``to_superior`` 上缴上级支出, ``operating_spending`` 经营支出,
+    ``to_affiliated`` 对附属单位补助支出. ``general_project`` is the part of the general-budget
+    appropriation spent on projects (the rest is basic spending); the 政府性基金 and 国有资本经营
+    appropriations are spent on projects in the year (no 财政拨款 carry-overs). Income equals
+    spending on every 项 unless the department has carry-overs (:class:`BalanceSpec`): then only
+    the totals must balance.
     """
 
     code: str
@@ -80,9 +85,17 @@ class FunctionItem:
     basic: Decimal = ZERO
     project: Decimal = ZERO
     general_project: Decimal = ZERO
+    fund: Decimal = ZERO
+    capital: Decimal = ZERO
+    superior: Decimal = ZERO
+    operating: Decimal = ZERO
+    affiliated: Decimal = ZERO
+    to_superior: Decimal = ZERO
+    operating_spending: Decimal = ZERO
+    to_affiliated: Decimal = ZERO
 
     def __post_init__(self) -> None:
-        _money_fields(self, ("general", "business", "other", "basic", "project", "general_project"))
+        _money_fields(self, tuple(n for n in self.__dataclass_fields__ if n != "code"))
 
     @property
     def general_basic(self) -> Decimal:
@@ -241,6 +254,24 @@ class NarrativeSpec:
 
 
 @dataclass(frozen=True)
+class BalanceSpec:
+    """The department's 结转结余 of all sources (总表): 年初结转和结余, 使用非财政拨款结余 (使用专用结余,
+    用事业基金弥补收支差额), 结余分配, 年末结转和结余. 本年收入合计 + use + carry_in = 本年支出合计 +
+    distribution + carry_out."""
+
+    carry_in: Decimal = ZERO
+    use_balance: Decimal = ZERO
+    distribution: Decimal = ZERO
+    carry_out: Decimal = ZERO
+
+    def __post_init__(self) -> None:
+        _money_fields(self, tuple(self.__dataclass_fields__))
+
+    def __bool__(self) -> bool:
+        return any((self.carry_in, self.use_balance, self.distribution, self.carry_out))
+
+
+@dataclass(frozen=True)
 class DisclosureSpec:
     """A department's 决算 of one fiscal year: the primary figures everything else is derived from.
     Codes are checked against the bundled catalogs of ``year``; amounts are in ``unit``."""
@@ -255,15 +286,36 @@ class DisclosureSpec:
     performance: PerformanceSpec
     unit: str = "万元"
     narrative: NarrativeSpec | None = None  # the 情况说明 (printed after 公开12表) when given
+    balances: BalanceSpec = field(default_factory=BalanceSpec)
 
 
 # =============================================================================================
 # Derived figures
 
 
+FIGURE_FIELDS = (
+    "general",
+    "business",
+    "other",
+    "basic",
+    "project",
+    "general_basic",
+    "general_project",
+    "fund",
+    "capital",
+    "superior",
+    "operating",
+    "affiliated",
+    "to_superior",
+    "operating_spending",
+    "to_affiliated",
+)
+
+
 @dataclass(frozen=True)
 class Figures:
-    """Amounts of one 支出功能分类 subject (or of a total)."""
+    """Amounts of one 支出功能分类 subject (or of a total): the fields of :class:`FunctionItem` and
+    ``general_basic``."""
 
     general: Decimal = ZERO
     business: Decimal = ZERO
@@ -272,34 +324,37 @@ class Figures:
     project: Decimal = ZERO
     general_basic: Decimal = ZERO
     general_project: Decimal = ZERO
+    fund: Decimal = ZERO
+    capital: Decimal = ZERO
+    superior: Decimal = ZERO
+    operating: Decimal = ZERO
+    affiliated: Decimal = ZERO
+    to_superior: Decimal = ZERO
+    operating_spending: Decimal = ZERO
+    to_affiliated: Decimal = ZERO
 
     def __add__(self, o: Figures) -> Figures:
         return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
 
     def as_tuple(self) -> tuple[Decimal, ...]:
-        return (
-            self.general,
-            self.business,
-            self.other,
-            self.basic,
-            self.project,
-            self.general_basic,
-            self.general_project,
-        )
+        return tuple(getattr(self, n) for n in FIGURE_FIELDS)
+
+    @property
+    def fiscal(self) -> Decimal:
+        """财政拨款收入 (= 财政拨款支出: no 财政拨款 carry-overs)."""
+        return self.general + self.fund + self.capital
 
     @property
     def income(self) -> Decimal:
-        return self.general + self.business + self.other
+        return self.fiscal + self.superior + self.business + self.operating + self.affiliated + self.other
 
     @property
     def spending(self) -> Decimal:
-        return self.basic + self.project
+        return self.basic + self.project + self.to_superior + self.operating_spending + self.to_affiliated
 
     @classmethod
     def of(cls, item: FunctionItem) -> Figures:
-        return cls(
-            item.general, item.business, item.other, item.basic, item.project, item.general_basic, item.general_project
-        )
+        return cls(**{n: item.general_basic if n == "general_basic" else getattr(item, n) for n in FIGURE_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -455,14 +510,12 @@ def derive(spec: DisclosureSpec) -> Accounts:
         if item.code in seen:
             raise SpecError(f"项 {item.code} given twice")
         seen.add(item.code)
-        if f.income != f.spending:
+        if f.income != f.spending and not spec.balances:
             raise SpecError(f"{item.code}: income {f.income} differs from spending {f.spending} (no carry-overs)")
         if min(f.as_tuple()) < 0:
             raise SpecError(f"{item.code}: negative amount or general_project larger than general")
-        if f.general_project > f.project or f.general_basic > f.basic:
-            raise SpecError(
-                f"{item.code}: general-budget basic/project spending exceeds the 项's basic/project spending"
-            )
+        if f.general_project + f.fund + f.capital > f.project or f.general_basic > f.basic:
+            raise SpecError(f"{item.code}: 财政拨款 basic/project spending exceeds the 项's basic/project spending")
         if item.code[:3] not in SUMMARY_CLASSES:
             raise SpecError(f"{item.code}: class {item.code[:3]} is not printed in the 总表")
         for code in (item.code[:3], item.code[:5], item.code):
@@ -473,6 +526,12 @@ def derive(spec: DisclosureSpec) -> Accounts:
             nodes[code] = nodes.get(code, Figures()) + f
     subjects = [Subject(code, names[code], nodes[code]) for code in sorted(nodes)]
     total = sum((Figures.of(i) for i in spec.items), Figures())
+    b = spec.balances
+    if total.income + b.use_balance + b.carry_in != total.spending + b.distribution + b.carry_out:
+        raise SpecError(
+            f"本年收入合计 {total.income} + 使用非财政拨款结余 {b.use_balance} + 年初结转和结余 {b.carry_in} differs from "
+            f"本年支出合计 {total.spending} + 结余分配 {b.distribution} + 年末结转和结余 {b.carry_out}"
+        )
     class_names: dict[str, str] = {}
     for code in SUMMARY_CLASSES:
         entry = fcat.get(code)
@@ -657,23 +716,70 @@ def _class_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]]) -> li
     ]
 
 
+def source_amounts(t: Figures) -> dict[str, Decimal]:
+    """The 本年收入 of ``t`` by source, keyed by the 总表's row names (:data:`INCOME_SOURCES`)."""
+    values = (t.general, t.fund, t.capital, t.superior, t.business, t.operating, t.affiliated, t.other)
+    return dict(zip(INCOME_SOURCES, values))
+
+
+def spending_amounts(t: Figures) -> dict[str, Decimal]:
+    """The 本年支出 of ``t`` by type, keyed by the 支出决算表's column names."""
+    values = (t.basic, t.project, t.to_superior, t.operating_spending, t.to_affiliated)
+    return dict(zip(("基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"), values))
+
+
+def grand_total(acc: Accounts) -> Decimal:
+    """The 总表's 收入支出总计: 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余."""
+    b = acc.spec.balances
+    return acc.total.income + b.use_balance + b.carry_in
+
+
 def _summary(acc: Accounts) -> TextTable:
     t = acc.total
-    amounts = {"一般公共预算财政拨款收入": t.general, "事业收入": t.business, "其他收入": t.other}
+    b = acc.spec.balances
+    amounts = source_amounts(t)
     left: list[Cells] = [
         [f"{chinese_number(i + 1)}、{name}", _amt(amounts.get(name, ZERO))] for i, name in enumerate(INCOME_SOURCES)
     ]
     left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
-    left += [["本年收入合计", _amt(t.income)], ["使用专用结余", ""], ["年初结转和结余", ""], ["总计", _amt(t.income)]]
-    right = _class_rows(acc, lambda f: [f.spending])
-    right += [["本年支出合计", _amt(t.spending)], ["结余分配", ""], ["年末结转和结余", ""], ["总计", _amt(t.spending)]]
-    rows: list[Cells] = [
-        ["收入", "", "", "支出", "", ""],
-        ["项目", "行次", "金额", "项目(按功能分类)", "行次", "金额"],
-        ["栏次", "", "1", "栏次", "", "2"],
+    grand = grand_total(acc)
+    left += [
+        ["本年收入合计", _amt(t.income)],
+        ["使用专用结余", _amt(b.use_balance)],
+        ["年初结转和结余", _amt(b.carry_in)],
+        ["总计", _amt(grand)],
     ]
-    rows += _side_by_side(left, right)
-    return TextTable("公开01表", "收入支出决算表", rows, ["注：本表反映部门本年度的总收支和年初、年末结转结余情况。"])
+    right = _class_rows(acc, lambda f: [f.spending])
+    right += [
+        ["本年支出合计", _amt(t.spending)],
+        ["结余分配", _amt(b.distribution)],
+        ["年末结转和结余", _amt(b.carry_out)],
+        ["总计", _amt(grand)],
+    ]
+    rows = _block_header("summary", ("项目", "项目(按功能分类)")) + _side_by_side(left, right)
+    form, _ = _variant_entry("summary")
+    return TextTable(form, "收入支出决算表", rows, ["注：本表反映部门本年度的总收支和年初、年末结转结余情况。"])
+
+
+def _block_header(table_id: str, labels: Sequence[str]) -> list[Cells]:
+    """The header rows of a side-by-side table (收入 | 支出) from the layouts data: each block's
+    header above its 项目 and 行次 columns (``labels``: the 项目 header of each block) and its
+    amount columns' printed headers, then the 栏次 row numbering the amount columns across blocks."""
+    from .layouts import load as load_layouts
+
+    blocks = load_layouts().tables[table_id].blocks
+    top: Cells = []
+    names: Cells = []
+    lanci: Cells = []
+    k = 0
+    for block, label in zip(blocks, labels, strict=True):
+        top += [block.header or "", "", *([""] * len(block.columns))]
+        names += [label, "行次", *(c.header for c in block.columns)]
+        lanci += ["栏次", ""]
+        for _ in block.columns:
+            k += 1
+            lanci.append(str(k))
+    return [top, names, lanci]
 
 
 # -- 公开02 收入决算表, 公开03 支出决算表 ---------------------------------------------------------------
@@ -692,9 +798,10 @@ FIRST_AMOUNT_COL = 4  # 类, 款, 项 / 科目名称 (栏次), then the amounts
 
 
 def _function_rows(
-    acc: Accounts, values: Callable[[Figures], list[Decimal]], general_only: bool = False
+    acc: Accounts, values: Callable[[Figures], list[Decimal]], only: Callable[[Figures], Decimal] | None = None
 ) -> list[Cells]:
-    subjects = acc.general_subjects() if general_only else acc.subjects
+    """The 合计 row and a row per subject (only those where ``only`` is non-zero, when given)."""
+    subjects = [s for s in acc.subjects if only(s.figures)] if only else acc.subjects
     total = acc.total
     rows = [["", "", "", "合计", *(_amt(v) for v in values(total))]]
     for s in subjects:
@@ -702,79 +809,124 @@ def _function_rows(
     return rows
 
 
+def _layout_columns(table_id: str, ids: set[str]) -> list[Any]:
+    """The printed column set of ``table_id`` in the layouts data: the largest of its column sets
+    (main or variant) whose every column the generator has a value for."""
+    from .layouts import load as load_layouts
+
+    lay = load_layouts().tables[table_id]
+    sets = [lay.columns, *lay.variants]
+    fitting = [cols for cols in sets if cols and {c.id for c in cols} <= ids]
+    if not fitting:
+        raise SpecError(f"no column set of layout {table_id} can be filled from {sorted(ids)}")
+    return max(fitting, key=len)
+
+
+def _variant_entry(table_id: str, variant: str = "yunnan") -> tuple[str, str]:
+    """(form number, printed name) of ``table_id`` in ``variant`` (the variant's data, else the
+    layout's name)."""
+    from .layouts import load as load_layouts
+
+    layouts = load_layouts()
+    entry = layouts.variants[variant].entry(table_id)
+    if entry is None:
+        raise SpecError(f"variant {variant} prints no table {table_id}")
+    return entry.printed_form or "", entry.name or layouts.tables[table_id].name
+
+
+def _functional_grid(
+    acc: Accounts,
+    table_id: str,
+    values: Callable[[Figures], dict[str, Decimal]],
+    notes: list[str],
+    only: Callable[[Figures], Decimal] | None = None,
+    unit_label: str = "金额单位",
+) -> TextTable:
+    """A 支出功能分类 grid (类/款/项 codes, 科目名称, amounts) laid out from the layouts data: the
+    header rows are the levels of the columns' printed headers (``a/b``: ``a`` above ``b``, a
+    repeated upper level printed once), then the 栏次 row; ``values`` gives a subject's amount per
+    column id. With ``only``, the subjects where it is non-zero (a table of one source)."""
+    columns = _layout_columns(table_id, set(values(acc.total)))
+    paths = [c.header.split("/") for c in columns]
+    depth = max(2, max(len(p) for p in paths))
+    leads = [["项目", "", "", ""], ["支出功能分类科目编码", "", "", "科目名称"]] + [["", "", "", ""]] * (depth - 2)
+    header: list[Cells] = []
+    for level in range(depth):
+        row = leads[level][:]
+        for k, path in enumerate(paths):
+            part = path[level] if level < len(path) else ""
+            above = paths[k - 1][: level + 1] if k else None
+            row.append("" if above == path[: level + 1] else part)
+        header.append(row)
+    header.append(["类", "款", "项", "栏次", *(str(k) for k in range(1, len(columns) + 1))])
+    ids = [c.id for c in columns]
+    body = _function_rows(acc, lambda f: [values(f)[i] for i in ids], only=only)
+    form, title = _variant_entry(table_id)
+    return TextTable(form, title, header + body, notes, unit_label=unit_label)
+
+
 def _income(acc: Accounts) -> TextTable:
-    header = [
-        [
-            "项目",
-            "",
-            "",
-            "",
-            "本年收入合计",
-            "财政拨款收入",
-            "上级补助收入",
-            "事业收入",
-            "",
-            "经营收入",
-            "附属单位上缴收入",
-            "其他收入",
-        ],
-        ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "小计", "其中：教育收费", "", "", ""],
-        ["类", "款", "项", "栏次", *(str(i) for i in range(1, 9))],
-    ]
-    body = _function_rows(acc, lambda f: [f.income, f.general, ZERO, f.business, ZERO, ZERO, ZERO, f.other])
-    return TextTable("公开02表", "收入决算表", header + body, ["注：本表反映部门本年度取得的各项收入情况。"])
+    return _functional_grid(
+        acc,
+        "income",
+        lambda f: {
+            "total": f.income,
+            "fiscal": f.fiscal,
+            "superior": f.superior,
+            "business": f.business,
+            "business_of_which": ZERO,
+            "operating": f.operating,
+            "affiliated": f.affiliated,
+            "other": f.other,
+        },
+        ["注：本表反映部门本年度取得的各项收入情况。"],
+    )
 
 
 def _expenditure(acc: Accounts) -> TextTable:
-    header = [
-        ["项目", "", "", "", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"],
-        ["支出功能分类科目编码", "", "", "科目名称", "", "", "", "", "", ""],
-        ["类", "款", "项", "栏次", *(str(i) for i in range(1, 7))],
-    ]
-    body = _function_rows(acc, lambda f: [f.spending, f.basic, f.project, ZERO, ZERO, ZERO])
-    return TextTable("公开03表", "支出决算表", header + body, ["注：本表反映部门本年度各项支出情况。"])
+    return _functional_grid(
+        acc,
+        "expenditure",
+        lambda f: {
+            "total": f.spending,
+            "basic": f.basic,
+            "project": f.project,
+            "to_superior": f.to_superior,
+            "operating": f.operating_spending,
+            "to_affiliated": f.to_affiliated,
+        },
+        ["注：本表反映部门本年度各项支出情况。"],
+    )
 
 
 # -- 公开04 财政拨款收入支出决算表 ------------------------------------------------------------------------
 
 
 def _fiscal_summary(acc: Accounts) -> TextTable:
-    g = acc.total.general
+    t = acc.total
     sources = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
     numbered = [f"{chinese_number(k + 1)}、{name}" for k, name in enumerate(sources)]
-    left: list[Cells] = [[numbered[0], _amt(g)], [numbered[1], ""], [numbered[2], ""]]
+    by_source = (t.general, t.fund, t.capital)
+    left: list[Cells] = [[label, _amt(v)] for label, v in zip(numbered, by_source)]
     left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
     left += [
-        ["本年收入合计", _amt(g)],
+        ["本年收入合计", _amt(t.fiscal)],
         ["年初财政拨款结转和结余", ""],
         *([label, ""] for label in numbered),
-        ["总计", _amt(g)],
+        ["总计", _amt(t.fiscal)],
     ]
-    right = _class_rows(acc, lambda f: [f.general, f.general, ZERO, ZERO])
+    spent = [_amt(t.fiscal), *(_amt(v) for v in by_source)]
+    right = _class_rows(acc, lambda f: [f.fiscal, f.general, f.fund, f.capital])
     right += [
-        ["本年支出合计", _amt(g), _amt(g), "", ""],
+        ["本年支出合计", *spent],
         ["年末财政拨款结转和结余", "", "", "", ""],
         *(["", "", "", "", ""] for _ in sources),
-        ["总计", _amt(g), _amt(g), "", ""],
+        ["总计", *spent],
     ]
-    rows: list[Cells] = [
-        ["收入", "", "", "支出", "", "", "", "", ""],
-        [
-            "项目",
-            "行次",
-            "决算数",
-            "项目（按功能分类）",
-            "行次",
-            "合计",
-            "一般公共预算财政拨款",
-            "政府性基金预算财政拨款",
-            "国有资本经营预算财政拨款",
-        ],
-        ["栏次", "", "1", "栏次", "", "2", "3", "4", "5"],
-    ]
+    rows = _block_header("fiscal_summary", ("项目", "项目（按功能分类）"))
     rows += _side_by_side(left, right)
     return TextTable(
-        "公开04表",
+        _variant_entry("fiscal_summary")[0],
         "财政拨款收入支出决算表",
         rows,
         [
@@ -785,28 +937,48 @@ def _fiscal_summary(acc: Accounts) -> TextTable:
 
 # -- 公开05/08/09: 财政拨款收入支出 grids ------------------------------------------------------------------
 
-_FLOW_HEADER = [
-    ["项目", "", "", "", "年初结转和结余", "本年收入", "本年支出", "", "", "年末结转和结余"],
-    ["支出功能分类科目编码", "", "", "科目名称", "", "", "小计", "基本支出", "项目支出", ""],
-    ["类", "款", "项", "栏次", "1", "2", "3", "4", "5", "6"],
-]
+
+def _flow(income: Decimal, basic: Decimal, project: Decimal) -> dict[str, Decimal]:
+    """A 财政拨款 flow row (no carry-overs: the year's appropriation is spent in the year)."""
+    return {
+        "carry_in": ZERO,
+        "income": income,
+        "total": basic + project,
+        "basic": basic,
+        "project": project,
+        "carry_out": ZERO,
+    }
 
 
 def _general_budget(acc: Accounts) -> TextTable:
-    body = _function_rows(
-        acc, lambda f: [ZERO, f.general, f.general, f.general_basic, f.general_project, ZERO], general_only=True
-    )
-    return TextTable(
-        "公开05表",
-        "一般公共预算财政拨款收入支出决算表",
-        [r[:] for r in _FLOW_HEADER] + body,
+    return _functional_grid(
+        acc,
+        "general_budget",
+        lambda f: _flow(f.general, f.general_basic, f.general_project),
         ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
+        only=lambda f: f.general,
     )
 
 
-def _empty_flow(form: str, title: str, what: str) -> TextTable:
-    rows = [r[:] for r in _FLOW_HEADER] + [["", "", "", "合计", "", "", "", "", "", ""]]
-    return TextTable(form, title, rows, [f"注：本单位无{what}，故本表无数据。"], unit_label="单位")
+def _fund_flow(acc: Accounts, table_id: str, what: str, source: Callable[[Figures], Decimal]) -> TextTable:
+    """公开08/09: the 项 with appropriations of one 财政拨款 source (spent on projects in the year),
+    or the empty form with its "无数据" note when the department has none."""
+    if not source(acc.total):
+        return _functional_grid(  # the 合计 row only, blank
+            acc,
+            table_id,
+            lambda f: _flow(ZERO, ZERO, ZERO),
+            [f"注：本单位无{what}，故本表无数据。"],
+            only=lambda f: ZERO,
+            unit_label="单位",
+        )
+    return _functional_grid(
+        acc,
+        table_id,
+        lambda f: _flow(source(f), ZERO, source(f)),
+        [f"注：本表反映部门本年度{what}和年初、年末结转结余情况。"],
+        only=source,
+    )
 
 
 # -- 公开06 基本支出, 公开07 项目支出 ----------------------------------------------------------------------
@@ -839,8 +1011,7 @@ def _basic(acc: Accounts) -> TextTable:
         ["人员经费合计", "", _amt(acc.personnel_total), "公用经费合计"] + [""] * (width - 5) + [_amt(acc.public_total)]
     )
     return TextTable(
-        "公开06表",
-        "一般公共预算财政拨款基本支出决算表",
+        *_variant_entry("basic"),
         rows,
         ["注：本表反映部门本年度一般公共预算财政拨款基本支出经济分类支出情况。"],
         unit_label="单位",
@@ -852,8 +1023,7 @@ def _project(acc: Accounts) -> TextTable:
     rows: list[Cells] = [["项目经费"] + [""] * (width - 1), ["科目编码", "科目名称", "金额"] * len(PROJECT_BLOCKS)]
     rows += _economic_grid(acc.project_blocks)
     return TextTable(
-        "公开07表",
-        "一般公共预算财政拨款项目支出决算表",
+        *_variant_entry("project"),
         rows,
         ["注：本表反映部门本年度一般公共预算财政拨款项目支出经济分类支出情况。"],
     )
@@ -924,7 +1094,7 @@ def _three_public_stats(acc: Accounts) -> TextTable:
         "注：1. 财政拨款“三公”经费为单位使用一般公共预算、政府性基金和国有资本经营预算安排的支出，包括当年财政拨款和以前年度财政拨款结转结余资金安排的实际支出。“三公”经费相关统计数是指使用财政拨款负担费用的相关批次、人次及车辆情况。",
         "2. “机关运行经费”填列行政单位和参照公务员法管理的事业单位财政拨款基本支出中的公用经费支出；本单位为非参公管理事业单位，故不填列。",
     ]
-    return TextTable("公开10表", "财政拨款“三公”经费、行政参公单位机关运行经费情况表", rows, notes, unit_label="单位")
+    return TextTable(*_variant_entry("three_public_stats"), rows, notes, unit_label="单位")
 
 
 def _three_public_general(acc: Accounts) -> TextTable:
@@ -932,7 +1102,7 @@ def _three_public_general(acc: Accounts) -> TextTable:
     notes = [
         "注：本表所列“三公”经费为单位使用一般公共预算财政拨款安排的支出，包括当年一般公共预算财政拨款和以前年度一般公共预算财政拨款结转结余资金安排的实际支出。"
     ]
-    return TextTable("公开11表", "一般公共预算“三公”经费情况表", rows, notes, unit_label="单位")
+    return TextTable(*_variant_entry("three_public_general"), rows, notes, unit_label="单位")
 
 
 # -- 公开12 国有资产使用情况表 ------------------------------------------------------------------------------
@@ -1016,7 +1186,7 @@ def _assets(acc: Accounts) -> TextTable:
         "注：1. 资产总额=流动资产+固定资产（净值）+对外投资/有价证券+在建工程+无形资产（净值）+其他资产（净值）；",
         "2. 资产原值合计=流动资产+固定资产（原值）+对外投资/有价证券+在建工程+无形资产（原值）+其他资产（原值）。",
     ]
-    return TextTable("公开12表", "国有资产使用情况表", rows, notes)
+    return TextTable(*_variant_entry("assets"), rows, notes)
 
 
 # -- 情况说明 -------------------------------------------------------------------------------------------------
@@ -1050,6 +1220,17 @@ def _reason(text: str, what: str) -> str:
     return text.strip().rstrip("。；;") or fill_marker(what)
 
 
+def _fund_sentence(year: int, source: str, amount: Decimal) -> str:
+    """The 情况说明 paragraph on the 政府性基金 or 国有资本经营 appropriations (all spent on projects in
+    the year: there are no 财政拨款 carry-overs)."""
+    if not amount:
+        return f"本部门{year}年度无{source}收入和支出。"
+    return (
+        f"本部门{year}年度{source}收入{amount:.2f}万元，{source}支出{amount:.2f}万元，全部为项目支出；"
+        "年初、年末无结转和结余。"
+    )
+
+
 def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     """The 情况说明: every figure is either derived from the tables or given by ``n``."""
     spec = acc.spec
@@ -1068,20 +1249,34 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
         f"{n.staff_actual[0]}人，财政差额补助{n.staff_actual[1]}人，单位资金保障{n.staff_actual[2]}人；离退休人员"
         f"{sum(n.retirees)}人，其中：离休{n.retirees[0]}人，退休{n.retirees[1]}人。",
         "二、收入支出决算总体情况说明",
-        f"{year}年度收入支出总计{t.income:.2f}万元。与{year - 1}年度相比，"
-        f"{_change(t.income, n.prior_total, '收入支出总计')}，主要原因是{_reason(n.reason_total, '收入支出总计变动的主要原因')}。",
+        f"{year}年度收入支出总计{grand_total(acc):.2f}万元。与{year - 1}年度相比，"
+        f"{_change(grand_total(acc), n.prior_total, '收入支出总计')}，主要原因是{_reason(n.reason_total, '收入支出总计变动的主要原因')}。",
         "三、收入决算情况说明",
     ]
-    sources = [("一般公共预算财政拨款收入", t.general), ("事业收入", t.business), ("其他收入", t.other)]
-    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.income)}" for name, v in sources if v)
+    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.income)}" for name, v in source_amounts(t).items() if v)
     lines.append(f"本年收入合计{t.income:.2f}万元，其中：{listed}。")
+    b = spec.balances
+    if b:
+        lines.append(
+            f"年初结转和结余{b.carry_in:.2f}万元，使用非财政拨款结余{b.use_balance:.2f}万元；"
+            f"结余分配{b.distribution:.2f}万元，年末结转和结余{b.carry_out:.2f}万元。"
+        )
     lines.append("四、支出决算情况说明")
-    kinds = [("基本支出", t.basic), ("项目支出", t.project)]
-    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.spending)}" for name, v in kinds if v)
+    listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.spending)}" for name, v in spending_amounts(t).items() if v)
     lines.append(f"本年支出合计{t.spending:.2f}万元，其中：{listed}。")
+    fiscal_sources = [
+        ("一般公共预算财政拨款", t.general),
+        ("政府性基金预算财政拨款", t.fund),
+        ("国有资本经营预算财政拨款", t.capital),
+    ]
+    if t.fiscal == t.general:
+        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，全部为一般公共预算财政拨款。"
+    else:
+        listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.fiscal)}" for name, v in fiscal_sources if v)
+        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，其中：{listed}。"
     lines += [
         "五、财政拨款收入支出决算总体情况说明",
-        f"{year}年度财政拨款收入支出总计{t.general:.2f}万元，全部为一般公共预算财政拨款。",
+        fiscal_line,
         "六、一般公共预算财政拨款支出决算情况说明",
         "（一）一般公共预算财政拨款支出决算总体情况",
         f"一般公共预算财政拨款支出{t.general:.2f}万元，占本年支出合计的{_share(t.general, t.spending)}。"
@@ -1135,9 +1330,9 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
     goods, works, services = n.procurement
     lines += [
         "九、政府性基金预算财政拨款收入支出决算情况说明",
-        f"本部门{year}年度无政府性基金预算财政拨款收入和支出。",
+        _fund_sentence(year, "政府性基金预算财政拨款", t.fund),
         "十、国有资本经营预算财政拨款收入支出决算情况说明",
-        f"本部门{year}年度无国有资本经营预算财政拨款收入和支出。",
+        _fund_sentence(year, "国有资本经营预算财政拨款", t.capital),
         "十一、其他重要事项的情况说明",
         "（一）机关运行经费支出情况",
         "本部门为非参公管理事业单位，无机关运行经费支出。",
@@ -1187,9 +1382,11 @@ def _performance(acc: Accounts) -> list[Section]:
             "",
             "（三）部门整体收支情况",
             "",
-            f"{year}年部门本年收入合计{t.income:.2f}万元，其中：一般公共预算财政拨款收入{t.general:.2f}万元，"
-            f"事业收入{t.business:.2f}万元，其他收入{t.other:.2f}万元。本年支出合计{t.spending:.2f}万元，"
-            f"其中：基本支出{t.basic:.2f}万元，项目支出{t.project:.2f}万元。",
+            f"{year}年部门本年收入合计{t.income:.2f}万元，其中："
+            + "，".join(f"{name}{v:.2f}万元" for name, v in source_amounts(t).items() if v)
+            + f"。本年支出合计{t.spending:.2f}万元，其中："
+            + "，".join(f"{name}{v:.2f}万元" for name, v in spending_amounts(t).items() if v)
+            + "。",
         ],
         [
             "",
@@ -1359,8 +1556,8 @@ def build_document(spec: DisclosureSpec) -> list[Section]:
         _general_budget(acc),
         _basic(acc),
         _project(acc),
-        _empty_flow("公开08表", "政府性基金预算财政拨款收入支出决算表", "政府性基金预算财政拨款收支"),
-        _empty_flow("公开09表", "国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算财政拨款收支"),
+        _fund_flow(acc, "fund", "政府性基金预算财政拨款收支", lambda f: f.fund),
+        _fund_flow(acc, "state_capital", "国有资本经营预算财政拨款收支", lambda f: f.capital),
         _three_public_stats(acc),
         _three_public_general(acc),
         _assets(acc),
@@ -1721,6 +1918,34 @@ def example_spec() -> DisclosureSpec:
         performance=performance,
         narrative=narrative,
     )
+
+
+def funded_example_spec() -> DisclosureSpec:
+    """:func:`example_spec` with every income source and carry-overs: 上级补助收入, 经营收入 (spent as
+    经营支出), 附属单位上缴收入, a 政府性基金 (国有土地使用权出让收入安排的支出) and a 国有资本经营预算
+    appropriation spent on projects, 年初结转和结余, 使用非财政拨款结余, 结余分配, 年末结转和结余."""
+    from dataclasses import replace
+
+    base = example_spec()
+    first = base.items[0]
+    items = (
+        replace(
+            first,
+            superior=D("20.00"),
+            operating=D("30.00"),
+            affiliated=D("5.00"),
+            basic=first.basic + D("20.00"),
+            operating_spending=D("30.00"),
+        ),
+        *base.items[1:],
+        FunctionItem("2120803", fund=D("120.00"), project=D("120.00")),
+        FunctionItem("2230199", capital=D("15.00"), project=D("15.00")),
+    )
+    # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year
+    balances = BalanceSpec(carry_in=D("60.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
+    assert base.narrative is not None
+    narrative = replace(base.narrative, prior_total=D("880.00"))
+    return replace(base, items=items, balances=balances, narrative=narrative)
 
 
 CLEAN_NAME = "example-clean.txt"

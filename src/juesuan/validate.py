@@ -75,4 +75,8 @@ def validate_all() -> list[str]:
         problems.append(f"{loc}：{_zh(p)}" if loc else _zh(p))
     lexicon_files = "、".join(str(p) for p in dataload.yaml_files("lexicon"))
     problems += [f"{lexicon_files}：{_zh(p)}" for p in validate_narrative(layouts)]
+    from . import checksheet  # the check sheet's items (data/checksheet)
+
+    checksheet.load_items.cache_clear()
+    problems += checksheet.validate_items()
     return problems

@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..synth import Accounts
+from ..synth import Accounts, source_amounts, spending_amounts
 
 COLORS = ((46, 117, 182), (237, 125, 49), (112, 173, 71), (255, 192, 0))
 
@@ -56,8 +56,8 @@ def charts(acc: Accounts, font: tuple[str, int]) -> list[Chart]:
     """收入结构, 支出结构 and, when last year's figure is known, the "三公" 经费 of the two years."""
     t = acc.total
     year = acc.spec.year
-    income = [("一般公共预算财政拨款收入", t.general), ("事业收入", t.business), ("其他收入", t.other)]
-    spending = [("基本支出", t.basic), ("项目支出", t.project)]
+    income = list(source_amounts(t).items())
+    spending = list(spending_amounts(t).items())
     out = [
         Chart("收入结构", _bars(f"{year}年度收入结构", [i for i in income if i[1]], font, True)),
         Chart("支出结构", _bars(f"{year}年度支出结构", [i for i in spending if i[1]], font, True)),

@@ -1,6 +1,8 @@
 """The example fill-in workbooks in ``examples/workbooks/``: a fictional department of our own per variant
-(the figures of :func:`juesuan.synth.example_spec`, the department renamed), one reason left empty
-on purpose so the built 情况说明 shows a 【请填写：…】 marker.
+(the figures of :func:`juesuan.synth.example_spec`, the department renamed; the Shanghai one those
+of :func:`juesuan.synth.funded_example_spec`: every income source, 政府性基金 and 国有资本经营预算
+appropriations, carry-overs), one reason left empty on purpose so the built 情况说明 shows a
+【请填写：…】 marker.
 
 ``python -m juesuan.generate.examples OUTDIR`` writes ``填报-national.xlsx``, ``填报-shanghai.xlsx``
 and ``填报-yunnan.xlsx``.
@@ -13,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from ..synth import DisclosureSpec, example_spec
+from ..synth import DisclosureSpec, example_spec, funded_example_spec
 from .workbook import VARIANTS, write_template
 
 DEPARTMENTS = {
@@ -22,10 +24,12 @@ DEPARTMENTS = {
     "yunnan": "云南省示例数据服务中心",
 }
 
+FUNDED = ("shanghai",)  # the examples with every income source and carry-overs
+
 
 def example(variant: str) -> DisclosureSpec:
     """The example department of ``variant``; its 决算与预算差异 reason is left to fill in."""
-    spec = example_spec()
+    spec = funded_example_spec() if variant in FUNDED else example_spec()
     assert spec.narrative is not None
     return replace(spec, department=DEPARTMENTS[variant], narrative=replace(spec.narrative, reason_budget=""))
 

@@ -110,7 +110,7 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
                 table = _three_public(acc, layouts, variant)
             else:
                 table = _as_printed(by_id[vt.table], layouts)
-            table.form = None
+            table.form = vt.printed_form
             tables.append(table)
         doc.tables = tables
         # the 绩效 parts are Yunnan's: the other variants end with the 情况说明

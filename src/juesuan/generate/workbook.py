@@ -30,8 +30,10 @@ from ..synth import (
     PROJECT_BLOCKS,
     ZERO,
     AssetSpec,
+    BalanceSpec,
     DisclosureSpec,
     EconomicLine,
+    Figures,
     FunctionItem,
     Indicator,
     NarrativeSpec,
@@ -95,7 +97,13 @@ INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("prior_general", "上年一般公共预算财政拨款支出（万元）", "amount"),
     ("prior_three_public", "上年一般公共预算财政拨款“三公”经费支出（万元）", "amount"),
     ("initial_general", "本年一般公共预算财政拨款支出年初预算（万元）", "amount"),
+    ("carry_in", "年初结转和结余（万元，各项资金）", "amount"),
+    ("use_balance", "使用非财政拨款结余（使用专用结余、用事业基金弥补收支差额，万元）", "amount"),
+    ("distribution", "结余分配（万元）", "amount"),
+    ("carry_out", "年末结转和结余（万元，各项资金）", "amount"),
 )
+# the 单位信息 fields of :class:`juesuan.synth.BalanceSpec`
+BALANCE_FIELDS = ("carry_in", "use_balance", "distribution", "carry_out")
 
 # 说明填写 key/value part
 NOTE_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -167,14 +175,22 @@ ASSET_ROWS: tuple[tuple[str, str, bool], ...] = (
 FUNCTION_AMOUNTS = {
     INCOME: (
         ("income", "total", "sum"),
-        ("income", "fiscal", "general"),
+        ("fiscal_summary", "general", "general"),  # 财政拨款收入 by budget (the 财政拨款总表's columns)
+        ("fiscal_summary", "fund", "fund"),
+        ("fiscal_summary", "capital", "capital"),
+        ("income", "superior", "superior"),
         ("income", "business", "business"),
+        ("income", "operating", "operating"),
+        ("income", "affiliated", "affiliated"),
         ("income", "other", "other"),
     ),
     SPENDING: (
         ("expenditure", "total", "sum"),
         ("expenditure", "basic", "basic"),
         ("expenditure", "project", "project"),
+        ("expenditure", "to_superior", "to_superior"),
+        ("expenditure", "operating", "operating_spending"),
+        ("expenditure", "to_affiliated", "to_affiliated"),
     ),
     GENERAL: (
         ("general_budget", "total", "general_total"),
@@ -182,6 +198,9 @@ FUNCTION_AMOUNTS = {
         ("general_budget", "project", "general_project"),
     ),
 }
+
+
+FUNCTION_FIELDS = frozenset(n for n in FunctionItem.__dataclass_fields__ if n != "code")
 
 
 def function_columns(sheet: str) -> tuple[tuple[str, str], ...]:
@@ -194,15 +213,17 @@ def function_columns(sheet: str) -> tuple[tuple[str, str], ...]:
     )
     amounts = []
     for table, column, role in FUNCTION_AMOUNTS[sheet]:
-        spec = next(c for c in tables[table].columns if c.id == column)
+        lay = tables[table]
+        columns = list(lay.columns) + [c for b in lay.blocks for c in b.columns]
+        spec = next(c for c in columns if c.id == column)
         amounts.append((spec.header.split("/")[-1], role))
     return lead + tuple(amounts)
 
 
 FUNCTION_NOTES = {
-    INCOME: "只填“项”级（7位）科目，每行一个；类、款和合计在生成时汇总。财政拨款收入目前只含一般公共预算财政拨款。",
-    SPENDING: "科目取自“收入决算表”；每个科目的支出合计应等于其收入合计（不含结转结余）。",
-    GENERAL: "合计取自“收入决算表”的财政拨款收入；只填项目支出，基本支出=合计-项目支出。",
+    INCOME: "只填“项”级（7位）科目，每行一个；类、款和合计在生成时汇总。财政拨款收入按一般公共预算、政府性基金预算、国有资本经营预算分列（后两者按当年全部用于项目支出计）。",
+    SPENDING: "科目取自“收入决算表”；无结转结余时每个科目的支出合计应等于其收入合计，有结转结余时（填在“单位信息”）收支总计应平衡。",
+    GENERAL: "合计取自“收入决算表”的一般公共预算财政拨款；只填项目支出，基本支出=合计-项目支出。",
 }
 
 
@@ -362,6 +383,8 @@ def _info_values(spec: DisclosureSpec | None, variant: str, year: int) -> dict[s
             prior_three_public=n.prior_three_public,
             initial_general=n.initial_general,
         )
+    for key in BALANCE_FIELDS:
+        values[key] = _amount(getattr(spec.balances, key))
     return values
 
 
@@ -790,14 +813,19 @@ def read_workbook(path: Path) -> Workbook:
         raise WorkbookError(rd.problems)
     items: list[FunctionItem] = []
     item_rows: dict[str, int] = {}
+    # the input columns of each functional sheet: (column, FunctionItem field)
+    inputs = {
+        name: [(c, role) for c, (_, role) in enumerate(function_columns(name), start=1) if role in FUNCTION_FIELDS]
+        for name in (INCOME, SPENDING, GENERAL)
+    }
+    has_balances = any(info.get(key) for key in BALANCE_FIELDS)
     r = FIRST_ROW
     while r <= max(ws_in.max_row, FIRST_ROW + ITEM_ROWS - 1):
         code = rd.text(ws_in, r, 1)
-        amounts_in = [rd.amount(ws_in, r, c) for c in (4, 5, 6)]
-        amounts_sp = [rd.amount(ws_sp, r, c) for c in (4, 5)]
-        general_project = rd.amount(ws_gen, r, 5)
+        fields = {role: rd.amount(sheets[name], r, c) for name, cols in inputs.items() for c, role in cols}
+        general_project = fields["general_project"]
         if not code:
-            if any(amounts_in + amounts_sp) or general_project:
+            if any(fields.values()):
                 rd.problems.append(f"{rd.where(ws_in, r, 1)}未填科目编码，但该行填了金额")
             r += 1
             continue
@@ -812,25 +840,36 @@ def read_workbook(path: Path) -> Workbook:
             r += 1
             continue
         item_rows[code] = r
-        general, business, other = amounts_in
-        basic, project = amounts_sp
-        income, spending = general + business + other, basic + project
-        if income != spending:
+        item = FunctionItem(code, **fields)
+        f = Figures.of(item) if general_project <= item.general else None
+        if f is not None and f.income != f.spending and not has_balances:
             rd.problems.append(
-                f"科目{code}：{rd.where(ws_in, r, 3)}收入合计{income:.2f}与{rd.where(ws_sp, r, 3)}支出合计{spending:.2f}不相等"
+                f"科目{code}：{rd.where(ws_in, r, 3)}收入合计{f.income:.2f}与{rd.where(ws_sp, r, 3)}支出合计{f.spending:.2f}不相等"
                 "（不含结转结余，收入应等于支出）"
             )
-        if general_project > general:
+        if f is None:
             rd.problems.append(
-                f"科目{code}：{rd.where(ws_gen, r, 5)}一般公共预算项目支出{general_project:.2f}大于财政拨款收入{general:.2f}"
+                f"科目{code}：{rd.where(ws_gen, r, 5)}一般公共预算项目支出{general_project:.2f}大于财政拨款收入{item.general:.2f}"
             )
-        elif general_project > project or general - general_project > basic:
+        elif general_project + item.fund + item.capital > item.project or item.general_basic > item.basic:
             rd.problems.append(
-                f"科目{code}：{rd.where(ws_gen, r, 4)}/{_col(5)}{r}的一般公共预算基本/项目支出超过"
-                f"{rd.where(ws_sp, r, 4)}/{_col(5)}{r}的基本/项目支出"
+                f"科目{code}：{rd.where(ws_gen, r, 4)}/{_col(5)}{r}的一般公共预算基本/项目支出（连同政府性基金、"
+                f"国有资本经营预算财政拨款，计为项目支出）超过{rd.where(ws_sp, r, 4)}/{_col(5)}{r}的基本/项目支出"
             )
-        items.append(FunctionItem(code, general, business, other, basic, project, general_project))
+        items.append(item)
         r += 1
+    if has_balances and items and not rd.problems:
+        total = sum((Figures.of(i) for i in items), Figures())
+        b = {key: info[key] for key in BALANCE_FIELDS}
+        left = total.income + b["use_balance"] + b["carry_in"]
+        right = total.spending + b["distribution"] + b["carry_out"]
+        if left != right:
+            rd.problems.append(
+                f"收支不平衡：本年收入合计{total.income:.2f}（{rd.where(ws_in, TOTAL_ROW, 3)}）+ 使用非财政拨款结余"
+                f"{b['use_balance']:.2f}（{info_cell('use_balance')}）+ 年初结转和结余{b['carry_in']:.2f}（{info_cell('carry_in')}）"
+                f"= {left:.2f}，而本年支出合计{total.spending:.2f}（{rd.where(ws_sp, TOTAL_ROW, 3)}）+ 结余分配"
+                f"{b['distribution']:.2f} + 年末结转和结余{b['carry_out']:.2f}（{info_cell('carry_out')}）= {right:.2f}"
+            )
     if not items:
         rd.problems.append(f"{rd.where(ws_in, FIRST_ROW, 1)}起未填任何支出功能分类科目")
 
@@ -1018,5 +1057,6 @@ def read_workbook(path: Path) -> Workbook:
         performance=performance,
         unit=UNIT,
         narrative=narrative,
+        balances=BalanceSpec(**{key: info[key] for key in BALANCE_FIELDS}),
     )
     return Workbook(spec, variant, item_rows)

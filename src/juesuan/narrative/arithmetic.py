@@ -212,6 +212,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
                 verdict = "pass"
                 break
     if verdict == "pass":
+        ctx.verdict(rate, "agree")
         if rate.missing_percent:
             ctx.report(
                 "narrative.change",
@@ -233,7 +234,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         locs.append(ctx.text_location(subject.sentence, subject.raw))
     # a subject taken by position from a "其中" list may not be the one the change is about
     weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
-    ctx.report_gap(
+    f = ctx.report_gap(
         "narrative.change",
         verdict == "rounding",
         "warning" if weak else "error",
@@ -243,6 +244,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         actual=fmt(abs(rate.value)),
         difference=fmt(abs(rate.value) - expected),
     )
+    ctx.verdict(rate, "rounding" if verdict == "rounding" else "disagree", f)
 
 
 # -- figures stated "respectively" ------------------------------------------------------------------
@@ -482,8 +484,10 @@ def _shares(ctx: Context) -> None:
                 _hv(whole_claim) if whole_claim else whole_h,
             )
             if alt is not None and _verdict(share, alt)[0] == "pass":
+                ctx.verdict(share, "agree")
                 continue
         if verdict == "pass":
+            ctx.verdict(share, "agree")
             continue
         expected = q2(part.yuan / whole * HUNDRED)
         msg = (
@@ -491,7 +495,7 @@ def _shares(ctx: Context) -> None:
             f"文中为{share.raw}"
         )
         locs = [ctx.text_location(s, share.raw), ctx.text_location(s, part.raw), *extra]
-        ctx.report_gap(
+        f = ctx.report_gap(
             "narrative.share",
             verdict == "rounding",
             "error" if explicit else "warning",
@@ -501,6 +505,7 @@ def _shares(ctx: Context) -> None:
             actual=fmt(share.value),
             difference=fmt(share.value - expected),
         )
+        ctx.verdict(share, "rounding" if verdict == "rounding" else "disagree", f)
     for (_si, whole), pairs in groups.items():
         if len(pairs) < 2 or whole == 0:
             continue
@@ -618,12 +623,14 @@ def _completion(ctx: Context) -> None:
                 _hv(budget) if budget is not None else budget_h,
             )
             if alt is not None and _verdict(q, alt)[0] == "pass":
+                ctx.verdict(q, "agree")
                 continue
         if verdict == "pass":
+            ctx.verdict(q, "agree")
             continue
         expected = q2(final.yuan / budget_value * HUNDRED)
         msg = f"预算完成率计算有误：“{s.quote(q.start)}”中决算{final.raw}÷{budget_text}应为{expected}%，文中为{q.raw}"
-        ctx.report_gap(
+        f = ctx.report_gap(
             "narrative.completion",
             verdict == "rounding",
             "error" if narrative_budget else "warning",
@@ -634,6 +641,7 @@ def _completion(ctx: Context) -> None:
             difference=fmt(q.value - expected),
             note=("" if narrative_budget else "（预算数取自表格，文中口径可能不同）"),
         )
+        ctx.verdict(q, "rounding" if verdict == "rounding" else "disagree", f)
 
 
 def _other_budget(ctx: Context, q: Claim, final: Claim) -> str:

@@ -119,6 +119,9 @@ class Context:
         self.nar = nar
         self.ex = ex
         self.outcomes: dict[str, Outcome] = {rid: Outcome() for rid in cfg.rules}
+        # what the comparison with the tables said of each claim (keyed by id of the claim):
+        # agree | rounding | disagree, with the finding reported (for pages that mark the claims)
+        self.verdicts: dict[int, tuple[str, Finding | None]] = {}
 
     # -- outcomes -----------------------------------------------------------------------------
     def out(self, rule: str) -> Outcome:
@@ -126,6 +129,9 @@ class Context:
 
     def check(self, rule: str, n: int = 1) -> None:
         self.outcomes[rule].checked += n
+
+    def verdict(self, claim: Claim, status: str, finding: Finding | None = None) -> None:
+        self.verdicts[id(claim)] = (status, finding)
 
     def unresolved(self, rule: str, status: str, reason: str) -> None:
         o = self.outcomes[rule]

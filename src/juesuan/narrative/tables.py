@@ -75,11 +75,13 @@ def check(ctx: Context) -> None:
         rule = "narrative.table_amounts" if claim.kind == "money" else "narrative.table_counts"
         primary_refs, alt_refs, alt_name = _refs(concept, claim.basis, ctx.doc.kind)
         if not primary_refs:
-            if claim.basis in ("final", "ambiguous") and concept.upper:
-                _upper(ctx, claim, concept)
+            ctx.verdict(claim, "unchecked")
+            if (claim.basis in ("final", "ambiguous") or ctx.doc.kind == "预算") and concept.upper:
+                _upper(ctx, claim, concept)  # (a 预算's figures are bounded by its own tables)
             continue
         primary = ctx.candidates(primary_refs, claim.kind, rule)
         if not primary:
+            ctx.verdict(claim, "unchecked")  # the table holding the figure is absent or unreadable
             if claim.basis in ("final", "ambiguous") and concept.upper:
                 _upper(ctx, claim, concept)
             continue
@@ -91,6 +93,7 @@ def check(ctx: Context) -> None:
             # equivalent cells: the first printed one is authoritative
             head = matches[0][0]
             if head == "exact":
+                ctx.verdict(claim, "agree")
                 _upper(ctx, claim, concept)
                 continue
             if head == "rounding":
@@ -110,6 +113,7 @@ def check(ctx: Context) -> None:
                 continue
         else:
             if any(m == "exact" for m, _ in matches):
+                ctx.verdict(claim, "agree")
                 _upper(ctx, claim, concept)
                 continue
             rounding = next((c for m, c in matches if m == "rounding"), None)
@@ -229,7 +233,7 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
                     f"{cand.describe()}为{fmt(table_value)}{cand.unit}，数字相同而单位应为{unit}"
                     f"（相差{_ratio(factor, claim.factor)}倍）"
                 )
-                ctx.report(
+                f = ctx.report(
                     "narrative.unit_slip",
                     "error",
                     msg,
@@ -239,6 +243,7 @@ def _unit_slip(ctx: Context, claim: Claim, primary: list[Candidate]) -> bool:
                     difference=fmt(claim.value - cand.yuan / claim.factor),
                 )
                 claim.table_yuan, claim.table_half = cand.yuan, Decimal("0.005") * cand.factor * len(cand.cells)
+                ctx.verdict(claim, "disagree", f)
                 return True
     return False
 
@@ -295,7 +300,7 @@ def _report(
     locs = [ctx.text_location(s, claim.raw, column=ctx.label(claim)), *ctx.cell_locations(cand)]
     for o in (others or [])[:2]:
         locs += ctx.cell_locations(o)
-    ctx.report(
+    f = ctx.report(
         rule,
         severity,
         msg,
@@ -305,6 +310,7 @@ def _report(
         difference=diff_text,
         kind=kind,
     )
+    ctx.verdict(claim, "rounding" if kind == "rounding" else "disagree", f)
 
 
 def _upper(ctx: Context, claim: Claim, concept) -> None:
@@ -317,7 +323,7 @@ def _upper(ctx: Context, claim: Claim, concept) -> None:
     for b in bounds:
         if claim.yuan > b.yuan + tolerance(len(b.cells), b.factor):
             s = claim.sentence
-            ctx.report(
+            f = ctx.report(
                 "narrative.table_amounts",
                 "warning",
                 f"“{s.quote(claim.start)}”中{ctx.label(claim)}{claim.raw}大于{b.describe()}"
@@ -327,4 +333,5 @@ def _upper(ctx: Context, claim: Claim, concept) -> None:
                 actual=fmt(claim.value),
                 difference=fmt(claim.value - b.yuan / claim.factor),
             )
+            ctx.verdict(claim, "disagree", f)
             return

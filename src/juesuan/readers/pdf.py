@@ -297,6 +297,42 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
         stack.extend(reversed(forms))  # depth-first after the parent's own paths, in order
 
 
+# A paint whose red, green and blue are all at least this (of 255) is white on the page.
+_WHITE = 250
+_RGBA = (0, 1, 2, 3)  # PDFium's colour components: red, green, blue, alpha (0-255)
+_FULL_PAINT = 255.0  # pdfplumber's colour components are 0-1
+
+
+def _invisible_path(raw: Any) -> bool:
+    """A path painted only in white (the white background box a spreadsheet prints behind its
+    print area, title and all): nothing shows on the page, so its sides are no rulings. Its edges
+    would otherwise close a cell around the title, form number and unit above a table."""
+    import ctypes
+
+    from .pdfium import lib as pdfium_c
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False
+
+    def white(get: Any) -> bool:
+        rgba = [ctypes.c_uint() for _ in _RGBA]
+        if not get(raw, *(ctypes.byref(v) for v in rgba)):
+            return False
+        *rgb, alpha = (v.value for v in rgba)
+        return all(v >= _WHITE for v in rgb) or alpha == 0
+
+    painted = [
+        get
+        for on, get in (
+            (fill.value, pdfium_c.FPDFPageObj_GetFillColor),
+            (stroke.value, pdfium_c.FPDFPageObj_GetStrokeColor),
+        )
+        if on
+    ]
+    return bool(painted) and all(white(get) for get in painted)
+
+
 def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     """Horizontal and vertical ruling segments of a page, as pdfplumber edges, from PDFium.
 
@@ -321,6 +357,8 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint_unchecked, pdfium_c.FPDFPathSegment_GetType_unchecked
     get_close = pdfium_c.FPDFPathSegment_GetClose_unchecked
     for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
+        if _invisible_path(raw):
+            continue
         start = prev = None
         for i in range(count_segments(raw)):
             seg = get_segment(raw, i)
@@ -365,11 +403,10 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     return edges
 
 
-def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *, grids: bool = False) -> _Page:
+def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) -> _Page:
     """A ruled page from PDFium characters and rulings, with the lattice finder (pdfplumber's,
     step for step: :mod:`.lattice`): the same grids as pdfplumber on its own page object, several
-    times faster. ``grids``: also keep each table's cell texts as pdfplumber extracts them
-    (``fast_grids``, for the differential check only; they cost as much as the reading itself)."""
+    times faster."""
     from .lattice import find_tables
 
     edges = _pdfium_edges(page)
@@ -377,9 +414,16 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]], *,
     out = _Page(number, width, height)
     tables = find_tables(edges, current().table_settings())
     out.ruled = any(_is_table(t) for t in tables)
-    if grids:
-        out.fast_grids = [_grid_texts(t, chars) for t in tables if _is_table(t)]  # type: ignore[attr-defined]
     return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
+
+
+def _fast_grids(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
+    """The cell texts of a page's ruled grids, as pdfplumber extracts them: the differential check's
+    side of the comparison (they cost about as much as reading the page; only that check needs them)."""
+    from .lattice import find_tables
+
+    tables = find_tables(_pdfium_edges(page), current().table_settings())
+    return [_grid_texts(t, chars) for t in tables if _is_table(t)]
 
 
 def _is_table(table: Any) -> bool:
@@ -441,8 +485,7 @@ def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple
                     continue
                 if not page.chars:  # pdfminer reads no text there (e.g. some CFF fonts): nothing to compare
                     continue
-                pg = _read_grid_page_fast(fpage, n, chars, grids=True)
-                grids = getattr(pg, "fast_grids", None) if pg else None
+                grids = _fast_grids(fpage, chars)
                 if not grids:
                     continue
                 compared += 1
@@ -463,6 +506,7 @@ def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
     """Differential self-check of one ruled page: our grids (PDFium characters on pdfplumber's
     lattice) against pdfplumber's own ``extract_tables`` on its page object. None when they
     agree (same tables, same shape, same texts but for spaces); otherwise what differs."""
+    page = page.filter(lambda o: not _invisible_rect(o))
     theirs = [_norm_grid(t.extract()) for t in page.find_tables(current().table_settings()) if _is_table(t)]
     ours = [_norm_grid(g) for g in fast]
     if len(ours) != len(theirs):
@@ -475,6 +519,27 @@ def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
                 if u != v:
                     return f"第{k}个表格第{r}行第{c}格不同（“{u}”/“{v}”）"
     return None
+
+
+def _invisible_rect(obj: dict[str, Any]) -> bool:
+    """pdfplumber's view of :func:`_invisible_path`: a rectangle painted only in white."""
+    if obj.get("object_type") != "rect":
+        return False
+
+    def white(color: Any) -> bool:
+        vals = tuple(color) if isinstance(color, (tuple, list)) else (color,)
+        if len(vals) == 1:  # gray
+            vals = vals * len(_RGBA[:-1])
+        return len(vals) == len(_RGBA[:-1]) and all(
+            isinstance(v, (int, float)) and v * _FULL_PAINT >= _WHITE for v in vals
+        )
+
+    painted = [
+        c
+        for on, c in ((obj.get("fill"), obj.get("non_stroking_color")), (obj.get("stroke"), obj.get("stroking_color")))
+        if on
+    ]
+    return bool(painted) and all(white(c) for c in painted)
 
 
 def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
@@ -981,7 +1046,10 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
             )
         )
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids
-        notes += differential_notes(path)[1]
+        from ..timing import stage
+
+        with stage("differential"):
+            notes += differential_notes(path)[1]
     doc.unread_pages = unread
     doc.unread_reasons = reasons
     doc.reading_notes = notes

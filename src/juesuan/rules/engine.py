@@ -374,19 +374,21 @@ class Evaluator:
         )
         if bare_total:
             out.unresolved.append(Unresolvable("insufficient_data", f"《{table.name}》只列出合计行，未列出各类科目"))
+        # each 类/款 row with its subordinate rows, found once for all the columns
+        families: list[tuple[Row, list[Row]]] = []
+        if s.get("levels", True) is not False:
+            for parent in rows:
+                if parent.level not in (1, 2) or parent.code_inferred:
+                    continue
+                kids = [k for k in self.children(table, parent) if block is None or k.block == block]
+                if kids:
+                    families.append((parent, kids))
         for col in cols:
             if total_row is not None and not bare_total and col.id in total_row.cells:
                 left = [Term("total", 1, [CellRef(table, total_row, col, total_row.cells.get(col.id))], factor)]
                 right = [Term(r.code or "", 1, [CellRef(table, r, col, r.cells.get(col.id))], factor) for r in classes]
                 self.relation(rule, out, left, right, "=", f"“{col.header}”列合计")
-            if s.get("levels", True) is False:
-                continue
-            for parent in rows:
-                if parent.level not in (1, 2) or parent.code_inferred:
-                    continue
-                kids = [k for k in self.children(table, parent) if block is None or k.block == block]
-                if not kids:
-                    continue
+            for parent, kids in families:
                 left = [Term(parent.code or "", 1, [CellRef(table, parent, col, parent.cells.get(col.id))], factor)]
                 right = [Term(k.code or "", 1, [CellRef(table, k, col, k.cells.get(col.id))], factor) for k in kids]
                 self.relation(rule, out, left, right, "=", f"“{col.header}”列")

@@ -15,6 +15,8 @@ import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,7 +29,7 @@ from pydantic import BaseModel
 from .. import __version__
 from ..errors import InputError, JuesuanError
 from ..store import Store, open_store
-from . import auth, uploads, views
+from . import auth, corpus, corpus_routes, uploads, views
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "juesuan_session"
@@ -147,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from .. import api
         from ..report import report_dict
         from ..store.rows import claim_rows, sha256_of
+        from .claims import claim_marks
 
         name = uploads.display_name(upload.filename)
         try:
@@ -164,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             try:
                 report = api.check(path)
                 claims = claim_rows(report.document)
+                marks = claim_marks(report.document, report.findings)
             except JuesuanError as err:
                 return {"file": name, "status": "failed", "error": {"code": err.code, "message": str(err)}}
             with state.lock:
@@ -177,6 +181,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             data_json["document"]["source"] = name
             (state.files / f"{result.document}.json").write_text(
                 json.dumps(data_json, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            (state.files / f"{result.document}.claims.json").write_text(
+                json.dumps(marks, ensure_ascii=False), encoding="utf-8"
             )
             return {
                 "file": name,
@@ -208,6 +215,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return dict(json.loads(cached.read_text(encoding="utf-8")))
         with state.lock:
             return views.document_json(document_or_404(state.store, doc_id))
+
+    def claim_view(store: Store, view: dict[str, Any]) -> str:
+        """Mark the claims in the view's narrative: from the upload's marks, else from the store
+        (only those a finding names). Returns where the marks came from: upload | store."""
+        from .claims import attach, stored_marks
+
+        cached = state.files / f"{int(view['meta']['id'])}.claims.json"
+        if cached.is_file():
+            attach(view, json.loads(cached.read_text(encoding="utf-8")))
+            return "upload"
+        attach(view, stored_marks(store, int(view["meta"]["id"])))
+        return "store"
 
     def annotated(doc_id: int) -> Path:
         from .. import api
@@ -324,16 +343,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_page(
-        request: Request, department: str = "", year: str = "", rule: str = "", store: Store = Depends(db)
+        request: Request,
+        department: str = "",
+        year: str = "",
+        rule: str = "",
+        region: str = "",
+        q: str = "",
+        score_min: str = "",
+        score_max: str = "",
+        store: Store = Depends(db),
     ) -> Response:
         y = int(year) if year.strip().isdigit() else None
-        docs = views.documents(store, department.strip() or None, y, rule.strip() or None)
+        docs = corpus.search(
+            store,
+            department=department.strip() or None,
+            year=y,
+            rule=rule.strip() or None,
+            region=region.strip() or None,
+            q=q.strip() or None,
+            score_min=_decimal(score_min),
+            score_max=_decimal(score_max),
+        )
+        facets = views.facets(store)
+        facets["regions"] = corpus.regions(store)
         return page(
             request,
             "documents.html",
             docs=docs,
-            facets=views.facets(store),
-            filters={"department": department, "year": year, "rule": rule},
+            facets=facets,
+            filters={
+                "department": department,
+                "year": year,
+                "rule": rule,
+                "region": region,
+                "q": q,
+                "score_min": score_min,
+                "score_max": score_max,
+            },
         )
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -341,12 +387,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with state.lock:
             view = document_or_404(state.store, doc_id)
             views.apply_reviews(state.store, view)
+            claims_from = claim_view(state.store, view)
         stored = state.stored_file(doc_id)
         localization = report_json(doc_id).get("localization", [])
         return page(
             request,
             "document.html",
             doc=view,
+            claims_from=claims_from,
             localization=localization,
             is_pdf=bool(stored and stored.suffix == ".pdf"),
             decisions=views.DECISIONS,
@@ -414,6 +462,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="notice-{int(doc_id)}.docx"'},
         )
 
+    @app.get("/documents/{doc_id}/checksheet.xlsx", include_in_schema=False)
+    @app.get(
+        "/api/documents/{doc_id}/checksheet.xlsx",
+        tags=["审核"],
+        summary="公开情况检查表（Excel，不含已驳回的问题）",
+    )
+    def checksheet_download(
+        doc_id: int,
+        published: date | None = Query(None, description="公开日期（YYYY-MM-DD），用于判断及时性"),
+        approved: date | None = Query(None, description="财政部门批复日期（YYYY-MM-DD），用于判断及时性"),
+    ) -> Response:
+        from ..checksheet import workbook_bytes
+        from .sheet import sheet_input
+
+        with state.lock:
+            view = document_or_404(state.store, doc_id)
+            views.apply_reviews(state.store, view)
+        cached = state.files / f"{int(doc_id)}.json"
+        report = json.loads(cached.read_text(encoding="utf-8")) if cached.is_file() else None
+        inp = sheet_input(view, report, state.stored_file(doc_id))
+        inp.published, inp.approved = published, approved
+        data = workbook_bytes(inp)
+        return Response(
+            data,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="checksheet-{int(doc_id)}.xlsx"'},
+        )
+
     @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
     def rules_page(request: Request, store: Store = Depends(db)) -> Response:
         return page(request, "rules.html", rules=views.rule_catalogue(store))
@@ -446,15 +522,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         require_writer(request, None)
         return {"results": check_many(files)}
 
-    @app.get("/api/documents", tags=["语料库"], summary="文件列表（可按部门、年度、规则筛选）")
+    @app.get("/api/documents", tags=["语料库"], summary="文件列表（可按部门、年度、规则、地区、评分筛选，可全文搜索）")
     def api_documents(
         department: str | None = None,
         year: int | None = None,
         rule: str | None = None,
+        region: str | None = None,
+        q: str | None = None,
+        score_min: Decimal | None = Query(None, ge=0, le=100),
+        score_max: Decimal | None = Query(None, ge=0, le=100),
         limit: int = Query(500, ge=1, le=5000),
         store: Store = Depends(db),
     ) -> dict[str, Any]:
-        return {"documents": views.documents(store, department, year, rule, limit)}
+        """``q``: a substring of the file name, department, region, narrative text or a finding's
+        message. ``score_min``/``score_max``: the transparency score (0–100); documents without a
+        score (superseded ones) are left out when either is given. Each document carries ``score``."""
+        docs = corpus.search(
+            store,
+            department=department,
+            year=year,
+            rule=rule,
+            region=region,
+            q=q,
+            score_min=score_min,
+            score_max=score_max,
+            limit=limit,
+        )
+        return {"documents": docs}
 
     @app.get(
         "/api/documents/{doc_id}", tags=["语料库"], summary="一份文件：各表、问题（含所在单元格、审核结论）、规则状态"
@@ -504,7 +598,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def api_me(request: Request) -> dict[str, Any]:
         return {"user": current_user(request)}
 
+    corpus_routes.register(
+        app,
+        corpus_routes.Helpers(state=state, page=page, document_or_404=document_or_404, claim_view=claim_view),
+    )
     return app
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A score bound typed in a form: None when blank or not a number from 0 to 100."""
+    try:
+        v = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return v if v.is_finite() and 0 <= v <= 100 else None
 
 
 def _safe_next(target: str) -> str:

@@ -21,7 +21,10 @@ PORTRAIT = (210.0, 297.0)  # mm
 MARGIN = 12.0
 BODY_SIZE = 8.5
 MIN_SIZE = 6.0
-CHAR_MM = 0.1764 * 0.52  # width of one character unit per point of font size, in mm
+# The printed width of one character unit (half an em: a CJK character is two) per point of font
+# size, in mm. A table whose natural width (:meth:`Section.column_units`: headers wrapped, long
+# labels wrapped) at the body size exceeds the portrait text width is printed landscape.
+CHAR_MM = 0.3528 / 2
 
 
 class NoCJKFont(OutputError):

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   function clear() {
-    document.querySelectorAll("td.highlight").forEach(function (el) { el.classList.remove("highlight"); });
+    document.querySelectorAll(".highlight").forEach(function (el) { el.classList.remove("highlight"); });
     document.querySelectorAll(".finding.active").forEach(function (el) { el.classList.remove("active"); });
   }
   function showFinding(li, scroll) {

@@ -1,0 +1,116 @@
+"""Start-up: the code of the methods :mod:`dataclasses` generates, compiled once and kept on disk.
+
+Python 3.11's dataclasses writes each method it generates (``__init__``, ``__repr__``, ``__eq__``
+…) as source text and runs ``exec`` on it: about 215 texts parsed and compiled each time juesuan's
+check path is imported, ≈ 8 % of the instructions of a whole ``juesuan check`` of a 24-page PDF
+(docs/benchmarks.md). :func:`install` gives the dataclasses module an ``exec`` that compiles each
+distinct text once — exactly as ``exec`` would compile it: file name ``<string>``, no inherited
+``__future__`` flags — and keeps the code objects in the user cache directory
+(as :func:`juesuan.dataload.cache_dir`; ``JUESUAN_CACHE_DIR=off`` leaves dataclasses alone), keyed by the text
+itself, in a file named after the Python build (marshal's format is version-specific). Later
+processes run the same code objects without compiling. An absent, corrupt or unwritable cache falls
+back to compiling; nothing else changes: the classes and their methods are those Python makes.
+"""
+
+from __future__ import annotations
+
+import builtins
+import marshal
+import os
+import sys
+from types import CodeType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_ENTRIES = 4096  # a bound on the file: texts of classes since changed are not dropped otherwise
+
+_codes: dict[str, CodeType] = {}
+_added = False
+_file: str | None = None
+_loaded = False  # the file is read at the first class made (`juesuan --help` makes none)
+
+
+def _cache_file() -> str | None:
+    env = os.environ.get("JUESUAN_CACHE_DIR")
+    if env:
+        if env.lower() in ("off", "0", "none"):
+            return None
+        base = env
+    else:
+        base = os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "juesuan"
+        )
+    tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
+    return os.path.join(base, f"dataclass-code-{tag}.marshal")
+
+
+def _load(path: str) -> dict[str, CodeType]:
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.loads(fh.read())
+    except Exception:  # absent, unreadable or corrupt: compile instead
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def _save() -> None:
+    if not _added or _file is None:
+        return
+    try:
+        folder = os.path.dirname(_file)
+        os.makedirs(folder, exist_ok=True)
+        tmp = f"{_file}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(marshal.dumps(_codes))
+            os.replace(tmp, _file)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+    except Exception:  # read-only or full: the cache is an optimisation only
+        pass
+
+
+def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
+    """``exec`` for :mod:`dataclasses`: a text is compiled once (as ``exec`` compiles it)."""
+    global _added, _loaded
+    if isinstance(source, str):
+        if not _loaded:
+            _loaded = True
+            if _file is not None:
+                loaded = _load(_file)
+                if len(loaded) < MAX_ENTRIES:  # full (texts of classes since changed): start afresh
+                    _codes.update(loaded)
+        code = _codes.get(source)
+        if code is None:
+            code = compile(source, "<string>", "exec", flags=0, dont_inherit=True)
+            if len(_codes) < MAX_ENTRIES:
+                _codes[source] = code
+                _added = True
+        source = code
+    builtins.exec(source, globals, locals)
+
+
+def install() -> None:
+    """Let dataclasses use the cache (once per process; the file is read when the first class is
+    made); the codes compiled meanwhile are written back at exit."""
+    global _file
+    import dataclasses
+
+    if getattr(dataclasses, "exec", None) is _exec:
+        return
+    _file = _cache_file()
+    if _file is None:
+        return  # the cache is off: dataclasses as Python makes them, compiled each time
+    import atexit
+
+    atexit.register(_save)
+    dataclasses.exec = _exec  # type: ignore[attr-defined]  # a module global shadows the builtin
+
+
+__all__ = ["install"]
