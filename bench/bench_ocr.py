@@ -1,10 +1,10 @@
 """Benchmark: scanned disclosures (issue 13) — a PDF's pages rasterised into an image-only PDF, read
 back by OCR and compared with the reading of the text layer.
 
-Usage: .venv/bin/python bench/bench_ocr.py [PDF ...] [--dpi 150,300] [--skewed] [--pages 1-6]
+Usage: .venv/bin/python bench/bench_ocr.py [PDF ...] [--final] [--dpi 150,300] [--skewed] [--pages 1-6]
        [--synth N] [--json out.json]
 
-For every input PDF (default, without ``--synth``: ``../shared/corpus/final/shanghai-putuo-shgzb-2024-final.pdf``
+For every input PDF (``--final``: every PDF in ``../shared/corpus/final``; default, without ``--synth``: ``../shared/corpus/final/shanghai-putuo-shgzb-2024-final.pdf``
 when present) and every dpi, the pages are rendered with PDFium and saved as an image-only PDF (Pillow);
 ``--skewed`` adds a version turned by +1° on odd pages and −1° on even ones and JPEG-compressed
 (quality 75). ``--synth N``: also the first N ruled, three-line and border-less variants of our
@@ -15,7 +15,9 @@ generated example (juesuan.synth_layouts), drawn as PDF first. Each scan is read
 * amounts: amount and dash cells (table, row code and label, column, value: synth_layouts.amount_cells)
   equal to the text layer's, in % of the text layer's;
 * false errors: error-level findings of the scan's check that the text layer's check does not give;
-* s/page: wall time of reading the scan, per page.
+* s/page: wall time of reading the scan, per page; CPU time (user + sys of the process, which
+  other processes' load disturbs less) per page, and the median page's CPU time (each scanned
+  page's reading timed alone). The OCR models are loaded before timing (once per process).
 
 Results go in docs/benchmarks.md.
 """
@@ -33,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PDF = ROOT.parent / "shared" / "corpus" / "final" / "shanghai-putuo-shgzb-2024-final.pdf"
+FINAL = ROOT.parent / "shared" / "corpus" / "final"
+DEFAULT_PDF = FINAL / "shanghai-putuo-shgzb-2024-final.pdf"
 JPEG_QUALITY = 75
 SKEW_DEGREES = 1.0
 
@@ -99,6 +102,7 @@ def _range(text: str | None) -> tuple[int, int] | None:
 
 def bench_one(pdf: Path, dpi: float, skew: bool, pages: tuple[int, int] | None, label: str) -> dict[str, Any]:
     from juesuan import api
+    from juesuan.readers import pdf as pdf_reader
 
     with tempfile.TemporaryDirectory(prefix="juesuan-bench-ocr-") as tmp:
         src = pdf
@@ -116,10 +120,33 @@ def bench_one(pdf: Path, dpi: float, skew: bool, pages: tuple[int, int] | None, 
         text_doc = api.load_document(src)
         scan = Path(tmp) / "scan.pdf"
         n = rasterise(src, scan, dpi, skew=skew)
-        t0 = time.perf_counter()
-        scan_doc = api.load_document(scan)
-        elapsed = time.perf_counter() - t0
-        row = {"document": label, "dpi": dpi, "skewed_jpeg": skew, "pages": n, "s_per_page": round(elapsed / n, 2)}
+        page_cpu: list[float] = []
+        real = pdf_reader._ocr_page
+
+        def timed(page: Any) -> Any:
+            t = time.process_time()
+            try:
+                return real(page)
+            finally:
+                page_cpu.append(time.process_time() - t)
+
+        pdf_reader._ocr_page = timed  # CPU time of each scanned page's reading (OCR included)
+        try:
+            t0, c0 = time.perf_counter(), time.process_time()
+            scan_doc = api.load_document(scan)
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        finally:
+            pdf_reader._ocr_page = real
+        page_cpu.sort()
+        row = {
+            "document": label,
+            "dpi": dpi,
+            "skewed_jpeg": skew,
+            "pages": n,
+            "s_per_page": round(elapsed / n, 2),
+            "cpu_per_page": round(cpu / n, 2),
+            "cpu_page_median": round(page_cpu[len(page_cpu) // 2], 2) if page_cpu else None,
+        }
         row.update(compare(text_doc, scan_doc))
         return row
 
@@ -144,10 +171,20 @@ def main() -> int:
     ap.add_argument("--skewed", action="store_true", help="also ±1° turned, JPEG-compressed scans")
     ap.add_argument("--pages", help="only these pages (e.g. 1-6)")
     ap.add_argument("--synth", type=int, default=0, help="also N generated variants per ruling style")
+    ap.add_argument("--final", action="store_true", help="every PDF in ../shared/corpus/final")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     dpis = [float(d) for d in args.dpi.split(",")]
     inputs = [(p.name, p) for p in args.pdfs]
+    if args.final and FINAL.is_dir():
+        inputs += [(p.name, p) for p in sorted(FINAL.glob("*.pdf"))]
+    # the OCR engine's models load once per process, before any timing
+    from juesuan.readers import ocr
+
+    t0 = time.process_time()
+    if ocr.engine() == "rapidocr":
+        ocr._rapid_engine()
+    print(f"OCR engine {ocr.engine()}: models loaded in {time.process_time() - t0:.2f} s CPU", flush=True)
     if not inputs and not args.synth and DEFAULT_PDF.exists():
         inputs = [(DEFAULT_PDF.name, DEFAULT_PDF)]
     rows = []
@@ -163,7 +200,8 @@ def main() -> int:
                         f"{label:48s} {dpi:4.0f} dpi{' skew+jpeg' if skew else '':10s} tables {row['tables_scan']}/"
                         f"{row['tables_text']}  amounts {row['amounts_equal']}/{row['amounts_text']} "
                         f"({row['amounts_pct']}%)  false errors {row['false_errors']} {row['false_error_rules']}  "
-                        f"{row['s_per_page']} s/page",
+                        f"{row['s_per_page']} s/page wall, CPU {row['cpu_per_page']} s/page "
+                        f"(median page {row['cpu_page_median']})",
                         flush=True,
                     )
     if args.json:

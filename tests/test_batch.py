@@ -231,6 +231,40 @@ def test_a_file_past_a_limit_is_stopped_and_the_batch_goes_on(hooks, tmp_path: P
     assert [(Path(f).name, r) for f, r, _ in s.failures] == [(name, reason)]
 
 
+def test_files_queued_behind_a_stopped_file_go_to_the_new_worker(hooks, tmp_path: Path):
+    """One worker holds two files (the one it works on and the next): when the first is stopped at
+    its time limit, the second is processed by the worker that replaces it, not lost or failed."""
+    d = tmp_path / "in"
+    d.mkdir()
+    slow = d / "a_slow.txt"
+    slow.write_bytes(CLEAN.read_bytes())
+    files = [slow, *text_copies(d, 3)]
+    s = run_batch(files, tmp_path / "c.duckdb", workers=1, timeout=6, task="batch_hooks:slow")
+    assert (s.added, s.failed, s.accounted) == (3, 1, 4)
+    assert [(Path(f).name, r) for f, r, _ in s.failures] == [("a_slow.txt", "timeout")]
+
+
+def test_store_claims_are_those_of_the_full_narrative_analysis():
+    """The store's claim rows come from the narrative's extraction alone (the rules are not run
+    again for them): the same claims as the full analysis of api.check."""
+    from juesuan.narrative import analyse
+    from juesuan.store.rows import claim_rows
+
+    for path in (CLEAN, PLANTED):
+        doc = api.load_document(path)
+        full = [(c.sentence.raw, c.raw, c.kind, c.role, c.concept, c.basis, c.period) for c in analyse(doc).ex.claims]
+        rows = [(r[1], r[2], r[5], r[6], r[7], r[8], r[9]) for r in claim_rows(doc)]
+        assert len(rows) > 20 and rows == full
+
+
+def test_dask_task_size():
+    from juesuan.batch.dask import chunk_size
+
+    assert chunk_size(7, 2) == 1  # few files: one a task, every thread busy to the end
+    assert chunk_size(2000, 2) == 8  # many: several a task, at most 8
+    assert chunk_size(100, 4) == 6
+
+
 def test_killed_half_way_then_restarted_counts_every_file_once(hooks, tmp_path: Path):
     d = tmp_path / "in"
     d.mkdir()
@@ -308,8 +342,12 @@ def test_dask_cluster_gives_the_results_of_the_local_pool(folder, tmp_path: Path
     local = run_batch(files, tmp_path / "local.duckdb", workers=2)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
         remote = run_batch(files, tmp_path / "dask.duckdb", engine="dask", scheduler=c.scheduler_address)
-    for s in (local, remote):
+        # tasks of 3 files, valid and bad ones mixed in a task
+        chunked = run_batch(files, tmp_path / "chunk.duckdb", engine="dask", scheduler=c.scheduler_address, chunk=3)
+    for s in (local, remote, chunked):
         assert (s.added, s.failed, s.accounted) == (4, 3, 7)
-    assert remote.failures_by_reason == local.failures_by_reason
-    assert remote.errors_by_rule == local.errors_by_rule
+    for s in (remote, chunked):
+        assert s.failures_by_reason == local.failures_by_reason
+        assert s.errors_by_rule == local.errors_by_rule
     assert _stored(tmp_path / "dask.duckdb") == _stored(tmp_path / "local.duckdb")
+    assert _stored(tmp_path / "chunk.duckdb") == _stored(tmp_path / "local.duckdb")

@@ -170,12 +170,16 @@ def test_illegible_page_is_reported_unread_not_guessed(tmp_path, monkeypatch):
 
     text_pdf = _ruled_example(tmp_path, pages=1)
     scanned = _scan(text_pdf, tmp_path / "scan.pdf", SCAN_DPI)
-    real = ocr.ocr_page
+    real, real_rec = ocr.ocr_page, ocr.recognize
 
     def blurred(image, scale, **kw):  # what a photo or handwriting gives: runs read with low confidence
         return [replace(w, conf=w.conf / 3) for w in real(image, scale, **kw)]
 
+    def blurred_lines(crops):  # the same through the recognizer of cells and detected lines
+        return [(text, conf / 3, alts) for text, conf, alts in real_rec(crops)]
+
     monkeypatch.setattr(ocr, "ocr_page", blurred)
+    monkeypatch.setattr(ocr, "recognize", blurred_lines)
     raw = read(scanned)
     assert raw.unread_pages == [1]
     assert "无法可靠识别" in raw.unread_reasons[1] and "照片或手写" in raw.unread_reasons[1]
@@ -275,3 +279,103 @@ def test_without_opencv_a_scanned_page_is_still_read_as_free_text(tmp_path, monk
     # there, not necessarily as a cell of its own
     text = " ".join(c for ln in raw.lines for c in ln.cells)
     assert all(a in text for _, _, _, a in _amount_grid(read(text_pdf)))
+
+
+def test_misread_digit_is_corrected_by_the_identities_and_the_recognizers_candidate(tmp_path, monkeypatch):
+    """End to end: the recognizer misreads one digit of an amount (low confidence, the right digit
+    its runner-up); the sums the amount is in repair it to that runner-up: the value is corrected
+    and its provenance says so; no error-level finding."""
+    _rapidocr()
+    from juesuan import api
+
+    text_pdf = _ruled_example(tmp_path, pages=4)
+    scanned = _scan(text_pdf, tmp_path / "scan.pdf", SCAN_DPI)
+    truth = api.load_document(text_pdf)
+    target = next(
+        c.raw
+        for t in truth.tables
+        for r in t.rows
+        for c in r.cells.values()
+        if c.kind == CellKind.NUMBER and c.value and c.value > 100 and "8" in c.raw.split(".")[0]
+    )
+    pos = target.index("8")
+    wrong = target[:pos] + "3" + target[pos + 1 :]
+    real = ocr.recognize
+    done: list[str] = []
+
+    def misreading(crops):
+        out = []
+        for text, conf, alts in real(crops):
+            if text == target and not done:
+                done.append(text)
+                text, conf, alts = wrong, 0.6, ((pos, "8", 0.3),)
+            out.append((text, conf, alts))
+        return out
+
+    monkeypatch.setattr(ocr, "recognize", misreading)
+    doc = api.load_document(scanned)
+    assert done, "the amount was not read at all"
+    corrected = [c for t in doc.tables for r in t.rows for c in r.cells.values() if c.provenance and c.provenance.note]
+    assert len(corrected) == 1
+    assert corrected[0].raw == target and wrong in corrected[0].provenance.note
+    assert not api.check_document(doc).errors
+
+
+def _ink_boxes(width: int, height: int, blobs: list[tuple[int, int, int, int]]):
+    import numpy as np
+
+    ink = np.zeros((height, width), dtype=bool)
+    for x0, y0, x1, y1 in blobs:
+        ink[y0:y1, x0:x1] = True
+    return ink
+
+
+def test_detected_line_is_cut_at_column_gaps_not_between_characters_nor_after_a_mark():
+    pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (rapidocr-onnxruntime)")
+    from juesuan.readers.scan import split_line
+
+    # glyphs 20 px tall: three 18-px glyphs 3 px apart, an 18-px column gap (≥ 0.8 × 20), two
+    # glyphs, then a low small mark (、: 5 × 5 px at the baseline), a 20-px gap and one more glyph
+    blobs = [(0, 0, 18, 20), (21, 0, 39, 20), (42, 0, 60, 20)]
+    blobs += [(78, 0, 96, 20), (99, 0, 117, 20), (119, 15, 124, 20), (144, 0, 162, 20)]
+    ink = _ink_boxes(170, 20, blobs)
+    pieces = split_line(ink, (0, 0, 170, 20))
+    assert [(a, c) for a, _, c, _ in pieces] == [(0, 60), (78, 162)]
+    # letter-spaced text (gaps of 18 px between all its glyphs) is not cut
+    spaced = _ink_boxes(120, 20, [(k * 36, 0, k * 36 + 18, 20) for k in range(3)])
+    assert split_line(spaced, (0, 0, 120, 20)) == [(0, 0, 120, 20)]
+    # one word: no cut, the detector's box kept
+    assert split_line(ink, (0, 0, 62, 20)) == [(0, 0, 62, 20)]
+
+
+def test_label_and_figure_read_as_one_run_are_cut_at_the_gap_between_them():
+    pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (rapidocr-onnxruntime)")
+    from juesuan.readers.scan import split_figure
+
+    px = 2.0  # pixels per point
+    # "45.00" (5 narrow glyphs, 11 px each with 2 px between) then a 7-px gap, then 事业 (2 × 20 px)
+    blobs = [(k * 13, 2, k * 13 + 11, 20) for k in range(5)] + [(70, 0, 90, 20), (92, 0, 112, 20)]
+    ink = _ink_boxes(120, 20, blobs)
+    word = ocr.OcrWord("45.00事业", 0.0, 0.0, 56.0, 10.0, 0.97, ((1, "6", 0.2), (5, "亊", 0.1)))
+    left, right = split_figure(word, ink, px)
+    assert (left.text, right.text) == ("45.00", "事业")
+    assert left.x1 == 31.5 and right.x0 == 35.0
+    assert left.alternatives == ((1, "6", 0.2),) and right.alternatives == ((0, "亊", 0.1),)
+    # a year inside a label has no gap: kept whole
+    year = ocr.OcrWord("2023年", 0.0, 0.0, 30.0, 10.0, 0.97)
+    tight = _ink_boxes(60, 20, [(0, 0, 60, 20)])
+    assert split_figure(year, tight, px) == [year]
+
+
+def test_pieces_beside_full_width_punctuation_are_one_text_but_not_beside_a_figure():
+    from juesuan.readers.scan import _bracketed
+
+    def w(text, x0, x1):
+        return ocr.OcrWord(text, x0, 0.0, x1, 10.0, 0.9)
+
+    assert _bracketed(w("部门：", 0, 30), w("示例市", 38, 68))
+    assert _bracketed(w("其他政府办公厅", 0, 70), w("（室）", 76, 100))
+    assert _bracketed(w("财政拨款", 0, 40), w("“三公”经费支出决算表", 48, 150))
+    assert not _bracketed(w("单位：", 0, 30), w("45.00", 38, 60))
+    assert not _bracketed(w("部门：", 0, 30), w("示例市", 80, 110))  # a column apart
+    assert not _bracketed(w("事业运行", 0, 40), w("其他", 48, 68))

@@ -149,3 +149,27 @@ def test_budget_excerpts_are_named_budget(reports, name):
     if name not in kinds:
         pytest.skip(f"{name} is not in the README's table")
     assert report_of(reports, name).document.kind == kinds[name]
+
+
+# budget excerpts the README notes as consistent: the arithmetic it names is checked and holds
+BUDGET_CHECKED: dict[str, tuple[str, ...]] = {
+    "035": ("narrative.breakdown_sum", "narrative.change"),  # 502.4=0+500+2.4; −14.6 (−2.82%)
+    "039": ("narrative.breakdown_sum", "narrative.share", "narrative.share_sum"),  # 58.8%/41.2% of 17000元
+    "042": ("narrative.flat_table",),  # 4432=39+323+4070
+    "049": ("narrative.breakdown_sum", "narrative.change"),  # 3923=638+62+718+2505
+    "063": ("narrative.breakdown_sum", "narrative.change"),
+    "065": ("narrative.breakdown_sum", "narrative.share"),  # 1493924.6 = items; 96.41%
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(BUDGET_CHECKED))
+def test_consistent_budget_excerpts_are_checked_and_hold(reports, prefix):
+    name = next((n for n in FILES if n.startswith(prefix)), None)
+    if name is None:
+        pytest.skip(f"no {prefix}_* file in {PAGES}")
+    rep = report_of(reports, name)
+    assert rep.document.kind == "预算"
+    status = {r.id: r for r in rep.rules}
+    for rid in BUDGET_CHECKED[prefix]:
+        assert status[rid].checked > 0 and status[rid].status == "pass", (rid, status[rid])
+    assert not [f for f in rep.findings if f.severity == "error"]

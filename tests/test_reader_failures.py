@@ -42,6 +42,9 @@ def test_ocr_engine_failure_is_the_reason_not_a_missing_engine(tmp_path: Path, m
 
     monkeypatch.setattr(ocr, "available", lambda: True)
     monkeypatch.setattr(ocr, "ocr_page", broken)
+    # the RapidOCR path of a page reads through the detector and the recognizer
+    monkeypatch.setattr(ocr, "detect", lambda *a: broken(None, 1.0))
+    monkeypatch.setattr(ocr, "recognize", lambda *a: broken(None, 1.0))
     raw = read(_scan(tmp_path))
     assert raw.unread_pages == [1]
     reason = raw.unread_reasons[1]
@@ -57,6 +60,8 @@ def test_ocr_engine_error_message_is_kept(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(ocr, "available", lambda: True)
     monkeypatch.setattr(ocr, "ocr_page", timeout)
+    monkeypatch.setattr(ocr, "detect", lambda *a: timeout(None, 1.0))
+    monkeypatch.setattr(ocr, "recognize", lambda *a: timeout(None, 1.0))
     raw = read(_scan(tmp_path))
     assert raw.unread_reasons[1] == "扫描图像，文字识别（OCR）失败：文字识别（OCR）超时（超过 120 秒）"
 

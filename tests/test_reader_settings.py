@@ -99,7 +99,10 @@ _ALLOWED_NAMES = {
     "_ERR_ENCRYPTED",  # PDFium error codes
     "_FULL_TURN",  # degrees in a turn
     "_WHITE",  # the grey level of white paper (8-bit images)
+    "_RGBA",
+    "_FULL_PAINT",  # colour components (PDFium's four, pdfplumber's 0-1 scale): codes, not thresholds
     "_CONNECTIVITY",  # pixel neighbourhood of a connected component (OpenCV's 4 or 8)
+    "_ONE_AROUND",  # a 3 × 3 structuring element: one pixel all round
     "_PATH",
     "_IMAGE",
     "_FORM",  # PDFium page object type codes

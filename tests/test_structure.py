@@ -35,7 +35,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("recognize", {"recognize"}),
     ("rules", {"rules"}),
     ("narrative", {"narrative", "coverage", "kinds", "differential"}),
-    ("locate", {"locate"}),
+    ("locate", {"locate", "ocrfix"}),  # ocrfix: the identities as a second reader of OCR'd amounts
     # outputs: renderers of a report or of a model (writers, synth generate documents from the model
     # and the catalogs; show draws what the recognizer read)
     # (checksheet: the reviewer's check sheet 公开情况检查表, `check --format xlsx`)

@@ -104,7 +104,8 @@ def _refuse_empty(doc: Disclosure, name: str) -> None:
             )
         raise InputError(f"未能读取文件中的表格：{name}（{'；'.join(doc.unread_messages())}）", code="pages_unreadable")
     if not doc.tables and not doc.performance and not cov.has_narrative_figures(doc):
-        raise InputError(f"未在文件中识别出任何决算表格或含金额的文字说明：{name}", code="no_tables")
+        kind = doc.kind if doc.kind in cov.NO_TABLES_BY_KIND else "决算"
+        raise InputError(f"未在文件中识别出任何{kind}表格或含金额的文字说明：{name}", code="no_tables")
 
 
 def _check_coverage(coverage: str | None) -> None:
@@ -123,7 +124,7 @@ def _set_coverage(doc: Disclosure, coverage: str | None) -> None:
     doc.coverage = coverage or cov.detect(doc)
     if doc.coverage == cov.FRAGMENT and not doc.tables:
         # a 说明 page without tables: that is what it is, not a reading problem
-        doc.reading_problems = [p for p in doc.reading_problems if p != cov.NO_TABLES]
+        doc.reading_problems = [p for p in doc.reading_problems if p not in cov.NO_TABLES_BY_KIND.values()]
 
 
 def load_document(
@@ -163,6 +164,11 @@ def _load(
         doc_kind = _kind(raw, kind, variant)
         doc = _recognized(raw, name, variant, doc_kind)
         _refuse_empty(doc, name)
+    if any(ln.candidates for ln in raw.lines):
+        from .ocrfix import second_reading
+
+        with stage("ocrfix"):
+            second_reading(doc)  # OCR'd amounts the identities and the recognizer agree on
     from .layouts import load as load_layouts
 
     evaluation: list[Any] = []
@@ -215,6 +221,8 @@ def load_together(
                 d if d.variant == main.variant else _recognized(r, Path(p).name, main.variant, doc_kind)
                 for d, r, p in zip(docs, raws, paths)
             ]
+    from .model import NO_TABLES_BY_KIND
+
     main = max(docs, key=lambda d: len(d.tables))
     doc = Disclosure(
         source=str(paths[0]),
@@ -232,7 +240,7 @@ def load_together(
         doc.performance += d.performance
         # "no table in this file" is no problem of the whole when another file holds the tables
         doc.reading_problems += [
-            f"{Path(d.source).name}：{p}" for p in d.reading_problems if d.tables or p != "未识别出任何决算表格"
+            f"{Path(d.source).name}：{p}" for p in d.reading_problems if d.tables or p not in NO_TABLES_BY_KIND.values()
         ]
         doc.unread_pages += d.unread_pages
         for page, reason in d.unread_reasons.items():

@@ -127,6 +127,9 @@ def register(app: typer.Typer) -> None:
         batch_size: int = typer.Option(
             50, "--batch-size", min=1, metavar="N", help="每次写入数据库的文件数（一个事务）；中断时最多重做这么多份"
         ),
+        chunk: int = typer.Option(
+            0, "--chunk", min=0, metavar="N", help="Dask 每个任务处理的文件数；0（默认）按文件数与集群线程数自动选择"
+        ),
         format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="汇总的输出格式：text 或 json"),
     ) -> None:
         """批量审核并入库：多个进程并行读取、审核文件，由一个写入者分批存入数据库。
@@ -161,6 +164,7 @@ def register(app: typer.Typer) -> None:
                     scheduler=scheduler,
                     progress=bar,
                     batch_size=batch_size,
+                    chunk=chunk or None,
                 )
             if as_json:
                 _json(summary.as_json())

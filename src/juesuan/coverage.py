@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 
 from .layouts import Layouts, load as load_layouts
-from .model import Disclosure
+from .model import NO_TABLES_BY_KIND, Disclosure
 from .rules.checks import FRAGMENT_REASON  # noqa: F401  (the reason the completeness rules give)
 
 FULL = "full"
@@ -26,7 +26,7 @@ COVERAGES = (FULL, FRAGMENT)
 # a figure the narrative checks can use: an amount with its unit or a percentage
 _FIGURE = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)")
 
-NO_TABLES = "未识别出任何决算表格"  # recognize's reading problem
+NO_TABLES = NO_TABLES_BY_KIND["决算"]  # recognize's reading problem (per kind: model.NO_TABLES_BY_KIND)
 
 
 def _min_share() -> Decimal:

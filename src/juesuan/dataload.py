@@ -104,6 +104,7 @@ LAYOUTS = Obj(
                     "block_start": List(STR),
                     "rows": Map(Obj({"aliases": List(STR), "block": STR, "after": STR, "label": STR, "absent": STR})),
                     "class_rows": Obj({"block": STR}),
+                    "label_headers": List(STR),
                 },
                 ("name",),
             )

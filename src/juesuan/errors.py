@@ -30,7 +30,7 @@ CODES = {
     "empty_file": "文件为空",
     "too_large": "文件或其内容超出上限（字节、字符、页数或表格数）",
     "unsupported_format": "不支持的文件格式",
-    "no_tables": "未识别出任何决算表格",
+    "no_tables": "未识别出任何决算（预算）表格",
     "budget_not_supported": "文件是预算公开文件，暂不审核",
     "scanned_without_ocr": "扫描图像且未安装文字识别组件",
     "pages_unreadable": "未识别出表格，且有页面未能读取（文字识别失败、页面损坏等，原因见消息）",

@@ -58,6 +58,9 @@ class TableLayout:
     block_start: list[str] = field(default_factory=list)
     rows: list[RowConcept] = field(default_factory=list)
     class_rows_block: str | None = None
+    # header texts of columns that hold text, not amounts (a 政府采购 list's 采购物品名称 …): part
+    # of the row's label, never an amount column
+    label_headers: list[str] = field(default_factory=list)
 
     @property
     def title_keys(self) -> list[str]:
@@ -169,6 +172,7 @@ def _table(tid: str, d: dict[str, Any]) -> TableLayout:
         block_start=[label_key(a) for a in d.get("block_start", [])],
         rows=rows,
         class_rows_block=(d.get("class_rows") or {}).get("block"),
+        label_headers=[key(a) for a in d.get("label_headers", [])],
     )
 
 

@@ -13,6 +13,10 @@ from typing import Any, Iterator
 
 from .textnorm import CellKind, fold, format_decimal
 
+# recognize's reading problem when a document holds no table, in the words of its kind (a 预算 is
+# not called a 决算)
+NO_TABLES_BY_KIND = {"决算": "未识别出任何决算表格", "预算": "未识别出任何预算表格"}
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -28,6 +32,11 @@ class Provenance:
     # Why the value may be misread (Chinese, e.g. an OCR confidence below the reader's threshold):
     # the checks do not use it (their relations are insufficient_data, saying why).
     doubt: str | None = None
+    # OCR'd cells: other readings the recognizer weighed (one digit replaced by its runner-up)
+    candidates: tuple[str, ...] = ()
+    # How the value was established when not as read (Chinese), e.g. an OCR reading corrected by
+    # the identities (juesuan.ocrfix): "文字识别更正：…"
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"file": self.file, "page": self.page, "line": self.line}
@@ -41,6 +50,10 @@ class Provenance:
             d["confidence"] = self.confidence
         if self.doubt:
             d["doubt"] = self.doubt
+        if self.candidates:
+            d["ocr_candidates"] = list(self.candidates)
+        if self.note:
+            d["note"] = self.note
         return d
 
     @classmethod
@@ -55,6 +68,8 @@ class Provenance:
             d.get("locator"),
             d.get("confidence"),
             d.get("doubt"),
+            tuple(d.get("ocr_candidates") or ()),
+            d.get("note"),
         )
 
 

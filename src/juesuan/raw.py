@@ -27,6 +27,9 @@ class RawLine:
     # OCR'd lines: the recognition confidence (0..1) of each cell, the lowest of the text runs read
     # in it (None for an empty cell); lines not read by OCR leave it None.
     confidences: list[float | None] | None = None
+    # OCR'd lines: other readings of each cell the recognizer weighed (the cell with one digit
+    # replaced by that digit's runner-up), most probable first; None where there are none.
+    candidates: list[tuple[str, ...] | None] | None = None
 
     @property
     def text(self) -> str:

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from . import catalog, rounding
 from .layouts import BlockSpec, ColumnSpec, Layouts, TableLayout, Variant, load
-from .model import Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
+from .model import NO_TABLES_BY_KIND, Column, Disclosure, Paragraph, PerformanceTable, Provenance, Row, Table, make_cell
 from .pages import round_box
 from .raw import RawDocument, RawLine
 from .readers.settings import current
 from .textnorm import CellKind, find_unit, fold, key, label_key, parse_amount, strip_numbering
 
 _DEPT_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]\s*(.+)$")
+_DEPT_LABEL_RE = re.compile(r"^(?:编制)?(?:部门|单位|编制单位|部门名称|单位名称)\s*[:：]$")
 _YEAR_RE = re.compile(r"(20\d{2})\s*年度?")
 _COMPARED_YEAR_RE = re.compile(r"(?:较|比|與|与|同)\s*(?:上年度?)?\s*$")
 _LANCI = "栏次"
@@ -42,6 +43,7 @@ class _Title:
     kind: str  # "table" | "performance"
     id: str
     text: str
+    form: str | None = None  # a form number printed on the title's own line ("…预算表 公开表五")
 
 
 def _single_text(line: RawLine) -> str | None:
@@ -100,6 +102,7 @@ def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> 
     allowed = _kind_tables(layouts, kind)
     tables = {tid: t.titles for tid, t in layouts.tables.items() if tid in allowed}
     perf = layouts.performance
+    forms = [re.compile(p) for p in layouts.form_patterns()]
     titles: list[_Title] = []
     for i, line in enumerate(raw.lines):
         text = _single_text(line)
@@ -109,10 +112,28 @@ def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> 
         if tid:
             titles.append(_Title(i, "table", tid, text))
             continue
+        bare, form = _split_form(text, forms)
+        tid = _match_title(bare, tables) if form else None
+        if tid:
+            titles.append(_Title(i, "table", tid, bare, form))
+            continue
         pid = _match_title(text, perf)
         if pid:
             titles.append(_Title(i, "performance", pid, text))
     return titles
+
+
+def _split_form(text: str, forms: list[re.Pattern[str]]) -> tuple[str, str | None]:
+    """A title extraction glued to its form number ("财政拨款支出预算表（功能科目）公开表五", or the
+    form first): the title without it and the form number (None when there is none)."""
+    t = _GLUED_META_RE.sub("", key(fold(text)))
+    for f in forms:
+        for m in re.finditer(f.pattern, t):
+            if m.end() == len(t) and m.start() > 0:
+                return t[: m.start()], m.group(0)
+            if m.start() == 0 and m.end() < len(t):
+                return t[m.end() :], m.group(0)
+    return text, None
 
 
 def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance:
@@ -122,6 +143,9 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
     if bbox is not None:
         bbox = round_box(bbox)
     confidence = doubt = None
+    candidates: tuple[str, ...] = ()
+    if col is not None and line.candidates and col < len(line.candidates):
+        candidates = line.candidates[col] or ()
     if col is not None and line.confidences and col < len(line.confidences):
         confidence = line.confidences[col]
         if confidence is not None and confidence < current().ocr_min_confidence:
@@ -135,6 +159,7 @@ def _prov(raw: RawDocument, line: RawLine, col: int | None = None) -> Provenance
         locator=line.locator,
         confidence=confidence,
         doubt=doubt,
+        candidates=candidates,
     )
 
 
@@ -145,7 +170,8 @@ _LABEL_HEADERS = ("科目名称", "项目", "科目编码", "功能分类科目�
 
 
 def _is_label_header(text: str) -> bool:
-    return key(text) in _LABEL_HEADERS
+    k = key(text)
+    return k in _LABEL_HEADERS or k.endswith(("科目名称", "科目编码", "科目代码"))
 
 
 def _line_prov(raw: RawDocument, line: RawLine) -> Provenance:
@@ -218,6 +244,7 @@ class _TableBuilder:
         """Remove form number, department, unit and note lines; return the table's grid lines."""
         grid: list[RawLine] = []
         in_notes = False
+        wrapped_unit: str | None = None  # "单位：万" whose "元" is on the next line
         for line in self.lines:
             cells = line.nonempty
             if not cells:
@@ -228,11 +255,27 @@ class _TableBuilder:
                 continue
             if len(cells) <= 3:
                 handled = False
-                for _, c in cells:
+                if wrapped_unit and not grid and key(cells[-1][1]) == "元" and not self.table.unit:
+                    self.table.unit = wrapped_unit + "元"
+                    cells = cells[:-1]
+                    handled = not cells
+                m_unit = re.fullmatch(r"单位[:：]\s*([万千亿])", fold(cells[-1][1]).strip()) if cells else None
+                if m_unit and not grid:
+                    wrapped_unit = m_unit.group(1)
+                    cells = cells[:-1]
+                    handled = not cells
+                for k, (_, c) in enumerate(cells):
                     ck = key(c)
                     if any(f.fullmatch(ck) for f in self.forms):
                         self.table.form = ck
                         handled = True
+                    if k and _DEPT_LABEL_RE.match(fold(cells[k - 1][1]).strip()) and not find_unit(c):
+                        # "部门：" | "XX厅" in two cells: the name is the next cell
+                        self.table.department = c.strip()
+                        handled = True
+                        continue
+                    if _DEPT_LABEL_RE.match(fold(c).strip()):
+                        continue
                     m = _DEPT_RE.match(fold(c).strip())
                     if m and not find_unit(c):
                         self.table.department = m.group(1).strip()
@@ -319,12 +362,14 @@ class _TableBuilder:
         used: dict[str, set[str]] = {}
         amount_set = set(positions)
         prev: Row | None = None
-        for line in body:
+        for n, line in enumerate(body):
             code_parts: list[str] = []
             texts: list[str] = []
             for i, c in line.nonempty:
                 if i in amount_set or i == lineno_col:
                     continue
+                if n == 0 and self._header_tails.get(i) == key(c):
+                    continue  # the tail of a wrapped header ("采购组织形" | "式"), not label text
                 if i < label_col and re.fullmatch(r"\d{1,7}", key(c)):
                     code_parts.append(key(c))
                 elif i > label_col and parse_amount(c)[0] == CellKind.DASH:
@@ -341,7 +386,14 @@ class _TableBuilder:
             # Text found in amount columns of a row: usually a shifted extraction.
             if not has_amount and not code and not label:
                 continue
-            if not has_amount and not code and prev is not None and label and not self._is_concept(label):
+            if (
+                not has_amount
+                and not code
+                and prev is not None
+                and label
+                and not self._is_concept(label)
+                and not self._is_concept(prev.label)  # a 合计 row is whole: "此表为空" under it is no wrap
+            ):
                 prev.label += label  # a label wrapped onto the next line
                 continue
             if code and not _CODE_RE.match(code):
@@ -426,6 +478,14 @@ class _TableBuilder:
                 line.nonempty and _CODE_RE.match(key(line.nonempty[0][1]))
             ):
                 return grid[:i], grid[i:]
+            # a 合计 row printed without amounts (a table left empty: 合计 | | ), nothing else on it
+            if (
+                i > 0
+                and len(line.nonempty) == 1
+                and self._is_concept(line.nonempty[0][1])
+                and parse_amount(line.nonempty[0][1])[0] == CellKind.TEXT
+            ):
+                return grid[:i], grid[i:]
         return grid, []
 
     def _infer_positions(self, header: list[RawLine], body: list[RawLine]) -> tuple[int, list[int]]:
@@ -455,7 +515,16 @@ class _TableBuilder:
                 for i, c in ln.nonempty:
                     if i > label_col and parse_amount(c)[0] == CellKind.TEXT and not _is_label_header(c):
                         headed.add(i)
-        return label_col, sorted(i for i in numeric | headed if i > label_col)
+        # (a header wrapped over two lines shows its first part here: 采购组织形 | 式)
+        text_cols: set[int] = set()
+        for ln in header:
+            for i, c in ln.nonempty:
+                full = next((h for h in self.layout.label_headers if len(key(c)) >= 2 and h.startswith(key(c))), None)
+                if full is not None:
+                    text_cols.add(i)
+                    if full != key(c):
+                        self._header_tails[i] = full[len(key(c)) :]
+        return label_col, sorted(i for i in (numeric | headed) - text_cols if i > label_col)
 
     def _map_columns(
         self,
@@ -500,6 +569,11 @@ class _TableBuilder:
 
     _unmapped = False
     _inline_header_row: int | None = None
+
+    @functools.cached_property
+    def _header_tails(self) -> dict[int, str]:
+        """Text-column headers wrapped onto the first body line: column → the wrapped tail."""
+        return {}
 
     @staticmethod
     def _header_path(header: list[RawLine], pos: int) -> str:
@@ -547,8 +621,24 @@ class _TableBuilder:
         if starts_row is None:
             self.problem("未找到表头（项目/科目编码列），无法识别表格结构")
             return
-        hdr_line = grid[starts_row]
-        starts = [j for j, c in hdr_line.nonempty if label_key(c) in layout.block_start]
+        # A block's label header may sit on an upper header line (收入 | 项目名称 merged over two
+        # lines beside 支出: 功能科目名称 … 项目名称 on the second): the blocks start at the label
+        # headers of every header line down to the one with the most.
+        first_data = next(
+            (i for i, ln in enumerate(grid) if any(parse_amount(c)[0] == CellKind.NUMBER for _, c in ln.nonempty)),
+            len(grid),
+        )
+        hit_rows = [
+            i
+            for i, line in enumerate(grid[: min(8, first_data)])
+            if any(label_key(c) in layout.block_start for _, c in line.nonempty)
+        ]
+        if starts_row not in hit_rows:
+            hit_rows = [starts_row]
+        first_row, starts_row = hit_rows[0], max(starts_row, hit_rows[-1])
+        starts = sorted(
+            {j for i in hit_rows or [starts_row] for j, c in grid[i].nonempty if label_key(c) in layout.block_start}
+        )
         header_end = starts_row
         # Sub-header lines under the 项目 row (合计 | 基本支出 | 项目支出, then 人员经费 | 公用经费): text
         # only, none at a block's label position.
@@ -582,7 +672,7 @@ class _TableBuilder:
         for (lo, hi), spec in zip(bounds, specs):
             name_col = lineno_col = None
             amount_cols: dict[str, int] = {}
-            for ln in header[starts_row:]:
+            for ln in header[first_row:]:
                 for j, c in ln.nonempty:
                     if not lo <= j < hi:
                         continue
@@ -593,7 +683,7 @@ class _TableBuilder:
                         lineno_col = j
             for col in sorted(spec.columns, key=lambda c: -max((len(a) for a in c.aliases), default=0)):
                 hit = None
-                for ln in header[starts_row:]:
+                for ln in header[first_row:]:
                     for j, c in ln.nonempty:
                         if lo <= j < hi and j not in amount_cols.values() and j not in (name_col, lineno_col, lo):
                             ck = key(c)
@@ -630,7 +720,7 @@ class _TableBuilder:
                         if parts and all(re.fullmatch(r"\d{2}", p_) for p_ in parts):
                             code += "".join(parts)
                     else:
-                        label = (first + (" " + name if name else "")).strip()
+                        label = (first + (" " + name if name and name_col != lo else "")).strip()
                 cells = {}
                 for cid, j in sorted(amount_cols.items(), key=lambda kv: kv[1]):
                     raw_text = line.cells[j].strip() if j < len(line.cells) else ""
@@ -867,7 +957,7 @@ _PART_RE = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、\S")
 # a title names the department before the year; a sentence ("1.…支出0万元。与2021年度预算相比") does not
 _BOOK_TITLE_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分)?\s*([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)"
+    r"^(?:第[一二三四五六七八九十]+部分)?\s*(?!第[一二三四五六七八九十]+部分)([^。，,；;：:]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:部门|单位)?(?:决算|预算)"
 )
 
 
@@ -876,8 +966,9 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
 
     After a table's notes, a part heading ("第三部分 …") or a numbered section heading ("一、…")
     starts narrative text, not more notes: printed documents put the 情况说明 after the last table.
-    So does, on a page after the table's last amount row, a lone line of prose or a heading ending
-    in 说明 (a budget's 其他相关情况说明 after its one-row "三公" table).
+    So does, on a page after the table's last amount row, a lone line of prose, a heading ending
+    in 说明 (a budget's 其他相关情况说明 after its one-row "三公" table) or the document's own title
+    ("XX厅2019年度部门预算" opening the 情况说明 printed after the tables).
     """
     in_notes = False
     amount_page: int | None = None
@@ -896,7 +987,11 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
             and line.page != amount_page
             and len(cells) == 1
             and not _NOTE_RE.match(first)
-            and (len(first) > 40 or (len(first) <= 30 and first.endswith("说明")))
+            and (
+                len(first) > 40
+                or (len(first) <= 30 and first.endswith("说明"))
+                or bool(_BOOK_TITLE_RE.match(first) and first.endswith(("决算", "预算", "公开")))
+            )
         ):
             return idx
         if in_notes and len(cells) == 1 and _SECTION_RE.match(first):
@@ -904,6 +999,31 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
         if len(cells) == 1 and _NOTE_RE.match(first) and _is_note_text(first):
             in_notes = True
     return end
+
+
+_CUT_AT_END = "表格在文件末尾中断（未见表注），内容可能不完整"
+
+
+def _is_form(line: RawLine, forms: list[re.Pattern[str]]) -> bool:
+    cells = line.nonempty
+    return len(cells) == 1 and any(f.fullmatch(key(cells[0][1])) for f in forms)
+
+
+def _leading_form(raw: RawDocument, prev_title: int | None, title: int, forms: list[re.Pattern[str]]) -> int | None:
+    """A form number printed on its own line just above a table's title ("公开01表" over
+    "收支预算总表"): the index of that line, which belongs to this table, not to the table before.
+    None when the line above the title is anything else, when the title has a form number of its
+    own just under it, or when the table before has nothing else (its own form under its title)."""
+    floor = -1 if prev_title is None else prev_title
+    above = next((i for i in range(title - 1, floor, -1) if raw.lines[i].nonempty), None)
+    if above is None or not _is_form(raw.lines[above], forms):
+        return None
+    under = [ln for ln in raw.lines[title + 1 : title + 8] if ln.nonempty][:3]
+    if any(_is_form(ln, forms) for ln in under):
+        return None
+    if prev_title is not None and not any(raw.lines[i].nonempty for i in range(prev_title + 1, above)):
+        return None
+    return above
 
 
 def _is_note_text(first: str) -> bool:
@@ -985,8 +1105,15 @@ def recognize(
     doc.reading_problems.extend(doc.unread_messages())
     consumed: set[int] = set()
     forms = [re.compile(p) for p in layouts.form_patterns()]
+    leading = {
+        k: idx
+        for k, t in enumerate(titles)
+        if (idx := _leading_form(raw, titles[k - 1].index if k else None, t.index, forms)) is not None
+    }
     for k, t in enumerate(titles):
         end = titles[k + 1].index if k + 1 < len(titles) else len(raw.lines)
+        if k + 1 in leading:
+            end = leading[k + 1]  # the next table's form number, printed above its title
         if t.kind == "performance":
             lines = raw.lines[t.index + 1 : end]
             if t.id == "department_narrative":
@@ -1004,6 +1131,11 @@ def recognize(
         builder = _TableBuilder(raw, layouts.tables[t.id], t, lines, forms)
         builder.year = doc.year
         table = builder.build()
+        if t.form and not table.form:
+            table.form = t.form
+        if k in leading and not table.form:
+            table.form = key(raw.lines[leading[k]].nonempty[0][1])
+            consumed.add(leading[k])
         if not table.rows and not table.form and not table.unit and flat_end is None:
             continue  # a table-of-contents entry or a title quoted on its own line, not a table
         if flat_end is not None and not table.rows:
@@ -1018,7 +1150,7 @@ def recognize(
             doc.tables.append(table)
             continue
         if end == len(raw.lines) and not table.notes and table.rows:
-            table.reading_problems.append("表格在文件末尾中断（未见表注），内容可能不完整")
+            table.reading_problems.append(_CUT_AT_END)
         consumed.update(range(t.index, end))
         doc.tables.append(table)
     # Narrative: every line no table or 绩效 table took, in reading order (before, between and
@@ -1045,8 +1177,12 @@ def recognize(
     v = chosen or detect_variant(doc, raw, layouts, kind)
     doc.variant = v.id
     doc.kind = v.kind
+    if doc.tables and v.tables and doc.tables[-1].id == v.tables[-1].table:
+        # the set's last table ends the file (a file of tables only): nothing after it was cut off
+        last = doc.tables[-1]
+        last.reading_problems = [p for p in last.reading_problems if p != _CUT_AT_END]
     for table in doc.tables:
         table.name = layouts.table_name(table.id, v)
     if not doc.tables:
-        doc.reading_problems.append("未识别出任何决算表格")
+        doc.reading_problems.append(NO_TABLES_BY_KIND.get(doc.kind, NO_TABLES_BY_KIND["决算"]))
     return doc

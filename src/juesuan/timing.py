@@ -21,6 +21,7 @@ STAGES = {
     "startup": "启动",
     "read": "读取",
     "recognize": "识别",
+    "ocrfix": "识别更正",  # scanned pages: OCR'd amounts the identities correct (juesuan.ocrfix)
     "differential": "差异核对",
     "rules": "表格规则",
     "narrative": "文字说明",

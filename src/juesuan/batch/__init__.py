@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -178,10 +178,62 @@ class Writer:
             self.store.record_failures([(f.sha256, f.path, f.reason or "unusable_input", f.message) for f in fails])
 
 
+class _Behind:
+    """The writer on a thread of its own: the loop that feeds the workers hands each outcome over and
+    goes on, so no worker waits for a transaction (the database does its work outside the GIL).
+    Everything that changes the summary goes through the one queue, in order."""
+
+    def __init__(self, writer: Writer):
+        import queue
+        import threading
+
+        self.writer = writer
+        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._loop, name="juesuan-batch-writer", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue  # the store failed: drain, the caller raises the error
+            try:
+                if isinstance(item, str):
+                    setattr(self.writer.summary, item, getattr(self.writer.summary, item) + 1)
+                else:
+                    self.writer.take(item)
+            except BaseException as exc:  # noqa: BLE001 — raised again in the caller's thread
+                self.error = exc
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def take(self, out: Outcome) -> None:
+        self._check()
+        self.queue.put(out)
+
+    def count(self, field_name: str) -> None:
+        """One more file in ``Summary.<field_name>`` (skipped, duplicates, previously_failed)."""
+        self.queue.put(field_name)
+
+    def close(self) -> None:
+        """Wait for every outcome handed over to be taken (the caller flushes)."""
+        self.queue.put(None)
+        self.thread.join()
+        self._check()
+
+
 # ---------------------------------------------------------------- the local process pool
 
 
 class _Slot:
+    """One worker process and the files sent to it, in order: the first is being processed (since
+    ``started``), the others wait in the pipe, so the worker never waits for the writer."""
+
     def __init__(self, ctx: Any, memory_mb: int | None, task: str):
         from .work import worker_main
 
@@ -189,13 +241,19 @@ class _Slot:
         self.proc = ctx.Process(target=worker_main, args=(child, memory_mb, task, list(sys.path)), daemon=True)
         self.proc.start()
         child.close()
-        self.job: tuple[str, str] | None = None
+        self.jobs: deque[tuple[str, str]] = deque()
         self.started = 0.0
 
     def send(self, job: tuple[str, str]) -> None:
-        self.job = job
-        self.started = time.monotonic()
+        if not self.jobs:
+            self.started = time.monotonic()
+        self.jobs.append(job)
         self.conn.send(job)
+
+    def done(self) -> None:
+        """The first file's outcome arrived: the next one starts now."""
+        self.jobs.popleft()
+        self.started = time.monotonic()
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -215,8 +273,8 @@ class _Slot:
 def _context() -> Any:
     import multiprocessing as mp
 
-    # forkserver: workers start from a clean server process (no copy of the parent's database
-    # connection or threads); spawn where forkserver is not available
+    # forkserver: workers forked from a clean server process, not from this one (no threads, no
+    # open database); spawn where forkserver is not available
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
     return mp.get_context(method)
 
@@ -228,69 +286,96 @@ def _local(
     timeout: float | None,
     memory_mb: int | None,
     task: str,
+    depth: int = 2,
 ) -> None:
-    """Run ``jobs`` on ``workers`` processes; a worker past ``timeout`` on one file is killed and
-    replaced, a worker that dies is replaced; each file's Outcome goes to ``take``."""
+    """Run ``jobs`` on ``workers`` processes, ``depth`` files in flight per worker; a worker past
+    ``timeout`` on one file is killed and replaced, a worker that dies is replaced (the files
+    waiting behind the stopped one go to other workers); each file's Outcome goes to ``take``."""
     from multiprocessing.connection import wait
 
     ctx = _context()
     slots = [_Slot(ctx, memory_mb, task) for _ in range(max(1, workers))]
+    again: deque[tuple[str, str]] = deque()  # files sent to a worker that was stopped before them
+
+    def next_job() -> tuple[str, str] | None:
+        return again.popleft() if again else next(jobs, None)
+
+    def replace(i: int) -> None:
+        """Stop worker ``i`` (its first file is accounted for), start a new one."""
+        slot = slots[i]
+        slot.jobs.popleft()
+        again.extend(slot.jobs)
+        slot.jobs.clear()
+        slot.stop(kill=True)
+        slots[i] = _Slot(ctx, memory_mb, task)
+
     more = True
     try:
         while True:
-            for i, slot in enumerate(slots):
-                if slot.job is None and more:
-                    job = next(jobs, None)
+            for i in range(len(slots)):
+                while more and len(slots[i].jobs) < depth:
+                    job = next_job()
                     if job is None:
                         more = False
                         break
                     try:
-                        slot.send(job)
-                    except (OSError, BrokenPipeError):  # the worker died idle: a new one takes the file
-                        slot.stop(kill=True)
-                        slots[i] = slot = _Slot(ctx, memory_mb, task)
-                        slot.send(job)
-            busy = [s for s in slots if s.job is not None]
+                        slots[i].send(job)
+                    except (OSError, BrokenPipeError):  # the worker died: a new one takes its files
+                        pending = list(slots[i].jobs)
+                        slots[i].jobs.clear()
+                        slots[i].stop(kill=True)
+                        slots[i] = _Slot(ctx, memory_mb, task)
+                        again.extend(pending)
+                        break
+            busy = [s for s in slots if s.jobs]
             if not busy:
+                if again:
+                    more = True
+                    continue
                 return
             now = time.monotonic()
             wait_for = 1.0
             if timeout:
                 wait_for = max(0.01, min(wait_for, min(s.started + timeout - now for s in busy)))
             ready = set(wait([s.conn for s in busy] + [s.proc.sentinel for s in busy], timeout=wait_for))
-            now = time.monotonic()
             for i, slot in enumerate(slots):
-                if slot.job is None:
-                    continue
-                path, sha = slot.job
-                name = Path(path).name
-                out: Outcome | None = None
-                if slot.conn in ready or slot.proc.sentinel in ready:
-                    try:
-                        if slot.conn.poll():
-                            out = slot.conn.recv()
-                    except (EOFError, OSError):
-                        out = None
-                    if out is None:
-                        slot.proc.join(timeout=1)
-                        code = slot.proc.exitcode
-                        reason = MEMORY if code == -9 else CRASHED  # SIGKILL: the kernel's OOM killer
-                        out = failed(path, sha, reason, f"处理进程意外退出（退出码 {code}），已跳过：{name}")
+                while slot.jobs:
+                    path, sha = slot.jobs[0]
+                    name = Path(path).name
+                    out: Outcome | None = None
+                    now = time.monotonic()
+                    if slot.conn in ready or slot.proc.sentinel in ready:
+                        try:
+                            out = slot.conn.recv() if slot.conn.poll() else None
+                        except (EOFError, OSError):
+                            out = None
+                        if out is None:
+                            slot.proc.join(timeout=1)
+                            code = slot.proc.exitcode
+                            if code is None:  # woken by nothing of this worker's: nothing to do
+                                break
+                            reason = MEMORY if code == -9 else CRASHED  # SIGKILL: the kernel's OOM killer
+                            out = failed(path, sha, reason, f"处理进程意外退出（退出码 {code}），已跳过：{name}")
+                            out.seconds = now - slot.started
+                            replace(i)
+                            take(out)
+                            break
+                        slot.done()
+                        take(out)
+                        if slot.conn.poll():  # more outcomes already waiting in the pipe
+                            continue
+                        break
+                    if timeout and now - slot.started > timeout:
+                        out = failed(path, sha, TIMEOUT, f"处理超过时限 {timeout:g} 秒，已停止：{name}")
                         out.seconds = now - slot.started
-                        slot.stop(kill=True)
-                        slots[i] = _Slot(ctx, memory_mb, task)
-                    else:
-                        slot.job = None
-                elif timeout and now - slot.started > timeout:
-                    out = failed(path, sha, TIMEOUT, f"处理超过时限 {timeout:g} 秒，已停止：{name}")
-                    out.seconds = now - slot.started
-                    slot.stop(kill=True)
-                    slots[i] = _Slot(ctx, memory_mb, task)
-                if out is not None:
-                    take(out)
+                        replace(i)
+                        take(out)
+                    break
+                if again:
+                    more = True
     finally:
         for slot in slots:
-            slot.stop(kill=slot.job is not None)
+            slot.stop(kill=bool(slot.jobs))
 
 
 # ---------------------------------------------------------------- the batch
@@ -308,11 +393,16 @@ def run(
     progress: Callable[[int, int], None] | None = None,
     task: str = DEFAULT_TASK,
     batch_size: int = 50,
+    chunk: int | None = None,
 ) -> Summary:
-    """Process ``files`` into ``store``; ``progress(done, total)`` after each file accounted for."""
+    """Process ``files`` into ``store``; ``progress(done, total)`` after each file accounted for.
+    ``chunk``: files per task on Dask (default: a few, from the number of files and threads)."""
     summary = Summary(files=len(files), workers=workers, engine=engine)
     writer = Writer(store, summary, batch_size=batch_size)
     start = time.monotonic()
+    known = store.known_hashes()
+    failed_before = set() if retry_failed else store.failed_hashes()
+    behind = _Behind(writer)
     done = 0
 
     def tick() -> None:
@@ -321,8 +411,6 @@ def run(
         if progress:
             progress(done, len(files))
 
-    known = store.known_hashes()
-    failed_before = set() if retry_failed else store.failed_hashes()
     seen: set[str] = set()
 
     def jobs() -> Iterator[tuple[str, str]]:
@@ -333,38 +421,41 @@ def run(
                     raise InputError(f"文件不存在或不是文件：{p}", code="file_not_found")
                 sha = sha256_of(p)
             except InputError as err:
-                writer.take(failed(name, "", err.code, str(err)))
+                behind.take(failed(name, "", err.code, str(err)))
                 tick()
                 continue
             except OSError as exc:
-                writer.take(failed(name, "", "unusable_input", f"无法读取文件：{p}（{exc.strerror or exc}）"))
+                behind.take(failed(name, "", "unusable_input", f"无法读取文件：{p}（{exc.strerror or exc}）"))
                 tick()
                 continue
             if sha in known:
-                summary.skipped += 1
+                behind.count("skipped")
                 tick()
             elif sha in seen:
-                summary.duplicates += 1
+                behind.count("duplicates")
                 tick()
             elif sha in failed_before:
-                summary.previously_failed += 1
+                behind.count("previously_failed")
                 tick()
             else:
                 seen.add(sha)
                 yield name, sha
 
     def take(out: Outcome) -> None:
-        writer.take(out)
+        behind.take(out)
         tick()
 
     try:
         if engine == "dask":
             from .dask import run_dask
 
-            summary.workers = run_dask(jobs(), take, scheduler, task, timeout)
+            summary.workers = run_dask(jobs(), take, scheduler, task, timeout, len(files), chunk)
         else:
             _local(jobs(), take, workers, timeout, memory_mb, task)
     finally:
-        writer.flush()
-        summary.seconds = time.monotonic() - start
+        try:
+            behind.close()
+        finally:
+            writer.flush()
+            summary.seconds = time.monotonic() - start
     return summary

@@ -18,10 +18,36 @@ from ..errors import InputError
 from .work import CRASHED, INTERNAL, TIMEOUT, Outcome, failed
 
 
-def _call(path: str, sha: str, task: str) -> Outcome:
+def _call_many(jobs: list[tuple[str, str]], task: str) -> list[Outcome]:
+    """One task of several files: the per-file function on each, every failure an Outcome (one
+    file's exception must not lose the others')."""
+    from .work import MEMORY, peak_mb, resolve
+
+    fn = resolve(task)
+    outs = []
+    for path, sha in jobs:
+        try:
+            out = fn(path, sha)
+        except MemoryError:
+            out = failed(path, sha, MEMORY, f"处理时超出内存上限，已停止：{Path(path).name}")
+        except Exception as exc:  # noqa: BLE001 — a per-file function of a caller's own that raised
+            out = failed(path, sha, INTERNAL, f"处理时出现内部错误：{Path(path).name}（{type(exc).__name__}: {exc}）")
+        out.peak_mb = max(out.peak_mb, peak_mb())
+        outs.append(out)
+    return outs
+
+
+def _warm(task: str) -> bool:
+    """Import the per-file function and the pipeline, load the layouts: done once per worker before
+    the first files, not inside their time limit."""
     from .work import resolve
 
-    return resolve(task)(path, sha)
+    resolve(task)
+    from .. import api  # noqa: F401
+    from ..layouts import load
+
+    load()
+    return True
 
 
 def client_for(scheduler: str | None) -> Any:
@@ -37,64 +63,111 @@ def client_for(scheduler: str | None) -> Any:
         raise InputError(f"无法连接 Dask 调度器：{scheduler}（{exc}）", code="dask_unavailable") from None
 
 
+def chunk_size(files: int, threads: int, most: int = 8) -> int:
+    """Files per task: several, so the cluster's cost per task is shared, but no more than leaves
+    every thread about four tasks (an even finish), and at most ``most``."""
+    return max(1, min(most, files // (4 * max(1, threads))))
+
+
 def run_dask(
     jobs: Iterator[tuple[str, str]],
     take: Callable[[Outcome], None],
     scheduler: str | None,
     task: str,
     timeout: float | None = None,
+    files: int = 0,
+    chunk: int | None = None,
 ) -> int:
-    """Run ``jobs`` on the cluster at ``scheduler``, at most twice as many files in flight as the
-    cluster has threads (memory of the client stays bounded whatever the batch's size); returns the
-    cluster's number of threads."""
-    from distributed import as_completed
+    """Run ``jobs`` on the cluster at ``scheduler`` in tasks of ``chunk`` files (default:
+    :func:`chunk_size` of ``files``), at most twice as many tasks in flight as the cluster has threads
+    (the client's memory stays bounded whatever the batch's size); returns the cluster's number of
+    threads. Each outcome goes to ``take`` as its task completes.
+
+    Time limit: a task of one file past ``timeout`` is cancelled and the file recorded as
+    ``timeout``; a task of k files gets 2·k·``timeout`` (it may wait behind another task), then its
+    files are sent again one per task. A file that took longer than ``timeout`` is recorded as
+    ``timeout`` whatever its task, as in the local pool."""
+    from distributed import wait
     from distributed.client import FutureCancelledError
 
     client = client_for(scheduler)
     try:
         threads = sum(client.nthreads().values()) or 1
-        meta: dict[Any, tuple[str, str, float]] = {}
-        ac = as_completed()
+        try:
+            client.run(_warm, task, on_error="return")
+        except Exception:  # noqa: BLE001 — a worker that cannot warm up fails its files, one by one, below
+            pass
+        size = chunk or chunk_size(files, threads)
+        meta: dict[Any, tuple[list[tuple[str, str]], float]] = {}
+        again: list[tuple[str, str]] = []  # files of a task past its time, sent again one per task
 
         def submit() -> bool:
-            job = next(jobs, None)
-            if job is None:
-                return False
-            fut = client.submit(_call, job[0], job[1], task, pure=False)
-            meta[fut] = (job[0], job[1], time.monotonic())
-            ac.add(fut)
+            if again:
+                part = [again.pop(0)]
+            else:
+                part = []
+                for job in jobs:
+                    part.append(job)
+                    if len(part) >= size:
+                        break
+                if not part:
+                    return False
+            fut = client.submit(_call_many, part, task, pure=False)
+            meta[fut] = (part, time.monotonic())
             return True
 
-        for _ in range(2 * threads):
-            if not submit():
-                break
+        def fill() -> None:
+            while len(meta) < 2 * threads and submit():
+                pass
+
+        def give(out: Outcome) -> None:
+            if timeout and out.seconds > timeout and out.status == "added":
+                name = Path(out.path).name
+                seconds = out.seconds
+                out = failed(out.path, out.sha256, TIMEOUT, f"处理超过时限 {timeout:g} 秒，已停止：{name}")
+                out.seconds = seconds
+            take(out)
+
+        fill()
         while meta:
-            ready = ac.next_batch(block=False)
-            if not ready:
-                time.sleep(0.05)
-            for fut in ready:
-                if fut not in meta:  # cancelled after its time limit: recorded already
+            try:
+                done = wait(list(meta), timeout=1.0, return_when="FIRST_COMPLETED").done
+            except TimeoutError:  # nothing finished within the second: look at the time limits
+                done = set()
+            for fut in done:
+                if fut not in meta:
                     continue
-                path, sha, _ = meta.pop(fut)
+                part, _ = meta.pop(fut)
                 try:
-                    out = fut.result()
+                    outs = fut.result()
                 except FutureCancelledError:
                     continue
-                except Exception as exc:  # noqa: BLE001 — KilledWorker and the like: the file is recorded
+                except Exception as exc:  # noqa: BLE001 — KilledWorker and the like: each file is recorded
+                    if len(part) > 1:  # one of them may be the culprit: each again on its own
+                        again.extend(part)
+                        continue
                     reason = CRASHED if type(exc).__name__ == "KilledWorker" else INTERNAL
-                    out = failed(path, sha, reason, f"集群处理失败：{Path(path).name}（{type(exc).__name__}: {exc}）")
-                take(out)
-                submit()
+                    path, sha = part[0]
+                    outs = [
+                        failed(path, sha, reason, f"集群处理失败：{Path(path).name}（{type(exc).__name__}: {exc}）")
+                    ]
+                for out in outs:
+                    give(out)
             if timeout:
                 now = time.monotonic()
-                for fut, (path, sha, t0) in list(meta.items()):
-                    if now - t0 > timeout:
+                for fut, (part, t0) in list(meta.items()):
+                    limit = timeout if len(part) == 1 else 2 * len(part) * timeout
+                    if now - t0 > limit:
                         del meta[fut]
                         fut.cancel()
+                        if len(part) > 1:
+                            again.extend(part)
+                            continue
+                        path, sha = part[0]
                         out = failed(path, sha, TIMEOUT, f"处理超过时限 {timeout:g} 秒，已停止：{Path(path).name}")
                         out.seconds = now - t0
                         take(out)
-                        submit()
+            fill()
     finally:
         client.close()
     return threads

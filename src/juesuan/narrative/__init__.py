@@ -28,12 +28,19 @@ def analyse(doc: Disclosure, layouts: Layouts | None = None) -> Context:
     cfg = settings()
     perf = performance_settings()
     lex = lexicon(doc.year)
-    nar = build(doc, cfg.budget_context_ignore, cfg.basis.get("budget", []) + cfg.basis.get("full_budget", []))
-    ex = extract(nar, lex, cfg, doc.year)
+    nar, ex = extraction(doc)
     ctx = Context(doc, layouts, cfg, perf, lex, nar, ex)
     for run in CHECKS:
         run(ctx)
     return ctx
+
+
+def extraction(doc: Disclosure) -> tuple[Narrative, Extraction]:
+    """The narrative's sentences and quantitative claims, without running the rules (the store's
+    claim rows need only these)."""
+    cfg = settings()
+    nar = build(doc, cfg.budget_context_ignore, cfg.basis.get("budget", []) + cfg.basis.get("full_budget", []))
+    return nar, extract(nar, lexicon(doc.year), cfg, doc.year)
 
 
 def check(doc: Disclosure, layouts: Layouts | None = None) -> tuple[list[Finding], list[RuleStatus]]:

@@ -160,6 +160,9 @@ def tokens(s: str) -> list[re.Match[str]]:
     return out
 
 
+_CITED = re.compile(r"《[^《》]{1,60}》")
+
+
 class Extractor:
     def __init__(self, lex: Lexicon, cfg: Settings, year: int | None):
         self.lex = lex
@@ -187,6 +190,11 @@ class Extractor:
             for p in c.patterns:
                 for m in p.finditer(text):
                     out.append((m.start(), m.end(), m.group(0), c.id))
+        # a wording inside 《…》 names a cited table or document ("《财政拨款支出预算表》增加了…
+        # 315万元"), not the subject of a figure
+        cited = [(q.start(), q.end()) for q in _CITED.finditer(text)]
+        if cited:
+            out = [o for o in out if not any(a <= o[0] and o[1] <= b for a, b in cited)]
         out.sort()
         return out
 

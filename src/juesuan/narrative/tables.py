@@ -76,8 +76,8 @@ def check(ctx: Context) -> None:
         primary_refs, alt_refs, alt_name = _refs(concept, claim.basis, ctx.doc.kind)
         if not primary_refs:
             ctx.verdict(claim, "unchecked")
-            if claim.basis in ("final", "ambiguous") and concept.upper:
-                _upper(ctx, claim, concept)
+            if (claim.basis in ("final", "ambiguous") or ctx.doc.kind == "预算") and concept.upper:
+                _upper(ctx, claim, concept)  # (a 预算's figures are bounded by its own tables)
             continue
         primary = ctx.candidates(primary_refs, claim.kind, rule)
         if not primary:

@@ -79,6 +79,9 @@ class OcrWord:
     x1: float
     bottom: float
     conf: float
+    # other readings the recognizer weighed for single characters: (position in ``text``, the
+    # character, its probability), for the characters whose runner-up reached ``ocr_alt_min``
+    alternatives: tuple[tuple[int, str, float], ...] = ()
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -283,9 +286,103 @@ def remove_rulings(img: Any, px_per_pt: float) -> Any:
 
 @lru_cache(maxsize=1)
 def _rapid_engine() -> Any:
+    """One RapidOCR engine per process (its ONNX sessions load once): ``ocr_threads`` threads per
+    session (1: a page is read on one core; parallel readings are parallel processes); the detector
+    sized by the caller (``det_limit_type`` max: it never enlarges an image)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    threads = current().ocr_threads
+    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, det_limit_type="max", det_limit_side_len=2000)
+
+
+Reading = tuple[str, float, tuple[tuple[int, str, float], ...]]  # text, confidence, alternatives
+
+
+def recognize(crops: list[Any]) -> list[Reading]:
+    """Each crop — a grey (uint8) image of one line of text — read by RapidOCR's recognizer
+    alone (no detection, no direction classifier: the crops come upright from a deskewed page).
+
+    One crop per run of the model (on one core, a batch of crops padded to the widest costs more
+    than the crops one by one), each resized to the model's height and padded to at least
+    ``ocr_rec_min_ratio`` × that height (the model was trained on padded lines). The CTC output is
+    decoded greedily as RapidOCR does; the confidence is RapidOCR's (the mean probability of the
+    characters read), and each character's runner-up reading is kept when its probability reaches
+    ``ocr_alt_min`` (:attr:`OcrWord.alternatives`).
+    """
+    import math
+
+    import cv2
+    import numpy as np
+
+    rec = _rapid_engine().text_rec
+    chars = rec.postprocess_op.character
+    _, height, _ = rec.rec_image_shape
+    s = current()
+    min_width = int(s.ocr_rec_min_ratio * height)
+    out: list[Reading] = []
+    for crop in crops:
+        h, w = crop.shape[:2]
+        width = max(int(math.ceil(height * w / max(h, 1))), 1)
+        line = cv2.resize(crop, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 127.5 - 1.0
+        batch = np.zeros((1, 3, height, max(width, min_width)), dtype=np.float32)
+        batch[0, :, :, :width] = line
+        try:
+            probs = rec.session(batch)[0][0]
+        except Exception as exc:  # the engine's own errors are not ours to classify
+            raise InputError(f"文字识别（OCR）失败：{type(exc).__name__}: {exc}") from exc
+        out.append(_decode(probs, chars, s.ocr_alt_min))
+    return out
+
+
+def _decode(probs: Any, chars: list[str], alt_min: float) -> Reading:
+    """Greedy CTC decoding of one line's (time × class) probabilities: the text, RapidOCR's
+    confidence, and the runner-up of each character (at the step where it is surest)."""
+    import numpy as np
+
+    best = probs.argmax(axis=1)
+    top = probs.max(axis=1)
+    text: list[str] = []
+    firsts: list[float] = []
+    steps: list[int] = []  # the surest step of each character
+    prev = 0
+    for t, k in enumerate(best.tolist()):
+        if k and k != prev:
+            text.append(chars[k])
+            firsts.append(float(top[t]))
+            steps.append(t)
+        elif k and k == prev and top[t] > top[steps[-1]]:
+            steps[-1] = t
+        prev = k
+    alternatives = []
+    for pos, t in enumerate(steps):
+        row = np.array(probs[t], copy=True)
+        row[0] = row[best[t]] = -1.0
+        k = int(row.argmax())
+        if row[k] >= alt_min:
+            alternatives.append((pos, chars[k], round(float(row[k]), 4)))
+    conf = sum(firsts) / len(firsts) if firsts else 0.0
+    raw = "".join(text)
+    # the decoded text is stripped of surrounding spaces: shift the positions by what goes
+    lead = len(raw) - len(raw.lstrip())
+    stripped = raw.strip()
+    alts = tuple((p - lead, c, q) for p, c, q in alternatives if 0 <= p - lead < len(stripped))
+    return stripped, conf, alts
+
+
+def detect(grey: Any) -> list[tuple[float, float, float, float]]:
+    """Text lines of a grey (uint8) image found by RapidOCR's detector, as boxes (x0, top, x1,
+    bottom) in the image's pixels. The image is read at its own size (the caller reduces it)."""
+    import numpy as np
+
+    if grey.shape[0] < 8 or grey.shape[1] < 8:
+        return []
+    try:
+        boxes, _ = _rapid_engine().text_det(np.ascontiguousarray(np.repeat(grey[:, :, None], 3, axis=2)))
+    except Exception as exc:  # the engine's own errors are not ours to classify
+        raise InputError(f"文字识别（OCR）失败：{type(exc).__name__}: {exc}") from exc
+    if boxes is None:
+        return []
+    return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max())) for b in boxes]
 
 
 def _rapidocr(img: Any) -> list[Run]:
@@ -420,4 +517,6 @@ __all__ = [
     "engine",
     "ocr_page",
     "page_has_text_layer",
+    "recognize",
+    "detect",
 ]

@@ -321,6 +321,42 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
         stack.extend(reversed(forms))  # depth-first after the parent's own paths, in order
 
 
+# A paint whose red, green and blue are all at least this (of 255) is white on the page.
+_WHITE = 250
+_RGBA = (0, 1, 2, 3)  # PDFium's colour components: red, green, blue, alpha (0-255)
+_FULL_PAINT = 255.0  # pdfplumber's colour components are 0-1
+
+
+def _invisible_path(raw: Any) -> bool:
+    """A path painted only in white (the white background box a spreadsheet prints behind its
+    print area, title and all): nothing shows on the page, so its sides are no rulings. Its edges
+    would otherwise close a cell around the title, form number and unit above a table."""
+    import ctypes
+
+    from .pdfium import lib as pdfium_c
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False
+
+    def white(get: Any) -> bool:
+        rgba = [ctypes.c_uint() for _ in _RGBA]
+        if not get(raw, *(ctypes.byref(v) for v in rgba)):
+            return False
+        *rgb, alpha = (v.value for v in rgba)
+        return all(v >= _WHITE for v in rgb) or alpha == 0
+
+    painted = [
+        get
+        for on, get in (
+            (fill.value, pdfium_c.FPDFPageObj_GetFillColor),
+            (stroke.value, pdfium_c.FPDFPageObj_GetStrokeColor),
+        )
+        if on
+    ]
+    return bool(painted) and all(white(get) for get in painted)
+
+
 def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     """Horizontal and vertical ruling segments of a page, as pdfplumber edges, from PDFium.
 
@@ -345,6 +381,8 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint_unchecked, pdfium_c.FPDFPathSegment_GetType_unchecked
     get_close = pdfium_c.FPDFPathSegment_GetClose_unchecked
     for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
+        if _invisible_path(raw):
+            continue
         start = prev = None
         for i in range(count_segments(raw)):
             seg = get_segment(raw, i)
@@ -492,6 +530,7 @@ def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
     """Differential self-check of one ruled page: our grids (PDFium characters on pdfplumber's
     lattice) against pdfplumber's own ``extract_tables`` on its page object. None when they
     agree (same tables, same shape, same texts but for spaces); otherwise what differs."""
+    page = page.filter(lambda o: not _invisible_rect(o))
     theirs = [_norm_grid(t.extract()) for t in page.find_tables(current().table_settings()) if _is_table(t)]
     ours = [_norm_grid(g) for g in fast]
     if len(ours) != len(theirs):
@@ -504,6 +543,27 @@ def grid_disagreement(fast: list[list[list[str]]], page: Any) -> str | None:
                 if u != v:
                     return f"第{k}个表格第{r}行第{c}格不同（“{u}”/“{v}”）"
     return None
+
+
+def _invisible_rect(obj: dict[str, Any]) -> bool:
+    """pdfplumber's view of :func:`_invisible_path`: a rectangle painted only in white."""
+    if obj.get("object_type") != "rect":
+        return False
+
+    def white(color: Any) -> bool:
+        vals = tuple(color) if isinstance(color, (tuple, list)) else (color,)
+        if len(vals) == 1:  # gray
+            vals = vals * len(_RGBA[:-1])
+        return len(vals) == len(_RGBA[:-1]) and all(
+            isinstance(v, (int, float)) and v * _FULL_PAINT >= _WHITE for v in vals
+        )
+
+    painted = [
+        c
+        for on, c in ((obj.get("fill"), obj.get("non_stroking_color")), (obj.get("stroke"), obj.get("stroking_color")))
+        if on
+    ]
+    return bool(painted) and all(white(c) for c in painted)
 
 
 def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
@@ -789,7 +849,9 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
             image, _angle = scan.deskew(image)
             edges = scan.ruling_edges(image, scale)
             tables = [t for t in find_tables(edges, current().table_settings()) if _is_table(t)]
-        if scan is not None and tables:
+        if scan is not None and ocr.engine() == "rapidocr":
+            words = scan.read_page(image, tables, scale)
+        elif scan is not None and tables:
             cells = [c for t in tables for c in t.cells]
             bands = [(t.bbox[1], t.bbox[3], [x for c in t.cells for x in (c[0], c[2])]) for t in tables]
             spread, inserted = scan.spread_columns(image, bands, scale)
@@ -863,6 +925,32 @@ def _confidences(it: _Item, words: list[Any]) -> list[float | None]:
         ]
         out.append(min(inside) if inside else None)
     return out
+
+
+def _candidates(it: _Item, words: list[Any]) -> list[tuple[str, ...] | None] | None:
+    """Each cell's other readings (:attr:`RawLine.candidates`): for a cell read from one OCR run
+    whose text it still is character for character (letter-for-digit repairs keep the positions),
+    the cell with one digit replaced by the recognizer's runner-up digit there, most probable first."""
+    out: list[tuple[str, ...] | None] = []
+    for text, box in zip(it.cells, it.boxes):
+        if box is None or not text.strip():
+            out.append(None)
+            continue
+        inside = [
+            w
+            for w in words
+            if box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
+        ]
+        if len(inside) != 1 or len(inside[0].text) != len(text) or not inside[0].alternatives:
+            out.append(None)
+            continue
+        readings = [
+            (prob, text[:pos] + ch + text[pos + 1 :])
+            for pos, ch, prob in inside[0].alternatives
+            if ch.isdigit() and text[pos].isdigit()
+        ]
+        out.append(tuple(r for _, r in sorted(readings, key=lambda pr: -pr[0])) or None)
+    return out if any(out) else None
 
 
 _REASON_CHARS = 200  # an exception's message is cut to this length in a reason
@@ -965,10 +1053,20 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     counters: dict[int, int] = {}
     for p, it in _join_paragraphs(pages):
         counters[p.number] = counters.get(p.number, 0) + 1
-        confidences = _confidences(it, ocr_words[p.number]) if it.ocr and ocr_words.get(p.number) else None
+        confidences = candidates = None
+        if it.ocr and ocr_words.get(p.number):
+            confidences = _confidences(it, ocr_words[p.number])
+            candidates = _candidates(it, ocr_words[p.number])
         doc.lines.append(
             RawLine(
-                counters[p.number], it.cells, p.number, it.boxes, ocr=it.ocr, doubt=it.doubt, confidences=confidences
+                counters[p.number],
+                it.cells,
+                p.number,
+                it.boxes,
+                ocr=it.ocr,
+                doubt=it.doubt,
+                confidences=confidences,
+                candidates=candidates,
             )
         )
     if differential:  # JUESUAN_PDF_DIFFERENTIAL=always: every ruled page against pdfplumber's grids

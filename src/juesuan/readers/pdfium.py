@@ -90,6 +90,9 @@ _SIGNATURES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "FPDFPathSegment_GetPoint": (c_int, (_P, _F, _F)),
     "FPDFPathSegment_GetType": (c_int, (_P,)),
     "FPDFPathSegment_GetClose": (c_int, (_P,)),
+    "FPDFPath_GetDrawMode": (c_int, (_P, POINTER(c_int), POINTER(c_int))),
+    "FPDFPageObj_GetFillColor": (c_int, (_P, POINTER(c_uint), POINTER(c_uint), POINTER(c_uint), POINTER(c_uint))),
+    "FPDFPageObj_GetStrokeColor": (c_int, (_P, POINTER(c_uint), POINTER(c_uint), POINTER(c_uint), POINTER(c_uint))),
 }
 
 

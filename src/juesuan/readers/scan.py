@@ -23,6 +23,7 @@ lazily, when a scanned page is read.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .ocr import OcrWord, _is_cjk
@@ -31,6 +32,7 @@ from .settings import current
 Edge = dict[str, Any]
 _WHITE = 255  # grey level of white paper; also the value of a set pixel in a mask
 _CONNECTIVITY = 8  # a ruling's pixels touch by edges or corners
+_ONE_AROUND = 3  # a 3 × 3 square: one pixel all round
 
 
 def available() -> bool:
@@ -98,19 +100,32 @@ def deskew(image: Any) -> tuple[Any, float]:
     return Image.fromarray(turned), angle
 
 
-def ruling_edges(image: Any, px_per_pt: float) -> list[Edge]:
-    """Ruling segments of an (upright) page image as pdfplumber edges, in PDF points."""
+def _line_masks(ink: Any, px_per_pt: float) -> list[tuple[str, int, Any]]:
+    """(orientation, kernel length in pixels, the ink in runs at least that long) for "h" and "v"."""
+    cv2 = _cv()
+    s = current()
+    out = []
+    for orientation, length in (("h", s.scan_hline_length), ("v", s.scan_vline_length)):
+        k = max(int(length * px_per_pt), 2)
+        shape = (k, 1) if orientation == "h" else (1, k)
+        out.append(
+            (orientation, k, cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape)))
+        )
+    return out
+
+
+def ruling_edges(image: Any, px_per_pt: float, masks: list[tuple[str, int, Any]] | None = None) -> list[Edge]:
+    """Ruling segments of an (upright) page image as pdfplumber edges, in PDF points (``masks``:
+    :func:`_line_masks` of the page, when already made)."""
     import numpy as np
 
     cv2 = _cv()
     s = current()
-    ink = _ink(np.asarray(image.convert("L")))
+    if masks is None:
+        masks = _line_masks(_ink(np.asarray(image.convert("L"))), px_per_pt)
     thick = s.scan_ruling_max_thickness * px_per_pt
     edges: list[Edge] = []
-    for orientation, length in (("h", s.scan_hline_length), ("v", s.scan_vline_length)):
-        k = max(int(length * px_per_pt), 2)
-        shape = (k, 1) if orientation == "h" else (1, k)
-        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+    for orientation, k, lines in masks:
         count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=_CONNECTIVITY)
         for i in range(1, count):
             x, y, w, h = (int(v) for v in stats[i][:4])
@@ -264,4 +279,303 @@ def cut_runs(words: list[OcrWord], cells: list[tuple[float, float, float, float]
     return out
 
 
-__all__ = ["available", "cut_runs", "deskew", "ruling_edges", "skew_angle", "spread_columns", "unspread"]
+# --------------------------------------------------------------------------------------------
+# Reading a page whose grids are known: recognition per cell, detection only outside the grids
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def erase_rulings(grey: Any, masks: list[tuple[str, int, Any]]) -> Any:
+    """The page (grey, uint8 array) with the ruling pixels of ``masks`` (and one pixel around
+    them: their anti-aliased edges) painted white."""
+    cv2 = _cv()
+    lines = masks[0][2]
+    for _, _, m in masks[1:]:
+        lines = cv2.bitwise_or(lines, m)
+    lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (_ONE_AROUND, _ONE_AROUND)))
+    out = grey.copy()
+    out[lines > 0] = _WHITE
+    return out
+
+
+def _runs(mask: Any, gap: int) -> list[tuple[int, int]]:
+    """[start, end) of the runs of True in a 1-D mask, runs at most ``gap`` apart joined."""
+    import numpy as np
+
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    ends = np.concatenate((idx[breaks], [idx[-1]])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> list[tuple[int, int, int, int]]:
+    """The lines of text in one cell, as pixel boxes (x0, top, x1, bottom) on the page: the runs of
+    inked rows of the cell (gaps under ``scan_line_gap`` joined), each as wide as its ink; specks
+    (less ink than ``scan_min_ink`` pixels, or smaller than ``scan_min_extent``) are no text."""
+    s = current()
+    x0, y0, x1, y1 = cell
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0 or not sub.any():
+        return []
+    out = []
+    for a, b in _runs(sub.any(axis=1), int(s.scan_line_gap * px_per_pt)):
+        band = sub[a:b]
+        cols = _runs(band.any(axis=0), 0)
+        left, right = cols[0][0], cols[-1][1]
+        if int(band.sum()) < s.scan_min_ink or max(right - left, b - a) < s.scan_min_extent * px_per_pt:
+            continue
+        out.append((x0 + left, y0 + a, x0 + right, y0 + b))
+    return out
+
+
+_POINTS_PER_INCH = 72
+
+
+def split_line(ink: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """A detected line cut where its ink leaves a gap at least ``scan_split_gap`` × the height of
+    its ink: the detector reads two neighbouring cells of a table without rulings as one line (and
+    the gaps of a border-less table are what separates its columns); the gaps between the
+    characters of a word or a number are far narrower (and letter-spaced text is cut only at gaps
+    twice its usual one). The pieces of a cut line are boxes around
+    their ink; a line not cut keeps the detector's box."""
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1]
+    rows = _runs(sub.any(axis=1), 0)
+    if not rows:
+        return [box]
+    top, bottom = y0 + rows[0][0], y0 + rows[-1][1]
+    height = bottom - top
+    # letter-spaced text (目 录, a contents page) is not cut between its letters: a gap must also
+    # be at least twice the line's median gap between runs of ink
+    cols = _runs(sub.any(axis=0), 0)
+    spaces = sorted(b - a for (_, a), (b, _) in zip(cols, cols[1:]))
+    usual = spaces[len(spaces) // 2] if spaces else 0
+    gap = max(current().scan_split_gap * height, current().scan_spaced_gap * usual)
+    pieces = _runs(sub.any(axis=0), max(int(gap) - 1, 0))
+    if len(pieces) < 2:
+        return [box]
+    # not after a small mark low or mid-line (、，。：): its square's blank half is no column gap
+    kept = [pieces[0]]
+    for a, b in pieces[1:]:
+        last = _runs(sub[:, kept[-1][0] : kept[-1][1]].any(axis=0), 0)[-1]
+        glyph = sub[:, kept[-1][0] + last[0] : kept[-1][0] + last[1]]
+        ink_rows = _runs(glyph.any(axis=1), 0)
+        tall = ink_rows[-1][1] - ink_rows[0][0]
+        if last[1] - last[0] < current().scan_mark * height and tall < current().scan_mark * height:
+            kept[-1] = (kept[-1][0], b)
+        else:
+            kept.append((a, b))
+    pieces = kept
+    if len(pieces) < 2:
+        return [box]
+    # each piece as tight as its ink (the detector's box is padded: two padded boxes of
+    # neighbouring cells would nearly touch again)
+    return [(x0 + a, top, x0 + b, bottom) for a, b in pieces]
+
+
+# full-width punctuation is drawn in one half of its square: the other half is blank, and that
+# blank beside a character can be as wide as a gap between columns
+_BLANK_AFTER = ")）]】」』》〉”’：:、，。；"
+_BLANK_BEFORE = "(（[【「『《〈“‘"
+_FIGURE_START = "0123456789-—+.,"
+
+
+def _bracketed(left: OcrWord, right: OcrWord) -> bool:
+    """Two pieces of one detected line that are one text cut beside full-width punctuation
+    (``其他…办公厅`` ``（室）`` ``及…``, ``部门：`` ``示例…``): the blank half of the punctuation's
+    square widened the gap there to a column gap. Not when the other side is a figure."""
+    gap = right.x0 - left.x1
+    height = max(left.bottom - left.top, right.bottom - right.top, 1.0)
+    if gap > current().scan_bracket_gap * height:
+        return False
+    return (left.text[-1] in _BLANK_AFTER and right.text[0] not in _FIGURE_START) or (
+        right.text[0] in _BLANK_BEFORE and left.text[-1] not in _FIGURE_START
+    )
+
+
+def _joined(left: OcrWord, right: OcrWord) -> OcrWord:
+    shift = len(left.text)
+    return OcrWord(
+        left.text + right.text,
+        left.x0,
+        min(left.top, right.top),
+        right.x1,
+        max(left.bottom, right.bottom),
+        min(left.conf, right.conf),
+        left.alternatives + tuple((p + shift, c, q) for p, c, q in right.alternatives),
+    )
+
+
+_LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
+_FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)([\u4e00-\u9fff（(].*)$")
+
+
+def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
+    """A run read outside the grids that is a label and a figure (``45.00五、教育支出``,
+    ``2010350事业运行``) cut between them where its ink leaves a gap of at least
+    ``scan_figure_gap`` × its height near the estimated boundary (two cells of a table without
+    rulings printed closer than a column gap; a figure inside a label, ``2023年``, has no such gap)."""
+    m = _LABEL_FIGURE_RE.match(word.text) or _FIGURE_LABEL_RE.match(word.text)
+    if not m:
+        return [word]
+    k = len(m.group(1))
+    widths = _widths(word.text)
+    x0, x1 = int(word.x0 * px_per_pt), int(round(word.x1 * px_per_pt))
+    y0, y1 = int(word.top * px_per_pt), int(round(word.bottom * px_per_pt))
+    sub = ink[y0:y1, x0:x1]
+    if sub.size == 0:
+        return [word]
+    rows = _runs(sub.any(axis=1), 0)
+    height = (rows[-1][1] - rows[0][0]) if rows else 0
+    unit = (x1 - x0) / sum(widths)
+    guess = sum(widths[:k]) * unit
+    cols = _runs(sub.any(axis=0), 0)
+    gaps = [(a, b) for (_, a), (b, _) in zip(cols, cols[1:]) if b - a >= current().scan_figure_gap * height]
+    near = [g for g in gaps if abs((g[0] + g[1]) / 2 - guess) <= unit]
+    if not near:
+        return [word]
+    a, b = min(near, key=lambda g: abs((g[0] + g[1]) / 2 - guess))
+    cut_left, cut_right = round((x0 + a) / px_per_pt, 2), round((x0 + b) / px_per_pt, 2)
+    left_alts = tuple(t for t in word.alternatives if t[0] < k)
+    right_alts = tuple((p - k, c, q) for p, c, q in word.alternatives if p >= k)
+    return [
+        OcrWord(word.text[:k], word.x0, word.top, cut_left, word.bottom, word.conf, left_alts),
+        OcrWord(word.text[k:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
+    ]
+
+
+def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
+    """A line's image for the recognizer: its box widened to at least ``height`` and by a margin
+    of ``scan_rec_margin`` × that height all round, within ``limit`` (its cell), white beyond."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    h = max(y1 - y0, height)
+    margin = current().scan_rec_margin * h
+    cy = (y0 + y1) / 2
+    top, bottom = int(cy - h / 2 - margin), int(np.ceil(cy + h / 2 + margin))
+    left, right = int(x0 - margin), int(np.ceil(x1 + margin))
+    out = np.full((bottom - top, right - left), _WHITE, dtype=clean.dtype)
+    lx0, ly0, lx1, ly1 = limit
+    a, b = max(top, ly0), min(bottom, ly1)
+    c, d = max(left, lx0), min(right, lx1)
+    if a < b and c < d:
+        out[a - top : b - top, c - left : d - left] = clean[a:b, c:d]
+    return out
+
+
+def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
+    """The text of an upright scanned page whose ruled grids are known (``tables``: the lattice
+    finder's, in points), as OCR runs in points.
+
+    Inside the grids there is nothing to detect: each cell's lines of ink (:func:`cell_lines`,
+    on the page with its rulings painted out) are recognized directly, and a cell without ink is
+    not read at all. Outside the grids (titles, notes, text pages), the remaining ink is cut into
+    bands of lines, each band reduced to ``ocr_det_dpi`` for the text detector, and the lines it
+    finds are recognized from the full-resolution page."""
+    import numpy as np
+
+    from . import ocr
+
+    s = current()
+    grey = np.asarray(image.convert("L"))
+    clean = erase_rulings(grey, _line_masks(_ink(grey), px_per_pt))
+    ink = clean < s.ocr_ink_level
+    inset = max(int(round(s.scan_cell_inset * px_per_pt)), 1)
+    h_px, w_px = clean.shape
+    cell_boxes: list[tuple[int, int, int, int]] = []
+    lines: list[tuple[tuple[int, int, int, int], tuple[int, int, int, int]]] = []
+    for t in tables:
+        for c in t.cells:
+            box = (
+                min(int(c[0] * px_per_pt) + inset, w_px),
+                min(int(c[1] * px_per_pt) + inset, h_px),
+                max(int(c[2] * px_per_pt) - inset, 0),
+                max(int(c[3] * px_per_pt) - inset, 0),
+            )
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
+            cell_boxes.append(box)
+            lines.extend((ln, box) for ln in cell_lines(ink, box, px_per_pt))
+    # outside the grids: the detector on bands of the page reduced to ocr_det_dpi
+    rest = clean.copy()
+    for t in tables:
+        x0, y0, x1, y1 = (int(round(v * px_per_pt)) for v in t.bbox)
+        rest[max(y0 - inset, 0) : y1 + inset + 1, max(x0 - inset, 0) : x1 + inset + 1] = _WHITE
+    free: list[tuple[int, int, int, int]] = []
+    pieces_of: list[int] = []  # the detected line each free box was cut from
+    detected = 0
+    rest_ink = rest < s.ocr_ink_level
+    pad = int(s.scan_band_pad * px_per_pt)
+    factor = min(1.0, s.ocr_det_dpi / _POINTS_PER_INCH / px_per_pt)
+    for a, b in _runs(rest_ink.any(axis=1), int(s.scan_band_gap * px_per_pt)):
+        cols = _runs(rest_ink[a:b].any(axis=0), 0)
+        top, bottom = max(a - pad, 0), min(b + pad, h_px)
+        left, right = max(cols[0][0] - pad, 0), min(cols[-1][1] + pad, w_px)
+        band = rest[top:bottom, left:right]
+        if factor < 1:
+            small = _cv().resize(band, None, fx=factor, fy=factor, interpolation=_cv().INTER_AREA)
+        else:
+            small = band
+        fy, fx = band.shape[0] / max(small.shape[0], 1), band.shape[1] / max(small.shape[1], 1)
+        for bx0, by0, bx1, by1 in ocr.detect(small):
+            box = (
+                max(int(left + bx0 * fx), 0),
+                max(int(top + by0 * fy), 0),
+                min(int(np.ceil(left + bx1 * fx)), w_px),
+                min(int(np.ceil(top + by1 * fy)), h_px),
+            )
+            pieces = split_line(rest_ink, box)
+            pieces_of.extend([detected] * len(pieces))
+            free.extend(pieces)
+            detected += 1
+    heights = sorted(ln[3] - ln[1] for ln, _ in lines)
+    height = float(heights[len(heights) // 2]) if heights else 0.0
+    crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
+    whole = (0, 0, w_px, h_px)
+    crops += [_crop(clean, box, 0.0, whole) for box in free]
+    boxes = [ln for ln, _ in lines] + free
+    groups = [-1] * len(lines) + pieces_of
+    words: list[OcrWord] = []
+    prev_group = -1
+    for (x0, y0, x1, y1), group, (read, conf, alts) in zip(boxes, groups, ocr.recognize(crops)):
+        text = ocr._tidy(read) if read else read
+        if not text:
+            continue
+        word = OcrWord(
+            text,
+            round(x0 / px_per_pt, 2),
+            round(y0 / px_per_pt, 2),
+            round(x1 / px_per_pt, 2),
+            round(y1 / px_per_pt, 2),
+            round(conf, 4),
+            alts if text == read else (),
+        )
+        if group >= 0 and group == prev_group and _bracketed(words[-1], word):
+            words[-1] = _joined(words[-1], word)
+        else:
+            words.append(word)
+        prev_group = group
+    words = [part for w in words for part in split_figure(w, rest_ink, px_per_pt)]
+    band_h = s.ocr_row_band
+    words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band_h), w.x0))
+    return words
+
+
+__all__ = [
+    "available",
+    "cell_lines",
+    "cut_runs",
+    "deskew",
+    "erase_rulings",
+    "read_page",
+    "ruling_edges",
+    "skew_angle",
+    "split_figure",
+    "split_line",
+    "spread_columns",
+    "unspread",
+]

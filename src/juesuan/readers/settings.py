@@ -60,6 +60,10 @@ class ReaderSettings:
     ocr_ruling_fill: float = 0.92  # share of ink a block of that length needs to be a ruling
     ocr_min_confidence: float = 0.85  # an OCR'd cell read with less confidence is doubtful: not used in checks
     ocr_page_min_confidence: float = 0.6  # a scanned page whose median run confidence is lower is unreadable
+    ocr_threads: int = 1  # threads of each ONNX session of the OCR engine (1: one core per reading)
+    ocr_det_dpi: float = 110.0  # text outside ruled grids is detected on the page reduced to this resolution
+    ocr_rec_min_ratio: float = 4.0  # a line is padded to at least this × its height before recognition
+    ocr_alt_min: float = 0.01  # a character's runner-up reading is kept when at least this probable
     # -- table structure from a scanned page's image (readers/scan.py) --------------------------
     scan_max_skew: float = 3.0  # a scan is searched for a skew up to this angle either way (degrees)
     scan_skew_step: float = 0.5  # first step of the skew search (degrees)
@@ -73,6 +77,18 @@ class ReaderSettings:
     scan_spread: float = 12.0  # white inserted at each column boundary of a grid before OCR (pt)
     scan_narrow_char: float = 0.55  # width of a non-CJK character, × a CJK one, when an OCR run is cut
     scan_cut_margin: float = 0.3  # a cell boundary this far (× run height) inside an OCR run cuts it
+    scan_cell_inset: float = 1.0  # a cell is read this far inside its rulings (pt)
+    scan_line_gap: float = 1.0  # rows of ink in a cell this close or closer are one line of text (pt)
+    scan_min_ink: int = 12  # a line in a cell with fewer ink pixels is a speck, not text
+    scan_min_extent: float = 2.0  # a line in a cell smaller than this both ways is a speck (pt)
+    scan_rec_margin: float = 0.25  # white around a line given to the recognizer, × its height
+    scan_band_gap: float = 14.0  # ink outside the grids this far apart is detected in separate bands (pt)
+    scan_band_pad: float = 6.0  # white kept around a band of ink given to the detector (pt)
+    scan_split_gap: float = 0.8  # a detected line is cut at a gap in its ink this wide, × the ink's height
+    scan_spaced_gap: float = 2.0  # a line is cut only at gaps this many times its median gap between runs of ink
+    scan_mark: float = 0.5  # a glyph narrower and shorter than this × its line's height is a punctuation mark
+    scan_bracket_gap: float = 2.0  # pieces of a line this close (× height) beside full-width punctuation are one text
+    scan_figure_gap: float = 0.15  # a run of label and figure is cut at a gap in its ink this wide, × its height
     snap_edits_per_char: float = 0.17  # an OCR'd label is snapped to a known one this many edits per character away
     snap_indel_min_chars: int = 8  # a shorter label is snapped only over misread characters, none lost or added
     snap_min_chars: int = 3  # a shorter label is never snapped (too many known ones are near)

@@ -77,13 +77,27 @@ def _table_location(t: Table, row: str, value: str | None) -> Location:
     )
 
 
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 (a form number printed in Chinese numerals: 公开表十二)."""
+    digits = "一二三四五六七八九"
+    if not text or any(ch not in digits + "十" for ch in text) or text.count("十") > 1:
+        return None
+    if "十" not in text:
+        return digits.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+
+
 def form_number(form: str, patterns: list[str]) -> int | None:
     """The sequence number of a printed form number: group ``n`` of the first pattern that matches
     it whole, else its digits (None when it has none)."""
     for pattern in patterns:
         m = re.fullmatch(pattern, form)
         if m and "n" in m.groupdict() and m.group("n"):
-            return int(m.group("n"))
+            n = m.group("n")
+            return int(n) if n.isdigit() else _chinese_number(n)
     digits = "".join(ch for ch in form if ch.isdigit())
     return int(digits) if digits else None
 

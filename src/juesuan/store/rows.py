@@ -57,10 +57,10 @@ class DocumentRows:
 
 def claim_rows(doc: Any) -> list[tuple[Any, ...]]:
     """The quantitative claims of the narrative (juesuan.narrative's extraction)."""
-    from ..narrative import analyse
+    from ..narrative import extraction
 
     out = []
-    for i, c in enumerate(analyse(doc).ex.claims):
+    for i, c in enumerate(extraction(doc)[1].claims):
         prov = c.sentence.provenance
         out.append(
             (
