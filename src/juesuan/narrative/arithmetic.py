@@ -234,7 +234,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         locs.append(ctx.text_location(subject.sentence, subject.raw))
     # a subject taken by position from a "其中" list may not be the one the change is about
     weak = inherited or (change.concept_from != "window" and "其中" in subject.sentence.norm[: subject.start])
-    f = ctx.report_gap(
+    finding = ctx.report_gap(
         "narrative.change",
         verdict == "rounding",
         "warning" if weak else "error",
@@ -244,7 +244,7 @@ def _rate(ctx: Context, subject: Claim, change: Claim, rate: Claim, inherited: b
         actual=fmt(abs(rate.value)),
         difference=fmt(abs(rate.value) - expected),
     )
-    ctx.verdict(rate, "rounding" if verdict == "rounding" else "disagree", f)
+    ctx.verdict(rate, "rounding" if verdict == "rounding" else "disagree", finding)
 
 
 # -- figures stated "respectively" ------------------------------------------------------------------

@@ -937,9 +937,7 @@ def _candidates(it: _Item, words: list[Any]) -> list[tuple[str, ...] | None] | N
             out.append(None)
             continue
         inside = [
-            w
-            for w in words
-            if box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
+            w for w in words if box[0] <= (w.x0 + w.x1) / 2 <= box[2] and box[1] <= (w.top + w.bottom) / 2 <= box[3]
         ]
         if len(inside) != 1 or len(inside[0].text) != len(text) or not inside[0].alternatives:
             out.append(None)
