@@ -169,35 +169,20 @@ def check_output(out: Path, inputs: list[Path], what: str = "输出文件") -> N
         raise OutputError(f"没有权限写入{what}：{out}")
 
 
-def write_output(out: Path, text: str, what: str = "输出文件") -> None:
-    """Write ``text`` to ``out`` (via a temporary file in the same folder, then renamed): an error
-    becomes an OutputError and never leaves a half-written file."""
+def write_output(out: Path, text: str | bytes, what: str = "输出文件") -> None:
+    """Write ``text`` (or bytes: the check sheet's XLSX) to ``out`` via a temporary file in the same
+    folder, then renamed: an error becomes an OutputError and never leaves a half-written file."""
     tmp = None
     try:
         import tempfile  # only when a report is written to a file
 
         fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as exc:
-        reason = _ERRNO_ZH.get(exc.errno or 0, "无法写入")
-        raise OutputError(f"无法写入{what}（{reason}）：{out}") from None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_bytes(out: Path, data: bytes, what: str = "输出文件") -> None:
-    """:func:`write_output` for a binary file (the check sheet's XLSX)."""
-    tmp = None
-    try:
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
         os.replace(tmp, out)
         tmp = None
     except OSError as exc:
@@ -429,7 +414,7 @@ def check_sheet(
         elif together and len(paths) > 1:  # a page number does not say which of the files it is in
             inp.source, inp.no_source_reason = None, "多个文件合并审核，页码不能确定所在文件，无截图"
         results = checksheet.evaluate(inp)
-        write_bytes(output, checksheet.workbook_bytes(inp, results), "检查表")
+        write_output(output, checksheet.workbook_bytes(inp, results), "检查表")
     code = api.exit_status(rep)
     counts = {s: sum(1 for r in results if r.status == s) for s in (checksheet.YES, checksheet.NO, checksheet.UNKNOWN)}
     echo(

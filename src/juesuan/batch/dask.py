@@ -21,20 +21,10 @@ from .work import CRASHED, INTERNAL, TIMEOUT, Outcome, failed
 def _call_many(jobs: list[tuple[str, str]], task: str) -> list[Outcome]:
     """One task of several files: the per-file function on each, every failure an Outcome (one
     file's exception must not lose the others')."""
-    from .work import MEMORY, peak_mb, resolve
+    from .work import resolve, run_one
 
     fn = resolve(task)
-    outs = []
-    for path, sha in jobs:
-        try:
-            out = fn(path, sha)
-        except MemoryError:
-            out = failed(path, sha, MEMORY, f"处理时超出内存上限，已停止：{Path(path).name}")
-        except Exception as exc:  # noqa: BLE001 — a per-file function of a caller's own that raised
-            out = failed(path, sha, INTERNAL, f"处理时出现内部错误：{Path(path).name}（{type(exc).__name__}: {exc}）")
-        out.peak_mb = max(out.peak_mb, peak_mb())
-        outs.append(out)
-    return outs
+    return [run_one(fn, path, sha) for path, sha in jobs]
 
 
 def _warm(task: str) -> bool:

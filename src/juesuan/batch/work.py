@@ -112,6 +112,19 @@ def resolve(ref: str) -> Callable[[str, str], Outcome]:
 DEFAULT_TASK = "juesuan.batch.work:process_file"
 
 
+def run_one(fn: Callable[[str, str], Outcome], path: str, sha: str) -> Outcome:
+    """The per-file function on one file, a failure an Outcome (one file's exception must not stop
+    the worker), with the worker's peak memory so far."""
+    try:
+        out = fn(path, sha)
+    except MemoryError:
+        out = failed(path, sha, MEMORY, f"处理时超出内存上限，已停止：{Path(path).name}")
+    except Exception as exc:  # noqa: BLE001 — a per-file function of a caller's own that raised
+        out = failed(path, sha, INTERNAL, f"处理时出现内部错误：{Path(path).name}（{type(exc).__name__}: {exc}）")
+    out.peak_mb = max(out.peak_mb, peak_mb())
+    return out
+
+
 def worker_main(conn: Any, memory_mb: int | None, task: str, sys_path: list[str] | None = None) -> None:
     """A local worker process: receives (path, sha256) pairs, sends back Outcomes, until None or
     the parent goes away. ``sys_path``: the parent's sys.path (a forkserver's may be older)."""
@@ -127,13 +140,7 @@ def worker_main(conn: Any, memory_mb: int | None, task: str, sys_path: list[str]
         if msg is None:
             return
         path, sha = msg
-        try:
-            out = fn(path, sha)
-        except MemoryError:
-            out = failed(path, sha, MEMORY, f"处理时超出内存上限，已停止：{Path(path).name}")
-        except Exception as exc:  # noqa: BLE001 — a per-file function of a caller's own that raised
-            out = failed(path, sha, INTERNAL, f"处理时出现内部错误：{Path(path).name}（{type(exc).__name__}: {exc}）")
-        out.peak_mb = max(out.peak_mb, peak_mb())
+        out = run_one(fn, path, sha)
         try:
             conn.send(out)
         except MemoryError:
