@@ -3,8 +3,10 @@ the corpus PDFs of ../shared and on N generated documents (our clean and planted
 N department names), the peak resident memory of one worker, and the same generated documents on a
 Dask LocalCluster of 2 worker processes (when dask[distributed] is installed).
 
-Usage: .venv/bin/python bench/bench_batch.py [N] [--workers 1,2] [--no-corpus] [--no-dask]
-(default N = 2000). Each run starts from an empty DuckDB store, so every file is read, checked and
+Usage: .venv/bin/python bench/bench_batch.py [N] [--workers 1,2] [--no-corpus] [--no-dask] [--pdfs M]
+(default N = 2000). ``--pdfs M``: also M copies of the repo's generated text-layer PDFs
+(tests/fixtures/roundtrip/*.pdf, 17–19 pages: the issue's "documents of ~25 pages" class), each
+made a distinct file by a comment after its end-of-file marker, with 1 and 2 workers. Each run starts from an empty DuckDB store, so every file is read, checked and
 stored; the time includes starting the workers. Prints a Markdown table and the load average before
 and after (the machine is shared: compare runs made under similar load); results are recorded in
 docs/benchmarks.md.
@@ -32,6 +34,18 @@ def generated(folder: Path, n: int) -> list[Path]:
     for i in range(n):
         p = folder / f"gen_{i:05d}.txt"
         p.write_text(texts[i % 2].replace(DEPARTMENT, f"示例市第{i + 1}数据服务中心"), encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def generated_pdfs(folder: Path, m: int) -> list[Path]:
+    """M distinct PDF files: the fixture PDFs in turn, each with a PDF comment appended after
+    %%EOF (readers ignore it; the content hash differs, so no copy is skipped as already done)."""
+    sources = sorted((REPO / "tests" / "fixtures" / "roundtrip").glob("*.pdf"))
+    out = []
+    for i in range(m if sources else 0):
+        p = folder / f"gen_{i:05d}.pdf"
+        p.write_bytes(sources[i % len(sources)].read_bytes() + f"\n% juesuan bench copy {i}\n".encode())
         out.append(p)
     return out
 
@@ -113,6 +127,7 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--no-corpus", action="store_true")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--pdfs", type=int, default=0, help="also M copies of the generated fixture PDFs")
     ap.add_argument(
         "--pair",
         action="store_true",
@@ -129,6 +144,12 @@ def main() -> None:
         for w in workers if pdfs else []:
             rows.append(one(pdfs, f"corpus PDFs, {w} worker(s)", workers=w, memory_mb=3072))
             print(rows[-1], flush=True)
+    if args.pdfs:
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf_files = generated_pdfs(Path(tmp), args.pdfs)
+            for w in workers:
+                rows.append(one(pdf_files, f"{args.pdfs} generated PDFs, {w} worker(s)", workers=w, memory_mb=3072))
+                print(rows[-1], flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         files = generated(Path(tmp), args.n)
         if not files:  # N = 0: the corpus runs only
