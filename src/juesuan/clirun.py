@@ -290,6 +290,23 @@ def _emit(text: str, output: Optional[Path]) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _check_document(
+    real: list[Path], shown: list[str], together: bool, variant: Any, coverage: Any, prog: Any, kind: Any
+) -> Any:
+    """One document checked: several files read as one (``together``, their names in the report's
+    ``sources``) or the first file; standard input is named ``-`` in the report."""
+    from . import api  # loaded by the caller already (its start-up stage)
+
+    if together:
+        rep = api.check_together(real, variant, coverage, progress=prog, kind=kind)
+        rep.meta["sources"] = shown
+    else:
+        rep = api.check(real[0], variant, coverage, progress=prog, kind=kind)
+    if shown[0] == STDIN:
+        rep.document.source = STDIN
+    return rep
+
+
 def _check(
     files: list[Path],
     variant: Optional[str],
@@ -303,7 +320,7 @@ def _check(
     from .timing import stage
 
     with stage("startup"):  # the pipeline's modules and data packs, loaded for the command
-        from . import api
+        from . import api  # noqa: F401  (imported here so that start-up is timed as such)
 
         check_variant(variant)
         check_kind(kind)
@@ -324,14 +341,8 @@ def _check(
     with progress() as prog, stdin_file() if any(str(p) == STDIN for p in paths) else _nothing() as sin:
         real = [(sin or p) if str(p) == STDIN else p for p in paths]
         shown = ["-" if str(p) == STDIN else str(p) for p in paths]
-        if together:
-            rep = api.check_together(real, variant, coverage, progress=prog, kind=kind)
-            rep.meta["sources"] = shown
-            return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
-        if single:
-            rep = api.check(real[0], variant, coverage, progress=prog, kind=kind)
-            if str(paths[0]) == STDIN:
-                rep.document.source = STDIN
+        if together or single:
+            rep = _check_document(real, shown, together, variant, coverage, prog, kind)
             return _report_one(rep, shown[0], output, annotate, as_json, width, prog)
         return _report_many(real, shown, variant, output, as_json, width, prog, coverage, kind)
 
@@ -393,13 +404,7 @@ def check_sheet(
     with progress() as prog, stdin_file() if any(str(p) == STDIN for p in paths) else _nothing() as sin:
         real = [(sin or p) if str(p) == STDIN else p for p in paths]
         shown = ["-" if str(p) == STDIN else str(p) for p in paths]
-        if together:
-            rep = api.check_together(real, variant, coverage, progress=prog, kind=kind)
-            rep.meta["sources"] = shown
-        else:
-            rep = api.check(real[0], variant, coverage, progress=prog, kind=kind)
-        if shown[0] == STDIN:
-            rep.document.source = STDIN
+        rep = _check_document(real, shown, together, variant, coverage, prog, kind)
         prog("生成检查表")
         source = None if shown[0] == STDIN else real[0]
         name = (
