@@ -14,24 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "000_f2a3e5ca77432ebc.txt"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:
@@ -44,6 +34,7 @@ def main() -> None:
 
     from juesuan.store import open_store
     from juesuan.web import auth
+    from juesuan.web.launch import served
 
     source = args.file or (SEED if SEED.exists() else REPO / "examples" / "example-planted.txt")
     data = source.read_bytes()
@@ -52,17 +43,7 @@ def main() -> None:
         with open_store(db) as s:
             auth.add_user(s, "bench", "bench password")
             token = auth.new_token(s, "bench")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        cmd = [sys.executable, "-m", "juesuan", "serve", "--port", str(port), "--db", str(db), "--data", tmp + "/d"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/api/me", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with served(db, tmp + "/d") as base:
             results: list[tuple[float, int, str]] = [(0.0, 0, "")] * args.n
             barrier = threading.Barrier(args.n)
 
@@ -86,9 +67,6 @@ def main() -> None:
             for th in threads:
                 th.join()
             wall = time.perf_counter() - start
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
     times = sorted(r[0] for r in results)
     ok = sum(1 for r in results if r[1] == 200 and r[2] in ("added", "exists"))
     p95 = times[max(0, int(round(0.95 * len(times))) - 1)]

@@ -13,11 +13,8 @@ import argparse
 import json
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -25,22 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PLANTED = REPO / "examples" / "example-planted.txt"
 CLEAN = REPO / "examples" / "example-clean.txt"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "screenshots 1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prior_year(tmp: Path) -> Path:
@@ -75,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from juesuan import api
     from juesuan.store import open_store
     from juesuan.web import auth
+    from juesuan.web.launch import HEADLESS_CHROMIUM_ARGS, served
     from juesuan.writers.pdf import write_pdf
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -83,19 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         with open_store(db) as s:
             auth.add_user(s, "审核员", PASSWORD)
         pdf = write_pdf(api.load_document(PLANTED), Path(tmp) / "示例单位2024年度部门决算（含错误）.pdf")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        cmd = [sys.executable, "-m", "juesuan", "serve", "--port", str(port), "--db", str(db), "--data", tmp + "/data"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(300):
-                try:
-                    urllib.request.urlopen(base + "/api/me", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with served(db, tmp + "/data") as base:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+                browser = p.chromium.launch(executable_path=chromium, args=HEADLESS_CHROMIUM_ARGS, headless=True)
                 page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
                 page.set_default_timeout(300_000)
 
@@ -146,9 +119,6 @@ def main(argv: list[str] | None = None) -> int:
                 page.goto(base + "/generate")
                 shot("generate")
                 browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
     return 0
 
 

@@ -6,12 +6,7 @@ and filter the corpus, download a template workbook and build from one."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 import zipfile
@@ -24,6 +19,8 @@ from conftest import EXAMPLES, SEED
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install -e '.[web]'")
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python client (test extra) is not installed")
 
+from juesuan.web.launch import HEADLESS_CHROMIUM_ARGS, served  # noqa: E402
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip(
@@ -31,24 +28,10 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = HEADLESS_CHROMIUM_ARGS
 PASSWORD = "browser pass 1"
 PLANTED = EXAMPLES / "example-planted.txt"
 WORKBOOK = EXAMPLES / "workbooks" / "填报-national.xlsx"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -66,27 +49,8 @@ def server(tmp_path_factory):
         pdf: Path | None = write_pdf(api.load_document(PLANTED), tmp / "planted-example.pdf")
     except NoCJKFont:
         pdf = None
-    port = free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "juesuan", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
-        + ["--data", str(tmp / "data")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/api/me", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server exited") from None
-            time.sleep(0.2)
-    yield base, pdf, tmp
-    proc.terminate()
-    proc.wait(timeout=30)
+    with served(db, tmp / "data") as base:
+        yield base, pdf, tmp
 
 
 @pytest.fixture(scope="module")
