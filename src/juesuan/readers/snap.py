@@ -7,7 +7,9 @@ cleaned of the confusions OCR makes in digits.
   支出经济分类 catalogs. Only when unambiguous: the nearest text is at most
   ``snap_edits_per_char`` × its length edits away (Levenshtein distance, rapidfuzz) and no other
   known text is as near. A title may carry a prefix (a year, the department's name): its end is
-  compared with the known titles. List numbering ("一、", "（二）") is kept as read.
+  compared with the known titles. List numbering ("一、", "（二）") is kept as read. A snapped
+  label takes the known text's printed form (full-width brackets); a label read with brackets of
+  both widths gets full-width ones.
 * :func:`fix_amount` — a cell of an amount column whose text becomes an amount when the letters
   OCR confuses with digits (O o 〇 → 0, l I | → 1) and full-width punctuation are replaced; the
   caller decides which cells are in an amount column.
