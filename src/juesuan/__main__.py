@@ -14,9 +14,10 @@ def main(argv: list[str] | None = None) -> None:
     # Start-up: in the command's own process (never on a library import, which must leave the
     # interpreter's dataclasses module alone), the methods dataclasses generates are compiled once
     # and cached (juesuan._dccache).
-    from . import _dccache
+    from . import _dccache, _recache
 
     _dccache.install()
+    _recache.install()  # and the regular expressions' compiled code (juesuan._recache)
     from .clirun import fast_check
 
     args = list(sys.argv[1:] if argv is None else argv)
