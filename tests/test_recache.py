@@ -144,3 +144,14 @@ def test_the_command_writes_and_reads_the_cache(tmp_path: Path) -> None:
     assert runs[0].stdout == runs[1].stdout and runs[0].returncode == runs[1].returncode
     assert json.loads(runs[0].stdout)["document"]
     assert len(list(tmp_path.glob("regex-code-*.marshal"))) == 1
+
+
+def test_data_cache_keys_are_hashlib_sha256_digests() -> None:
+    """dataload keys its cache with CPython's own SHA-256 (no OpenSSL at start-up): the same digests
+    as hashlib's, so cache files keep their names."""
+    import hashlib
+
+    from juesuan import dataload
+
+    for data in (b"", b"abc", "数据文件\0".encode() * 1000):
+        assert dataload.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
