@@ -198,6 +198,8 @@ def _budget_where(f: Finding, item_rows: dict[str, int]) -> str:
     """Sheet and rows of the budget workbook behind a finding's first location."""
     from .generate import budget_workbook as bwb
 
+    if f.rule.startswith("narrative."):
+        return "（编制说明：由“单位信息”“说明填写”工作表和各表数字生成）"
     for loc in f.locations:
         code = loc.row_code or ""
         if loc.table and code and len(code) in (3, 5, 7) and code[0] == "2":
@@ -210,7 +212,7 @@ def _budget_where(f: Finding, item_rows: dict[str, int]) -> str:
             return f"（填报表：工作表“{bwb.SANGONG}”）"
         if loc.table:
             return f"（《{loc.table}》由填报表汇总生成）"
-    return "（编制说明：由“单位信息”“说明填写”工作表和各表数字生成）" if f.rule.startswith("narrative.") else ""
+    return ""
 
 
 def build_budget_command(

@@ -182,9 +182,9 @@ FIELDS = (
 
 
 def _sum_items(items: Iterable[BudgetItem], code: str = "") -> BudgetItem:
-    items = list(items)
-    kw = {f: sum((getattr(i, f) for i in items), ZERO) for f in FIELDS}
-    return BudgetItem(code, **kw)
+    listed = list(items)
+    kw: dict[str, Decimal] = {f: sum((getattr(i, f) for i in listed), ZERO) for f in FIELDS}
+    return BudgetItem(code, **kw)  # type: ignore[arg-type]  # every key is a Decimal field
 
 
 @dataclass
