@@ -327,17 +327,50 @@ def test_blank_template_names_what_is_missing(tmp_path: Path) -> None:
     assert ws["D6"].protection.locked is False and ws["C6"].protection.locked is True
 
 
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (("--year", "2031"), "没有2031年预算可用的政府收支分类科目目录"),
-        (("--year", "2025", "--previous", "x.pdf"), "预算填报表暂不支持 --previous"),
-    ],
-)
-def test_template_usage_errors(tmp_path: Path, args: tuple[str, ...], expected: str) -> None:
-    if "--previous" in args:
-        (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4\n")
-        args = tuple(str(tmp_path / a) if a == "x.pdf" else a for a in args)
-    code, output = _run("template", "--variant", "budget_shanghai", *args, "-o", str(tmp_path / "t.xlsx"))
-    assert code == 64 and expected in output
-    assert not (tmp_path / "t.xlsx").exists()
+def test_template_year_without_catalog_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    code, output = _run("template", "--variant", "budget_shanghai", "--year", "2031", "-o", str(out))
+    assert code == 64 and "没有2031年预算可用的政府收支分类科目目录" in output
+    assert not out.exists()
+
+
+def _prior_cells(path: Path) -> tuple[list[object], list[object]]:
+    wb = load_workbook(path)
+    info = wb[bwb.INFO]
+    rows = [bwb.HEADER_ROW + 1 + k for k, f in enumerate(bwb.INFO_FIELDS) if f[0].startswith("prior_")]
+    sangong = wb[bwb.SANGONG]
+    return [info.cell(row=r, column=2).value for r in rows], [
+        sangong.cell(row=r, column=3).value for r in (6, 7, 9, 10, 11)
+    ]
+
+
+def test_previous_fills_last_years_budget(built: tuple[str, Path, Path], tmp_path: Path) -> None:
+    """``--previous`` with last year's published budget (here: the one we built, read back from its
+    HTML; 元 tables and a 万元 "三公" table) or last year's workbook fills last year's budget figures."""
+    variant, workbook, out = built
+    spec = bwb.read_budget_workbook(workbook).spec
+    _, acc = build_budget_model(spec, variant)
+    t, tp = acc.total, spec.three_public
+    expected = (
+        [t.total, t.fiscal, t.general, t.fund, t.capital],
+        [tp.abroad, tp.reception, tp.car_purchase or None, tp.car_operation, tp.operation_cost],
+    )
+    (html,) = out.glob("*.html")
+    for previous in (html, workbook):
+        target = tmp_path / f"next-{previous.suffix[1:]}.xlsx"
+        code, output = _run(
+            "template", "--variant", variant, "--year", "2025", "--previous", str(previous), "-o", str(target)
+        )
+        assert code == 0, output
+        got = _prior_cells(target)
+        assert ([Decimal(str(v)) for v in got[0]], [None if v is None else Decimal(str(v)) for v in got[1]]) == expected
+
+
+def test_previous_that_is_no_budget_is_refused(tmp_path: Path) -> None:
+    final = Path(__file__).resolve().parents[1] / "examples" / "example-clean.txt"
+    target = tmp_path / "t.xlsx"
+    code, output = _run(
+        "template", "--variant", "budget_shanghai", "--year", "2025", "--previous", str(final), "-o", str(target)
+    )
+    assert code == 2 and "上年公开文件不是预算公开文件（识别为决算）" in output
+    assert not target.exists()

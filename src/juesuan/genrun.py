@@ -186,12 +186,17 @@ def build_command(
 
 
 def budget_template_command(output: Path, variant: str, year: int, previous: Optional[Path]) -> Path:
-    from .errors import UsageError
-    from .generate.budget_workbook import write_budget_template
+    from .generate import budget_workbook as bwb
 
+    prior = None
     if previous is not None:
-        raise UsageError("预算填报表暂不支持 --previous：请在“单位信息”中填写上年预算数")
-    return write_budget_template(output, variant, year)
+        if previous.suffix.lower() == ".xlsx" and bwb.is_budget_workbook(previous):
+            prior = bwb.prior_from_workbook(previous)
+        else:
+            from . import api
+
+            prior = bwb.prior_from_document(api.load_document(previous), previous.name)
+    return bwb.write_budget_template(output, variant, year, prior=prior)
 
 
 def _budget_where(f: Finding, item_rows: dict[str, int]) -> str:

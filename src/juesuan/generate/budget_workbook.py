@@ -152,10 +152,14 @@ def _amount_validation(ws: Any, unit: str) -> Any:
 
 
 def write_budget_template(
-    path: Path, variant: str = "budget_shanghai", year: int = 2025, spec: BudgetSpec | None = None
+    path: Path,
+    variant: str = "budget_shanghai",
+    year: int = 2025,
+    spec: BudgetSpec | None = None,
+    prior: PriorBudget | None = None,
 ) -> Path:
     """Write the budget fill-in workbook for ``variant`` and ``year``; filled with ``spec`` when
-    given (the examples)."""
+    given (the examples), with last year's budget ``prior`` when given (``--previous``)."""
     from openpyxl import Workbook
 
     if variant not in VARIANTS:
@@ -170,10 +174,10 @@ def write_budget_template(
     ws.title = INFO
     info: dict[str, Any] = {"year": year, "unit": UNIT, "variant": variant, "scope": "部门"}
     if spec is not None:
-        p = spec.prior
+        info.update(department=spec.department, scope=spec.scope)
+    p = prior or (spec.prior if spec is not None else None)
+    if p is not None:
         info.update(
-            department=spec.department,
-            scope=spec.scope,
             prior_income_total=p.income_total or None,
             prior_fiscal=p.fiscal or None,
             prior_general=p.general or None,
@@ -308,7 +312,7 @@ def write_budget_template(
     for c, header in enumerate(SANGONG_COLUMNS, start=1):
         wbk._fixed(ws, st, HEADER_ROW, c, header, bold=True)
     tp = spec.three_public if spec else ThreePublicBudget()
-    prior_tp = spec.prior.three_public if spec else ThreePublicBudget()
+    prior_tp = p.three_public if p is not None else ThreePublicBudget()
     at = {key: TOTAL_ROW + k for k, (key, _, _) in enumerate(SANGONG_ROWS)}
     dv = _amount_validation(ws, "万元")
     for key, label, parts in SANGONG_ROWS:
@@ -572,3 +576,58 @@ def read_budget_workbook(path: Path) -> BudgetWorkbook:
         ),
     )
     return BudgetWorkbook(spec, variant, item_rows)
+
+
+def prior_from_workbook(path: Path) -> PriorBudget:
+    """Last year's budget from last year's filled budget workbook: its own totals."""
+    from .budget import derive
+
+    spec = read_budget_workbook(path).spec
+    t = derive(spec).total
+    return PriorBudget(
+        income_total=t.total,
+        fiscal=t.fiscal,
+        general=t.general,
+        fund=t.fund,
+        capital=t.capital,
+        three_public=spec.three_public,
+    )
+
+
+def prior_from_document(doc: Any, name: str) -> PriorBudget:
+    """Last year's budget from last year's 预算 disclosure (any readable format): 收入总计 and
+    财政拨款收入 of the 财务收支预算总表, the 财政拨款支出 by source of the 财政拨款收支预算总表, the
+    "三公" and 机关运行经费 budgets; amounts converted from the tables' units (元 / 万元)."""
+    from ..textnorm import UNIT_FACTORS
+
+    if doc.kind != "预算":
+        raise InputError(f"上年公开文件不是预算公开文件（识别为{doc.kind}）：{name}", code="previous")
+
+    def value(table_id: str, concept: str, column: str, unit: str = UNIT) -> Decimal | None:
+        for t in doc.tables:
+            if t.id != table_id:
+                continue
+            factor = UNIT_FACTORS.get(t.unit or "", None)
+            for row in t.rows:
+                cell = row.cells.get(column)
+                if row.concept == concept and cell is not None and cell.value is not None and factor is not None:
+                    return (cell.value * factor / UNIT_FACTORS[unit]).quantize(Decimal("0.01"))
+        return None
+
+    found = {
+        "income_total": value("budget_summary", "income_grand_total", "amount"),
+        "fiscal": value("budget_summary", "income_fiscal", "amount"),
+        "general": value("budget_fiscal_summary", "expenditure_grand_total", "general"),
+        "fund": value("budget_fiscal_summary", "expenditure_grand_total", "fund"),
+        "capital": value("budget_fiscal_summary", "expenditure_grand_total", "capital"),
+    }
+    tp = {
+        key: value("budget_three_public", "total", key, "万元")
+        for key in ("abroad", "reception", "car_purchase", "car_operation", "operation_cost")
+    }
+    if found["income_total"] is None and found["fiscal"] is None:
+        raise InputError(f"未能从上年公开文件中读出收入总计或财政拨款收入：{name}", code="previous")
+    return PriorBudget(
+        **{k: v if v is not None else ZERO for k, v in found.items()},
+        three_public=ThreePublicBudget(**{k: v if v is not None else ZERO for k, v in tp.items()}),
+    )
