@@ -144,9 +144,14 @@ def test_budget_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
         "car_operation": tp.car_operation,
         "operation_cost": tp.operation_cost,
     }
+    # one 项目支出绩效目标表 per project, read back as such
+    assert [(p.kind, p.fields.get("项目名称")) for p in back.performance] == [("target", t.name) for t in spec.targets]
     report = api.check_document(back)
     assert _unexpected(report) == []
     assert any(f.rule == "narrative.placeholder" and "请填写" in f.message for f in report.findings)
+    # the 编制说明's project count checked against the tables attached
+    target = next(s for s in report.rules if s.id == "narrative.target_projects")
+    assert (target.status, target.checked) == ("pass", 1)
     # the budget rule pack ran on the tables
     assert {s.id for s in report.rules if s.status == "pass"} >= {
         "budget_summary.balanced",
@@ -303,6 +308,17 @@ def test_malformed_budget_workbook_is_refused_naming_sheet_and_cell(
         (bwb.ECONOMIC, "E7", 5, "工作表“基本支出经济分类”单元格E7：30101属于人员经费，不应填在公用经费列"),
         # 绩效目标 projects' funds above the whole 项目支出
         (bwb.NOTES, "B14", 9_999_999, "的绩效目标项目资金9,999,999.00元大于项目支出预算合计2,300,500.00元"),
+        # the projects listed on the 绩效目标 sheet and their number typed again in 说明填写
+        (bwb.NOTES, "B13", 4, "已在工作表“绩效目标”中填了4个项目：工作表“说明填写”单元格B13和"),
+        # a project's funds above the 项目支出 of its 项
+        (
+            bwb.TARGETS,
+            "C8",
+            600_000,
+            "工作表“绩效目标”中科目2010350的项目资金合计600,000.00元大于工作表“功能分类预算”第8行该科目的项目支出580,500.00元",
+        ),
+        # a project under a 项 the budget does not have
+        (bwb.TARGETS, "B9", "2010399", "工作表“绩效目标”单元格B9的科目编码“2010399”不是“功能分类预算”中填报的科目"),
     ],
 )
 def test_inconsistent_budget_figures_are_refused_naming_the_cells(

@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 from .. import catalog
 from ..layouts import Layouts, TableLayout
 from ..layouts import load as load_layouts
-from ..model import Cell, Column, Disclosure, Paragraph, Row, Table
+from ..model import Cell, Column, Disclosure, Paragraph, PerformanceTable, Row, Table
 from ..textnorm import CellKind
 
 ZERO = Decimal(0)
@@ -153,6 +153,17 @@ class BudgetNotes:
 
 
 @dataclass(frozen=True)
+class TargetProject:
+    """A project with 绩效目标: its 项目支出绩效目标表 (one per project)."""
+
+    name: str
+    code: str  # the 支出功能分类 项 it is budgeted under
+    amount: Decimal  # 项目资金 (元)
+    goal: str = ""  # 年度绩效目标
+    indicators: tuple[tuple[str, str, str, str], ...] = ()  # 一级指标, 二级指标, 三级指标, 指标值
+
+
+@dataclass(frozen=True)
 class BudgetSpec:
     department: str
     year: int
@@ -163,6 +174,15 @@ class BudgetSpec:
     notes: BudgetNotes = field(default_factory=BudgetNotes)
     scope: str = "部门"  # 部门 | 单位
     unit: str = UNIT
+    targets: tuple[TargetProject, ...] = ()  # the 项目支出绩效目标表 attached (none: not attached)
+
+    @property
+    def target_count(self) -> int:
+        return len(self.targets) or self.notes.performance_projects
+
+    @property
+    def target_funds(self) -> Decimal:
+        return sum((t.amount for t in self.targets), ZERO) if self.targets else self.notes.performance_funds
 
 
 # --- derived figures ------------------------------------------------------------------------------
@@ -584,7 +604,7 @@ def budget_narrative(acc: BudgetAccounts) -> list[str]:
     ]
     parts = []
     for name, v, prior in incomes:
-        text = f"{name}{wan(v):,.2f}万元，占{share(v, t.total)}"
+        text = f"{name}{wan(v):,.2f}万元" + (f"，占{share(v, t.total)}" if v else "")
         if prior is not None:
             text += f"，{_versus(v, prior, year)}"
         parts.append(text)
@@ -648,10 +668,11 @@ def budget_narrative(acc: BudgetAccounts) -> list[str]:
     else:
         out.append(f"{year}年本{scope}无政府采购预算。")
     out.append("（四）绩效目标设置情况")
-    if n.performance_projects:
+    if spec.target_count:
         out.append(
             f"按照预算绩效管理工作的总体要求，本{scope}开展了{year}年项目预算绩效目标编报工作，"
-            f"编报绩效目标的项目{n.performance_projects}个，涉及项目预算资金{wan(n.performance_funds):,.2f}万元。"
+            f"编报绩效目标的项目{spec.target_count}个，涉及项目预算资金{wan(spec.target_funds):,.2f}万元。"
+            + ("各项目的绩效目标见所附项目支出绩效目标表。" if spec.targets else "")
         )
     else:
         out.append(f"{year}年本{scope}{fill_marker('绩效目标设置情况（编报绩效目标的项目个数和涉及资金）')}。")
@@ -673,8 +694,36 @@ def build_budget_model(spec: BudgetSpec, variant: str) -> tuple[Disclosure, Budg
         variant=variant,
         tables=budget_tables(acc, variant, layouts),
         paragraphs=[Paragraph(text) for text in budget_narrative(acc)],
+        performance=target_tables(spec, layouts),
     )
     return doc, acc
+
+
+def target_tables(spec: BudgetSpec, layouts: Layouts) -> list[PerformanceTable]:
+    """The 项目支出绩效目标表 of the projects (title from the layout data's ``performance: target``):
+    项目名称, 主管部门, 功能分类科目, 项目资金 and 年度绩效目标, then the indicators."""
+    title = (layouts.performance.get("target") or ["项目支出绩效目标表"])[0]
+    names = {c: e.name for c, e in catalog.load("functional", spec.year).entries.items()}
+    out = []
+    for t in spec.targets:
+        other = [
+            ["项目名称", t.name],
+            ["主管部门", spec.department],
+            ["功能分类科目", f"{t.code} {names.get(t.code, '')}".strip()],
+            ["项目资金（万元）", f"{wan(t.amount):,.2f}"],
+            ["年度绩效目标", t.goal or fill_marker("年度绩效目标")],
+        ]
+        indicators = [["一级指标", "二级指标", "三级指标", "指标值"], *[list(i) for i in t.indicators]]
+        out.append(
+            PerformanceTable(
+                kind="target",
+                title=title,
+                fields={"项目名称": t.name, "主管部门": spec.department},
+                indicators=indicators if t.indicators else [],
+                other=other,
+            )
+        )
+    return out
 
 
 def budget_charts(acc: BudgetAccounts, font: tuple[str, int]) -> list:

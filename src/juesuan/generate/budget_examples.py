@@ -1,6 +1,6 @@
 """The example budget fill-in workbook in ``examples/workbooks/``: a fictional department of our own
 (figures written by us), one reason left empty on purpose so the built 编制说明 shows a
-【请填写：…】 marker.
+【请填写：…】 marker; four projects with their 项目支出绩效目标表.
 
 ``python -m juesuan.generate.budget_examples OUTDIR`` writes ``预算填报-budget_shanghai.xlsx``.
 """
@@ -12,7 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
 
-from .budget import BudgetEconomicLine, BudgetItem, BudgetNotes, BudgetSpec, PriorBudget, ThreePublicBudget
+from .budget import (
+    BudgetEconomicLine,
+    BudgetItem,
+    BudgetNotes,
+    BudgetSpec,
+    PriorBudget,
+    TargetProject,
+    ThreePublicBudget,
+)
 from .budget_workbook import write_budget_template
 
 D = Decimal
@@ -78,8 +86,40 @@ def example_budget(variant: str = "budget_shanghai", year: int = 2025) -> Budget
             reason_three_public="",
             reason_operation_cost="为1家行政单位",
             procurement=(D(260_000), D(0), D(980_000)),
-            performance_projects=4,
-            performance_funds=D(2_180_500),
+        ),
+        targets=(
+            TargetProject(
+                "数据资源目录编制和共享交换",
+                "2010302",
+                D(1_280_000),
+                "完成全区公共数据资源目录编制，支撑跨部门数据共享",
+                (
+                    ("产出指标", "数量指标", "编目数据资源数", "≥1200项"),
+                    ("产出指标", "时效指标", "共享申请办结时限", "≤5个工作日"),
+                    ("满意度指标", "服务对象满意度指标", "使用部门满意度", "≥90%"),
+                ),
+            ),
+            TargetProject(
+                "数据开放平台运行维护",
+                "2010350",
+                D(460_500),
+                "保障数据开放平台全年稳定运行",
+                (("产出指标", "质量指标", "平台可用率", "≥99.5%"),),
+            ),
+            TargetProject(
+                "城市数字化转型试点",
+                "2120899",
+                D(350_000),
+                "完成2个街镇数字化转型试点场景建设",
+                (("产出指标", "数量指标", "试点场景数", "2个"),),
+            ),
+            TargetProject(
+                "国有企业数据治理补助",
+                "2239999",
+                D(90_000),
+                "支持区属国有企业开展数据治理",
+                (("效益指标", "社会效益指标", "完成数据治理的企业数", "≥3家"),),
+            ),
         ),
     )
 

@@ -9,7 +9,10 @@ budget tables), the "三公" sheet in 万元 (as its table prints it):
 - 基本支出经济分类: 人员经费 and 公用经费 of the 一般公共预算基本支出 by 经济分类 款 (类 rows are
   formulas);
 - 三公经费: this year's and last year's "三公" and 机关运行经费 budgets;
-- 说明填写: 主要职能, 机构设置, reasons for changes, 政府采购预算, 绩效目标.
+- 说明填写: 主要职能, 机构设置, reasons for changes, 政府采购预算, 绩效目标 (number and funds of the
+  projects when their tables are not attached);
+- 绩效目标: the projects with 绩效目标 (a row with a 项目名称 starts a project: its 项, funds and
+  年度绩效目标; the rows under it add its indicators), printed as 项目支出绩效目标表.
 
 A blank input cell is zero; text in an amount cell, a moved header, an unknown code, a missing
 sheet, or figures that disagree are a :class:`~juesuan.generate.workbook.WorkbookError` naming
@@ -27,6 +30,7 @@ from .. import catalog
 from ..errors import InputError, UsageError
 from . import workbook as wbk
 from .budget import (
+    TargetProject,
     BASIC_CLASSES,
     PERSONNEL_CLASSES,
     VARIANTS,
@@ -48,7 +52,19 @@ FUNCTIONS = "功能分类预算"
 ECONOMIC = "基本支出经济分类"
 SANGONG = "三公经费"
 NOTES = "说明填写"
-SHEETS = (INFO, FUNCTIONS, ECONOMIC, SANGONG, NOTES)
+TARGETS = "绩效目标"
+SHEETS = (INFO, FUNCTIONS, ECONOMIC, SANGONG, NOTES, TARGETS)
+TARGET_ROWS = 60
+TARGET_COLUMNS = (
+    "项目名称",
+    "功能分类科目编码",
+    "项目资金（元）",
+    "年度绩效目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+)
 MARK_SHEET = FUNCTIONS  # a workbook with this sheet is a budget workbook
 
 VARIANT_NAMES = {"budget_shanghai": "上海市部门（单位）预算（9张表）", "budget_national": "部门（单位）预算（9张表）"}
@@ -354,6 +370,37 @@ def write_budget_template(
         notes,
     )
     wbk._protect(ws)
+
+    ws = wb.create_sheet(TARGETS)
+    wbk._head(
+        ws,
+        st,
+        "项目支出绩效目标",
+        "每个项目一张项目支出绩效目标表：填项目名称的行开始一个项目（科目编码、项目资金、年度绩效目标），"
+        "其下不填项目名称的行为该项目的其他绩效指标。不附绩效目标表的，在“说明填写”中填项目个数和涉及资金。",
+        len(TARGET_COLUMNS),
+    )
+    _unit_line(ws, st, UNIT)
+    for c, header in enumerate(TARGET_COLUMNS, start=1):
+        wbk._fixed(ws, st, HEADER_ROW, c, header, bold=True)
+    dv = _amount_validation(ws, UNIT)
+    rows: list[list[Any]] = []
+    for t in spec.targets if spec else ():
+        inds = list(t.indicators) or [("", "", "", "")]
+        for k, ind in enumerate(inds):
+            head = [t.name, t.code, t.amount, t.goal] if k == 0 else [None, None, None, None]
+            rows.append(head + [x or None for x in ind])
+    for k in range(TARGET_ROWS):
+        r = TOTAL_ROW + k
+        values = rows[k] if k < len(rows) else [None] * len(TARGET_COLUMNS)
+        for c, v in enumerate(values, start=1):
+            if c == 3:
+                wbk._input(ws, st, r, c, v, dv, "#,##0.00")
+            else:
+                wbk._input(ws, st, r, c, v, None, "@" if c == 2 else None)
+    for c, width in enumerate((28, 14, 16, 40, 12, 12, 24, 14), start=1):
+        ws.column_dimensions[wbk._col(c)].width = width
+    wbk._protect(ws)
     wb.save(path)
     return path
 
@@ -538,6 +585,54 @@ def read_budget_workbook(path: Path) -> BudgetWorkbook:
         )
 
     project_total = sum((i.project for i in items), ZERO)
+    ws = sheets[TARGETS]
+    for c, header in enumerate(TARGET_COLUMNS, start=1):
+        rd.expect(ws, HEADER_ROW, c, header)
+    targets: list[TargetProject] = []
+    current: dict[str, Any] | None = None
+    projects_of = {i.code: i.project for i in items}
+    funds_by_code: dict[str, Decimal] = {}
+    target_rows: dict[str, int] = {}
+
+    def close() -> None:
+        if current is not None:
+            targets.append(TargetProject(**current))
+
+    for r in range(TOTAL_ROW, max(ws.max_row, TOTAL_ROW + TARGET_ROWS - 1) + 1):
+        name, code, goal = rd.text(ws, r, 1), rd.text(ws, r, 2), rd.text(ws, r, 4)
+        amount = rd.amount(ws, r, 3)
+        ind = tuple(rd.text(ws, r, c) for c in range(5, 9))
+        if name:
+            close()
+            if name in target_rows:
+                rd.problems.append(f"{rd.where(ws, r, 1)}的项目“{name}”与第{target_rows[name]}行重复")
+            target_rows[name] = r
+            if code not in projects_of:
+                rd.problems.append(f"{rd.where(ws, r, 2)}的科目编码“{code}”不是“{FUNCTIONS}”中填报的科目")
+            elif not amount:
+                rd.problems.append(f"{rd.where(ws, r, 3)}未填项目“{name}”的项目资金")
+            funds_by_code[code] = funds_by_code.get(code, ZERO) + amount
+            current = {"name": name, "code": code, "amount": amount, "goal": goal, "indicators": ()}
+        elif code or amount or goal:
+            rd.problems.append(f"{rd.where(ws, r, 1)}未填项目名称，但该行填了科目编码、项目资金或年度绩效目标")
+            continue
+        if any(ind):
+            if current is None:
+                rd.problems.append(f"{rd.where(ws, r, 5)}的绩效指标之前没有项目名称")
+                continue
+            current["indicators"] = (*current["indicators"], ind)
+    close()
+    for code, funds in funds_by_code.items():
+        if code in projects_of and funds > projects_of[code]:
+            rd.problems.append(
+                f"工作表“{TARGETS}”中科目{code}的项目资金合计{funds:,.2f}元大于工作表“{FUNCTIONS}”第{item_rows[code]}行"
+                f"该科目的项目支出{projects_of[code]:,.2f}元"
+            )
+    if targets and (notes["performance_projects"] or notes["performance_funds"]):
+        rd.problems.append(
+            f"已在工作表“{TARGETS}”中填了{len(targets)}个项目：{note_cell('performance_projects')}和"
+            f"{note_cell('performance_funds')}应留空（只在不附绩效目标表时填写）"
+        )
     if notes["performance_funds"] > project_total and items:
         rd.problems.append(
             f"{note_cell('performance_funds')}的绩效目标项目资金{notes['performance_funds']:,.2f}元大于项目支出预算合计"
@@ -574,6 +669,7 @@ def read_budget_workbook(path: Path) -> BudgetWorkbook:
             performance_projects=notes["performance_projects"],
             performance_funds=notes["performance_funds"],
         ),
+        targets=tuple(targets),
     )
     return BudgetWorkbook(spec, variant, item_rows)
 
