@@ -384,15 +384,15 @@ def write_budget_template(
     for c, header in enumerate(TARGET_COLUMNS, start=1):
         wbk._fixed(ws, st, HEADER_ROW, c, header, bold=True)
     dv = _amount_validation(ws, UNIT)
-    rows: list[list[Any]] = []
+    target_lines: list[list[Any]] = []
     for t in spec.targets if spec else ():
         inds = list(t.indicators) or [("", "", "", "")]
         for k, ind in enumerate(inds):
-            head = [t.name, t.code, t.amount, t.goal] if k == 0 else [None, None, None, None]
-            rows.append(head + [x or None for x in ind])
+            head: list[Any] = [t.name, t.code, t.amount, t.goal] if k == 0 else [None, None, None, None]
+            target_lines.append(head + [x or None for x in ind])
     for k in range(TARGET_ROWS):
         r = TOTAL_ROW + k
-        values = rows[k] if k < len(rows) else [None] * len(TARGET_COLUMNS)
+        values = target_lines[k] if k < len(target_lines) else [None] * len(TARGET_COLUMNS)
         for c, v in enumerate(values, start=1):
             if c == 3:
                 wbk._input(ws, st, r, c, v, dv, "#,##0.00")
