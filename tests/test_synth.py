@@ -146,6 +146,7 @@ def test_clean_example_has_no_findings(clean_report):
         "codes.state_capital.known",
         "narrative.flat_table",
         "narrative.balanced",
+        "narrative.target_projects",  # a 预算's statement (test_budget_targets.py)
     }
 
 

@@ -148,10 +148,13 @@ def _evaluated(ctx: Context) -> None:
 
 def _targets(ctx: Context) -> None:
     """The count "编报绩效目标的项目N个" (patterns: performance.yaml ``narrative.target_projects``) against the
-    number of 项目支出绩效目标表 attached (one per project). Without such tables nothing gives the
-    count: insufficient data, never a finding. A mismatch is a warning (a document may attach the
+    number of 项目支出绩效目标表 attached (one per project), in a 预算 (a 决算: not applicable). Without
+    such tables nothing gives the count: insufficient data, never a finding. A mismatch is a warning (a document may attach the
     tables of some projects only)."""
     rule = "narrative.target_projects"
+    if ctx.doc.kind != "预算":  # a 决算 attaches no 项目支出绩效目标表: the statement is not this rule's
+        ctx.unresolved(rule, "not_applicable", "本项只核对预算公开文件（所附项目支出绩效目标表）")
+        return
     stated = []
     for s in ctx.nar.sentences:
         for rx in ctx.perf.narrative.get("target_projects", []):
