@@ -244,7 +244,8 @@ _PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_PATH, _IMAGE, _FORM
 
 def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int = 0) -> int:
     """Page objects of the given FPDF_PAGEOBJ_* kinds, down ``max_depth`` levels of form XObjects,
-    with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found."""
+    with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found
+    (which ones are found first does not matter: only how many, up to ``stop_at``)."""
     import ctypes
 
     from .pdfium import lib as pdfium_c
@@ -259,7 +260,9 @@ def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int 
             if is_form
             else (pdfium_c.FPDFPage_CountObjects_unchecked, pdfium_c.FPDFPage_GetObject_unchecked)
         )
-        for i in range(count(parent)):
+        # from the last object back: a document's rulings and images are mostly drawn after its
+        # text, so the first one is found sooner (the count up to ``stop_at`` is the same)
+        for i in range(count(parent) - 1, -1, -1):
             obj = get(parent, i)
             kind = get_type(obj)
             if kind in kinds:
@@ -569,7 +572,8 @@ def _invisible_rect(obj: dict[str, Any]) -> bool:
 def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
     """Grid rows with the text of each cell: the characters whose centre lies in it."""
     items: list[_Item] = []
-    edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
+    # (each distinct x rounded once: rounding to a digit is slow, and the cells share their x's)
+    edges = sorted({round(x, 1) for x in {x for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])}})
     # the characters by the height of their centre, so each row picks its band by bisection
     # (in their page order: the cell text is assembled from them in that order); centres computed
     # once per character
@@ -608,8 +612,14 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                 x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
                 inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
             at += 1
-            lines = [_line_text(ln) for ln in _group_lines(inside)]
-            cells.append(_cell_text("\n".join(lines)))
+            if len(inside) > 1:
+                lines = [_line_text(ln) for ln in _group_lines(inside)]
+                cells.append(_cell_text("\n".join(lines)))
+            elif inside:  # one character: its text (a line of one character, or none if blank)
+                text = inside[0]["text"]
+                cells.append(_cell_text(text) if text.strip() else "")
+            else:  # an empty cell (nearly half of them)
+                cells.append("")
             boxes.append(tuple(cell))
         _add_grid_row(items, cells, boxes, index, edges)
     return items
@@ -659,7 +669,10 @@ def _assemble(
         for c in chars:
             x = (c["x0"] + c["x1"]) / 2
             y = (c["top"] + c["bottom"]) / 2
-            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in padded):
+            for x0, x1, y0, y1 in padded:  # (a loop, not any(): no generator a character)
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    break
+            else:
                 outside.append(c)
     else:
         outside = list(chars)
