@@ -1544,11 +1544,19 @@ def _performance(acc: Accounts) -> list[Section]:
 # Document assembly and serialization
 
 
-def build_document(spec: DisclosureSpec) -> list[Section]:
-    """The document as sections of cell grids (before serialization)."""
+def build_document(spec: DisclosureSpec, tables: bool = True) -> list[Section]:
+    """The document as sections of cell grids (before serialization); without ``tables``, the
+    cover line, the 情况说明 and the 绩效 parts only (:mod:`juesuan.generate` lays the tables out
+    from the layouts data)."""
     acc = derive(spec)
+    cover: list[Section] = [TextBlock([[f"{spec.department}{spec.year}年度部门决算"]])]
+    if not tables:
+        return cover + ([_narrative(acc, spec.narrative)] if spec.narrative is not None else []) + _performance(acc)
+    return cover + _tables(acc, spec)
+
+
+def _tables(acc: Accounts, spec: DisclosureSpec) -> list[Section]:
     tables: list[Section] = [
-        TextBlock([[f"{spec.department}{spec.year}年度部门决算"]]),
         _summary(acc),
         _income(acc),
         _expenditure(acc),

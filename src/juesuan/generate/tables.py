@@ -109,8 +109,10 @@ def _columns(layout: TableLayout, lines: Sequence[Line], columns: Sequence[str] 
         return out
     if columns is None:
         specs = column_set(layout, {cid for line in lines for cid in line.values})
-    else:
-        by_id = {c.id: c for cols in (layout.columns, *layout.variants) for c in cols}
+    else:  # the set with exactly these columns, else each column from the first set that has it
+        sets = (layout.columns, *layout.variants)
+        exact = next((cols for cols in sets if [c.id for c in cols] == list(columns)), None)
+        by_id = {c.id: c for cols in ([exact] if exact else reversed(sets)) for c in cols}
         missing = [cid for cid in columns if cid not in by_id]
         if missing:
             raise LayoutError(f"layout {layout.id} has no column {', '.join(missing)}")
