@@ -19,7 +19,7 @@ from pathlib import Path
 from ..layouts import Layouts
 from ..layouts import load as load_layouts
 from ..model import NO_TABLES_BY_KIND, Cell, Column, Disclosure, Table
-from ..synth import Accounts, DisclosureSpec, build_document, derive, serialize
+from ..synth import Accounts, DisclosureSpec, derive, text_parts
 from ..textnorm import CellKind
 from .final import SOURCE, final_tables
 from .tables import Line, Value, layout_table
@@ -90,10 +90,10 @@ def _text_parts(spec: DisclosureSpec) -> Disclosure:
     from ..readers.text import read_text
     from ..recognize import recognize
 
-    sections = [s for s in build_document(spec, tables=False)]
+    text = "\n".join("\n".join(["\t".join(cells) for cells in block.lines] + [""]) for block in text_parts(spec))
     with tempfile.TemporaryDirectory(prefix="juesuan-build-") as tmp:
         path = Path(tmp) / "disclosure.txt"
-        path.write_text(serialize(sections, spec.department, spec.unit)[0], encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         return recognize(read_text(path), load_layouts(), variant=SOURCE)
 
 
