@@ -312,7 +312,7 @@ def test_funded_example_fills_the_fund_tables_and_checks_clean(tmp_path):
         assert rows[code].cells["total"].value == Decimal(amount)
         assert not any("无数据" in n for n in tables[table_id].notes)
     summary = {r.concept: r for r in tables["summary"].rows if r.concept}
-    assert summary["carry_in"].cells["amount"].value == Decimal("60.00")
+    assert summary["carry_in"].cells["amount"].value == Decimal("68.00")
     assert summary["use_balance"].cells["amount"].value == Decimal("10.00")
     assert summary["carry_out"].cells["amount"].value == Decimal("73.00")
     assert summary["income_superior"].cells["amount"].value == Decimal("20.00")

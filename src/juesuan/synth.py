@@ -70,10 +70,12 @@ class FunctionItem:
     ``affiliated`` 附属单位上缴收入, ``other`` 其他收入. Spending by type: ``basic`` 基本支出,
     ``project`` 项目支出 (of all sources), ``to_superior`` 上缴上级支出, ``operating_spending`` 经营支出,
     ``to_affiliated`` 对附属单位补助支出. ``general_project`` is the part of the general-budget
-    appropriation spent on projects (the rest is basic spending); the 政府性基金 and 国有资本经营
-    appropriations are spent on projects in the year (no 财政拨款 carry-overs). Income equals
-    spending on every 项 unless the department has carry-overs (:class:`BalanceSpec`): then only
-    the totals must balance.
+    appropriation spent on projects (the rest is basic spending); ``general_carry_in`` and
+    ``general_carry_out`` are its 年初/年末 一般公共预算财政拨款结转和结余 (the general-budget
+    spending of the 项 is ``general + general_carry_in - general_carry_out``); the 政府性基金 and
+    国有资本经营 appropriations are spent on projects in the year. Income equals spending on every 项
+    unless the department has carry-overs (:class:`BalanceSpec`, which includes the 财政拨款 ones):
+    then only the totals must balance.
     """
 
     code: str
@@ -91,13 +93,17 @@ class FunctionItem:
     to_superior: Decimal = ZERO
     operating_spending: Decimal = ZERO
     to_affiliated: Decimal = ZERO
+    general_carry_in: Decimal = ZERO
+    general_carry_out: Decimal = ZERO
 
     def __post_init__(self) -> None:
         _money_fields(self, tuple(n for n in self.__dataclass_fields__ if n != "code"))
 
     @property
     def general_basic(self) -> Decimal:
-        return self.general - self.general_project
+        """The general-budget basic spending: what the appropriation and its carry-overs leave
+        after the project spending."""
+        return self.general + self.general_carry_in - self.general_carry_out - self.general_project
 
 
 @dataclass(frozen=True)
@@ -307,6 +313,8 @@ FIGURE_FIELDS = (
     "to_superior",
     "operating_spending",
     "to_affiliated",
+    "general_carry_in",
+    "general_carry_out",
 )
 
 
@@ -330,6 +338,8 @@ class Figures:
     to_superior: Decimal = ZERO
     operating_spending: Decimal = ZERO
     to_affiliated: Decimal = ZERO
+    general_carry_in: Decimal = ZERO
+    general_carry_out: Decimal = ZERO
 
     def __add__(self, o: Figures) -> Figures:
         return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
@@ -339,8 +349,18 @@ class Figures:
 
     @property
     def fiscal(self) -> Decimal:
-        """财政拨款收入 (= 财政拨款支出: no 财政拨款 carry-overs)."""
+        """财政拨款收入."""
         return self.general + self.fund + self.capital
+
+    @property
+    def general_spending(self) -> Decimal:
+        """一般公共预算财政拨款支出: the appropriation with its carry-overs (年初 in, 年末 out)."""
+        return self.general_basic + self.general_project
+
+    @property
+    def fiscal_spending(self) -> Decimal:
+        """财政拨款支出 (政府性基金 and 国有资本经营 appropriations are spent in the year)."""
+        return self.general_spending + self.fund + self.capital
 
     @property
     def income(self) -> Decimal:
@@ -408,7 +428,7 @@ class Accounts:
     fixed_net: Decimal
 
     def general_subjects(self) -> list[Subject]:
-        return [s for s in self.subjects if s.figures.general]
+        return [s for s in self.subjects if s.figures.general or s.figures.general_spending]
 
 
 # The 类 printed in the 总表 and 财政拨款总表 (the form's fixed list).
@@ -511,7 +531,7 @@ def derive(spec: DisclosureSpec) -> Accounts:
         if f.income != f.spending and not spec.balances:
             raise SpecError(f"{item.code}: income {f.income} differs from spending {f.spending} (no carry-overs)")
         if min(f.as_tuple()) < 0:
-            raise SpecError(f"{item.code}: negative amount or general_project larger than general")
+            raise SpecError(f"{item.code}: negative amount, or general_project larger than the general-budget spending")
         if f.general_project + f.fund + f.capital > f.project or f.general_basic > f.basic:
             raise SpecError(f"{item.code}: 财政拨款 basic/project spending exceeds the 项's basic/project spending")
         if item.code[:3] not in SUMMARY_CLASSES:
@@ -529,6 +549,11 @@ def derive(spec: DisclosureSpec) -> Accounts:
         raise SpecError(
             f"本年收入合计 {total.income} + 使用非财政拨款结余 {b.use_balance} + 年初结转和结余 {b.carry_in} differs from "
             f"本年支出合计 {total.spending} + 结余分配 {b.distribution} + 年末结转和结余 {b.carry_out}"
+        )
+    if total.general_carry_in > b.carry_in or total.general_carry_out > b.carry_out:
+        raise SpecError(
+            f"一般公共预算财政拨款年初/年末结转和结余 {total.general_carry_in}/{total.general_carry_out} exceed the "
+            f"department's 年初/年末结转和结余 {b.carry_in}/{b.carry_out} (they are part of them)"
         )
     class_names: dict[str, str] = {}
     for code in SUMMARY_CLASSES:
@@ -756,29 +781,39 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
         ("政府性基金预算财政拨款", t.fund),
         ("国有资本经营预算财政拨款", t.capital),
     ]
+    fiscal_total = t.fiscal + t.general_carry_in  # = 财政拨款支出 + 年末财政拨款结转和结余
+    carried = bool(t.general_carry_in or t.general_carry_out)
     if t.fiscal == t.general:
-        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，全部为一般公共预算财政拨款。"
+        fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元，全部为一般公共预算财政拨款。"
     else:
         listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.fiscal)}" for name, v in fiscal_sources if v)
-        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，其中：{listed}。"
+        fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元，其中：{listed}。"
+        if carried:  # the shares are of the year's appropriations
+            fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元。本年财政拨款收入{t.fiscal:.2f}万元，其中：{listed}。"
+    if carried:
+        fiscal_line += (
+            f"年初财政拨款结转和结余{t.general_carry_in:.2f}万元，本年财政拨款支出{t.fiscal_spending:.2f}万元，"
+            f"年末财政拨款结转和结余{t.general_carry_out:.2f}万元。"
+        )
+    general = t.general_spending
     lines += [
         "五、财政拨款收入支出决算总体情况说明",
         fiscal_line,
         "六、一般公共预算财政拨款支出决算情况说明",
         "（一）一般公共预算财政拨款支出决算总体情况",
-        f"一般公共预算财政拨款支出{t.general:.2f}万元，占本年支出合计的{_share(t.general, t.spending)}。"
-        f"与{year - 1}年度相比，{_change(t.general, n.prior_general, '一般公共预算财政拨款支出')}，"
+        f"一般公共预算财政拨款支出{general:.2f}万元，占本年支出合计的{_share(general, t.spending)}。"
+        f"与{year - 1}年度相比，{_change(general, n.prior_general, '一般公共预算财政拨款支出')}，"
         f"主要原因是{_reason(n.reason_general, '一般公共预算财政拨款支出变动的主要原因')}。",
         "（二）一般公共预算财政拨款支出决算结构情况",
     ]
-    classes = [(acc.class_names[c], f.general) for c, f in acc.class_totals.items() if f.general]
-    listed = "；".join(f"{name}（类）{v:.2f}万元，占{_share(v, t.general)}" for name, v in classes)
-    lines.append(f"一般公共预算财政拨款支出{t.general:.2f}万元，主要用于以下方面：{listed}。")
+    classes = [(acc.class_names[c], f.general_spending) for c, f in acc.class_totals.items() if f.general_spending]
+    listed = "；".join(f"{name}（类）{v:.2f}万元，占{_share(v, general)}" for name, v in classes)
+    lines.append(f"一般公共预算财政拨款支出{general:.2f}万元，主要用于以下方面：{listed}。")
     lines.append("（三）一般公共预算财政拨款支出决算具体情况")
-    word = "小于" if t.general < n.initial_general else "大于" if t.general > n.initial_general else "等于"
+    word = "小于" if general < n.initial_general else "大于" if general > n.initial_general else "等于"
     lines.append(
-        f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{t.general:.2f}万元，"
-        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是"
+        f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{general:.2f}万元，"
+        f"完成年初预算的{_share(general, n.initial_general)}。决算数{word}预算数的主要原因是"
         f"{_reason(n.reason_budget, '决算数与年初预算数差异的主要原因')}。"
     )
     personnel = [
@@ -1165,7 +1200,8 @@ def example_spec() -> DisclosureSpec:
 def funded_example_spec() -> DisclosureSpec:
     """:func:`example_spec` with every income source and carry-overs: 上级补助收入, 经营收入 (spent as
     经营支出), 附属单位上缴收入, a 政府性基金 (国有土地使用权出让收入安排的支出) and a 国有资本经营预算
-    appropriation spent on projects, 年初结转和结余, 使用非财政拨款结余, 结余分配, 年末结转和结余."""
+    appropriation spent on projects, 年初结转和结余 (with 一般公共预算财政拨款 carry-overs of a 项),
+    使用非财政拨款结余, 结余分配, 年末结转和结余."""
     from dataclasses import replace
 
     base = example_spec()
@@ -1179,12 +1215,29 @@ def funded_example_spec() -> DisclosureSpec:
             basic=first.basic + D("20.00"),
             operating_spending=D("30.00"),
         ),
-        *base.items[1:],
+        *(
+            # 20.00 of last year's general-budget appropriation carried in, 12.00 carried out: 8.00
+            # more spent on projects (委托业务费)
+            replace(
+                i,
+                general_carry_in=D("20.00"),
+                general_carry_out=D("12.00"),
+                project=D("18.80"),
+                general_project=D("18.80"),
+            )
+            if i.code == "2013202"
+            else i
+            for i in base.items[1:]
+        ),
         FunctionItem("2120803", fund=D("120.00"), project=D("120.00")),
         FunctionItem("2230199", capital=D("15.00"), project=D("15.00")),
     )
-    # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year
-    balances = BalanceSpec(carry_in=D("60.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
+    project_lines = tuple(
+        replace(line, amount=line.amount + D("8.00")) if line.code == "30227" else line for line in base.project_lines
+    )
+    # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year, less the 8.00 spent
+    # from the 财政拨款 carry-overs
+    balances = BalanceSpec(carry_in=D("68.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
     assert base.narrative is not None
     narrative = replace(base.narrative, prior_total=D("880.00"))
-    return replace(base, items=items, balances=balances, narrative=narrative)
+    return replace(base, items=items, project_lines=project_lines, balances=balances, narrative=narrative)

@@ -122,25 +122,44 @@ def _fiscal_summary(acc: Accounts) -> Table:
         Line(label, {"amount": v}, concept=f"income_{concept}", block="income", line_no=str(i + 1))
         for i, (label, concept, v) in enumerate(zip(numbered, _SOURCE_CONCEPTS, (t.general, t.fund, t.capital)))
     ]
+    # 财政拨款 carry-overs: the general budget's (政府性基金 and 国有资本经营 appropriations are spent
+    # in the year, their rows stay blank)
+    carry_in: tuple[Value, ...] = (t.general_carry_in, None, None)
     tail: list[tuple[str, str, Value]] = [
         ("本年收入合计", "income_total", t.fiscal),
-        ("年初财政拨款结转和结余", "carry_in", None),
-        *((label, f"carry_in_{c}", None) for label, c in zip(numbered, _SOURCE_CONCEPTS)),
-        ("总计", "income_grand_total", t.fiscal),
+        ("年初财政拨款结转和结余", "carry_in", t.general_carry_in),
+        *((label, f"carry_in_{c}", v) for label, c, v in zip(numbered, _SOURCE_CONCEPTS, carry_in)),
+        ("总计", "income_grand_total", t.fiscal + t.general_carry_in),
     ]
     for j, (label, concept, v) in enumerate(tail):
         lines.append(Line(label, {"amount": v}, concept=concept, block="income", line_no=str(k + j + 1)))
 
     def spent(f: Figures) -> dict[str, Value]:
-        return {"total": f.fiscal, "general": f.general, "fund": f.fund, "capital": f.capital}
+        return {"total": f.fiscal_spending, "general": f.general_spending, "fund": f.fund, "capital": f.capital}
+
+    out = t.general_carry_out
+    grand = {
+        "total": t.fiscal_spending + out,
+        "general": t.general_spending + out,
+        "fund": t.fund,
+        "capital": t.capital,
+    }
 
     lines += _class_lines(acc, n + 1, spent)
     lines.append(
         Line("本年支出合计", spent(t), concept="expenditure_total", block="expenditure", line_no=str(n + k + 1))
     )
-    lines.append(Line("年末财政拨款结转和结余", {}, concept="carry_out", block="expenditure", line_no=str(n + k + 2)))
+    lines.append(
+        Line(
+            "年末财政拨款结转和结余",
+            {"total": out, "general": out} if out else {},
+            concept="carry_out",
+            block="expenditure",
+            line_no=str(n + k + 2),
+        )
+    )
     # three blank 年末 rows by source follow (printed without labels), then the 总计
-    lines.append(Line("总计", spent(t), concept="expenditure_grand_total", block="expenditure", line_no=str(n + k + 6)))
+    lines.append(Line("总计", grand, concept="expenditure_grand_total", block="expenditure", line_no=str(n + k + 6)))
     return _table(
         acc,
         "fiscal_summary",
@@ -203,15 +222,17 @@ def _expenditure(acc: Accounts) -> Table:
     )
 
 
-def _flow(income: Decimal, basic: Decimal, project: Decimal) -> dict[str, Value]:
-    """A 财政拨款 flow row (no carry-overs: the year's appropriation is spent in the year)."""
+def _flow(
+    income: Decimal, basic: Decimal, project: Decimal, carry_in: Decimal = ZERO, carry_out: Decimal = ZERO
+) -> dict[str, Value]:
+    """A 财政拨款 flow row: 年初结转和结余 + 本年收入 - 本年支出 = 年末结转和结余."""
     return {
-        "carry_in": ZERO,
+        "carry_in": carry_in,
         "income": income,
         "total": basic + project,
         "basic": basic,
         "project": project,
-        "carry_out": ZERO,
+        "carry_out": carry_out,
     }
 
 
@@ -219,9 +240,9 @@ def _general_budget(acc: Accounts) -> Table:
     return _functional(
         acc,
         "general_budget",
-        lambda f: _flow(f.general, f.general_basic, f.general_project),
+        lambda f: _flow(f.general, f.general_basic, f.general_project, f.general_carry_in, f.general_carry_out),
         ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
-        only=lambda f: f.general,
+        only=lambda f: f.general or f.general_carry_in or f.general_carry_out,
     )
 
 
