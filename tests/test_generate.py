@@ -544,3 +544,44 @@ def test_previous_years_carry_outs_are_this_years_carry_ins(tmp_path: Path, sour
         if income.cell(row=r, column=1).value
     }
     assert carried == {i.code: i.general_carry_out for i in spec.items if i.general_carry_out}
+
+
+# --- the text writer and the table layout function -------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", wbk.VARIANTS)
+def test_text_writer_reads_back_as_the_model(tmp_path: Path, variant: str) -> None:
+    from juesuan.writers.text import write_text
+
+    truth, _ = build_model(examples.example(variant), variant)
+    back = api.load_document(write_text(truth, tmp_path / "公开.txt"), variant=variant)
+    assert _cells(back) == _cells(truth)
+    assert [t.id for t in back.tables] == [t.id for t in truth.tables]
+    assert [t.form for t in back.tables] == [t.form for t in truth.tables]
+    assert [p.text for p in back.paragraphs] == [p.text for p in truth.paragraphs]
+    assert len(back.performance) == len(truth.performance)
+
+
+def test_layout_table_takes_columns_headers_and_form_numbers_from_the_data() -> None:
+    from juesuan.generate.tables import LayoutError, Line, layout_table
+
+    values = {"total": Decimal("5.00"), "fiscal": Decimal("5.00"), "superior": Decimal("0")}
+    seven = dict.fromkeys(("business", "operating", "affiliated", "other"), None)
+    table = layout_table("income", [Line("合计", {**values, **seven}, concept="total")], variant="national")
+    assert [c.id for c in table.columns] == [
+        "total",
+        "fiscal",
+        "superior",
+        "business",
+        "operating",
+        "affiliated",
+        "other",
+    ]
+    assert (table.form, table.name) == ("公开02表", "收入决算表")
+    # with a value for 事业收入/其中 the 8-column set of the layout is the one that fits
+    table = layout_table("income", [Line("合计", {**values, **seven, "business_of_which": None})], variant="yunnan")
+    assert [c.header for c in table.columns][3:5] == ["事业收入/小计", "事业收入/其中"]
+    cells = table.rows[0].cells
+    assert (cells["total"].raw, cells["superior"].kind, cells["superior"].value) == ("5.00", "blank", None)
+    with pytest.raises(LayoutError):
+        layout_table("income", [Line("合计", {"nothing": Decimal(1)})], variant="yunnan")

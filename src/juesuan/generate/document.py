@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -108,9 +108,9 @@ def _header(table: Table, column: str) -> str:
     return next(c.header for c in table.columns if c.id == column)
 
 
-def _row(table: Table, predicate: object) -> tuple[int, Row]:
+def _row(table: Table, predicate: Callable[[Row], bool]) -> tuple[int, Row]:
     for i, row in enumerate(table.rows):
-        if callable(predicate) and predicate(row):
+        if predicate(row):
             return i, row
     raise LookupError(f"{table.form}: no such row")
 
