@@ -39,7 +39,9 @@ def template_command(output: Path, variant: str, year: int, previous: Optional[P
 
 def previous_figures(path: Path, variant: str) -> dict[str, Any]:
     """Last year's figures for the comparisons, from last year's disclosure (any readable format)
-    or last year's filled workbook: 收入支出总计, 一般公共预算财政拨款支出, "三公" 决算数."""
+    or last year's filled workbook: 收入支出总计, 一般公共预算财政拨款支出, "三公" 决算数; and last
+    year's 年末结转和结余 as this year's 年初 (``carry_in``; ``carry_in_items``: the general budget's
+    by 项 code)."""
     from .generate.workbook import read_workbook
 
     if path.suffix.lower() == ".xlsx":
@@ -52,10 +54,14 @@ def previous_figures(path: Path, variant: str) -> dict[str, Any]:
             from .synth import grand_total
 
             doc, acc = build_model(wb.spec, wb.variant)
+            carried = {s.code: s.figures.general_carry_out for s in acc.subjects if len(s.code) == 7}
             return {
                 "prior_total": grand_total(acc),
-                "prior_general": acc.total.general,
+                "prior_general": acc.total.general_spending,
                 "prior_three_public": acc.three_public.total[2],
+                # last year's 年末结转和结余 are this year's 年初
+                "carry_in": wb.spec.balances.carry_out,
+                "carry_in_items": {code: v for code, v in carried.items() if v},
             }
     from . import api
 
@@ -90,6 +96,19 @@ def _prior_from_model(doc: Any, path: Path) -> dict[str, Any]:
         three = _value(doc, ("three_public",), "total", "total_final")
     if three is not None:
         found["prior_three_public"] = three
+    # last year's 年末结转和结余 are this year's 年初: the department's, and the general budget's by 项
+    carry_out = _value(doc, ("summary",), "carry_out")
+    if carry_out:
+        found["carry_in"] = carry_out
+    items = {
+        row.code: row.cells["carry_out"].value
+        for t in doc.tables
+        if t.id == "general_budget"
+        for row in t.rows
+        if row.code and len(row.code) == 7 and "carry_out" in row.cells and row.cells["carry_out"].value
+    }
+    if items:
+        found["carry_in_items"] = items
     if not found:
         raise InputError(f"未能从上年公开文件中读出收入支出总计、一般公共预算财政拨款支出或“三公”经费：{path.name}")
     return found
