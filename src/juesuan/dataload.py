@@ -232,7 +232,7 @@ PERFORMANCE_SETTINGS = Obj(
         "percent_value": STR,
         "operators": Map(_WORDS),
         "empty_reasons": _WORDS,
-        "table_names": Obj({"project": STR, "department": STR}),
+        "table_names": Obj({"project": STR, "department": STR, "target": STR}),
         "header_words": _WORDS,
         "header_anywhere": _WORDS,
         "task_concepts": Map(Obj({"words": _WORDS, "refs": List(REF)})),
