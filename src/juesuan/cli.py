@@ -319,6 +319,7 @@ class GenVariant(str, Enum):
     yunnan = "yunnan"
     budget_shanghai = "budget_shanghai"  # 部门（单位）预算 (juesuan.generate.budget)
     budget_national = "budget_national"
+    budget_jiangsu = "budget_jiangsu"  # 江苏 2019 (12 tables, 万元)
 
 
 @app.command(options_metavar="[选项]")
@@ -327,7 +328,7 @@ def template(
     variant: GenVariant = typer.Option(
         GenVariant.national,
         "--variant",
-        help="公开格式：national、shanghai、yunnan（决算）或 budget_shanghai、budget_national（预算）",
+        help="公开格式：national、shanghai、yunnan（决算）或 budget_shanghai、budget_national、budget_jiangsu（预算）",
     ),
     year: int = typer.Option(2024, "--year", help="决算或预算年度（按该年的政府收支分类科目）"),
     previous: Optional[Path] = typer.Option(

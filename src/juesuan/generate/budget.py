@@ -32,7 +32,8 @@ from ..textnorm import CellKind
 ZERO = Decimal(0)
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
-VARIANTS = ("budget_shanghai", "budget_national")
+VARIANTS = ("budget_shanghai", "budget_national", "budget_jiangsu")
+JIANGSU = "budget_jiangsu"  # 江苏 2019: 12 tables in 万元, one 金额 column each
 UNIT = "元"
 THREE_PUBLIC_UNIT = "万元"
 PERSONNEL_CLASSES = ("301", "303")  # 工资福利支出, 对个人和家庭的补助; the rest is 公用经费
@@ -321,7 +322,137 @@ LISTED: dict[str, Value] = {
     "budget_summary": lambda i: i.total,
     "budget_fiscal_summary": lambda i: i.fiscal,
 }
-EMPTY_SOURCE = {"budget_fund": "政府性基金预算", "budget_capital": "国有资本经营预算"}
+EMPTY_SOURCE = {
+    "budget_fund": "政府性基金预算",
+    "budget_capital": "国有资本经营预算",
+    "budget_js_fund": "政府性基金预算",
+}
+
+# Jiangsu 2019 (budget_jiangsu): the one 金额 column of each 支出功能分类 table, of each 经济分类 table
+# (机关运行经费: the 公用经费 of the 一般公共预算基本支出), and the figure of each row concept of
+# its concept tables (layout row ids).
+JS_FUNCTIONAL: dict[str, Value] = {
+    "budget_js_fiscal_functional": lambda i: i.fiscal,
+    "budget_js_general": lambda i: i.general,
+    "budget_js_fund": lambda i: i.fund,
+}
+EconomicValue = Callable[[BudgetEconomicLine], Decimal]
+JS_ECONOMIC: dict[str, EconomicValue] = {
+    "budget_js_fiscal_basic": lambda x: x.total,
+    "budget_js_general_basic": lambda x: x.total,
+    "budget_js_operation": lambda x: x.public,
+}
+
+
+def js_concepts(acc: BudgetAccounts) -> dict[str, dict[str, Decimal]]:
+    """Table id → row concept id → figure (元) of Jiangsu's concept rows."""
+    t, spec = acc.total, acc.spec
+    fiscal_basic = t.general_basic + t.fund_basic + t.capital_basic
+    goods, works, services = spec.notes.procurement
+    return {
+        "budget_summary": {
+            "income_fiscal": t.fiscal,
+            "income_general": t.general,
+            "income_fund": t.fund,
+            "income_special_account": ZERO,
+            "income_other_funds": t.own,
+            "income_subtotal": t.total,
+            "income_carryover": ZERO,
+            "income_grand_total": t.total,
+            "expenditure_subtotal": t.total,
+            "expenditure_carryover": ZERO,
+            "expenditure_grand_total": t.total,
+            "use_basic": t.basic,
+            "use_project": t.project,
+            "use_reserve": ZERO,
+        },
+        "budget_fiscal_summary": {
+            "income_general": t.general,
+            "income_fund": t.fund,
+            "income_grand_total": t.fiscal,
+            "use_basic": fiscal_basic,
+            "use_project": t.fiscal - fiscal_basic,
+            "use_reserve": ZERO,
+            "expenditure_grand_total": t.fiscal,
+        },
+        "budget_income": {
+            "total": t.total,
+            "general_subtotal": t.general,
+            "general_appropriation": t.general,
+            "general_special": ZERO,
+            "fund_subtotal": t.fund,
+            "special_subtotal": ZERO,
+            "special_education": ZERO,
+            "special_other": ZERO,
+            "other_subtotal": t.own,
+            "other_business": t.business,
+            "other_operating": t.operating,
+            "other_other": t.other,
+            "other_debt": ZERO,
+            "carryover_subtotal": ZERO,
+            "carryover_used": ZERO,
+        },
+        "budget_js_procurement": {
+            "total": goods + works + services,
+            "goods": goods,
+            "works": works,
+            "services": services,
+        },
+    }
+
+
+def js_columns(acc: BudgetAccounts) -> dict[str, dict[str, Decimal]]:
+    """Table id → column id → figure of Jiangsu's one-row tables (支出预算总表 in 元, the "三公" in
+    万元; the workbook has no 会议费 or 培训费: printed as 0)."""
+    t, tp = acc.total, acc.spec.three_public
+    return {
+        "budget_expenditure": {
+            "total": t.total,
+            "basic": t.basic,
+            "project": t.project,
+            "reserve": ZERO,
+            "carryover": ZERO,
+        },
+        "budget_js_three_public": {
+            "total": tp.total,
+            "three_total": tp.total,
+            "abroad": tp.abroad,
+            "car": tp.car,
+            "car_purchase": tp.car_purchase,
+            "car_operation": tp.car_operation,
+            "reception": tp.reception,
+            "meeting": ZERO,
+            "training": ZERO,
+        },
+    }
+
+
+def js_problems(spec: BudgetSpec) -> list[str]:
+    """Why ``spec`` cannot be printed in the Jiangsu 2019 form (none: it can)."""
+    out = []
+    for i in spec.items:
+        for f in FIELDS:
+            v = getattr(i, f)
+            if v % 100:
+                out.append(f"科目{i.code}的{v:,.2f}元不是百元的整数倍：江苏表式以万元保留两位小数列示")
+                break
+        if i.capital:
+            out.append(f"科目{i.code}：江苏表式没有国有资本经营预算，不能填国有资本经营预算支出")
+        if i.fund_basic:
+            out.append(f"科目{i.code}：江苏表式的财政拨款基本支出按一般公共预算经济分类列示，不能填政府性基金基本支出")
+    for x in spec.economic:
+        if x.total % 100:
+            out.append(f"经济分类科目{x.code}的{x.total:,.2f}元不是百元的整数倍：江苏表式以万元保留两位小数列示")
+    public = sum((x.public for x in spec.economic), ZERO)
+    if spec.three_public.operation_cost * WAN != public:
+        out.append(
+            f"江苏表式按经济分类列示机关运行经费：机关运行经费{spec.three_public.operation_cost:,.2f}万元应等于"
+            f"一般公共预算基本支出的公用经费{wan(public):,.2f}万元"
+        )
+    for k, v in zip(("货物", "工程", "服务"), spec.notes.procurement):
+        if v % 100:
+            out.append(f"政府采购{k}预算{v:,.2f}元不是百元的整数倍：江苏表式以万元保留两位小数列示")
+    return out
 
 
 def _yuan(v: Decimal) -> str:
@@ -332,12 +463,20 @@ class _Printer:
     """Amounts as printed: whole 元 when every 元 figure of the budget is whole (as Shanghai prints
     them), else two places; the "三公" table in 万元 with two places."""
 
-    def __init__(self, whole: bool):
+    def __init__(self, whole: bool, in_wan: bool = False):
         self.whole = whole
+        self.in_wan = in_wan  # 元 figures printed in 万元 (Jiangsu: exact, whole hundreds of 元)
 
     def cell(self, v: Decimal) -> Cell:
+        if self.in_wan:
+            w = v / WAN
+            return Cell(f"{w:,.2f}", CellKind.NUMBER, w.quantize(CENT))
         raw = f"{v:,.0f}" if self.whole else f"{v:,.2f}"
         return Cell(raw, CellKind.NUMBER, v)
+
+    @property
+    def unit(self) -> str:
+        return THREE_PUBLIC_UNIT if self.in_wan else UNIT
 
     @staticmethod
     def wan(v: Decimal) -> Cell:
@@ -354,9 +493,14 @@ def _title(spec: BudgetSpec, lay: TableLayout) -> str:
 
 
 def _grid(acc: BudgetAccounts, lay: TableLayout, pr: _Printer) -> Table:
-    """A 支出功能分类 grid: 类, 款, 项 rows of the 项 the table lists, then the layout's total row."""
-    values = VALUES[lay.id]
-    listed = LISTED[lay.id]
+    """A 支出功能分类 grid: 类, 款, 项 rows of the 项 the table lists, then the layout's total row
+    (Jiangsu: its one 金额 column filled from :data:`JS_FUNCTIONAL`)."""
+    if lay.id in JS_FUNCTIONAL:
+        values = {c.id: JS_FUNCTIONAL[lay.id] for c in lay.columns}
+        listed = JS_FUNCTIONAL[lay.id]
+    else:
+        values = VALUES[lay.id]
+        listed = LISTED[lay.id]
     columns = _columns(lay.columns)
     rows: list[Row] = []
     for code, name, fig in acc.lines:
@@ -376,20 +520,24 @@ def _grid(acc: BudgetAccounts, lay: TableLayout, pr: _Printer) -> Table:
         notes.append(
             f"注：本{acc.spec.scope}{acc.spec.year}年无{EMPTY_SOURCE[lay.id]}财政拨款安排的预算，故本表为空表。"
         )
-    return _table(acc, lay, columns, rows, notes, UNIT)
+    return _table(acc, lay, columns, rows, notes, pr.unit)
 
 
 def _economic(acc: BudgetAccounts, lay: TableLayout, pr: _Printer) -> Table:
-    """The 一般公共预算基本支出 by 经济分类: 类 and 款 rows, then the total row."""
+    """The 一般公共预算基本支出 by 经济分类: 类 and 款 rows, then the total row (Jiangsu: its one
+    金额 column filled from :data:`JS_ECONOMIC`, the lines with a figure in it)."""
     columns = _columns(lay.columns)
-    values: dict[str, Callable[[BudgetEconomicLine], Decimal]] = {
+    values: dict[str, EconomicValue] = {
         "total": lambda x: x.total,
         "personnel": lambda x: x.personnel,
         "public": lambda x: x.public,
     }
+    if lay.id in JS_ECONOMIC:
+        values = {c.id: JS_ECONOMIC[lay.id] for c in columns}
     rows = [
         Row(label=name, code=code, cells={c.id: pr.cell(values[c.id](line)) for c in columns})
         for code, name, line in acc.economic
+        if any(values[c.id](line) for c in columns)
     ]
     whole = BudgetEconomicLine("", acc.personnel, acc.public)
     total_concept = next(r for r in lay.rows if r.id == "total")
@@ -398,7 +546,7 @@ def _economic(acc: BudgetAccounts, lay: TableLayout, pr: _Printer) -> Table:
             label=total_concept.aliases[0], concept="total", cells={c.id: pr.cell(values[c.id](whole)) for c in columns}
         )
     )
-    return _table(acc, lay, columns, rows, [], UNIT)
+    return _table(acc, lay, columns, rows, [], pr.unit)
 
 
 def _three_public(acc: BudgetAccounts, lay: TableLayout) -> Table:
@@ -420,6 +568,54 @@ def _three_public(acc: BudgetAccounts, lay: TableLayout) -> Table:
     return _table(acc, lay, columns, [row], [f"注：本表金额单位为{THREE_PUBLIC_UNIT}。"], THREE_PUBLIC_UNIT)
 
 
+def _concept_rows(acc: BudgetAccounts, lay: TableLayout, pr: _Printer, figures: dict[str, Decimal]) -> Table:
+    """A grid of row concepts without codes (Jiangsu's 收入预算总表, 政府采购支出预算表): one row per
+    concept of the layout, labelled as the layout prints it, its one amount column (the layout's
+    first column set with one column) from ``figures``."""
+    cols = next(cs for cs in [lay.columns, *lay.variants] if len(cs) == 1)
+    columns = _columns(cols)
+    rows: list[Row] = []
+    top = 0
+    for r in lay.rows:
+        label = r.label or r.aliases[0]
+        if r.id in ("goods", "works", "services"):
+            top += 1
+            label = _numbered(label, top, None)
+        rows.append(Row(label=label, concept=r.id, cells={columns[0].id: pr.cell(figures[r.id])}))
+    return _table(acc, lay, columns, rows, [], pr.unit)
+
+
+def _one_row(
+    acc: BudgetAccounts, lay: TableLayout, figures: dict[str, Decimal], cell: Callable[[Decimal], Cell], unit: str
+) -> Table:
+    """A table of one total row (Jiangsu's 支出预算总表 and "三公" table): the layout's column set
+    whose ids ``figures`` gives."""
+    cols = next(cs for cs in [lay.columns, *lay.variants] if {c.id for c in cs} == set(figures))
+    columns = _columns(cols)
+    total_concept = next(r for r in lay.rows if r.id == "total")
+    label = total_concept.aliases[0] if lay.id == "budget_expenditure" else total_concept.aliases[-1]
+    row = Row(label=label, concept="total", cells={c.id: cell(figures[c.id]) for c in columns})
+    return _table(acc, lay, columns, [row], [], unit)
+
+
+def _jiangsu(acc: BudgetAccounts, lay: TableLayout, pr: _Printer) -> Table:
+    """A table of the Jiangsu 2019 form (万元), laid out from its layout."""
+    concepts, one_row = js_concepts(acc), js_columns(acc)
+    if lay.structure == "blocks":
+        return _blocks(acc, lay, pr, concepts[lay.id], classes=lay.id == "budget_summary")
+    if lay.id in one_row:
+        if lay.id == "budget_js_three_public":
+            return _one_row(acc, lay, one_row[lay.id], _Printer.wan, THREE_PUBLIC_UNIT)
+        return _one_row(acc, lay, one_row[lay.id], pr.cell, pr.unit)
+    if lay.id in concepts:
+        return _concept_rows(acc, lay, pr, concepts[lay.id])
+    if lay.id in JS_FUNCTIONAL:
+        return _grid(acc, lay, pr)
+    if lay.id in JS_ECONOMIC:
+        return _economic(acc, lay, pr)
+    raise BudgetSpecError(f"江苏表式的表“{lay.name}”尚不能生成")
+
+
 def _numbered(label: str, top: int | None, sub: int | None) -> str:
     if sub is not None:
         return f"{sub}. {label}"
@@ -427,10 +623,14 @@ def _numbered(label: str, top: int | None, sub: int | None) -> str:
     return f"{CN_NUMBERS[top - 1] if top <= 10 else top}、{label}"
 
 
-def _blocks(acc: BudgetAccounts, lay: TableLayout, pr: _Printer, sources: dict[str, Decimal]) -> Table:
+def _blocks(
+    acc: BudgetAccounts, lay: TableLayout, pr: _Printer, sources: dict[str, Decimal], classes: bool = True
+) -> Table:
     """A side-by-side table (收入 | 支出): the rows of the layout whose figure ``sources`` gives,
-    numbered as printed (一、… with 1. 2. under the row they follow), the 类 rows of the class block,
-    and the grand totals; each block's columns and header from the layout."""
+    numbered as printed (一、… with 1. 2. under the row they follow; subtotals unnumbered), the 类
+    rows of the class block (not when ``classes`` is false: Jiangsu's 财政拨款收支预算总表 prints its
+    支出 by 支出用途 in its first column) followed by that block's other rows, and the grand totals;
+    each block's columns and header from the layout."""
     columns: list[Column] = []
     block_ids: dict[str, list[str]] = {}
     class_block = lay.class_rows_block
@@ -439,8 +639,8 @@ def _blocks(acc: BudgetAccounts, lay: TableLayout, pr: _Printer, sources: dict[s
     for b in lay.blocks:
         if b.id != class_block and not any(r.block == b.id and r.id in sources for r in lay.rows):
             continue  # a block of another form (Jiangsu's 支出用途)
-        wanted = [c for c in b.columns if b.id != class_block or c.id in values]
-        if b.id != class_block:
+        wanted = [c for c in b.columns if b.id != class_block or not classes or c.id in values]
+        if b.id != class_block or not classes:
             wanted = wanted[:1]
         block_ids[b.id] = [c.id for c in wanted]
         # a column id printed in several blocks (预算数) is one column of the model, as read back
@@ -455,10 +655,22 @@ def _blocks(acc: BudgetAccounts, lay: TableLayout, pr: _Printer, sources: dict[s
         sub = 0
         concepts = [r for r in lay.rows if r.block == b.id and r.id in sources]
         grand = [r for r in concepts if r.id.endswith("grand_total")]
+        with_classes = b.id == class_block and classes
+        if with_classes:
+            for code, name, fig in acc.classes:
+                if not listed(fig):
+                    continue
+                top += 1
+                cells = {c.id: pr.cell(values[c.id](fig)) for c in block_cols}
+                rows.append(
+                    Row(label=_numbered(name, top, None), block=b.id, code=code, code_inferred=True, cells=cells)
+                )
         for r in concepts:
             if r in grand:
                 continue
-            if r.after:
+            if with_classes or r.id.endswith("subtotal"):
+                label = r.aliases[0]
+            elif r.after:
                 sub += 1
                 label = _numbered(r.aliases[0], None, sub)
             else:
@@ -466,21 +678,13 @@ def _blocks(acc: BudgetAccounts, lay: TableLayout, pr: _Printer, sources: dict[s
                 sub = 0
                 label = _numbered(r.aliases[0], top, None)
             rows.append(Row(label=label, block=b.id, concept=r.id, cells={block_cols[0].id: pr.cell(sources[r.id])}))
-        if b.id == class_block:
-            k = 0
-            for code, name, fig in acc.classes:
-                if not listed(fig):
-                    continue
-                k += 1
-                cells = {c.id: pr.cell(values[c.id](fig)) for c in block_cols}
-                rows.append(Row(label=_numbered(name, k, None), block=b.id, code=code, code_inferred=True, cells=cells))
         for r in grand:
-            if b.id == class_block:
+            if with_classes:
                 cells = {c.id: pr.cell(values[c.id](acc.total)) for c in block_cols}
             else:
                 cells = {block_cols[0].id: pr.cell(sources[r.id])}
             rows.append(Row(label=r.aliases[0], block=b.id, concept=r.id, cells=cells))
-    table = _table(acc, lay, columns, rows, [], UNIT)
+    table = _table(acc, lay, columns, rows, [], pr.unit)
     table.block_headers = {b.id: b.header for b in lay.blocks if b.header and any(r.block == b.id for r in rows)}
     return table
 
@@ -528,9 +732,16 @@ def budget_tables(acc: BudgetAccounts, variant: str, layouts: Layouts | None = N
         "expenditure_grand_total": t.fiscal,
     }
     tables: list[Table] = []
+    if variant == JIANGSU:
+        problems = js_problems(acc.spec)
+        if problems:
+            raise BudgetSpecError("；".join(problems))
+        pr = _Printer(False, in_wan=True)
     for vt in v.tables:
         lay = layouts.tables[vt.table]
-        if lay.id == "budget_summary":
+        if variant == JIANGSU:
+            table = _jiangsu(acc, lay, pr)
+        elif lay.id == "budget_summary":
             table = _blocks(acc, lay, pr, summary)
         elif lay.id == "budget_fiscal_summary":
             table = _blocks(acc, lay, pr, fiscal)

@@ -2,11 +2,17 @@
 (figures written by us), one reason left empty on purpose so the built 编制说明 shows a
 【请填写：…】 marker; four projects with their 项目支出绩效目标表.
 
-``python -m juesuan.generate.budget_examples OUTDIR`` writes ``预算填报-budget_shanghai.xlsx``.
+The Jiangsu example (``budget_jiangsu``: tables in 万元) has the same totals with every figure a whole
+hundred 元 and no 国有资本经营预算 (the Jiangsu 2019 form has none): its 国有企业 project becomes a
+一般公共预算 project.
+
+``python -m juesuan.generate.budget_examples OUTDIR`` writes ``预算填报-budget_shanghai.xlsx`` and
+``预算填报-budget_jiangsu.xlsx``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -24,12 +30,44 @@ from .budget import (
 from .budget_workbook import write_budget_template
 
 D = Decimal
-DEPARTMENTS = {"budget_shanghai": "上海市示例区数据管理局", "budget_national": "示例区数据管理局"}
+DEPARTMENTS = {
+    "budget_shanghai": "上海市示例区数据管理局",
+    "budget_national": "示例区数据管理局",
+    "budget_jiangsu": "江苏省示例市数据局",
+}
+EXAMPLE_VARIANTS = ("budget_shanghai", "budget_jiangsu")  # the workbooks in examples/workbooks/
 
 
 def example_budget(variant: str = "budget_shanghai", year: int = 2025) -> BudgetSpec:
     """A 部门预算 with every 财政拨款 source, 事业收入 and 其他收入, whole 元 as Shanghai prints;
     the reason for the "三公" change is left to fill in."""
+    if variant == "budget_jiangsu":
+        return _jiangsu(_example(variant, year))
+    return _example(variant, year)
+
+
+def _jiangsu(spec: BudgetSpec) -> BudgetSpec:
+    """``spec`` in whole hundreds of 元 (same totals), its 国有资本经营预算 project moved to 一般公共预算."""
+    moved = {"2080506": 201_200, "2101101": 188_400, "2210201": 276_500}  # +50, -20, -30 元
+    items = []
+    for i in spec.items:
+        if i.code in moved:
+            i = dataclasses.replace(i, general_basic=D(moved[i.code]))
+        if i.code == "2239999":
+            i = BudgetItem("2010399", general_project=i.capital_project, purpose="部门所属企业数据治理补助")
+        items.append(i)
+    econ = {"30109": 201_200, "30110": 188_400, "30113": 276_500}
+    economic = tuple(dataclasses.replace(x, personnel=D(econ[x.code])) if x.code in econ else x for x in spec.economic)
+    targets = tuple(
+        dataclasses.replace(t, name="部门所属企业数据治理补助", code="2010399", goal="支持部门所属企业开展数据治理")
+        if t.code == "2239999"
+        else t
+        for t in spec.targets
+    )
+    return dataclasses.replace(spec, items=tuple(items), economic=economic, targets=targets)
+
+
+def _example(variant: str, year: int) -> BudgetSpec:
     items = (
         BudgetItem("2010301", general_basic=D(3_214_600), purpose="机关基本运行"),
         BudgetItem("2010302", general_project=D(1_280_000), purpose="数据资源目录编制和共享交换"),
@@ -128,7 +166,7 @@ def file_name(variant: str) -> str:
     return f"预算填报-{variant}.xlsx"
 
 
-def write_budget_examples(outdir: Path, variants: Sequence[str] = ("budget_shanghai",)) -> list[Path]:
+def write_budget_examples(outdir: Path, variants: Sequence[str] = EXAMPLE_VARIANTS) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     out = []
     for v in variants:

@@ -67,7 +67,11 @@ TARGET_COLUMNS = (
 )
 MARK_SHEET = FUNCTIONS  # a workbook with this sheet is a budget workbook
 
-VARIANT_NAMES = {"budget_shanghai": "上海市部门（单位）预算（9张表）", "budget_national": "部门（单位）预算（9张表）"}
+VARIANT_NAMES = {
+    "budget_shanghai": "上海市部门（单位）预算（9张表）",
+    "budget_national": "部门（单位）预算（9张表）",
+    "budget_jiangsu": "江苏省部门预算（2019年表式，12张表，万元）",
+}
 
 INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("department", "部门（单位）名称", "text"),
