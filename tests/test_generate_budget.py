@@ -1,5 +1,5 @@
 """The generator's budget variant (issue 18): ``juesuan template --variant budget_shanghai|
-budget_national`` and ``juesuan build`` of a budget workbook. Round trip for each budget variant and
+budget_national|budget_jiangsu`` and ``juesuan build`` of a budget workbook. Round trip for each budget variant and
 output format (every amount cell read back as built, the workbook's figures where they belong, the
 kind and variant detected, ``check`` clean but for the marker left on purpose), the drafted 编制说明
 checked by the budget narrative checks, and refusals of malformed or inconsistent workbooks naming
@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from openpyxl import load_workbook
@@ -21,8 +22,9 @@ from juesuan import synth_layouts as sl
 from juesuan.cli import app
 from juesuan.generate import budget_examples as bex
 from juesuan.generate import budget_workbook as bwb
-from juesuan.generate.budget import build_budget_model
+from juesuan.generate.budget import JIANGSU, BudgetSpec, build_budget_model
 from juesuan.generate.workbook import WorkbookError
+from juesuan.model import Table
 from juesuan.writers.pdf import NoCJKFont, find_cjk_font
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "workbooks"
@@ -47,8 +49,9 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def _workbook(tmp: Path, variant: str) -> Path:
-    """The example workbook of ``variant``: the one in examples/ for Shanghai, written for the other."""
-    if variant == "budget_shanghai":
+    """The example workbook of ``variant``: the one in examples/ for Shanghai and Jiangsu, written for
+    the other."""
+    if variant in bex.EXAMPLE_VARIANTS:
         return EXAMPLES / bex.file_name(variant)
     return bwb.write_budget_template(tmp / bex.file_name(variant), variant, 2025, spec=bex.example_budget(variant))
 
@@ -83,8 +86,10 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 
 def test_example_is_what_the_generator_writes(tmp_path: Path) -> None:
-    (path,) = bex.write_budget_examples(tmp_path)
-    assert bwb.read_budget_workbook(path).spec == bwb.read_budget_workbook(EXAMPLES / path.name).spec
+    paths = bex.write_budget_examples(tmp_path)
+    assert [p.name for p in paths] == [bex.file_name(v) for v in bex.EXAMPLE_VARIANTS]
+    for path in paths:
+        assert bwb.read_budget_workbook(path).spec == bwb.read_budget_workbook(EXAMPLES / path.name).spec
 
 
 @pytest.mark.parametrize("variant", bex.DEPARTMENTS)
@@ -107,7 +112,7 @@ def test_budget_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
     back = api.load_document(path)  # kind, scope and variant detected from the document itself
     assert (back.kind, back.scope, back.variant) == ("预算", "部门", variant)
     assert [t.id for t in back.tables] == [t.id for t in truth.tables]
-    assert [t.unit for t in back.tables] == ["元"] * 8 + ["万元"]
+    assert [t.unit for t in back.tables] == (["万元"] * 12 if variant == JIANGSU else ["元"] * 8 + ["万元"])
     assert not [t.id for t in back.tables if t.reading_problems]
     assert _cells(back) == _cells(truth)
     # the workbook's primary figures are printed where they belong
@@ -115,6 +120,108 @@ def test_budget_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
 
     def by_code(table_id: str) -> dict[str, dict[str, Decimal | None]]:
         return {r.code: {k: c.value for k, c in r.cells.items()} for r in tables[table_id].rows if r.code}
+
+    if variant == JIANGSU:
+        _jiangsu_figures(spec, tables, by_code)
+    else:
+        _figures(spec, tables, by_code)
+    # one 项目支出绩效目标表 per project, read back as such
+    assert [(p.kind, p.fields.get("项目名称")) for p in back.performance] == [("target", t.name) for t in spec.targets]
+    report = api.check_document(back)
+    assert _unexpected(report) == []
+    assert any(f.rule == "narrative.placeholder" and "请填写" in f.message for f in report.findings)
+    # the 编制说明's project count checked against the tables attached
+    target = next(s for s in report.rules if s.id == "narrative.target_projects")
+    assert (target.status, target.checked) == ("pass", 1)
+    # the budget rule pack ran on the tables
+    ran = {s.id for s in report.rules if s.status == "pass"}
+    if variant == JIANGSU:
+        assert ran >= {
+            "budget_js_summary.balanced",
+            "budget_js_summary.uses",
+            "budget_js_income.total",
+            "budget_js_expenditure.total",
+            "budget_js_fiscal_summary.balanced",
+            "budget_js_cross.fiscal_functional_total",
+            "budget_js_general.hierarchy",
+            "budget_js_general_basic.hierarchy",
+            "budget_js_operation.hierarchy",
+            "budget_js_three_public.three",
+            "budget_js_procurement.total",
+        }
+    else:
+        assert ran >= {
+            "budget_summary.balanced",
+            "budget_cross.general_basic.total",
+            "budget_three_public.total",
+            "budget_expenditure.hierarchy",
+        }
+    del acc
+
+
+Rows = dict[str, dict[str, Decimal | None]]
+
+
+def _jiangsu_figures(spec: BudgetSpec, tables: dict[str, Table], by_code: Callable[[str], Rows]) -> None:
+    """The Jiangsu 2019 tables (万元): each figure of the workbook (元) where it belongs."""
+
+    def wan(v: Decimal) -> Decimal:
+        return v / 10000
+
+    general, fund, fiscal = (
+        by_code("budget_js_general"),
+        by_code("budget_js_fund"),
+        by_code("budget_js_fiscal_functional"),
+    )
+    for item in spec.items:
+        assert fiscal[item.code]["amount"] == wan(item.fiscal)
+        if item.general:
+            assert general[item.code]["amount"] == wan(item.general)
+        else:
+            assert item.code not in general
+    assert {c: v["amount"] for c, v in fund.items() if len(c) == 7} == {
+        i.code: wan(i.fund) for i in spec.items if i.fund
+    }
+    basic, operation = by_code("budget_js_general_basic"), by_code("budget_js_operation")
+    for line in spec.economic:
+        assert basic[line.code]["amount"] == wan(line.total)
+        assert (operation[line.code]["amount"] if line.public else None) == (wan(line.public) if line.public else None)
+        assert line.public or line.code not in operation
+    total = sum((i.total for i in spec.items), Decimal(0))
+    basic_total = sum((i.basic for i in spec.items), Decimal(0))
+    (row,) = tables["budget_expenditure"].rows
+    assert {k: c.value for k, c in row.cells.items()} == {
+        "total": wan(total),
+        "basic": wan(basic_total),
+        "project": wan(total - basic_total),
+        "reserve": 0,
+        "carryover": 0,
+    }
+    (row,) = tables["budget_js_three_public"].rows
+    tp = spec.three_public
+    assert {k: c.value for k, c in row.cells.items()} == {
+        "total": tp.total,
+        "three_total": tp.total,
+        "abroad": tp.abroad,
+        "car": tp.car,
+        "car_purchase": tp.car_purchase,
+        "car_operation": tp.car_operation,
+        "reception": tp.reception,
+        "meeting": 0,
+        "training": 0,
+    }
+    procurement = {r.concept: r.cells["total"].value for r in tables["budget_js_procurement"].rows}
+    goods, works, services = spec.notes.procurement
+    assert procurement == {
+        "total": wan(goods + works + services),
+        "goods": wan(goods),
+        "works": wan(works),
+        "services": wan(services),
+    }
+
+
+def _figures(spec: BudgetSpec, tables: dict[str, Table], by_code: Callable[[str], Rows]) -> None:
+    """The 9 tables (元, the "三公" in 万元): each figure of the workbook where it belongs."""
 
     income, spending, general = by_code("budget_income"), by_code("budget_expenditure"), by_code("budget_general")
     for item in spec.items:
@@ -144,22 +251,6 @@ def test_budget_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
         "car_operation": tp.car_operation,
         "operation_cost": tp.operation_cost,
     }
-    # one 项目支出绩效目标表 per project, read back as such
-    assert [(p.kind, p.fields.get("项目名称")) for p in back.performance] == [("target", t.name) for t in spec.targets]
-    report = api.check_document(back)
-    assert _unexpected(report) == []
-    assert any(f.rule == "narrative.placeholder" and "请填写" in f.message for f in report.findings)
-    # the 编制说明's project count checked against the tables attached
-    target = next(s for s in report.rules if s.id == "narrative.target_projects")
-    assert (target.status, target.checked) == ("pass", 1)
-    # the budget rule pack ran on the tables
-    assert {s.id for s in report.rules if s.status == "pass"} >= {
-        "budget_summary.balanced",
-        "budget_cross.general_basic.total",
-        "budget_three_public.total",
-        "budget_expenditure.hierarchy",
-    }
-    del acc
 
 
 def test_drafted_text_passes_the_budget_narrative_checks(built: tuple[str, Path, Path]) -> None:
@@ -186,7 +277,7 @@ def test_build_json_and_file_names(built: tuple[str, Path, Path]) -> None:
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert manifest["variant"] == variant
     assert manifest["check"]["errors"] == 0 and manifest["check"]["markers"] == 1
-    assert "rules/budget.yaml" in manifest["rule_packs"]
+    assert ("rules/budget_jiangsu.yaml" if variant == JIANGSU else "rules/budget.yaml") in manifest["rule_packs"]
     assert manifest["figures"]["department"] == bex.DEPARTMENTS[variant]
     assert all(
         name.endswith(("2025年部门预算.xlsx", "2025年部门预算.docx", "2025年部门预算.html", "2025年部门预算.pdf"))
@@ -327,6 +418,38 @@ def test_inconsistent_budget_figures_are_refused_naming_the_cells(
     _refused(tmp_path, _edit(_copy(tmp_path), sheet, cell, value), expected)
 
 
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "expected"),
+    [
+        # 万元 with two places cannot print 50 元
+        (bwb.FUNCTIONS, "D6", 3_214_650, "工作表“功能分类预算”单元格D6的3,214,650.00元不是百元的整数倍"),
+        # the Jiangsu form has no 国有资本经营预算, and its 财政拨款基本支出 is the 一般公共预算's
+        (bwb.FUNCTIONS, "I6", 1_000, "工作表“功能分类预算”单元格I6：江苏表式没有国有资本经营预算，不能填写"),
+        (bwb.FUNCTIONS, "F6", 1_000, "工作表“功能分类预算”单元格F6：江苏表式没有政府性基金基本支出，不能填写"),
+        (bwb.ECONOMIC, "E26", 125_230, "工作表“基本支出经济分类”单元格E"),
+        # the 机关运行经费 table lists the 公用经费 by 经济分类
+        (
+            bwb.SANGONG,
+            "B11",
+            Decimal("70.00"),
+            "工作表“三公经费”单元格B11的机关运行经费70.00万元与工作表“基本支出经济分类”的公用经费合计601,200.00元"
+            "（单元格E5）不相等",
+        ),
+        (bwb.NOTES, "B10", 260_010, "工作表“说明填写”单元格B10的260,010.00元不是百元的整数倍"),
+    ],
+)
+def test_jiangsu_workbook_that_cannot_be_printed_in_wan_is_refused(
+    tmp_path: Path, sheet: str, cell: str, value: object, expected: str
+) -> None:
+    spec = bex.example_budget(JIANGSU)
+    path = bwb.write_budget_template(tmp_path / "预算填报.xlsx", JIANGSU, 2025, spec=spec)
+    if sheet == bwb.ECONOMIC:  # the 30299 row, wherever the template puts it
+        ws = load_workbook(path)[sheet]
+        (row,) = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "30299"]
+        cell, expected = f"E{row}", expected + f"{row}的125,230.00元不是百元的整数倍"
+    _refused(tmp_path, _edit(path, sheet, cell, value), expected)
+
+
 def test_blank_template_names_what_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "空白.xlsx"
     code, output = _run("template", "--variant", "budget_shanghai", "--year", "2025", "-o", str(path))
@@ -368,7 +491,7 @@ def test_previous_fills_last_years_budget(built: tuple[str, Path, Path], tmp_pat
     _, acc = build_budget_model(spec, variant)
     t, tp = acc.total, spec.three_public
     expected = (
-        [t.total, t.fiscal, t.general, t.fund, t.capital],
+        [t.total, t.fiscal, t.general, t.fund, t.capital or None],  # Jiangsu: no 国有资本经营预算
         [tp.abroad, tp.reception, tp.car_purchase or None, tp.car_operation, tp.operation_cost],
     )
     (html,) = out.glob("*.html")
@@ -379,7 +502,10 @@ def test_previous_fills_last_years_budget(built: tuple[str, Path, Path], tmp_pat
         )
         assert code == 0, output
         got = _prior_cells(target)
-        assert ([Decimal(str(v)) for v in got[0]], [None if v is None else Decimal(str(v)) for v in got[1]]) == expected
+        assert (
+            [None if v is None else Decimal(str(v)) for v in got[0]],
+            [None if v is None else Decimal(str(v)) for v in got[1]],
+        ) == expected
 
 
 def test_previous_that_is_no_budget_is_refused(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from .budget import (
     TargetProject,
     BASIC_CLASSES,
     PERSONNEL_CLASSES,
+    JIANGSU,
     VARIANTS,
     ZERO,
     BudgetEconomicLine,
@@ -45,6 +46,7 @@ from .budget import (
 from .workbook import FIRST_ROW, HEADER_ROW, TOTAL_ROW, WorkbookError
 
 UNIT = "元"
+JIANGSU_UNIT = "江苏表式以万元保留两位小数列示"
 ITEM_ROWS = 60
 
 INFO = "单位信息"
@@ -64,6 +66,12 @@ TARGET_COLUMNS = (
     "二级指标",
     "三级指标",
     "指标值",
+)
+# the Jiangsu 2019 form prints every table in 万元 with two places, has no 国有资本经营预算, gives the
+# 财政拨款基本支出 by the 一般公共预算 经济分类 and the 机关运行经费 by 经济分类 (its 公用经费)
+JIANGSU_HINT = (
+    "江苏表式各表以万元列示：金额须为百元的整数倍；不填国有资本经营预算和政府性基金基本支出；"
+    "机关运行经费应等于基本支出经济分类的公用经费合计。"
 )
 MARK_SHEET = FUNCTIONS  # a workbook with this sheet is a budget workbook
 
@@ -208,7 +216,8 @@ def write_budget_template(
         ws,
         st,
         f"{year}年部门（单位）预算填报表：单位信息",
-        f"灰色单元格由模板给出或自动计算，请只填白色单元格。公开格式：{VARIANT_NAMES[variant]}。金额单位：元。",
+        f"灰色单元格由模板给出或自动计算，请只填白色单元格。公开格式：{VARIANT_NAMES[variant]}。金额单位：元。"
+        + (JIANGSU_HINT if variant == JIANGSU else ""),
         INFO_FIELDS,
         info,
     )
@@ -542,6 +551,16 @@ def read_budget_workbook(path: Path) -> BudgetWorkbook:
         items.append(item)
     if not items:
         rd.problems.append(f"{rd.where(ws, FIRST_ROW, 1)}起未填任何支出功能分类科目")
+    if variant == JIANGSU:
+        for item in items:
+            r = item_rows[item.code]
+            for role in AMOUNT_ROLES:
+                v = getattr(item, role)
+                if role in ("capital_basic", "capital_project", "fund_basic") and v:
+                    what = "国有资本经营预算" if role.startswith("capital") else "政府性基金基本支出"
+                    rd.problems.append(f"{rd.where(ws, r, col_of[role])}：江苏表式没有{what}，不能填写（{v:,.2f}元）")
+                elif v % 100:
+                    rd.problems.append(f"{rd.where(ws, r, col_of[role])}的{v:,.2f}元不是百元的整数倍（{JIANGSU_UNIT}）")
 
     ws = sheets[ECONOMIC]
     for c, header in enumerate(ECONOMIC_COLUMNS, start=1):
@@ -562,6 +581,10 @@ def read_budget_workbook(path: Path) -> BudgetWorkbook:
                 rd.problems.append(f"{rd.where(ws, r, 5)}：{code}属于人员经费，不应填在公用经费列")
             if personnel or public:
                 econ.append(BudgetEconomicLine(code, personnel, public))
+            if variant == JIANGSU:
+                for c, v in ((4, personnel), (5, public)):
+                    if v % 100:
+                        rd.problems.append(f"{rd.where(ws, r, c)}的{v:,.2f}元不是百元的整数倍（{JIANGSU_UNIT}）")
     general_basic = sum((i.general_basic for i in items), ZERO)
     econ_total = sum((x.total for x in econ), ZERO)
     if not rd.problems and econ_total != general_basic:
@@ -587,6 +610,18 @@ def read_budget_workbook(path: Path) -> BudgetWorkbook:
             f"{rd.where(ws, r, 2)}的公务接待费预算{now['reception']:,.2f}万元小于工作表“{ECONOMIC}”30217公务接待费"
             f"{reception_econ:,.2f}元"
         )
+
+    public_total = sum((x.public for x in econ), ZERO)
+    if variant == JIANGSU and "operation_cost" in now and now["operation_cost"] * 10000 != public_total:
+        r = TOTAL_ROW + [k for k, _, _ in SANGONG_ROWS].index("operation_cost")
+        rd.problems.append(
+            f"{rd.where(ws, r, 2)}的机关运行经费{now['operation_cost']:,.2f}万元与工作表“{ECONOMIC}”的公用经费合计"
+            f"{public_total:,.2f}元（单元格E{TOTAL_ROW}）不相等：江苏表式按经济分类列示机关运行经费（其公用经费）"
+        )
+    if variant == JIANGSU:
+        for key in ("procurement_goods", "procurement_works", "procurement_services"):
+            if notes[key] % 100:
+                rd.problems.append(f"{note_cell(key)}的{notes[key]:,.2f}元不是百元的整数倍（{JIANGSU_UNIT}）")
 
     project_total = sum((i.project for i in items), ZERO)
     ws = sheets[TARGETS]
@@ -714,17 +749,32 @@ def prior_from_document(doc: Any, name: str) -> PriorBudget:
                     return (cell.value * factor / UNIT_FACTORS[unit]).quantize(Decimal("0.01"))
         return None
 
+    def first(*found: Decimal | None) -> Decimal | None:
+        return next((v for v in found if v is not None), None)
+
+    # the Jiangsu 2019 form: 财政拨款 by source in the 收入 block of the 财政拨款收支预算总表, the "三公"
+    # in its own table, the 机关运行经费 the total of its 经济分类 table
     found = {
         "income_total": value("budget_summary", "income_grand_total", "amount"),
         "fiscal": value("budget_summary", "income_fiscal", "amount"),
-        "general": value("budget_fiscal_summary", "expenditure_grand_total", "general"),
-        "fund": value("budget_fiscal_summary", "expenditure_grand_total", "fund"),
+        "general": first(
+            value("budget_fiscal_summary", "expenditure_grand_total", "general"),
+            value("budget_fiscal_summary", "income_general", "amount"),
+        ),
+        "fund": first(
+            value("budget_fiscal_summary", "expenditure_grand_total", "fund"),
+            value("budget_fiscal_summary", "income_fund", "amount"),
+        ),
         "capital": value("budget_fiscal_summary", "expenditure_grand_total", "capital"),
     }
     tp = {
-        key: value("budget_three_public", "total", key, "万元")
+        key: first(
+            value("budget_three_public", "total", key, "万元"), value("budget_js_three_public", "total", key, "万元")
+        )
         for key in ("abroad", "reception", "car_purchase", "car_operation", "operation_cost")
     }
+    if tp["operation_cost"] is None:
+        tp["operation_cost"] = value("budget_js_operation", "total", "amount", "万元")
     if found["income_total"] is None and found["fiscal"] is None:
         raise InputError(f"未能从上年公开文件中读出收入总计或财政拨款收入：{name}", code="previous")
     return PriorBudget(
