@@ -754,6 +754,8 @@ def budget_tables(acc: BudgetAccounts, variant: str, layouts: Layouts | None = N
         else:
             raise BudgetSpecError(f"公开格式{variant}的表“{lay.name}”尚不能生成")
         table.form = vt.printed_form
+        if variant == JIANGSU and vt.name:  # the form's own title (收支预算总表, not 财务收支预算总表)
+            table.title = _title(acc.spec, lay).replace(lay.name, vt.name)
         tables.append(table)
     return tables
 
