@@ -478,7 +478,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     finds are recognized from the full-resolution page."""
     import numpy as np
 
-    from . import ocr
+    from . import ocr, scanfree
 
     s = current()
     grey = np.asarray(image.convert("L"))
@@ -505,9 +505,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     for t in tables:
         x0, y0, x1, y1 = (int(round(v * px_per_pt)) for v in t.bbox)
         rest[max(y0 - inset, 0) : y1 + inset + 1, max(x0 - inset, 0) : x1 + inset + 1] = _WHITE
-    free: list[tuple[int, int, int, int]] = []
-    pieces_of: list[int] = []  # the detected line each free box was cut from
-    detected = 0
+    found: list[tuple[int, int, int, int]] = []  # the detector's lines, in the page's pixels
     rest_ink = rest < s.ocr_ink_level
     pad = int(s.scan_band_pad * px_per_pt)
     factor = min(1.0, s.ocr_det_dpi / _POINTS_PER_INCH / px_per_pt)
@@ -528,15 +526,13 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
                 min(int(np.ceil(left + bx1 * fx)), w_px),
                 min(int(np.ceil(top + by1 * fy)), h_px),
             )
-            pieces = split_line(rest_ink, box)
-            pieces_of.extend([detected] * len(pieces))
-            free.extend(pieces)
-            detected += 1
+            found.append(box)
+    # each detected line reduced to its own ink and cut at its gaps (:mod:`.scanfree`)
+    free, pieces_of, owned = scanfree.own_pieces(rest_ink, found)
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
-    whole = (0, 0, w_px, h_px)
-    crops += [_crop(clean, box, 0.0, whole) for box in free]
+    crops += [scanfree.crop(clean, box, line, owned, s.scan_rec_margin) for box, line in zip(free, pieces_of)]
     boxes = [ln for ln, _ in lines] + free
     groups = [-1] * len(lines) + pieces_of
     words: list[OcrWord] = []
