@@ -528,7 +528,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
             )
             found.append(box)
     # each detected line reduced to its own ink and cut at its gaps (:mod:`.scanfree`)
-    free, pieces_of, owned = scanfree.own_pieces(rest_ink, found)
+    free, pieces_of, owned = scanfree.own_pieces(rest_ink, found, px_per_pt)
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
@@ -556,6 +556,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
             words.append(word)
         prev_group = group
     words = [part for w in words for part in split_figure(w, rest_ink, px_per_pt)]
+    words = scanfree.free_runs(words, tables)
     band_h = s.ocr_row_band
     words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band_h), w.x0))
     return words

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .settings import current
+
 _WHITE = 255
 _CONNECTIVITY = 8
+_FULL_WIDTH = str.maketrans("()", "（）")
 PxBox = tuple[int, int, int, int]  # x0, top, x1, bottom in pixels, end exclusive
 
 
-def own_pieces(ink: Any, detected: list[PxBox]) -> tuple[list[PxBox], list[int], Any]:
+def own_pieces(ink: Any, detected: list[PxBox], px_per_pt: float) -> tuple[list[PxBox], list[int], Any]:
     """The pieces of the detected lines, each tight around its own ink, and for each piece the
     index of the line it was cut from; and the page's component labels with, per label, the line
     that owns it (``owner``: an array, -1 for ink no line holds), for :func:`crop`.
@@ -59,9 +62,11 @@ def own_pieces(ink: Any, detected: list[PxBox]) -> tuple[list[PxBox], list[int],
     best = dist.argmin(axis=1)
     held = np.isfinite(dist[np.arange(dist.shape[0]), best])
     owner[1:] = np.where(held, best, -1)
+    lines = list(detected)
+    lines += _missed_lines(labels, stats, centroids, owner, len(detected), px_per_pt)
     pieces: list[PxBox] = []
     groups: list[int] = []
-    for line in range(len(detected)):
+    for line in range(len(lines)):
         comps = np.flatnonzero(owner == line)
         if comps.size == 0:
             continue
@@ -75,6 +80,40 @@ def own_pieces(ink: Any, detected: list[PxBox]) -> tuple[list[PxBox], list[int],
             pieces.append((x0 + a, y0 + b, x0 + c, y0 + d))
             groups.append(line)
     return pieces, groups, (labels, owner)
+
+
+def _missed_lines(labels: Any, stats: Any, centroids: Any, owner: Any, first: int, px_per_pt: float) -> list[PxBox]:
+    """Lines of the ink that no detected line holds, numbered from ``first`` in ``owner``: rows of
+    components of at least ``scan_min_ink`` pixels (gaps under ``scan_line_gap`` joined), each
+    cut where its ink leaves a column gap (:func:`juesuan.readers.scan.split_line`) and kept when
+    at least ``scan_min_extent`` tall; the smaller components (a decimal point, a dot of a
+    character) whose centre lies in one of them go with it."""
+    import numpy as np
+
+    from .scan import _cv, _runs, split_line
+
+    cv2 = _cv()
+    s = current()
+    loose = np.flatnonzero(owner == -1)
+    loose = loose[loose > 0]
+    seeds = loose[stats[loose, cv2.CC_STAT_AREA] >= s.scan_min_ink]
+    if seeds.size == 0:
+        return []
+    mask = np.isin(labels, seeds)
+    out: list[PxBox] = []
+    for a, b in _runs(mask.any(axis=1), int(s.scan_line_gap * px_per_pt)):
+        if b - a < s.scan_min_extent * px_per_pt:
+            continue
+        cols = _runs(mask[a:b].any(axis=0), 0)
+        for box in split_line(mask, (cols[0][0], a, cols[-1][1], b)):
+            x0, y0, x1, y1 = box
+            if y1 - y0 < s.scan_min_extent * px_per_pt:
+                continue
+            cx, cy = centroids[loose, 0], centroids[loose, 1]
+            inside = loose[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
+            owner[inside] = first + len(out)
+            out.append(box)
+    return out
 
 
 def crop(clean: Any, box: PxBox, line: int, owned: Any, margin_h: float) -> Any:
@@ -106,4 +145,41 @@ def crop(clean: Any, box: PxBox, line: int, owned: Any, margin_h: float) -> Any:
     return out
 
 
-__all__ = ["crop", "own_pieces"]
+def free_runs(words: list[Any], tables: list[Any]) -> list[Any]:
+    """The runs outside the grids (``tables``: boxes in points) with the height of a text layer's
+    character box: ``scan_box_height`` × the page's usual CJK ink height, about each run's own
+    vertical centre (x unchanged).
+
+    A run's box is tight around its ink, but the line and row geometry shared with the text path
+    (:mod:`.geometry`, :mod:`.borderless`: lines by vertical centre within a share of the height,
+    wrapped labels within a share of the height of their row's figures) measures in character
+    boxes, which are a good part taller than the ink: with ink heights the lines of a label wrapped
+    over three lines lie farther apart than "a line" and are read as rows of their own. One height
+    for the page also keeps a line of figures (shorter ink) measured like the labels beside it.
+
+    Brackets in a run with Chinese text are made full-width (``政府办公厅(室)`` → ``（室）``): the
+    recognizer reads them either way, Chinese labels print them full-width, and a label must
+    read as the same text on every row (catalog names, row keys)."""
+    from dataclasses import replace
+
+    from .ocr import _is_cjk
+
+    def free(w: Any) -> bool:
+        mx, my = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        return not any(t.bbox[0] <= mx <= t.bbox[2] and t.bbox[1] <= my <= t.bbox[3] for t in tables)
+
+    heights = sorted(w.bottom - w.top for w in words if free(w) and any(_is_cjk(ch) for ch in w.text))
+    if not heights:
+        return words
+    half = current().scan_box_height * heights[len(heights) // 2] / 2
+    out = []
+    for w in words:
+        if free(w):
+            mid = (w.top + w.bottom) / 2
+            text = w.text.translate(_FULL_WIDTH) if any(_is_cjk(ch) for ch in w.text) else w.text
+            w = replace(w, text=text, top=round(mid - half, 2), bottom=round(mid + half, 2))
+        out.append(w)
+    return out
+
+
+__all__ = ["crop", "free_runs", "own_pieces"]
