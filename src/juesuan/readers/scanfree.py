@@ -11,7 +11,8 @@ of its own (``1`` ``628.77`` ``7`` → ``1628.777``; ``行次`` ``欠金额``).
 
 Here the page's ink (outside the grids) is cut into connected components, and each component
 belongs to one detected line only: the line whose box holds the component's centre (when several
-do, the one whose vertical centre is nearest). A detected line is then its own components: its box
+do, one whose box it lies in from left to right, and of those the one whose vertical centre is
+nearest). A detected line is then its own components: its box
 is tight around them, it is cut at the gaps between them (:func:`juesuan.readers.scan.split_line`
 on its own ink), and each piece is recognized from an image holding its own ink only (the other
 lines' ink in its margin painted white). Ink no detected line holds is not read (specks).
@@ -41,9 +42,7 @@ def own_pieces(ink: Any, detected: list[PxBox], px_per_pt: float) -> tuple[list[
     from .scan import _cv, split_line
 
     cv2 = _cv()
-    count, labels, stats, centroids = cv2.connectedComponentsWithStats(
-        ink.astype(np.uint8), connectivity=_CONNECTIVITY
-    )
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=_CONNECTIVITY)
     owner = np.full(count, -1, dtype=np.int64)
     if count <= 1 or not detected:
         return [], [], (labels, owner)
@@ -56,14 +55,22 @@ def own_pieces(ink: Any, detected: list[PxBox], px_per_pt: float) -> tuple[list[
         & (cy[:, None] >= boxes[None, :, 1])
         & (cy[:, None] < boxes[None, :, 3])
     )
-    # nearest vertical centre among the boxes that hold it
+    # among the boxes that hold it: first those it lies in from left to right (a padded box
+    # reaching over the first glyph of the next cell holds its centre too), then the nearest
+    # vertical centre
+    left = stats[1:, cv2.CC_STAT_LEFT].astype(np.float64)
+    right = left + stats[1:, cv2.CC_STAT_WIDTH]
+    sticks_out = (left[:, None] < boxes[None, :, 0]) | (right[:, None] > boxes[None, :, 2])
     dist = np.abs(cy[:, None] - (boxes[None, :, 1] + boxes[None, :, 3]) / 2)
+    dist = dist + np.where(sticks_out, ink.shape[0], 0)  # (more than any distance on the page)
     dist = np.where(inside, dist, np.inf)
     best = dist.argmin(axis=1)
     held = np.isfinite(dist[np.arange(dist.shape[0]), best])
     owner[1:] = np.where(held, best, -1)
     lines = list(detected)
-    lines += _missed_lines(labels, stats, centroids, owner, len(detected), px_per_pt)
+    heights = sorted(b[3] - b[1] for b in detected)
+    tallest = current().scan_missed_max_h * heights[len(heights) // 2]
+    lines += _missed_lines(labels, stats, centroids, owner, len(detected), px_per_pt, tallest)
     pieces: list[PxBox] = []
     groups: list[int] = []
     for line in range(len(lines)):
@@ -82,11 +89,14 @@ def own_pieces(ink: Any, detected: list[PxBox], px_per_pt: float) -> tuple[list[
     return pieces, groups, (labels, owner)
 
 
-def _missed_lines(labels: Any, stats: Any, centroids: Any, owner: Any, first: int, px_per_pt: float) -> list[PxBox]:
+def _missed_lines(
+    labels: Any, stats: Any, centroids: Any, owner: Any, first: int, px_per_pt: float, tallest: float
+) -> list[PxBox]:
     """Lines of the ink that no detected line holds, numbered from ``first`` in ``owner``: rows of
     components of at least ``scan_min_ink`` pixels (gaps under ``scan_line_gap`` joined), each
     cut where its ink leaves a column gap (:func:`juesuan.readers.scan.split_line`) and kept when
-    at least ``scan_min_extent`` tall; the smaller components (a decimal point, a dot of a
+    at least ``scan_min_extent`` and at most ``tallest`` pixels tall (``scan_missed_max_h`` × the
+    detected lines' median height: anything taller is no line of text, a stamp or a picture); the smaller components (a decimal point, a dot of a
     character) whose centre lies in one of them go with it."""
     import numpy as np
 
@@ -105,9 +115,11 @@ def _missed_lines(labels: Any, stats: Any, centroids: Any, owner: Any, first: in
         if b - a < s.scan_min_extent * px_per_pt:
             continue
         cols = _runs(mask[a:b].any(axis=0), 0)
-        for box in split_line(mask, (cols[0][0], a, cols[-1][1], b)):
-            x0, y0, x1, y1 = box
-            if y1 - y0 < s.scan_min_extent * px_per_pt:
+        for x0, _, x1, _ in split_line(mask, (cols[0][0], a, cols[-1][1], b)):
+            rows = _runs(mask[a:b, x0:x1].any(axis=1), 0)  # each piece as tall as its own ink
+            y0, y1 = a + rows[0][0], a + rows[-1][1]
+            box = (x0, y0, x1, y1)
+            if not s.scan_min_extent * px_per_pt <= y1 - y0 <= tallest:
                 continue
             cx, cy = centroids[loose, 0], centroids[loose, 1]
             inside = loose[(cx >= x0) & (cx < x1) & (cy >= y0) & (cy < y1)]
