@@ -183,3 +183,17 @@ def test_scan_of_a_table_without_full_rulings_reads_every_amount_like_its_text_l
     assert {
         (f.rule, tuple(sorted(loc.table for loc in f.locations))) for f in api.check_document(scan).errors
     } <= errors
+
+
+def test_figure_and_label_read_with_a_space_between_them_are_cut_there():
+    _cv2()
+    from juesuan.readers.scan import split_figure
+
+    # "676.97" (6 narrow glyphs, 11 px each, 2 px apart), a 7-px gap, then 本年 (2 × 20 px): the
+    # recognizer read the gap as a space
+    blobs = [(k * 13, 2, k * 13 + 11, 20) for k in range(6)] + [(83, 0, 103, 20), (105, 0, 125, 20)]
+    ink = _ink(130, 20, blobs)
+    word = ocr.OcrWord("676.97 本年", 0.0, 0.0, 62.5, 10.0, 0.97, ((7, "木", 0.1),))
+    left, right = split_figure(word, ink, 2.0)
+    assert (left.text, right.text) == ("676.97", "本年")
+    assert right.alternatives == ((0, "木", 0.1),)

@@ -409,8 +409,9 @@ def _joined(left: OcrWord, right: OcrWord) -> OcrWord:
     )
 
 
-_LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
-_FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)([\u4e00-\u9fff（(].*)$")
+# (the recognizer may read the gap between them as a space)
+_LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])\s*([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
+_FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*([\u4e00-\u9fff（(].*)$")
 
 
 def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
@@ -439,11 +440,12 @@ def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
         return [word]
     a, b = min(near, key=lambda g: abs((g[0] + g[1]) / 2 - guess))
     cut_left, cut_right = round((x0 + a) / px_per_pt, 2), round((x0 + b) / px_per_pt, 2)
+    r = m.start(2)
     left_alts = tuple(t for t in word.alternatives if t[0] < k)
-    right_alts = tuple((p - k, c, q) for p, c, q in word.alternatives if p >= k)
+    right_alts = tuple((p - r, c, q) for p, c, q in word.alternatives if p >= r)
     return [
         OcrWord(word.text[:k], word.x0, word.top, cut_left, word.bottom, word.conf, left_alts),
-        OcrWord(word.text[k:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
+        OcrWord(word.text[r:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
     ]
 
 
@@ -528,7 +530,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
             )
             found.append(box)
     # each detected line reduced to its own ink and cut at its gaps (:mod:`.scanfree`)
-    free, pieces_of, owned = scanfree.own_pieces(rest_ink, found, px_per_pt)
+    free, pieces_of, owned = scanfree.own_pieces(rest < s.scan_faint_ink, found, px_per_pt)
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
