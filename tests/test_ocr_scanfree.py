@@ -197,3 +197,19 @@ def test_figure_and_label_read_with_a_space_between_them_are_cut_there():
     left, right = split_figure(word, ink, 2.0)
     assert (left.text, right.text) == ("676.97", "本年")
     assert right.alternatives == ((0, "木", 0.1),)
+
+
+def test_amount_code_and_label_read_as_one_run_are_cut_into_three():
+    _cv2()
+    from juesuan.readers.scan import split_figure
+
+    # 45.00 (5 narrow glyphs), 7-px gap, 302 (3 narrow glyphs), 7-px gap, 事业 (2 × 20 px): an
+    # amount, then the code and name of a block printed beside it
+    blobs = [(k * 13, 2, k * 13 + 11, 20) for k in range(5)]
+    blobs += [(70 + k * 13, 2, 70 + k * 13 + 11, 20) for k in range(3)] + [(114, 0, 134, 20), (136, 0, 156, 20)]
+    ink = _ink(160, 20, blobs)
+    word = ocr.OcrWord("45.00302事业", 0.0, 0.0, 78.0, 10.0, 0.97)
+    assert [p.text for p in split_figure(word, ink, 2.0)] == ["45.00", "302", "事业"]
+    # an amount alone is left whole
+    alone = ocr.OcrWord("45.00", 0.0, 0.0, 31.5, 10.0, 0.97)
+    assert split_figure(alone, _ink(70, 20, blobs[:5]), 2.0) == [alone]

@@ -412,14 +412,17 @@ def _joined(left: OcrWord, right: OcrWord) -> OcrWord:
 # (the recognizer may read the gap between them as a space)
 _LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])\s*([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
 _FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*([\u4e00-\u9fff（(].*)$")
+# an amount (its fraction of one or two digits) and the figure of the next cell: the code of a
+# block printed beside (``386.90 302``, ``58.2030202``)
+_FIGURE_FIGURE_RE = re.compile(r"^([-—]?[0-9][0-9,]*\.[0-9]{1,2})\s*([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
 
 
 def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
     """A run read outside the grids that is a label and a figure (``45.00五、教育支出``,
-    ``2010350事业运行``) cut between them where its ink leaves a gap of at least
+    ``2010350事业运行``), or an amount and a figure (``386.90 302``), cut between them where its ink leaves a gap of at least
     ``scan_figure_gap`` × its height near the estimated boundary (two cells of a table without
     rulings printed closer than a column gap; a figure inside a label, ``2023年``, has no such gap)."""
-    m = _LABEL_FIGURE_RE.match(word.text) or _FIGURE_LABEL_RE.match(word.text)
+    m = _LABEL_FIGURE_RE.match(word.text) or _FIGURE_LABEL_RE.match(word.text) or _FIGURE_FIGURE_RE.match(word.text)
     if not m:
         return [word]
     k = len(m.group(1))
@@ -443,10 +446,12 @@ def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
     r = m.start(2)
     left_alts = tuple(t for t in word.alternatives if t[0] < k)
     right_alts = tuple((p - r, c, q) for p, c, q in word.alternatives if p >= r)
-    return [
+    parts = [
         OcrWord(word.text[:k], word.x0, word.top, cut_left, word.bottom, word.conf, left_alts),
         OcrWord(word.text[r:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
     ]
+    # each part may hold one more cell (``95.4830205水费``: amount, code and label)
+    return [piece for part in parts for piece in split_figure(part, ink, px_per_pt)]
 
 
 def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
