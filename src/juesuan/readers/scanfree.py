@@ -68,15 +68,12 @@ def own_pieces(ink: Any, detected: list[PxBox], px_per_pt: float) -> tuple[list[
     held = np.isfinite(dist[np.arange(dist.shape[0]), best])
     owner[1:] = np.where(held, best, -1)
     # ink just outside a box, on its line (the detector's box on a reduced page can fall short of
-    # a line's first or last character: the 一、 of 一、一般公共预算…; or end just above a
-    # mark low in the line): the nearest box on its rows, when no farther from it than
-    # ``scan_attach_h`` × the box's height
+    # a line's first or last character: the 一、 of 一、一般公共预算…): the nearest box whose rows
+    # hold its centre, when no farther from it than ``scan_attach_h`` × the box's height
     loose = np.flatnonzero(~held)
     if loose.size:
         gap = np.maximum(boxes[None, :, 0] - right[loose, None], left[loose, None] - boxes[None, :, 2])
-        top = stats[1:, cv2.CC_STAT_TOP][loose].astype(np.float64)
-        bottom = top + stats[1:, cv2.CC_STAT_HEIGHT][loose]
-        rows = (top[:, None] < boxes[None, :, 3]) & (bottom[:, None] > boxes[None, :, 1])
+        rows = (cy[loose, None] >= boxes[None, :, 1]) & (cy[loose, None] < boxes[None, :, 3])
         near = rows & (gap <= current().scan_attach_h * (boxes[None, :, 3] - boxes[None, :, 1]))
         gap = np.where(near, gap, np.inf)
         nearest = gap.argmin(axis=1)
