@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from juesuan import api, synth
+from juesuan.generate import document
 from juesuan.layouts import load as load_layouts
 from juesuan.locate import apply, localize
 from juesuan.locate.causes import digits
@@ -74,7 +75,7 @@ def synth_doc(k: Decimal, unit: str, tmp: Path) -> Disclosure:
         narrative=None,
     )
     path = tmp / f"synth-{k}-{unit}.txt"
-    path.write_text(synth.render_text(spec), encoding="utf-8")
+    path.write_text(document.render_text(spec), encoding="utf-8")
     return api.load_document(path)
 
 

@@ -2,7 +2,7 @@
 back by OCR and compared with the reading of the text layer.
 
 Usage: .venv/bin/python bench/bench_ocr.py [PDF ...] [--final] [--dpi 150,300] [--skewed] [--pages 1-6]
-       [--synth N] [--json out.json]
+       [--synth N] [--json out.json] [--mismatches] [--crops DIR]
 
 For every input PDF (``--final``: every PDF in ``../shared/corpus/final``; default, without ``--synth``: ``../shared/corpus/final/shanghai-putuo-shgzb-2024-final.pdf``
 when present) and every dpi, the pages are rendered with PDFium and saved as an image-only PDF (Pillow);
@@ -18,6 +18,11 @@ generated example (juesuan.synth_layouts), drawn as PDF first. Each scan is read
 * s/page: wall time of reading the scan, per page; CPU time (user + sys of the process, which
   other processes' load disturbs less) per page, and the median page's CPU time (each scanned
   page's reading timed alone). The OCR models are loaded before timing (once per process).
+
+``--mismatches`` lists every amount cell of the text layer that the scan did not read equal: the
+expected value, what the scan read in the same table, row and column (or that the cell is absent),
+its page, box, confidence, doubt, candidates and note (an OCR correction); ``--crops DIR`` also saves
+each such cell's image, cut from the scan's page as the reader renders it, to DIR.
 
 Results go in docs/benchmarks.md.
 """
@@ -93,6 +98,80 @@ def compare(text_doc: Any, scan_doc: Any) -> dict[str, Any]:
     }
 
 
+def _where(doc: Any) -> dict[tuple[Any, ...], list[Any]]:
+    """Each amount or dash cell by (table, form, row code, label, column) — amount_cells' key
+    without the kind and value — with its provenance."""
+    import re
+
+    out: dict[tuple[Any, ...], list[Any]] = {}
+    for t in doc.tables:
+        for row, col, cell in t.iter_cells():
+            code = row.code if row.code and not row.code_inferred else ""
+            key = (
+                t.name,
+                t.form or "",
+                code,
+                re.sub(r"\s", "", row.label),
+                re.sub(r"\s", "", t.printed_header(row, col)),
+            )
+            out.setdefault(key, []).append(cell)
+    return out
+
+
+def mismatches(text_doc: Any, scan_doc: Any) -> list[dict[str, Any]]:
+    """The text layer's amount cells the scan did not read equal, each with what the scan read there."""
+    from juesuan.synth_layouts import amount_cells
+
+    lost = amount_cells(text_doc) - amount_cells(scan_doc)
+    where = _where(scan_doc)
+    out = []
+    for key in lost:
+        read = where.get(key[:5], [])
+        item: dict[str, Any] = {"table": key[0], "code": key[2], "label": key[3], "column": key[4]}
+        item["expected"] = str(key[6]) if key[5] == "number" else "—"
+        if not read:
+            item["read"] = None
+        for cell in read[:1]:
+            prov = cell.provenance
+            item["read"] = cell.raw
+            if prov is not None:
+                item.update(
+                    page=prov.page,
+                    bbox=list(prov.bbox) if prov.bbox else None,
+                    confidence=prov.confidence,
+                    doubt=prov.doubt,
+                    candidates=list(prov.candidates),
+                    note=prov.note,
+                )
+        out.append(item)
+    return out
+
+
+def save_crops(scan: Path, items: list[dict[str, Any]], outdir: Path, stem: str) -> None:
+    """Each mismatched cell's image (its box and 6 pt around it) from the scan's page, rendered at
+    the reader's resolution and turned upright as the reader turns it."""
+    import pypdfium2 as pdfium
+
+    from juesuan.readers import scan as scan_module
+    from juesuan.readers.settings import current
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    scale = current().ocr_dpi / 72
+    doc = pdfium.PdfDocument(str(scan))
+    try:
+        for k, item in enumerate(items):
+            if not item.get("bbox") or not item.get("page"):
+                continue
+            image, _ = scan_module.deskew(doc[item["page"] - 1].render(scale=scale).to_pil())
+            x0, top, x1, bottom = item["bbox"]
+            box = (int((x0 - 6) * scale), int((top - 6) * scale), int((x1 + 6) * scale), int((bottom + 6) * scale))
+            path = outdir / f"{stem}-{k:02d}-p{item['page']}.png"
+            image.crop(box).save(path)
+            item["crop"] = str(path)
+    finally:
+        doc.close()
+
+
 def _range(text: str | None) -> tuple[int, int] | None:
     if not text:
         return None
@@ -100,7 +179,16 @@ def _range(text: str | None) -> tuple[int, int] | None:
     return int(lo), int(hi or lo)
 
 
-def bench_one(pdf: Path, dpi: float, skew: bool, pages: tuple[int, int] | None, label: str) -> dict[str, Any]:
+def bench_one(
+    pdf: Path,
+    dpi: float,
+    skew: bool,
+    pages: tuple[int, int] | None,
+    label: str,
+    *,
+    listing: bool = False,
+    crops: Path | None = None,
+) -> dict[str, Any]:
     from juesuan import api
     from juesuan.readers import pdf as pdf_reader
 
@@ -148,15 +236,22 @@ def bench_one(pdf: Path, dpi: float, skew: bool, pages: tuple[int, int] | None, 
             "cpu_page_median": round(page_cpu[len(page_cpu) // 2], 2) if page_cpu else None,
         }
         row.update(compare(text_doc, scan_doc))
+        if listing or crops:
+            row["mismatches"] = mismatches(text_doc, scan_doc)
+            if crops:
+                stem = f"{Path(label).stem.replace(' ', '_')}-{dpi:.0f}{'-skew' if skew else ''}"
+                save_crops(scan, row["mismatches"], crops, stem)
         return row
 
 
-def synth_pdfs(n: int, outdir: Path) -> list[tuple[str, Path]]:
+def synth_pdfs(
+    n: int, outdir: Path, styles: tuple[str, ...] = ("ruled", "threeline", "none")
+) -> list[tuple[str, Path]]:
     from juesuan import synth_layouts as sl
 
     out = []
     base = sl.source()
-    for rules in ("ruled", "threeline", "none"):
+    for rules in styles:
         picked = [v for v in sl.variants(300, 0, 0) if v.rules == rules][:n]
         for v in picked:
             path = sl.render(sl.restyle(base, v), v, outdir / f"v{v.seed}")
@@ -171,8 +266,11 @@ def main() -> int:
     ap.add_argument("--skewed", action="store_true", help="also ±1° turned, JPEG-compressed scans")
     ap.add_argument("--pages", help="only these pages (e.g. 1-6)")
     ap.add_argument("--synth", type=int, default=0, help="also N generated variants per ruling style")
+    ap.add_argument("--synth-styles", default="ruled,threeline,none", help="ruling styles of --synth")
     ap.add_argument("--final", action="store_true", help="every PDF in ../shared/corpus/final")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--mismatches", action="store_true", help="list the amount cells not read equal")
+    ap.add_argument("--crops", type=Path, help="save each mismatched cell's image to this directory")
     args = ap.parse_args()
     dpis = [float(d) for d in args.dpi.split(",")]
     inputs = [(p.name, p) for p in args.pdfs]
@@ -190,11 +288,13 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="juesuan-bench-synth-") as tmp:
         if args.synth:
-            inputs += synth_pdfs(args.synth, Path(tmp))
+            inputs += synth_pdfs(args.synth, Path(tmp), tuple(args.synth_styles.split(",")))
         for label, pdf in inputs:
             for dpi in dpis:
                 for skew in (False, True) if args.skewed else (False,):
-                    row = bench_one(pdf, dpi, skew, _range(args.pages), label)
+                    row = bench_one(
+                        pdf, dpi, skew, _range(args.pages), label, listing=args.mismatches, crops=args.crops
+                    )
                     rows.append(row)
                     print(
                         f"{label:48s} {dpi:4.0f} dpi{' skew+jpeg' if skew else '':10s} tables {row['tables_scan']}/"
@@ -204,6 +304,8 @@ def main() -> int:
                         f"(median page {row['cpu_page_median']})",
                         flush=True,
                     )
+                    for item in row.get("mismatches", []):
+                        print("    " + json.dumps(item, ensure_ascii=False, default=str), flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/make_fixtures.py [--out DIR]
 
-Reads examples/example-clean.txt (written by ``python -m juesuan.synth``), recognizes it and
+Reads examples/example-clean.txt (written by ``python -m juesuan.generate.document``), recognizes it and
 writes it back as example.xlsx, example.docx and example.html with the writers in
 ``juesuan.writers``. When LibreOffice (``soffice``) is installed it also writes:
 
@@ -31,7 +31,8 @@ from juesuan.layouts import load as load_layouts  # noqa: E402
 from juesuan.readers import read  # noqa: E402
 from juesuan.readers.office import convert, soffice  # noqa: E402
 from juesuan.recognize import recognize  # noqa: E402
-from juesuan.synth import example_spec, render_text  # noqa: E402
+from juesuan.generate.document import render_text  # noqa: E402
+from juesuan.synth import example_spec  # noqa: E402
 from juesuan.writers.docx import write_docx  # noqa: E402
 from juesuan.writers.html import write_html  # noqa: E402
 from juesuan.writers.xlsx import write_xlsx  # noqa: E402
@@ -72,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
     text = SOURCE.read_text(encoding="utf-8")
     if text != render_text(example_spec()):
-        print(f"warning: {SOURCE} differs from `python -m juesuan.synth` output; regenerate it first", file=sys.stderr)
+        print(
+            f"warning: {SOURCE} differs from `python -m juesuan.generate.document` output; regenerate it first",
+            file=sys.stderr,
+        )
     doc = recognize(read(SOURCE), load_layouts())
 
     written = [

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from juesuan import synth
+from juesuan.generate import document as gendoc
 
 OVERVIEW = [
     "第一部分 部门概况",
@@ -29,10 +30,10 @@ def document(planted: bool) -> tuple[str, list[str]]:
     """The text of the document and the forms (公开NN表) of its planted table errors."""
     spec = synth.example_spec()
     if planted:
-        pd = synth.plant_errors(spec)
+        pd = gendoc.plant_errors(spec)
         text, forms = pd.text, sorted({e.form for e in pd.errors})
     else:
-        text, forms = synth.render_text(spec), []
+        text, forms = gendoc.render_text(spec), []
     lines = text.split("\n")
     title = f"{spec.department}{spec.year}年度部门决算"
     assert lines[0] == title

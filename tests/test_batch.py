@@ -265,6 +265,45 @@ def test_dask_task_size():
     assert chunk_size(100, 4) == 6
 
 
+def test_dask_worker_profiler_paused_for_the_batch_then_restarted(monkeypatch):
+    from juesuan.batch import work
+    from juesuan.batch.dask import _resume, _warm
+
+    monkeypatch.setattr(work, "warm_up", lambda task: None)  # not this process's imports and collector
+
+    class Callback:
+        def __init__(self, running: bool):
+            self.running = running
+
+        def is_running(self) -> bool:
+            return self.running
+
+        def start(self) -> None:
+            self.running = True
+
+        def stop(self) -> None:
+            self.running = False
+
+    class Worker:
+        def __init__(self) -> None:
+            self.periodic_callbacks = {
+                "profile": Callback(True),
+                "profile-cycle": Callback(True),
+                "heartbeat": Callback(True),
+            }
+
+    w = Worker()
+    assert _warm("juesuan.batch.work:process_file", dask_worker=w)
+    assert [c.running for c in w.periodic_callbacks.values()] == [False, False, True]
+    _resume(dask_worker=w)
+    assert [c.running for c in w.periodic_callbacks.values()] == [True, True, True]
+    # a profiler the cluster had turned off stays off
+    w.periodic_callbacks["profile"].running = False
+    _warm("juesuan.batch.work:process_file", dask_worker=w)
+    _resume(dask_worker=w)
+    assert [c.running for c in w.periodic_callbacks.values()] == [False, True, True]
+
+
 def test_killed_half_way_then_restarted_counts_every_file_once(hooks, tmp_path: Path):
     d = tmp_path / "in"
     d.mkdir()

@@ -191,7 +191,7 @@ def test_unbalanced_carry_overs_are_refused_naming_the_cells(tmp_path: Path) -> 
         wbk.read_workbook(path)
     text = str(exc.value)
     assert "收支不平衡" in text and f"工作表“单位信息”单元格B{row}" in text
-    assert "= 936.97，而本年支出合计861.97" in text
+    assert "= 944.97，而本年支出合计869.97" in text
 
 
 # --- build and round trip ------------------------------------------------------------------------
@@ -375,7 +375,7 @@ def test_previous_fills_last_years_figures(built: tuple[str, Path, Path], tmp_pa
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
     assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
-    assert Decimal(str(values["上年一般公共预算财政拨款支出（万元）"])) == acc.total.general
+    assert Decimal(str(values["上年一般公共预算财政拨款支出（万元）"])) == acc.total.general_spending
     assert Decimal(str(values["上年一般公共预算财政拨款“三公”经费支出（万元）"])) == acc.three_public.total[2]
 
 
@@ -450,3 +450,138 @@ def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tm
     code, output = _run("build", str(last), "-o", str(out), "--format", "html")
     assert code == 0, output
     assert [p.name for p in out.glob("*.html")] == ["示例_数据中心2024年度部门决算.html"]
+
+
+# --- 财政拨款 carry-overs ------------------------------------------------------------------------
+
+
+def _carry_spec(variant: str) -> synth.DisclosureSpec:
+    """The example with every income source and 一般公共预算财政拨款 carry-overs on a 项 (年初 20.00,
+    年末 12.00), as ``variant``'s department."""
+    import dataclasses
+
+    assert "shanghai" in examples.FUNDED
+    return dataclasses.replace(examples.example("shanghai"), department=examples.DEPARTMENTS[variant])
+
+
+def test_general_budget_carry_overs_flow_through_the_tables_and_the_narrative(tmp_path: Path) -> None:
+    spec = _carry_spec("yunnan")
+    carried = {i.code: (i.general_carry_in, i.general_carry_out) for i in spec.items if i.general_carry_in}
+    assert carried  # the example has them
+    workbook = wbk.write_template(tmp_path / "填报.xlsx", "yunnan", 2024, spec=spec)
+    assert _sorted_spec(wbk.read_workbook(workbook).spec) == _sorted_spec(spec)
+    out = tmp_path / "out"
+    code, output = _run("build", str(workbook), "-o", str(out), "--format", "xlsx,html")
+    assert code == 0, output
+    truth, acc = build_model(spec, "yunnan")
+    t = acc.total
+    for path in (next(out.glob("*.xlsx")), next(out.glob("*.html"))):
+        back = api.load_document(path, variant="yunnan")
+        assert _cells(back) == _cells(truth)
+        general = next(x for x in back.tables if x.id == "general_budget")
+        rows = {r.code: r for r in general.rows if r.code and len(r.code) == 7}
+        for code, (carry_in, carry_out) in carried.items():
+            cells = rows[code].cells
+            assert (cells["carry_in"].value, cells["carry_out"].value) == (carry_in, carry_out)
+            assert cells["income"].value + carry_in - carry_out == cells["total"].value
+        fiscal = {r.concept: r.cells for r in next(x for x in back.tables if x.id == "fiscal_summary").rows}
+        assert fiscal["carry_in"]["amount"].value == fiscal["carry_in_general"]["amount"].value == t.general_carry_in
+        assert fiscal["carry_out"]["general"].value == t.general_carry_out
+        assert fiscal["expenditure_total"]["general"].value == t.general + t.general_carry_in - t.general_carry_out
+        assert fiscal["income_grand_total"]["amount"].value == fiscal["expenditure_grand_total"]["total"].value
+        text = "".join(p.text for p in back.paragraphs)
+        assert f"年初财政拨款结转和结余{t.general_carry_in:.2f}万元" in text
+        assert f"年末财政拨款结转和结余{t.general_carry_out:.2f}万元" in text
+        assert f"一般公共预算财政拨款支出{t.general_spending:.2f}万元" in text
+        assert _marker_only(api.check_document(back)) == []
+
+
+def test_carry_overs_larger_than_the_departments_are_refused_naming_the_cells(tmp_path: Path) -> None:
+    import dataclasses
+
+    spec = _carry_spec("yunnan")
+    balances = dataclasses.replace(spec.balances, carry_in=synth.D("10.00"), carry_out=synth.D("15.00"))
+    spec = dataclasses.replace(spec, balances=balances)
+    with pytest.raises(synth.SpecError, match="年初"):
+        synth.derive(spec)
+    path = tmp_path / "填报.xlsx"
+    wbk.write_template(path, "yunnan", 2024, spec=_carry_spec("yunnan"))
+    wb = load_workbook(path)
+    ws = wb[wbk.INFO]
+    # the department's carry-overs both 58.00 lower: still balanced, but less than the 财政拨款 年初 20.00
+    for label, value in (("年初结转和结余", 10), ("年末结转和结余", 15)):
+        row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(row=r, column=1).value).startswith(label))
+        ws.cell(row=row, column=2).value = value
+    wb.save(path)
+    with pytest.raises(wbk.WorkbookError) as err:
+        wbk.read_workbook(path)
+    message = "\n".join(err.value.messages)
+    assert f"工作表“{wbk.GENERAL}”单元格F5" in message and "年初财政拨款结转和结余20.00" in message
+
+
+@pytest.mark.parametrize("source", ["workbook", "disclosure"])
+def test_previous_years_carry_outs_are_this_years_carry_ins(tmp_path: Path, source: str) -> None:
+    spec = _carry_spec("yunnan")
+    last = wbk.write_template(tmp_path / "上年.xlsx", "yunnan", 2024, spec=spec)
+    if source == "disclosure":
+        code, output = _run("build", str(last), "-o", str(tmp_path / "out"), "--format", "html")
+        assert code == 0, output
+        (last,) = (tmp_path / "out").glob("*.html")
+    path = tmp_path / "下年.xlsx"
+    code, output = _run("template", "-o", str(path), "--variant", "yunnan", "--year", "2024", "--previous", str(last))
+    assert code == 0, output
+    wb = load_workbook(path)
+    info = {r[0].value: r[1].value for r in wb[wbk.INFO].iter_rows(min_row=1, max_col=2)}
+    assert (
+        Decimal(str(next(v for k, v in info.items() if k and k.startswith("年初结转和结余"))))
+        == spec.balances.carry_out
+    )
+    general = wb[wbk.GENERAL]
+    income = wb[wbk.INCOME]
+    carried = {
+        income.cell(row=r, column=1).value: Decimal(str(general.cell(row=r, column=6).value))
+        for r in range(wbk.FIRST_ROW, wbk.FIRST_ROW + wbk.ITEM_ROWS)
+        if income.cell(row=r, column=1).value
+    }
+    assert carried == {i.code: i.general_carry_out for i in spec.items if i.general_carry_out}
+
+
+# --- the text writer and the table layout function -------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", wbk.VARIANTS)
+def test_text_writer_reads_back_as_the_model(tmp_path: Path, variant: str) -> None:
+    from juesuan.writers.text import write_text
+
+    truth, _ = build_model(examples.example(variant), variant)
+    back = api.load_document(write_text(truth, tmp_path / "公开.txt"), variant=variant)
+    assert _cells(back) == _cells(truth)
+    assert [t.id for t in back.tables] == [t.id for t in truth.tables]
+    assert [t.form for t in back.tables] == [t.form for t in truth.tables]
+    assert [p.text for p in back.paragraphs] == [p.text for p in truth.paragraphs]
+    assert len(back.performance) == len(truth.performance)
+
+
+def test_layout_table_takes_columns_headers_and_form_numbers_from_the_data() -> None:
+    from juesuan.generate.tables import LayoutError, Line, layout_table
+
+    values = {"total": Decimal("5.00"), "fiscal": Decimal("5.00"), "superior": Decimal("0")}
+    seven = dict.fromkeys(("business", "operating", "affiliated", "other"), None)
+    table = layout_table("income", [Line("合计", {**values, **seven}, concept="total")], variant="national")
+    assert [c.id for c in table.columns] == [
+        "total",
+        "fiscal",
+        "superior",
+        "business",
+        "operating",
+        "affiliated",
+        "other",
+    ]
+    assert (table.form, table.name) == ("公开02表", "收入决算表")
+    # with a value for 事业收入/其中 the 8-column set of the layout is the one that fits
+    table = layout_table("income", [Line("合计", {**values, **seven, "business_of_which": None})], variant="yunnan")
+    assert [c.header for c in table.columns][3:5] == ["事业收入/小计", "事业收入/其中"]
+    cells = table.rows[0].cells
+    assert (cells["total"].raw, cells["superior"].kind, cells["superior"].value) == ("5.00", "blank", None)
+    with pytest.raises(LayoutError):
+        layout_table("income", [Line("合计", {"nothing": Decimal(1)})], variant="yunnan")

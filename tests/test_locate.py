@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from juesuan import api, synth
+from juesuan.generate import document
 from juesuan.cli import app
 from juesuan.layouts import load as load_layouts
 from juesuan.locate import apply, localize, locate_document
@@ -22,14 +23,14 @@ from juesuan.rules.engine import evaluate
 @pytest.fixture(scope="module")
 def clean_doc(tmp_path_factory) -> Disclosure:
     path = tmp_path_factory.mktemp("locate") / "clean.txt"
-    path.write_text(synth.render_text(synth.example_spec()), encoding="utf-8")
+    path.write_text(document.render_text(synth.example_spec()), encoding="utf-8")
     return api.load_document(path)
 
 
 @pytest.fixture(scope="module")
 def planted_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("locate") / "planted.txt"
-    path.write_text(synth.plant_errors(synth.example_spec()).text, encoding="utf-8")
+    path.write_text(document.plant_errors(synth.example_spec()).text, encoding="utf-8")
     return path
 
 

@@ -379,3 +379,46 @@ def test_pieces_beside_full_width_punctuation_are_one_text_but_not_beside_a_figu
     assert not _bracketed(w("单位：", 0, 30), w("45.00", 38, 60))
     assert not _bracketed(w("部门：", 0, 30), w("示例市", 80, 110))  # a column apart
     assert not _bracketed(w("事业运行", 0, 40), w("其他", 48, 68))
+
+
+def test_faint_stroke_touching_a_lines_ink_is_kept_in_its_box_a_faint_speck_apart_is_not():
+    pytest.importorskip("cv2", reason="OpenCV comes with the ocr extra (rapidocr-onnxruntime)")
+    from juesuan.readers.scan import cell_lines
+
+    # a cell 200 × 40 px (1 px per point): the label's dark glyphs from x = 40 to 150, rows 10–30;
+    # the 一 before them a mid-grey stroke (x = 20..40, rows 19–21: lighter than ink, darker than
+    # paper, as turning and JPEG leave a thin stroke in a 150-dpi scan); a faint speck at x = 170
+    dark = _ink_boxes(200, 40, [(40, 10, 60, 30), (62, 10, 150, 30)])
+    faint = dark | _ink_boxes(200, 40, [(20, 19, 40, 21), (170, 19, 172, 21)])
+    cell = (0, 0, 200, 40)
+    assert cell_lines(dark, cell, 1.0) == [(40, 10, 150, 30)]  # the dark ink alone loses the 一
+    assert cell_lines(dark, cell, 1.0, faint) == [(20, 10, 150, 30)]
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("其他政府办公厅(室）及相关机构事务支出", "其他政府办公厅（室）及相关机构事务支出"),  # widths mixed
+        ("其他政府办公厅（室）及相关机构事务支岀", "其他政府办公厅（室）及相关机构事务支出"),  # snapped: printed form
+        ("其他单位(室)自有支出", "其他单位(室)自有支出"),  # one width only: as read
+    ],
+)
+def test_ocr_label_brackets_of_mixed_width_are_read_full_width(read, expected):
+    pytest.importorskip("rapidfuzz", reason="rapidfuzz comes with the ocr extra")
+    from juesuan.readers.snap import snap_text
+
+    assert snap_text(read) == expected
+
+
+def test_skewed_jpeg_150_dpi_scan_reads_every_amount_under_its_row_label(tmp_path):
+    """Amounts keyed by table, row code and label, column: a label whose first character (一、…) is
+    lost, or a bracket read at the other width, loses its amounts too."""
+    _rapidocr()
+    from juesuan import api
+    from juesuan.synth_layouts import amount_cells
+
+    text_pdf = _ruled_example(tmp_path, pages=3)
+    scanned = _scan(text_pdf, tmp_path / "skewed.pdf", SCAN_DPI, angle=-1.0)
+    expected = amount_cells(api.load_document(text_pdf))
+    assert sum(expected.values()) >= 20
+    assert amount_cells(api.load_document(scanned)) == expected

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from juesuan import api, synth
+from juesuan import api
+from juesuan.generate import document
 from juesuan.model import Disclosure, PerformanceTable
 from juesuan.narrative.settings import performance_settings, settings
 from conftest import run_narrative as run
 
-CLEAN = Path(__file__).resolve().parents[1] / "examples" / synth.CLEAN_NAME
+CLEAN = Path(__file__).resolve().parents[1] / "examples" / document.CLEAN_NAME
 RULES = [rid for rid in settings().rules if rid.startswith("performance.")]
 
 

@@ -28,6 +28,7 @@ STAGES: list[tuple[str, set[str]]] = [
             "timing",
             "clitext",
             "_dccache",
+            "_recache",
         },
     ),
     ("data loading", {"layouts"}),

@@ -11,16 +11,27 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    import gc
+
+    # Start-up allocates the modules' long-lived objects: no collection scans them while they are
+    # made; a check freezes them once loaded (juesuan.clirun.settle), every path enables the
+    # collector again before its work.
+    gc.disable()
     # Start-up: in the command's own process (never on a library import, which must leave the
     # interpreter's dataclasses module alone), the methods dataclasses generates are compiled once
     # and cached (juesuan._dccache).
-    from . import _dccache
+    from . import _dccache, _recache
 
     _dccache.install()
-    from .clirun import fast_check
+    _recache.install()  # and the regular expressions' compiled code (juesuan._recache)
+    from . import clirun
 
+    clirun.COMMAND_PROCESS = True
     args = list(sys.argv[1:] if argv is None else argv)
-    code = fast_check(args)
+    try:
+        code = clirun.fast_check(args)
+    finally:
+        gc.enable()
     if code is None:
         from .cli import main as full
 

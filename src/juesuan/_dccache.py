@@ -32,16 +32,20 @@ _file: str | None = None
 _loaded = False  # the file is read at the first class made (`juesuan --help` makes none)
 
 
-def _cache_file() -> str | None:
+def cache_folder() -> str | None:
+    """The user cache directory (as :func:`juesuan.dataload.cache_dir`), None when it is off."""
     env = os.environ.get("JUESUAN_CACHE_DIR")
     if env:
         if env.lower() in ("off", "0", "none"):
             return None
-        base = env
-    else:
-        base = os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "juesuan"
-        )
+        return env
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "juesuan")
+
+
+def _cache_file() -> str | None:
+    base = cache_folder()
+    if base is None:
+        return None
     tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}"
     return os.path.join(base, f"dataclass-code-{tag}.marshal")
 

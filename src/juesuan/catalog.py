@@ -7,7 +7,6 @@ is the one of its fiscal year, or the nearest one available.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +69,8 @@ def load(scheme: str, year: int | None = None) -> Catalog:
     path = PACKAGE_DATA / "catalogs" / f"{scheme}_classification_{chosen}.csv"
 
     def build() -> Catalog:
+        import csv  # only when the user cache has no built catalog
+
         entries: dict[str, Entry] = {}
         with path.open(encoding="utf-8") as fh:
             for rec in csv.DictReader(fh):

@@ -317,18 +317,24 @@ class GenVariant(str, Enum):
     national = "national"
     shanghai = "shanghai"
     yunnan = "yunnan"
+    budget_shanghai = "budget_shanghai"  # 部门（单位）预算 (juesuan.generate.budget)
+    budget_national = "budget_national"
 
 
 @app.command(options_metavar="[选项]")
 def template(
     output: Path = typer.Option(..., "--output", "-o", show_default=False, help="要写出的填报表（.xlsx）"),
-    variant: GenVariant = typer.Option(GenVariant.national, "--variant", help="公开格式：national、shanghai 或 yunnan"),
-    year: int = typer.Option(2024, "--year", help="决算年度（按该年的政府收支分类科目）"),
+    variant: GenVariant = typer.Option(
+        GenVariant.national,
+        "--variant",
+        help="公开格式：national、shanghai、yunnan（决算）或 budget_shanghai、budget_national（预算）",
+    ),
+    year: int = typer.Option(2024, "--year", help="决算或预算年度（按该年的政府收支分类科目）"),
     previous: Optional[Path] = typer.Option(
         None, "--previous", show_default=False, help="上年公开文件（任一可读格式）或上年填报表：填入上年数用于同比"
     ),
 ) -> None:
-    """生成决算填报表（Excel）：每张表一个工作表，只开放需要填写的单元格，合计为公式并锁定。
+    """生成决算或预算填报表（Excel）：每张表一个工作表，只开放需要填写的单元格，合计为公式并锁定。
 
     填好后用 juesuan build 生成公开文件。退出码：0 成功，2 文件无法使用，64 命令用法有误。"""
     from .genrun import template_command

@@ -14,7 +14,6 @@ file is parsed again and a corrupt, unreadable or unwritable cache falls back to
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -23,6 +22,11 @@ from typing import Any, Callable
 
 from . import __version__
 from .errors import JuesuanError
+
+try:  # CPython's own SHA-256 (hashlib's fallback): the same digests without loading OpenSSL's
+    from _sha256 import sha256  # libcrypto at every start (≈ 11 M instructions, docs/benchmarks.md)
+except ImportError:  # another Python (3.12 names it _sha2)
+    from hashlib import sha256
 
 # Part of the cache key: bump when loading changes what a validated document looks like (a change
 # of the schemas themselves already changes the key, see _schema_key).
@@ -228,7 +232,7 @@ PERFORMANCE_SETTINGS = Obj(
         "percent_value": STR,
         "operators": Map(_WORDS),
         "empty_reasons": _WORDS,
-        "table_names": Obj({"project": STR, "department": STR}),
+        "table_names": Obj({"project": STR, "department": STR, "target": STR}),
         "header_words": _WORDS,
         "header_anywhere": _WORDS,
         "task_concepts": Map(Obj({"words": _WORDS, "refs": List(REF)})),
@@ -500,7 +504,7 @@ def _schema_key() -> bytes:
     schemas themselves (a key added to or removed from a schema invalidates cached files)."""
     if not _KEY:
         schemas = repr((SCHEMA_VERSION, SCHEMAS, RULE_COMMON, RULE_KINDS, RULE_REQUIRED))
-        _KEY.append(f"{__version__}\0{hashlib.sha256(schemas.encode()).hexdigest()}\0".encode())
+        _KEY.append(f"{__version__}\0{sha256(schemas.encode()).hexdigest()}\0".encode())
     return _KEY[0]
 
 
@@ -511,7 +515,7 @@ def load_file(path: Path, sub: str) -> dict[str, Any]:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
-    digest = hashlib.sha256(_schema_key() + f"{sub}\0{path.stem}\0".encode() + raw).hexdigest()
+    digest = sha256(_schema_key() + f"{sub}\0{path.stem}\0".encode() + raw).hexdigest()
     hit = _MEMO.get(digest)
     if hit is not None:
         return hit
@@ -587,7 +591,7 @@ def cached(name: str, sources: list[Path], build: Callable[[], Any]) -> Any:
         except OSError:
             stamp = None
         if stamp is not None:
-            digest = hashlib.sha256(_schema_key() + f"{name}\0{stamp}".encode()).hexdigest()
+            digest = sha256(_schema_key() + f"{name}\0{stamp}".encode()).hexdigest()
             file = folder / f"{name}-{digest}.pickle"
             try:
                 with open(file, "rb") as fh:

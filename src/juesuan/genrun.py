@@ -31,13 +31,17 @@ class BuildResult:
 def template_command(output: Path, variant: str, year: int, previous: Optional[Path]) -> Path:
     from .generate.workbook import write_template
 
+    if variant.startswith("budget_"):
+        return budget_template_command(output, variant, year, previous)
     prior = previous_figures(previous, variant) if previous else None
     return write_template(output, variant, year, prior=prior)
 
 
 def previous_figures(path: Path, variant: str) -> dict[str, Any]:
     """Last year's figures for the comparisons, from last year's disclosure (any readable format)
-    or last year's filled workbook: 收入支出总计, 一般公共预算财政拨款支出, "三公" 决算数."""
+    or last year's filled workbook: 收入支出总计, 一般公共预算财政拨款支出, "三公" 决算数; and last
+    year's 年末结转和结余 as this year's 年初 (``carry_in``; ``carry_in_items``: the general budget's
+    by 项 code)."""
     from .generate.workbook import read_workbook
 
     if path.suffix.lower() == ".xlsx":
@@ -50,10 +54,14 @@ def previous_figures(path: Path, variant: str) -> dict[str, Any]:
             from .synth import grand_total
 
             doc, acc = build_model(wb.spec, wb.variant)
+            carried = {s.code: s.figures.general_carry_out for s in acc.subjects if len(s.code) == 7}
             return {
                 "prior_total": grand_total(acc),
-                "prior_general": acc.total.general,
+                "prior_general": acc.total.general_spending,
                 "prior_three_public": acc.three_public.total[2],
+                # last year's 年末结转和结余 are this year's 年初
+                "carry_in": wb.spec.balances.carry_out,
+                "carry_in_items": {code: v for code, v in carried.items() if v},
             }
     from . import api
 
@@ -88,6 +96,19 @@ def _prior_from_model(doc: Any, path: Path) -> dict[str, Any]:
         three = _value(doc, ("three_public",), "total", "total_final")
     if three is not None:
         found["prior_three_public"] = three
+    # last year's 年末结转和结余 are this year's 年初: the department's, and the general budget's by 项
+    carry_out = _value(doc, ("summary",), "carry_out")
+    if carry_out:
+        found["carry_in"] = carry_out
+    items = {
+        row.code: row.cells["carry_out"].value
+        for t in doc.tables
+        if t.id == "general_budget"
+        for row in t.rows
+        if row.code and len(row.code) == 7 and "carry_out" in row.cells and row.cells["carry_out"].value
+    }
+    if items:
+        found["carry_in_items"] = items
     if not found:
         raise InputError(f"未能从上年公开文件中读出收入支出总计、一般公共预算财政拨款支出或“三公”经费：{path.name}")
     return found
@@ -135,6 +156,10 @@ def build_command(
     from .synth import SpecError
 
     say = progress or (lambda _: None)
+    from .generate.budget_workbook import is_budget_workbook
+
+    if is_budget_workbook(workbook):
+        return build_budget_command(workbook, outdir, formats, draft, progress)
     say("读取填报表")
     wb = wbk.read_workbook(workbook)
     say("汇总生成各表和情况说明")
@@ -172,5 +197,102 @@ def build_command(
         draft=draft,
         rule_packs=variant.rule_packs,
         check_summary=summary,
+    )
+    return result
+
+
+# --- budgets (预算): the same two commands for the budget variants (juesuan.generate.budget) -----------
+
+
+def budget_template_command(output: Path, variant: str, year: int, previous: Optional[Path]) -> Path:
+    from .generate import budget_workbook as bwb
+
+    prior = None
+    if previous is not None:
+        if previous.suffix.lower() == ".xlsx" and bwb.is_budget_workbook(previous):
+            prior = bwb.prior_from_workbook(previous)
+        else:
+            from . import api
+
+            prior = bwb.prior_from_document(api.load_document(previous), previous.name)
+    return bwb.write_budget_template(output, variant, year, prior=prior)
+
+
+def _budget_where(f: Finding, item_rows: dict[str, int]) -> str:
+    """Sheet and rows of the budget workbook behind a finding's first location."""
+    from .generate import budget_workbook as bwb
+
+    if f.rule.startswith("narrative."):
+        return "（编制说明：由“单位信息”“说明填写”工作表和各表数字生成）"
+    for loc in f.locations:
+        code = loc.row_code or ""
+        if loc.table and code and len(code) in (3, 5, 7) and code[0] == "2":
+            rows = sorted(r for c, r in item_rows.items() if c.startswith(code))
+            if rows:
+                return f"（填报表：工作表“{bwb.FUNCTIONS}”第{'、'.join(map(str, rows))}行）"
+        if loc.table and "经济分类" in loc.table:
+            return f"（填报表：工作表“{bwb.ECONOMIC}”）"
+        if loc.table and "三公" in loc.table:
+            return f"（填报表：工作表“{bwb.SANGONG}”）"
+        if loc.table:
+            return f"（《{loc.table}》由填报表汇总生成）"
+    return ""
+
+
+def build_budget_command(
+    workbook: Path,
+    outdir: Path,
+    formats: list[str],
+    draft: bool,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """``juesuan build`` of a budget workbook: read, derive, lay out, check, write (as for 决算)."""
+    from . import api
+    from .generate import workbook as wbk
+    from .generate.budget import BudgetSpecError, budget_charts, build_budget_model
+    from .generate.budget_workbook import read_budget_workbook
+    from .generate.build import write_outputs
+    from .layouts import load as load_layouts
+
+    say = progress or (lambda _: None)
+    say("读取填报表")
+    wb = read_budget_workbook(workbook)
+    say("汇总生成各表和编制说明")
+    try:
+        doc, acc = build_budget_model(wb.spec, wb.variant)
+    except BudgetSpecError as exc:
+        raise wbk.WorkbookError([f"填报数据不能形成一致的预算：{exc}"]) from None
+    say("审核")
+    report = api.check_document(doc)
+    result = BuildResult(EXIT_OK)
+    for f in report.findings:
+        if f.rule == "narrative.placeholder" and MARKER_TEXT in f.message:
+            result.markers.append(f.message)
+        elif f.severity == "error":
+            result.errors.append(f"{f.message}{_budget_where(f, wb.item_rows)}")
+        elif f.severity == "warning":
+            result.warnings.append(f"{f.message}{_budget_where(f, wb.item_rows)}")
+    if result.errors and not draft:
+        result.exit_status = EXIT_ERRORS
+        return result
+    variant = load_layouts().variants[wb.variant]
+    say("写出文件")
+    summary = {
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "markers": len(result.markers),
+        "rules_checked": sum(1 for s in report.rules if s.status in ("pass", "fail")),
+    }
+    result.written = write_outputs(
+        doc,
+        wb.spec,
+        workbook=workbook,
+        outdir=outdir,
+        formats=formats,
+        draft=draft,
+        rule_packs=variant.rule_packs,
+        check_summary=summary,
+        stem=f"{wb.spec.department}{wb.spec.year}年{wb.spec.scope}预算",
+        chart_maker=lambda font: budget_charts(acc, font),
     )
     return result

@@ -29,6 +29,9 @@ def _kind_patterns() -> tuple[dict[str, Any], dict[str, list[re.Pattern[str]]]]:
     return data, pats
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def detect_kind(raw: Any) -> tuple[str, list[str]]:
     """``("budget", evidence)`` when the document's own titles and headings say 预算 (rules in
     data/kinds/kinds.yaml), else ``("final", evidence)``; evidence = the first lines that decided."""
@@ -37,7 +40,7 @@ def detect_kind(raw: Any) -> tuple[str, list[str]]:
     data, pats = _kind_patterns()
     hits: dict[str, list[str]] = {k: [] for k in pats}
     for ln in raw.lines:
-        text = re.sub(r"\s+", "", fold("".join(c for c in ln.cells if c.strip())))
+        text = _SPACES.sub("", fold("".join(c for c in ln.cells if c.strip())))
         if not text or len(text) > data["max_line_chars"]:
             continue
         for kind, ps in pats.items():

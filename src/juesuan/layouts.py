@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .dataload import data_dirs, documents
+from pathlib import Path
+
+from .dataload import cached, data_dirs, documents, yaml_files
 from .textnorm import key, label_key
 
 __all__ = ["Layouts", "TableLayout", "Variant", "data_dirs", "load"]
@@ -178,6 +180,18 @@ def _table(tid: str, d: dict[str, Any]) -> TableLayout:
 
 @lru_cache(maxsize=1)
 def load() -> Layouts:
+    """The layouts and variants of the data path. Built once per installation and data files: the
+    built objects are kept in the user cache (:func:`juesuan.dataload.cached`, keyed by the data
+    files and the modules that build them), ≈ a fifth of the cost of building them at every start
+    (docs/benchmarks.md); a malformed file is found when building, as before."""
+    from . import dataload, textnorm
+
+    sources = [*yaml_files("layouts"), *yaml_files("variants"), Path(__file__)]
+    sources += [Path(str(textnorm.__file__)), Path(str(dataload.__file__))]
+    return cached("layouts", sources, _build)
+
+
+def _build() -> Layouts:
     tables: dict[str, TableLayout] = {}
     performance: dict[str, list[str]] = {}
     sections: dict[str, dict[str, list[str]]] = {}

@@ -54,23 +54,34 @@ def _single_text(line: RawLine) -> str | None:
     return text if len(text) <= MAX_TITLE_LEN else None
 
 
-def _match_title(text: str, candidates: dict[str, list[str]]) -> str | None:
+_AliasKeys = tuple[tuple[str, ...], list[tuple[str, str]]]
+
+
+def _alias_keys(candidates: dict[str, list[str]]) -> _AliasKeys:
+    """The candidates' alias keys: all of them (to test a text against at once) and each with its
+    id, in the order :func:`_match_title` looks at them."""
+    pairs = [(key(alias), cid) for cid, aliases in candidates.items() for alias in aliases]
+    return tuple(a for a, _ in pairs), pairs
+
+
+def _match_title(text: str, candidates: dict[str, list[str]] | _AliasKeys) -> str | None:
     """The id whose longest alias the (numbering-stripped) text ends with, after an allowed prefix
     (empty, a year such as '2023年度', or a name followed by a year)."""
     t = key(strip_numbering(fold(text)))
     # a title extraction glued to the line under it ("收支预算总表部门：XX厅单位：万元")
     t = _GLUED_META_RE.sub("", t)
+    ends, pairs = _alias_keys(candidates) if isinstance(candidates, dict) else candidates
+    if not t.endswith(ends):  # (most lines end with no alias)
+        return None
     best: tuple[int, str] | None = None
-    for cid, aliases in candidates.items():
-        for alias in aliases:
-            a = key(alias)
-            if not t.endswith(a):
-                continue
-            prefix = t[: len(t) - len(a)]
-            if prefix and not (_YEAR_RE.search(prefix) or prefix.endswith(("部门", "单位"))):
-                continue
-            if best is None or len(a) > best[0]:
-                best = (len(a), cid)
+    for a, cid in pairs:
+        if not t.endswith(a):
+            continue
+        prefix = t[: len(t) - len(a)]
+        if prefix and not (_YEAR_RE.search(prefix) or prefix.endswith(("部门", "单位"))):
+            continue
+        if best is None or len(a) > best[0]:
+            best = (len(a), cid)
     return best[1] if best else None
 
 
@@ -100,8 +111,8 @@ def _former_class_names() -> dict[str, str]:
 
 def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> list[_Title]:
     allowed = _kind_tables(layouts, kind)
-    tables = {tid: t.titles for tid, t in layouts.tables.items() if tid in allowed}
-    perf = layouts.performance
+    tables = _alias_keys({tid: t.titles for tid, t in layouts.tables.items() if tid in allowed})
+    perf = _alias_keys(layouts.performance)
     forms = [re.compile(p) for p in layouts.form_patterns()]
     titles: list[_Title] = []
     for i, line in enumerate(raw.lines):

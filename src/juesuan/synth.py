@@ -1,29 +1,27 @@
-"""Synthetic disclosures: writes a complete, internally consistent Yunnan-layout 决算 disclosure
-(公开01–12表, the 情况说明 narrative when the spec has one, and the 绩效 self-evaluation parts) as
-tab-separated text from a small spec.
+"""Synthetic disclosures: the figures of a complete, internally consistent 决算 disclosure derived
+from a small spec, and the text parts drafted from them.
 
 The spec (:class:`DisclosureSpec`) holds only the primary figures: the 支出功能分类 项 with their
 income by source and spending by type, the economic lines of the general-budget basic and project
 spending, the "三公" budgets and statistics, and the asset block. Every total printed in the
 document (类/款 roll-ups, 合计 rows, the 总表, the 财政拨款 tables, 人员经费/公用经费, the "三公"
-finals, the asset totals) is derived from those figures, so the document is consistent by
-construction; :func:`derive` rejects a spec whose parts cannot agree. The 情况说明 (a
-:class:`NarrativeSpec`) states the derived figures with their shares, year-on-year changes and
-budget completion, so the narrative agrees with the tables too.
+finals, the asset totals) is derived from those figures (:func:`derive` → :class:`Accounts`), so
+the document is consistent by construction; :func:`derive` rejects a spec whose parts cannot agree.
+The 情况说明 (a :class:`NarrativeSpec`) states the derived figures with their shares, year-on-year
+changes and budget completion, so the narrative agrees with the tables too (:func:`text_parts`:
+the cover line, the 情况说明 and the 绩效 self-evaluation parts as lines of cells).
 
-:func:`render_text` writes the document; :func:`plant_errors` writes the same document with a few
-known errors planted (and says where), for testing checkers. ``python -m juesuan.synth OUTDIR``
-writes the bundled example (``example-clean.txt`` and ``example-planted.txt``).
+The tables are laid out from the layouts data by :mod:`juesuan.generate` (:mod:`.generate.final`);
+:mod:`juesuan.generate.document` writes the whole document as text (``render_text``), with known
+errors planted (``plant_errors``), and the bundled example (``python -m juesuan.generate.document
+OUTDIR``).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
-from typing import Any, Callable, Sequence, Union
+from typing import Sequence
 
 from . import catalog
 
@@ -72,10 +70,12 @@ class FunctionItem:
     ``affiliated`` 附属单位上缴收入, ``other`` 其他收入. Spending by type: ``basic`` 基本支出,
     ``project`` 项目支出 (of all sources), ``to_superior`` 上缴上级支出, ``operating_spending`` 经营支出,
     ``to_affiliated`` 对附属单位补助支出. ``general_project`` is the part of the general-budget
-    appropriation spent on projects (the rest is basic spending); the 政府性基金 and 国有资本经营
-    appropriations are spent on projects in the year (no 财政拨款 carry-overs). Income equals
-    spending on every 项 unless the department has carry-overs (:class:`BalanceSpec`): then only
-    the totals must balance.
+    appropriation spent on projects (the rest is basic spending); ``general_carry_in`` and
+    ``general_carry_out`` are its 年初/年末 一般公共预算财政拨款结转和结余 (the general-budget
+    spending of the 项 is ``general + general_carry_in - general_carry_out``); the 政府性基金 and
+    国有资本经营 appropriations are spent on projects in the year. Income equals spending on every 项
+    unless the department has carry-overs (:class:`BalanceSpec`, which includes the 财政拨款 ones):
+    then only the totals must balance.
     """
 
     code: str
@@ -93,13 +93,17 @@ class FunctionItem:
     to_superior: Decimal = ZERO
     operating_spending: Decimal = ZERO
     to_affiliated: Decimal = ZERO
+    general_carry_in: Decimal = ZERO
+    general_carry_out: Decimal = ZERO
 
     def __post_init__(self) -> None:
         _money_fields(self, tuple(n for n in self.__dataclass_fields__ if n != "code"))
 
     @property
     def general_basic(self) -> Decimal:
-        return self.general - self.general_project
+        """The general-budget basic spending: what the appropriation and its carry-overs leave
+        after the project spending."""
+        return self.general + self.general_carry_in - self.general_carry_out - self.general_project
 
 
 @dataclass(frozen=True)
@@ -309,6 +313,8 @@ FIGURE_FIELDS = (
     "to_superior",
     "operating_spending",
     "to_affiliated",
+    "general_carry_in",
+    "general_carry_out",
 )
 
 
@@ -332,6 +338,8 @@ class Figures:
     to_superior: Decimal = ZERO
     operating_spending: Decimal = ZERO
     to_affiliated: Decimal = ZERO
+    general_carry_in: Decimal = ZERO
+    general_carry_out: Decimal = ZERO
 
     def __add__(self, o: Figures) -> Figures:
         return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
@@ -341,8 +349,18 @@ class Figures:
 
     @property
     def fiscal(self) -> Decimal:
-        """财政拨款收入 (= 财政拨款支出: no 财政拨款 carry-overs)."""
+        """财政拨款收入."""
         return self.general + self.fund + self.capital
+
+    @property
+    def general_spending(self) -> Decimal:
+        """一般公共预算财政拨款支出: the appropriation with its carry-overs (年初 in, 年末 out)."""
+        return self.general_basic + self.general_project
+
+    @property
+    def fiscal_spending(self) -> Decimal:
+        """财政拨款支出 (政府性基金 and 国有资本经营 appropriations are spent in the year)."""
+        return self.general_spending + self.fund + self.capital
 
     @property
     def income(self) -> Decimal:
@@ -410,7 +428,7 @@ class Accounts:
     fixed_net: Decimal
 
     def general_subjects(self) -> list[Subject]:
-        return [s for s in self.subjects if s.figures.general]
+        return [s for s in self.subjects if s.figures.general or s.figures.general_spending]
 
 
 # The 类 printed in the 总表 and 财政拨款总表 (the form's fixed list).
@@ -513,7 +531,7 @@ def derive(spec: DisclosureSpec) -> Accounts:
         if f.income != f.spending and not spec.balances:
             raise SpecError(f"{item.code}: income {f.income} differs from spending {f.spending} (no carry-overs)")
         if min(f.as_tuple()) < 0:
-            raise SpecError(f"{item.code}: negative amount or general_project larger than general")
+            raise SpecError(f"{item.code}: negative amount, or general_project larger than the general-budget spending")
         if f.general_project + f.fund + f.capital > f.project or f.general_basic > f.basic:
             raise SpecError(f"{item.code}: 财政拨款 basic/project spending exceeds the 项's basic/project spending")
         if item.code[:3] not in SUMMARY_CLASSES:
@@ -531,6 +549,11 @@ def derive(spec: DisclosureSpec) -> Accounts:
         raise SpecError(
             f"本年收入合计 {total.income} + 使用非财政拨款结余 {b.use_balance} + 年初结转和结余 {b.carry_in} differs from "
             f"本年支出合计 {total.spending} + 结余分配 {b.distribution} + 年末结转和结余 {b.carry_out}"
+        )
+    if total.general_carry_in > b.carry_in or total.general_carry_out > b.carry_out:
+        raise SpecError(
+            f"一般公共预算财政拨款年初/年末结转和结余 {total.general_carry_in}/{total.general_carry_out} exceed the "
+            f"department's 年初/年末结转和结余 {b.carry_in}/{b.carry_out} (they are part of them)"
         )
     class_names: dict[str, str] = {}
     for code in SUMMARY_CLASSES:
@@ -619,47 +642,15 @@ def derive(spec: DisclosureSpec) -> Accounts:
 
 
 # =============================================================================================
-# Text model: tables as cell grids, then serialized
-
-
-@dataclass
-class TextTable:
-    """A table to print: title, form number, 部门/单位 lines, grid rows and notes."""
-
-    form: str
-    title: str
-    rows: list[Cells]
-    notes: list[str] = field(default_factory=list)
-    unit_label: str = "金额单位"
+# Text parts: the cover line, the 情况说明 and the 绩效 parts as lines of cells (the tables are laid
+# out from the layouts data by juesuan.generate)
 
 
 @dataclass
 class TextBlock:
-    """Free lines (cover, 绩效 parts), each a list of cells."""
+    """Free lines (cover, 情况说明, 绩效 parts), each a list of cells."""
 
     lines: list[Cells]
-
-
-Section = Union[TextTable, TextBlock]
-
-
-def _amt(v: Decimal) -> str:
-    """An amount cell: blank for zero."""
-    return f"{v:.2f}" if v else ""
-
-
-def _amt_dash(v: Decimal) -> str:
-    """An amount cell of the "三公" tables: a dash for zero."""
-    return f"{v:.2f}" if v else DASH
-
-
-def _count(n: int) -> str:
-    return str(n) if n else DASH
-
-
-def _grouped(v: Decimal) -> str:
-    """Asset amounts are printed with thousands separators and an explicit 0.00."""
-    return f"{v:,.2f}"
 
 
 _NUMERALS = "一二三四五六七八九十"
@@ -678,12 +669,7 @@ def chinese_number(n: int) -> str:
     return text
 
 
-def _pad(rows: list[Cells]) -> list[Cells]:
-    width = max(len(r) for r in rows)
-    return [r + [""] * (width - len(r)) for r in rows]
-
-
-# -- 公开01 收入支出决算表 --------------------------------------------------------------------------
+# -- figures by income source and spending type ---------------------------------------------------
 
 INCOME_SOURCES = (
     "一般公共预算财政拨款收入",
@@ -695,25 +681,6 @@ INCOME_SOURCES = (
     "附属单位上缴收入",
     "其他收入",
 )
-
-
-def _side_by_side(left: list[Cells], right: list[Cells]) -> list[Cells]:
-    """Income and expenditure sides as one grid: each side is [label, *amounts] rows; 行次 run on
-    from the income side to the expenditure side. The sides have the same number of rows."""
-    assert len(left) == len(right)
-    n = len(left)
-    return [
-        [lrow[0], str(i + 1), *lrow[1:], rrow[0], str(n + i + 1), *rrow[1:]]
-        for i, (lrow, rrow) in enumerate(zip(left, right))
-    ]
-
-
-def _class_rows(acc: Accounts, values: Callable[[Figures], list[Decimal]]) -> list[Cells]:
-    """The 总表 rows of every printed 类: "一、一般公共服务支出" and its amounts."""
-    return [
-        [f"{chinese_number(i + 1)}、{acc.class_names[code]}", *(_amt(v) for v in values(acc.class_totals[code]))]
-        for i, code in enumerate(SUMMARY_CLASSES)
-    ]
 
 
 def source_amounts(t: Figures) -> dict[str, Decimal]:
@@ -732,461 +699,6 @@ def grand_total(acc: Accounts) -> Decimal:
     """The 总表's 收入支出总计: 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余."""
     b = acc.spec.balances
     return acc.total.income + b.use_balance + b.carry_in
-
-
-def _summary(acc: Accounts) -> TextTable:
-    t = acc.total
-    b = acc.spec.balances
-    amounts = source_amounts(t)
-    left: list[Cells] = [
-        [f"{chinese_number(i + 1)}、{name}", _amt(amounts.get(name, ZERO))] for i, name in enumerate(INCOME_SOURCES)
-    ]
-    left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
-    grand = grand_total(acc)
-    left += [
-        ["本年收入合计", _amt(t.income)],
-        ["使用专用结余", _amt(b.use_balance)],
-        ["年初结转和结余", _amt(b.carry_in)],
-        ["总计", _amt(grand)],
-    ]
-    right = _class_rows(acc, lambda f: [f.spending])
-    right += [
-        ["本年支出合计", _amt(t.spending)],
-        ["结余分配", _amt(b.distribution)],
-        ["年末结转和结余", _amt(b.carry_out)],
-        ["总计", _amt(grand)],
-    ]
-    rows = _block_header("summary", ("项目", "项目(按功能分类)")) + _side_by_side(left, right)
-    form, _ = _variant_entry("summary")
-    return TextTable(form, "收入支出决算表", rows, ["注：本表反映部门本年度的总收支和年初、年末结转结余情况。"])
-
-
-def _block_header(table_id: str, labels: Sequence[str]) -> list[Cells]:
-    """The header rows of a side-by-side table (收入 | 支出) from the layouts data: each block's
-    header above its 项目 and 行次 columns (``labels``: the 项目 header of each block) and its
-    amount columns' printed headers, then the 栏次 row numbering the amount columns across blocks."""
-    from .layouts import load as load_layouts
-
-    blocks = load_layouts().tables[table_id].blocks
-    top: Cells = []
-    names: Cells = []
-    lanci: Cells = []
-    k = 0
-    for block, label in zip(blocks, labels, strict=True):
-        top += [block.header or "", "", *([""] * len(block.columns))]
-        names += [label, "行次", *(c.header for c in block.columns)]
-        lanci += ["栏次", ""]
-        for _ in block.columns:
-            k += 1
-            lanci.append(str(k))
-    return [top, names, lanci]
-
-
-# -- 公开02 收入决算表, 公开03 支出决算表 ---------------------------------------------------------------
-
-INCOME_AMOUNT_COLUMNS = (
-    "total",
-    "fiscal",
-    "superior",
-    "business",
-    "business_of_which",
-    "operating",
-    "affiliated",
-    "other",
-)
-FIRST_AMOUNT_COL = 4  # 类, 款, 项 / 科目名称 (栏次), then the amounts
-
-
-def _function_rows(
-    acc: Accounts, values: Callable[[Figures], list[Decimal]], only: Callable[[Figures], Decimal] | None = None
-) -> list[Cells]:
-    """The 合计 row and a row per subject (only those where ``only`` is non-zero, when given)."""
-    subjects = [s for s in acc.subjects if only(s.figures)] if only else acc.subjects
-    total = acc.total
-    rows = [["", "", "", "合计", *(_amt(v) for v in values(total))]]
-    for s in subjects:
-        rows.append([s.code, "", "", s.name, *(_amt(v) for v in values(s.figures))])
-    return rows
-
-
-def _layout_columns(table_id: str, ids: set[str]) -> list[Any]:
-    """The printed column set of ``table_id`` in the layouts data: the largest of its column sets
-    (main or variant) whose every column the generator has a value for."""
-    from .layouts import load as load_layouts
-
-    lay = load_layouts().tables[table_id]
-    sets = [lay.columns, *lay.variants]
-    fitting = [cols for cols in sets if cols and {c.id for c in cols} <= ids]
-    if not fitting:
-        raise SpecError(f"no column set of layout {table_id} can be filled from {sorted(ids)}")
-    return max(fitting, key=len)
-
-
-def _variant_entry(table_id: str, variant: str = "yunnan") -> tuple[str, str]:
-    """(form number, printed name) of ``table_id`` in ``variant`` (the variant's data, else the
-    layout's name)."""
-    from .layouts import load as load_layouts
-
-    layouts = load_layouts()
-    entry = layouts.variants[variant].entry(table_id)
-    if entry is None:
-        raise SpecError(f"variant {variant} prints no table {table_id}")
-    return entry.printed_form or "", entry.name or layouts.tables[table_id].name
-
-
-def _functional_grid(
-    acc: Accounts,
-    table_id: str,
-    values: Callable[[Figures], dict[str, Decimal]],
-    notes: list[str],
-    only: Callable[[Figures], Decimal] | None = None,
-    unit_label: str = "金额单位",
-) -> TextTable:
-    """A 支出功能分类 grid (类/款/项 codes, 科目名称, amounts) laid out from the layouts data: the
-    header rows are the levels of the columns' printed headers (``a/b``: ``a`` above ``b``, a
-    repeated upper level printed once), then the 栏次 row; ``values`` gives a subject's amount per
-    column id. With ``only``, the subjects where it is non-zero (a table of one source)."""
-    columns = _layout_columns(table_id, set(values(acc.total)))
-    paths = [c.header.split("/") for c in columns]
-    depth = max(2, max(len(p) for p in paths))
-    leads = [["项目", "", "", ""], ["支出功能分类科目编码", "", "", "科目名称"]] + [["", "", "", ""]] * (depth - 2)
-    header: list[Cells] = []
-    for level in range(depth):
-        row = leads[level][:]
-        for k, path in enumerate(paths):
-            part = path[level] if level < len(path) else ""
-            above = paths[k - 1][: level + 1] if k else None
-            row.append("" if above == path[: level + 1] else part)
-        header.append(row)
-    header.append(["类", "款", "项", "栏次", *(str(k) for k in range(1, len(columns) + 1))])
-    ids = [c.id for c in columns]
-    body = _function_rows(acc, lambda f: [values(f)[i] for i in ids], only=only)
-    form, title = _variant_entry(table_id)
-    return TextTable(form, title, header + body, notes, unit_label=unit_label)
-
-
-def _income(acc: Accounts) -> TextTable:
-    return _functional_grid(
-        acc,
-        "income",
-        lambda f: {
-            "total": f.income,
-            "fiscal": f.fiscal,
-            "superior": f.superior,
-            "business": f.business,
-            "business_of_which": ZERO,
-            "operating": f.operating,
-            "affiliated": f.affiliated,
-            "other": f.other,
-        },
-        ["注：本表反映部门本年度取得的各项收入情况。"],
-    )
-
-
-def _expenditure(acc: Accounts) -> TextTable:
-    return _functional_grid(
-        acc,
-        "expenditure",
-        lambda f: {
-            "total": f.spending,
-            "basic": f.basic,
-            "project": f.project,
-            "to_superior": f.to_superior,
-            "operating": f.operating_spending,
-            "to_affiliated": f.to_affiliated,
-        },
-        ["注：本表反映部门本年度各项支出情况。"],
-    )
-
-
-# -- 公开04 财政拨款收入支出决算表 ------------------------------------------------------------------------
-
-
-def _fiscal_summary(acc: Accounts) -> TextTable:
-    t = acc.total
-    sources = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
-    numbered = [f"{chinese_number(k + 1)}、{name}" for k, name in enumerate(sources)]
-    by_source = (t.general, t.fund, t.capital)
-    left: list[Cells] = [[label, _amt(v)] for label, v in zip(numbered, by_source)]
-    left += [["", ""]] * (len(SUMMARY_CLASSES) - len(left))
-    left += [
-        ["本年收入合计", _amt(t.fiscal)],
-        ["年初财政拨款结转和结余", ""],
-        *([label, ""] for label in numbered),
-        ["总计", _amt(t.fiscal)],
-    ]
-    spent = [_amt(t.fiscal), *(_amt(v) for v in by_source)]
-    right = _class_rows(acc, lambda f: [f.fiscal, f.general, f.fund, f.capital])
-    right += [
-        ["本年支出合计", *spent],
-        ["年末财政拨款结转和结余", "", "", "", ""],
-        *(["", "", "", "", ""] for _ in sources),
-        ["总计", *spent],
-    ]
-    rows = _block_header("fiscal_summary", ("项目", "项目（按功能分类）"))
-    rows += _side_by_side(left, right)
-    return TextTable(
-        _variant_entry("fiscal_summary")[0],
-        "财政拨款收入支出决算表",
-        rows,
-        [
-            "注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年初、年末结转结余情况。"
-        ],
-    )
-
-
-# -- 公开05/08/09: 财政拨款收入支出 grids ------------------------------------------------------------------
-
-
-def _flow(income: Decimal, basic: Decimal, project: Decimal) -> dict[str, Decimal]:
-    """A 财政拨款 flow row (no carry-overs: the year's appropriation is spent in the year)."""
-    return {
-        "carry_in": ZERO,
-        "income": income,
-        "total": basic + project,
-        "basic": basic,
-        "project": project,
-        "carry_out": ZERO,
-    }
-
-
-def _general_budget(acc: Accounts) -> TextTable:
-    return _functional_grid(
-        acc,
-        "general_budget",
-        lambda f: _flow(f.general, f.general_basic, f.general_project),
-        ["注：本表反映部门本年度一般公共预算财政拨款收支和年初、年末结转结余情况。"],
-        only=lambda f: f.general,
-    )
-
-
-def _fund_flow(acc: Accounts, table_id: str, what: str, source: Callable[[Figures], Decimal]) -> TextTable:
-    """公开08/09: the 项 with appropriations of one 财政拨款 source (spent on projects in the year),
-    or the empty form with its "无数据" note when the department has none."""
-    if not source(acc.total):
-        return _functional_grid(  # the 合计 row only, blank
-            acc,
-            table_id,
-            lambda f: _flow(ZERO, ZERO, ZERO),
-            [f"注：本单位无{what}，故本表无数据。"],
-            only=lambda f: ZERO,
-            unit_label="单位",
-        )
-    return _functional_grid(
-        acc,
-        table_id,
-        lambda f: _flow(source(f), ZERO, source(f)),
-        [f"注：本表反映部门本年度{what}和年初、年末结转结余情况。"],
-        only=source,
-    )
-
-
-# -- 公开06 基本支出, 公开07 项目支出 ----------------------------------------------------------------------
-
-
-def _economic_grid(blocks: list[list[EconomicRow]]) -> list[Cells]:
-    height = max(len(b) for b in blocks)
-    rows: list[Cells] = []
-    for i in range(height):
-        row: Cells = []
-        for block in blocks:
-            if i < len(block):
-                r = block[i]
-                row += [r.code, r.name, _amt(r.amount)]
-            else:
-                row += ["", "", ""]
-        rows.append(row)
-    return rows
-
-
-def _basic(acc: Accounts) -> TextTable:
-    width = 3 * len(BASIC_BLOCKS)
-    rows: list[Cells] = [
-        ["人员经费", "", "", "公用经费"] + [""] * (width - 4),
-        ["科目编码", "科目名称", "金额"] * len(BASIC_BLOCKS),
-    ]
-    rows += _economic_grid(acc.basic_blocks)
-    # The 公用经费 total spans the 公用经费 blocks: its amount is printed in the last column.
-    rows.append(
-        ["人员经费合计", "", _amt(acc.personnel_total), "公用经费合计"] + [""] * (width - 5) + [_amt(acc.public_total)]
-    )
-    return TextTable(
-        *_variant_entry("basic"),
-        rows,
-        ["注：本表反映部门本年度一般公共预算财政拨款基本支出经济分类支出情况。"],
-        unit_label="单位",
-    )
-
-
-def _project(acc: Accounts) -> TextTable:
-    width = 3 * len(PROJECT_BLOCKS)
-    rows: list[Cells] = [["项目经费"] + [""] * (width - 1), ["科目编码", "科目名称", "金额"] * len(PROJECT_BLOCKS)]
-    rows += _economic_grid(acc.project_blocks)
-    return TextTable(
-        *_variant_entry("project"),
-        rows,
-        ["注：本表反映部门本年度一般公共预算财政拨款项目支出经济分类支出情况。"],
-    )
-
-
-# -- 公开10/11 "三公" ---------------------------------------------------------------------------------
-
-_SANGONG_HEADER = [["项 目", "行次", "预算数", "全年预算数", "决算统计数"], ["栏 次", "", "1", "2", "3"]]
-
-
-def _money_rows(acc: Accounts, numbered: bool) -> list[Cells]:
-    tp = acc.three_public
-    dash3 = [DASH, DASH, DASH]
-    labels = (
-        ("一、“三公”经费支出", "“三公”经费支出"),
-        ("（一）支出合计", "(一) 支出合计"),
-        ("1. 因公出国（境）费", "1. 因公出国（境）费"),
-        ("2. 公务用车购置及运行维护费", "2. 公务用车购置及运行维护费"),
-        ("（1）公务用车购置费", "(1) 公务用车购置费"),
-        ("（2）公务用车运行维护费", "(2) 公务用车运行维护费"),
-        ("3. 公务接待费", "3. 公务接待费"),
-        ("（1）国内接待费", "(1) 国内接待费"),
-        ("其中：外事接待费", "其中：外事接待费"),
-        ("（2）国（境）外接待费", "(2) 国（境）外接待费"),
-    )
-    values: list[Sequence[Decimal] | None] = [
-        None,
-        tp.total,
-        tp.abroad,
-        tp.car,
-        tp.car_purchase,
-        tp.car_operation,
-        tp.reception,
-        tp.reception,
-        None,
-        None,
-    ]
-    rows: list[Cells] = []
-    for i, ((stats_label, general_label), vals) in enumerate(zip(labels, values)):
-        label = stats_label if numbered else general_label
-        rows.append([label, str(i + 1), *([_amt_dash(v) for v in vals] if vals is not None else dash3)])
-    return rows
-
-
-def _three_public_stats(acc: Accounts) -> TextTable:
-    tp = acc.spec.three_public
-    rows = [r[:] for r in _SANGONG_HEADER] + _money_rows(acc, numbered=True)
-    stats = (
-        ("（二）相关统计数", None),
-        ("1. 因公出国（境）团组数（个）", tp.abroad_groups),
-        ("2. 因公出国（境）人次数（人）", tp.abroad_people),
-        ("3. 公务用车购置数（辆）", tp.car_purchase_count),
-        ("4. 公务用车保有量（辆）", tp.car_stock),
-        ("5. 国内公务接待批次（个）", tp.reception_batches),
-        ("其中：外事接待批次（个）", 0),
-        ("6. 国内公务接待人次（人）", tp.reception_people),
-        ("其中：外事接待人次（人）", 0),
-        ("7. 国（境）外公务接待批次（个）", 0),
-        ("8. 国（境）外公务接待人次（人）", 0),
-        ("二、机关运行经费", None),
-        ("（一）行政单位", None),
-        ("（二）参照公务员法管理事业单位", None),
-    )
-    for label, count in stats:
-        line_no = len(rows) - len(_SANGONG_HEADER) + 1
-        rows.append([label, str(line_no), DASH, DASH, _count(count) if count is not None else DASH])
-    notes = [
-        "注：1. 财政拨款“三公”经费为单位使用一般公共预算、政府性基金和国有资本经营预算安排的支出，包括当年财政拨款和以前年度财政拨款结转结余资金安排的实际支出。“三公”经费相关统计数是指使用财政拨款负担费用的相关批次、人次及车辆情况。",
-        "2. “机关运行经费”填列行政单位和参照公务员法管理的事业单位财政拨款基本支出中的公用经费支出；本单位为非参公管理事业单位，故不填列。",
-    ]
-    return TextTable(*_variant_entry("three_public_stats"), rows, notes, unit_label="单位")
-
-
-def _three_public_general(acc: Accounts) -> TextTable:
-    rows = [r[:] for r in _SANGONG_HEADER] + _money_rows(acc, numbered=False)
-    notes = [
-        "注：本表所列“三公”经费为单位使用一般公共预算财政拨款安排的支出，包括当年一般公共预算财政拨款和以前年度一般公共预算财政拨款结转结余资金安排的实际支出。"
-    ]
-    return TextTable(*_variant_entry("three_public_general"), rows, notes, unit_label="单位")
-
-
-# -- 公开12 国有资产使用情况表 ------------------------------------------------------------------------------
-
-
-def _assets(acc: Accounts) -> TextTable:
-    a = acc.spec.assets
-    rows: list[Cells] = [
-        [
-            "项目",
-            "行次",
-            "资产总额",
-            "资产原值合计",
-            "流动资产",
-            "固定资产",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "对外投资/有价证券",
-            "在建工程",
-            "无形资产",
-            "",
-            "其他资产",
-            "",
-        ],
-        [
-            "",
-            "",
-            "",
-            "",
-            "",
-            "小计",
-            "",
-            "房屋构筑物",
-            "",
-            "车辆",
-            "",
-            "单价200万以上大型设备",
-            "",
-            "其他固定资产",
-            "",
-            "",
-            "",
-            "原值",
-            "净值",
-            "原值",
-            "净值",
-        ],
-        ["", "", "", "", "", *(["原值", "净值"] * 5), "", "", "", "", "", ""],
-        ["栏次", "", *(str(i) for i in range(1, 20))],
-    ]
-    values = (
-        acc.assets_total,
-        acc.assets_original_total,
-        a.current,
-        acc.fixed_original,
-        acc.fixed_net,
-        a.building_original,
-        a.building_net,
-        a.vehicle_original,
-        a.vehicle_net,
-        a.equipment_original,
-        a.equipment_net,
-        a.other_fixed_original,
-        a.other_fixed_net,
-        a.investment,
-        a.construction,
-        a.intangible_original,
-        a.intangible_net,
-        a.other_original,
-        a.other_net,
-    )
-    rows.append(["合计", "1", *(_grouped(v) for v in values)])
-    notes = [
-        "注：1. 资产总额=流动资产+固定资产（净值）+对外投资/有价证券+在建工程+无形资产（净值）+其他资产（净值）；",
-        "2. 资产原值合计=流动资产+固定资产（原值）+对外投资/有价证券+在建工程+无形资产（原值）+其他资产（原值）。",
-    ]
-    return TextTable(*_variant_entry("assets"), rows, notes)
 
 
 # -- 情况说明 -------------------------------------------------------------------------------------------------
@@ -1269,29 +781,39 @@ def _narrative(acc: Accounts, n: NarrativeSpec) -> TextBlock:
         ("政府性基金预算财政拨款", t.fund),
         ("国有资本经营预算财政拨款", t.capital),
     ]
+    fiscal_total = t.fiscal + t.general_carry_in  # = 财政拨款支出 + 年末财政拨款结转和结余
+    carried = bool(t.general_carry_in or t.general_carry_out)
     if t.fiscal == t.general:
-        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，全部为一般公共预算财政拨款。"
+        fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元，全部为一般公共预算财政拨款。"
     else:
         listed = "；".join(f"{name}{v:.2f}万元，占{_share(v, t.fiscal)}" for name, v in fiscal_sources if v)
-        fiscal_line = f"{year}年度财政拨款收入支出总计{t.fiscal:.2f}万元，其中：{listed}。"
+        fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元，其中：{listed}。"
+        if carried:  # the shares are of the year's appropriations
+            fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元。本年财政拨款收入{t.fiscal:.2f}万元，其中：{listed}。"
+    if carried:
+        fiscal_line += (
+            f"年初财政拨款结转和结余{t.general_carry_in:.2f}万元，本年财政拨款支出{t.fiscal_spending:.2f}万元，"
+            f"年末财政拨款结转和结余{t.general_carry_out:.2f}万元。"
+        )
+    general = t.general_spending
     lines += [
         "五、财政拨款收入支出决算总体情况说明",
         fiscal_line,
         "六、一般公共预算财政拨款支出决算情况说明",
         "（一）一般公共预算财政拨款支出决算总体情况",
-        f"一般公共预算财政拨款支出{t.general:.2f}万元，占本年支出合计的{_share(t.general, t.spending)}。"
-        f"与{year - 1}年度相比，{_change(t.general, n.prior_general, '一般公共预算财政拨款支出')}，"
+        f"一般公共预算财政拨款支出{general:.2f}万元，占本年支出合计的{_share(general, t.spending)}。"
+        f"与{year - 1}年度相比，{_change(general, n.prior_general, '一般公共预算财政拨款支出')}，"
         f"主要原因是{_reason(n.reason_general, '一般公共预算财政拨款支出变动的主要原因')}。",
         "（二）一般公共预算财政拨款支出决算结构情况",
     ]
-    classes = [(acc.class_names[c], f.general) for c, f in acc.class_totals.items() if f.general]
-    listed = "；".join(f"{name}（类）{v:.2f}万元，占{_share(v, t.general)}" for name, v in classes)
-    lines.append(f"一般公共预算财政拨款支出{t.general:.2f}万元，主要用于以下方面：{listed}。")
+    classes = [(acc.class_names[c], f.general_spending) for c, f in acc.class_totals.items() if f.general_spending]
+    listed = "；".join(f"{name}（类）{v:.2f}万元，占{_share(v, general)}" for name, v in classes)
+    lines.append(f"一般公共预算财政拨款支出{general:.2f}万元，主要用于以下方面：{listed}。")
     lines.append("（三）一般公共预算财政拨款支出决算具体情况")
-    word = "小于" if t.general < n.initial_general else "大于" if t.general > n.initial_general else "等于"
+    word = "小于" if general < n.initial_general else "大于" if general > n.initial_general else "等于"
     lines.append(
-        f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{t.general:.2f}万元，"
-        f"完成年初预算的{_share(t.general, n.initial_general)}。决算数{word}预算数的主要原因是"
+        f"一般公共预算财政拨款支出年初预算为{n.initial_general:.2f}万元，支出决算为{general:.2f}万元，"
+        f"完成年初预算的{_share(general, n.initial_general)}。决算数{word}预算数的主要原因是"
         f"{_reason(n.reason_budget, '决算数与年初预算数差异的主要原因')}。"
     )
     personnel = [
@@ -1365,7 +887,7 @@ def _pct(part: Decimal, whole: Decimal) -> str:
     return f"{(part / whole * 100).quantize(CENT)}%" if whole else DASH
 
 
-def _performance(acc: Accounts) -> list[Section]:
+def _performance(acc: Accounts) -> list[TextBlock]:
     spec = acc.spec
     perf = spec.performance
     dept, year = spec.department, spec.year
@@ -1541,260 +1063,15 @@ def _performance(acc: Accounts) -> list[Section]:
 
 
 # =============================================================================================
-# Document assembly and serialization
+# The text parts of a document
 
 
-def build_document(spec: DisclosureSpec) -> list[Section]:
-    """The document as sections of cell grids (before serialization)."""
+def text_parts(spec: DisclosureSpec) -> list[TextBlock]:
+    """The cover line, the 情况说明 (when the spec has one) and the 绩效 parts, as lines of cells.
+    :mod:`juesuan.generate.document` prints them around the tables laid out from the layouts data."""
     acc = derive(spec)
-    tables: list[Section] = [
-        TextBlock([[f"{spec.department}{spec.year}年度部门决算"]]),
-        _summary(acc),
-        _income(acc),
-        _expenditure(acc),
-        _fiscal_summary(acc),
-        _general_budget(acc),
-        _basic(acc),
-        _project(acc),
-        _fund_flow(acc, "fund", "政府性基金预算财政拨款收支", lambda f: f.fund),
-        _fund_flow(acc, "state_capital", "国有资本经营预算财政拨款收支", lambda f: f.capital),
-        _three_public_stats(acc),
-        _three_public_general(acc),
-        _assets(acc),
-    ]
-    if spec.narrative is not None:
-        tables.append(_narrative(acc, spec.narrative))
-    return tables + _performance(acc)
-
-
-def serialize(
-    sections: Sequence[Section], department: str, unit: str = "万元"
-) -> tuple[str, dict[tuple[int, int], int]]:
-    """Tab-separated text of ``sections`` and, for every table row, its 1-based line number
-    (keyed by (section index, row index))."""
-    lines: list[str] = []
-    where: dict[tuple[int, int], int] = {}
-
-    def emit(*texts: str) -> None:
-        for text in texts:
-            lines.append(text)
-            lines.append("")
-
-    for s_index, section in enumerate(sections):
-        if isinstance(section, TextBlock):
-            for cells in section.lines:
-                lines.append("\t".join(cells))
-            lines.append("")
-            continue
-        emit(section.title, section.form, f"部门：{department}", f"{section.unit_label}：{unit}")
-        for r_index, row in enumerate(_pad(section.rows)):
-            lines.append("\t".join(row))
-            where[(s_index, r_index)] = len(lines)
-        lines.append("")
-        emit(*section.notes)
-    return "\n".join(lines).rstrip("\n") + "\n", where
-
-
-def render_text(spec: DisclosureSpec) -> str:
-    """The complete disclosure of ``spec`` as tab-separated UTF-8 text (``\\n`` line ends)."""
-    return serialize(build_document(spec), spec.department, spec.unit)[0]
-
-
-# =============================================================================================
-# Planted errors
-
-
-@dataclass(frozen=True)
-class PlantedError:
-    """One planted error: where it is printed and which rules should report it.
-
-    ``row`` and ``column`` are as a checker names the cell (row display text, column header);
-    ``value`` is the printed value of the planted cell (the code itself for a code error)."""
-
-    id: str
-    description: str
-    form: str
-    line: int
-    row: str
-    column: str
-    value: str
-    rules: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlantedDocument:
-    text: str
-    errors: tuple[PlantedError, ...]
-
-
-def _table(sections: list[Section], form: str) -> tuple[int, TextTable]:
-    for i, s in enumerate(sections):
-        if isinstance(s, TextTable) and s.form == form:
-            return i, s
-    raise LookupError(form)
-
-
-def _find_row(table: TextTable, predicate: Callable[[Cells], bool]) -> int:
-    for i, row in enumerate(table.rows):
-        if predicate(row):
-            return i
-    raise LookupError(f"{table.form}: no such row")
-
-
-@dataclass(frozen=True)
-class _Plant:
-    id: str
-    description: str
-    section: int
-    row_index: int
-    row: str
-    column: str
-    value: str
-    rules: tuple[str, ...]
-
-
-# Column headers as the layouts name them (what a checker reports in a finding's location).
-_INCOME_HEADERS = {
-    "total": "本年收入合计",
-    "fiscal": "财政拨款收入",
-    "superior": "上级补助收入",
-    "business": "事业收入/小计",
-    "business_of_which": "事业收入/其中",
-    "operating": "经营收入",
-    "affiliated": "附属单位上缴收入",
-    "other": "其他收入",
-}
-
-
-def _plant_income_shift(sections: list[Section], column: str) -> _Plant:
-    """(a) In the 收入决算表 合计 row, the amount of ``column`` moves one column to the left."""
-    k = INCOME_AMOUNT_COLUMNS.index(column)
-    if k < 2:
-        raise ValueError("the moved income column needs an income-source column on its left")
-    s_i, income = _table(sections, "公开02表")
-    r_i = _find_row(income, lambda r: r[3] == "合计")
-    row = income.rows[r_i]
-    src, dst = FIRST_AMOUNT_COL + k, FIRST_AMOUNT_COL + k - 1
-    if not row[src] or row[dst]:
-        raise ValueError(f"income column {column} must be non-zero and its left neighbour zero")
-    row[dst], row[src] = row[src], ""
-    left = INCOME_AMOUNT_COLUMNS[k - 1]
-    return _Plant(
-        "income_total_shift",
-        f"收入决算表 合计 row: the {column} amount is printed under {left}",
-        s_i,
-        r_i,
-        "合计",
-        _INCOME_HEADERS[left],
-        row[dst],
-        ("income.hierarchy", f"cross.summary_income.{left}"),
-    )
-
-
-def _plant_kuan(sections: list[Section], acc: Accounts, kuan: str | None, delta: Decimal) -> _Plant:
-    """(b) A 款 of the 支出决算表 raised by ``delta`` in 本年支出合计 and in the spending type it has,
-    so that its own row still adds up but it no longer equals the sum of its 项."""
-    if kuan is None:
-        kuan = next(
-            s.code
-            for s in acc.subjects
-            if len(s.code) == 5 and sum(1 for x in acc.subjects if len(x.code) == 7 and x.code.startswith(s.code)) >= 2
-        )
-    s_i, expenditure = _table(sections, "公开03表")
-    r_i = _find_row(expenditure, lambda r: r[0] == kuan)
-    row = expenditure.rows[r_i]
-    typed = FIRST_AMOUNT_COL + (1 if row[FIRST_AMOUNT_COL + 1] else 2)  # 基本支出, else 项目支出
-    for col in (FIRST_AMOUNT_COL, typed):
-        row[col] = f"{money(row[col] or 0) + delta:.2f}"
-    return _Plant(
-        "expenditure_kuan",
-        f"支出决算表 款 {kuan} raised by {delta} in 本年支出合计 and one spending type",
-        s_i,
-        r_i,
-        f"{kuan} {row[3]}",
-        "本年支出合计",
-        row[FIRST_AMOUNT_COL],
-        ("expenditure.hierarchy",),
-    )
-
-
-def _plant_project_code(sections: list[Section], code: str) -> _Plant:
-    """(c) In the 项目支出表, ``code`` is printed with 2 as its first digit."""
-    wrong = "2" + code[1:]
-    s_i, project = _table(sections, "公开07表")
-    for r_i, row in enumerate(project.rows):
-        for c in range(0, len(row), 3):
-            if row[c] == code:
-                row[c] = wrong
-                return _Plant(
-                    "project_code",
-                    f"项目支出表 code {code} printed as {wrong}",
-                    s_i,
-                    r_i,
-                    f"{wrong} {row[c + 1]}",
-                    "科目编码",
-                    wrong,
-                    ("codes.project.scheme",),
-                )
-    raise ValueError(f"economic code {code} is not printed in the 项目支出表")
-
-
-def _plant_three_public_total(sections: list[Section], delta: Decimal) -> _Plant:
-    """(d) The 公开10表 "三公" 支出合计 决算统计数 changed by ``delta``."""
-    s_i, stats = _table(sections, "公开10表")
-    r_i = _find_row(stats, lambda r: r[0] == "（一）支出合计")
-    row = stats.rows[r_i]
-    row[4] = f"{money(row[4]) + delta:.2f}"
-    return _Plant(
-        "three_public_total",
-        f"公开10表 支出合计 决算统计数 changed by {delta}",
-        s_i,
-        r_i,
-        row[0],
-        "决算统计数",
-        row[4],
-        ("three_public_stats.total",),
-    )
-
-
-def plant_errors(
-    spec: DisclosureSpec,
-    *,
-    income_column: str = "business",
-    kuan: str | None = None,
-    kuan_delta: Decimal = Decimal("10.00"),
-    project_code: str = "31022",
-    three_public_delta: Decimal = Decimal("-1.00"),
-) -> PlantedDocument:
-    """The document of ``spec`` with four planted errors (deterministic):
-
-    (a) in the 收入决算表 合计 row, the amount of ``income_column`` is moved one column to the left;
-    (b) the 支出决算表 row of 款 ``kuan`` (default: the first 款 with two or more 项) is raised by
-        ``kuan_delta`` in 本年支出合计 and in its spending type, so it is not the sum of its 项;
-    (c) in the 项目支出表 the economic code ``project_code`` is printed with 2 as its first digit;
-    (d) the 公开10表 "三公" 支出合计 决算统计数 is changed by ``three_public_delta``. The default
-        lowers it: items that are zero print as "—", and a checker may treat a sum whose smaller
-        side holds a "—" as "not broken down" (a warning) rather than as an error.
-    """
-    acc = derive(spec)
-    sections = build_document(spec)
-    plants = [
-        _plant_income_shift(sections, income_column),
-        _plant_kuan(sections, acc, kuan, money(kuan_delta)),
-        _plant_project_code(sections, project_code),
-        _plant_three_public_total(sections, money(three_public_delta)),
-    ]
-    text, where = serialize(sections, spec.department, spec.unit)
-    errors = []
-    for p in plants:
-        table = sections[p.section]
-        assert isinstance(table, TextTable)
-        errors.append(
-            PlantedError(
-                p.id, p.description, table.form, where[(p.section, p.row_index)], p.row, p.column, p.value, p.rules
-            )
-        )
-    return PlantedDocument(text, tuple(errors))
+    cover = TextBlock([[f"{spec.department}{spec.year}年度部门决算"]])
+    return [cover, *([_narrative(acc, spec.narrative)] if spec.narrative is not None else []), *_performance(acc)]
 
 
 # =============================================================================================
@@ -1923,7 +1200,8 @@ def example_spec() -> DisclosureSpec:
 def funded_example_spec() -> DisclosureSpec:
     """:func:`example_spec` with every income source and carry-overs: 上级补助收入, 经营收入 (spent as
     经营支出), 附属单位上缴收入, a 政府性基金 (国有土地使用权出让收入安排的支出) and a 国有资本经营预算
-    appropriation spent on projects, 年初结转和结余, 使用非财政拨款结余, 结余分配, 年末结转和结余."""
+    appropriation spent on projects, 年初结转和结余 (with 一般公共预算财政拨款 carry-overs of a 项),
+    使用非财政拨款结余, 结余分配, 年末结转和结余."""
     from dataclasses import replace
 
     base = example_spec()
@@ -1937,41 +1215,29 @@ def funded_example_spec() -> DisclosureSpec:
             basic=first.basic + D("20.00"),
             operating_spending=D("30.00"),
         ),
-        *base.items[1:],
+        *(
+            # 20.00 of last year's general-budget appropriation carried in, 12.00 carried out: 8.00
+            # more spent on projects (委托业务费)
+            replace(
+                i,
+                general_carry_in=D("20.00"),
+                general_carry_out=D("12.00"),
+                project=D("18.80"),
+                general_project=D("18.80"),
+            )
+            if i.code == "2013202"
+            else i
+            for i in base.items[1:]
+        ),
         FunctionItem("2120803", fund=D("120.00"), project=D("120.00")),
         FunctionItem("2230199", capital=D("15.00"), project=D("15.00")),
     )
-    # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year
-    balances = BalanceSpec(carry_in=D("60.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
+    project_lines = tuple(
+        replace(line, amount=line.amount + D("8.00")) if line.code == "30227" else line for line in base.project_lines
+    )
+    # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year, less the 8.00 spent
+    # from the 财政拨款 carry-overs
+    balances = BalanceSpec(carry_in=D("68.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
     assert base.narrative is not None
     narrative = replace(base.narrative, prior_total=D("880.00"))
-    return replace(base, items=items, balances=balances, narrative=narrative)
-
-
-CLEAN_NAME = "example-clean.txt"
-PLANTED_NAME = "example-planted.txt"
-
-
-def write_examples(outdir: Path) -> tuple[Path, Path]:
-    spec = example_spec()
-    outdir.mkdir(parents=True, exist_ok=True)
-    clean, planted = outdir / CLEAN_NAME, outdir / PLANTED_NAME
-    clean.write_bytes(render_text(spec).encode("utf-8"))
-    planted.write_bytes(plant_errors(spec).text.encode("utf-8"))
-    return clean, planted
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m juesuan.synth",
-        description="Write the bundled synthetic example disclosure (clean and with planted errors).",
-    )
-    parser.add_argument("outdir", type=Path, help="directory for example-clean.txt and example-planted.txt")
-    args = parser.parse_args(argv)
-    for path in write_examples(args.outdir):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return replace(base, items=items, project_lines=project_lines, balances=balances, narrative=narrative)

@@ -26,8 +26,37 @@ _NUMBERING_RE = re.compile(
 _AMOUNT_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
 
+# Text made only of these characters (ASCII, general and CJK punctuation, CJK ideographs, full-width
+# forms) is NFKC-normalized character by character, with the same result as the whole string: none of
+# them is or maps to a combining mark, and no two of them compose (checked over every pair but the
+# ideographs', which NFKC leaves alone: tests/test_textnorm_nfkc.py). Left out: U+2017, U+203E and
+# U+FFE3 (they map to a combining mark), U+302A–U+302F (combining marks).
+_NFKC_BY_CHAR = re.compile(
+    "[\u0020-\u007e\u2010-\u2016\u2018-\u2027\u2030-\u203d\u203f-\u205e\u3000-\u3029\u3030-\u303f"
+    "\u4e00-\u9fff\uff01-\uff65\uffe0-\uffe2\uffe4-\uffe6]*"
+)
+
+
+class _NfkcTable(dict[int, str]):
+    """Each character's NFKC form by code point, for ``str.translate``: filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        n = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return n
+
+
+_NFKC_TABLE = _NfkcTable()
+
+
 def nfkc(text: str) -> str:
     """Full-width to half-width and compatibility forms (ＡＢＣ１２３（） → ABC123())."""
+    if text.isascii():
+        return text  # (ASCII is its own NFKC form)
+    if _NFKC_BY_CHAR.fullmatch(text):
+        # the whole string's NFKC form, a character at a time: the quick check of
+        # unicodedata.normalize fails on any full-width bracket, and it then decomposes and
+        # recomposes the whole string
+        return text.translate(_NFKC_TABLE)
     return unicodedata.normalize("NFKC", text)
 
 
@@ -100,9 +129,13 @@ def simplified(text: str) -> str:
     return _convert_t2s(text) if has_traditional(text) else text
 
 
+@lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """Text for pattern matching: NFKC (full-width → half-width) and Traditional → Simplified,
-    spacing kept (``key`` removes it)."""
+    spacing kept (``key`` removes it).
+
+    Memoized: the recognizer and the kind detection fold the same lines (about five calls per
+    distinct text in a check)."""
     return simplified(nfkc(text or ""))
 
 

@@ -112,6 +112,29 @@ def resolve(ref: str) -> Callable[[str, str], Outcome]:
 DEFAULT_TASK = "juesuan.batch.work:process_file"
 
 
+def warm_up(task: str) -> Callable[[str, str], Outcome]:
+    """Make a worker ready before its first file, on every engine: import the per-file function and
+    the pipeline, load the layouts (once per worker, not inside a file's time limit), then move the
+    objects that live as long as the worker (modules, layouts, rule packs; on Dask the runtime's
+    too) out of the garbage collector's scans (:func:`gc.freeze`). The collector runs every few
+    documents (a check allocates many containers); without the freeze each full collection walks
+    every one of those objects again, which costs a Dask worker (65,000 objects after the warm-up,
+    against 25,000 in a local worker) more than a local one."""
+    import gc
+
+    fn = resolve(task)
+    try:
+        from .. import api  # noqa: F401
+        from ..layouts import load
+
+        load()
+    except (Exception, MemoryError):  # noqa: BLE001 — the first file meets it again and is recorded with its reason
+        return fn
+    gc.collect()
+    gc.freeze()
+    return fn
+
+
 def run_one(fn: Callable[[str, str], Outcome], path: str, sha: str) -> Outcome:
     """The per-file function on one file, a failure an Outcome (one file's exception must not stop
     the worker), with the worker's peak memory so far."""
@@ -131,7 +154,7 @@ def worker_main(conn: Any, memory_mb: int | None, task: str, sys_path: list[str]
     if sys_path:
         sys.path[:] = sys_path
     limit_memory(memory_mb)
-    fn = resolve(task)
+    fn = warm_up(task)
     while True:
         try:
             msg = conn.recv()

@@ -4,8 +4,11 @@
   totals as formulas, sheet protection without password, data validation) and reads a filled one
   back into a :class:`juesuan.synth.DisclosureSpec`, with Chinese messages naming sheet and cell;
 - :mod:`.model` turns a spec into the disclosure model of a variant: :mod:`juesuan.synth` derives
-  every total and drafts the 情况说明 (one generator), the tables are laid out as the variant
-  prints them;
+  every total and drafts the 情况说明 (one generator), :mod:`.final` lays the tables out from those
+  figures through the layouts data (:mod:`.tables`: one table from a layout and figures, also for
+  budgets), as the variant prints them;
+- :mod:`.document` writes the generated document as text (the model through
+  :mod:`juesuan.writers.text`), clean or with known errors planted, and the bundled example;
 - :mod:`.pdf` prints the model as PDF (fpdf2, a system CJK font subset and embedded);
 - :mod:`.build` writes the outputs (XLSX/DOCX/HTML through :mod:`juesuan.writers`, PDF) into a
   temporary directory, records ``build.json`` and moves everything into place at the end.

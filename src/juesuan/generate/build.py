@@ -15,7 +15,7 @@ import tempfile
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .. import __version__
 from ..errors import OutputError
@@ -118,7 +118,7 @@ def _draft_docx(doc: Disclosure, target: Path) -> None:
 
 def write_outputs(
     doc: Disclosure,
-    spec: DisclosureSpec,
+    spec: DisclosureSpec | Any,
     *,
     workbook: Path,
     outdir: Path,
@@ -127,10 +127,13 @@ def write_outputs(
     rule_packs: Sequence[str],
     check_summary: dict[str, Any],
     font: tuple[str, int] | None = None,
+    stem: str | None = None,
+    chart_maker: Callable[[tuple[str, int]], list[Chart]] | None = None,
 ) -> dict[str, Path]:
     """Write ``doc`` in ``formats`` and ``build.json`` into ``outdir`` (created); returns the
     written files by format. Everything is written into a temporary folder next to ``outdir``
-    first and moved in at the end."""
+    first and moved in at the end. ``stem`` names the files (default: 部门+年度+年度部门决算);
+    ``chart_maker`` draws the charts with the font (default: those of a 决算 spec)."""
     from ..writers.docx import write_docx
     from ..writers.html import write_html
     from ..writers.xlsx import write_xlsx
@@ -146,7 +149,7 @@ def write_outputs(
             font = None  # the HTML page goes without charts
     pictures: list[Chart] = []
     if font is not None and ("pdf" in formats or "html" in formats):
-        pictures = charts(derive(spec), font)
+        pictures = chart_maker(font) if chart_maker else charts(derive(spec), font)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"输出位置不是文件夹：{outdir}")
     parent = outdir.resolve().parent
@@ -155,7 +158,7 @@ def write_outputs(
     if draft:
         doc = Disclosure.from_dict(doc.to_dict())
         doc.paragraphs.insert(0, Paragraph(DRAFT_NOTE))
-    stem = safe_name(f"{spec.department}{spec.year}年度部门决算")
+    stem = safe_name(stem or f"{spec.department}{spec.year}年度部门决算")
     tmp = Path(tempfile.mkdtemp(prefix=".juesuan-build-", dir=parent))
     try:
         written: dict[str, Path] = {}

@@ -1,11 +1,13 @@
 """A spec as the disclosure model of a variant.
 
-:mod:`juesuan.synth` is the one generator: it derives every total from the primary figures and
-drafts the 情况说明 from them. Its document is read back by the text reader and the recognizer
-(exactly: it is tab-separated text), which gives the model in the Yunnan layout (公开01–12表, the
-绩效 parts). Another variant keeps the tables its variant file lists, in its order, and prints the
-tables only it has from the derived figures through its layout data (the national "三公" table:
-its column set from ``layouts/national.yaml``).
+:func:`juesuan.synth.derive` derives every total from the primary figures (the one place totals
+are computed); the tables are laid out from those figures through the layouts data
+(:mod:`.final` → :mod:`.tables`: columns by the layout's column ids, form numbers and names from the
+variant file), in the Yunnan set (公开01–12表). Another variant keeps the tables its variant file
+lists, in its order, printed its way (:func:`_as_printed`), and the tables only it has (the
+national "三公" table, its column set from ``layouts/national.yaml``). The 情况说明 and the 绩效
+parts are still drafted by :mod:`juesuan.synth` as text lines and read back by the text reader and
+the recognizer (:func:`_text_parts`).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 
 from ..layouts import Layouts
 from ..layouts import load as load_layouts
-from ..model import Cell, Column, Disclosure, Row, Table
-from ..synth import Accounts, DisclosureSpec, derive, render_text
+from ..model import NO_TABLES_BY_KIND, Cell, Column, Disclosure, Table
+from ..synth import Accounts, DisclosureSpec, derive, text_parts
 from ..textnorm import CellKind
+from .final import SOURCE, final_tables
+from .tables import Line, Value, layout_table
 
 
 def _number(v: Decimal) -> Cell:
@@ -39,23 +43,22 @@ def _three_public(acc: Accounts, layouts: Layouts, variant: str) -> Table:
         "car_operation": tp.car_operation,
         "reception": tp.reception,
     }
-    columns = [Column(c.id, c.header, number=k) for k, c in enumerate(specs, start=1)]
-    cells = {}
+    cells: dict[str, Value] = {}
     for c in specs:
         measure, _, which = c.id.rpartition("_")
         triple = values[measure]
         # 预算数: the 年初预算 the 情况说明 compares the final against
-        cells[c.id] = _number(triple[0] if which == "budget" else triple[2])
-    row = Row(label="金额", concept="total", cells=cells)
-    return Table(
-        id="three_public",
-        name=lay.name,
-        title=lay.name,
-        unit="万元",
+        cells[c.id] = triple[0] if which == "budget" else triple[2]
+    return layout_table(
+        "three_public",
+        [Line("金额", cells, concept="total")],
+        variant=variant,
+        columns=[c.id for c in specs],
         department=acc.spec.department,
-        columns=columns,
-        rows=[row],
+        unit="万元",
         notes=["注：本表反映部门本年度使用财政拨款安排的“三公”经费支出预算数（年初预算）和决算数。"],
+        style="plain",
+        layouts=layouts,
     )
 
 
@@ -81,12 +84,22 @@ def _as_printed(table: Table, layouts: Layouts) -> Table:
     return table
 
 
-def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Accounts]:
-    """The disclosure of ``spec`` as ``variant`` prints it, and the derived figures. Raises
-    :class:`juesuan.synth.SpecError` when the spec's parts cannot agree."""
+def _text_parts(spec: DisclosureSpec) -> Disclosure:
+    """The cover line, the 情况说明 and the 绩效 parts of ``spec`` (drafted by :mod:`juesuan.synth`
+    as text lines) read back by the text reader and the recognizer: paragraphs and 绩效 tables."""
     from ..readers.text import read_text
     from ..recognize import recognize
 
+    text = "\n".join("\n".join(["\t".join(cells) for cells in block.lines] + [""]) for block in text_parts(spec))
+    with tempfile.TemporaryDirectory(prefix="juesuan-build-") as tmp:
+        path = Path(tmp) / "disclosure.txt"
+        path.write_text(text, encoding="utf-8")
+        return recognize(read_text(path), load_layouts(), variant=SOURCE)
+
+
+def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Accounts]:
+    """The disclosure of ``spec`` as ``variant`` prints it, and the derived figures. Raises
+    :class:`juesuan.synth.SpecError` when the spec's parts cannot agree."""
     from dataclasses import replace
 
     from ..narrative.settings import performance_settings
@@ -96,12 +109,12 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
         spec = replace(spec, narrative=replace(spec.narrative, grades=bands))
     acc = derive(spec)
     layouts = load_layouts()
-    with tempfile.TemporaryDirectory(prefix="juesuan-build-") as tmp:
-        path = Path(tmp) / "disclosure.txt"
-        path.write_text(render_text(spec), encoding="utf-8")
-        doc = recognize(read_text(path), layouts, variant="yunnan")
+    doc = _text_parts(spec)
+    doc.tables = final_tables(acc)
+    # the text parts alone have no tables: that is no reading problem of the document
+    doc.reading_problems = [p for p in doc.reading_problems if p not in NO_TABLES_BY_KIND.values()]
     doc.source = f"{spec.department}{spec.year}年度部门决算"
-    if variant != "yunnan":
+    if variant != SOURCE:
         v = layouts.variants[variant]
         by_id = {t.id: t for t in doc.tables}
         tables: list[Table] = []

@@ -196,6 +196,8 @@ FUNCTION_AMOUNTS = {
         ("general_budget", "total", "general_total"),
         ("general_budget", "basic", "general_basic"),
         ("general_budget", "project", "general_project"),
+        ("general_budget", "carry_in", "general_carry_in"),
+        ("general_budget", "carry_out", "general_carry_out"),
     ),
 }
 
@@ -214,7 +216,7 @@ def function_columns(sheet: str) -> tuple[tuple[str, str], ...]:
     amounts = []
     for table, column, role in FUNCTION_AMOUNTS[sheet]:
         lay = tables[table]
-        columns = list(lay.columns) + [c for b in lay.blocks for c in b.columns]
+        columns = list(lay.columns) + [c for v in lay.variants for c in v] + [c for b in lay.blocks for c in b.columns]
         spec = next(c for c in columns if c.id == column)
         amounts.append((spec.header.split("/")[-1], role))
     return lead + tuple(amounts)
@@ -223,7 +225,8 @@ def function_columns(sheet: str) -> tuple[tuple[str, str], ...]:
 FUNCTION_NOTES = {
     INCOME: "只填“项”级（7位）科目，每行一个；类、款和合计在生成时汇总。财政拨款收入按一般公共预算、政府性基金预算、国有资本经营预算分列（后两者按当年全部用于项目支出计）。",
     SPENDING: "科目取自“收入决算表”；无结转结余时每个科目的支出合计应等于其收入合计，有结转结余时（填在“单位信息”）收支总计应平衡。",
-    GENERAL: "合计取自“收入决算表”的一般公共预算财政拨款；只填项目支出，基本支出=合计-项目支出。",
+    GENERAL: "只填项目支出和年初、年末结转和结余；合计=“收入决算表”的一般公共预算财政拨款+年初结转和结余-年末结转和结余，"
+    "基本支出=合计-项目支出。年初结转和结余即上年年末结转和结余；财政拨款结转结余包含在“单位信息”的结转和结余中。",
 }
 
 
@@ -423,10 +426,12 @@ def write_template(
     variant: str = "national",
     year: int = 2024,
     spec: DisclosureSpec | None = None,
-    prior: dict[str, Decimal] | None = None,
+    prior: dict[str, Any] | None = None,
 ) -> Path:
     """Write the fill-in workbook for ``variant`` and ``year``; filled with ``spec`` when given
-    (the examples), with last year's figures ``prior`` (keys of :data:`INFO_FIELDS`) when given."""
+    (the examples), with last year's figures ``prior`` (keys of :data:`INFO_FIELDS`, and
+    ``carry_in_items``: 项 code → last year's 一般公共预算财政拨款年末结转和结余, printed as this
+    year's 年初 on rows of those 项) when given."""
     from openpyxl import Workbook
 
     if variant not in VARIANTS:
@@ -439,8 +444,10 @@ def write_template(
     ws = wb.active
     ws.title = INFO
     info = _info_values(spec, variant, year)
-    if prior:
-        info.update(prior)
+    prior = dict(prior or {})
+    # last year's 一般公共预算财政拨款年末结转和结余 by 项: this year's 年初, on rows of their own
+    carried: dict[str, Decimal] = prior.pop("carry_in_items", None) or {}
+    info.update(prior)
     _key_value_sheet(
         ws,
         st,
@@ -452,7 +459,9 @@ def write_template(
     _protect(ws)
 
     fcat = catalog.load("functional", year)
-    items = list(spec.items) if spec else []
+    items = (
+        list(spec.items) if spec else [FunctionItem(code, general_carry_in=v) for code, v in sorted(carried.items())]
+    )
     for name in (INCOME, SPENDING, GENERAL):
         ws = wb.create_sheet(name)
         cols = function_columns(name)
@@ -493,8 +502,8 @@ def write_template(
                     _fixed(ws, st, r, c, f'=IF({src}{letter}{r}="","",{src}{letter}{r})')
                 elif role == "sum":
                     _fixed(ws, st, r, c, f"=SUM({_col(c + 1)}{r}:{_col(len(cols))}{r})", fmt="#,##0.00")
-                elif role == "general_total":
-                    _fixed(ws, st, r, c, f"={src}D{r}", fmt="#,##0.00")
+                elif role == "general_total":  # 本年收入 + 年初结转和结余 - 年末结转和结余
+                    _fixed(ws, st, r, c, f"={src}D{r}+F{r}-G{r}", fmt="#,##0.00")
                 elif role == "general_basic":
                     _fixed(ws, st, r, c, f"=C{r}-E{r}", fmt="#,##0.00")
                 else:
@@ -841,7 +850,7 @@ def read_workbook(path: Path) -> Workbook:
             continue
         item_rows[code] = r
         item = FunctionItem(code, **fields)
-        f = Figures.of(item) if general_project <= item.general else None
+        f = Figures.of(item) if item.general_basic >= 0 else None
         if f is not None and f.income != f.spending and not has_balances:
             rd.problems.append(
                 f"科目{code}：{rd.where(ws_in, r, 3)}收入合计{f.income:.2f}与{rd.where(ws_sp, r, 3)}支出合计{f.spending:.2f}不相等"
@@ -849,7 +858,9 @@ def read_workbook(path: Path) -> Workbook:
             )
         if f is None:
             rd.problems.append(
-                f"科目{code}：{rd.where(ws_gen, r, 5)}一般公共预算项目支出{general_project:.2f}大于财政拨款收入{item.general:.2f}"
+                f"科目{code}：{rd.where(ws_gen, r, 5)}一般公共预算项目支出{general_project:.2f}大于一般公共预算财政拨款支出"
+                f"{item.general_basic + general_project:.2f}（财政拨款收入{item.general:.2f}+{rd.where(ws_gen, r, 6)}年初结转和结余"
+                f"{item.general_carry_in:.2f}-{rd.where(ws_gen, r, 7)}年末结转和结余{item.general_carry_out:.2f}）"
             )
         elif general_project + item.fund + item.capital > item.project or item.general_basic > item.basic:
             rd.problems.append(
@@ -870,6 +881,15 @@ def read_workbook(path: Path) -> Workbook:
                 f"= {left:.2f}，而本年支出合计{total.spending:.2f}（{rd.where(ws_sp, TOTAL_ROW, 3)}）+ 结余分配"
                 f"{b['distribution']:.2f} + 年末结转和结余{b['carry_out']:.2f}（{info_cell('carry_out')}）= {right:.2f}"
             )
+    if items and not rd.problems:
+        total = sum((Figures.of(i) for i in items), Figures())
+        for field, label, c in (("carry_in", "年初", 6), ("carry_out", "年末", 7)):
+            fiscal = getattr(total, f"general_{field}")
+            if fiscal > (info.get(field) or ZERO):
+                rd.problems.append(
+                    f"{label}财政拨款结转和结余{fiscal:.2f}（{rd.where(ws_gen, TOTAL_ROW, c)}）大于单位的{label}结转和结余"
+                    f"{info.get(field) or ZERO:.2f}（{info_cell(field)}）：财政拨款结转结余是其中的一部分"
+                )
     if not items:
         rd.problems.append(f"{rd.where(ws_in, FIRST_ROW, 1)}起未填任何支出功能分类科目")
 

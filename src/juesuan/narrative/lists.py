@@ -1,5 +1,5 @@
 """Counts and lists: "共设置8个内设机构，包括：A、B、…" has 8 names; "对N个项目进行绩效自评" matches
-the 项目支出绩效自评表 attached. (Staff breakdowns such as 编制 = 行政 + 事业 + 工勤 are "其中"
+the 项目支出绩效自评表 attached; a 预算's "编报绩效目标的项目N个" the 项目支出绩效目标表 attached. (Staff breakdowns such as 编制 = 行政 + 事业 + 工勤 are "其中"
 breakdowns: see arithmetic.py.)"""
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def _items(text: str) -> tuple[list[str], bool]:
 def check(ctx: Context) -> None:
     _lists(ctx)
     _evaluated(ctx)
+    _targets(ctx)
 
 
 def _lists(ctx: Context) -> None:
@@ -142,4 +143,54 @@ def _evaluated(ctx: Context) -> None:
             expected=str(len(projects)),
             actual=str(n),
             difference=str(n - len(projects)),
+        )
+
+
+def _targets(ctx: Context) -> None:
+    """The count "编报绩效目标的项目N个" (patterns: performance.yaml ``narrative.target_projects``) against the
+    number of 项目支出绩效目标表 attached (one per project), in a 预算 (a 决算: not applicable). Without
+    such tables nothing gives the count: insufficient data, never a finding. A mismatch is a warning (a document may attach the
+    tables of some projects only)."""
+    rule = "narrative.target_projects"
+    if ctx.doc.kind != "预算":  # a 决算 attaches no 项目支出绩效目标表: the statement is not this rule's
+        ctx.unresolved(rule, "not_applicable", "本项只核对预算公开文件（所附项目支出绩效目标表）")
+        return
+    stated = []
+    for s in ctx.nar.sentences:
+        for rx in ctx.perf.narrative.get("target_projects", []):
+            m = rx.search(s.norm)
+            if m:
+                stated.append((s, int(m.group(1)), m))
+                break
+    if not stated:
+        if not ctx.nar.sentences:
+            ctx.unresolved(rule, "insufficient_data", "未识别出文字说明")
+        else:
+            ctx.unresolved(rule, "not_applicable", "文字说明中未提及编报绩效目标的项目个数")
+        return
+    tables = [p for p in ctx.doc.performance if p.kind == "target"]
+    name = ctx.perf.table_name("target")
+    if not tables:
+        ctx.unresolved(rule, "insufficient_data", f"文件未附《{name}》，无法核对编报绩效目标的项目个数")
+        return
+    for s, n, m in stated:
+        ctx.check(rule)
+        if n == len(tables):
+            continue
+        names = "、".join(p.fields.get("项目名称", "（未列名称）") for p in tables)
+        ctx.report(
+            rule,
+            "warning",
+            f"编报绩效目标的项目个数与所附绩效目标表不符：“{s.quote(m.start())}”称{n}个项目，"
+            f"但文件附{len(tables)}张《{name}》（{names}）",
+            [
+                ctx.text_location(s, m.group(0)),
+                *(
+                    ctx.where(p.provenance, name, p.fields.get("项目名称", ""), "项目名称", p.fields.get("项目名称"))
+                    for p in tables
+                ),
+            ],
+            expected=str(len(tables)),
+            actual=str(n),
+            difference=str(n - len(tables)),
         )

@@ -309,7 +309,8 @@ def performance_settings() -> PerformanceSettings:
         task_concepts=dict(d.get("task_concepts") or {}),
         narrative={
             "evaluated": [re.compile(p) for p in nar.get("evaluated", [])],
-            **{k: re.compile(v) for k, v in nar.items() if k != "evaluated"},
+            "target_projects": [re.compile(p) for p in nar.get("target_projects", [])],
+            **{k: re.compile(v) for k, v in nar.items() if k not in ("evaluated", "target_projects")},
         },
         table_names=dict(d.get("table_names") or {}),
         header_words=tuple(d.get("header_words") or ()),

@@ -55,23 +55,41 @@ def _char(ch: str) -> str:
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
 
 
+class _Table(dict[int, str]):
+    """:func:`_char` by code point, for ``str.translate``: filled the first time a character is
+    seen."""
+
+    def __missing__(self, code: int) -> str:
+        n = self[code] = _char(chr(code))
+        return n
+
+
+_TABLE = _Table()
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """The matching form of ``text`` and, for every character of it, its index in ``text``.
 
     Traditional characters are matched in Simplified form (character for character, so the map
     back to the printed text stays exact), and pinyin readings inserted after characters are left
     out."""
-    out: list[str] = []
-    idx: list[int] = []
-    get = _CHAR.get
-    for i, ch in enumerate(text):
-        n = get(ch)
-        if n is None:
-            n = _char(ch)
-        if n:
-            out.append(n)
-            idx.append(i)
-    norm = "".join(out)
+    # every character's matching form is one character or none (whitespace): a translation as
+    # long as the text dropped none, so the i-th character is the text's i-th
+    norm = text.translate(_TABLE)
+    if len(norm) == len(text):
+        idx = list(range(len(text)))
+    else:
+        out: list[str] = []
+        idx = []
+        get = _CHAR.get
+        for i, ch in enumerate(text):
+            n = get(ch)
+            if n is None:
+                n = _char(ch)
+            if n:
+                out.append(n)
+                idx.append(i)
+        norm = "".join(out)
     if "(" in norm and _PINYIN.search(norm):
         keep = [True] * len(norm)
         for m in _PINYIN.finditer(norm):

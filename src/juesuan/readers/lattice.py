@@ -173,18 +173,24 @@ def _group_cells(cells: list[Bbox]) -> list[list[Bbox]]:
         x0, top, x1, bottom = c
         return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
 
-    remaining = list(cells)
+    # (each cell's corners computed once; the cells left for a later pass kept by position, in
+    # order: the cells are distinct, each from its own top-left crossing)
+    cell_corners = [corners(c) for c in cells]
+    remaining = list(range(len(cells)))
     current_corners: set[tuple[float, float]] = set()
     current: list[Bbox] = []
     tables: list[list[Bbox]] = []
     while remaining:
         count = len(current)
-        for cell in list(remaining):
-            cc = corners(cell)
-            if not current or any(c in current_corners for c in cc):
-                current_corners |= set(cc)
-                current.append(cell)
-                remaining.remove(cell)
+        left = []
+        for k in remaining:
+            cc = cell_corners[k]
+            if not current or not current_corners.isdisjoint(cc):
+                current_corners.update(cc)
+                current.append(cells[k])
+            else:
+                left.append(k)
+        remaining = left
         if len(current) == count:
             tables.append(list(current))
             current_corners.clear()

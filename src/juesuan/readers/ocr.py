@@ -303,8 +303,12 @@ def recognize(crops: list[Any]) -> list[Reading]:
     alone (no detection, no direction classifier: the crops come upright from a deskewed page).
 
     One crop per run of the model (on one core, a batch of crops padded to the widest costs more
-    than the crops one by one), each resized to the model's height and padded to at least
-    ``ocr_rec_min_ratio`` × that height (the model was trained on padded lines). The CTC output is
+    than the crops one by one), each resized to the model's height and padded as RapidOCR pads: a crop
+    narrower than ``ocr_rec_short_ratio`` × that height (a character or two) to at least
+    ``ocr_rec_min_ratio`` × the height (the model was trained on padded lines: a lone character
+    padded less was lost or misread), a wider one to at least ``ocr_rec_pad_ratio`` × the height
+    (the model's time grows with the padded width, ≈ 0.065 ms per pixel on one core; an amount or
+    a short label reads the same padded to 2 × as to 4 × its height). The CTC output is
     decoded greedily as RapidOCR does; the confidence is RapidOCR's (the mean probability of the
     characters read), and each character's runner-up reading is kept when its probability reaches
     ``ocr_alt_min`` (:attr:`OcrWord.alternatives`).
@@ -318,11 +322,12 @@ def recognize(crops: list[Any]) -> list[Reading]:
     chars = rec.postprocess_op.character
     _, height, _ = rec.rec_image_shape
     s = current()
-    min_width = int(s.ocr_rec_min_ratio * height)
+    short_width = int(s.ocr_rec_short_ratio * height)
     out: list[Reading] = []
     for crop in crops:
         h, w = crop.shape[:2]
         width = max(int(math.ceil(height * w / max(h, 1))), 1)
+        min_width = int((s.ocr_rec_min_ratio if width < short_width else s.ocr_rec_pad_ratio) * height)
         line = cv2.resize(crop, (width, height), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 127.5 - 1.0
         batch = np.zeros((1, 3, height, max(width, min_width)), dtype=np.float32)
         batch[0, :, :, :width] = line

@@ -192,10 +192,9 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         append = chars.append
         n = pdfium_c.FPDFText_CountChars(raw)
         whole = _page_text(raw, n) if n > 0 else None
-        for i in range(n):
+        for i, text in enumerate(whole if whole is not None else [""] * n):
             if whole is not None:
                 # one to one with the characters: none left out, each one code point (its code)
-                text = whole[i]
                 if text == "\0" or text.isspace():
                     continue
             else:
@@ -244,7 +243,8 @@ _PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_PATH, _IMAGE, _FORM
 
 def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int = 0) -> int:
     """Page objects of the given FPDF_PAGEOBJ_* kinds, down ``max_depth`` levels of form XObjects,
-    with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found."""
+    with raw PDFium calls (no helper object per page object); stops early at ``stop_at`` found
+    (which ones are found first does not matter: only how many, up to ``stop_at``)."""
     import ctypes
 
     from .pdfium import lib as pdfium_c
@@ -259,7 +259,9 @@ def _count_objects(raw_page: Any, kinds: set[int], max_depth: int, stop_at: int 
             if is_form
             else (pdfium_c.FPDFPage_CountObjects_unchecked, pdfium_c.FPDFPage_GetObject_unchecked)
         )
-        for i in range(count(parent)):
+        # from the last object back: a document's rulings and images are mostly drawn after its
+        # text, so the first one is found sooner (the count up to ``stop_at`` is the same)
+        for i in range(count(parent) - 1, -1, -1):
             obj = get(parent, i)
             kind = get_type(obj)
             if kind in kinds:
@@ -327,34 +329,40 @@ _RGBA = (0, 1, 2, 3)  # PDFium's colour components: red, green, blue, alpha (0-2
 _FULL_PAINT = 255.0  # pdfplumber's colour components are 0-1
 
 
-def _invisible_path(raw: Any) -> bool:
+class _PaintReader:
+    """Reads a path's paint (:func:`_invisible_path`) into values made once per page, not once per
+    path: the draw mode's two flags and a colour's four components, passed by reference."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        from .pdfium import lib as pdfium_c
+
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.mode_refs = (ctypes.byref(self.fill), ctypes.byref(self.stroke))
+        self.rgba = [ctypes.c_uint() for _ in _RGBA]
+        self.rgba_refs = tuple(ctypes.byref(v) for v in self.rgba)
+        self.draw_mode = pdfium_c.FPDFPath_GetDrawMode
+        self.fill_color, self.stroke_color = pdfium_c.FPDFPageObj_GetFillColor, pdfium_c.FPDFPageObj_GetStrokeColor
+
+    def white(self, get: Any, raw: Any) -> bool:
+        if not get(raw, *self.rgba_refs):
+            return False
+        r, g, b, alpha = (v.value for v in self.rgba)
+        return (r >= _WHITE and g >= _WHITE and b >= _WHITE) or alpha == 0
+
+
+def _invisible_path(raw: Any, paint: _PaintReader | None = None) -> bool:
     """A path painted only in white (the white background box a spreadsheet prints behind its
     print area, title and all): nothing shows on the page, so its sides are no rulings. Its edges
     would otherwise close a cell around the title, form number and unit above a table."""
-    import ctypes
-
-    from .pdfium import lib as pdfium_c
-
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(fill), ctypes.byref(stroke)):
+    p = paint or _PaintReader()
+    if not p.draw_mode(raw, *p.mode_refs):
         return False
-
-    def white(get: Any) -> bool:
-        rgba = [ctypes.c_uint() for _ in _RGBA]
-        if not get(raw, *(ctypes.byref(v) for v in rgba)):
-            return False
-        *rgb, alpha = (v.value for v in rgba)
-        return all(v >= _WHITE for v in rgb) or alpha == 0
-
-    painted = [
-        get
-        for on, get in (
-            (fill.value, pdfium_c.FPDFPageObj_GetFillColor),
-            (stroke.value, pdfium_c.FPDFPageObj_GetStrokeColor),
-        )
-        if on
-    ]
-    return bool(painted) and all(white(get) for get in painted)
+    fill, stroke = p.fill.value, p.stroke.value
+    if not fill and not stroke:
+        return False  # painted with neither
+    return (not fill or p.white(p.fill_color, raw)) and (not stroke or p.white(p.stroke_color, raw))
 
 
 def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
@@ -380,8 +388,9 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     count_segments, get_segment = pdfium_c.FPDFPath_CountSegments_unchecked, pdfium_c.FPDFPath_GetPathSegment_unchecked
     get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint_unchecked, pdfium_c.FPDFPathSegment_GetType_unchecked
     get_close = pdfium_c.FPDFPathSegment_GetClose_unchecked
+    paint = _PaintReader()
     for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
-        if _invisible_path(raw):
+        if _invisible_path(raw, paint):
             continue
         start = prev = None
         for i in range(count_segments(raw)):
@@ -569,7 +578,10 @@ def _invisible_rect(obj: dict[str, Any]) -> bool:
 def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
     """Grid rows with the text of each cell: the characters whose centre lies in it."""
     items: list[_Item] = []
-    edges = sorted({round(x, 1) for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])})
+    # (each distinct x rounded once: rounding to a digit is slow, and the cells share their x's)
+    edges = sorted(
+        {round(x, 1) for x in {x for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])}}
+    )
     # the characters by the height of their centre, so each row picks its band by bisection
     # (in their page order: the cell text is assembled from them in that order); centres computed
     # once per character
@@ -608,8 +620,14 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                 x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
                 inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
             at += 1
-            lines = [_line_text(ln) for ln in _group_lines(inside)]
-            cells.append(_cell_text("\n".join(lines)))
+            if len(inside) > 1:
+                lines = [_line_text(ln) for ln in _group_lines(inside)]
+                cells.append(_cell_text("\n".join(lines)))
+            elif inside:  # one character: its text (a line of one character, or none if blank)
+                text = inside[0]["text"]
+                cells.append(_cell_text(text) if text.strip() else "")
+            else:  # an empty cell (nearly half of them)
+                cells.append("")
             boxes.append(tuple(cell))
         _add_grid_row(items, cells, boxes, index, edges)
     return items
@@ -659,7 +677,10 @@ def _assemble(
         for c in chars:
             x = (c["x0"] + c["x1"]) / 2
             y = (c["top"] + c["bottom"]) / 2
-            if not any(x0 <= x <= x1 and y0 <= y <= y1 for x0, x1, y0, y1 in padded):
+            for x0, x1, y0, y1 in padded:  # (a loop, not any(): no generator a character)
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    break
+            else:
                 outside.append(c)
     else:
         outside = list(chars)

@@ -311,10 +311,18 @@ def _runs(mask: Any, gap: int) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> list[tuple[int, int, int, int]]:
+def cell_lines(
+    ink: Any, cell: tuple[int, int, int, int], px_per_pt: float, faint: Any = None
+) -> list[tuple[int, int, int, int]]:
     """The lines of text in one cell, as pixel boxes (x0, top, x1, bottom) on the page: the runs of
     inked rows of the cell (gaps under ``scan_line_gap`` joined), each as wide as its ink; specks
-    (less ink than ``scan_min_ink`` pixels, or smaller than ``scan_min_extent``) are no text."""
+    (less ink than ``scan_min_ink`` pixels, or smaller than ``scan_min_extent``) are no text.
+
+    ``faint``: the page's lighter ink (below ``scan_faint_level``). A thin stroke at a line's end
+    — the 一 of ``一、一般…`` in a turned, JPEG-compressed 150-dpi scan, whose stroke turning and
+    compression lightened to mid-grey — is lighter than ink: the line's box is widened, left and
+    right, over the faint ink that touches its ink (gaps under ``scan_faint_gap`` × the line's
+    height), so the recognizer sees the whole stroke."""
     s = current()
     x0, y0, x1, y1 = cell
     sub = ink[y0:y1, x0:x1]
@@ -327,6 +335,10 @@ def cell_lines(ink: Any, cell: tuple[int, int, int, int], px_per_pt: float) -> l
         left, right = cols[0][0], cols[-1][1]
         if int(band.sum()) < s.scan_min_ink or max(right - left, b - a) < s.scan_min_extent * px_per_pt:
             continue
+        if faint is not None:
+            lighter = _runs(faint[y0 + a : y0 + b, x0:x1].any(axis=0), int(s.scan_faint_gap * (b - a)))
+            left = min([left, *(p for p, q in lighter if p <= left < q)])
+            right = max([right, *(q for p, q in lighter if p < right <= q)])
         out.append((x0 + left, y0 + a, x0 + right, y0 + b))
     return out
 
@@ -456,15 +468,18 @@ def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
 
 def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
     """A line's image for the recognizer: its box widened to at least ``height`` and by a margin
-    of ``scan_rec_margin`` × that height all round, within ``limit`` (its cell), white beyond."""
+    of ``scan_rec_margin`` × that height above and below, ``scan_rec_side_margin`` × it left and
+    right (the recognizer's time grows with the crop's width; the line's box already holds its
+    ink, faint strokes included), within ``limit`` (its cell), white beyond."""
     import numpy as np
 
     x0, y0, x1, y1 = box
     h = max(y1 - y0, height)
     margin = current().scan_rec_margin * h
+    side = current().scan_rec_side_margin * h
     cy = (y0 + y1) / 2
     top, bottom = int(cy - h / 2 - margin), int(np.ceil(cy + h / 2 + margin))
-    left, right = int(x0 - margin), int(np.ceil(x1 + margin))
+    left, right = int(x0 - side), int(np.ceil(x1 + side))
     out = np.full((bottom - top, right - left), _WHITE, dtype=clean.dtype)
     lx0, ly0, lx1, ly1 = limit
     a, b = max(top, ly0), min(bottom, ly1)
@@ -491,6 +506,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     grey = np.asarray(image.convert("L"))
     clean = erase_rulings(grey, _line_masks(_ink(grey), px_per_pt))
     ink = clean < s.ocr_ink_level
+    faint = clean < s.scan_faint_level
     inset = max(int(round(s.scan_cell_inset * px_per_pt)), 1)
     h_px, w_px = clean.shape
     cell_boxes: list[tuple[int, int, int, int]] = []
@@ -506,7 +522,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
             if box[2] <= box[0] or box[3] <= box[1]:
                 continue
             cell_boxes.append(box)
-            lines.extend((ln, box) for ln in cell_lines(ink, box, px_per_pt))
+            lines.extend((ln, box) for ln in cell_lines(ink, box, px_per_pt, faint))
     # outside the grids: the detector on bands of the page reduced to ocr_det_dpi
     rest = clean.copy()
     for t in tables:

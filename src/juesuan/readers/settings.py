@@ -62,7 +62,9 @@ class ReaderSettings:
     ocr_page_min_confidence: float = 0.6  # a scanned page whose median run confidence is lower is unreadable
     ocr_threads: int = 1  # threads of each ONNX session of the OCR engine (1: one core per reading)
     ocr_det_dpi: float = 110.0  # text outside ruled grids is detected on the page reduced to this resolution
-    ocr_rec_min_ratio: float = 4.0  # a line is padded to at least this × its height before recognition
+    ocr_rec_min_ratio: float = 4.0  # a short line is padded to at least this × its height before recognition
+    ocr_rec_short_ratio: float = 1.5  # a line narrower than this × its height is short (a character or two)
+    ocr_rec_pad_ratio: float = 2.0  # a longer line is padded to at least this × its height
     ocr_alt_min: float = 0.01  # a character's runner-up reading is kept when at least this probable
     # -- table structure from a scanned page's image (readers/scan.py) --------------------------
     scan_max_skew: float = 3.0  # a scan is searched for a skew up to this angle either way (degrees)
@@ -81,7 +83,10 @@ class ReaderSettings:
     scan_line_gap: float = 1.0  # rows of ink in a cell this close or closer are one line of text (pt)
     scan_min_ink: int = 12  # a line in a cell with fewer ink pixels is a speck, not text
     scan_min_extent: float = 2.0  # a line in a cell smaller than this both ways is a speck (pt)
-    scan_rec_margin: float = 0.25  # white around a line given to the recognizer, × its height
+    scan_faint_level: int = 200  # a grey level below this is faint ink: a lightened stroke at a line's end (0–255)
+    scan_faint_gap: float = 0.25  # faint ink this close (× the line's height) to a line's ink widens its box
+    scan_rec_margin: float = 0.25  # white above and below a line given to the recognizer, × its height
+    scan_rec_side_margin: float = 0.1  # white left and right of it, × its height
     scan_band_gap: float = 14.0  # ink outside the grids this far apart is detected in separate bands (pt)
     scan_band_pad: float = 6.0  # white kept around a band of ink given to the detector (pt)
     scan_split_gap: float = 0.8  # a detected line is cut at a gap in its ink this wide, × the ink's height

@@ -7,7 +7,9 @@ cleaned of the confusions OCR makes in digits.
   支出经济分类 catalogs. Only when unambiguous: the nearest text is at most
   ``snap_edits_per_char`` × its length edits away (Levenshtein distance, rapidfuzz) and no other
   known text is as near. A title may carry a prefix (a year, the department's name): its end is
-  compared with the known titles. List numbering ("一、", "（二）") is kept as read.
+  compared with the known titles. List numbering ("一、", "（二）") is kept as read. A snapped
+  label takes the known text's printed form (full-width brackets); a label read with brackets of
+  both widths gets full-width ones.
 * :func:`fix_amount` — a cell of an amount column whose text becomes an amount when the letters
   OCR confuses with digits (O o 〇 → 0, l I | → 1) and full-width punctuation are replaced; the
   caller decides which cells are in an amount column.
@@ -31,35 +33,60 @@ _CODE_LIKE_RE = re.compile(r"^[0-9A-Za-z.,，。:：\-—]+$")  # a code or amou
 _DASH_AS_YI_RE = re.compile(r"(?:(?<=^)|(?<=[\u4e00-\u9fff]))[-—_－]{1,2}(?=[\u4e00-\u9fff、])")
 _YEAR_RE = re.compile(r"\d{4}年度?$")
 _TITLE_PREFIX_ENDS = ("部门", "单位")
+_SPACE_RE = re.compile(r"\s+")
+_HALF_BRACKET_RE = re.compile(r"[()]")
+_FULL_BRACKET_RE = re.compile(r"[（）]")
+_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(labels and headers, table titles) the layouts and catalogs know, keyed (textnorm.key)."""
+def _vocabulary() -> tuple[tuple[str, ...], tuple[str, ...], dict[str, str]]:
+    """(labels and headers, table titles) the layouts and catalogs know, keyed (textnorm.key), and
+    the printed form of each label's key (the catalogs' and layouts' text: ``其他政府办公厅（室）…``
+    with its full-width brackets, where the key has ``(室)``)."""
     from .. import catalog
     from ..layouts import load
 
     layouts = load()
     labels: set[str] = set()
     titles: set[str] = set()
+    printed: dict[str, str] = {}
+
+    def label(text: str) -> None:
+        k = key(text)
+        labels.add(k)
+        printed.setdefault(k, _SPACE_RE.sub("", text))
+
     for t in layouts.tables.values():
         titles.update(key(x) for x in t.titles)
-        labels.update(key(r.label) for r in t.rows if r.label)
+        for r in t.rows:
+            if r.label:
+                label(r.label)
         labels.update(r for row in t.rows for r in row.aliases)
         for cols in [t.columns, *t.variants, *(b.columns for b in t.blocks)]:
             for c in cols:
-                labels.add(key(c.header.split("/")[-1]))
+                label(c.header.split("/")[-1])
                 labels.update(c.aliases)
     for names in layouts.performance.values():
         titles.update(key(x) for x in names)
     for scheme in ("functional", "economic"):
         try:
-            labels.update(key(e.name) for e in catalog.load(scheme).entries.values())
+            for e in catalog.load(scheme).entries.values():
+                label(e.name)
         except LookupError:
             continue
     shortest = current().snap_min_chars
     labels = {x for x in labels if len(x) >= shortest}
-    return tuple(sorted(labels)), tuple(sorted(x for x in titles if len(x) >= shortest))
+    return tuple(sorted(labels)), tuple(sorted(x for x in titles if len(x) >= shortest)), printed
+
+
+def _full_width_brackets(text: str) -> str:
+    """A label read with brackets of both widths (``办公厅(室）``: the recognizer cannot tell a
+    half-width bracket from a full-width one by its glyph alone) with all of them full width, as
+    Chinese text prints them; a label with one width only is left as read."""
+    if _HALF_BRACKET_RE.search(text) and _FULL_BRACKET_RE.search(text):
+        return text.translate(_TO_FULL_BRACKETS)
+    return text
 
 
 def _nearest(text: str, choices: tuple[str, ...]) -> str | None:
@@ -95,9 +122,10 @@ def snap_text(text: str) -> str:
         return text
     if not _available():
         return text
-    labels, titles = _vocabulary()
+    labels, titles, printed = _vocabulary()
     # a dash read before or between CJK characters is the character 一 (一般, 十一、)
     stripped = _DASH_AS_YI_RE.sub("一", stripped)
+    stripped = _full_width_brackets(stripped)
     body = strip_numbering(stripped)
     prefix = stripped[: len(stripped) - len(body)] if stripped.endswith(body) else ""
     k = key(body)
@@ -107,7 +135,7 @@ def snap_text(text: str) -> str:
         return stripped
     near = _nearest(k, labels)
     if near is not None:
-        return prefix + near
+        return prefix + printed.get(near, near)
     whole = key(stripped)
     # a title after a prefix: the end of the text against each title, ±1 character
     best: list[tuple[int, str, str]] = []

@@ -1,10 +1,10 @@
 """Writers: a :class:`~juesuan.model.Disclosure` laid out as printed tables, then written as
-Excel (:mod:`.xlsx`), Word (:mod:`.docx`) or HTML (:mod:`.html`).
+Excel (:mod:`.xlsx`), Word (:mod:`.docx`), HTML (:mod:`.html`) or tab-separated text (:mod:`.text`).
 
 :func:`layout` turns the model into format-neutral :class:`Section` objects — the cell grid of
 every table with its merges — and each writer only renders them, so all formats print the same
 tables. The layout is generic over the tables of the model (it uses ``Table.columns``, ``rows``
-and ``block_headers``, never a table id) and mirrors :func:`juesuan.synth.render_text`:
+and ``block_headers``, never a table id) and :func:`juesuan.generate.document.render_text` prints the generated example through it (:mod:`.text`):
 
 - per table: the printed title, the form number (``公开01表``), a line with ``部门：…`` and
   ``单位：…``, the header rows, the 栏次 row when every amount column has a printed number, the
@@ -73,6 +73,8 @@ class Section:
     body: Grid = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sheet_name: str | None = None  # a short name for a worksheet tab
+    # table sections: body row of each row of the model table (by its index in ``Table.rows``)
+    body_row: dict[int, int] = field(default_factory=dict)
 
     @property
     def meta_lines(self) -> tuple[str | None, str | None]:
@@ -307,8 +309,11 @@ def table_section(table: Table, department: str | None = None) -> Section:
     placed = [_positions(b) if side else list(range(len(b.rows))) for b in blocks]
     height = max((p[-1] + 1 for p in placed if p), default=0)
     body: Grid = [[] for _ in range(height)]
+    index = {id(row): k for k, row in enumerate(table.rows)}
+    body_row: dict[int, int] = {}
     for block, positions in zip(blocks, placed):
         at = dict(zip(positions, block.rows))
+        body_row.update((index[id(row)], i) for i, row in zip(positions, block.rows))
         for i in range(height):
             row = at.get(i)
             if row is None:
@@ -327,6 +332,7 @@ def table_section(table: Table, department: str | None = None) -> Section:
         body=body,
         notes=list(table.notes),
         sheet_name=table.form or table.name,
+        body_row=body_row,
     )
 
 
