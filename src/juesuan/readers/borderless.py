@@ -421,7 +421,8 @@ def _recut(run: list[_Item], data: list[_Item]) -> list[_Item]:
                 else (min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3]))
             )
 
-        if pos >= first_body or not it.chars:
+        # (OCR'd header lines too: their runs are cut at the gaps of their ink, :mod:`.scanfree`)
+        if pos >= first_body or not (it.chars or it.ocr):
             for k, (text, box) in enumerate(zip(it.cells, it.boxes)):
                 if box is not None and text:
                     x = box[2] - s.anchor_inset if _right_aligned(it.cells, k) else box[0] + s.anchor_inset

@@ -421,16 +421,20 @@ def _joined(left: OcrWord, right: OcrWord) -> OcrWord:
     )
 
 
-_LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
-_FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)([\u4e00-\u9fff（(].*)$")
+# (the recognizer may read the gap between them as a space)
+_LABEL_FIGURE_RE = re.compile(r"^(.*[\u4e00-\u9fff）)])\s*([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
+_FIGURE_LABEL_RE = re.compile(r"^([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)\s*([\u4e00-\u9fff（(].*)$")
+# an amount (its fraction of one or two digits) and the figure of the next cell: the code of a
+# block printed beside (``386.90 302``, ``58.2030202``)
+_FIGURE_FIGURE_RE = re.compile(r"^([-—]?[0-9][0-9,]*\.[0-9]{1,2})\s*([-—]?[0-9][0-9,]*(?:\.[0-9]+)?)$")
 
 
 def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
     """A run read outside the grids that is a label and a figure (``45.00五、教育支出``,
-    ``2010350事业运行``) cut between them where its ink leaves a gap of at least
+    ``2010350事业运行``), or an amount and a figure (``386.90 302``), cut between them where its ink leaves a gap of at least
     ``scan_figure_gap`` × its height near the estimated boundary (two cells of a table without
     rulings printed closer than a column gap; a figure inside a label, ``2023年``, has no such gap)."""
-    m = _LABEL_FIGURE_RE.match(word.text) or _FIGURE_LABEL_RE.match(word.text)
+    m = _LABEL_FIGURE_RE.match(word.text) or _FIGURE_LABEL_RE.match(word.text) or _FIGURE_FIGURE_RE.match(word.text)
     if not m:
         return [word]
     k = len(m.group(1))
@@ -451,12 +455,15 @@ def split_figure(word: OcrWord, ink: Any, px_per_pt: float) -> list[OcrWord]:
         return [word]
     a, b = min(near, key=lambda g: abs((g[0] + g[1]) / 2 - guess))
     cut_left, cut_right = round((x0 + a) / px_per_pt, 2), round((x0 + b) / px_per_pt, 2)
+    r = m.start(2)
     left_alts = tuple(t for t in word.alternatives if t[0] < k)
-    right_alts = tuple((p - k, c, q) for p, c, q in word.alternatives if p >= k)
-    return [
+    right_alts = tuple((p - r, c, q) for p, c, q in word.alternatives if p >= r)
+    parts = [
         OcrWord(word.text[:k], word.x0, word.top, cut_left, word.bottom, word.conf, left_alts),
-        OcrWord(word.text[k:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
+        OcrWord(word.text[r:], cut_right, word.top, word.x1, word.bottom, word.conf, right_alts),
     ]
+    # each part may hold one more cell (``95.4830205水费``: amount, code and label)
+    return [piece for part in parts for piece in split_figure(part, ink, px_per_pt)]
 
 
 def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tuple[int, int, int, int]) -> Any:
@@ -493,7 +500,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     finds are recognized from the full-resolution page."""
     import numpy as np
 
-    from . import ocr
+    from . import ocr, scanfree
 
     s = current()
     grey = np.asarray(image.convert("L"))
@@ -521,9 +528,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     for t in tables:
         x0, y0, x1, y1 = (int(round(v * px_per_pt)) for v in t.bbox)
         rest[max(y0 - inset, 0) : y1 + inset + 1, max(x0 - inset, 0) : x1 + inset + 1] = _WHITE
-    free: list[tuple[int, int, int, int]] = []
-    pieces_of: list[int] = []  # the detected line each free box was cut from
-    detected = 0
+    found: list[tuple[int, int, int, int]] = []  # the detector's lines, in the page's pixels
     rest_ink = rest < s.ocr_ink_level
     pad = int(s.scan_band_pad * px_per_pt)
     factor = min(1.0, s.ocr_det_dpi / _POINTS_PER_INCH / px_per_pt)
@@ -544,15 +549,13 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
                 min(int(np.ceil(left + bx1 * fx)), w_px),
                 min(int(np.ceil(top + by1 * fy)), h_px),
             )
-            pieces = split_line(rest_ink, box)
-            pieces_of.extend([detected] * len(pieces))
-            free.extend(pieces)
-            detected += 1
+            found.append(box)
+    # each detected line reduced to its own ink and cut at its gaps (:mod:`.scanfree`)
+    free, pieces_of, owned = scanfree.own_pieces(rest < s.scan_faint_ink, found, px_per_pt)
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
-    whole = (0, 0, w_px, h_px)
-    crops += [_crop(clean, box, 0.0, whole) for box in free]
+    crops += [scanfree.crop(clean, box, line, owned, s.scan_rec_margin) for box, line in zip(free, pieces_of)]
     boxes = [ln for ln, _ in lines] + free
     groups = [-1] * len(lines) + pieces_of
     words: list[OcrWord] = []
@@ -576,6 +579,7 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
             words.append(word)
         prev_group = group
     words = [part for w in words for part in split_figure(w, rest_ink, px_per_pt)]
+    words = scanfree.free_runs(words, tables)
     band_h = s.ocr_row_band
     words.sort(key=lambda w: (round((w.top + w.bottom) / 2 / band_h), w.x0))
     return words

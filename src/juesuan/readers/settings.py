@@ -94,6 +94,16 @@ class ReaderSettings:
     scan_mark: float = 0.5  # a glyph narrower and shorter than this × its line's height is a punctuation mark
     scan_bracket_gap: float = 2.0  # pieces of a line this close (× height) beside full-width punctuation are one text
     scan_figure_gap: float = 0.15  # a run of label and figure is cut at a gap in its ink this wide, × its height
+    scan_box_height: float = (
+        1.6  # an OCR'd run outside the grids is this × the page's CJK ink height tall (a character box)
+    )
+    scan_missed_max_h: float = 1.5  # ink no detected line holds is read as a line up to this × their median height
+    scan_attach_h: float = (
+        0.5  # ink this close (× the box's height) beside a detected line's box, on its rows, is the line's
+    )
+    scan_faint_ink: int = (
+        200  # outside the grids, a grey level below this is a line's ink (thin strokes of a JPEG'd scan)
+    )
     snap_edits_per_char: float = 0.17  # an OCR'd label is snapped to a known one this many edits per character away
     snap_indel_min_chars: int = 8  # a shorter label is snapped only over misread characters, none lost or added
     snap_min_chars: int = 3  # a shorter label is never snapped (too many known ones are near)
