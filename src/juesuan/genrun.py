@@ -148,11 +148,8 @@ def build_command(
     draft: bool,
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    from . import api
     from .generate import workbook as wbk
-    from .generate.build import write_outputs
     from .generate.model import build_model
-    from .layouts import load as load_layouts
     from .synth import SpecError
 
     say = progress or (lambda _: None)
@@ -167,21 +164,54 @@ def build_command(
         doc, _acc = build_model(wb.spec, wb.variant)
     except SpecError as exc:  # the reader checks what it can name by cell; this is the rest
         raise wbk.WorkbookError([f"填报数据不能形成一致的决算：{exc}"]) from None
-    say("审核")
+    return _check_and_write(
+        doc,
+        wb.spec,
+        wb.variant,
+        lambda f: _where(f, wb.item_rows),
+        workbook=workbook,
+        outdir=outdir,
+        formats=formats,
+        draft=draft,
+        progress=say,
+    )
+
+
+def _check_and_write(
+    doc: Any,
+    spec: Any,
+    variant_id: str,
+    where: Callable[[Finding], str],
+    *,
+    workbook: Path,
+    outdir: Path,
+    formats: list[str],
+    draft: bool,
+    progress: Callable[[str], None],
+    **outputs: Any,
+) -> BuildResult:
+    """The part of ``juesuan build`` a 决算 and a 预算 share: check the built ``doc`` (a finding
+    placed in the workbook by ``where``), stop on an error unless ``draft``, write the outputs
+    (``outputs``: the writer's variant-specific arguments)."""
+    from . import api
+    from .generate.build import write_outputs
+    from .layouts import load as load_layouts
+
+    progress("审核")
     report = api.check_document(doc)
     result = BuildResult(EXIT_OK)
     for f in report.findings:
         if f.rule == "narrative.placeholder" and MARKER_TEXT in f.message:
             result.markers.append(f.message)
         elif f.severity == "error":
-            result.errors.append(f"{f.message}{_where(f, wb.item_rows)}")
+            result.errors.append(f"{f.message}{where(f)}")
         elif f.severity == "warning":
-            result.warnings.append(f"{f.message}{_where(f, wb.item_rows)}")
+            result.warnings.append(f"{f.message}{where(f)}")
     if result.errors and not draft:
         result.exit_status = EXIT_ERRORS
         return result
-    variant = load_layouts().variants[wb.variant]
-    say("写出文件")
+    variant = load_layouts().variants[variant_id]
+    progress("写出文件")
     summary = {
         "errors": len(result.errors),
         "warnings": len(result.warnings),
@@ -190,13 +220,14 @@ def build_command(
     }
     result.written = write_outputs(
         doc,
-        wb.spec,
+        spec,
         workbook=workbook,
         outdir=outdir,
         formats=formats,
         draft=draft,
         rule_packs=variant.rule_packs,
         check_summary=summary,
+        **outputs,
     )
     return result
 
@@ -247,12 +278,9 @@ def build_budget_command(
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """``juesuan build`` of a budget workbook: read, derive, lay out, check, write (as for 决算)."""
-    from . import api
     from .generate import workbook as wbk
     from .generate.budget import BudgetSpecError, budget_charts, build_budget_model
     from .generate.budget_workbook import read_budget_workbook
-    from .generate.build import write_outputs
-    from .layouts import load as load_layouts
 
     say = progress or (lambda _: None)
     say("读取填报表")
@@ -262,37 +290,16 @@ def build_budget_command(
         doc, acc = build_budget_model(wb.spec, wb.variant)
     except BudgetSpecError as exc:
         raise wbk.WorkbookError([f"填报数据不能形成一致的预算：{exc}"]) from None
-    say("审核")
-    report = api.check_document(doc)
-    result = BuildResult(EXIT_OK)
-    for f in report.findings:
-        if f.rule == "narrative.placeholder" and MARKER_TEXT in f.message:
-            result.markers.append(f.message)
-        elif f.severity == "error":
-            result.errors.append(f"{f.message}{_budget_where(f, wb.item_rows)}")
-        elif f.severity == "warning":
-            result.warnings.append(f"{f.message}{_budget_where(f, wb.item_rows)}")
-    if result.errors and not draft:
-        result.exit_status = EXIT_ERRORS
-        return result
-    variant = load_layouts().variants[wb.variant]
-    say("写出文件")
-    summary = {
-        "errors": len(result.errors),
-        "warnings": len(result.warnings),
-        "markers": len(result.markers),
-        "rules_checked": sum(1 for s in report.rules if s.status in ("pass", "fail")),
-    }
-    result.written = write_outputs(
+    return _check_and_write(
         doc,
         wb.spec,
+        wb.variant,
+        lambda f: _budget_where(f, wb.item_rows),
         workbook=workbook,
         outdir=outdir,
         formats=formats,
         draft=draft,
-        rule_packs=variant.rule_packs,
-        check_summary=summary,
+        progress=say,
         stem=f"{wb.spec.department}{wb.spec.year}年{wb.spec.scope}预算",
         chart_maker=lambda font: budget_charts(acc, font),
     )
-    return result

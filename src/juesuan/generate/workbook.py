@@ -715,16 +715,20 @@ class _Reader:
             except InvalidOperation:
                 self.problems.append(f"{self.where(ws, r, c)}应填金额（数字），实际为文字“{v}”")
                 return ZERO
-            if not d.is_finite():
-                self.problems.append(f"{self.where(ws, r, c)}应填金额（数字），实际为“{v}”")
-                return ZERO
+        if not d.is_finite():
+            self.problems.append(f"{self.where(ws, r, c)}应填金额（数字），实际为“{v}”")
+            return ZERO
         if d < 0:
             self.problems.append(f"{self.where(ws, r, c)}的金额{d}为负数")
             return ZERO
         if d != d.quantize(Decimal("0.01")):
-            self.problems.append(f"{self.where(ws, r, c)}的金额{v}超过两位小数（单位：万元）")
+            self.problems.append(f"{self.where(ws, r, c)}的金额{v}超过两位小数（单位：{self.unit_of(ws)}）")
             return ZERO
         return d.quantize(Decimal("0.01"))
+
+    def unit_of(self, ws: Any) -> str:
+        """The amount unit of sheet ``ws`` (named in the messages)."""
+        return "万元"
 
     def count(self, ws: Any, r: int, c: int) -> int:
         v = ws.cell(row=r, column=c).value
