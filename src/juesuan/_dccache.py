@@ -50,34 +50,43 @@ def _cache_file() -> str | None:
     return os.path.join(base, f"dataclass-code-{tag}.marshal")
 
 
-def _load(path: str) -> dict[str, CodeType]:
+def read_table(path: str) -> dict[Any, Any]:
+    """The dict marshalled at ``path``; empty when absent, unreadable or corrupt (the caller
+    compiles instead)."""
     try:
         with open(path, "rb") as fh:
             data = marshal.loads(fh.read())
-    except Exception:  # absent, unreadable or corrupt: compile instead
+    except Exception:
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
+    return data if isinstance(data, dict) else {}
 
 
-def _save() -> None:
-    if not _added or _file is None:
-        return
+def write_table(path: str, table: dict[Any, Any]) -> None:
+    """Marshal ``table`` to ``path`` atomically; nothing when the folder is read-only or full (the
+    cache is an optimisation only)."""
     try:
-        folder = os.path.dirname(_file)
-        os.makedirs(folder, exist_ok=True)
-        tmp = f"{_file}.{os.getpid()}.tmp"
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
         try:
             with open(tmp, "wb") as fh:
-                fh.write(marshal.dumps(_codes))
-            os.replace(tmp, _file)
+                fh.write(marshal.dumps(table))
+            os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-    except Exception:  # read-only or full: the cache is an optimisation only
+    except Exception:
         pass
+
+
+def _load(path: str) -> dict[str, CodeType]:
+    data = read_table(path)
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def _save() -> None:
+    if _added and _file is not None:
+        write_table(_file, _codes)
 
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:

@@ -17,7 +17,6 @@ An absent, corrupt or unwritable cache falls back to compiling.
 
 from __future__ import annotations
 
-import marshal
 import os
 from typing import Any
 
@@ -60,33 +59,16 @@ def _valid(key: Any, value: Any) -> bool:
 
 
 def _load(path: str) -> dict[Any, Any]:
-    try:
-        with open(path, "rb") as fh:
-            data = marshal.loads(fh.read())
-    except Exception:  # absent, unreadable or corrupt: compile instead
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {k: v for k, v in data.items() if _valid(k, v)}
+    from ._dccache import read_table
+
+    return {k: v for k, v in read_table(path).items() if _valid(k, v)}
 
 
 def _save() -> None:
-    if not _added or _file is None:
-        return
-    try:
-        folder = os.path.dirname(_file)
-        os.makedirs(folder, exist_ok=True)
-        tmp = f"{_file}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "wb") as fh:
-                fh.write(marshal.dumps(_entries))
-            os.replace(tmp, _file)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-    except Exception:  # read-only or full: the cache is an optimisation only
-        pass
+    from ._dccache import write_table
+
+    if _added and _file is not None:
+        write_table(_file, _entries)
 
 
 def _compile(p: Any, flags: int = 0) -> Any:
