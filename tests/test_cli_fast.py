@@ -103,3 +103,23 @@ def test_the_plain_forms_are_recognized():
     assert _simple_check(["check", "x.pdf", "--format", "json"]) == ("x.pdf", True)
     assert _simple_check(["check", "-f", "json", "x.pdf"]) == ("x.pdf", True)
     assert _simple_check(["check", "x.pdf", "-f", "text"]) == ("x.pdf", False)
+
+
+def test_output_to_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """``-o /dev/null`` or ``-o`` a named pipe: the report goes into it; the device or pipe is not
+    replaced by a regular file (renaming a temporary file over it would, when run as root)."""
+    import os
+    import stat
+    import threading
+
+    from juesuan.clirun import write_output
+
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_output(fifo, "审核报告\n")
+    reader.join(timeout=30)
+    assert got == ["审核报告\n".encode("utf-8")]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -189,9 +189,17 @@ def check_output(out: Path, inputs: list[Path], what: str = "输出文件") -> N
 
 def write_output(out: Path, text: str | bytes, what: str = "输出文件") -> None:
     """Write ``text`` (or bytes: the check sheet's XLSX) to ``out`` via a temporary file in the same
-    folder, then renamed: an error becomes an OutputError and never leaves a half-written file."""
+    folder, then renamed: an error becomes an OutputError and never leaves a half-written file.
+    A target that exists and is not a regular file (``/dev/null``, a named pipe, a terminal) is
+    written to as it is: renaming a file over it would replace the device or pipe."""
     tmp = None
     try:
+        if out.exists() and not out.is_file():
+            if out.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a directory", str(out))
+            with open(out, "wb") as fh:
+                fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            return
         import tempfile  # only when a report is written to a file
 
         fd, tmp = tempfile.mkstemp(prefix=".juesuan-", dir=str(out.parent if str(out.parent) else "."))
