@@ -212,6 +212,7 @@ class Context:
             page=p.page if p else None,
             line=p.line if p else None,
             bbox=p.bbox if p else None,
+            ocr=bool(p and p.ocr),  # text read from a scanned page
         )  # the paragraph's box, for --annotate
 
     def where(self, p: Provenance | None, table: str, row: str, column: str, value: str | None) -> Location:
@@ -223,6 +224,7 @@ class Context:
             page=p.page if p else None,
             line=p.line if p else None,
             bbox=p.bbox if p else None,
+            ocr=bool(p and p.ocr),
         )
 
     def cell_locations(self, cand: Candidate) -> list[Location]:

@@ -128,6 +128,22 @@ def _required_tables(ev: Evaluator, rule: Rule, out: Outcome) -> None:
             )
 
 
+def _title_location(t: Table) -> Location:
+    """Where table ``t``'s title is printed."""
+    p = t.provenance
+    return Location(
+        table=t.name,
+        form=t.form,
+        row="表名",
+        column="标题",
+        value=t.title or t.name,
+        page=p.page if p else None,
+        line=p.line if p else None,
+        bbox=p.bbox if p else None,
+        ocr=bool(p and p.ocr),
+    )
+
+
 @completeness_check("duplicates")
 def _duplicates(ev: Evaluator, rule: Rule, out: Outcome) -> None:
     seen: dict[str, Table] = {}
@@ -141,6 +157,8 @@ def _duplicates(ev: Evaluator, rule: Rule, out: Outcome) -> None:
                     rule.id,
                     rule.severity,
                     f"《{t.name}》出现了两次（第{first.line if first else '?'}行和第{t.provenance.line if t.provenance else '?'}行）",
+                    # both titles: where to look, and whether one was read by OCR (cap_doubtful)
+                    [_title_location(seen[t.id]), _title_location(t)],
                 )
             )
         seen.setdefault(t.id, t)
