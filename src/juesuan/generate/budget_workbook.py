@@ -438,17 +438,7 @@ class BudgetWorkbook:
 def read_budget_workbook(path: Path) -> BudgetWorkbook:
     """Read a filled budget workbook. Raises :class:`WorkbookError` (every problem found, each
     naming sheet and cell) when it cannot give a consistent budget."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, data_only=False)
-    except FileNotFoundError:
-        raise InputError(f"找不到填报表：{path}", code="not_found") from None
-    except Exception as exc:
-        err = InputError(f"无法读取填报表（不是有效的 .xlsx 文件）：{path}", code="unreadable")
-        err.details["detail"] = f"{type(exc).__name__}: {exc}"
-        raise err from None
-    rd = _Reader(wb)
+    rd = _Reader(wbk.open_workbook(path))
     sheets = {name: rd.sheet(name) for name in SHEETS}
     if rd.problems:
         raise WorkbookError(rd.problems)

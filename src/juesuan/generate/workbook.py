@@ -776,20 +776,25 @@ class Workbook:
     item_rows: dict[str, int]  # 项 code -> row of the functional sheets
 
 
-def read_workbook(path: Path) -> Workbook:
-    """Read a filled workbook. Raises :class:`WorkbookError` (every problem found, each naming
-    sheet and cell) when it cannot give a consistent disclosure."""
+def open_workbook(path: Path) -> Any:
+    """The filled workbook at ``path`` (openpyxl, formulas as written); an :class:`InputError` when
+    it is absent or not a workbook."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, data_only=False)
+        return load_workbook(path, data_only=False)
     except FileNotFoundError:
         raise InputError(f"找不到填报表：{path}", code="not_found") from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         err = InputError(f"无法读取填报表（不是有效的 .xlsx 文件）：{path}", code="unreadable")
         err.details["detail"] = f"{type(exc).__name__}: {exc}"
         raise err from None
-    rd = _Reader(wb)
+
+
+def read_workbook(path: Path) -> Workbook:
+    """Read a filled workbook. Raises :class:`WorkbookError` (every problem found, each naming
+    sheet and cell) when it cannot give a consistent disclosure."""
+    rd = _Reader(open_workbook(path))
     sheets = {name: rd.sheet(name) for name in SHEETS}
     if rd.problems:
         raise WorkbookError(rd.problems)
