@@ -22,13 +22,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from juesuan import api, synth
+from juesuan import api
 from juesuan import synth_layouts as sl
 from juesuan.cli import app
 from juesuan.generate import examples, workbook as wbk
 from juesuan.generate.build import sha256
 from juesuan.generate.model import build_model
 from juesuan.writers.pdf import NoCJKFont, find_cjk_font
+from juesuan.generate.derive import derive, grand_total
+from juesuan.generate.spec import D, DisclosureSpec, SpecError, example_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "workbooks"
 FORMATS = ("xlsx", "docx", "html", "pdf")
@@ -51,7 +53,7 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _sorted_spec(spec: synth.DisclosureSpec) -> synth.DisclosureSpec:
+def _sorted_spec(spec: DisclosureSpec) -> DisclosureSpec:
     import dataclasses
 
     key = lambda line: line.code  # noqa: E731
@@ -371,10 +373,10 @@ def test_previous_fills_last_years_figures(built: tuple[str, Path, Path], tmp_pa
         "template", "-o", str(path), "--variant", variant, "--year", "2024", "--previous", str(last_year)
     )
     assert code == 0, output
-    acc = synth.derive(wbk.read_workbook(workbook).spec)
+    acc = derive(wbk.read_workbook(workbook).spec)
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == grand_total(acc)
     assert Decimal(str(values["上年一般公共预算财政拨款支出（万元）"])) == acc.total.general_spending
     assert Decimal(str(values["上年一般公共预算财政拨款“三公”经费支出（万元）"])) == acc.three_public.total[2]
 
@@ -385,7 +387,7 @@ def test_marker_in_text_is_a_placeholder_finding(tmp_path: Path) -> None:
     found = [f for f in api.check_document(doc).findings if f.rule == "narrative.placeholder"]
     assert [f.severity for f in found] == ["error"]
     assert "决算数与年初预算数差异的主要原因" in found[0].message
-    clean, _ = build_model(synth.example_spec(), "yunnan")  # every reason given: no marker
+    clean, _ = build_model(example_spec(), "yunnan")  # every reason given: no marker
     assert not [f for f in api.check_document(clean).findings if f.severity == "error"]
 
 
@@ -442,10 +444,10 @@ def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tm
     path = tmp_path / "下年.xlsx"
     code, output = _run("template", "-o", str(path), "--previous", str(last))
     assert code == 0, output
-    acc = synth.derive(spec)
+    acc = derive(spec)
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == grand_total(acc)
     out = tmp_path / "out"
     code, output = _run("build", str(last), "-o", str(out), "--format", "html")
     assert code == 0, output
@@ -455,7 +457,7 @@ def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tm
 # --- 财政拨款 carry-overs ------------------------------------------------------------------------
 
 
-def _carry_spec(variant: str) -> synth.DisclosureSpec:
+def _carry_spec(variant: str) -> DisclosureSpec:
     """The example with every income source and 一般公共预算财政拨款 carry-overs on a 项 (年初 20.00,
     年末 12.00), as ``variant``'s department."""
     import dataclasses
@@ -500,10 +502,10 @@ def test_carry_overs_larger_than_the_departments_are_refused_naming_the_cells(tm
     import dataclasses
 
     spec = _carry_spec("yunnan")
-    balances = dataclasses.replace(spec.balances, carry_in=synth.D("10.00"), carry_out=synth.D("15.00"))
+    balances = dataclasses.replace(spec.balances, carry_in=D("10.00"), carry_out=D("15.00"))
     spec = dataclasses.replace(spec, balances=balances)
-    with pytest.raises(synth.SpecError, match="年初"):
-        synth.derive(spec)
+    with pytest.raises(SpecError, match="年初"):
+        derive(spec)
     path = tmp_path / "填报.xlsx"
     wbk.write_template(path, "yunnan", 2024, spec=_carry_spec("yunnan"))
     wb = load_workbook(path)

@@ -51,7 +51,7 @@ def previous_figures(path: Path, variant: str) -> dict[str, Any]:
             wb = None
         if wb is not None:
             from .generate.model import build_model
-            from .synth import grand_total
+            from .generate.derive import grand_total
 
             doc, acc = build_model(wb.spec, wb.variant)
             carried = {s.code: s.figures.general_carry_out for s in acc.subjects if len(s.code) == 7}
@@ -150,7 +150,7 @@ def build_command(
 ) -> BuildResult:
     from .generate import workbook as wbk
     from .generate.model import build_model
-    from .synth import SpecError
+    from .generate.spec import SpecError
 
     say = progress or (lambda _: None)
     from .generate.budget_workbook import is_budget_workbook

@@ -2,7 +2,7 @@
 
 :func:`render_text` serialises the model of a spec (the Yunnan set of tables laid out from the
 derived figures, :mod:`.final`) through the text writer (:mod:`juesuan.writers.text`), between the
-cover line and the 情况说明 and 绩效 parts drafted by :mod:`juesuan.synth`; the text reader reads the
+cover line and the 情况说明 and 绩效 parts drafted by :mod:`.draft`; the text reader reads the
 tables back cell for cell. :func:`plant_errors` changes a few cells of those model tables before
 serialising them and says where each is printed, for testing checkers.
 ``python -m juesuan.generate.document OUTDIR`` writes the bundled example (``example-clean.txt``
@@ -19,7 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..model import Row, Table
-from ..synth import Accounts, DisclosureSpec, TextBlock, derive, example_spec, money, text_parts
+from .derive import Accounts, derive
+from .draft import TextBlock, text_parts
+from .spec import DisclosureSpec, example_spec, money
 from ..writers.text import table_lines
 from .final import final_tables
 from .tables import cell

@@ -1,4 +1,4 @@
-"""The 决算 tables of the model, laid out from the derived figures (:class:`juesuan.synth.Accounts`)
+"""The 决算 tables of the model, laid out from the derived figures (:class:`.derive.Accounts`)
 through the layouts data (:mod:`.tables`).
 
 This module only says which figure goes in which row and column id: headers, column sets, form
@@ -13,17 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from ..model import Table
-from ..synth import (
-    DASH,
-    INCOME_SOURCES,
-    SUMMARY_CLASSES,
-    ZERO,
-    Accounts,
-    EconomicRow,
-    Figures,
-    chinese_number,
-    grand_total,
-)
+from .derive import INCOME_SOURCES, SUMMARY_CLASSES, Accounts, EconomicRow, Figures, grand_total
+from .draft import chinese_number
+from .spec import DASH, ZERO
 from .tables import Line, Style, Value, layout_table
 
 __all__ = ["SOURCE", "final_tables"]

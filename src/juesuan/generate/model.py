@@ -1,12 +1,12 @@
 """A spec as the disclosure model of a variant.
 
-:func:`juesuan.synth.derive` derives every total from the primary figures (the one place totals
+:func:`.derive.derive` derives every total from the primary figures (the one place totals
 are computed); the tables are laid out from those figures through the layouts data
 (:mod:`.final` → :mod:`.tables`: columns by the layout's column ids, form numbers and names from the
 variant file), in the Yunnan set (公开01–12表). Another variant keeps the tables its variant file
 lists, in its order, printed its way (:func:`_as_printed`), and the tables only it has (the
 national "三公" table, its column set from ``layouts/national.yaml``). The 情况说明 and the 绩效
-parts are still drafted by :mod:`juesuan.synth` as text lines and read back by the text reader and
+parts are still drafted by :mod:`.draft` as text lines and read back by the text reader and
 the recognizer (:func:`_text_parts`).
 """
 
@@ -19,7 +19,9 @@ from pathlib import Path
 from ..layouts import Layouts
 from ..layouts import load as load_layouts
 from ..model import NO_TABLES_BY_KIND, Cell, Column, Disclosure, Table
-from ..synth import Accounts, DisclosureSpec, derive, text_parts
+from .derive import Accounts, derive
+from .draft import text_parts
+from .spec import DisclosureSpec
 from ..textnorm import CellKind
 from .final import SOURCE, final_tables
 from .tables import Line, Value, layout_table
@@ -85,7 +87,7 @@ def _as_printed(table: Table, layouts: Layouts) -> Table:
 
 
 def _text_parts(spec: DisclosureSpec) -> Disclosure:
-    """The cover line, the 情况说明 and the 绩效 parts of ``spec`` (drafted by :mod:`juesuan.synth`
+    """The cover line, the 情况说明 and the 绩效 parts of ``spec`` (drafted by :mod:`.draft`
     as text lines) read back by the text reader and the recognizer: paragraphs and 绩效 tables."""
     from ..readers.text import read_text
     from ..recognize import recognize
@@ -99,7 +101,7 @@ def _text_parts(spec: DisclosureSpec) -> Disclosure:
 
 def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Accounts]:
     """The disclosure of ``spec`` as ``variant`` prints it, and the derived figures. Raises
-    :class:`juesuan.synth.SpecError` when the spec's parts cannot agree."""
+    :class:`.spec.SpecError` when the spec's parts cannot agree."""
     from dataclasses import replace
 
     from ..narrative.settings import performance_settings

@@ -25,15 +25,13 @@ from typing import Any, Sequence
 
 from .. import catalog
 from ..errors import InputError, UsageError
-from ..synth import (
-    BASIC_BLOCKS,
-    PROJECT_BLOCKS,
+from .derive import BASIC_BLOCKS, PROJECT_BLOCKS, Figures
+from .spec import (
     ZERO,
     AssetSpec,
     BalanceSpec,
     DisclosureSpec,
     EconomicLine,
-    Figures,
     FunctionItem,
     Indicator,
     NarrativeSpec,
@@ -102,7 +100,7 @@ INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("distribution", "结余分配（万元）", "amount"),
     ("carry_out", "年末结转和结余（万元，各项资金）", "amount"),
 )
-# the 单位信息 fields of :class:`juesuan.synth.BalanceSpec`
+# the 单位信息 fields of :class:`.spec.BalanceSpec`
 BALANCE_FIELDS = ("carry_in", "use_balance", "distribution", "carry_out")
 
 # 说明填写 key/value part
@@ -170,7 +168,7 @@ ASSET_ROWS: tuple[tuple[str, str, bool], ...] = (
 # columns of the three functional sheets: (header, role); role: code | name | input:<field> | formula
 # The amount columns of the three functional sheets: (layout table, layout column id, role); the
 # headers are the printed headers of the layout data (layouts/national.yaml), in its order. Roles:
-# an input field of :class:`juesuan.synth.FunctionItem`, ``sum`` (the row's total, a formula),
+# an input field of :class:`.spec.FunctionItem`, ``sum`` (the row's total, a formula),
 # ``general_total`` / ``general_basic`` (formulas).
 FUNCTION_AMOUNTS = {
     INCOME: (
