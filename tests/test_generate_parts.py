@@ -96,3 +96,41 @@ def test_text_example_reads_back_as_the_model(tmp_path: Path) -> None:
     back = api.load_document(path, variant="yunnan")
     truth, _ = build_model(spec, "yunnan")
     assert _parts(back) == _parts(truth)
+
+
+def test_the_performance_forms_come_from_the_layout_data() -> None:
+    from dataclasses import replace
+
+    from juesuan.generate.derive import derive
+    from juesuan.generate.draft import performance_tables
+    from juesuan.generate.tables import LayoutError
+
+    acc = derive(examples.example("yunnan"))
+    layouts = load_layouts()
+    forms = {
+        kind: {part: [list(r) for r in rows] for part, rows in f.items()}
+        for kind, f in layouts.performance_forms.items()
+    }
+    forms["project"]["other"].insert(2, ["项目负责人", "{department}"])
+    forms["project"]["funds"].append(["", "  "])  # a row without text is not printed
+    (project,) = performance_tables(acc, replace(layouts, performance_forms=forms), ["project"])
+    assert project.other[2] == ["项目负责人", "云南省示例数据服务中心"] and project.fields["项目负责人"]
+    assert project.funds == performance_tables(acc, layouts, ["project"])[0].funds
+    # the indicators are the rows the generator gives under the slot's name
+    spec_indicators = acc.spec.performance.project.indicators
+    assert [r[2] for r in project.indicators[2:]] == [i.level3 for i in spec_indicators]
+    forms["project"]["other"].append(["{no_such_value}"])
+    with pytest.raises(LayoutError, match="no_such_value"):
+        performance_tables(acc, replace(layouts, performance_forms=forms), ["project"])
+    with pytest.raises(LayoutError, match="no 绩效 form"):
+        performance_tables(acc, replace(layouts, performance_forms={}), ["project"])
+
+
+def test_a_variant_prints_the_performance_parts_its_data_lists() -> None:
+    layouts = load_layouts()
+    for variant in VARIANTS:
+        doc, _ = build_model(examples.example(variant), variant)
+        assert [p.kind for p in doc.performance] == list(layouts.variants[variant].performance)
+        assert any(p.section for p in doc.paragraphs) == (
+            "department_narrative" in layouts.variants[variant].performance
+        )

@@ -1,9 +1,10 @@
 """The parts of a 决算 besides its tables, drafted from the derived figures as model objects: the
 cover line and the 情况说明 as paragraphs (its figures with their shares, year-on-year changes and
 budget completion, so the narrative agrees with the tables), the 绩效 self-evaluation parts as
-:class:`juesuan.model.PerformanceTable` (titles from the layout data's ``performance``) and the
-部门整体支出绩效自评情况 as paragraphs under their headings (:func:`text_parts`): what a reader gives
-back from the printed document, built directly.
+:class:`juesuan.model.PerformanceTable` printed as the layout data's forms say (``performance``:
+title and rows of each part, filled with :func:`performance_values`) and the 部门整体支出绩效自评情况
+as paragraphs under their headings (:func:`text_parts`): what a reader gives back from the printed
+document, built directly.
 
 :mod:`.document` writes the whole document as text (``render_text``), with known errors planted
 (``plant_errors``), and the bundled example (``python -m juesuan.generate.document OUTDIR``).
@@ -11,14 +12,21 @@ back from the printed document, built directly.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
 
 from ..layouts import Layouts
 from ..model import Paragraph, PerformanceTable
 from .derive import Accounts, derive, grand_total, source_amounts, spending_amounts
 from .spec import CENT, DASH, ZERO, DisclosureSpec, NarrativeSpec, SpecError
+from .tables import LayoutError
 
 Cells = list[str]
+
+# the 绩效 parts a 决算 can print (layouts: performance), in printed order
+PERFORMANCE_KINDS = ("department_narrative", "department", "project")
+_PARTS = ("other", "funds", "indicators")
 
 
 _NUMERALS = "一二三四五六七八九十"
@@ -237,188 +245,115 @@ def _fields(rows: list[Cells]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows if len(r) == 2 and len(r[0]) <= 12}
 
 
-def _table(
-    kind: str, title: str, other: list[Cells], funds: list[Cells] | None = None, indicators: list[Cells] | None = None
-) -> PerformanceTable:
-    """A 绩效 table from its parts: ``other`` the rows of its header and closing parts in printed
-    order, then the funds block and the indicator block (each part opens with a row the layout's
-    ``performance_sections`` name, so a reader splits the printed table the same way)."""
-    rows = _rows(other)
-    return PerformanceTable(
-        kind=kind,
-        title=title,
-        fields=_fields(rows),
-        funds=_rows(funds or []),
-        indicators=_rows(indicators or []),
-        other=rows,
-    )
-
-
 def _title(layouts: Layouts, kind: str, year: int) -> str:
     """The printed title of the 绩效 table ``kind``: the year and the layout data's name."""
     return f"{year}年度{layouts.performance[kind][0]}"
 
 
-def performance_tables(acc: Accounts, layouts: Layouts) -> list[PerformanceTable]:
-    """The 绩效 self-evaluation parts (Yunnan's 部门整体支出绩效自评情况, 部门整体支出绩效自评表 and
-    项目支出绩效自评表) as model tables, titles from the layout data (``performance``)."""
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def performance_values(acc: Accounts) -> tuple[dict[str, str], dict[str, list[Cells]]]:
+    """The values the 绩效 forms of the layout data print (``{name}`` in a cell), and the rows they
+    print under a name (a row of the one cell ``{name}``: the indicators)."""
     spec = acc.spec
     perf = spec.performance
-    dept, year = spec.department, spec.year
+    year = spec.year
     t = acc.total
     tp = acc.three_public
-    narrative = _table(
-        "department_narrative",
-        _title(layouts, "department_narrative", year),
-        [
-            [f"部门：{dept}"],
-            ["一、部门基本情况", "（一）部门概况", perf.overview],
-            ["（二）部门绩效目标的设立情况", perf.goal],
-            [
-                "（三）部门整体收支情况",
-                f"{year}年部门本年收入合计{t.income:.2f}万元，其中："
-                + "，".join(f"{name}{v:.2f}万元" for name, v in source_amounts(t).items() if v)
-                + f"。本年支出合计{t.spending:.2f}万元，其中："
-                + "，".join(f"{name}{v:.2f}万元" for name, v in spending_amounts(t).items() if v)
-                + "。",
-            ],
-            [
-                "（四）严控“三公”经费支出情况",
-                f"{year}年一般公共预算财政拨款“三公”经费全年预算数{tp.total[1]:.2f}万元，决算数{tp.total[2]:.2f}万元，"
-                f"其中公务用车运行维护费{tp.car_operation[2]:.2f}万元，公务接待费{tp.reception[2]:.2f}万元。",
-            ],
-            [
-                "二、绩效自评工作情况",
-                "（一）绩效自评的目的",
-                "通过自评了解资金使用是否达到预期目标、资金管理是否规范、资金使用是否有效，及时总结经验，改进管理措施。",
-            ],
-            ["（二）自评组织过程", "由财务部门牵头，各业务科室提供佐证材料，对照部门整体支出绩效自评表逐项开展自评。"],
-            ["三、评价情况及综合评价结论", "部门年度目标全部完成，预算执行规范，综合评价结论等级为优。"],
-            [
-                "四、存在的问题和整改情况",
-                "部分绩效指标量化程度不高。下一年度将细化分解绩效目标，提高指标的可衡量性。",
-            ],
-            ["五、绩效自评结果应用", "自评结果作为下一年度预算安排和项目管理的重要参考。"],
-            ["六、主要经验及做法", "严格预算执行，按月跟踪执行进度，及时调整和优化支出结构。"],
-            ["七、其他需说明的情况", "无。"],
-            ["备注：涉密部门和涉密信息按保密规定不公开。"],
-        ],
-    )
-    basic_general = acc.personnel_total + acc.public_total
-    department = _table(
-        "department",
-        _title(layouts, "department", year),
-        [
-            ["部门名称", dept],
-            ["内容", "说明"],
-            ["部门总体目标", "部门职责", perf.duties],
-            ["总体绩效目标", perf.goal],
-            ["一、部门年度目标"],
-            ["财年", "目标", "实际完成情况"],
-            [str(year), perf.goal, "已完成"],
-            [str(year + 1), (perf.later_goals[0:1] or (perf.goal,))[0], "---"],
-            [str(year + 2), (perf.later_goals[1:2] or (perf.goal,))[0], "---"],
-            ["二、部门年度重点工作任务"],
-            # the closing part, printed after the indicators
-            ["其他需说明事项", "无"],
-            ["备注："],
-            ["- 涉密部门和涉密信息按保密规定不公开。"],
-            ["- 一级指标包含产出指标、效益指标、满意度指标，二级指标和三级指标根据项目实际情况设置。"],
-        ],
-        funds=[
-            [
-                "任务名称",
-                "项目级次",
-                "主要内容",
-                "批复金额（万元）",
-                "实际支出金额（万元）",
-                "预算执行率",
-                "预算执行偏低原因及改进措施",
-            ],
-            ["总额", "财政拨款", "其他资金"],
-            *(
-                [name, "一级", content, f"{amount:.2f}", f"{amount:.2f}", "", f"{amount:.2f}", "100.00%"]
-                for name, content, amount in (
-                    (f"{dept}基本支出资金", "在职人员及机构运转保障", basic_general),
-                    (f"{dept}项目资金", "数据共享与政务信息化项目", acc.project_total),
-                )
-            ),
-        ],
-        indicators=[
-            ["三、部门整体支出绩效指标"],
-            [
-                "一级指标",
-                "二级指标",
-                "三级指标",
-                "指标性质",
-                "指标值",
-                "度量单位",
-                "实际完成值",
-                "偏差原因分析及改进措施",
-            ],
-            *([i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual] for i in perf.department_indicators),
-        ],
-    )
     p = perf.project
     executed = next(i.general_project for i in spec.items if i.code == p.item_code)
     full = p.full_budget
     rate = executed / full if full else Decimal(0)
     funds_score = (min(rate, Decimal(1)) * 10).quantize(CENT)
-    indicator_score = sum((i.score for i in p.indicators), ZERO)
-    total_score = funds_score + indicator_score
+    total_score = funds_score + sum((i.score for i in p.indicators), ZERO)
     grade = "优" if total_score >= 90 else "良" if total_score >= 80 else "中" if total_score >= 60 else "差"
-    project = _table(
-        "project",
-        _title(layouts, "project", year),
-        [
-            ["项目名称", p.name],
-            ["主管部门", dept, "实施单位", dept],
-            # printed between the funds block and the indicators
-            ["年度总体目标", "预期目标", "实际完成情况"],
-            [p.goal, "已完成"],
-            ["其他需要说明事项", "无"],
-            ["总分", "100", f"{total_score:.2f}", grade],
-            ["备注："],
-            ["1. 涉密部门和涉密信息按保密规定不公开。"],
-            ["2. 一级指标包含产出指标、效益指标、满意度指标，二级指标和三级指标根据项目实际情况设置。"],
-            ["3. 当年财政拨款指一般公共预算、国有资本经营预算、政府性基金预算安排的资金。"],
-            ["4. 全年预算数=年初预算数+调整预算。"],
+    values = {
+        "department": spec.department,
+        "year": str(year),
+        "year_1": str(year + 1),
+        "year_2": str(year + 2),
+        "overview": perf.overview,
+        "duties": perf.duties,
+        "goal": perf.goal,
+        "goal_1": (perf.later_goals[0:1] or (perf.goal,))[0],
+        "goal_2": (perf.later_goals[1:2] or (perf.goal,))[0],
+        "income_spending": f"{year}年部门本年收入合计{t.income:.2f}万元，其中："
+        + "，".join(f"{name}{v:.2f}万元" for name, v in source_amounts(t).items() if v)
+        + f"。本年支出合计{t.spending:.2f}万元，其中："
+        + "，".join(f"{name}{v:.2f}万元" for name, v in spending_amounts(t).items() if v)
+        + "。",
+        "three_public": f"{year}年一般公共预算财政拨款“三公”经费全年预算数{tp.total[1]:.2f}万元，"
+        f"决算数{tp.total[2]:.2f}万元，其中公务用车运行维护费{tp.car_operation[2]:.2f}万元，"
+        f"公务接待费{tp.reception[2]:.2f}万元。",
+        "basic": f"{acc.personnel_total + acc.public_total:.2f}",
+        "project": f"{acc.project_total:.2f}",
+        "project_name": p.name,
+        "project_goal": p.goal,
+        "initial_budget": f"{p.initial_budget:.2f}",
+        "full_budget": f"{full:.2f}",
+        "executed": f"{executed:.2f}",
+        "execution_rate": _pct(executed, full),
+        "funds_score": f"{funds_score:.2f}",
+        "total_score": f"{total_score:.2f}",
+        "grade": grade,
+    }
+    rows = {
+        "department_indicators": [
+            [i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual] for i in perf.department_indicators
         ],
-        funds=[
-            ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-            [
-                "年度资金总额",
-                f"{p.initial_budget:.2f}",
-                f"{full:.2f}",
-                f"{executed:.2f}",
-                "10",
-                _pct(executed, full),
-                f"{funds_score:.2f}",
-            ],
-            ["其中：当年财政拨款", f"{p.initial_budget:.2f}", f"{full:.2f}", f"{executed:.2f}", DASH, DASH],
-            ["上年结转资金", DASH, DASH],
-            ["其他资金", DASH, DASH, DASH, DASH, DASH],
+        "project_indicators": [
+            [i.level1, i.level2, i.level3, i.nature, i.target, i.unit, i.actual, f"{i.weight:.2f}", f"{i.score:.2f}"]
+            for i in p.indicators
         ],
-        indicators=[
-            ["绩效指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
-            ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
-            *(
-                [
-                    i.level1,
-                    i.level2,
-                    i.level3,
-                    i.nature,
-                    i.target,
-                    i.unit,
-                    i.actual,
-                    f"{i.weight:.2f}",
-                    f"{i.score:.2f}",
-                ]
-                for i in p.indicators
-            ),
-        ],
-    )
-    return [narrative, department, project]
+    }
+    return values, rows
+
+
+def _fill(kind: str, rows: list[Cells], values: dict[str, str], slots: dict[str, list[Cells]]) -> list[Cells]:
+    """The rows of a form part with every ``{name}`` replaced by its value, and each slot row by its
+    rows; a name the generator does not give is an error of the layout data."""
+    out: list[Cells] = []
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(1) not in values:
+            raise LayoutError(f"绩效 form {kind}: no value {m.group(0)} (one of {', '.join(sorted(values))})")
+        return values[m.group(1)]
+
+    for row in rows:
+        slot = _SLOT.fullmatch(row[0]) if len(row) == 1 else None
+        if slot and slot.group(1) in slots:
+            out += slots[slot.group(1)]
+        else:
+            out.append([_SLOT.sub(value, c) for c in row])
+    return out
+
+
+def performance_tables(
+    acc: Accounts, layouts: Layouts, kinds: Sequence[str] = PERFORMANCE_KINDS
+) -> list[PerformanceTable]:
+    """The 绩效 self-evaluation parts ``kinds`` (Yunnan's 部门整体支出绩效自评情况, 部门整体支出绩效自评表
+    and 项目支出绩效自评表) as model tables, printed as the layout data's forms say (``performance``:
+    the title and the ``form`` rows of each part). A reader splits the printed table into the same
+    parts: each part opens with a row the layout's ``performance_sections`` name."""
+    values, slots = performance_values(acc)
+    out = []
+    for kind in kinds:
+        form = layouts.performance_forms.get(kind)
+        if form is None:
+            raise LayoutError(f"the layout data has no 绩效 form for {kind}")
+        other, funds, indicators = (_rows(_fill(kind, form.get(part, []), values, slots)) for part in _PARTS)
+        out.append(
+            PerformanceTable(
+                kind=kind,
+                title=_title(layouts, kind, acc.spec.year),
+                fields=_fields(other),
+                funds=funds,
+                indicators=indicators,
+                other=other,
+            )
+        )
+    return out
 
 
 def performance_paragraphs(table: PerformanceTable) -> list[Paragraph]:
@@ -435,11 +370,17 @@ def cover_line(spec: DisclosureSpec) -> str:
     return f"{spec.department}{spec.year}年度部门决算"
 
 
-def text_parts(spec: DisclosureSpec, layouts: Layouts) -> tuple[list[Paragraph], list[PerformanceTable]]:
-    """The paragraphs (the cover line, the 情况说明 when the spec has one, then the 绩效 narrative under
-    its sections) and the 绩效 tables of ``spec``, as model objects. :mod:`.model` puts them around
-    the tables laid out from the layouts data."""
+def text_parts(
+    spec: DisclosureSpec, layouts: Layouts, kinds: Sequence[str] = PERFORMANCE_KINDS
+) -> tuple[list[Paragraph], list[PerformanceTable]]:
+    """The paragraphs (the cover line, the 情况说明 when the spec has one, then the 部门整体支出绩效自评情况
+    under its headings) and the 绩效 tables ``kinds`` of ``spec``, as model objects. :mod:`.model`
+    puts them around the tables laid out from the layouts data."""
     acc = derive(spec)
     lines = [cover_line(spec), *(narrative_lines(acc, spec.narrative) if spec.narrative is not None else [])]
-    performance = performance_tables(acc, layouts)
-    return [Paragraph(text) for text in lines] + performance_paragraphs(performance[0]), performance
+    performance = performance_tables(acc, layouts, kinds)
+    paragraphs = [Paragraph(text) for text in lines]
+    for table in performance:
+        if table.kind == "department_narrative":
+            paragraphs += performance_paragraphs(table)
+    return paragraphs, performance

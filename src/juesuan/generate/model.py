@@ -97,7 +97,8 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
         spec = replace(spec, narrative=replace(spec.narrative, grades=bands))
     acc = derive(spec)
     layouts = load_layouts()
-    paragraphs, performance = text_parts(spec, layouts)
+    # the 绩效 parts the variant prints (variants/*.yaml: performance), Yunnan's three
+    paragraphs, performance = text_parts(spec, layouts, layouts.variants[variant].performance)
     doc = Disclosure(
         source=f"{spec.department}{spec.year}年度部门决算",
         department=spec.department,
@@ -120,9 +121,5 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
             table.form = vt.printed_form
             tables.append(table)
         doc.tables = tables
-        # the 绩效 parts are Yunnan's: the other variants end with the 情况说明
-        cut = next((k for k, p in enumerate(doc.paragraphs) if p.section is not None), None)
-        doc.paragraphs = doc.paragraphs[:cut]
-        doc.performance = []
     doc.variant = variant
     return doc, acc
