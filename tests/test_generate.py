@@ -723,6 +723,23 @@ def test_fund_carry_ins_above_the_departments_are_refused_naming_the_cells(tmp_p
         derive(dataclasses.replace(spec, items=items))
 
 
+def test_a_workbook_of_the_earlier_template_serves_as_previous_but_is_not_built(tmp_path: Path) -> None:
+    # last year's workbook, written before the 政府性基金 / 国有资本经营 sheets existed
+    last = wbk.write_template(tmp_path / "上年.xlsx", "national", 2024, spec=examples.example("national"))
+    wb = load_workbook(last)
+    for sheet in wbk.LATER_SHEETS:
+        del wb[sheet]
+    wb.save(last)
+    path = tmp_path / "下年.xlsx"
+    code, output = _run("template", "-o", str(path), "--previous", str(last))
+    assert code == 0, output
+    info = {r[0].value: r[1].value for r in load_workbook(path)[wbk.INFO].iter_rows(min_row=1, max_col=2)}
+    assert Decimal(str(info["上年收入支出总计（万元）"])) == grand_total(derive(examples.example("national")))
+    out = tmp_path / "out"
+    code, output = _run("build", str(last), "-o", str(out), "--format", "html")
+    assert code == 2 and f"缺少工作表“{wbk.FUND}”" in output and not out.exists()
+
+
 # --- the text writer and the table layout function -------------------------------------------------
 
 

@@ -47,7 +47,7 @@ def previous_figures(path: Path, variant: str) -> dict[str, Any]:
 
     if path.suffix.lower() == ".xlsx":
         try:
-            wb = read_workbook(path)
+            wb = read_workbook(path, earlier=True)
         except InputError:
             wb = None
         if wb is not None:

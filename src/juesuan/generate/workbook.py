@@ -489,7 +489,9 @@ def write_template(
 
     fcat = catalog.load("functional", year)
     items = (
-        list(spec.items) if spec else [FunctionItem(code, **fields) for code, fields in sorted(carried.items()) if fields]
+        list(spec.items)
+        if spec
+        else [FunctionItem(code, **fields) for code, fields in sorted(carried.items()) if fields]
     )
     for name in FUNCTION_SHEETS:
         ws = wb.create_sheet(name)
@@ -825,11 +827,18 @@ def open_workbook(path: Path) -> Any:
         raise err from None
 
 
-def read_workbook(path: Path) -> Workbook:
+# sheets a workbook written by an earlier template lacks (then without those carry-overs)
+LATER_SHEETS = (FUND, CAPITAL)
+
+
+def read_workbook(path: Path, earlier: bool = False) -> Workbook:
     """Read a filled workbook. Raises :class:`WorkbookError` (every problem found, each naming
-    sheet and cell) when it cannot give a consistent disclosure."""
+    sheet and cell) when it cannot give a consistent disclosure. ``earlier``: accept a workbook of
+    an earlier template, without the :data:`LATER_SHEETS` (last year's workbook for ``--previous``)."""
     rd = _Reader(open_workbook(path))
-    sheets = {name: rd.sheet(name) for name in SHEETS}
+    skip = set(LATER_SHEETS) if earlier and not set(LATER_SHEETS) & set(rd.wb.sheetnames) else set()
+    sheets = {name: rd.sheet(name) for name in SHEETS if name not in skip}
+    function_sheets = [name for name in FUNCTION_SHEETS if name in sheets]
     if rd.problems:
         raise WorkbookError(rd.problems)
     info = rd.key_values(sheets[INFO], INFO_FIELDS)
@@ -858,7 +867,7 @@ def read_workbook(path: Path) -> Workbook:
     fcat = catalog.load("functional", year)
     ws_in, ws_sp, ws_gen = sheets[INCOME], sheets[SPENDING], sheets[GENERAL]
     before = len(rd.problems)
-    for name in FUNCTION_SHEETS:
+    for name in function_sheets:
         for c, (header, _) in enumerate(function_columns(name), start=1):
             rd.expect(sheets[name], HEADER_ROW, c, header)
     if len(rd.problems) > before:
@@ -868,7 +877,7 @@ def read_workbook(path: Path) -> Workbook:
     # the input columns of each functional sheet: (column, FunctionItem field)
     inputs = {
         name: [(c, role) for c, (_, role) in enumerate(function_columns(name), start=1) if role in FUNCTION_FIELDS]
-        for name in FUNCTION_SHEETS
+        for name in function_sheets
     }
     has_balances = any(info.get(key) for key in BALANCE_FIELDS)
     income_column = {role: c for c, (_, role) in enumerate(function_columns(INCOME), start=1)}
