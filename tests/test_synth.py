@@ -146,6 +146,8 @@ def test_clean_example_has_no_findings(clean_report):
     assert not_applicable == {
         "fund.row_sum",
         "state_capital.row_sum",
+        "fund.flow",
+        "state_capital.flow",
         "codes.fund.known",
         "codes.state_capital.known",
         "narrative.flat_table",
@@ -311,17 +313,41 @@ def test_funded_example_fills_the_fund_tables_and_checks_clean(tmp_path):
     path.write_text(document.render_text(spec), encoding="utf-8")
     doc = api.load_document(path)
     tables = {t.id: t for t in doc.tables}
-    for table_id, code, amount in (("fund", "2120803", "120.00"), ("state_capital", "2230199", "15.00")):
+    # 政府性基金 and 国有资本经营 appropriations with carry-overs: 年初 + 本年收入 - 年末 spent on projects
+    for table_id, code, flow in (
+        ("fund", "2120803", ("30.00", "120.00", "140.00", "10.00")),
+        ("state_capital", "2230199", ("6.00", "15.00", "12.00", "9.00")),
+    ):
         rows = {r.code: r for r in tables[table_id].rows if r.code}
-        assert rows[code].cells["total"].value == Decimal(amount)
+        for row in (rows[code], next(r for r in tables[table_id].rows if r.concept == "total")):
+            got = tuple(row.cells[c].value for c in ("carry_in", "income", "total", "carry_out"))
+            assert got == tuple(Decimal(v) for v in flow)
+            assert row.cells["project"].value == Decimal(flow[2])
         assert not any("无数据" in n for n in tables[table_id].notes)
+    fiscal = {r.concept: r.cells for r in tables["fiscal_summary"].rows if r.concept}
+    assert [fiscal[f"carry_in_{s}"]["amount"].value for s in ("general", "fund", "capital")] == [
+        Decimal("20.00"),
+        Decimal("30.00"),
+        Decimal("6.00"),
+    ]
+    assert fiscal["carry_in"]["amount"].value == Decimal("56.00")
+    assert [fiscal["carry_out"][c].value for c in ("total", "general", "fund", "capital")] == [
+        Decimal("31.00"),
+        Decimal("12.00"),
+        Decimal("10.00"),
+        Decimal("9.00"),
+    ]
+    assert [fiscal["expenditure_total"][c].value for c in ("fund", "capital")] == [Decimal("140.00"), Decimal("12.00")]
     summary = {r.concept: r for r in tables["summary"].rows if r.concept}
-    assert summary["carry_in"].cells["amount"].value == Decimal("68.00")
+    assert summary["carry_in"].cells["amount"].value == Decimal("104.00")
     assert summary["use_balance"].cells["amount"].value == Decimal("10.00")
-    assert summary["carry_out"].cells["amount"].value == Decimal("73.00")
+    assert summary["carry_out"].cells["amount"].value == Decimal("92.00")
     assert summary["income_superior"].cells["amount"].value == Decimal("20.00")
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "政府性基金预算财政拨款收入120.00万元" in text and "国有资本经营预算财政拨款收入15.00万元" in text
+    assert "政府性基金预算财政拨款年初结转和结余30.00万元" in text and "政府性基金预算财政拨款支出140.00万元" in text
+    assert "国有资本经营预算财政拨款年末结转和结余9.00万元" in text
+    assert "年初财政拨款结转和结余56.00万元" in text and "年末财政拨款结转和结余31.00万元" in text
     assert f"收入支出总计{grand_total(acc):.2f}万元" in text
     report = api.check_document(doc)
     assert [f"{f.rule}: {f.message}" for f in report.findings if f.severity in ("error", "warning")] == []
@@ -330,10 +356,21 @@ def test_funded_example_fills_the_fund_tables_and_checks_clean(tmp_path):
 def test_carry_overs_must_balance_the_totals():
     spec = funded_example_spec()
     with pytest.raises(SpecError, match="年末结转和结余"):
-        derive(dataclasses.replace(spec, balances=dataclasses.replace(spec.balances, carry_out=D("72.00"))))
+        derive(dataclasses.replace(spec, balances=dataclasses.replace(spec.balances, carry_out=D("91.00"))))
     # fund appropriations are project spending: a 项 whose projects cannot hold them is refused
     items = tuple(
         dataclasses.replace(i, project=D("100.00"), basic=D("20.00")) if i.code == "2120803" else i for i in spec.items
     )
     with pytest.raises(SpecError, match="2120803"):
+        derive(dataclasses.replace(spec, items=items))
+    # a 政府性基金 年末结转和结余 above the 年初结转和结余 and 本年收入 of its 项 is refused
+    items = tuple(dataclasses.replace(i, fund_carry_out=D("150.01")) if i.code == "2120803" else i for i in spec.items)
+    with pytest.raises(SpecError, match="2120803: 政府性基金/国有资本经营 年末结转和结余"):
+        derive(dataclasses.replace(spec, items=items))
+    # the 财政拨款 carry-overs of all three sources are part of the department's
+    items = tuple(
+        dataclasses.replace(i, capital_carry_in=D("55.00"), capital_carry_out=D("58.00")) if i.code == "2230199" else i
+        for i in spec.items
+    )
+    with pytest.raises(SpecError, match="财政拨款年初/年末结转和结余 105.00/80.00 exceed"):
         derive(dataclasses.replace(spec, items=items))

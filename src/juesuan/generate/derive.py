@@ -34,6 +34,10 @@ FIGURE_FIELDS = (
     "to_affiliated",
     "general_carry_in",
     "general_carry_out",
+    "fund_carry_in",
+    "fund_carry_out",
+    "capital_carry_in",
+    "capital_carry_out",
 )
 
 
@@ -59,6 +63,10 @@ class Figures:
     to_affiliated: Decimal = ZERO
     general_carry_in: Decimal = ZERO
     general_carry_out: Decimal = ZERO
+    fund_carry_in: Decimal = ZERO
+    fund_carry_out: Decimal = ZERO
+    capital_carry_in: Decimal = ZERO
+    capital_carry_out: Decimal = ZERO
 
     def __add__(self, o: Figures) -> Figures:
         return Figures(*(a + b for a, b in zip(self.as_tuple(), o.as_tuple())))
@@ -77,9 +85,29 @@ class Figures:
         return self.general_basic + self.general_project
 
     @property
+    def fund_spending(self) -> Decimal:
+        """政府性基金预算财政拨款支出 (all on projects): the appropriation with its carry-overs."""
+        return self.fund + self.fund_carry_in - self.fund_carry_out
+
+    @property
+    def capital_spending(self) -> Decimal:
+        """国有资本经营预算财政拨款支出 (all on projects): the appropriation with its carry-overs."""
+        return self.capital + self.capital_carry_in - self.capital_carry_out
+
+    @property
     def fiscal_spending(self) -> Decimal:
-        """财政拨款支出 (政府性基金 and 国有资本经营 appropriations are spent in the year)."""
-        return self.general_spending + self.fund + self.capital
+        """财政拨款支出 of the three sources."""
+        return self.general_spending + self.fund_spending + self.capital_spending
+
+    @property
+    def fiscal_carry_in(self) -> Decimal:
+        """年初财政拨款结转和结余 of the three sources."""
+        return self.general_carry_in + self.fund_carry_in + self.capital_carry_in
+
+    @property
+    def fiscal_carry_out(self) -> Decimal:
+        """年末财政拨款结转和结余 of the three sources."""
+        return self.general_carry_out + self.fund_carry_out + self.capital_carry_out
 
     @property
     def income(self) -> Decimal:
@@ -251,7 +279,12 @@ def derive(spec: DisclosureSpec) -> Accounts:
             raise SpecError(f"{item.code}: income {f.income} differs from spending {f.spending} (no carry-overs)")
         if min(f.as_tuple()) < 0:
             raise SpecError(f"{item.code}: negative amount, or general_project larger than the general-budget spending")
-        if f.general_project + f.fund + f.capital > f.project or f.general_basic > f.basic:
+        if f.fund_spending < 0 or f.capital_spending < 0:
+            raise SpecError(
+                f"{item.code}: 政府性基金/国有资本经营 年末结转和结余 {f.fund_carry_out}/{f.capital_carry_out} exceed "
+                f"the 年初结转和结余 and 本年收入 available ({f.fund + f.fund_carry_in}/{f.capital + f.capital_carry_in})"
+            )
+        if f.general_project + f.fund_spending + f.capital_spending > f.project or f.general_basic > f.basic:
             raise SpecError(f"{item.code}: 财政拨款 basic/project spending exceeds the 项's basic/project spending")
         if item.code[:3] not in SUMMARY_CLASSES:
             raise SpecError(f"{item.code}: class {item.code[:3]} is not printed in the 总表")
@@ -269,9 +302,9 @@ def derive(spec: DisclosureSpec) -> Accounts:
             f"本年收入合计 {total.income} + 使用非财政拨款结余 {b.use_balance} + 年初结转和结余 {b.carry_in} differs from "
             f"本年支出合计 {total.spending} + 结余分配 {b.distribution} + 年末结转和结余 {b.carry_out}"
         )
-    if total.general_carry_in > b.carry_in or total.general_carry_out > b.carry_out:
+    if total.fiscal_carry_in > b.carry_in or total.fiscal_carry_out > b.carry_out:
         raise SpecError(
-            f"一般公共预算财政拨款年初/年末结转和结余 {total.general_carry_in}/{total.general_carry_out} exceed the "
+            f"财政拨款年初/年末结转和结余 {total.fiscal_carry_in}/{total.fiscal_carry_out} exceed the "
             f"department's 年初/年末结转和结余 {b.carry_in}/{b.carry_out} (they are part of them)"
         )
     class_names: dict[str, str] = {}

@@ -76,14 +76,20 @@ def _reason(text: str, what: str) -> str:
     return text.strip().rstrip("。；;") or fill_marker(what)
 
 
-def _fund_sentence(year: int, source: str, amount: Decimal) -> str:
-    """The 情况说明 paragraph on the 政府性基金 or 国有资本经营 appropriations (all spent on projects in
-    the year: there are no 财政拨款 carry-overs)."""
-    if not amount:
+def _fund_sentence(year: int, source: str, amount: Decimal, carry_in: Decimal = ZERO, carry_out: Decimal = ZERO) -> str:
+    """The 情况说明 paragraph on the 政府性基金 or 国有资本经营 appropriations (spent on projects) with
+    their 年初 and 年末结转和结余."""
+    if not (amount or carry_in or carry_out):
         return f"本部门{year}年度无{source}收入和支出。"
+    spent = amount + carry_in - carry_out
+    if not (carry_in or carry_out):
+        return (
+            f"本部门{year}年度{source}收入{amount:.2f}万元，{source}支出{spent:.2f}万元，全部为项目支出；"
+            "年初、年末无结转和结余。"
+        )
     return (
-        f"本部门{year}年度{source}收入{amount:.2f}万元，{source}支出{amount:.2f}万元，全部为项目支出；"
-        "年初、年末无结转和结余。"
+        f"本部门{year}年度{source}年初结转和结余{carry_in:.2f}万元，{source}收入{amount:.2f}万元，"
+        f"{source}支出{spent:.2f}万元，全部为项目支出；{source}年末结转和结余{carry_out:.2f}万元。"
     )
 
 
@@ -126,8 +132,8 @@ def narrative_lines(acc: Accounts, n: NarrativeSpec) -> list[str]:
         ("政府性基金预算财政拨款", t.fund),
         ("国有资本经营预算财政拨款", t.capital),
     ]
-    fiscal_total = t.fiscal + t.general_carry_in  # = 财政拨款支出 + 年末财政拨款结转和结余
-    carried = bool(t.general_carry_in or t.general_carry_out)
+    fiscal_total = t.fiscal + t.fiscal_carry_in  # = 财政拨款支出 + 年末财政拨款结转和结余
+    carried = bool(t.fiscal_carry_in or t.fiscal_carry_out)
     if t.fiscal == t.general:
         fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元，全部为一般公共预算财政拨款。"
     else:
@@ -137,8 +143,8 @@ def narrative_lines(acc: Accounts, n: NarrativeSpec) -> list[str]:
             fiscal_line = f"{year}年度财政拨款收入支出总计{fiscal_total:.2f}万元。本年财政拨款收入{t.fiscal:.2f}万元，其中：{listed}。"
     if carried:
         fiscal_line += (
-            f"年初财政拨款结转和结余{t.general_carry_in:.2f}万元，本年财政拨款支出{t.fiscal_spending:.2f}万元，"
-            f"年末财政拨款结转和结余{t.general_carry_out:.2f}万元。"
+            f"年初财政拨款结转和结余{t.fiscal_carry_in:.2f}万元，本年财政拨款支出{t.fiscal_spending:.2f}万元，"
+            f"年末财政拨款结转和结余{t.fiscal_carry_out:.2f}万元。"
         )
     general = t.general_spending
     lines += [
@@ -197,9 +203,9 @@ def narrative_lines(acc: Accounts, n: NarrativeSpec) -> list[str]:
     goods, works, services = n.procurement
     lines += [
         "九、政府性基金预算财政拨款收入支出决算情况说明",
-        _fund_sentence(year, "政府性基金预算财政拨款", t.fund),
+        _fund_sentence(year, "政府性基金预算财政拨款", t.fund, t.fund_carry_in, t.fund_carry_out),
         "十、国有资本经营预算财政拨款收入支出决算情况说明",
-        _fund_sentence(year, "国有资本经营预算财政拨款", t.capital),
+        _fund_sentence(year, "国有资本经营预算财政拨款", t.capital, t.capital_carry_in, t.capital_carry_out),
         "十一、其他重要事项的情况说明",
         "（一）机关运行经费支出情况",
         "本部门为非参公管理事业单位，无机关运行经费支出。",

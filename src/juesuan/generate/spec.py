@@ -59,10 +59,12 @@ class FunctionItem:
     ``to_affiliated`` 对附属单位补助支出. ``general_project`` is the part of the general-budget
     appropriation spent on projects (the rest is basic spending); ``general_carry_in`` and
     ``general_carry_out`` are its 年初/年末 一般公共预算财政拨款结转和结余 (the general-budget
-    spending of the 项 is ``general + general_carry_in - general_carry_out``); the 政府性基金 and
-    国有资本经营 appropriations are spent on projects in the year. Income equals spending on every 项
-    unless the department has carry-overs (:class:`BalanceSpec`, which includes the 财政拨款 ones):
-    then only the totals must balance.
+    spending of the 项 is ``general + general_carry_in - general_carry_out``); ``fund_carry_in`` /
+    ``fund_carry_out`` and ``capital_carry_in`` / ``capital_carry_out`` are those of the 政府性基金 and
+    国有资本经营 appropriations, whose spending (``fund + fund_carry_in - fund_carry_out``, and the
+    same for ``capital``) goes to projects. Income equals spending on every 项 unless the
+    department has carry-overs (:class:`BalanceSpec`, which includes the 财政拨款 ones): then only
+    the totals must balance.
     """
 
     code: str
@@ -82,6 +84,10 @@ class FunctionItem:
     to_affiliated: Decimal = ZERO
     general_carry_in: Decimal = ZERO
     general_carry_out: Decimal = ZERO
+    fund_carry_in: Decimal = ZERO
+    fund_carry_out: Decimal = ZERO
+    capital_carry_in: Decimal = ZERO
+    capital_carry_out: Decimal = ZERO
 
     def __post_init__(self) -> None:
         _money_fields(self, tuple(n for n in self.__dataclass_fields__ if n != "code"))
@@ -406,8 +412,8 @@ def example_spec() -> DisclosureSpec:
 def funded_example_spec() -> DisclosureSpec:
     """:func:`example_spec` with every income source and carry-overs: 上级补助收入, 经营收入 (spent as
     经营支出), 附属单位上缴收入, a 政府性基金 (国有土地使用权出让收入安排的支出) and a 国有资本经营预算
-    appropriation spent on projects, 年初结转和结余 (with 一般公共预算财政拨款 carry-overs of a 项),
-    使用非财政拨款结余, 结余分配, 年末结转和结余."""
+    appropriation spent on projects, each with carry-overs of its own, 年初结转和结余 (with
+    一般公共预算财政拨款 carry-overs of a 项), 使用非财政拨款结余, 结余分配, 年末结转和结余."""
     from dataclasses import replace
 
     base = example_spec()
@@ -435,15 +441,22 @@ def funded_example_spec() -> DisclosureSpec:
             else i
             for i in base.items[1:]
         ),
-        FunctionItem("2120803", fund=D("120.00"), project=D("120.00")),
-        FunctionItem("2230199", capital=D("15.00"), project=D("15.00")),
+        # 政府性基金: 30.00 carried in, 10.00 carried out, 140.00 spent; 国有资本经营: 6.00 carried
+        # in, 9.00 carried out, 12.00 spent
+        FunctionItem(
+            "2120803", fund=D("120.00"), fund_carry_in=D("30.00"), fund_carry_out=D("10.00"), project=D("140.00")
+        ),
+        FunctionItem(
+            "2230199", capital=D("15.00"), capital_carry_in=D("6.00"), capital_carry_out=D("9.00"), project=D("12.00")
+        ),
     )
     project_lines = tuple(
         replace(line, amount=line.amount + D("8.00")) if line.code == "30227" else line for line in base.project_lines
     )
     # income exceeds spending by the 附属单位上缴收入 (5.00) kept for next year, less the 8.00 spent
-    # from the 财政拨款 carry-overs
-    balances = BalanceSpec(carry_in=D("68.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("73.00"))
+    # from the 一般公共预算 carry-overs, the 20.00 from the 政府性基金 ones, plus the 3.00 of
+    # 国有资本经营 appropriation kept
+    balances = BalanceSpec(carry_in=D("104.00"), use_balance=D("10.00"), distribution=D("2.00"), carry_out=D("92.00"))
     assert base.narrative is not None
     narrative = replace(base.narrative, prior_total=D("880.00"))
     return replace(base, items=items, project_lines=project_lines, balances=balances, narrative=narrative)
