@@ -277,6 +277,22 @@ class Paragraph:
 
 
 @dataclass
+class PrintedCell:
+    """One cell of a printed grid: its text and how many rows and columns it covers (a merged cell)."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "colspan": self.colspan, "rowspan": self.rowspan}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PrintedCell":
+        return cls(str(d.get("text", "")), int(d.get("colspan", 1)), int(d.get("rowspan", 1)))
+
+
+@dataclass
 class PerformanceTable:
     """A 绩效自评 table kept structured: a key/value header, the funds block and the indicators.
 
@@ -294,6 +310,11 @@ class PerformanceTable:
     provenance: Provenance | None = None
     # Where each printed text of the table is (its line): findings on a row point at that row.
     cell_provenance: dict[str, Provenance] = field(default_factory=dict)
+    # Optional: the table as printed, positions kept (blank cells, merged cells; ``None`` where a
+    # merged cell covers the position), in printed order. The generator sets it from the layout
+    # data's form so writers print each value under its header; readers leave it empty (the parts
+    # above are the table's content), and it takes no part in comparing tables.
+    grid: list[list[PrintedCell | None]] = field(default_factory=list, compare=False)
 
     def where(self, text: str) -> Provenance | None:
         """The provenance of the line printing ``text``, else the table's."""
@@ -315,6 +336,11 @@ class PerformanceTable:
             "other": self.other,
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "cell_provenance": {k: v.to_dict() for k, v in self.cell_provenance.items()},
+            **(
+                {"grid": [[c.to_dict() if c is not None else None for c in row] for row in self.grid]}
+                if self.grid
+                else {}
+            ),
         }
 
     @classmethod
@@ -330,6 +356,7 @@ class PerformanceTable:
             d.get("other", []),
             prov,
             cells,
+            [[PrintedCell.from_dict(c) if c is not None else None for c in row] for row in d.get("grid") or []],
         )
 
 

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
 from ..layouts import Layouts
-from ..model import Paragraph, PerformanceTable
+from ..model import Paragraph, PerformanceTable, PrintedCell
 from .derive import Accounts, derive, grand_total, source_amounts, spending_amounts
 from .spec import CENT, DASH, ZERO, DisclosureSpec, NarrativeSpec, SpecError
 from .tables import LayoutError
@@ -26,7 +26,6 @@ Cells = list[str]
 
 # the 绩效 parts a 决算 can print (layouts: performance), in printed order
 PERFORMANCE_KINDS = ("department_narrative", "department", "project")
-_PARTS = ("other", "funds", "indicators")
 
 
 _NUMERALS = "一二三四五六七八九十"
@@ -316,23 +315,106 @@ def performance_values(acc: Accounts) -> tuple[dict[str, str], dict[str, list[Ce
     return values, rows
 
 
-def _fill(kind: str, rows: list[Cells], values: dict[str, str], slots: dict[str, list[Cells]]) -> list[Cells]:
-    """The rows of a form part with every ``{name}`` replaced by its value, and each slot row by its
-    rows; a name the generator does not give is an error of the layout data."""
-    out: list[Cells] = []
+# A form cell continuing a merged cell: "<" the cell to its left, "^" the cell above.
+_LEFT, _UP = "<", "^"
+# The blocks the ``other`` part of a form places with a row of the one cell "{funds}" / "{indicators}".
+_BLOCKS = ("funds", "indicators")
+
+
+class _Span:
+    """A form position covered by a merged cell (``way``: ``<`` or ``^``)."""
+
+    __slots__ = ("way",)
+
+    def __init__(self, way: str) -> None:
+        self.way = way
+
+
+FormRow = list["str | _Span"]
+
+
+def _slot_name(row: Cells) -> str | None:
+    slot = _SLOT.fullmatch(row[0].strip()) if len(row) == 1 else None
+    return slot.group(1) if slot else None
+
+
+def _fill(
+    kind: str,
+    rows: list[Cells],
+    values: dict[str, str],
+    slots: dict[str, list[Cells]],
+    blocks: dict[str, list[FormRow]] | None = None,
+) -> list[FormRow]:
+    """The rows of a form part with every ``{name}`` replaced by its value, each slot row by its
+    rows (blank cells added up to the part's widest row, so they keep the form's positions) and each
+    block row by the given block; ``<``/``^`` cells stay spans. A name the generator does not give is
+    an error of the layout data."""
+    blocks = blocks or {}
+    out: list[FormRow] = []
 
     def value(m: re.Match[str]) -> str:
         if m.group(1) not in values:
             raise LayoutError(f"绩效 form {kind}: no value {m.group(0)} (one of {', '.join(sorted(values))})")
         return values[m.group(1)]
 
+    width = max((len(r) for r in rows if _slot_name(r) not in (*slots, *blocks)), default=0)
     for row in rows:
-        slot = _SLOT.fullmatch(row[0]) if len(row) == 1 else None
-        if slot and slot.group(1) in slots:
-            out += slots[slot.group(1)]
+        name = _slot_name(row)
+        if name in blocks:
+            out += blocks[name]
+        elif name in slots:
+            out += [[*r, *[""] * (width - len(r))] for r in slots[name]]
         else:
-            out.append([_SLOT.sub(value, c) for c in row])
+            out.append([_Span(c) if c in (_LEFT, _UP) else _SLOT.sub(value, c) for c in row])
     return out
+
+
+def _texts(rows: list[FormRow]) -> list[Cells]:
+    """The printed texts of each row (spans and blank cells left out, as :class:`PerformanceTable`
+    keeps them); rows without text dropped."""
+    return _rows([[c for c in r if isinstance(c, str)] for r in rows])
+
+
+def _grid(kind: str, rows: list[FormRow]) -> list[list[PrintedCell | None]]:
+    """The printed grid of the form rows: ``<`` widens the cell to its left, ``^`` lengthens the cell
+    above; a row shorter than the widest has its last cell span to the right edge. Rows without a
+    text or span are left out."""
+    rows = [r for r in rows if any(isinstance(c, _Span) or c.strip() for c in r)]
+    width = max((len(r) for r in rows), default=0)
+    grid: list[list[PrintedCell | None]] = []
+    anchor: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def cell_at(r: int, line: list[PrintedCell | None], at: tuple[int, int]) -> PrintedCell:
+        found = (grid[at[0]] if at[0] < r else line)[at[1]]
+        assert found is not None
+        return found
+
+    for r, row in enumerate(rows):
+        line: list[PrintedCell | None] = []
+        for c, cell in enumerate(row):
+            if isinstance(cell, _Span):
+                src = (r, c - 1) if cell.way == _LEFT else (r - 1, c)
+                if src not in anchor:
+                    raise LayoutError(f"绩效 form {kind}: row {r + 1}, cell {c + 1}: {cell.way!r} continues no cell")
+                at = anchor[(r, c)] = anchor[src]
+                a = cell_at(r, line, at)
+                a.colspan = max(a.colspan, c - at[1] + 1)
+                a.rowspan = max(a.rowspan, r - at[0] + 1)
+                line.append(None)
+            else:
+                anchor[(r, c)] = (r, c)
+                line.append(PrintedCell(cell.strip()))
+        last = line[-1] if line else None
+        for c in range(len(row), width):
+            if last is not None:
+                last.colspan += 1
+                anchor[(r, c)] = (r, len(row) - 1)
+                line.append(None)
+            else:
+                anchor[(r, c)] = (r, c)
+                line.append(PrintedCell(""))
+        grid.append(line)
+    return grid
 
 
 def performance_tables(
@@ -340,23 +422,30 @@ def performance_tables(
 ) -> list[PerformanceTable]:
     """The 绩效 self-evaluation parts ``kinds`` (Yunnan's 部门整体支出绩效自评情况, 部门整体支出绩效自评表
     and 项目支出绩效自评表) as model tables, printed as the layout data's forms say (``performance``:
-    the title and the ``form`` rows of each part). A reader splits the printed table into the same
-    parts: each part opens with a row the layout's ``performance_sections`` name."""
+    the title and the ``form`` rows of each part, positions and merged cells kept in ``grid``). A
+    reader splits the printed table into the same parts: each part opens with a row the layout's
+    ``performance_sections`` name."""
     values, slots = performance_values(acc)
     out = []
     for kind in kinds:
         form = layouts.performance_forms.get(kind)
         if form is None:
             raise LayoutError(f"the layout data has no 绩效 form for {kind}")
-        other, funds, indicators = (_rows(_fill(kind, form.get(part, []), values, slots)) for part in _PARTS)
+        blocks = {part: _fill(kind, form.get(part, []), values, slots) for part in _BLOCKS}
+        other_form = form.get("other", [])
+        other = _texts(_fill(kind, [r for r in other_form if _slot_name(r) not in _BLOCKS], values, slots))
+        printed = _fill(kind, other_form, values, slots, blocks)
+        placed = {_slot_name(r) for r in other_form}
+        printed += [row for part in _BLOCKS if part not in placed for row in blocks[part]]
         out.append(
             PerformanceTable(
                 kind=kind,
                 title=_title(layouts, kind, acc.spec.year),
                 fields=_fields(other),
-                funds=funds,
-                indicators=indicators,
+                funds=_texts(blocks["funds"]),
+                indicators=_texts(blocks["indicators"]),
                 other=other,
+                grid=_grid(kind, printed),
             )
         )
     return out

@@ -342,7 +342,15 @@ _TAIL_START = ("其他需要说明事项", "其他需说明事项", "总分", "�
 def performance_section(perf: PerformanceTable) -> Section:
     """A 绩效 table as rows of its printed cells: the header part, the funds block, the indicator
     block, then the closing part (其他需要说明事项, 总分, 备注…). A short row's last cell spans to the
-    right edge."""
+    right edge. A table with a printed ``grid`` (the generator's, from the layout data's form) is
+    printed as that grid: blank positions and merged cells kept, each value under its header."""
+    if perf.grid:
+        grid: Grid = [
+            [OutCell(c.text, "text", colspan=c.colspan, rowspan=c.rowspan) if c is not None else None for c in row]
+            for row in perf.grid
+        ]
+        width = max(len(row) for row in grid)
+        return Section(kind="performance", title=perf.title, width=width, body=grid, sheet_name=perf.title)
     other = [list(r) for r in perf.other]
     cut = next((i for i, r in enumerate(other) if r and r[0].startswith(_TAIL_START)), len(other))
     rows = other[:cut] + [list(r) for r in perf.funds] + [list(r) for r in perf.indicators] + other[cut:]
