@@ -130,6 +130,20 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Group characters into visual lines by vertical centre; each line sorted left to right."""
     if not chars:
         return []  # (an empty cell of a ruled table: nearly half of them)
+    line_tol = current().line_tol
+    first = chars[0]
+    top0, bottom0 = first["top"], first["bottom"]
+    for c in chars:
+        if c["top"] != top0 or c["bottom"] != bottom0:
+            break
+    else:
+        # every character on the same band (most cells of a ruled table, a line of one font): one
+        # line whatever the tolerance, in x order and, at equal x, in page order — what the
+        # grouping below gives them, without a key a character
+        if line_tol >= 0:
+            one = [c for c in chars if c["text"].strip()]
+            one.sort(key=_X0)
+            return [one] if one else []
     # (vertical centre, x0, page order, height, character): sorted as by (centre, x0) in a stable
     # sort, each value computed once a character
     keyed = []
@@ -141,7 +155,6 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     lines: list[list[dict[str, Any]]] = []
     line: list[dict[str, Any]] = []
     centre = height = 0.0
-    line_tol = current().line_tol
     for mid, _, _, h, c in keyed:
         if h < 1.0:
             h = 1.0
