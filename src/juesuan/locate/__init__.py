@@ -158,6 +158,9 @@ class _Index:
         return k
 
 
+_ZERO = Decimal(0)
+
+
 def _constraints(index: _Index, records: Iterable[RelationRecord]) -> list[_Constraint]:
     out = []
     for rec in records:
@@ -172,12 +175,13 @@ def _constraints(index: _Index, records: Iterable[RelationRecord]) -> list[_Cons
         tables = set()
         for sign, terms in ((1, rec.left), (-1, rec.right)):
             for t in terms:
+                w = sign * t.weight * t.factor  # (the term's coefficient, once a term)
                 for c in t.cells:
                     k = index.key(c)
                     if k is None:
                         continue
                     tables.add(k[0])
-                    coefs[k] = coefs.get(k, Decimal(0)) + sign * t.weight * t.factor
+                    coefs[k] = coefs.get(k, _ZERO) + w
         coefs = {k: v for k, v in coefs.items() if v != 0}
         if not coefs:
             continue

@@ -710,11 +710,10 @@ def _drop_furniture(pages: list[_Page]) -> None:
     repeated = Counter(re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it))
     threshold = max(current().furniture_min_repeats, len(pages) // 2)
 
-    def last_folio(p: _Page, it: _Item) -> bool:
+    def last_folio(p: _Page, it: _Item, lowest: _Item) -> bool:
         """A page number printed higher than the margin band (a wide bottom margin): the page's
         lowest line, alone, in the bottom twice the band."""
         band = 2 * current().margin_fraction * p.height
-        lowest = max(p.items, key=lambda x: x.top)
         return (
             it is lowest
             and it.grid is None
@@ -723,13 +722,16 @@ def _drop_furniture(pages: list[_Page]) -> None:
         )
 
     for p in pages:
+        if not p.items:
+            continue
         keep = []
+        lowest = max(p.items, key=lambda x: x.top)  # (once a page, not once a line)
         for it in p.items:
             if margin(p, it):
                 text = "".join(it.cells).strip()
                 if _PAGE_NO_RE.match(text) or repeated[re.sub(r"\d+", "#", text)] >= threshold:
                     continue
-            elif last_folio(p, it):
+            elif last_folio(p, it, lowest):
                 continue
             keep.append(it)
         p.items = keep
