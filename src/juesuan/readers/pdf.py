@@ -192,6 +192,26 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         append = chars.append
         n = pdfium_c.FPDFText_CountChars(raw)
         whole = _page_text(raw, n) if n > 0 else None
+        if whole is not None and upright and ax == 1.0 and bt == -1.0:
+            # the common case, its own loop: the page's text one to one with its characters (none
+            # left out, each one code point), an unrotated page (x = left + cx, top = ct - top:
+            # the same floats as the products by 1 and -1 below)
+            for i, text in enumerate(whole):
+                if text == "\0" or text.isspace() or not box(raw, i, rect_ref):
+                    continue
+                left, top, right, bottom = read_rect(rect)
+                xa, xb = left + cx, right + cx
+                ta, tb = ct - top, ct - bottom
+                append(
+                    {
+                        "text": text,
+                        "x0": xb if xb < xa else xa,
+                        "x1": xb if xb > xa else xa,
+                        "top": tb if tb < ta else ta,
+                        "bottom": tb if tb > ta else ta,
+                    }
+                )
+            return chars
         for i, text in enumerate(whole if whole is not None else [""] * n):
             if whole is not None:
                 # one to one with the characters: none left out, each one code point (its code)
