@@ -222,7 +222,9 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
 _NO_SIZE = object()  # a character without a font size (PDFium's): its width stands in
 
 
-def _splits_after_number(group: list[dict[str, Any]], prev: dict[str, Any], text: str, gap: float, whole_gap: float) -> bool:
+def _splits_after_number(
+    group: list[dict[str, Any]], prev: dict[str, Any], text: str, gap: float, whole_gap: float
+) -> bool:
     """After a digit: a new cell starts at ``text``.
 
     A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出"). Also an
