@@ -292,7 +292,41 @@ def _rapid_engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     threads = current().ocr_threads
-    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, det_limit_type="max", det_limit_side_len=2000)
+    engine = RapidOCR(
+        intra_op_num_threads=threads, inter_op_num_threads=1, det_limit_type="max", det_limit_side_len=2000
+    )
+    if current().ocr_fold_models:
+        _fold_sessions(engine, threads)
+    return engine
+
+
+def _fold_sessions(engine: Any, threads: int) -> None:
+    """The detector's and recognizer's ONNX sessions replaced by sessions of the same models with
+    their element-wise passes folded (:mod:`.ocrmodel`: the same outputs to float rounding, about a
+    fifth less time on one core), when the ``onnx`` package is installed (the ``ocr`` extra);
+    otherwise, or when a model cannot be rewritten, RapidOCR's own sessions stay."""
+    try:
+        import onnx  # noqa: F401 — only to know that the rewrite can run
+        import onnxruntime as ort
+    except ImportError:
+        return
+    from .ocrmodel import rewrite
+
+    for holder in (engine.text_det.infer, engine.text_rec.session):
+        old = holder.session
+        path = getattr(old, "_model_path", None)
+        if not isinstance(path, str):
+            continue
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 4
+        opts.enable_cpu_mem_arena = False
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        try:
+            holder.session = ort.InferenceSession(rewrite(path), sess_options=opts, providers=old.get_providers())
+        except Exception:  # noqa: BLE001 — a model the rewrite does not handle runs as shipped
+            holder.session = old
 
 
 Reading = tuple[str, float, tuple[tuple[int, str, float], ...]]  # text, confidence, alternatives
