@@ -166,3 +166,25 @@ def test_shipped_detector_finds_the_same_folded():
     (want,), (got,) = plain.run(None, {name: x}), folded.run(None, {name: x})
     assert np.abs(want - got).max() < 1e-3
     assert ((want > 0.3) == (got > 0.3)).mean() > 0.999
+
+
+def test_rewritten_model_is_cached_and_read_back_without_rewriting(tmp_path, monkeypatch):
+    from juesuan.readers import ocrmodel
+
+    path = _model(tmp_path, second_kernel=1)
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", str(tmp_path / "cache"))
+    first = ocrmodel.folded(str(path))
+    assert first == rewrite(str(path))
+    assert len(list((tmp_path / "cache" / "ocr-models").glob("*.onnx"))) == 1
+
+    def no_onnx(_path: str) -> bytes:
+        raise ImportError("onnx")
+
+    monkeypatch.setattr(ocrmodel, "rewrite", no_onnx)
+    assert ocrmodel.folded(str(path)) == first  # from the cache
+    # another model (another content): not in the cache, and without onnx no rewrite
+    other = tmp_path / "other.onnx"
+    other.write_bytes(path.read_bytes() + b"\0")
+    assert ocrmodel.folded(str(other)) is None
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", "off")
+    assert ocrmodel.folded(str(path)) is None

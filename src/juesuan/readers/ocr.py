@@ -303,14 +303,12 @@ def _rapid_engine() -> Any:
 def _fold_sessions(engine: Any, threads: int) -> None:
     """The detector's and recognizer's ONNX sessions replaced by sessions of the same models with
     their element-wise passes folded (:mod:`.ocrmodel`: the same outputs to float rounding, about a
-    fifth less time on one core), when the ``onnx`` package is installed (the ``ocr`` extra);
-    otherwise, or when a model cannot be rewritten, RapidOCR's own sessions stay."""
-    try:
-        import onnx  # noqa: F401 — only to know that the rewrite can run
-        import onnxruntime as ort
-    except ImportError:
-        return
-    from .ocrmodel import rewrite
+    fifth less time on one core), rewritten once and cached (:func:`.ocrmodel.folded`; the
+    rewrite needs the ``onnx`` package of the ``ocr`` extra); when a model cannot be rewritten,
+    RapidOCR's own session stays."""
+    import onnxruntime as ort
+
+    from .ocrmodel import folded
 
     for holder in (engine.text_det.infer, engine.text_rec.session):
         old = holder.session
@@ -324,7 +322,9 @@ def _fold_sessions(engine: Any, threads: int) -> None:
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         try:
-            holder.session = ort.InferenceSession(rewrite(path), sess_options=opts, providers=old.get_providers())
+            data = folded(path)
+            if data is not None:
+                holder.session = ort.InferenceSession(data, sess_options=opts, providers=old.get_providers())
         except Exception:  # noqa: BLE001 — a model the rewrite does not handle runs as shipped
             holder.session = old
 

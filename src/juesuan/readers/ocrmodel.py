@@ -26,7 +26,49 @@ probability (tests/test_ocr_model.py compares them on rendered lines).
 
 from __future__ import annotations
 
+import os
+from hashlib import sha256
 from typing import Any
+
+# changes whenever :func:`rewrite` would give another model: part of the cache key
+REWRITE_VERSION = "1"
+
+
+def folded(path: str) -> bytes | None:
+    """The rewritten model of ``path`` (:func:`rewrite`), from the user's cache directory
+    (:func:`juesuan.dataload.cache_dir`, ``ocr-models/``, keyed by the model's content and
+    :data:`REWRITE_VERSION`) or rewritten and cached; None when it cannot be made (``onnx`` is not
+    installed and nothing is cached). Importing ``onnx`` costs more CPU than a page's recognition
+    saves, so a process finds the model already rewritten by an earlier one."""
+    from ..dataload import cache_dir
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return None
+    folder = cache_dir()
+    file = None
+    if folder is not None:
+        digest = sha256(REWRITE_VERSION.encode() + b"\0" + raw).hexdigest()
+        file = folder / "ocr-models" / f"{digest}.onnx"
+        try:
+            return file.read_bytes()
+        except OSError:
+            pass
+    try:
+        data = rewrite(path)
+    except ImportError:
+        return None
+    if file is not None:
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = file.with_name(f".tmp-{os.getpid()}-{file.name}")
+            tmp.write_bytes(data)
+            os.replace(tmp, file)
+        except OSError:  # read-only or full: the cache is an optimisation only
+            pass
+    return data
 
 
 def rewrite(path: str) -> bytes:
@@ -252,4 +294,4 @@ class _Graph:
         self._index()
 
 
-__all__ = ["rewrite"]
+__all__ = ["REWRITE_VERSION", "folded", "rewrite"]

@@ -100,6 +100,14 @@ def deskew(image: Any) -> tuple[Any, float]:
     return Image.fromarray(turned), angle
 
 
+def line_masks(image: Any, px_per_pt: float) -> list[tuple[str, int, Any]]:
+    """The ruling masks of an (upright) page image (:func:`_line_masks` of its ink), made once per
+    page for both :func:`ruling_edges` and :func:`read_page`."""
+    import numpy as np
+
+    return _line_masks(_ink(np.asarray(image.convert("L"))), px_per_pt)
+
+
 def _line_masks(ink: Any, px_per_pt: float) -> list[tuple[str, int, Any]]:
     """(orientation, kernel length in pixels, the ink in runs at least that long) for "h" and "v"."""
     cv2 = _cv()
@@ -489,7 +497,9 @@ def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tupl
     return out
 
 
-def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
+def read_page(
+    image: Any, tables: list[Any], px_per_pt: float, masks: list[tuple[str, int, Any]] | None = None
+) -> list[OcrWord]:
     """The text of an upright scanned page whose ruled grids are known (``tables``: the lattice
     finder's, in points), as OCR runs in points.
 
@@ -497,14 +507,15 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     on the page with its rulings painted out) are recognized directly, and a cell without ink is
     not read at all. Outside the grids (titles, notes, text pages), the remaining ink is cut into
     bands of lines, each band reduced to ``ocr_det_dpi`` for the text detector, and the lines it
-    finds are recognized from the full-resolution page."""
+    finds are recognized from the full-resolution page. ``masks``: :func:`line_masks` of the
+    page, when already made."""
     import numpy as np
 
     from . import ocr, scanfree
 
     s = current()
     grey = np.asarray(image.convert("L"))
-    clean = erase_rulings(grey, _line_masks(_ink(grey), px_per_pt))
+    clean = erase_rulings(grey, masks if masks is not None else _line_masks(_ink(grey), px_per_pt))
     ink = clean < s.ocr_ink_level
     faint = clean < s.scan_faint_level
     inset = max(int(round(s.scan_cell_inset * px_per_pt)), 1)
@@ -591,6 +602,7 @@ __all__ = [
     "cut_runs",
     "deskew",
     "erase_rulings",
+    "line_masks",
     "read_page",
     "ruling_edges",
     "skew_angle",
