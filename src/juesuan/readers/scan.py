@@ -566,7 +566,10 @@ def read_page(
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
-    crops += [scanfree.crop(clean, box, line, owned, s.scan_rec_margin) for box, line in zip(free, pieces_of)]
+    crops += [
+        scanfree.crop(clean, box, line, owned, s.scan_rec_margin, s.scan_rec_side_margin)
+        for box, line in zip(free, pieces_of)
+    ]
     boxes = [ln for ln, _ in lines] + free
     groups = [-1] * len(lines) + pieces_of
     words: list[OcrWord] = []
