@@ -134,9 +134,17 @@ def ruling_edges(image: Any, px_per_pt: float, masks: list[tuple[str, int, Any]]
     thick = s.scan_ruling_max_thickness * px_per_pt
     edges: list[Edge] = []
     for orientation, k, lines in masks:
-        count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=_CONNECTIVITY)
+        # components within the mask's inked rectangle only (a page without rulings, or with a
+        # few, has a small one or none): the same components, found in fewer pixels
+        bx, by, bw, bh = cv2.boundingRect(lines)
+        if bw == 0 or bh == 0:
+            continue
+        count, _, stats, _ = cv2.connectedComponentsWithStats(
+            np.ascontiguousarray(lines[by : by + bh, bx : bx + bw]), connectivity=_CONNECTIVITY
+        )
         for i in range(1, count):
             x, y, w, h = (int(v) for v in stats[i][:4])
+            x, y = x + bx, y + by
             across, along = (h, w) if orientation == "h" else (w, h)
             if across > thick or along < k:
                 continue
