@@ -18,7 +18,7 @@ import builtins
 import marshal
 import os
 import sys
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -133,10 +133,46 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     builtins.exec(source, globals, locals)
 
 
+class _LazyModule(ModuleType):
+    """A module whose code runs at the first access to an attribute it does not have yet.
+
+    Like :class:`importlib.util.LazyLoader`, which cannot serve here on Python 3.11: its module
+    loads at any attribute access, ``__spec__`` included, which every later ``import`` statement of
+    the module reads. Here the attributes the import system sets (``__spec__``, ``__name__``,
+    ``__file__`` …) are plain attributes; any other runs the module's code in this same module
+    object (as LazyLoader does), which then is the module Python would have loaded."""
+
+    def __getattr__(self, name: str) -> Any:
+        spec = self.__spec__
+        self.__class__ = ModuleType  # type: ignore[assignment]  # loaded once, whatever happens next
+        spec.loader.exec_module(self)  # type: ignore[union-attr]
+        return getattr(self, name)
+
+
+def _lazy_inspect() -> None:
+    """Make :mod:`inspect` load at its first use instead of on import (the command's process only).
+
+    ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis``, ``tokenize`` …) for one thing, the
+    ``__doc__`` it writes on a class without a docstring; juesuan's classes on the check path have
+    theirs, so a check uses nothing of ``inspect`` (≈ 36 M instructions, docs/benchmarks.md). It
+    loads at its first real use (a class without a docstring, pdfplumber or numpy loading)."""
+    if "inspect" in sys.modules:
+        return
+    from importlib.util import find_spec, module_from_spec
+
+    spec = find_spec("inspect")
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return
+    module = module_from_spec(spec)
+    module.__class__ = _LazyModule
+    sys.modules["inspect"] = module
+
+
 def install() -> None:
     """Let dataclasses use the cache (once per process; the file is read when the first class is
     made); the codes compiled meanwhile are written back at exit."""
     global _file
+    _lazy_inspect()
     import dataclasses
 
     if getattr(dataclasses, "exec", None) is _exec:
