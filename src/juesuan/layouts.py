@@ -134,6 +134,9 @@ class Layouts:
     # 绩效 table parts (funds | indicators | other) → {"starts": [...], "contains": [...]}: the words
     # that open the part (see recognize._performance)
     performance_sections: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # 绩效 table kind → part (other | funds | indicators) → rows of cells with "{name}" slots: how
+    # `juesuan build` prints it (generate.draft)
+    performance_forms: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
 
     def table_name(self, table_id: str, variant: Variant | None = None) -> str:
         if variant is not None:
@@ -209,11 +212,14 @@ def _build() -> Layouts:
     tables: dict[str, TableLayout] = {}
     performance: dict[str, list[str]] = {}
     sections: dict[str, dict[str, list[str]]] = {}
+    forms: dict[str, dict[str, list[list[str]]]] = {}
     for _path, doc in documents("layouts"):
         for tid, spec in (doc.get("tables") or {}).items():
             tables[tid] = _table(tid, spec)
         for pid, spec in (doc.get("performance") or {}).items():
             performance[pid] = list(spec.get("titles", []))
+            if spec.get("form"):
+                forms[pid] = {part: [[str(c) for c in row] for row in rows] for part, rows in spec["form"].items()}
         for part, spec in (doc.get("performance_sections") or {}).items():
             sections[part] = {k: [str(w) for w in spec.get(k) or []] for k in ("starts", "contains")}
     variants: dict[str, Variant] = {}
@@ -230,4 +236,4 @@ def _build() -> Layouts:
             detect=dict(d.get("detect") or {}),
             form_numbers=[str(p) for p in d.get("form_numbers") or []],
         )
-    return Layouts(tables, performance, variants, sections)
+    return Layouts(tables, performance, variants, sections, forms)
