@@ -1,6 +1,6 @@
 """Mutation benchmark of error localization (juesuan.locate).
 
-Consistent documents: the synthetic example (juesuan.synth) rendered with different scale factors
+Consistent documents: the synthetic example (juesuan.generate) rendered with different scale factors
 and units, and the real seed with its known errors repaired by ``juesuan.locate.apply``. Into each,
 single-cell and two-cell errors of every cause class are injected directly in the model (a fixed
 random seed makes the run reproducible); the table rules are evaluated and the errors localized.
@@ -27,13 +27,14 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan import api, synth
+from juesuan import api
 from juesuan.generate import document
 from juesuan.layouts import load as load_layouts
 from juesuan.locate import apply, localize
 from juesuan.locate.causes import digits
 from juesuan.model import Cell, Disclosure
 from juesuan.rules.engine import RelationRecord, evaluate
+from juesuan.generate.spec import example_spec
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO.parent / "shared" / "seeds" / "000_f2a3e5ca77432ebc.txt"
@@ -63,7 +64,7 @@ def _scale(obj, k: Decimal):  # type: ignore[no-untyped-def]
 
 
 def synth_doc(k: Decimal, unit: str, tmp: Path) -> Disclosure:
-    base = synth.example_spec()
+    base = example_spec()
     spec = dataclasses.replace(
         base,
         items=_scale(base.items, k),

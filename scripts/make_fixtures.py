@@ -32,7 +32,7 @@ from juesuan.readers import read  # noqa: E402
 from juesuan.readers.office import convert, soffice  # noqa: E402
 from juesuan.recognize import recognize  # noqa: E402
 from juesuan.generate.document import render_text  # noqa: E402
-from juesuan.synth import example_spec  # noqa: E402
+from juesuan.generate.spec import example_spec  # noqa: E402
 from juesuan.writers.docx import write_docx  # noqa: E402
 from juesuan.writers.html import write_html  # noqa: E402
 from juesuan.writers.xlsx import write_xlsx  # noqa: E402

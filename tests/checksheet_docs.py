@@ -1,4 +1,4 @@
-"""Generated disclosures for the check-sheet tests (juesuan.synth), with the parts a finance
+"""Generated disclosures for the check-sheet tests (juesuan.generate), with the parts a finance
 bureau's checklist asks for (部门概况 with 主要职能 and 机构设置, 名词解释) and, when planted, the
 generator's four table errors plus one figure of the 情况说明 changed."""
 
@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan import synth
 from juesuan.generate import document as gendoc
+from juesuan.generate.derive import derive
+from juesuan.generate.spec import example_spec
 
 OVERVIEW = [
     "第一部分 部门概况",
@@ -28,7 +29,7 @@ NARRATIVE_PART = "编制/情况说明—收入决算情况"
 
 def document(planted: bool) -> tuple[str, list[str]]:
     """The text of the document and the forms (公开NN表) of its planted table errors."""
-    spec = synth.example_spec()
+    spec = example_spec()
     if planted:
         pd = gendoc.plant_errors(spec)
         text, forms = pd.text, sorted({e.form for e in pd.errors})
@@ -42,7 +43,7 @@ def document(planted: bool) -> tuple[str, list[str]]:
     lines[last + 1 : last + 1] = [""] + [x for line in GLOSSARY for x in (line, "")]
     text = "\n".join(lines)
     if planted:
-        income = synth.derive(spec).total.income
+        income = derive(spec).total.income
         printed = f"\n本年收入合计{income:.2f}万元，其中"
         assert text.count(printed) == 1
         text = text.replace(printed, f"\n本年收入合计{income + Decimal('100.00'):.2f}万元，其中")

@@ -1,6 +1,6 @@
 """The reviewer's check sheet (公开情况检查表, ``check --format xlsx``, juesuan.checksheet).
 
-The main inputs are made by our generator (tests/checksheet_docs.py: juesuan.synth with the
+The main inputs are made by our generator (tests/checksheet_docs.py: juesuan.generate with the
 部门概况 and 名词解释 parts, the generator's planted table errors and one 情况说明 figure changed;
 as text and as a PDF written by juesuan.writers.pdf). Every item holding a planted error must be
 否 with its problem text and a picture of the page with the cells boxed; every other item 是. The

@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from juesuan import api, synth
+from juesuan import api
 from juesuan.generate import document as gendoc
 from juesuan.layouts import load as load_layouts
 from juesuan.rules.engine import load_packs, validate_packs
+from juesuan.generate.spec import example_spec
 
 FORMS = [
     "summary",
@@ -75,7 +76,7 @@ def province_data(tmp_path, monkeypatch):
 def document(tmp_path):
     """The generated disclosure printed in the province's style: 附表N form numbers, 示例省, and
     without its last table (附表12, the assets table)."""
-    text = gendoc.render_text(synth.example_spec()).replace("示例市", "示例省")
+    text = gendoc.render_text(example_spec()).replace("示例市", "示例省")
     text = text[: text.index("国有资产使用情况表")]
     text = re.sub(r"公开0?(\d{1,2})表", r"附表\1", text)
     assert "附表11" in text and "公开" not in text

@@ -22,13 +22,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from juesuan import api, synth
+from juesuan import api
 from juesuan import synth_layouts as sl
 from juesuan.cli import app
 from juesuan.generate import examples, workbook as wbk
 from juesuan.generate.build import sha256
 from juesuan.generate.model import build_model
 from juesuan.writers.pdf import NoCJKFont, find_cjk_font
+from juesuan.generate.derive import Figures, derive, grand_total
+from juesuan.generate.spec import D, DisclosureSpec, SpecError, example_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "workbooks"
 FORMATS = ("xlsx", "docx", "html", "pdf")
@@ -51,7 +53,7 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _sorted_spec(spec: synth.DisclosureSpec) -> synth.DisclosureSpec:
+def _sorted_spec(spec: DisclosureSpec) -> DisclosureSpec:
     import dataclasses
 
     key = lambda line: line.code  # noqa: E731
@@ -191,7 +193,7 @@ def test_unbalanced_carry_overs_are_refused_naming_the_cells(tmp_path: Path) -> 
         wbk.read_workbook(path)
     text = str(exc.value)
     assert "收支不平衡" in text and f"工作表“单位信息”单元格B{row}" in text
-    assert "= 944.97，而本年支出合计869.97" in text
+    assert "= 980.97，而本年支出合计886.97" in text
 
 
 # --- build and round trip ------------------------------------------------------------------------
@@ -255,11 +257,19 @@ def test_round_trip(built: tuple[str, Path, Path], fmt: str) -> None:
         for column in ("superior", "business", "operating", "affiliated", "other"):
             got = cells.get(column)
             assert (got.value if got else None) == (getattr(item, column) or None), column
-    # the 政府性基金 and 国有资本经营 tables list the 项 with those appropriations
+    # the 政府性基金 and 国有资本经营 tables list the 项 with those appropriations or carry-overs:
+    # 年初结转和结余, 本年收入, 本年支出 (年初 + 收入 - 年末), 年末结转和结余 as the workbook gives them
     for table_id, source in (("fund", "fund"), ("state_capital", "capital")):
         table = next(t for t in back.tables if t.id == table_id)
-        printed = {r.code: r.cells["total"].value for r in table.rows if r.code and len(r.code) == 7}
-        assert printed == {i.code: getattr(i, source) for i in spec.items if getattr(i, source)}
+        columns = ("carry_in", "income", "total", "carry_out")
+        printed = {r.code: tuple(r.cells[c].value for c in columns) for r in table.rows if r.code and len(r.code) == 7}
+        fields = (f"{source}_carry_in", source, f"{source}_spending", f"{source}_carry_out")
+        expected = {
+            i.code: tuple(getattr(Figures.of(i), f) for f in fields)
+            for i in spec.items
+            if any(getattr(Figures.of(i), f) for f in fields)
+        }
+        assert printed == expected
     basic = next(t for t in back.tables if t.id == "basic")
     amounts = {r.code: c.value for r in basic.rows for c in r.cells.values() if r.code and c.value}
     for line in spec.basic_lines:
@@ -371,10 +381,10 @@ def test_previous_fills_last_years_figures(built: tuple[str, Path, Path], tmp_pa
         "template", "-o", str(path), "--variant", variant, "--year", "2024", "--previous", str(last_year)
     )
     assert code == 0, output
-    acc = synth.derive(wbk.read_workbook(workbook).spec)
+    acc = derive(wbk.read_workbook(workbook).spec)
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == grand_total(acc)
     assert Decimal(str(values["上年一般公共预算财政拨款支出（万元）"])) == acc.total.general_spending
     assert Decimal(str(values["上年一般公共预算财政拨款“三公”经费支出（万元）"])) == acc.three_public.total[2]
 
@@ -385,7 +395,7 @@ def test_marker_in_text_is_a_placeholder_finding(tmp_path: Path) -> None:
     found = [f for f in api.check_document(doc).findings if f.rule == "narrative.placeholder"]
     assert [f.severity for f in found] == ["error"]
     assert "决算数与年初预算数差异的主要原因" in found[0].message
-    clean, _ = build_model(synth.example_spec(), "yunnan")  # every reason given: no marker
+    clean, _ = build_model(example_spec(), "yunnan")  # every reason given: no marker
     assert not [f for f in api.check_document(clean).findings if f.severity == "error"]
 
 
@@ -442,10 +452,10 @@ def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tm
     path = tmp_path / "下年.xlsx"
     code, output = _run("template", "-o", str(path), "--previous", str(last))
     assert code == 0, output
-    acc = synth.derive(spec)
+    acc = derive(spec)
     ws = load_workbook(path)[wbk.INFO]
     values = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)}
-    assert Decimal(str(values["上年收入支出总计（万元）"])) == synth.grand_total(acc)
+    assert Decimal(str(values["上年收入支出总计（万元）"])) == grand_total(acc)
     out = tmp_path / "out"
     code, output = _run("build", str(last), "-o", str(out), "--format", "html")
     assert code == 0, output
@@ -455,9 +465,9 @@ def test_previous_from_last_years_workbook_and_a_department_name_with_a_slash(tm
 # --- 财政拨款 carry-overs ------------------------------------------------------------------------
 
 
-def _carry_spec(variant: str) -> synth.DisclosureSpec:
-    """The example with every income source and 一般公共预算财政拨款 carry-overs on a 项 (年初 20.00,
-    年末 12.00), as ``variant``'s department."""
+def _carry_spec(variant: str) -> DisclosureSpec:
+    """The example with every income source and 财政拨款 carry-overs (一般公共预算 on a 项: 年初 20.00,
+    年末 12.00; 政府性基金 30.00 / 10.00; 国有资本经营 6.00 / 9.00), as ``variant``'s department."""
     import dataclasses
 
     assert "shanghai" in examples.FUNDED
@@ -485,13 +495,14 @@ def test_general_budget_carry_overs_flow_through_the_tables_and_the_narrative(tm
             assert (cells["carry_in"].value, cells["carry_out"].value) == (carry_in, carry_out)
             assert cells["income"].value + carry_in - carry_out == cells["total"].value
         fiscal = {r.concept: r.cells for r in next(x for x in back.tables if x.id == "fiscal_summary").rows}
-        assert fiscal["carry_in"]["amount"].value == fiscal["carry_in_general"]["amount"].value == t.general_carry_in
+        assert fiscal["carry_in_general"]["amount"].value == t.general_carry_in
+        assert fiscal["carry_in"]["amount"].value == t.fiscal_carry_in  # with the other sources'
         assert fiscal["carry_out"]["general"].value == t.general_carry_out
         assert fiscal["expenditure_total"]["general"].value == t.general + t.general_carry_in - t.general_carry_out
         assert fiscal["income_grand_total"]["amount"].value == fiscal["expenditure_grand_total"]["total"].value
         text = "".join(p.text for p in back.paragraphs)
-        assert f"年初财政拨款结转和结余{t.general_carry_in:.2f}万元" in text
-        assert f"年末财政拨款结转和结余{t.general_carry_out:.2f}万元" in text
+        assert f"年初财政拨款结转和结余{t.fiscal_carry_in:.2f}万元" in text
+        assert f"年末财政拨款结转和结余{t.fiscal_carry_out:.2f}万元" in text
         assert f"一般公共预算财政拨款支出{t.general_spending:.2f}万元" in text
         assert _marker_only(api.check_document(back)) == []
 
@@ -500,23 +511,23 @@ def test_carry_overs_larger_than_the_departments_are_refused_naming_the_cells(tm
     import dataclasses
 
     spec = _carry_spec("yunnan")
-    balances = dataclasses.replace(spec.balances, carry_in=synth.D("10.00"), carry_out=synth.D("15.00"))
+    balances = dataclasses.replace(spec.balances, carry_in=D("50.00"), carry_out=D("38.00"))
     spec = dataclasses.replace(spec, balances=balances)
-    with pytest.raises(synth.SpecError, match="年初"):
-        synth.derive(spec)
+    with pytest.raises(SpecError, match="财政拨款年初/年末结转和结余 56.00/31.00 exceed"):
+        derive(spec)
     path = tmp_path / "填报.xlsx"
     wbk.write_template(path, "yunnan", 2024, spec=_carry_spec("yunnan"))
     wb = load_workbook(path)
     ws = wb[wbk.INFO]
-    # the department's carry-overs both 58.00 lower: still balanced, but less than the 财政拨款 年初 20.00
-    for label, value in (("年初结转和结余", 10), ("年末结转和结余", 15)):
+    # the department's carry-overs both 54.00 lower: still balanced, but less than the 财政拨款 年初 56.00
+    for label, value in (("年初结转和结余", 50), ("年末结转和结余", 38)):
         row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(row=r, column=1).value).startswith(label))
         ws.cell(row=row, column=2).value = value
     wb.save(path)
     with pytest.raises(wbk.WorkbookError) as err:
         wbk.read_workbook(path)
     message = "\n".join(err.value.messages)
-    assert f"工作表“{wbk.GENERAL}”单元格F5" in message and "年初财政拨款结转和结余20.00" in message
+    assert f"工作表“{wbk.GENERAL}”单元格F5" in message and "年初财政拨款结转和结余56.00" in message
 
 
 @pytest.mark.parametrize("source", ["workbook", "disclosure"])
@@ -541,9 +552,192 @@ def test_previous_years_carry_outs_are_this_years_carry_ins(tmp_path: Path, sour
     carried = {
         income.cell(row=r, column=1).value: Decimal(str(general.cell(row=r, column=6).value))
         for r in range(wbk.FIRST_ROW, wbk.FIRST_ROW + wbk.ITEM_ROWS)
-        if income.cell(row=r, column=1).value
+        if income.cell(row=r, column=1).value and general.cell(row=r, column=6).value
     }
     assert carried == {i.code: i.general_carry_out for i in spec.items if i.general_carry_out}
+    # the 政府性基金 and 国有资本经营 年末 are this year's 年初 on their sheets
+    for _, source, sheet in _SOURCES:
+        ws = wb[sheet]
+        got = {
+            income.cell(row=r, column=1).value: Decimal(str(ws.cell(row=r, column=3).value))
+            for r in range(wbk.FIRST_ROW, wbk.FIRST_ROW + wbk.ITEM_ROWS)
+            if income.cell(row=r, column=1).value and ws.cell(row=r, column=3).value
+        }
+        want = {i.code: getattr(i, f"{source}_carry_out") for i in spec.items if getattr(i, f"{source}_carry_out")}
+        assert want and got == want
+
+
+# --- 政府性基金 and 国有资本经营 carry-overs -------------------------------------------------------
+
+_SOURCES = (("fund", "fund", wbk.FUND), ("state_capital", "capital", wbk.CAPITAL))
+
+
+@pytest.fixture(scope="module", params=wbk.VARIANTS)
+def fund_built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, DisclosureSpec, Path, Path]:
+    """The example with 政府性基金 and 国有资本经营 carry-overs as ``variant``'s department, written
+    as a workbook and built in every format."""
+    variant = request.param
+    tmp = tmp_path_factory.mktemp(f"fund-{variant}")
+    spec = _carry_spec(variant)
+    workbook = wbk.write_template(tmp / "填报.xlsx", variant, 2024, spec=spec)
+    out = tmp / "out"
+    formats = ",".join(f for f in FORMATS if f != "pdf" or FONT)
+    code, output = _run("build", str(workbook), "-o", str(out), "--format", formats)
+    assert code == 0, output
+    return variant, spec, workbook, out
+
+
+def test_fund_carry_overs_are_read_from_their_sheets(tmp_path: Path) -> None:
+    spec = _carry_spec("national")
+    t = derive(spec).total
+    assert (t.fund_carry_in, t.fund_carry_out, t.capital_carry_in, t.capital_carry_out) != (0, 0, 0, 0)
+    path = wbk.write_template(tmp_path / "填报.xlsx", "national", 2024, spec=spec)
+    wb = load_workbook(path)
+    for _, source, sheet in _SOURCES:
+        ws = wb[sheet]
+        # headers from the layouts data; 年初 and 年末 open for input, the rest formulas
+        assert [ws.cell(row=wbk.HEADER_ROW, column=c).value for c in range(1, 7)] == [
+            "科目编码",
+            "科目名称",
+            "年初结转和结余",
+            "本年收入",
+            "合计",
+            "年末结转和结余",
+        ]
+        row = wbk.FIRST_ROW + next(k for k, i in enumerate(spec.items) if getattr(i, source))
+        item = spec.items[row - wbk.FIRST_ROW]
+        assert Decimal(str(ws.cell(row=row, column=3).value)) == getattr(item, f"{source}_carry_in")
+        assert Decimal(str(ws.cell(row=row, column=6).value)) == getattr(item, f"{source}_carry_out")
+        assert str(ws.cell(row=row, column=4).value).startswith(f"='{wbk.INCOME}'!")
+        assert ws.cell(row=row, column=5).value == f"=C{row}+D{row}-F{row}"
+        assert not ws.cell(row=row, column=3).protection.locked
+        assert ws.cell(row=row, column=5).protection.locked
+    assert _sorted_spec(wbk.read_workbook(path).spec) == _sorted_spec(spec)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_fund_carry_overs_round_trip(fund_built: tuple[str, DisclosureSpec, Path, Path], fmt: str) -> None:
+    variant, spec, workbook, out = fund_built
+    if fmt == "pdf" and FONT is None:
+        pytest.skip("no CJK font found by fontconfig (install fonts-noto-cjk): PDF output cannot be written")
+    assert _sorted_spec(wbk.read_workbook(workbook).spec) == _sorted_spec(spec)
+    truth, acc = build_model(spec, variant)
+    t = acc.total
+    (path,) = out.glob(f"*.{fmt}")
+    back = api.load_document(path, variant=variant)
+    assert _cells(back) == _cells(truth)
+    tables = {x.id: x for x in back.tables}
+    for table_id, source, _ in _SOURCES:
+        rows = {r.code: r.cells for r in tables[table_id].rows if r.code and len(r.code) == 7}
+        total = next(r.cells for r in tables[table_id].rows if r.concept == "total")
+        for item in spec.items:
+            f = Figures.of(item)
+            flow = (getattr(f, f"{source}_carry_in"), getattr(f, source), getattr(f, f"{source}_spending"))
+            flow += (getattr(f, f"{source}_carry_out"),)
+            if any(flow):
+                cells = rows[item.code]
+                assert tuple(cells[c].value for c in ("carry_in", "income", "total", "carry_out")) == flow
+                assert cells["project"].value == flow[2]
+        assert total["carry_in"].value == getattr(t, f"{source}_carry_in")
+        assert total["carry_out"].value == getattr(t, f"{source}_carry_out")
+    fiscal = {r.concept: r.cells for r in tables["fiscal_summary"].rows if r.concept}
+    assert fiscal["carry_in"]["amount"].value == t.fiscal_carry_in
+    for source in ("general", "fund", "capital"):
+        assert fiscal[f"carry_in_{source}"]["amount"].value == getattr(t, f"{source}_carry_in")
+        assert fiscal["carry_out"][source].value == getattr(t, f"{source}_carry_out")
+        assert fiscal["expenditure_total"][source].value == getattr(t, f"{source}_spending")
+    assert fiscal["carry_out"]["total"].value == t.fiscal_carry_out
+    assert fiscal["income_grand_total"]["amount"].value == t.fiscal + t.fiscal_carry_in
+    assert fiscal["expenditure_grand_total"]["total"].value == t.fiscal_spending + t.fiscal_carry_out
+    text = "".join(p.text for p in back.paragraphs)
+    assert f"年初财政拨款结转和结余{t.fiscal_carry_in:.2f}万元" in text
+    assert f"年末财政拨款结转和结余{t.fiscal_carry_out:.2f}万元" in text
+    for name, source in (("政府性基金预算财政拨款", "fund"), ("国有资本经营预算财政拨款", "capital")):
+        assert f"{name}年初结转和结余{getattr(t, f'{source}_carry_in'):.2f}万元" in text
+        assert f"{name}支出{getattr(t, f'{source}_spending'):.2f}万元" in text
+        assert f"{name}年末结转和结余{getattr(t, f'{source}_carry_out'):.2f}万元" in text
+    report = api.check_document(back)
+    assert _marker_only(report) == []
+    passed = {r.id for r in report.rules if r.status == "pass"}
+    assert {
+        "fund.flow",
+        "state_capital.flow",
+        "cross.fiscal_fund.carry_in",
+        "cross.fiscal_fund.carry_out",
+        "cross.fiscal_capital.carry_in",
+        "cross.fiscal_capital.carry_out",
+        "fiscal_summary.flow.fund",
+        "fiscal_summary.flow.capital",
+    } <= passed
+
+
+def _fund_row(spec: DisclosureSpec, source: str) -> int:
+    return wbk.FIRST_ROW + next(k for k, i in enumerate(spec.items) if getattr(i, source))
+
+
+@pytest.mark.parametrize(
+    ("source", "sheet", "available"), [("fund", wbk.FUND, "150.00"), ("capital", wbk.CAPITAL, "21.00")]
+)
+def test_fund_carry_out_above_what_is_available_is_refused(
+    tmp_path: Path, source: str, sheet: str, available: str
+) -> None:
+    spec = _carry_spec("shanghai")
+    path = wbk.write_template(tmp_path / "填报.xlsx", "shanghai", 2024, spec=spec)
+    row = _fund_row(spec, source)
+    _edit(path, sheet, f"F{row}", Decimal(available) + Decimal("0.01"))
+    with pytest.raises(wbk.WorkbookError) as err:
+        wbk.read_workbook(path)
+    message = "\n".join(err.value.messages)
+    assert f"工作表“{sheet}”单元格F{row}" in message
+    assert f"年末结转和结余{Decimal(available) + Decimal('0.01')}大于可用的{available}" in message
+    assert f"工作表“{sheet}”单元格C{row}年初结转和结余" in message
+    out = tmp_path / "out"
+    code, output = _run("build", str(path), "-o", str(out), "--format", "html")
+    assert code == 2 and f"单元格F{row}" in output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".juesuan-build-")]
+
+
+def test_fund_carry_ins_above_the_departments_are_refused_naming_the_cells(tmp_path: Path) -> None:
+    spec = _carry_spec("shanghai")
+    path = wbk.write_template(tmp_path / "填报.xlsx", "shanghai", 2024, spec=spec)
+    row = _fund_row(spec, "fund")
+    # 政府性基金 年初 and 年末 both 50.00 higher: the 项 still spends 140.00 and the totals balance,
+    # but the 财政拨款 年初 (106.00) now exceeds the department's (104.00)
+    _edit(path, wbk.FUND, f"C{row}", Decimal("80.00"))
+    _edit(path, wbk.FUND, f"F{row}", Decimal("60.00"))
+    with pytest.raises(wbk.WorkbookError) as err:
+        wbk.read_workbook(path)
+    message = "\n".join(err.value.messages)
+    assert "年初财政拨款结转和结余106.00" in message
+    assert f"工作表“{wbk.GENERAL}”单元格F5+工作表“{wbk.FUND}”单元格C5+工作表“{wbk.CAPITAL}”单元格C5" in message
+    assert "大于单位的年初结转和结余104.00" in message
+    import dataclasses
+
+    items = tuple(
+        dataclasses.replace(i, fund_carry_in=D("80.00"), fund_carry_out=D("60.00")) if i.fund else i for i in spec.items
+    )
+    with pytest.raises(SpecError, match="财政拨款年初/年末结转和结余 106.00/81.00 exceed the department's"):
+        derive(dataclasses.replace(spec, items=items))
+
+
+def test_a_workbook_of_the_earlier_template_serves_as_previous_but_is_not_built(tmp_path: Path) -> None:
+    # last year's workbook, written before the 政府性基金 / 国有资本经营 sheets existed
+    last = wbk.write_template(tmp_path / "上年.xlsx", "national", 2024, spec=examples.example("national"))
+    wb = load_workbook(last)
+    for sheet in wbk.LATER_SHEETS:
+        del wb[sheet]
+    wb.save(last)
+    path = tmp_path / "下年.xlsx"
+    code, output = _run("template", "-o", str(path), "--previous", str(last))
+    assert code == 0, output
+    info = {r[0].value: r[1].value for r in load_workbook(path)[wbk.INFO].iter_rows(min_row=1, max_col=2)}
+    assert Decimal(str(info["上年收入支出总计（万元）"])) == grand_total(derive(examples.example("national")))
+    out = tmp_path / "out"
+    code, output = _run("build", str(last), "-o", str(out), "--format", "html")
+    assert code == 2 and f"缺少工作表“{wbk.FUND}”" in output and not out.exists()
 
 
 # --- the text writer and the table layout function -------------------------------------------------

@@ -1,5 +1,5 @@
 """Error localization (juesuan.locate) on generated documents: the clean synthetic example, the
-same document with juesuan.synth's planted errors, and single-cell slips of every cause class
+same document with juesuan.generate.document's planted errors, and single-cell slips of every cause class
 injected into its model."""
 
 from __future__ import annotations
@@ -11,26 +11,27 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from juesuan import api, synth
+from juesuan import api
 from juesuan.generate import document
 from juesuan.cli import app
 from juesuan.layouts import load as load_layouts
 from juesuan.locate import apply, localize, locate_document
 from juesuan.model import Cell, Disclosure
 from juesuan.rules.engine import evaluate
+from juesuan.generate.spec import example_spec
 
 
 @pytest.fixture(scope="module")
 def clean_doc(tmp_path_factory) -> Disclosure:
     path = tmp_path_factory.mktemp("locate") / "clean.txt"
-    path.write_text(document.render_text(synth.example_spec()), encoding="utf-8")
+    path.write_text(document.render_text(example_spec()), encoding="utf-8")
     return api.load_document(path)
 
 
 @pytest.fixture(scope="module")
 def planted_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("locate") / "planted.txt"
-    path.write_text(document.plant_errors(synth.example_spec()).text, encoding="utf-8")
+    path.write_text(document.plant_errors(example_spec()).text, encoding="utf-8")
     return path
 
 

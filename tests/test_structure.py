@@ -37,10 +37,10 @@ STAGES: list[tuple[str, set[str]]] = [
     ("rules", {"rules"}),
     ("narrative", {"narrative", "coverage", "kinds", "differential"}),
     ("locate", {"locate", "ocrfix"}),  # ocrfix: the identities as a second reader of OCR'd amounts
-    # outputs: renderers of a report or of a model (writers, synth generate documents from the model
+    # outputs: renderers of a report or of a model (writers; generate makes documents from the model
     # and the catalogs; show draws what the recognizer read)
     # (checksheet: the reviewer's check sheet 公开情况检查表, `check --format xlsx`)
-    ("outputs", {"report", "annotate", "show", "writers", "synth", "generate", "checksheet"}),
+    ("outputs", {"report", "annotate", "show", "writers", "generate", "checksheet"}),
     # tools over the whole pipeline: validate-data, the layout fuzzer (reads its variants back)
     # (genrun: the work of `juesuan template` / `build`, shared by the command line and the web app)
     ("api", {"api", "validate", "synth_layouts", "genrun"}),

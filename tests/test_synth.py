@@ -1,4 +1,4 @@
-"""The synthetic example (juesuan.synth, juesuan.generate.document): the bundled files are exactly what the generator writes,
+"""The synthetic example (juesuan.generate: spec, derive, draft, document): the bundled files are exactly what the generator writes,
 the clean document passes every rule, and each planted error is reported and located."""
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from juesuan import api, synth
+from juesuan import api
 from juesuan.generate import document
 from juesuan.readers import read
 from juesuan.recognize import recognize
+from juesuan.generate.derive import derive, grand_total
+from juesuan.generate.draft import chinese_number
+from juesuan.generate.spec import D, DisclosureSpec, FunctionItem, SpecError, example_spec, funded_example_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 CLEAN = EXAMPLES / document.CLEAN_NAME
@@ -59,8 +62,8 @@ EXPECTED_COLUMNS = {
 
 
 @pytest.fixture(scope="module")
-def spec() -> synth.DisclosureSpec:
-    return synth.example_spec()
+def spec() -> DisclosureSpec:
+    return example_spec()
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +146,8 @@ def test_clean_example_has_no_findings(clean_report):
     assert not_applicable == {
         "fund.row_sum",
         "state_capital.row_sum",
+        "fund.flow",
+        "state_capital.flow",
         "codes.fund.known",
         "codes.state_capital.known",
         "narrative.flat_table",
@@ -250,12 +255,12 @@ def test_every_planted_error_reported_by_its_rules(planted_report, planted, inde
 
 
 def test_rendering_is_deterministic(spec):
-    assert document.render_text(spec) == document.render_text(synth.example_spec())
-    assert document.plant_errors(spec).text == document.plant_errors(synth.example_spec()).text
+    assert document.render_text(spec) == document.render_text(example_spec())
+    assert document.plant_errors(spec).text == document.plant_errors(example_spec()).text
 
 
 def test_derived_totals(spec):
-    acc = synth.derive(spec)
+    acc = derive(spec)
     assert acc.total.general == Decimal("628.77")
     assert acc.total.income == acc.total.spending == Decimal("676.97")
     assert acc.personnel_total + acc.public_total == acc.total.general_basic
@@ -265,11 +270,11 @@ def test_derived_totals(spec):
 
 
 def test_money_is_exact_with_two_places():
-    assert synth.D("12.3") == Decimal("12.30") and str(synth.D(5)) == "5.00"
+    assert D("12.3") == Decimal("12.30") and str(D(5)) == "5.00"
     with pytest.raises(TypeError):
-        synth.D(1.5)  # type: ignore[arg-type]
+        D(1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        synth.D("1.005")
+        D("1.005")
 
 
 def test_inconsistent_specs_are_rejected(spec):
@@ -277,61 +282,95 @@ def test_inconsistent_specs_are_rejected(spec):
     lines = tuple(
         dataclasses.replace(line, amount=line.amount + 1) if line.code == "30201" else line for line in spec.basic_lines
     )
-    with pytest.raises(synth.SpecError, match="basic economic lines"):
-        synth.derive(dataclasses.replace(spec, basic_lines=lines))
+    with pytest.raises(SpecError, match="basic economic lines"):
+        derive(dataclasses.replace(spec, basic_lines=lines))
     # a 项 whose income and spending differ
-    items = (dataclasses.replace(spec.items[0], business=synth.D("46.00")), *spec.items[1:])
-    with pytest.raises(synth.SpecError, match="income"):
-        synth.derive(dataclasses.replace(spec, items=items))
+    items = (dataclasses.replace(spec.items[0], business=D("46.00")), *spec.items[1:])
+    with pytest.raises(SpecError, match="income"):
+        derive(dataclasses.replace(spec, items=items))
     # a code missing from the catalog
-    items = (synth.FunctionItem("2019998", general=synth.D("1.00"), basic=synth.D("1.00")), *spec.items)
-    with pytest.raises(synth.SpecError, match="2019998"):
-        synth.derive(dataclasses.replace(spec, items=items))
+    items = (FunctionItem("2019998", general=D("1.00"), basic=D("1.00")), *spec.items)
+    with pytest.raises(SpecError, match="2019998"):
+        derive(dataclasses.replace(spec, items=items))
     # "三公" statistics must accompany the matching amounts
-    with pytest.raises(synth.SpecError, match="car_stock"):
-        synth.derive(dataclasses.replace(spec, three_public=dataclasses.replace(spec.three_public, car_stock=0)))
+    with pytest.raises(SpecError, match="car_stock"):
+        derive(dataclasses.replace(spec, three_public=dataclasses.replace(spec.three_public, car_stock=0)))
 
 
 def test_chinese_numbers():
-    assert [synth.chinese_number(n) for n in (1, 9, 10, 11, 20, 26)] == ["一", "九", "十", "十一", "二十", "二十六"]
+    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 26)] == ["一", "九", "十", "十一", "二十", "二十六"]
 
 
 # -- every income source and carry-overs -----------------------------------------------------------
 
 
 def test_funded_example_fills_the_fund_tables_and_checks_clean(tmp_path):
-    spec = synth.funded_example_spec()
-    acc = synth.derive(spec)
+    spec = funded_example_spec()
+    acc = derive(spec)
     b = spec.balances
     assert acc.total.income + b.use_balance + b.carry_in == acc.total.spending + b.distribution + b.carry_out
     path = tmp_path / "funded.txt"
     path.write_text(document.render_text(spec), encoding="utf-8")
     doc = api.load_document(path)
     tables = {t.id: t for t in doc.tables}
-    for table_id, code, amount in (("fund", "2120803", "120.00"), ("state_capital", "2230199", "15.00")):
+    # 政府性基金 and 国有资本经营 appropriations with carry-overs: 年初 + 本年收入 - 年末 spent on projects
+    for table_id, code, flow in (
+        ("fund", "2120803", ("30.00", "120.00", "140.00", "10.00")),
+        ("state_capital", "2230199", ("6.00", "15.00", "12.00", "9.00")),
+    ):
         rows = {r.code: r for r in tables[table_id].rows if r.code}
-        assert rows[code].cells["total"].value == Decimal(amount)
+        for row in (rows[code], next(r for r in tables[table_id].rows if r.concept == "total")):
+            got = tuple(row.cells[c].value for c in ("carry_in", "income", "total", "carry_out"))
+            assert got == tuple(Decimal(v) for v in flow)
+            assert row.cells["project"].value == Decimal(flow[2])
         assert not any("无数据" in n for n in tables[table_id].notes)
+    fiscal = {r.concept: r.cells for r in tables["fiscal_summary"].rows if r.concept}
+    assert [fiscal[f"carry_in_{s}"]["amount"].value for s in ("general", "fund", "capital")] == [
+        Decimal("20.00"),
+        Decimal("30.00"),
+        Decimal("6.00"),
+    ]
+    assert fiscal["carry_in"]["amount"].value == Decimal("56.00")
+    assert [fiscal["carry_out"][c].value for c in ("total", "general", "fund", "capital")] == [
+        Decimal("31.00"),
+        Decimal("12.00"),
+        Decimal("10.00"),
+        Decimal("9.00"),
+    ]
+    assert [fiscal["expenditure_total"][c].value for c in ("fund", "capital")] == [Decimal("140.00"), Decimal("12.00")]
     summary = {r.concept: r for r in tables["summary"].rows if r.concept}
-    assert summary["carry_in"].cells["amount"].value == Decimal("68.00")
+    assert summary["carry_in"].cells["amount"].value == Decimal("104.00")
     assert summary["use_balance"].cells["amount"].value == Decimal("10.00")
-    assert summary["carry_out"].cells["amount"].value == Decimal("73.00")
+    assert summary["carry_out"].cells["amount"].value == Decimal("92.00")
     assert summary["income_superior"].cells["amount"].value == Decimal("20.00")
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "政府性基金预算财政拨款收入120.00万元" in text and "国有资本经营预算财政拨款收入15.00万元" in text
-    assert f"收入支出总计{synth.grand_total(acc):.2f}万元" in text
+    assert "政府性基金预算财政拨款年初结转和结余30.00万元" in text and "政府性基金预算财政拨款支出140.00万元" in text
+    assert "国有资本经营预算财政拨款年末结转和结余9.00万元" in text
+    assert "年初财政拨款结转和结余56.00万元" in text and "年末财政拨款结转和结余31.00万元" in text
+    assert f"收入支出总计{grand_total(acc):.2f}万元" in text
     report = api.check_document(doc)
     assert [f"{f.rule}: {f.message}" for f in report.findings if f.severity in ("error", "warning")] == []
 
 
 def test_carry_overs_must_balance_the_totals():
-    spec = synth.funded_example_spec()
-    with pytest.raises(synth.SpecError, match="年末结转和结余"):
-        synth.derive(dataclasses.replace(spec, balances=dataclasses.replace(spec.balances, carry_out=synth.D("72.00"))))
+    spec = funded_example_spec()
+    with pytest.raises(SpecError, match="年末结转和结余"):
+        derive(dataclasses.replace(spec, balances=dataclasses.replace(spec.balances, carry_out=D("91.00"))))
     # fund appropriations are project spending: a 项 whose projects cannot hold them is refused
     items = tuple(
-        dataclasses.replace(i, project=synth.D("100.00"), basic=synth.D("20.00")) if i.code == "2120803" else i
+        dataclasses.replace(i, project=D("100.00"), basic=D("20.00")) if i.code == "2120803" else i for i in spec.items
+    )
+    with pytest.raises(SpecError, match="2120803"):
+        derive(dataclasses.replace(spec, items=items))
+    # a 政府性基金 年末结转和结余 above the 年初结转和结余 and 本年收入 of its 项 is refused
+    items = tuple(dataclasses.replace(i, fund_carry_out=D("150.01")) if i.code == "2120803" else i for i in spec.items)
+    with pytest.raises(SpecError, match="2120803: 政府性基金/国有资本经营 年末结转和结余"):
+        derive(dataclasses.replace(spec, items=items))
+    # the 财政拨款 carry-overs of all three sources are part of the department's
+    items = tuple(
+        dataclasses.replace(i, capital_carry_in=D("55.00"), capital_carry_out=D("58.00")) if i.code == "2230199" else i
         for i in spec.items
     )
-    with pytest.raises(synth.SpecError, match="2120803"):
-        synth.derive(dataclasses.replace(spec, items=items))
+    with pytest.raises(SpecError, match="财政拨款年初/年末结转和结余 105.00/80.00 exceed"):
+        derive(dataclasses.replace(spec, items=items))

@@ -2,7 +2,7 @@
 narrative claims marked in the text, search and filters by region and score, a department's
 history (ECharts, vendored), the comparison of two documents, the 整改通知 as PDF and per
 department — pages and API endpoints through FastAPI's TestClient. Inputs are our example
-disclosure (examples/, made by juesuan.synth) and variants of it written here."""
+disclosure (examples/, made by juesuan.generate) and variants of it written here."""
 
 from __future__ import annotations
 

@@ -60,6 +60,8 @@ BOOL = T(("bool",))
 
 @dataclass(frozen=True)
 class List:
+    """A list whose every item follows one schema."""
+
     item: Any
 
 
@@ -80,6 +82,8 @@ class Obj:
 
 @dataclass(frozen=True)
 class OneOf:
+    """A value that follows any one of several schemas."""
+
     options: tuple[Any, ...]
 
 
@@ -113,7 +117,10 @@ LAYOUTS = Obj(
                 ("name",),
             )
         ),
-        "performance": Map(Obj({"titles": List(STR)})),
+        # form: how `juesuan build` prints the 绩效 table, its parts as rows of cells (generate.draft)
+        "performance": Map(
+            Obj({"titles": List(STR), "form": Obj({p: List(List(STR)) for p in ("other", "funds", "indicators")})})
+        ),
         # words that start or mark the sections of a 绩效 self-assessment table
         "performance_sections": Map(Obj({"starts": List(STR), "contains": List(STR)})),
     }

@@ -40,21 +40,30 @@ def template_command(output: Path, variant: str, year: int, previous: Optional[P
 def previous_figures(path: Path, variant: str) -> dict[str, Any]:
     """Last year's figures for the comparisons, from last year's disclosure (any readable format)
     or last year's filled workbook: 收入支出总计, 一般公共预算财政拨款支出, "三公" 决算数; and last
-    year's 年末结转和结余 as this year's 年初 (``carry_in``; ``carry_in_items``: the general budget's
-    by 项 code)."""
+    year's 年末结转和结余 as this year's 年初 (``carry_in``; ``carry_in_items``: the 一般公共预算,
+    政府性基金 and 国有资本经营 appropriations' by 项 code, as :class:`FunctionItem` fields
+    ``general_carry_in``, ``fund_carry_in``, ``capital_carry_in``)."""
     from .generate.workbook import read_workbook
 
     if path.suffix.lower() == ".xlsx":
         try:
-            wb = read_workbook(path)
+            wb = read_workbook(path, earlier=True)
         except InputError:
             wb = None
         if wb is not None:
             from .generate.model import build_model
-            from .synth import grand_total
+            from .generate.derive import grand_total
 
             doc, acc = build_model(wb.spec, wb.variant)
-            carried = {s.code: s.figures.general_carry_out for s in acc.subjects if len(s.code) == 7}
+            carried = {
+                s.code: {
+                    f"{source}_carry_in": getattr(s.figures, f"{source}_carry_out")
+                    for source in ("general", "fund", "capital")
+                    if getattr(s.figures, f"{source}_carry_out")
+                }
+                for s in acc.subjects
+                if len(s.code) == 7
+            }
             return {
                 "prior_total": grand_total(acc),
                 "prior_general": acc.total.general_spending,
@@ -100,13 +109,12 @@ def _prior_from_model(doc: Any, path: Path) -> dict[str, Any]:
     carry_out = _value(doc, ("summary",), "carry_out")
     if carry_out:
         found["carry_in"] = carry_out
-    items = {
-        row.code: row.cells["carry_out"].value
-        for t in doc.tables
-        if t.id == "general_budget"
-        for row in t.rows
-        if row.code and len(row.code) == 7 and "carry_out" in row.cells and row.cells["carry_out"].value
-    }
+    items: dict[str, dict[str, Any]] = {}
+    for t in doc.tables:
+        source = {"general_budget": "general", "fund": "fund", "state_capital": "capital"}.get(t.id)
+        for row in t.rows if source else ():
+            if row.code and len(row.code) == 7 and "carry_out" in row.cells and row.cells["carry_out"].value:
+                items.setdefault(row.code, {})[f"{source}_carry_in"] = row.cells["carry_out"].value
     if items:
         found["carry_in_items"] = items
     if not found:
@@ -123,13 +131,16 @@ def _where(f: Finding, item_rows: dict[str, int]) -> str:
         "支出决算表": wbk.SPENDING,
         "一般公共预算财政拨款支出决算表": wbk.GENERAL,
         "一般公共预算财政拨款收入支出决算表": wbk.GENERAL,
+        "政府性基金预算财政拨款收入支出决算表": wbk.FUND,
+        "国有资本经营预算财政拨款支出决算表": wbk.CAPITAL,
+        "国有资本经营预算财政拨款收入支出决算表": wbk.CAPITAL,
         "一般公共预算财政拨款基本支出决算表": wbk.BASIC,
         "一般公共预算财政拨款项目支出决算表": wbk.PROJECT,
     }
     for loc in f.locations:
         sheet = sheets.get(loc.table)
         code = loc.row_code or ""
-        if sheet in (wbk.INCOME, wbk.SPENDING, wbk.GENERAL) and code:
+        if sheet in wbk.FUNCTION_SHEETS and code:
             rows = sorted(r for c, r in item_rows.items() if c.startswith(code))
             if rows:
                 listed = "、".join(str(r) for r in rows)
@@ -150,7 +161,7 @@ def build_command(
 ) -> BuildResult:
     from .generate import workbook as wbk
     from .generate.model import build_model
-    from .synth import SpecError
+    from .generate.spec import SpecError
 
     say = progress or (lambda _: None)
     from .generate.budget_workbook import is_budget_workbook

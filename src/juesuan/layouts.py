@@ -21,6 +21,8 @@ __all__ = ["Layouts", "TableLayout", "Variant", "data_dirs", "load"]
 
 @dataclass
 class ColumnSpec:
+    """A column of a table layout: its id, printed header and the headers it may be printed as."""
+
     id: str
     header: str
     aliases: list[str]
@@ -29,6 +31,8 @@ class ColumnSpec:
 
 @dataclass
 class RowConcept:
+    """A row a layout names (a total, a line of the form): its id and the labels it may be printed as."""
+
     id: str
     aliases: list[str]
     block: str | None = None
@@ -42,6 +46,8 @@ class RowConcept:
 
 @dataclass
 class BlockSpec:
+    """A block of columns printed side by side with others in one table (收入 | 支出)."""
+
     id: str
     columns: list[ColumnSpec]
     header: str | None = None
@@ -49,6 +55,8 @@ class BlockSpec:
 
 @dataclass
 class TableLayout:
+    """A standard table's layout: titles, structure, columns or blocks, and the rows it names."""
+
     id: str
     name: str
     titles: list[str]
@@ -79,6 +87,8 @@ class TableLayout:
 
 @dataclass
 class VariantTable:
+    """A table as one variant of the disclosure includes it: the layout, form number and name."""
+
     table: str
     form: str | None = None
     name: str | None = None
@@ -94,6 +104,8 @@ class VariantTable:
 
 @dataclass
 class Variant:
+    """A province's or year's form of the disclosure: its tables, rule packs and how to detect it."""
+
     id: str
     name: str
     kind: str
@@ -114,12 +126,17 @@ class Variant:
 
 @dataclass
 class Layouts:
+    """Every table layout, performance table part and variant, as loaded from the data files."""
+
     tables: dict[str, TableLayout]
     performance: dict[str, list[str]]
     variants: dict[str, Variant]
     # 绩效 table parts (funds | indicators | other) → {"starts": [...], "contains": [...]}: the words
     # that open the part (see recognize._performance)
     performance_sections: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # 绩效 table kind → part (other | funds | indicators) → rows of cells with "{name}" slots: how
+    # `juesuan build` prints it (generate.draft)
+    performance_forms: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
 
     def table_name(self, table_id: str, variant: Variant | None = None) -> str:
         if variant is not None:
@@ -195,11 +212,14 @@ def _build() -> Layouts:
     tables: dict[str, TableLayout] = {}
     performance: dict[str, list[str]] = {}
     sections: dict[str, dict[str, list[str]]] = {}
+    forms: dict[str, dict[str, list[list[str]]]] = {}
     for _path, doc in documents("layouts"):
         for tid, spec in (doc.get("tables") or {}).items():
             tables[tid] = _table(tid, spec)
         for pid, spec in (doc.get("performance") or {}).items():
             performance[pid] = list(spec.get("titles", []))
+            if spec.get("form"):
+                forms[pid] = {part: [[str(c) for c in row] for row in rows] for part, rows in spec["form"].items()}
         for part, spec in (doc.get("performance_sections") or {}).items():
             sections[part] = {k: [str(w) for w in spec.get(k) or []] for k in ("starts", "contains")}
     variants: dict[str, Variant] = {}
@@ -216,4 +236,4 @@ def _build() -> Layouts:
             detect=dict(d.get("detect") or {}),
             form_numbers=[str(p) for p in d.get("form_numbers") or []],
         )
-    return Layouts(tables, performance, variants, sections)
+    return Layouts(tables, performance, variants, sections, forms)

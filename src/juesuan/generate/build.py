@@ -20,7 +20,8 @@ from typing import Any, Callable, Sequence
 from .. import __version__
 from ..errors import OutputError
 from ..model import Disclosure, Paragraph
-from ..synth import DisclosureSpec, derive
+from .derive import derive
+from .spec import DisclosureSpec
 from .charts import Chart, charts
 
 FORMATS = ("xlsx", "pdf", "docx", "html")

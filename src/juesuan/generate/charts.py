@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..synth import Accounts, source_amounts, spending_amounts
+from .derive import Accounts, source_amounts, spending_amounts
 
 COLORS = ((46, 117, 182), (237, 125, 49), (112, 173, 71), (255, 192, 0))
 

@@ -1,9 +1,9 @@
 """The generated disclosure as tab-separated text, clean or with known errors planted.
 
 :func:`render_text` serialises the model of a spec (the Yunnan set of tables laid out from the
-derived figures, :mod:`.final`) through the text writer (:mod:`juesuan.writers.text`), between the
-cover line and the 情况说明 and 绩效 parts drafted by :mod:`juesuan.synth`; the text reader reads the
-tables back cell for cell. :func:`plant_errors` changes a few cells of those model tables before
+derived figures, :mod:`.final`) and the 绩效 tables drafted by :mod:`.draft` through the text writer
+(:mod:`juesuan.writers.text`), between the cover line and the 情况说明 (:mod:`.draft`); the text
+reader reads them back cell for cell. :func:`plant_errors` changes a few cells of those model tables before
 serialising them and says where each is printed, for testing checkers.
 ``python -m juesuan.generate.document OUTDIR`` writes the bundled example (``example-clean.txt``
 and ``example-planted.txt``).
@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..layouts import load as load_layouts
 from ..model import Row, Table
-from ..synth import Accounts, DisclosureSpec, TextBlock, derive, example_spec, money, text_parts
-from ..writers.text import table_lines
+from ..writers.text import performance_lines, table_lines
+from .derive import Accounts, derive
+from .draft import cover_line, narrative_lines, performance_tables
+from .spec import DisclosureSpec, example_spec, money
 from .final import final_tables
 from .tables import cell
 
@@ -59,21 +62,21 @@ class PlantedDocument:
     errors: tuple[PlantedError, ...]
 
 
-def _block_lines(block: TextBlock) -> list[str]:
-    return ["\t".join(cells) for cells in block.lines] + [""]
-
-
 def _text(spec: DisclosureSpec, tables: list[Table]) -> tuple[str, dict[tuple[int, int], int]]:
-    """The document text and the 1-based line of each table row (keyed by (table index, row index))."""
-    cover, *rest = text_parts(spec)
-    lines = _block_lines(cover)
+    """The document text and the 1-based line of each table row (keyed by (table index, row index)):
+    the cover line, the tables, the 情况说明 (one paragraph a line) and the 绩效 tables, as Yunnan
+    prints them."""
+    acc = derive(spec)
+    lines = [cover_line(spec), ""]
     where: dict[tuple[int, int], int] = {}
     for t_index, table in enumerate(tables):
         printed, at = table_lines(table, spec.department)
         where.update(((t_index, r), len(lines) + i + 1) for r, i in at.items())
         lines += printed
-    for block in rest:
-        lines += _block_lines(block)
+    if spec.narrative is not None:
+        lines += [*narrative_lines(acc, spec.narrative), ""]
+    for perf in performance_tables(acc, load_layouts()):
+        lines += performance_lines(perf)
     return "\n".join(lines).rstrip("\n") + "\n", where
 
 

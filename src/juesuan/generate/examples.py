@@ -1,6 +1,6 @@
 """The example fill-in workbooks in ``examples/workbooks/``: a fictional department of our own per variant
-(the figures of :func:`juesuan.synth.example_spec`, the department renamed; the Shanghai one those
-of :func:`juesuan.synth.funded_example_spec`: every income source, 政府性基金 and 国有资本经营预算
+(the figures of :func:`.spec.example_spec`, the department renamed; the Shanghai one those
+of :func:`.spec.funded_example_spec`: every income source, 政府性基金 and 国有资本经营预算
 appropriations, carry-overs), one reason left empty on purpose so the built 情况说明 shows a
 【请填写：…】 marker.
 
@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from ..synth import DisclosureSpec, example_spec, funded_example_spec
+from .spec import DisclosureSpec, example_spec, funded_example_spec
 from .workbook import VARIANTS, write_template
 
 DEPARTMENTS = {

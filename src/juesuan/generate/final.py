@@ -1,4 +1,4 @@
-"""The 决算 tables of the model, laid out from the derived figures (:class:`juesuan.synth.Accounts`)
+"""The 决算 tables of the model, laid out from the derived figures (:class:`.derive.Accounts`)
 through the layouts data (:mod:`.tables`).
 
 This module only says which figure goes in which row and column id: headers, column sets, form
@@ -13,17 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from ..model import Table
-from ..synth import (
-    DASH,
-    INCOME_SOURCES,
-    SUMMARY_CLASSES,
-    ZERO,
-    Accounts,
-    EconomicRow,
-    Figures,
-    chinese_number,
-    grand_total,
-)
+from .derive import INCOME_SOURCES, SUMMARY_CLASSES, Accounts, EconomicRow, Figures, grand_total
+from .draft import chinese_number
+from .spec import DASH, ZERO
 from .tables import Line, Style, Value, layout_table
 
 __all__ = ["SOURCE", "final_tables"]
@@ -122,27 +114,40 @@ def _fiscal_summary(acc: Accounts) -> Table:
         Line(label, {"amount": v}, concept=f"income_{concept}", block="income", line_no=str(i + 1))
         for i, (label, concept, v) in enumerate(zip(numbered, _SOURCE_CONCEPTS, (t.general, t.fund, t.capital)))
     ]
-    # 财政拨款 carry-overs: the general budget's (政府性基金 and 国有资本经营 appropriations are spent
-    # in the year, their rows stay blank)
-    carry_in: tuple[Value, ...] = (t.general_carry_in, None, None)
+    # 财政拨款 carry-overs by source (a source without any is left blank, as the form prints it)
+    carry_in: tuple[Value, ...] = (
+        t.general_carry_in,
+        t.fund_carry_in or t.fund_carry_out or None,
+        t.capital_carry_in or t.capital_carry_out or None,
+    )
     tail: list[tuple[str, str, Value]] = [
         ("本年收入合计", "income_total", t.fiscal),
-        ("年初财政拨款结转和结余", "carry_in", t.general_carry_in),
+        ("年初财政拨款结转和结余", "carry_in", t.fiscal_carry_in),
         *((label, f"carry_in_{c}", v) for label, c, v in zip(numbered, _SOURCE_CONCEPTS, carry_in)),
-        ("总计", "income_grand_total", t.fiscal + t.general_carry_in),
+        ("总计", "income_grand_total", t.fiscal + t.fiscal_carry_in),
     ]
     for j, (label, concept, v) in enumerate(tail):
         lines.append(Line(label, {"amount": v}, concept=concept, block="income", line_no=str(k + j + 1)))
 
     def spent(f: Figures) -> dict[str, Value]:
-        return {"total": f.fiscal_spending, "general": f.general_spending, "fund": f.fund, "capital": f.capital}
+        return {
+            "total": f.fiscal_spending,
+            "general": f.general_spending,
+            "fund": f.fund_spending,
+            "capital": f.capital_spending,
+        }
 
-    out = t.general_carry_out
+    out: dict[str, Value] = {
+        "total": t.fiscal_carry_out,
+        "general": t.general_carry_out,
+        "fund": t.fund_carry_out,
+        "capital": t.capital_carry_out,
+    }
     grand = {
-        "total": t.fiscal_spending + out,
-        "general": t.general_spending + out,
-        "fund": t.fund,
-        "capital": t.capital,
+        "total": t.fiscal_spending + t.fiscal_carry_out,
+        "general": t.general_spending + t.general_carry_out,
+        "fund": t.fund_spending + t.fund_carry_out,
+        "capital": t.capital_spending + t.capital_carry_out,
     }
 
     lines += _class_lines(acc, n + 1, spent)
@@ -152,7 +157,7 @@ def _fiscal_summary(acc: Accounts) -> Table:
     lines.append(
         Line(
             "年末财政拨款结转和结余",
-            {"total": out, "general": out} if out else {},
+            out if t.fiscal_carry_out else {},
             concept="carry_out",
             block="expenditure",
             line_no=str(n + k + 2),
@@ -179,7 +184,7 @@ def _functional(
     table_id: str,
     values: Callable[[Figures], dict[str, Value]],
     notes: Sequence[str],
-    only: Callable[[Figures], Decimal] | None = None,
+    only: Callable[[Figures], object] | None = None,
 ) -> Table:
     """The 合计 row and a row per subject (those where ``only`` is non-zero, when given)."""
     subjects = [s for s in acc.subjects if only(s.figures)] if only else acc.subjects
@@ -246,10 +251,16 @@ def _general_budget(acc: Accounts) -> Table:
     )
 
 
-def _fund_flow(acc: Accounts, table_id: str, what: str, source: Callable[[Figures], Decimal]) -> Table:
-    """The 项 with appropriations of one 财政拨款 source (spent on projects in the year), or the
-    empty form with its "无数据" note when the department has none."""
-    if not source(acc.total):
+def _fund_flow(
+    acc: Accounts,
+    table_id: str,
+    what: str,
+    flow: Callable[[Figures], tuple[Decimal, Decimal, Decimal]],
+) -> Table:
+    """The 项 with appropriations or carry-overs of one 财政拨款 source (``flow``: its 本年收入,
+    年初 and 年末结转和结余; what is spent goes to projects), or the empty form with its "无数据" note
+    when the department has none."""
+    if not any(flow(acc.total)):
         return _functional(
             acc,
             table_id,
@@ -257,12 +268,17 @@ def _fund_flow(acc: Accounts, table_id: str, what: str, source: Callable[[Figure
             [f"注：本单位无{what}，故本表无数据。"],
             only=lambda f: ZERO,
         )
+
+    def values(f: Figures) -> dict[str, Value]:
+        income, carry_in, carry_out = flow(f)
+        return _flow(income, ZERO, income + carry_in - carry_out, carry_in, carry_out)
+
     return _functional(
         acc,
         table_id,
-        lambda f: _flow(source(f), ZERO, source(f)),
+        values,
         [f"注：本表反映部门本年度{what}和年初、年末结转结余情况。"],
-        only=source,
+        only=lambda f: any(flow(f)),
     )
 
 
@@ -407,8 +423,13 @@ def final_tables(acc: Accounts) -> list[Table]:
         _general_budget(acc),
         _basic(acc),
         _project(acc),
-        _fund_flow(acc, "fund", "政府性基金预算财政拨款收支", lambda f: f.fund),
-        _fund_flow(acc, "state_capital", "国有资本经营预算财政拨款收支", lambda f: f.capital),
+        _fund_flow(acc, "fund", "政府性基金预算财政拨款收支", lambda f: (f.fund, f.fund_carry_in, f.fund_carry_out)),
+        _fund_flow(
+            acc,
+            "state_capital",
+            "国有资本经营预算财政拨款收支",
+            lambda f: (f.capital, f.capital_carry_in, f.capital_carry_out),
+        ),
         _three_public_stats(acc),
         _three_public_general(acc),
         _assets(acc),

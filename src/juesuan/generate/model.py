@@ -1,25 +1,26 @@
 """A spec as the disclosure model of a variant.
 
-:func:`juesuan.synth.derive` derives every total from the primary figures (the one place totals
+:func:`.derive.derive` derives every total from the primary figures (the one place totals
 are computed); the tables are laid out from those figures through the layouts data
 (:mod:`.final` → :mod:`.tables`: columns by the layout's column ids, form numbers and names from the
 variant file), in the Yunnan set (公开01–12表). Another variant keeps the tables its variant file
 lists, in its order, printed its way (:func:`_as_printed`), and the tables only it has (the
-national "三公" table, its column set from ``layouts/national.yaml``). The 情况说明 and the 绩效
-parts are still drafted by :mod:`juesuan.synth` as text lines and read back by the text reader and
-the recognizer (:func:`_text_parts`).
+national "三公" table, its column set from ``layouts/national.yaml``). The cover line, the 情况说明
+and the 绩效 parts are model objects drafted by :mod:`.draft` (paragraphs with the sections a reader
+gives them, :class:`juesuan.model.PerformanceTable` with the 绩效 tables' titles from the layout
+data); nothing is read back through a reader.
 """
 
 from __future__ import annotations
 
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from ..layouts import Layouts
 from ..layouts import load as load_layouts
-from ..model import NO_TABLES_BY_KIND, Cell, Column, Disclosure, Table
-from ..synth import Accounts, DisclosureSpec, derive, text_parts
+from ..model import Cell, Column, Disclosure, Table
+from .derive import Accounts, derive
+from .draft import text_parts
+from .spec import DisclosureSpec
 from ..textnorm import CellKind
 from .final import SOURCE, final_tables
 from .tables import Line, Value, layout_table
@@ -84,22 +85,9 @@ def _as_printed(table: Table, layouts: Layouts) -> Table:
     return table
 
 
-def _text_parts(spec: DisclosureSpec) -> Disclosure:
-    """The cover line, the 情况说明 and the 绩效 parts of ``spec`` (drafted by :mod:`juesuan.synth`
-    as text lines) read back by the text reader and the recognizer: paragraphs and 绩效 tables."""
-    from ..readers.text import read_text
-    from ..recognize import recognize
-
-    text = "\n".join("\n".join(["\t".join(cells) for cells in block.lines] + [""]) for block in text_parts(spec))
-    with tempfile.TemporaryDirectory(prefix="juesuan-build-") as tmp:
-        path = Path(tmp) / "disclosure.txt"
-        path.write_text(text, encoding="utf-8")
-        return recognize(read_text(path), load_layouts(), variant=SOURCE)
-
-
 def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Accounts]:
     """The disclosure of ``spec`` as ``variant`` prints it, and the derived figures. Raises
-    :class:`juesuan.synth.SpecError` when the spec's parts cannot agree."""
+    :class:`.spec.SpecError` when the spec's parts cannot agree."""
     from dataclasses import replace
 
     from ..narrative.settings import performance_settings
@@ -109,11 +97,18 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
         spec = replace(spec, narrative=replace(spec.narrative, grades=bands))
     acc = derive(spec)
     layouts = load_layouts()
-    doc = _text_parts(spec)
-    doc.tables = final_tables(acc)
-    # the text parts alone have no tables: that is no reading problem of the document
-    doc.reading_problems = [p for p in doc.reading_problems if p not in NO_TABLES_BY_KIND.values()]
-    doc.source = f"{spec.department}{spec.year}年度部门决算"
+    # the 绩效 parts the variant prints (variants/*.yaml: performance), Yunnan's three
+    paragraphs, performance = text_parts(spec, layouts, layouts.variants[variant].performance)
+    doc = Disclosure(
+        source=f"{spec.department}{spec.year}年度部门决算",
+        department=spec.department,
+        year=spec.year,
+        kind=layouts.variants[SOURCE].kind,
+        scope="部门",
+        paragraphs=paragraphs,
+        performance=performance,
+        tables=final_tables(acc),
+    )
     if variant != SOURCE:
         v = layouts.variants[variant]
         by_id = {t.id: t for t in doc.tables}
@@ -126,20 +121,5 @@ def build_model(spec: DisclosureSpec, variant: str) -> tuple[Disclosure, Account
             table.form = vt.printed_form
             tables.append(table)
         doc.tables = tables
-        # the 绩效 parts are Yunnan's: the other variants end with the 情况说明
-        cut = next((k for k, p in enumerate(doc.paragraphs) if p.section is not None), None)
-        doc.paragraphs = doc.paragraphs[:cut]
-        doc.performance = []
     doc.variant = variant
-    for t in doc.tables:
-        t.provenance = None
-        for r in t.rows:
-            r.provenance = None
-            for cell in r.cells.values():
-                cell.provenance = None
-    for p in doc.paragraphs:
-        p.provenance = None
-    for perf in doc.performance:
-        perf.provenance = None
-        perf.cell_provenance = {}
     return doc, acc

@@ -4,9 +4,11 @@ Both sides use the same sheet definitions below, so the reader knows every cell 
 Sheets (all amounts in 万元):
 
 - 单位信息: department facts (name, year, variant, staff, last year's figures, 年初预算);
-- 收入决算表 / 支出决算表 / 一般公共预算财政拨款支出决算表: one row per 支出功能分类 项 (7-digit code
-  entered once, on 收入决算表; the other two sheets repeat it by formula). 类/款 rows and every
-  合计 are derived at build time; 合计 columns and rows are formulas;
+- 收入决算表 / 支出决算表 / 一般公共预算财政拨款支出决算表 / 政府性基金预算财政拨款收入支出决算表 /
+  国有资本经营预算财政拨款支出决算表: one row per 支出功能分类 项 (7-digit code entered once, on
+  收入决算表; the other sheets repeat it by formula). 类/款 rows and every 合计 are derived at build
+  time; 合计 columns and rows are formulas; the last two take each 项's 年初/年末结转和结余 of those
+  appropriations;
 - 基本支出决算表 / 项目支出决算表: the 支出经济分类 款 rows of the official blocks, 类 rows as formulas;
 - 三公经费: 预算数 and 全年预算数 (input), 决算数 (formulas from the economic lines), statistics;
 - 国有资产: 原值 and 净值 of each asset class, totals as formulas;
@@ -25,15 +27,13 @@ from typing import Any, Sequence
 
 from .. import catalog
 from ..errors import InputError, UsageError
-from ..synth import (
-    BASIC_BLOCKS,
-    PROJECT_BLOCKS,
+from .derive import BASIC_BLOCKS, PROJECT_BLOCKS, Figures
+from .spec import (
     ZERO,
     AssetSpec,
     BalanceSpec,
     DisclosureSpec,
     EconomicLine,
-    Figures,
     FunctionItem,
     Indicator,
     NarrativeSpec,
@@ -56,12 +56,16 @@ INFO = "单位信息"
 INCOME = "收入决算表"
 SPENDING = "支出决算表"
 GENERAL = "一般公共预算财政拨款支出决算表"
+FUND = "政府性基金预算财政拨款收入支出决算表"
+CAPITAL = "国有资本经营预算财政拨款支出决算表"
 BASIC = "基本支出决算表"
 PROJECT = "项目支出决算表"
 SANGONG = "三公经费"
 ASSETS = "国有资产"
 NOTES = "说明填写"
-SHEETS = (INFO, INCOME, SPENDING, GENERAL, BASIC, PROJECT, SANGONG, ASSETS, NOTES)
+SHEETS = (INFO, INCOME, SPENDING, GENERAL, FUND, CAPITAL, BASIC, PROJECT, SANGONG, ASSETS, NOTES)
+# the sheets with a row per 支出功能分类 项
+FUNCTION_SHEETS = (INCOME, SPENDING, GENERAL, FUND, CAPITAL)
 
 VARIANT_NAMES = {"national": "全国通用（9张表）", "shanghai": "上海市（9张表）", "yunnan": "云南省（公开01–12表）"}
 
@@ -102,7 +106,7 @@ INFO_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("distribution", "结余分配（万元）", "amount"),
     ("carry_out", "年末结转和结余（万元，各项资金）", "amount"),
 )
-# the 单位信息 fields of :class:`juesuan.synth.BalanceSpec`
+# the 单位信息 fields of :class:`.spec.BalanceSpec`
 BALANCE_FIELDS = ("carry_in", "use_balance", "distribution", "carry_out")
 
 # 说明填写 key/value part
@@ -170,8 +174,9 @@ ASSET_ROWS: tuple[tuple[str, str, bool], ...] = (
 # columns of the three functional sheets: (header, role); role: code | name | input:<field> | formula
 # The amount columns of the three functional sheets: (layout table, layout column id, role); the
 # headers are the printed headers of the layout data (layouts/national.yaml), in its order. Roles:
-# an input field of :class:`juesuan.synth.FunctionItem`, ``sum`` (the row's total, a formula),
-# ``general_total`` / ``general_basic`` (formulas).
+# an input field of :class:`.spec.FunctionItem`, ``sum`` (the row's total, a formula),
+# ``general_total`` / ``general_basic`` (formulas), ``=fund`` / ``=capital`` (the 收入决算表's
+# appropriation, a formula), ``flow_total`` (年初 + 本年收入 - 年末, a formula).
 FUNCTION_AMOUNTS = {
     INCOME: (
         ("income", "total", "sum"),
@@ -199,7 +204,26 @@ FUNCTION_AMOUNTS = {
         ("general_budget", "carry_in", "general_carry_in"),
         ("general_budget", "carry_out", "general_carry_out"),
     ),
+    # 政府性基金 / 国有资本经营: what is spent goes to projects (本年支出 = 年初 + 本年收入 - 年末)
+    FUND: (
+        ("fund", "carry_in", "fund_carry_in"),
+        ("fund", "income", "=fund"),
+        ("fund", "total", "flow_total"),
+        ("fund", "carry_out", "fund_carry_out"),
+    ),
+    CAPITAL: (
+        ("state_capital", "carry_in", "capital_carry_in"),
+        ("state_capital", "income", "=capital"),
+        ("state_capital", "total", "flow_total"),
+        ("state_capital", "carry_out", "capital_carry_out"),
+    ),
 }
+# (sheet, column of 年初, column of 年末, FunctionItem field prefix, name) of the 财政拨款 carry-overs
+CARRY_COLUMNS = (
+    (GENERAL, 6, 7, "general", "一般公共预算"),
+    (FUND, 3, 6, "fund", "政府性基金预算"),
+    (CAPITAL, 3, 6, "capital", "国有资本经营预算"),
+)
 
 
 FUNCTION_FIELDS = frozenset(n for n in FunctionItem.__dataclass_fields__ if n != "code")
@@ -223,10 +247,14 @@ def function_columns(sheet: str) -> tuple[tuple[str, str], ...]:
 
 
 FUNCTION_NOTES = {
-    INCOME: "只填“项”级（7位）科目，每行一个；类、款和合计在生成时汇总。财政拨款收入按一般公共预算、政府性基金预算、国有资本经营预算分列（后两者按当年全部用于项目支出计）。",
+    INCOME: "只填“项”级（7位）科目，每行一个；类、款和合计在生成时汇总。财政拨款收入按一般公共预算、政府性基金预算、国有资本经营预算分列（后两者的支出全部计为项目支出，结转结余填在各自的工作表）。",
     SPENDING: "科目取自“收入决算表”；无结转结余时每个科目的支出合计应等于其收入合计，有结转结余时（填在“单位信息”）收支总计应平衡。",
     GENERAL: "只填项目支出和年初、年末结转和结余；合计=“收入决算表”的一般公共预算财政拨款+年初结转和结余-年末结转和结余，"
     "基本支出=合计-项目支出。年初结转和结余即上年年末结转和结余；财政拨款结转结余包含在“单位信息”的结转和结余中。",
+    FUND: "只填年初、年末结转和结余；本年收入取自“收入决算表”，本年支出合计=年初结转和结余+本年收入-年末结转和结余"
+    "（全部为项目支出，计入“支出决算表”的项目支出），年末结转和结余不能大于年初结转和结余与本年收入之和。",
+    CAPITAL: "只填年初、年末结转和结余；本年收入取自“收入决算表”，本年支出合计=年初结转和结余+本年收入-年末结转和结余"
+    "（全部为项目支出，计入“支出决算表”的项目支出），年末结转和结余不能大于年初结转和结余与本年收入之和。",
 }
 
 
@@ -430,8 +458,9 @@ def write_template(
 ) -> Path:
     """Write the fill-in workbook for ``variant`` and ``year``; filled with ``spec`` when given
     (the examples), with last year's figures ``prior`` (keys of :data:`INFO_FIELDS`, and
-    ``carry_in_items``: 项 code → last year's 一般公共预算财政拨款年末结转和结余, printed as this
-    year's 年初 on rows of those 项) when given."""
+    ``carry_in_items``: 项 code → last year's 财政拨款年末结转和结余 by source, as the fields
+    ``general_carry_in`` / ``fund_carry_in`` / ``capital_carry_in`` of this year's 年初 on rows of
+    those 项) when given."""
     from openpyxl import Workbook
 
     if variant not in VARIANTS:
@@ -445,8 +474,8 @@ def write_template(
     ws.title = INFO
     info = _info_values(spec, variant, year)
     prior = dict(prior or {})
-    # last year's 一般公共预算财政拨款年末结转和结余 by 项: this year's 年初, on rows of their own
-    carried: dict[str, Decimal] = prior.pop("carry_in_items", None) or {}
+    # last year's 财政拨款年末结转和结余 by 项 and source: this year's 年初, on rows of their own
+    carried: dict[str, dict[str, Decimal]] = prior.pop("carry_in_items", None) or {}
     info.update(prior)
     _key_value_sheet(
         ws,
@@ -460,9 +489,11 @@ def write_template(
 
     fcat = catalog.load("functional", year)
     items = (
-        list(spec.items) if spec else [FunctionItem(code, general_carry_in=v) for code, v in sorted(carried.items())]
+        list(spec.items)
+        if spec
+        else [FunctionItem(code, **fields) for code, fields in sorted(carried.items()) if fields]
     )
-    for name in (INCOME, SPENDING, GENERAL):
+    for name in FUNCTION_SHEETS:
         ws = wb.create_sheet(name)
         cols = function_columns(name)
         _head(ws, st, name, FUNCTION_NOTES[name], len(cols))
@@ -506,6 +537,11 @@ def write_template(
                     _fixed(ws, st, r, c, f"={src}D{r}+F{r}-G{r}", fmt="#,##0.00")
                 elif role == "general_basic":
                     _fixed(ws, st, r, c, f"=C{r}-E{r}", fmt="#,##0.00")
+                elif role.startswith("="):  # the 收入决算表's appropriation of this source
+                    letter = _col(next(k for k, (_, x) in enumerate(function_columns(INCOME), 1) if x == role[1:]))
+                    _fixed(ws, st, r, c, f"={src}{letter}{r}", fmt="#,##0.00")
+                elif role == "flow_total":  # 年初结转和结余 + 本年收入 - 年末结转和结余
+                    _fixed(ws, st, r, c, f"=C{r}+D{r}-F{r}", fmt="#,##0.00")
                 else:
                     _input(ws, st, r, c, _amount(getattr(item, role)) if item else None, dv, "#,##0.00")
         ws.column_dimensions["A"].width = 12
@@ -791,11 +827,18 @@ def open_workbook(path: Path) -> Any:
         raise err from None
 
 
-def read_workbook(path: Path) -> Workbook:
+# sheets a workbook written by an earlier template lacks (then without those carry-overs)
+LATER_SHEETS = (FUND, CAPITAL)
+
+
+def read_workbook(path: Path, earlier: bool = False) -> Workbook:
     """Read a filled workbook. Raises :class:`WorkbookError` (every problem found, each naming
-    sheet and cell) when it cannot give a consistent disclosure."""
+    sheet and cell) when it cannot give a consistent disclosure. ``earlier``: accept a workbook of
+    an earlier template, without the :data:`LATER_SHEETS` (last year's workbook for ``--previous``)."""
     rd = _Reader(open_workbook(path))
-    sheets = {name: rd.sheet(name) for name in SHEETS}
+    skip = set(LATER_SHEETS) if earlier and not set(LATER_SHEETS) & set(rd.wb.sheetnames) else set()
+    sheets = {name: rd.sheet(name) for name in SHEETS if name not in skip}
+    function_sheets = [name for name in FUNCTION_SHEETS if name in sheets]
     if rd.problems:
         raise WorkbookError(rd.problems)
     info = rd.key_values(sheets[INFO], INFO_FIELDS)
@@ -824,9 +867,9 @@ def read_workbook(path: Path) -> Workbook:
     fcat = catalog.load("functional", year)
     ws_in, ws_sp, ws_gen = sheets[INCOME], sheets[SPENDING], sheets[GENERAL]
     before = len(rd.problems)
-    for name, ws in ((INCOME, ws_in), (SPENDING, ws_sp), (GENERAL, ws_gen)):
+    for name in function_sheets:
         for c, (header, _) in enumerate(function_columns(name), start=1):
-            rd.expect(ws, HEADER_ROW, c, header)
+            rd.expect(sheets[name], HEADER_ROW, c, header)
     if len(rd.problems) > before:
         raise WorkbookError(rd.problems)
     items: list[FunctionItem] = []
@@ -834,9 +877,10 @@ def read_workbook(path: Path) -> Workbook:
     # the input columns of each functional sheet: (column, FunctionItem field)
     inputs = {
         name: [(c, role) for c, (_, role) in enumerate(function_columns(name), start=1) if role in FUNCTION_FIELDS]
-        for name in (INCOME, SPENDING, GENERAL)
+        for name in function_sheets
     }
     has_balances = any(info.get(key) for key in BALANCE_FIELDS)
+    income_column = {role: c for c, (_, role) in enumerate(function_columns(INCOME), start=1)}
     r = FIRST_ROW
     while r <= max(ws_in.max_row, FIRST_ROW + ITEM_ROWS - 1):
         code = rd.text(ws_in, r, 1)
@@ -871,7 +915,20 @@ def read_workbook(path: Path) -> Workbook:
                 f"{item.general_basic + general_project:.2f}（财政拨款收入{item.general:.2f}+{rd.where(ws_gen, r, 6)}年初结转和结余"
                 f"{item.general_carry_in:.2f}-{rd.where(ws_gen, r, 7)}年末结转和结余{item.general_carry_out:.2f}）"
             )
-        elif general_project + item.fund + item.capital > item.project or item.general_basic > item.basic:
+        for sheet, c_in, c_out, source, label in CARRY_COLUMNS[1:]:
+            # 年末 above what the 项 had of the appropriation: 年初结转和结余 + 本年收入
+            carry_in, carry_out = getattr(item, f"{source}_carry_in"), getattr(item, f"{source}_carry_out")
+            available = getattr(item, source) + carry_in
+            if carry_out > available:
+                f = None
+                rd.problems.append(
+                    f"科目{code}：{rd.where(sheets[sheet], r, c_out)}{label}财政拨款年末结转和结余{carry_out:.2f}"
+                    f"大于可用的{available:.2f}（{rd.where(sheets[sheet], r, c_in)}年初结转和结余{carry_in:.2f}"
+                    f"+{rd.where(ws_in, r, income_column[source])}本年收入{getattr(item, source):.2f}）"
+                )
+        if f is not None and (
+            general_project + f.fund_spending + f.capital_spending > item.project or item.general_basic > item.basic
+        ):
             rd.problems.append(
                 f"科目{code}：{rd.where(ws_gen, r, 4)}/{_col(5)}{r}的一般公共预算基本/项目支出（连同政府性基金、"
                 f"国有资本经营预算财政拨款，计为项目支出）超过{rd.where(ws_sp, r, 4)}/{_col(5)}{r}的基本/项目支出"
@@ -892,11 +949,16 @@ def read_workbook(path: Path) -> Workbook:
             )
     if items and not rd.problems:
         total = sum((Figures.of(i) for i in items), Figures())
-        for field, label, c in (("carry_in", "年初", 6), ("carry_out", "年末", 7)):
-            fiscal = getattr(total, f"general_{field}")
+        for field, label in (("carry_in", "年初"), ("carry_out", "年末")):
+            fiscal = getattr(total, f"fiscal_{field}")
             if fiscal > (info.get(field) or ZERO):
+                where = "+".join(
+                    rd.where(sheets[sheet], TOTAL_ROW, c_in if field == "carry_in" else c_out)
+                    for sheet, c_in, c_out, source, _ in CARRY_COLUMNS
+                    if getattr(total, f"{source}_{field}") or sheet == GENERAL
+                )
                 rd.problems.append(
-                    f"{label}财政拨款结转和结余{fiscal:.2f}（{rd.where(ws_gen, TOTAL_ROW, c)}）大于单位的{label}结转和结余"
+                    f"{label}财政拨款结转和结余{fiscal:.2f}（{where}）大于单位的{label}结转和结余"
                     f"{info.get(field) or ZERO:.2f}（{info_cell(field)}）：财政拨款结转结余是其中的一部分"
                 )
     if not items:

@@ -130,6 +130,8 @@ class Group:
 
 @dataclass
 class _Constraint:
+    """A recorded relation as a linear constraint on cells' printed values (in 元)."""
+
     coefs: dict[Key, Decimal]  # 元 per printed unit of the cell
     op: str
     tol: Decimal  # 元
@@ -694,6 +696,8 @@ def _message(group: Group) -> str:
 
 @dataclass
 class Change:
+    """A correction localization proposes: a cell's printed value and the value that fits."""
+
     table: str
     form: str | None
     row: str

@@ -88,6 +88,8 @@ class TableColumns:
 
 @dataclass
 class _Page:
+    """One page's positioned text items, its size, and whether it is a scan or carries a ruled table."""
+
     number: int
     width: float
     height: float

@@ -887,6 +887,7 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
     except Exception as exc:  # noqa: BLE001 — a page that cannot be rendered is reported, not fatal
         return [], UNREAD_NOT_RENDERED.format(reason=_why(exc)), []
     tables: list[Any] = []
+    masks = None
     try:
         from . import scan as scan_module
 
@@ -896,10 +897,11 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
             from .lattice import find_tables
 
             image, _angle = scan.deskew(image)
-            edges = scan.ruling_edges(image, scale)
+            masks = scan.line_masks(image, scale)
+            edges = scan.ruling_edges(image, scale, masks)
             tables = [t for t in find_tables(edges, current().table_settings()) if _is_table(t)]
         if scan is not None and ocr.engine() == "rapidocr":
-            words = scan.read_page(image, tables, scale)
+            words = scan.read_page(image, tables, scale, masks)
         elif scan is not None and tables:
             cells = [c for t in tables for c in t.cells]
             bands = [(t.bbox[1], t.bbox[3], [x for c in t.cells for x in (c[0], c[2])]) for t in tables]

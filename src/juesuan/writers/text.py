@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import Disclosure, Table
-from . import Grid, Section, layout, table_section
+from ..model import Disclosure, PerformanceTable, Table
+from . import Grid, Section, layout, performance_section, table_section
 
-__all__ = ["document_text", "grid_lines", "table_lines", "write_text"]
+__all__ = ["document_text", "grid_lines", "performance_lines", "table_lines", "write_text"]
 
 
 def grid_lines(grid: Grid, width: int) -> list[str]:
@@ -53,17 +53,23 @@ def table_lines(table: Table, department: str | None = None) -> tuple[list[str],
     return lines, {k: first + i for k, i in section.body_row.items()}
 
 
+def _text_lines(section: Section) -> list[str]:
+    """The lines of a 绩效 table section (its title, then its rows) or of paragraphs, and an empty line."""
+    lines = [section.title, ""] if section.kind == "performance" and section.title else []
+    lines += grid_lines(section.body, section.width if section.kind == "performance" else 1)
+    return [*lines, ""]
+
+
+def performance_lines(perf: PerformanceTable) -> list[str]:
+    """The lines of the 绩效 table ``perf``: its title, an empty line, its rows, an empty line."""
+    return _text_lines(performance_section(perf))
+
+
 def document_text(doc: Disclosure) -> str:
     """The whole document as text (``\\n`` line ends, one final newline)."""
     lines: list[str] = []
     for section in layout(doc):
-        if section.kind == "table":
-            lines += _lines(section, None)[0]
-        else:
-            if section.kind == "performance" and section.title:
-                lines += [section.title, ""]
-            lines += grid_lines(section.body, section.width if section.kind == "performance" else 1)
-            lines.append("")
+        lines += _lines(section, None)[0] if section.kind == "table" else _text_lines(section)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
