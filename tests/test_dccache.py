@@ -99,3 +99,43 @@ def test_importing_juesuan_as_a_library_leaves_dataclasses_alone(tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
     assert not list(tmp_path.glob("dataclass-code-*.marshal"))
+
+
+def test_pruned_keeps_the_whole_table_unless_unused_entries_outnumber_the_used() -> None:
+    from juesuan._dccache import pruned
+
+    table = {f"t{i}": i for i in range(10)}
+    assert pruned(table, {"t0", "t1", "t2", "t3", "t4"}) == table  # 5 unused, 5 used: kept
+    assert pruned(table, {"t0", "t1", "t2"}) == {"t0": 0, "t1": 1, "t2": 2}  # 7 unused: dropped
+    assert pruned({}, set()) == {}
+
+
+def test_a_process_that_compiles_something_new_drops_a_bloated_files_stale_texts(tmp_path: Path) -> None:
+    """Texts of classes since changed (other versions, other commands) are never used again: the
+    next process that has to write the file drops them when they outnumber what it used."""
+    import marshal
+
+    cold = _run(str(tmp_path))
+    (cache,) = tmp_path.glob("dataclass-code-*.marshal")
+    table = marshal.loads(cache.read_bytes())
+    assert len(table) == cold["cached"]
+    stale = {f"def __create_fn__():\n return {i}\n": compile(f"{i}", "<string>", "exec") for i in range(3 * len(table))}
+    first = next(iter(table))
+    del table[first]  # one text the probe needs is missing: it compiles it and writes the file
+    cache.write_bytes(marshal.dumps({**table, **stale}))
+    again = _run(str(tmp_path))
+    assert again["added"] is True
+    written = marshal.loads(cache.read_bytes())
+    assert not set(written) & set(stale) and first in written and set(written) <= set(table) | {first}
+    assert _run(str(tmp_path))["added"] is False  # the pruned file serves the next process
+
+
+def test_a_large_file_is_pruned_by_a_process_that_compiled_nothing() -> None:
+    from juesuan._dccache import LARGE, to_write
+
+    big = {i: i for i in range(LARGE + 10)}
+    assert to_write(big, {1, 2}, False) == {1: 1, 2: 2}
+    assert to_write(big, set(range(LARGE)), False) is None  # most entries used: nothing to drop
+    small = {i: i for i in range(20)}
+    assert to_write(small, {1}, False) is None  # small: left as it is until something is added
+    assert to_write(small, {1}, True) == {1: 1}

@@ -155,3 +155,18 @@ def test_data_cache_keys_are_hashlib_sha256_digests() -> None:
 
     for data in (b"", b"abc", "数据文件\0".encode() * 1000):
         assert dataload.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_a_process_that_compiles_a_new_pattern_drops_a_bloated_files_stale_patterns(tmp_path: Path) -> None:
+    import marshal
+
+    _run(str(tmp_path))
+    (cache,) = tmp_path.glob("regex-code-*.marshal")
+    table = marshal.loads(cache.read_bytes())
+    stale = {(f"stale{i}", 32): (32, [1, 2, 3], 0, {}, (None,)) for i in range(3 * len(table))}
+    first = next(iter(table))
+    del table[first]
+    cache.write_bytes(marshal.dumps({**table, **stale}))
+    _run(str(tmp_path))
+    written = marshal.loads(cache.read_bytes())
+    assert not set(written) & set(stale) and first in written and set(written) <= set(table) | {first}

@@ -37,7 +37,37 @@ def main(argv: list[str] | None = None) -> None:
 
         full(args)
         return
+    if argv is None:  # the process's own command line: the process ends here
+        _exit(code)
     sys.exit(code)
+
+
+def _exit(code: int) -> None:
+    """End the checked command's process as Python would, without tearing the interpreter down.
+
+    Python's own exit, after a check, runs the ``atexit`` functions, flushes the standard streams,
+    then frees every module, class and object one by one (≈ 20 M instructions, ≈ 2.5 % of a small
+    file's check) — work whose result nobody sees. Here the first two are done as Python does them
+    (atexit first: its functions may still write), then the process ends with ``os._exit``. Python's
+    exit is kept where the teardown could matter: threads still running (Python waits for them),
+    ``-i`` (the interpreter stays), development mode (its warnings on unclosed files), or a stream
+    that cannot be flushed (Python's own message and status 120). The fast check writes only to the
+    standard streams (no ``-o``); the caches write their files in their atexit functions."""
+    import os
+
+    threading = sys.modules.get("threading")
+    if (threading is not None and threading.active_count() > 1) or sys.flags.inspect or sys.flags.dev_mode:
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:
+        sys.exit(code)  # Python's exit flushes again and reports the failure as it does
+    os._exit(code)
 
 
 if __name__ == "__main__":

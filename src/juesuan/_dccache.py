@@ -18,15 +18,17 @@ import builtins
 import marshal
 import os
 import sys
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from typing import Any
 
 MAX_ENTRIES = 4096  # a bound on the file: texts of classes since changed are not dropped otherwise
+LARGE = 1024  # a file this large is pruned by any process using few of its entries (see pruned)
 
 _codes: dict[str, CodeType] = {}
+_used: set[str] = set()  # the texts this process ran (see pruned)
 _added = False
 _file: str | None = None
 _loaded = False  # the file is read at the first class made (`juesuan --help` makes none)
@@ -79,14 +81,35 @@ def write_table(path: str, table: dict[Any, Any]) -> None:
         pass
 
 
+def pruned(table: dict[Any, Any], used: set[Any]) -> dict[Any, Any]:
+    """What a process that compiled something new writes back: the whole table, or only the
+    entries it used when those it did not use outnumber them. Entries are only ever added (the
+    texts of classes since changed, other commands' and other versions' classes), and every process
+    reads the whole file at its first use: without this the file grows to ``MAX_ENTRIES`` (≈ 1 400
+    entries, 2 MB, ≈ 30 M instructions to read, on a machine where several versions ran) for the
+    ≈ 215 a check uses. A file written this way holds at most about twice the entries of the
+    largest set one command uses. A process that compiled nothing new writes nothing, unless the
+    file holds more than ``LARGE`` entries and it can drop some (a file left large by earlier
+    versions is not kept for ever because no later process compiles anything)."""
+    if len(table) - len(used) <= len(used):
+        return table
+    return {k: v for k, v in table.items() if k in used}
+
+
 def _load(path: str) -> dict[str, CodeType]:
     data = read_table(path)
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, CodeType)}
 
 
+def to_write(table: dict[Any, Any], used: set[Any], added: bool) -> dict[Any, Any] | None:
+    """The table a process writes back at exit, None when it has nothing to write (see pruned)."""
+    kept = pruned(table, used)
+    return kept if added or (len(table) > LARGE and len(kept) < len(table)) else None
+
+
 def _save() -> None:
-    if _added and _file is not None:
-        write_table(_file, _codes)
+    if _file is not None and (table := to_write(_codes, _used, _added)) is not None:
+        write_table(_file, table)
 
 
 def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
@@ -100,6 +123,7 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
                 if len(loaded) < MAX_ENTRIES:  # full (texts of classes since changed): start afresh
                     _codes.update(loaded)
         code = _codes.get(source)
+        _used.add(source)
         if code is None:
             code = compile(source, "<string>", "exec", flags=0, dont_inherit=True)
             if len(_codes) < MAX_ENTRIES:
@@ -109,10 +133,46 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
     builtins.exec(source, globals, locals)
 
 
+class _LazyModule(ModuleType):
+    """A module whose code runs at the first access to an attribute it does not have yet.
+
+    Like :class:`importlib.util.LazyLoader`, which cannot serve here on Python 3.11: its module
+    loads at any attribute access, ``__spec__`` included, which every later ``import`` statement of
+    the module reads. Here the attributes the import system sets (``__spec__``, ``__name__``,
+    ``__file__`` …) are plain attributes; any other runs the module's code in this same module
+    object (as LazyLoader does), which then is the module Python would have loaded."""
+
+    def __getattr__(self, name: str) -> Any:
+        spec = self.__spec__
+        self.__class__ = ModuleType  # type: ignore[assignment]  # loaded once, whatever happens next
+        spec.loader.exec_module(self)  # type: ignore[union-attr]
+        return getattr(self, name)
+
+
+def _lazy_inspect() -> None:
+    """Make :mod:`inspect` load at its first use instead of on import (the command's process only).
+
+    ``dataclasses`` imports ``inspect`` (with ``ast``, ``dis``, ``tokenize`` …) for one thing, the
+    ``__doc__`` it writes on a class without a docstring; juesuan's classes on the check path have
+    theirs, so a check uses nothing of ``inspect`` (≈ 36 M instructions, docs/benchmarks.md). It
+    loads at its first real use (a class without a docstring, pdfplumber or numpy loading)."""
+    if "inspect" in sys.modules:
+        return
+    from importlib.util import find_spec, module_from_spec
+
+    spec = find_spec("inspect")
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return
+    module = module_from_spec(spec)
+    module.__class__ = _LazyModule
+    sys.modules["inspect"] = module
+
+
 def install() -> None:
     """Let dataclasses use the cache (once per process; the file is read when the first class is
     made); the codes compiled meanwhile are written back at exit."""
     global _file
+    _lazy_inspect()
     import dataclasses
 
     if getattr(dataclasses, "exec", None) is _exec:

@@ -23,6 +23,7 @@ from typing import Any
 MAX_ENTRIES = 4096  # a bound on the file: patterns since changed are not dropped otherwise
 
 _entries: dict[tuple[Any, int], tuple[int, list[int], int, dict[str, int], tuple[Any, ...]]] = {}
+_used: set[tuple[Any, int]] = set()  # the patterns this process built (see _dccache.pruned)
 _added = False
 _file: str | None = None
 _loaded = False  # the file is read at the first pattern compiled
@@ -65,10 +66,10 @@ def _load(path: str) -> dict[Any, Any]:
 
 
 def _save() -> None:
-    from ._dccache import write_table
+    from ._dccache import to_write, write_table
 
-    if _added and _file is not None:
-        write_table(_file, _entries)
+    if _file is not None and (table := to_write(_entries, _used, _added)) is not None:
+        write_table(_file, table)
 
 
 def _compile(p: Any, flags: int = 0) -> Any:
@@ -87,6 +88,7 @@ def _compile(p: Any, flags: int = 0) -> Any:
             if len(loaded) < MAX_ENTRIES:  # full (patterns since changed): start afresh
                 _entries.update(loaded)
     key = (p, flags)
+    _used.add(key)
     entry = _entries.get(key)
     if entry is not None:
         try:

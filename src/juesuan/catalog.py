@@ -18,6 +18,8 @@ from .textnorm import key
 
 @dataclass(frozen=True)
 class Entry:
+    """One code of a classification catalog (功能分类 or 经济分类): name, level, parent code."""
+
     code: str
     name: str
     level: int
@@ -26,6 +28,8 @@ class Entry:
 
 @dataclass
 class Catalog:
+    """A classification catalog of one scheme and year, its entries by code."""
+
     scheme: str  # "functional" | "economic"
     year: int
     entries: dict[str, Entry]

@@ -10,6 +10,7 @@ are Chinese; no traceback reaches a user (set JUESUAN_DEBUG=1 to see one).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ import typer.core
 from .clirun import (  # noqa: F401  (the work of the commands, without the parser; tests import some)
     PIPED_WIDTH,
     STDIN,
+    STDOUT_ERRNOS,
     Progress,
     _as_error,
     _check,
@@ -40,7 +42,9 @@ from .clirun import (  # noqa: F401  (the work of the commands, without the pars
     expand,
     progress,
     stdin_file,
+    stdout_error,
     write_output,
+    write_stdout,
 )
 from .clibatch import register as register_batch_command
 from .clistore import register as register_store_commands
@@ -51,6 +55,7 @@ from .errors import (
     EXIT_USAGE,
     InputError,
     JuesuanError,
+    OutputError,
     UsageError,
 )
 
@@ -208,9 +213,12 @@ def parse(
 
     doc = _guard(run)
     if format == ParseFormat.cells:
-        report.cells_csv(doc, sys.stdout)
+        out = io.StringIO(newline="")
+        report.cells_csv(doc, out)
+        text = out.getvalue()
     else:
-        sys.stdout.write(report.model_json(doc) + "\n")
+        text = report.model_json(doc) + "\n"
+    _guard(lambda: write_stdout(text))
 
 
 @app.command(options_metavar="[选项]")
@@ -421,7 +429,10 @@ def main(argv: Optional[list[str]] = None) -> None:
         exc.show()
         if _wants_json(args):
             _error_json = _error_payload(UsageError(exc.format_message()), None)
-            sys.stdout.write(json.dumps(_error_json, ensure_ascii=False, indent=2) + "\n")
+            try:
+                write_stdout(json.dumps(_error_json, ensure_ascii=False, indent=2) + "\n")
+            except OutputError as out:
+                typer.echo(f"错误：{out}", err=True)
         code = EXIT_USAGE
     except click.exceptions.Abort:
         typer.echo("已中止。", err=True)
@@ -433,6 +444,11 @@ def main(argv: Optional[list[str]] = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_OK
+    except OSError as exc:  # standard output failing under click's own writes (`--help > /dev/full`)
+        if exc.errno not in STDOUT_ERRNOS:
+            raise
+        typer.echo(f"错误：{stdout_error(exc)}", err=True)
+        code = EXIT_UNUSABLE
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 

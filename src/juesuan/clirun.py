@@ -23,6 +23,7 @@ PIPED_WIDTH = 100
 # True in the ``juesuan`` command's own process (set by juesuan.__main__), never on a library
 # import: only there may start-up change the interpreter's state (see settle)
 COMMAND_PROCESS = False
+GC_YOUNG = 50_000  # the command's garbage collector: allocations between young collections (settle)
 
 
 def settle() -> None:
@@ -30,13 +31,20 @@ def settle() -> None:
     (modules, classes, functions, data packs) lives until the process ends, so it is moved out of
     the garbage collector's generations (``gc.freeze``) instead of being scanned again at every
     full collection (≈ 36 M instructions of a check, docs/benchmarks.md); the collector runs as
-    before on everything made afterwards. Cycles among frozen objects are never freed: memory
-    only, at most what start-up left."""
+    before on everything made afterwards, less often (``GC_YOUNG``). Cycles among frozen objects
+    are never freed: memory only, at most what start-up left."""
     if not COMMAND_PROCESS:
         return
     import gc
 
     gc.freeze()
+    # A check allocates millions of containers (characters, lines, cells) and makes almost no
+    # cycles: the youngest generation is collected every 50,000 allocations instead of Python's
+    # 700, so the older ones are too (their thresholds count young collections): −1.7 % of the
+    # instructions of a check of shgzb or rdcwh; peak memory within 2 MB of before on the
+    # ../shared PDFs (docs/benchmarks.md). The command's process only: a library caller keeps its
+    # own settings.
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     gc.enable()
 
 
@@ -140,7 +148,10 @@ def _emit_error(err: JuesuanError, source: str | None, as_json: bool) -> int:
         if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
             echo(f"（详情：{payload['error']['detail']}）", err=True)
         if as_json:
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            try:
+                write_stdout(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            except OutputError as out:  # standard output is what failed: said on stderr
+                echo(f"错误：{out}", err=True)
     return err.exit_code
 
 
@@ -313,7 +324,42 @@ def _emit(text: str, output: Optional[Path]) -> None:
     if output:
         write_output(output, text if text.endswith("\n") else text + "\n", "报告文件")
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        write_stdout(text if text.endswith("\n") else text + "\n")
+
+
+# Standard output failing on write: a full disk or quota, an I/O error (`> /dev/full`).
+STDOUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _detach_stdout() -> None:
+    """Standard output pointed at the null device, so that nothing more (the buffered rest, the
+    interpreter's flush at exit) fails again on the broken stream."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def stdout_error(exc: OSError) -> OutputError:
+    """The error for standard output that cannot be written (``exc``); standard output detached."""
+    _detach_stdout()
+    reason = _ERRNO_ZH.get(exc.errno or 0) or ("输入输出错误" if exc.errno == errno.EIO else "无法写入")
+    return OutputError(f"无法把结果写到标准输出（{reason}）", code="output_unwritable")
+
+
+def write_stdout(text: str) -> None:
+    """``text`` on standard output, flushed. A reader that left (``… | head``) ends the output
+    quietly; a stream that cannot take it (a full disk) is an :class:`OutputError`, never a
+    traceback nor a message blaming the input file."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _detach_stdout()
+    except OSError as exc:
+        raise stdout_error(exc) from None
 
 
 def _check_document(

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from .clirun import _as_error, _emit_error, check_output, expand, progress
+from .clirun import _as_error, _emit_error, check_output, expand, progress, write_stdout
 from .errors import EXIT_OK, EXIT_UNUSABLE, JuesuanError, UsageError
 
 _DB_HELP = (
@@ -53,7 +53,7 @@ def _run(fn: Callable[[], Any], as_json: bool = False) -> Any:
 
 
 def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    write_stdout(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _analysis(

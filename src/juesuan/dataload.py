@@ -60,6 +60,8 @@ BOOL = T(("bool",))
 
 @dataclass(frozen=True)
 class List:
+    """A list whose every item follows one schema."""
+
     item: Any
 
 
@@ -80,6 +82,8 @@ class Obj:
 
 @dataclass(frozen=True)
 class OneOf:
+    """A value that follows any one of several schemas."""
+
     options: tuple[Any, ...]
 
 

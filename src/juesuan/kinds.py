@@ -44,7 +44,11 @@ def detect_kind(raw: Any) -> tuple[str, list[str]]:
         if not text or len(text) > data["max_line_chars"]:
             continue
         for kind, ps in pats.items():
-            m = next((m for p in ps if (m := p.match(text))), None)
+            m = None
+            for p in ps:  # (a loop, not next() over a generator: ≈ 600 lines a document)
+                m = p.match(text)
+                if m:
+                    break
             if m:
                 hits[kind].append(re.sub(r"(?:编制)?(?:部门|单位)[:：]$", "", m.group(0)))
                 break

@@ -21,6 +21,8 @@ __all__ = ["Layouts", "TableLayout", "Variant", "data_dirs", "load"]
 
 @dataclass
 class ColumnSpec:
+    """A column of a table layout: its id, printed header and the headers it may be printed as."""
+
     id: str
     header: str
     aliases: list[str]
@@ -29,6 +31,8 @@ class ColumnSpec:
 
 @dataclass
 class RowConcept:
+    """A row a layout names (a total, a line of the form): its id and the labels it may be printed as."""
+
     id: str
     aliases: list[str]
     block: str | None = None
@@ -42,6 +46,8 @@ class RowConcept:
 
 @dataclass
 class BlockSpec:
+    """A block of columns printed side by side with others in one table (收入 | 支出)."""
+
     id: str
     columns: list[ColumnSpec]
     header: str | None = None
@@ -49,6 +55,8 @@ class BlockSpec:
 
 @dataclass
 class TableLayout:
+    """A standard table's layout: titles, structure, columns or blocks, and the rows it names."""
+
     id: str
     name: str
     titles: list[str]
@@ -79,6 +87,8 @@ class TableLayout:
 
 @dataclass
 class VariantTable:
+    """A table as one variant of the disclosure includes it: the layout, form number and name."""
+
     table: str
     form: str | None = None
     name: str | None = None
@@ -94,6 +104,8 @@ class VariantTable:
 
 @dataclass
 class Variant:
+    """A province's or year's form of the disclosure: its tables, rule packs and how to detect it."""
+
     id: str
     name: str
     kind: str
@@ -114,6 +126,8 @@ class Variant:
 
 @dataclass
 class Layouts:
+    """Every table layout, performance table part and variant, as loaded from the data files."""
+
     tables: dict[str, TableLayout]
     performance: dict[str, list[str]]
     variants: dict[str, Variant]

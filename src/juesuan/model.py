@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterator
 
-from .textnorm import CellKind, fold, format_decimal
+from .textnorm import CellKind, fold, format_decimal, parse_amount
 
 # recognize's reading problem when a document holds no table, in the words of its kind (a 预算 is
 # not called a 决算)
@@ -443,8 +443,6 @@ class Disclosure:
 
 
 def make_cell(raw: str, provenance: Provenance | None = None) -> Cell:
-    from .textnorm import parse_amount
-
     kind, value = parse_amount(raw)
     return Cell(raw=raw, kind=kind, value=value, provenance=provenance)
 

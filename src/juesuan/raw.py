@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class RawLine:
+    """One line of a source as cells of text, with its page and the cells' boxes where known."""
+
     number: int  # 1-based line number in the source (or row index within a page for grids)
     cells: list[str]
     page: int | None = None
@@ -54,6 +56,8 @@ UNREAD_OCR_ILLEGIBLE = "扫描图像无法可靠识别（文字识别置信度�
 
 @dataclass
 class RawDocument:
+    """What a reader made of a file: its lines of cells, page count and the pages it could not read."""
+
     file: str
     format: str
     lines: list[RawLine] = field(default_factory=list)

@@ -39,6 +39,8 @@ _GLUED_META_RE = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?[:：].*$")
 
 @dataclass
 class _Title:
+    """A table title found in the raw lines: where, which table or performance table, its form number."""
+
     index: int  # index into raw.lines
     kind: str  # "table" | "performance"
     id: str

@@ -49,6 +49,8 @@ class Unresolvable(Exception):
 
 @dataclass
 class Location:
+    """Where a finding points: a table's cell (row, column, printed value) or a place in the text."""
+
     table: str
     row: str
     column: str
@@ -81,6 +83,8 @@ class Location:
 
 @dataclass
 class Finding:
+    """One finding of a check: the rule, its severity, a message for users and the locations."""
+
     rule: str
     severity: str
     message: str
@@ -105,6 +109,8 @@ class Finding:
 
 @dataclass
 class RuleStatus:
+    """How one rule fared on a document: passed, failed, not applicable or lacking data, and why."""
+
     id: str
     status: str
     severity: str
@@ -178,6 +184,8 @@ class RelationRecord:
 
 @dataclass
 class Report:
+    """The result of checking a document: the disclosure read, the findings, each rule's status."""
+
     document: Disclosure
     findings: list[Finding]
     rules: list[RuleStatus]

@@ -175,12 +175,16 @@ class CellKind:
     TEXT = "text"
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_amount(raw: str) -> tuple[str, Decimal | None]:
     """Classify a printed cell and parse it as an exact decimal.
 
     Returns (kind, value): blank → (blank, None); a dash → (dash, None); a number → (number,
     Decimal); anything else → (text, None). Thousands separators and full-width digits are
     accepted; "(1.00)" is read as a negative number.
+
+    Memoized: recognition classifies the same printed cell several times (≈ 1,400 calls, a few
+    hundred texts, on a 24-page 决算); the Decimal is immutable, so sharing it is safe.
     """
     t = key(raw)
     if not t:

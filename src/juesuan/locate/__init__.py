@@ -130,6 +130,8 @@ class Group:
 
 @dataclass
 class _Constraint:
+    """A recorded relation as a linear constraint on cells' printed values (in 元)."""
+
     coefs: dict[Key, Decimal]  # 元 per printed unit of the cell
     op: str
     tol: Decimal  # 元
@@ -158,6 +160,9 @@ class _Index:
         return k
 
 
+_ZERO = Decimal(0)
+
+
 def _constraints(index: _Index, records: Iterable[RelationRecord]) -> list[_Constraint]:
     out = []
     for rec in records:
@@ -172,12 +177,13 @@ def _constraints(index: _Index, records: Iterable[RelationRecord]) -> list[_Cons
         tables = set()
         for sign, terms in ((1, rec.left), (-1, rec.right)):
             for t in terms:
+                w = sign * t.weight * t.factor  # (the term's coefficient, once a term)
                 for c in t.cells:
                     k = index.key(c)
                     if k is None:
                         continue
                     tables.add(k[0])
-                    coefs[k] = coefs.get(k, Decimal(0)) + sign * t.weight * t.factor
+                    coefs[k] = coefs.get(k, _ZERO) + w
         coefs = {k: v for k, v in coefs.items() if v != 0}
         if not coefs:
             continue
@@ -690,6 +696,8 @@ def _message(group: Group) -> str:
 
 @dataclass
 class Change:
+    """A correction localization proposes: a cell's printed value and the value that fits."""
+
     table: str
     form: str | None
     row: str

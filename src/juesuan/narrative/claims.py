@@ -76,6 +76,8 @@ _APPROX_AFTER = ("左右", "以上", "以下", "余", "多")
 
 @dataclass
 class Claim:
+    """A figure stated in a sentence: value and unit, what it is of, and its basis and period."""
+
     sentence: Sentence
     start: int
     end: int
@@ -127,6 +129,8 @@ class Claim:
 
 @dataclass
 class Extraction:
+    """The claims found in a narrative, by sentence, with each sentence's topic."""
+
     claims: list[Claim] = field(default_factory=list)
     by_sentence: dict[int, list[Claim]] = field(default_factory=dict)
     topics: dict[int, str | None] = field(default_factory=dict)  # sentence index -> topic concept

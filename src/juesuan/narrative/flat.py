@@ -29,6 +29,8 @@ _UNIT = re.compile(r"单位[:：]\s*(万元|亿元|元)")
 
 @dataclass
 class Row:
+    """A row of a table printed as plain text in the narrative: its label and values."""
+
     label: str
     values: list[str]
     line: int | None

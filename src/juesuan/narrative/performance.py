@@ -43,6 +43,8 @@ def _num_in(text: str) -> Decimal | None:
 
 @dataclass
 class Indicator:
+    """A row of a performance table's indicators: target, actual value, weight and score."""
+
     name: str
     op: str | None  # ge | le | eq | qualitative | None
     op_text: str
@@ -57,6 +59,8 @@ class Indicator:
 
 @dataclass
 class Funds:
+    """A performance table's funds part: its headers and values."""
+
     headers: list[str]
     values: dict[str, str]
 
@@ -560,6 +564,8 @@ def _is_percent(t: str) -> bool:
 
 @dataclass
 class Task:
+    """A task of a 部门整体支出绩效自评表: approved and actual amounts as printed and read."""
+
     name: str
     approved: Decimal
     approved_text: str

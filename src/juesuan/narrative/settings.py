@@ -23,6 +23,8 @@ Ref = str | list[str]  # a cell reference, or a list of references summed
 
 @dataclass
 class Concept:
+    """A quantity the narrative may state (a total, a class of spending): its words and table references."""
+
     id: str
     label: str
     kind: str  # money | count
@@ -42,6 +44,8 @@ class Concept:
 
 @dataclass
 class RuleDef:
+    """A narrative rule's id, severity and description."""
+
     id: str
     severity: str
     description: str
@@ -52,6 +56,8 @@ class RuleDef:
 
 @dataclass
 class Lexicon:
+    """The narrative concepts and their synonyms, with the pattern that finds them in a sentence."""
+
     concepts: dict[str, Concept]
     # (normalized synonym, concept id), longest first
     synonyms: list[tuple[str, str]]
@@ -187,6 +193,8 @@ def lexicon(year: int | None = None) -> Lexicon:
 
 @dataclass
 class Settings:
+    """The narrative checks' word lists and patterns, as loaded from the data files."""
+
     basis: dict[str, list[str]]
     budget_context_ignore: list[str]
     change_words: dict[str, list[str]]
@@ -255,12 +263,16 @@ def settings() -> Settings:
 
 @dataclass
 class GradeBand:
+    """A performance grade and the lowest score that earns it."""
+
     label: str
     min: float
 
 
 @dataclass
 class PerformanceSettings:
+    """The performance (绩效) checks' grades, weights, words and patterns."""
+
     grades: dict[str, list[GradeBand]]
     aliases: dict[str, str]
     execution_weight: int

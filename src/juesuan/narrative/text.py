@@ -211,6 +211,8 @@ def _boundary(text: str, i: int, step: int, reach: int = 16) -> int:
 
 @dataclass
 class Heading:
+    """A heading of the narrative text: its text, level, group and where it stands among the sentences."""
+
     norm: str
     raw: str
     provenance: Provenance | None
@@ -224,6 +226,8 @@ class Heading:
 
 @dataclass
 class Narrative:
+    """The narrative text split into sentences, headings and paragraphs."""
+
     sentences: list[Sentence] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)

@@ -88,6 +88,8 @@ class TableColumns:
 
 @dataclass
 class _Page:
+    """One page's positioned text items, its size, and whether it is a scan or carries a ruled table."""
+
     number: int
     width: float
     height: float
@@ -130,6 +132,20 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Group characters into visual lines by vertical centre; each line sorted left to right."""
     if not chars:
         return []  # (an empty cell of a ruled table: nearly half of them)
+    line_tol = current().line_tol
+    first = chars[0]
+    top0, bottom0 = first["top"], first["bottom"]
+    for c in chars:
+        if c["top"] != top0 or c["bottom"] != bottom0:
+            break
+    else:
+        # every character on the same band (most cells of a ruled table, a line of one font): one
+        # line whatever the tolerance, in x order and, at equal x, in page order — what the
+        # grouping below gives them, without a key a character
+        if line_tol >= 0:
+            one = [c for c in chars if c["text"].strip()]
+            one.sort(key=_X0)
+            return [one] if one else []
     # (vertical centre, x0, page order, height, character): sorted as by (centre, x0) in a stable
     # sort, each value computed once a character
     keyed = []
@@ -141,7 +157,6 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     lines: list[list[dict[str, Any]]] = []
     line: list[dict[str, Any]] = []
     centre = height = 0.0
-    line_tol = current().line_tol
     for mid, _, _, h, c in keyed:
         if h < 1.0:
             h = 1.0
@@ -164,46 +179,29 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     groups: list[list[dict[str, Any]]] = [[line[0]]]
     s = current()
     cell_gap, min_width, whole_gap = s.cell_gap_em, s.min_char_width, s.whole_number_gap_h
+    # the previous character's values carried over from the step before (read once a character)
+    prev = line[0]
+    p_x0, p_x1, p_text, p_size = prev["x0"], prev["x1"], prev["text"], prev.get("size", _NO_SIZE)
     for at in range(1, len(line)):
-        prev, ch = line[at - 1], line[at]
-        pw, cw = prev["x1"] - prev["x0"], ch["x1"] - ch["x0"]
+        ch = line[at]
+        c_x0, c_x1, text = ch["x0"], ch["x1"], ch["text"]
+        pw, cw = p_x1 - p_x0, c_x1 - c_x0
         width = cw if cw < pw else pw
-        size = prev.get("size", width)
+        size = width if p_size is _NO_SIZE else p_size
         if width < size:
             size = width
         if min_width > size:
             size = min_width
-        gap = ch["x0"] - prev["x1"]
+        gap = c_x0 - p_x1
         if gap > cell_gap * size:
             groups.append([ch])
-            continue
-        text = ch["text"]
-        if prev["text"].isdigit():
-            # A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出").
-            # Also an amount touching the next cell's code ("388.50" + "30299"): amounts in these
-            # tables carry exactly two decimals.
-            # A whole number ("0") spaced off the label after it is an amount too; in running text
-            # a number touches the character after it, or is followed by its unit or date word
-            # ("2024 年度", "5 个", "12 人次").
-            cjk = _is_cjk(text)
-            if (cjk or text.isdigit()) and _group_is_amount(groups[-1]):
-                groups.append([ch])
-                continue
-            height = prev["bottom"] - prev["top"]
-            if height < 1.0:
-                height = 1.0
-            if (
-                (cjk or text in _OPENING_MARKS)
-                and text not in _NUMBER_WORDS
-                and gap > whole_gap * height
-                and _WHOLE_RE.fullmatch("".join(c["text"] for c in groups[-1])) is not None
-            ):
-                groups.append([ch])
-                continue
-        if text.isdigit() and _amount_after_label(line, at):
+        elif p_text.isdigit() and _splits_after_number(groups[-1], prev, text, gap, whole_gap):
+            groups.append([ch])
+        elif text.isdigit() and _amount_after_label(line, at):
             groups.append([ch])
         else:
             groups[-1].append(ch)
+        prev, p_x0, p_x1, p_text, p_size = ch, c_x0, c_x1, text, ch.get("size", _NO_SIZE)
     cells = [_line_text(g) for g in groups]
     boxes: list[Box] = []
     for g in groups:
@@ -221,6 +219,33 @@ def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
                 bottom = c["bottom"]
         boxes.append((x0, top, x1, bottom))
     return cells, boxes
+
+
+_NO_SIZE = object()  # a character without a font size (PDFium's): its width stands in
+
+
+def _splits_after_number(
+    group: list[dict[str, Any]], prev: dict[str, Any], text: str, gap: float, whole_gap: float
+) -> bool:
+    """After a digit: a new cell starts at ``text``.
+
+    A right-aligned amount touching the next cell's label ("628.77一、一般公共服务支出"). Also an
+    amount touching the next cell's code ("388.50" + "30299"): amounts in these tables carry
+    exactly two decimals. A whole number ("0") spaced off the label after it is an amount too; in
+    running text a number touches the character after it, or is followed by its unit or date word
+    ("2024 年度", "5 个", "12 人次")."""
+    cjk = _is_cjk(text)
+    if (cjk or text.isdigit()) and _group_is_amount(group):
+        return True
+    height = prev["bottom"] - prev["top"]
+    if height < 1.0:
+        height = 1.0
+    return (
+        (cjk or text in _OPENING_MARKS)
+        and text not in _NUMBER_WORDS
+        and gap > whole_gap * height
+        and _WHOLE_RE.fullmatch("".join(c["text"] for c in group)) is not None
+    )
 
 
 def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:

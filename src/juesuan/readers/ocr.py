@@ -292,7 +292,41 @@ def _rapid_engine() -> Any:
     from rapidocr_onnxruntime import RapidOCR
 
     threads = current().ocr_threads
-    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, det_limit_type="max", det_limit_side_len=2000)
+    engine = RapidOCR(
+        intra_op_num_threads=threads, inter_op_num_threads=1, det_limit_type="max", det_limit_side_len=2000
+    )
+    if current().ocr_fold_models:
+        _fold_sessions(engine, threads)
+    return engine
+
+
+def _fold_sessions(engine: Any, threads: int) -> None:
+    """The detector's and recognizer's ONNX sessions replaced by sessions of the same models with
+    their element-wise passes folded (:mod:`.ocrmodel`: the same outputs to float rounding, about a
+    fifth less time on one core), rewritten once and cached (:func:`.ocrmodel.folded`; the
+    rewrite needs the ``onnx`` package of the ``ocr`` extra); when a model cannot be rewritten,
+    RapidOCR's own session stays."""
+    import onnxruntime as ort
+
+    from .ocrmodel import folded
+
+    for holder in (engine.text_det.infer, engine.text_rec.session):
+        old = holder.session
+        path = getattr(old, "_model_path", None)
+        if not isinstance(path, str):
+            continue
+        opts = ort.SessionOptions()
+        opts.log_severity_level = 4
+        opts.enable_cpu_mem_arena = False
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        try:
+            data = folded(path)
+            if data is not None:
+                holder.session = ort.InferenceSession(data, sess_options=opts, providers=old.get_providers())
+        except Exception:  # noqa: BLE001 — a model the rewrite does not handle runs as shipped
+            holder.session = old
 
 
 Reading = tuple[str, float, tuple[tuple[int, str, float], ...]]  # text, confidence, alternatives

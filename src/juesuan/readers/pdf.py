@@ -192,6 +192,26 @@ def _pdfium_chars(page: Any) -> list[dict[str, Any]]:
         append = chars.append
         n = pdfium_c.FPDFText_CountChars(raw)
         whole = _page_text(raw, n) if n > 0 else None
+        if whole is not None and upright and ax == 1.0 and bt == -1.0:
+            # the common case, its own loop: the page's text one to one with its characters (none
+            # left out, each one code point), an unrotated page (x = left + cx, top = ct - top:
+            # the same floats as the products by 1 and -1 below)
+            for i, text in enumerate(whole):
+                if text == "\0" or text.isspace() or not box(raw, i, rect_ref):
+                    continue
+                left, top, right, bottom = read_rect(rect)
+                xa, xb = left + cx, right + cx
+                ta, tb = ct - top, ct - bottom
+                append(
+                    {
+                        "text": text,
+                        "x0": xb if xb < xa else xa,
+                        "x1": xb if xb > xa else xa,
+                        "top": tb if tb < ta else ta,
+                        "bottom": tb if tb > ta else ta,
+                    }
+                )
+            return chars
         for i, text in enumerate(whole if whole is not None else [""] * n):
             if whole is not None:
                 # one to one with the characters: none left out, each one code point (its code)
@@ -502,23 +522,29 @@ def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple
     """Run the differential check on the ruled pages of a PDF (all, or ``pages``): how many ruled
     pages were compared, a note for each that disagrees with pdfplumber, and what differs by page."""
     import pdfplumber
-    import pypdfium2 as pdfium
+
+    from . import pdfium
 
     compared, notes = 0, []
     diffs: dict[int, str] = {}
-    fast = pdfium.PdfDocument(str(path))
+    # our side read through juesuan's own PDFium binding, as the reader reads it (pypdfium2's
+    # import alone cost ≈ 40 ms of every check that runs this comparison)
+    fast = pdfium.Document(path)
     try:
         with pdfplumber.open(path) as slow:
             for n, page in enumerate(slow.pages, start=1):
                 if pages is not None and n not in pages:
                     continue
                 fpage = fast[n - 1]
-                paths, chars = _triage(fpage, n)
-                if not paths or not chars or fpage.get_rotation():
-                    continue
-                if not page.chars:  # pdfminer reads no text there (e.g. some CFF fonts): nothing to compare
-                    continue
-                grids = _fast_grids(fpage, chars)
+                try:
+                    paths, chars = _triage(fpage, n)
+                    if not paths or not chars or fpage.get_rotation():
+                        continue
+                    if not page.chars:  # pdfminer reads no text there (e.g. some CFF fonts): nothing to compare
+                        continue
+                    grids = _fast_grids(fpage, chars)
+                finally:
+                    fpage.close()  # before the document (this binding does not track its pages)
                 if not grids:
                     continue
                 compared += 1
@@ -704,11 +730,10 @@ def _drop_furniture(pages: list[_Page]) -> None:
     repeated = Counter(re.sub(r"\d+", "#", "".join(it.cells)) for p in pages for it in p.items if margin(p, it))
     threshold = max(current().furniture_min_repeats, len(pages) // 2)
 
-    def last_folio(p: _Page, it: _Item) -> bool:
+    def last_folio(p: _Page, it: _Item, lowest: _Item) -> bool:
         """A page number printed higher than the margin band (a wide bottom margin): the page's
         lowest line, alone, in the bottom twice the band."""
         band = 2 * current().margin_fraction * p.height
-        lowest = max(p.items, key=lambda x: x.top)
         return (
             it is lowest
             and it.grid is None
@@ -717,13 +742,16 @@ def _drop_furniture(pages: list[_Page]) -> None:
         )
 
     for p in pages:
+        if not p.items:
+            continue
         keep = []
+        lowest = max(p.items, key=lambda x: x.top)  # (once a page, not once a line)
         for it in p.items:
             if margin(p, it):
                 text = "".join(it.cells).strip()
                 if _PAGE_NO_RE.match(text) or repeated[re.sub(r"\d+", "#", text)] >= threshold:
                     continue
-            elif last_folio(p, it):
+            elif last_folio(p, it, lowest):
                 continue
             keep.append(it)
         p.items = keep
@@ -859,6 +887,7 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
     except Exception as exc:  # noqa: BLE001 — a page that cannot be rendered is reported, not fatal
         return [], UNREAD_NOT_RENDERED.format(reason=_why(exc)), []
     tables: list[Any] = []
+    masks = None
     try:
         from . import scan as scan_module
 
@@ -868,10 +897,11 @@ def _ocr_page(page: Any) -> tuple[list[_Item], str | None, list[Any]]:
             from .lattice import find_tables
 
             image, _angle = scan.deskew(image)
-            edges = scan.ruling_edges(image, scale)
+            masks = scan.line_masks(image, scale)
+            edges = scan.ruling_edges(image, scale, masks)
             tables = [t for t in find_tables(edges, current().table_settings()) if _is_table(t)]
         if scan is not None and ocr.engine() == "rapidocr":
-            words = scan.read_page(image, tables, scale)
+            words = scan.read_page(image, tables, scale, masks)
         elif scan is not None and tables:
             cells = [c for t in tables for c in t.cells]
             bands = [(t.bbox[1], t.bbox[3], [x for c in t.cells for x in (c[0], c[2])]) for t in tables]

@@ -100,6 +100,14 @@ def deskew(image: Any) -> tuple[Any, float]:
     return Image.fromarray(turned), angle
 
 
+def line_masks(image: Any, px_per_pt: float) -> list[tuple[str, int, Any]]:
+    """The ruling masks of an (upright) page image (:func:`_line_masks` of its ink), made once per
+    page for both :func:`ruling_edges` and :func:`read_page`."""
+    import numpy as np
+
+    return _line_masks(_ink(np.asarray(image.convert("L"))), px_per_pt)
+
+
 def _line_masks(ink: Any, px_per_pt: float) -> list[tuple[str, int, Any]]:
     """(orientation, kernel length in pixels, the ink in runs at least that long) for "h" and "v"."""
     cv2 = _cv()
@@ -126,9 +134,17 @@ def ruling_edges(image: Any, px_per_pt: float, masks: list[tuple[str, int, Any]]
     thick = s.scan_ruling_max_thickness * px_per_pt
     edges: list[Edge] = []
     for orientation, k, lines in masks:
-        count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=_CONNECTIVITY)
+        # components within the mask's inked rectangle only (a page without rulings, or with a
+        # few, has a small one or none): the same components, found in fewer pixels
+        bx, by, bw, bh = cv2.boundingRect(lines)
+        if bw == 0 or bh == 0:
+            continue
+        count, _, stats, _ = cv2.connectedComponentsWithStats(
+            np.ascontiguousarray(lines[by : by + bh, bx : bx + bw]), connectivity=_CONNECTIVITY
+        )
         for i in range(1, count):
             x, y, w, h = (int(v) for v in stats[i][:4])
+            x, y = x + bx, y + by
             across, along = (h, w) if orientation == "h" else (w, h)
             if across > thick or along < k:
                 continue
@@ -489,7 +505,9 @@ def _crop(clean: Any, box: tuple[int, int, int, int], height: float, limit: tupl
     return out
 
 
-def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
+def read_page(
+    image: Any, tables: list[Any], px_per_pt: float, masks: list[tuple[str, int, Any]] | None = None
+) -> list[OcrWord]:
     """The text of an upright scanned page whose ruled grids are known (``tables``: the lattice
     finder's, in points), as OCR runs in points.
 
@@ -497,14 +515,15 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     on the page with its rulings painted out) are recognized directly, and a cell without ink is
     not read at all. Outside the grids (titles, notes, text pages), the remaining ink is cut into
     bands of lines, each band reduced to ``ocr_det_dpi`` for the text detector, and the lines it
-    finds are recognized from the full-resolution page."""
+    finds are recognized from the full-resolution page. ``masks``: :func:`line_masks` of the
+    page, when already made."""
     import numpy as np
 
     from . import ocr, scanfree
 
     s = current()
     grey = np.asarray(image.convert("L"))
-    clean = erase_rulings(grey, _line_masks(_ink(grey), px_per_pt))
+    clean = erase_rulings(grey, masks if masks is not None else _line_masks(_ink(grey), px_per_pt))
     ink = clean < s.ocr_ink_level
     faint = clean < s.scan_faint_level
     inset = max(int(round(s.scan_cell_inset * px_per_pt)), 1)
@@ -555,7 +574,10 @@ def read_page(image: Any, tables: list[Any], px_per_pt: float) -> list[OcrWord]:
     heights = sorted(ln[3] - ln[1] for ln, _ in lines)
     height = float(heights[len(heights) // 2]) if heights else 0.0
     crops = [_crop(clean, ln, height, limit) for ln, limit in lines]
-    crops += [scanfree.crop(clean, box, line, owned, s.scan_rec_margin) for box, line in zip(free, pieces_of)]
+    crops += [
+        scanfree.crop(clean, box, line, owned, s.scan_rec_margin, s.scan_rec_side_margin)
+        for box, line in zip(free, pieces_of)
+    ]
     boxes = [ln for ln, _ in lines] + free
     groups = [-1] * len(lines) + pieces_of
     words: list[OcrWord] = []
@@ -591,6 +613,7 @@ __all__ = [
     "cut_runs",
     "deskew",
     "erase_rulings",
+    "line_masks",
     "read_page",
     "ruling_edges",
     "skew_angle",

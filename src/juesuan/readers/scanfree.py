@@ -140,10 +140,11 @@ def _missed_lines(
     return out
 
 
-def crop(clean: Any, box: PxBox, line: int, owned: Any, margin_h: float) -> Any:
+def crop(clean: Any, box: PxBox, line: int, owned: Any, margin_h: float, side_h: float | None = None) -> Any:
     """The image of one piece for the recognizer: its box with a margin of ``margin_h`` × its
-    height all round (white beyond the page), the ink of other lines in it painted white (with
-    one pixel around it: its anti-aliased edge)."""
+    height above and below and ``side_h`` × it left and right (default ``margin_h``; white beyond
+    the page), the ink of other lines in it painted white (with one pixel around it: its
+    anti-aliased edge)."""
     import numpy as np
 
     from .scan import _cv
@@ -153,7 +154,8 @@ def crop(clean: Any, box: PxBox, line: int, owned: Any, margin_h: float) -> Any:
     h_px, w_px = clean.shape
     x0, y0, x1, y1 = box
     margin = int(np.ceil(margin_h * max(y1 - y0, 1)))
-    top, bottom, left, right = y0 - margin, y1 + margin, x0 - margin, x1 + margin
+    side = margin if side_h is None else int(np.ceil(side_h * max(y1 - y0, 1)))
+    top, bottom, left, right = y0 - margin, y1 + margin, x0 - side, x1 + side
     out = np.full((bottom - top, right - left), _WHITE, dtype=clean.dtype)
     a, b, c, d = max(top, 0), min(bottom, h_px), max(left, 0), min(right, w_px)
     if a >= b or c >= d:

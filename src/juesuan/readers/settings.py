@@ -61,6 +61,7 @@ class ReaderSettings:
     ocr_min_confidence: float = 0.85  # an OCR'd cell read with less confidence is doubtful: not used in checks
     ocr_page_min_confidence: float = 0.6  # a scanned page whose median run confidence is lower is unreadable
     ocr_threads: int = 1  # threads of each ONNX session of the OCR engine (1: one core per reading)
+    ocr_fold_models: int = 1  # 1: OCR models run with element-wise passes folded (readers/ocrmodel.py)
     ocr_det_dpi: float = 110.0  # text outside ruled grids is detected on the page reduced to this resolution
     ocr_rec_min_ratio: float = 4.0  # a short line is padded to at least this × its height before recognition
     ocr_rec_short_ratio: float = 1.5  # a line narrower than this × its height is short (a character or two)

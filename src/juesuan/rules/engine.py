@@ -28,6 +28,8 @@ from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, spli
 
 @dataclass
 class Rule:
+    """One declarative rule of a rule pack: id, kind, severity, description and its kind's keys."""
+
     id: str
     kind: str
     severity: str

@@ -39,6 +39,8 @@ def split_ref(text: str, default_table: str | None = None, default_col: str | No
 
 @dataclass
 class CellRef:
+    """A cell a rule refers to, resolved in a document: its table, row, column and the cell if printed."""
+
     table: Table
     row: Row | None
     column: Column
