@@ -44,3 +44,20 @@ def test_nonempty_follows_the_cells() -> None:
     assert line.nonempty == [(1, "d")]
     assert line == RawLine(1, ["", "d"])  # the memo is no field: equality and repr unchanged
     assert "memo" not in repr(line)
+
+
+def test_round_box_remembers_no_wrong_zero() -> None:
+    import random
+
+    from juesuan.pages import round_box
+
+    def plain(b: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(round(float(v), 2) for v in b)
+
+    rng = random.Random(7)
+    values = [0.0, -0.0, 0.005, -0.005, 1.005, 2, 12.344999]
+    for _ in range(20000):
+        box = tuple(rng.choice([rng.uniform(-5, 900), *values]) for _ in range(4))
+        got = round_box(box)
+        # the same floats, down to the sign of a zero (0.0 and -0.0 are equal as dict keys)
+        assert [repr(v) for v in got] == [repr(v) for v in plain(box)], box

@@ -16,8 +16,28 @@ Box = tuple[float, float, float, float]
 
 def round_box(box: Any) -> Box:
     """A box of four coordinates, as floats rounded to 0.01 point."""
-    # (written out: a generator here cost more than the rounding, ≈ 800 boxes a check)
-    return round(float(box[0]), 2), round(float(box[1]), 2), round(float(box[2]), 2), round(float(box[3]), 2)
+    # (written out: a generator here cost more than the rounding, ≈ 800 boxes a check; each
+    # coordinate's rounding looked up first: a check of a 24-page PDF rounds 3 352 coordinates of
+    # 379 distinct values — the columns' edges, the rows' tops —, and rounding to a digit goes
+    # through dtoa, ≈ 8x a dict look-up)
+    get = _ROUNDED.get
+    x0, top, x1, bottom = get(box[0]), get(box[1]), get(box[2]), get(box[3])
+    if x0 is None or top is None or x1 is None or bottom is None:
+        if len(_ROUNDED) > _ROUNDED_MAX:
+            _ROUNDED.clear()
+        x0, top, x1, bottom = _round(box[0]), _round(box[1]), _round(box[2]), _round(box[3])
+    return x0, top, x1, bottom
+
+
+_ROUNDED: dict[Any, float] = {}  # a coordinate → round(float(it), 2)
+_ROUNDED_MAX = 1 << 16
+
+
+def _round(v: Any) -> float:
+    r = round(float(v), 2)
+    if v != 0:  # (0.0 and -0.0 are one key but round to different floats: neither is kept)
+        _ROUNDED[v] = r
+    return r
 
 
 # --------------------------------------------------------------------------------------------
