@@ -69,9 +69,18 @@ def _alias_keys(candidates: dict[str, list[str]]) -> _AliasKeys:
 def _match_title(text: str, candidates: dict[str, list[str]] | _AliasKeys) -> str | None:
     """The id whose longest alias the (numbering-stripped) text ends with, after an allowed prefix
     (empty, a year such as '2023年度', or a name followed by a year)."""
-    t = key(strip_numbering(fold(text)))
+    return _match_title_key(_title_key(text), candidates)
+
+
+def _title_key(text: str) -> str:
+    """What :func:`_match_title` compares with the aliases: the key of the text without its
+    numbering and without metadata glued after it."""
     # a title extraction glued to the line under it ("收支预算总表部门：XX厅单位：万元")
-    t = _GLUED_META_RE.sub("", t)
+    return _GLUED_META_RE.sub("", key(strip_numbering(fold(text))))
+
+
+def _match_title_key(t: str, candidates: dict[str, list[str]] | _AliasKeys) -> str | None:
+    """:func:`_match_title` of a text's :func:`_title_key` ``t``."""
     ends, pairs = _alias_keys(candidates) if isinstance(candidates, dict) else candidates
     if not t.endswith(ends):  # (most lines end with no alias)
         return None
@@ -121,7 +130,8 @@ def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> 
         text = _single_text(line)
         if not text or _NOTE_RE.match(text):
             continue
-        tid = _match_title(text, tables)
+        t = _title_key(text)  # (once a line: matched against the tables, then the 绩效 tables)
+        tid = _match_title_key(t, tables)
         if tid:
             titles.append(_Title(i, "table", tid, text))
             continue
@@ -130,7 +140,7 @@ def find_titles(raw: RawDocument, layouts: Layouts, kind: str | None = None) -> 
         if tid:
             titles.append(_Title(i, "table", tid, bare, form))
             continue
-        pid = _match_title(text, perf)
+        pid = _match_title_key(t, perf)
         if pid:
             titles.append(_Title(i, "performance", pid, text))
     return titles
@@ -141,7 +151,7 @@ def _split_form(text: str, forms: list[re.Pattern[str]]) -> tuple[str, str | Non
     form first): the title without it and the form number (None when there is none)."""
     t = _GLUED_META_RE.sub("", key(fold(text)))
     for f in forms:
-        for m in re.finditer(f.pattern, t):
+        for m in f.finditer(t):
             if m.end() == len(t) and m.start() > 0:
                 return t[: m.start()], m.group(0)
             if m.start() == 0 and m.end() < len(t):
@@ -685,6 +695,7 @@ class _TableBuilder:
             {j for i in hit_rows or [starts_row] for j, c in grid[i].nonempty if label_key(c) in layout.block_start}
         )
         header_end = starts_row
+        column_aliases = [a for b in layout.blocks for col in b.columns for a in col.aliases]
         # Sub-header lines under the 项目 row (合计 | 基本支出 | 项目支出, then 人员经费 | 公用经费): text
         # only, none at a block's label position.
         while (
@@ -692,13 +703,7 @@ class _TableBuilder:
             and header_end - starts_row < 3
             and grid[header_end + 1].nonempty
             and all(j not in starts and parse_amount(c)[0] == CellKind.TEXT for j, c in grid[header_end + 1].nonempty)
-            and any(
-                a in key(c)
-                for _, c in grid[header_end + 1].nonempty
-                for b in layout.blocks
-                for col in b.columns
-                for a in col.aliases
-            )
+            and any(a in k for k in [key(c) for _, c in grid[header_end + 1].nonempty] for a in column_aliases)
         ):
             header_end += 1
         if header_end + 1 < len(grid) and _is_lanci_row(grid[header_end + 1]):
@@ -746,15 +751,17 @@ class _TableBuilder:
         position = {cid: j for *_, amount_cols in block_fields for cid, j in amount_cols.items()}
         self.table.columns = sorted(columns.values(), key=lambda c: position.get(c.id, 0))
         used: dict[str, set[str]] = {}
+        # each block's amount columns left to right (sorted once, not once a line)
+        in_order = [sorted(amount_cols.items(), key=lambda kv: kv[1]) for *_, amount_cols in block_fields]
         for line in body:
             pending: Row | None = None
-            for lo, hi, spec, name_col, lineno_col, amount_cols in block_fields:
+            for (lo, hi, spec, name_col, lineno_col, amount_cols), ordered_cols in zip(block_fields, in_order):
                 first = line.cells[lo].strip() if lo < len(line.cells) else ""
                 name = line.cells[name_col].strip() if name_col is not None and name_col < len(line.cells) else ""
                 code = None
                 label = name
                 if first:
-                    if re.fullmatch(r"\d{1,7}", key(first)):
+                    if _CODE_PART_RE.fullmatch(key(first)):
                         code = key(first)
                         # A code printed as 类/款(/项) in columns of its own, up to the name.
                         parts = [
@@ -767,7 +774,7 @@ class _TableBuilder:
                     else:
                         label = (first + (" " + name if name and name_col != lo else "")).strip()
                 cells = {}
-                for cid, j in sorted(amount_cols.items(), key=lambda kv: kv[1]):
+                for cid, j in ordered_cols:
                     raw_text = line.cells[j].strip() if j < len(line.cells) else ""
                     cells[cid] = make_cell(raw_text, _prov(self.raw, line, j))
                 has_amount = any(c.kind != CellKind.BLANK for c in cells.values())
@@ -830,9 +837,12 @@ class _TableBuilder:
         cell. An amount glued to a label, left in an unmapped column or dropped with a line that
         was not read as a row is a lost cell: said as a reading problem, never silent."""
         printed: list[tuple[int, str]] = []
+        finditer = _PRINTED_AMOUNT_RE.finditer
         for line in self._body:
+            number = line.number
             for c in line.cells:
-                printed += [(line.number, m.group(0)) for m in _PRINTED_AMOUNT_RE.finditer(c)]
+                for m in finditer(c):
+                    printed.append((number, m.group(0)))
         kept = Counter(
             c.raw.replace(",", "").replace("，", "")
             for r in self.table.rows
