@@ -59,11 +59,11 @@ class _Item:
 
     @property
     def x0(self) -> float:
-        return min(b[0] for b in self.boxes if b)
+        return min([b[0] for b in self.boxes if b])
 
     @property
     def x1(self) -> float:
-        return max(b[2] for b in self.boxes if b)
+        return max([b[2] for b in self.boxes if b])
 
 
 @dataclass
@@ -244,7 +244,7 @@ def _splits_after_number(
         (cjk or text in _OPENING_MARKS)
         and text not in _NUMBER_WORDS
         and gap > whole_gap * height
-        and _WHOLE_RE.fullmatch("".join(c["text"] for c in group)) is not None
+        and _WHOLE_RE.fullmatch("".join([c["text"] for c in group])) is not None
     )
 
 
@@ -261,9 +261,9 @@ def _amount_after_label(line: list[dict[str, Any]], at: int) -> bool:
         if k > at and line[k]["x0"] - line[k - 1]["x1"] > space * max(line[k]["bottom"] - line[k]["top"], 1.0):
             break  # a visible space: the digits so far are one number (a 行次 before its amount)
         k += 1
-        if _TWO_DECIMALS_RE.fullmatch("".join(c["text"] for c in line[at:k])):
+        if _TWO_DECIMALS_RE.fullmatch("".join([c["text"] for c in line[at:k]])):
             break
-    text = "".join(c["text"] for c in line[at:k])
+    text = "".join([c["text"] for c in line[at:k]])
     return _TWO_DECIMALS_RE.fullmatch(text) is not None and (k == len(line) or not _is_cjk(line[k]["text"]))
 
 
@@ -272,7 +272,7 @@ def _is_cjk(s: str) -> bool:
 
 
 def _group_is_amount(group: list[dict[str, Any]]) -> bool:
-    text = "".join(c["text"] for c in group)
+    text = "".join([c["text"] for c in group])
     return bool(_GROUP_AMOUNT_RE.fullmatch(text))
 
 
