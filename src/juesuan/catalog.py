@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .dataload import PACKAGE_DATA, cached
 from . import textnorm
@@ -26,31 +27,104 @@ class Entry:
     parent: str | None
 
 
-@dataclass
 class Catalog:
-    """A classification catalog of one scheme and year, its entries by code."""
+    """A classification catalog of one scheme and year, its entries by code.
+
+    A check looks up a few dozen of a catalog's 1,400 codes: the user cache keeps a catalog as a
+    few strings (:meth:`__reduce__`: its codes, its rows, its name index, its 类 codes), each
+    unpickled in one piece, and an :class:`Entry` is made at its code's first lookup (unpickling the
+    1,400 entries and their name index was ≈ 16 M instructions, ≈ 2 % of a small file's whole
+    check: docs/benchmarks.md). ``entries``, the whole dict, is made when first asked for.
+    """
 
     scheme: str  # "functional" | "economic"
     year: int
-    entries: dict[str, Entry]
+    _made: dict[str, Entry]  # the entries made so far, by code
+    _entries: dict[str, Entry] | None
+    _rows: dict[str, str] | None  # code → "name\tlevel\tparent"
+    _by_key: dict[str, str] | None  # textnorm.key(name) → its codes, space-separated
+
+    def __init__(self, scheme: str, year: int, entries: dict[str, Entry]) -> None:
+        by_key: dict[str, list[str]] = {}
+        for e in entries.values():
+            by_key.setdefault(key(e.name), []).append(e.code)
+        self._set(
+            scheme,
+            year,
+            "\n".join(entries),
+            "\n".join(f"{e.name}\t{e.level}\t{e.parent or ''}" for e in entries.values()),
+            "\n".join(by_key),
+            "\n".join(" ".join(codes) for codes in by_key.values()),
+            "\n".join(c for c, e in entries.items() if e.level == 1),
+        )
+        self._made = dict(entries)
+        self._entries = entries
+
+    def _set(self, scheme: str, year: int, codes: str, rows: str, keys: str, key_codes: str, classes: str) -> None:
+        self.scheme = scheme
+        self.year = year
+        self._packed = (codes, rows, keys, key_codes, classes)
+        self._made = {}
+        self._entries = None
+        self._rows = None
+        self._by_key = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _unpack, (self.scheme, self.year, *self._packed)
+
+    def __repr__(self) -> str:
+        return f"Catalog(scheme={self.scheme!r}, year={self.year!r}, entries=<{len(self._lines(0))} codes>)"
+
+    def _lines(self, i: int) -> list[str]:
+        text = self._packed[i]
+        return text.split("\n") if text else []
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        """Every entry by code, in the catalog's order."""
+        if self._entries is None:
+            made = [e for e in map(self.get, self._lines(0)) if e is not None]
+            self._entries = {e.code: e for e in made}
+        return self._entries
 
     def get(self, code: str) -> Entry | None:
-        return self.entries.get(code)
-
-    def __post_init__(self) -> None:
-        self._by_key: dict[str, list[Entry]] = {}
-        for e in self.entries.values():
-            self._by_key.setdefault(key(e.name), []).append(e)
+        e = self._made.get(code)
+        if e is None:
+            if self._rows is None:
+                self._rows = dict(zip(self._lines(0), self._lines(1)))
+            row = self._rows.get(code)
+            if row is None:
+                return None
+            name, level, parent = row.split("\t")
+            e = self._made[code] = Entry(code, name, int(level), parent or None)
+        return e
 
     def by_name(self, name: str, level: int | None = None, prefix: str | None = None) -> list[Entry]:
-        return [
-            e
-            for e in self._by_key.get(key(name), [])
-            if (level is None or e.level == level) and (prefix is None or e.code.startswith(prefix))
-        ]
+        if self._by_key is None:
+            self._by_key = dict(zip(self._lines(2), self._lines(3)))
+        codes = self._by_key.get(key(name))
+        if codes is None:
+            return []
+        found = []
+        for c in codes.split(" "):
+            e = self.get(c)
+            if e is not None and (level is None or e.level == level) and (prefix is None or c.startswith(prefix)):
+                found.append(e)
+        return found
+
+    def classes(self) -> list[Entry]:
+        """The entries of level 1 (类), in the catalog's order."""
+        return [e for e in map(self.get, self._lines(4)) if e is not None]
 
     def class_codes(self) -> set[str]:
-        return {c for c, e in self.entries.items() if e.level == 1}
+        return set(self._lines(4))
+
+
+def _unpack(scheme: str, year: int, codes: str, rows: str, keys: str, key_codes: str, classes: str) -> Catalog:
+    """A catalog from its cached strings (see :meth:`Catalog.__reduce__`)."""
+    cat = Catalog.__new__(Catalog)
+    cat._set(scheme, year, codes, rows, keys, key_codes, classes)
+    return cat
 
 
 def available_years(scheme: str) -> list[int]:

@@ -157,9 +157,7 @@ def lexicon(year: int | None = None) -> Lexicon:
     cat = catalog.load("functional", year)
     class_refs = {b: list(rs) for b, rs in ((data.get("classes") or {}).get("refs") or {}).items()}
     item_refs = {b: list(rs) for b, rs in ((data.get("items") or {}).get("refs") or {}).items()}
-    for e in cat.entries.values():
-        if e.level != 1:
-            continue
+    for e in cat.classes():
         cid = f"class:{e.code}"
         name = norm_key(e.name)
         syns = [name, f"{name}(类)"]
