@@ -65,3 +65,38 @@ def test_importing_juesuan_as_a_library_loads_inspect_as_python_does() -> None:
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["module", "True"]
+
+
+IPADDRESS_PROBE = r"""
+import atexit, json, sys
+def report():
+    lazy = type(sys.modules["ipaddress"]).__name__
+    import urllib.parse
+    host = urllib.parse.urlsplit("http://[::1]:8080/x").hostname
+    try:
+        urllib.parse.urlsplit("http://[not-an-address]/")
+        bad = None
+    except ValueError as exc:
+        bad = str(exc)
+    import ipaddress
+    out = {"lazy": lazy, "host": host, "bad": bad, "after": type(ipaddress).__name__,
+           "v4": str(ipaddress.ip_address("10.0.0.1"))}
+    print(json.dumps(out), file=sys.stderr)
+atexit.register(report)
+sys.argv = ["juesuan", "check", sys.argv[1], "--format", "json"]
+from juesuan.__main__ import main
+main()
+"""
+
+
+def test_a_pdf_check_does_not_load_ipaddress_and_urls_still_split_as_python_does(tmp_path: Path) -> None:
+    """pathlib imports urllib.parse, which imports ipaddress only to check a bracketed host."""
+    env = dict(os.environ, JUESUAN_CACHE_DIR=str(tmp_path), JUESUAN_OCR="off")
+    proc = subprocess.run(
+        [sys.executable, "-c", IPADDRESS_PROBE, str(PDF)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert json.loads(proc.stdout)["document"]
+    out = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert out["lazy"] == "_LazyModule"
+    assert out["host"] == "::1" and out["after"] == "module" and out["v4"] == "10.0.0.1"
+    assert out["bad"] == "'not-an-address' does not appear to be an IPv4 or IPv6 address"
