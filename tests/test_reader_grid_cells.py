@@ -44,3 +44,55 @@ def test_overlapping_cells_each_take_every_character_centred_in_them() -> None:
     cells += [(0.0, 20.0, 150.0, 40.0)]
     chars = [_char("甲", 10, 4), _char("乙", 60, 4), _char("丙", 106, 4), _char("丁", 130, 4)]
     assert _texts(cells, chars)[0] == ["甲", "乙丙", "丙丁"]
+
+
+def _grid_texts_by_scan(table: Table, chars: list[dict[str, Any]]) -> list[list[str]]:
+    """The differential check's cell texts the plain way: every character tested against every cell."""
+    from juesuan.readers.geometry import _group_lines, _line_text
+
+    rows = []
+    for row in table.rows:
+        texts = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append("")
+                continue
+            inside = [
+                ch
+                for ch in chars
+                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2] and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
+            ]
+            texts.append("\n".join(_line_text(ln) for ln in _group_lines(inside)))
+        rows.append(texts)
+    return rows
+
+
+def test_differential_cell_texts_equal_a_scan_of_every_character_in_every_cell() -> None:
+    """The differential check's side of the comparison (pdf._grid_texts) buckets the characters by
+    row and cell as the reader does; it gives what testing every character against every cell
+    gives: random grids (side by side, merged and overlapping cells) and random characters, some
+    on cell edges, some wrapped onto a second line, some blank."""
+    import random
+
+    from juesuan.readers.pdf import _grid_texts
+
+    rng = random.Random(7)
+    for _ in range(200):
+        xs = sorted(rng.sample(range(0, 300, 10), rng.randint(2, 7)))
+        ys = sorted(rng.sample(range(0, 200, 10), rng.randint(2, 6)))
+        cells = []
+        for top, bottom in zip(ys, ys[1:]):
+            k = 0
+            while k < len(xs) - 1:
+                span = rng.choice((1, 1, 1, 2)) if k < len(xs) - 2 else 1
+                right = xs[min(k + span, len(xs) - 1)]
+                if rng.random() < 0.1:
+                    right += 5  # a malformed grid: the cell reaches into the next one
+                cells.append((float(xs[k]), float(top), float(right), float(bottom)))
+                k += span
+        chars = [
+            _char(rng.choice("合计12345.项 "), rng.choice((rng.uniform(-10, 300), rng.choice(xs) - 4.0)), rng.uniform(-5, 200))
+            for _ in range(rng.randint(0, 60))
+        ]
+        table = Table(cells)
+        assert _grid_texts(table, chars) == _grid_texts_by_scan(table, chars)

@@ -492,19 +492,10 @@ def _is_table(table: Any) -> bool:
 def _grid_texts(table: Any, chars: list[dict[str, Any]]) -> list[list[str]]:
     """A fast grid's cell texts, row by row ('' for merged positions), as pdfplumber extracts."""
     rows = []
-    for row in table.rows:
+    for row, cell_chars in _row_cell_chars(table, chars):
         texts = []
-        for cell in row.cells:
-            if cell is None:
-                texts.append("")
-                continue
-            inside = [
-                ch
-                for ch in chars
-                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2]
-                and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
-            ]
-            texts.append("\n".join(_line_text(ln) for ln in _group_lines(inside)))
+        for cell, inside in zip(row.cells, cell_chars):
+            texts.append("" if cell is None else "\n".join(_line_text(ln) for ln in _group_lines(inside)))
         rows.append(texts)
     return rows
 
@@ -601,13 +592,10 @@ def _invisible_rect(obj: dict[str, Any]) -> bool:
     return bool(painted) and all(white(c) for c in painted)
 
 
-def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
-    """Grid rows with the text of each cell: the characters whose centre lies in it."""
-    items: list[_Item] = []
-    # (each distinct x rounded once: rounding to a digit is slow, and the cells share their x's)
-    edges = sorted(
-        {round(x, 1) for x in {x for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])}}
-    )
+def _row_cell_chars(table: Any, chars: list[dict[str, Any]]) -> Any:
+    """For each row of a ruled table: the row, and for each of its cells the characters whose
+    centre lies in it (half-open on the right and bottom), in their page order ([] where the row
+    has no cell)."""
     # the characters by the height of their centre, so each row picks its band by bisection
     # (in their page order: the cell text is assembled from them in that order); centres computed
     # once per character
@@ -632,20 +620,36 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                     x0, top, x1, bottom = present[k]
                     if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom:
                         buckets[k].append(chars[i])
-        cells: list[str] = []
-        boxes: list[Box | None] = []
+        out: list[list[dict[str, Any]]] = []
         at = 0  # position of the cell among the row's present cells
         for cell in row.cells:
+            if cell is None:
+                out.append([])
+                continue
+            if buckets is not None:
+                out.append(buckets[at])
+            else:
+                x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
+                out.append([chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom])
+            at += 1
+        yield row, out
+
+
+def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
+    """Grid rows with the text of each cell: the characters whose centre lies in it."""
+    items: list[_Item] = []
+    # (each distinct x rounded once: rounding to a digit is slow, and the cells share their x's)
+    edges = sorted(
+        {round(x, 1) for x in {x for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])}}
+    )
+    for row, cell_chars in _row_cell_chars(table, chars):
+        cells: list[str] = []
+        boxes: list[Box | None] = []
+        for cell, inside in zip(row.cells, cell_chars):
             if cell is None:
                 cells.append("")
                 boxes.append(None)
                 continue
-            if buckets is not None:
-                inside = buckets[at]
-            else:
-                x0, top, x1, bottom = cell[0], cell[1], cell[2], cell[3]
-                inside = [chars[i] for i in row_chars if x0 <= xmid[i] < x1 and top <= ymid[i] < bottom]
-            at += 1
             if len(inside) > 1:
                 lines = [_line_text(ln) for ln in _group_lines(inside)]
                 cells.append(_cell_text("\n".join(lines)))
