@@ -60,7 +60,8 @@ def _grid_texts_by_scan(table: Table, chars: list[dict[str, Any]]) -> list[list[
             inside = [
                 ch
                 for ch in chars
-                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2] and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
+                if cell[0] <= (ch["x0"] + ch["x1"]) / 2 < cell[2]
+                and cell[1] <= (ch["top"] + ch["bottom"]) / 2 < cell[3]
             ]
             texts.append("\n".join(_line_text(ln) for ln in _group_lines(inside)))
         rows.append(texts)
@@ -91,7 +92,11 @@ def test_differential_cell_texts_equal_a_scan_of_every_character_in_every_cell()
                 cells.append((float(xs[k]), float(top), float(right), float(bottom)))
                 k += span
         chars = [
-            _char(rng.choice("合计12345.项 "), rng.choice((rng.uniform(-10, 300), rng.choice(xs) - 4.0)), rng.uniform(-5, 200))
+            _char(
+                rng.choice("合计12345.项 "),
+                rng.choice((rng.uniform(-10, 300), rng.choice(xs) - 4.0)),
+                rng.uniform(-5, 200),
+            )
             for _ in range(rng.randint(0, 60))
         ]
         table = Table(cells)
