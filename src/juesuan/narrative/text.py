@@ -12,6 +12,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Disclosure, Paragraph, Provenance
 from ..textnorm import has_traditional, simplified
@@ -72,13 +73,22 @@ def normalize(text: str) -> tuple[str, list[int]]:
 
     Traditional characters are matched in Simplified form (character for character, so the map
     back to the printed text stays exact), and pinyin readings inserted after characters are left
-    out."""
+    out.
+
+    Memoized (a check normalizes each distinct text about three times: a segment, its paragraph,
+    the block it is joined into, the test of a join); each caller gets its own list."""
+    norm, idx = _normalized(text)
+    return norm, list(range(len(text))) if idx is None else list(idx)
+
+
+@lru_cache(maxsize=1 << 12)
+def _normalized(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """:func:`normalize`, the index map as a tuple, None when it is the identity."""
     # every character's matching form is one character or none (whitespace): a translation as
     # long as the text dropped none, so the i-th character is the text's i-th
     norm = text.translate(_TABLE)
-    if len(norm) == len(text):
-        idx = list(range(len(text)))
-    else:
+    idx: list[int] | None = None  # the identity
+    if len(norm) != len(text):
         out: list[str] = []
         idx = []
         get = _CHAR.get
@@ -97,16 +107,16 @@ def normalize(text: str) -> tuple[str, list[int]]:
                 for k in range(m.start(), m.end()):
                     keep[k] = False
         norm = "".join(ch for ch, k in zip(norm, keep) if k)
-        idx = [i for i, k in zip(idx, keep) if k]
+        idx = [i for i, k in zip(range(len(text)) if idx is None else idx, keep) if k]
     if has_traditional(norm):
         simple = simplified(norm)
         if len(simple) == len(norm):
             norm = simple
-    return norm, idx
+    return norm, None if idx is None else tuple(idx)
 
 
 def norm_key(text: str) -> str:
-    return normalize(text or "")[0]
+    return _normalized(text or "")[0]
 
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -307,7 +317,7 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
         if para.section and group == "部门整体支出绩效自评情况":
             current_heading[group] = para.section
         for si, (kind, text) in enumerate(segs):
-            norm, _ = normalize(text)
+            norm = _normalized(text)[0]
             if not norm:
                 continue
             if kind == "heading" or (len(segs) == 1 and _is_heading_paragraph(norm)):
@@ -337,7 +347,7 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
                 and si == 0
                 and prev["pi"] == pi - 1
                 and (doc.paragraphs[prev["pi"]].section or "") == (para.section or "")
-                and not normalize(prev["texts"][-1][1])[0].endswith(tuple(_ENDERS))
+                and not _normalized(prev["texts"][-1][1])[0].endswith(tuple(_ENDERS))
                 and heading_level(norm) is None
                 and not ITEM_RE.match(norm)
                 and not _TITLE_LIKE.search(norm)
@@ -360,7 +370,7 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
 
     def para_norm(pi: int) -> str:
         if pi not in cache:
-            cache[pi] = normalize(doc.paragraphs[pi].text)[0]
+            cache[pi] = _normalized(doc.paragraphs[pi].text)[0]
         return cache[pi]
 
     block_id = 0
