@@ -19,6 +19,9 @@ DASHES = frozenset({"—", "－", "-", "–", "——", "―", "─", "－－", 
 
 _SPACE_RE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+# (``str.translate`` raises and clears a KeyError for every character a plain table lacks: the
+# table is applied only to a text that holds one of its characters)
+_QUOTE_RE = re.compile("[" + "".join(chr(c) for c in _QUOTES) + "]")
 _NUMBERING_RE = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十百]+[)）、.．]|[（(][0-9０-９]+[)）]|[0-9０-９]+[.．、)）]"
     r"|其中[:：])\s*"
@@ -149,7 +152,9 @@ def key(text: str) -> str:
     t = nfkc(text or "")
     if not t.isascii() and not _traditional_chars().isdisjoint(t):
         t = _convert_t2s(t)
-    return _SPACE_RE.sub("", t.translate(_QUOTES))
+    if _QUOTE_RE.search(t):
+        t = t.translate(_QUOTES)
+    return _SPACE_RE.sub("", t)
 
 
 def strip_numbering(text: str) -> str:
