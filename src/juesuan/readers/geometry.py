@@ -272,6 +272,11 @@ def _is_cjk(s: str) -> bool:
 
 
 def _group_is_amount(group: list[dict[str, Any]]) -> bool:
+    first = group[0]["text"]
+    if first and not (first[0].isdigit() or first[0] == ","):
+        # no amount whatever follows (a regex digit is a str.isdigit() digit): a label or a run of
+        # prose, told without joining it again after each of its digits (quadratic in its length)
+        return False
     text = "".join([c["text"] for c in group])
     return bool(_GROUP_AMOUNT_RE.fullmatch(text))
 
