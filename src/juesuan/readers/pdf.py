@@ -310,6 +310,8 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
     get_type, get_matrix = pdfium_c.FPDFPageObj_GetType_unchecked, pdfium_c.FPDFPageObj_GetMatrix_unchecked
     matrix = pdfium_c.FS_MATRIX()
     matrix_ref = ctypes.byref(matrix)
+    read_matrix = struct.Struct("6f").unpack_from  # (a, b, c, d, e, f) in one call, not six reads
+    path, form = _PATH, _FORM
     stack: list[tuple[Any, tuple[float, ...] | None, int]] = [(ctypes.cast(raw_page, ctypes.c_void_p), None, 0)]
     while stack:
         parent, outer, level = stack.pop()
@@ -322,9 +324,9 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
         for k in range(count(parent)):
             raw = get(parent, k)
             kind = get_type(raw)
-            if kind not in (_PATH, _FORM) or not get_matrix(raw, matrix_ref):
+            if (kind != path and kind != form) or not get_matrix(raw, matrix_ref):
                 continue
-            m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            m = read_matrix(matrix)
             if outer is not None:
                 a, b, c, d, e, f = m
                 oa, ob, oc, od, oe, of = outer
@@ -336,7 +338,7 @@ def _path_objects(raw_page: Any, max_depth: int = MAX_FORM_DEPTH) -> Any:
                     e * oa + f * oc + oe,
                     e * ob + f * od + of,
                 )
-            if kind == _PATH:
+            if kind == path:
                 yield raw, m
             elif level < max_depth - 1:
                 forms.append((raw, m, level + 1))
@@ -400,14 +402,17 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
     rotated = page.get_rotation() % _FULL_TURN != 0
     ax, bx, cx, at, bt, ct = _display_map(page, 0.0)
     edges: list[dict[str, Any]] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
     thin = current().ruling_max_width
-    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    # the point's two floats written side by side and read in one call (not two .value reads)
+    point = (ctypes.c_float * 2)()
+    x_ref, y_ref = ctypes.byref(point), ctypes.byref(point, ctypes.sizeof(ctypes.c_float))
+    read_point = struct.Struct("2f").unpack_from
     # raw PDFium functions bound once: several calls per path segment (unchecked: the path and
     # segment handles are ctypes objects, the point's coordinates passed by reference)
     count_segments, get_segment = pdfium_c.FPDFPath_CountSegments_unchecked, pdfium_c.FPDFPath_GetPathSegment_unchecked
     get_point, segment_type = pdfium_c.FPDFPathSegment_GetPoint_unchecked, pdfium_c.FPDFPathSegment_GetType_unchecked
     get_close = pdfium_c.FPDFPathSegment_GetClose_unchecked
+    moveto, lineto = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
     paint = _PaintReader()
     for raw, (a, b, c, d, e, f) in _path_objects(page.raw):
         if _invisible_path(raw, paint):
@@ -417,22 +422,23 @@ def _pdfium_edges(page: Any) -> list[dict[str, Any]]:
             seg = get_segment(raw, i)
             get_point(seg, x_ref, y_ref)
             kind = segment_type(seg)
-            xv, yv = x.value, y.value
+            xv, yv = read_point(point)
             if rotated:
                 ux, uy = a * xv + c * yv + e, b * xv + d * yv + f
                 pt = (ax * ux + bx * uy + cx, at * ux + bt * uy + ct)
             else:
                 pt = (a * xv + c * yv + e - left, height - (b * xv + d * yv + f - bottom))
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if kind == moveto:
                 start = prev = pt
                 continue
-            if kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+            if kind == lineto and prev is not None:
                 pairs = [(prev, pt)]
                 if get_close(seg) and start is not None:
                     pairs.append((pt, start))
                 for p, q in pairs:
-                    x0, x1 = sorted((p[0], q[0]))
-                    t0, t1 = sorted((p[1], q[1]))
+                    # sorted() of two, written out (the same order: the second first only when less)
+                    x0, x1 = (q[0], p[0]) if q[0] < p[0] else (p[0], q[0])
+                    t0, t1 = (q[1], p[1]) if q[1] < p[1] else (p[1], q[1])
                     if x1 - x0 < thin and t1 - t0 > thin:
                         orientation = "v"
                     elif t1 - t0 < thin and x1 - x0 > thin:
