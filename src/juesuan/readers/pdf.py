@@ -657,8 +657,12 @@ def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) 
                 boxes.append(None)
                 continue
             if len(inside) > 1:
-                lines = [_line_text(ln) for ln in _group_lines(inside)]
-                cells.append(_cell_text("\n".join(lines)))
+                lines = _group_lines(inside)
+                if len(lines) == 1:  # (most cells: one line, whose _cell_text is the line stripped)
+                    text = _line_text(lines[0])
+                    cells.append(text.strip() if "\n" not in text else _cell_text(text))
+                else:
+                    cells.append(_cell_text("\n".join([_line_text(ln) for ln in lines])))
             elif inside:  # one character: its text (a line of one character, or none if blank)
                 text = inside[0]["text"]
                 cells.append(_cell_text(text) if text.strip() else "")
