@@ -79,17 +79,25 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _cell_len: Callable[[str], int] | None = None
+_CELLS: dict[str, int] = {}  # each token's count, once (a report wraps the same characters often)
+_CELLS_MAX = 1 << 14
 
 
 def cells(text: str) -> int:
     """Terminal cells of ``text``, as rich counts them (rich.cells is imported on first use: ≈ 6 ms
     of start-up that a JSON report does not need)."""
+    n = _CELLS.get(text)
+    if n is not None:
+        return n
     global _cell_len
     if _cell_len is None:
         from rich.cells import cell_len
 
         _cell_len = cell_len
-    return _cell_len(text)
+    n = _cell_len(text)
+    if len(_CELLS) < _CELLS_MAX:
+        _CELLS[text] = n
+    return n
 
 
 # ASCII words and "第12页"/"第3行" stay whole; other characters break anywhere
@@ -113,10 +121,10 @@ def wrap_line(text: str, width: int, indent: str = "", subsequent: str = "") -> 
     def used() -> int:
         return lead_cells + line_cells
 
-    def push(tok: str) -> None:
+    def push(tok: str, n: int | None = None) -> None:
         nonlocal line_cells
         line.append(tok)
-        line_cells += cells(tok)
+        line_cells += cells(tok) if n is None else n
 
     def pop() -> str:
         nonlocal line_cells
@@ -136,8 +144,9 @@ def wrap_line(text: str, width: int, indent: str = "", subsequent: str = "") -> 
             if line:
                 push(" ")
             continue
-        if used() + cells(tok) <= width:
-            push(tok)
+        n = cells(tok)
+        if lead_cells + line_cells + n <= width:
+            push(tok, n)
             continue
         carry: list[str] = []
         if tok in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
