@@ -129,6 +129,7 @@ _INLINE_HEADING = re.compile(
 )
 _AMOUNT_RE = re.compile(r"\d+(?:\.\d+)?(?:万元|亿元|元|%|人次|人|个|辆)")
 _ENDERS = "。!?"
+_ENDER_RE = re.compile("[" + re.escape(_ENDERS) + "]")
 # a line that is a title of its own ("XX局2024年度部门决算表"), never the rest of a sentence
 _TITLE_LIKE = re.compile(r"^[^。,;:]{2,40}?(?:年度)?(?:部门|单位)?(?:决算|预算)(?:表|情况说明|公开)?$")
 
@@ -393,10 +394,10 @@ def build(doc: Disclosure, budget_ignore: list[str] | None = None, budget_words:
         found = tuple(w for w in budget_words if w in ctx)
         start = 0
         pieces = []
-        for i, ch in enumerate(norm):
-            if ch in _ENDERS:
-                pieces.append((start, i + 1))
-                start = i + 1
+        for m in _ENDER_RE.finditer(norm):  # (not a Python loop over every character)
+            i = m.start()
+            pieces.append((start, i + 1))
+            start = i + 1
         if start < len(norm):
             pieces.append((start, len(norm)))
         for a, z in pieces:
