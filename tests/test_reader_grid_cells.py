@@ -76,7 +76,7 @@ def test_differential_cell_texts_equal_a_scan_of_every_character_in_every_cell()
     import random
 
     from juesuan.readers.geometry import _cell_text
-    from juesuan.readers.pdf import _grid_texts
+    from juesuan.readers.pdf import _char_centres, _grid_texts
 
     rng = random.Random(7)
     for _ in range(200):
@@ -106,3 +106,8 @@ def test_differential_cell_texts_equal_a_scan_of_every_character_in_every_cell()
         # the reader's rows: each cell's lines joined as a wrapped cell, rows without text left out
         rows = [[_cell_text(t) for t in row] for row in scanned]
         assert _texts(cells, chars) == [row for row in rows if any(row)]
+        # the page's centres computed once by the reader and handed to each table: the same rows
+        given = _grid_items_from_chars(table, 0, chars, _char_centres(chars))
+        assert [(it.cells, it.boxes) for it in given] == [
+            (it.cells, it.boxes) for it in _grid_items_from_chars(table, 0, chars)
+        ]

@@ -473,7 +473,16 @@ def _read_grid_page_fast(page: Any, number: int, chars: list[dict[str, Any]]) ->
     out = _Page(number, width, height)
     tables = find_tables(edges, current().table_settings())
     out.ruled = any(_is_table(t) for t in tables)
-    return _assemble(out, tables, chars, lambda table, index: _grid_items_from_chars(table, index, chars), pad=0)
+    # the characters' centres once a page, for every table and the test of what lies outside them
+    centres = _char_centres(chars) if out.ruled else None
+    return _assemble(
+        out,
+        tables,
+        chars,
+        lambda table, index: _grid_items_from_chars(table, index, chars, centres),
+        pad=0,
+        centres=centres,
+    )
 
 
 def _fast_grids(page: Any, chars: list[dict[str, Any]]) -> list[list[list[str]]]:
@@ -598,17 +607,26 @@ def _invisible_rect(obj: dict[str, Any]) -> bool:
     return bool(painted) and all(white(c) for c in painted)
 
 
-def _row_cell_chars(table: Any, chars: list[dict[str, Any]]) -> Any:
-    """For each row of a ruled table: the row, and for each of its cells the characters whose
-    centre lies in it (half-open on the right and bottom), in their page order ([] where the row
-    has no cell)."""
-    # the characters by the height of their centre, so each row picks its band by bisection
-    # (in their page order: the cell text is assembled from them in that order); centres computed
-    # once per character
+_Centres = tuple[list[float], list[float], list[tuple[float, int]], list[float]]
+
+
+def _char_centres(chars: list[dict[str, Any]]) -> _Centres:
+    """The characters' centres: x, y (by position), and (y, position) sorted with the sorted y's
+    alone, so a row of a table picks its band by bisection."""
     xmid = [(ch["x0"] + ch["x1"]) / 2 for ch in chars]
     ymid = [(ch["top"] + ch["bottom"]) / 2 for ch in chars]
     mids = sorted(zip(ymid, range(len(chars))))
-    keys = [m for m, _ in mids]
+    return xmid, ymid, mids, [m for m, _ in mids]
+
+
+def _row_cell_chars(table: Any, chars: list[dict[str, Any]], centres: _Centres | None = None) -> Any:
+    """For each row of a ruled table: the row, and for each of its cells the characters whose
+    centre lies in it (half-open on the right and bottom), in their page order ([] where the row
+    has no cell). ``centres``: :func:`_char_centres` of ``chars``, when the caller has them."""
+    # the characters by the height of their centre, so each row picks its band by bisection
+    # (in their page order: the cell text is assembled from them in that order); centres computed
+    # once per character
+    xmid, ymid, mids, keys = centres if centres is not None else _char_centres(chars)
     for row in table.rows:
         rb = row.bbox
         band = sorted(i for _, i in mids[bisect_left(keys, rb[1]) : bisect_left(keys, rb[3])])
@@ -641,14 +659,17 @@ def _row_cell_chars(table: Any, chars: list[dict[str, Any]]) -> Any:
         yield row, out
 
 
-def _grid_items_from_chars(table: Any, index: int, chars: list[dict[str, Any]]) -> list[_Item]:
-    """Grid rows with the text of each cell: the characters whose centre lies in it."""
+def _grid_items_from_chars(
+    table: Any, index: int, chars: list[dict[str, Any]], centres: _Centres | None = None
+) -> list[_Item]:
+    """Grid rows with the text of each cell: the characters whose centre lies in it (``centres``:
+    :func:`_char_centres` of ``chars``, when the caller has them)."""
     items: list[_Item] = []
     # (each distinct x rounded once: rounding to a digit is slow, and the cells share their x's)
     edges = sorted(
         {round(x, 1) for x in {x for row in table.rows for cell in row.cells if cell for x in (cell[0], cell[2])}}
     )
-    for row, cell_chars in _row_cell_chars(table, chars):
+    for row, cell_chars in _row_cell_chars(table, chars, centres):
         cells: list[str] = []
         boxes: list[Box | None] = []
         for cell, inside in zip(row.cells, cell_chars):
@@ -699,10 +720,17 @@ def _read_page(page: Any, number: int) -> _Page:
 
 
 def _assemble(
-    out: _Page, tables: Any, chars: list[dict[str, Any]], grid_rows: Any, pad: float, free: Any = _free_items
+    out: _Page,
+    tables: Any,
+    chars: list[dict[str, Any]],
+    grid_rows: Any,
+    pad: float,
+    free: Any = _free_items,
+    centres: _Centres | None = None,
 ) -> _Page:
     """A page's items: the rows of its ruled grids (``grid_rows(table, index)``) and the lines of
-    the characters outside them (``free(chars)``), top to bottom."""
+    the characters outside them (``free(chars)``), top to bottom (``centres``: :func:`_char_centres`
+    of ``chars``, when the caller has them)."""
     boxes: list[Box] = []
     for index, table in enumerate(tables):
         if not _is_table(table):
@@ -714,9 +742,12 @@ def _assemble(
         # each centre and each widened box computed once
         padded = [(b[0] - pad, b[2] + pad, b[1] - pad, b[3] + pad) for b in boxes]
         outside = []
-        for c in chars:
-            x = (c["x0"] + c["x1"]) / 2
-            y = (c["top"] + c["bottom"]) / 2
+        if centres is not None:
+            xs, ys = centres[0], centres[1]
+        else:
+            xs = [(c["x0"] + c["x1"]) / 2 for c in chars]
+            ys = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        for c, x, y in zip(chars, xs, ys):
             for x0, x1, y0, y1 in padded:  # (a loop, not any(): no generator a character)
                 if x0 <= x <= x1 and y0 <= y <= y1:
                     break
