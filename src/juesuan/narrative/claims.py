@@ -169,6 +169,7 @@ _CITED = re.compile(r"《[^《》]{1,60}》")
 
 class Extractor:
     def __init__(self, lex: Lexicon, cfg: Settings, year: int | None):
+        self._found: dict[str, list[tuple[int, int, str, str]]] = {}  # matches() by text
         self.lex = lex
         self.cfg = cfg
         self.year = year
@@ -184,7 +185,16 @@ class Extractor:
 
     # -- concepts ---------------------------------------------------------------------------------
     def matches(self, text: str) -> list[tuple[int, int, str, str]]:
-        """Lexicon wordings in ``text``: (start, end, wording, concept id), left to right."""
+        """Lexicon wordings in ``text``: (start, end, wording, concept id), left to right.
+
+        Remembered by text for this extraction (the same windows are searched for several
+        figures and checks); each caller gets its own list."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._matches(text)
+        return list(found)
+
+    def _matches(self, text: str) -> list[tuple[int, int, str, str]]:
         out = []
         for m in self.lex.synonym_re.finditer(text):
             word = m.group(0)
