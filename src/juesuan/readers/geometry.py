@@ -176,32 +176,37 @@ def _group_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 def _split_cells(line: list[dict[str, Any]]) -> tuple[list[str], list[Box]]:
     """Split one visual line into cells at wide gaps (or where an amount touches a label)."""
-    groups: list[list[dict[str, Any]]] = [[line[0]]]
+    cur = [line[0]]  # the cell being filled (the last of ``groups``)
+    groups: list[list[dict[str, Any]]] = [cur]
     s = current()
     cell_gap, min_width, whole_gap = s.cell_gap_em, s.min_char_width, s.whole_number_gap_h
+    no_size = _NO_SIZE
     # the previous character's values carried over from the step before (read once a character)
     prev = line[0]
-    p_x0, p_x1, p_text, p_size = prev["x0"], prev["x1"], prev["text"], prev.get("size", _NO_SIZE)
+    p_x0, p_x1, p_text, p_size = prev["x0"], prev["x1"], prev["text"], prev.get("size", no_size)
+    p_digit = p_text.isdigit()
     for at in range(1, len(line)):
         ch = line[at]
         c_x0, c_x1, text = ch["x0"], ch["x1"], ch["text"]
+        digit = text.isdigit()
         pw, cw = p_x1 - p_x0, c_x1 - c_x0
         width = cw if cw < pw else pw
-        size = width if p_size is _NO_SIZE else p_size
+        size = width if p_size is no_size else p_size
         if width < size:
             size = width
         if min_width > size:
             size = min_width
         gap = c_x0 - p_x1
-        if gap > cell_gap * size:
-            groups.append([ch])
-        elif p_text.isdigit() and _splits_after_number(groups[-1], prev, text, gap, whole_gap):
-            groups.append([ch])
-        elif text.isdigit() and _amount_after_label(line, at):
-            groups.append([ch])
+        if (
+            gap > cell_gap * size
+            or (p_digit and _splits_after_number(cur, prev, text, gap, whole_gap))
+            or (digit and _amount_after_label(line, at))
+        ):
+            cur = [ch]
+            groups.append(cur)
         else:
-            groups[-1].append(ch)
-        prev, p_x0, p_x1, p_text, p_size = ch, c_x0, c_x1, text, ch.get("size", _NO_SIZE)
+            cur.append(ch)
+        prev, p_x0, p_x1, p_text, p_size, p_digit = ch, c_x0, c_x1, text, ch.get("size", no_size), digit
     cells = [_line_text(g) for g in groups]
     boxes: list[Box] = []
     for g in groups:
