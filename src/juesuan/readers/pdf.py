@@ -351,26 +351,47 @@ _RGBA = (0, 1, 2, 3)  # PDFium's colour components: red, green, blue, alpha (0-2
 _FULL_PAINT = 255.0  # pdfplumber's colour components are 0-1
 
 
+def _unchecked(pdfium_c: Any, name: str, restype: Any) -> Any:
+    """A PDFium function bound without argument types (ctypes converts no argument: the caller
+    passes ctypes objects), once a process."""
+    fn = _UNCHECKED.get(name)
+    if fn is None:
+        fn = _UNCHECKED[name] = pdfium_c.dll[name]  # (indexing makes a function object of its own)
+        fn.restype = restype
+    return fn
+
+
+_UNCHECKED: dict[str, Any] = {}
+
+
 class _PaintReader:
     """Reads a path's paint (:func:`_invisible_path`) into values made once per page, not once per
-    path: the draw mode's two flags and a colour's four components, passed by reference."""
+    path: the draw mode's two flags and a colour's four components, passed by reference, each set
+    written side by side and read back in one call."""
 
     def __init__(self) -> None:
         import ctypes
 
         from .pdfium import lib as pdfium_c
 
-        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
-        self.mode_refs = (ctypes.byref(self.fill), ctypes.byref(self.stroke))
-        self.rgba = [ctypes.c_uint() for _ in _RGBA]
-        self.rgba_refs = tuple(ctypes.byref(v) for v in self.rgba)
-        self.draw_mode = pdfium_c.FPDFPath_GetDrawMode
-        self.fill_color, self.stroke_color = pdfium_c.FPDFPageObj_GetFillColor, pdfium_c.FPDFPageObj_GetStrokeColor
+        int_size, uint_size = ctypes.sizeof(ctypes.c_int), ctypes.sizeof(ctypes.c_uint)
+        self.mode = (ctypes.c_int * 2)()  # fill, stroke
+        self.mode_refs = (ctypes.byref(self.mode), ctypes.byref(self.mode, int_size))
+        self.read_mode = struct.Struct("2i").unpack_from
+        self.rgba = (ctypes.c_uint * len(_RGBA))()
+        self.rgba_refs = tuple(ctypes.byref(self.rgba, k * uint_size) for k in _RGBA)
+        self.read_rgba = struct.Struct("4I").unpack_from
+        # called for every path: bound without argument types, as the reader's other per-object
+        # calls (the path handle is a ctypes object, the out-values passed by reference)
+        self.draw_mode, self.fill_color, self.stroke_color = (
+            _unchecked(pdfium_c, name, ctypes.c_int)
+            for name in ("FPDFPath_GetDrawMode", "FPDFPageObj_GetFillColor", "FPDFPageObj_GetStrokeColor")
+        )
 
     def white(self, get: Any, raw: Any) -> bool:
         if not get(raw, *self.rgba_refs):
             return False
-        r, g, b, alpha = (v.value for v in self.rgba)
+        r, g, b, alpha = self.read_rgba(self.rgba)
         return (r >= _WHITE and g >= _WHITE and b >= _WHITE) or alpha == 0
 
 
@@ -381,7 +402,7 @@ def _invisible_path(raw: Any, paint: _PaintReader | None = None) -> bool:
     p = paint or _PaintReader()
     if not p.draw_mode(raw, *p.mode_refs):
         return False
-    fill, stroke = p.fill.value, p.stroke.value
+    fill, stroke = p.read_mode(p.mode)
     if not fill and not stroke:
         return False  # painted with neither
     return (not fill or p.white(p.fill_color, raw)) and (not stroke or p.white(p.stroke_color, raw))
