@@ -82,22 +82,22 @@ def _join(edges: list[Edge], orientation: str, tolerance: float) -> list[Edge]:
 def _merged_edges(edges: list[Edge], snap: float, join: float, min_length: float, prefilter: float) -> list[Edge]:
     """TableFinder.get_edges for the "lines" strategy on both axes."""
 
-    def long_enough(e: Edge, length: float) -> bool:
-        return e["height" if e["orientation"] == "v" else "width"] >= length
-
-    v = [e for e in edges if e["orientation"] == "v" and long_enough(e, prefilter)]
-    h = [e for e in edges if e["orientation"] == "h" and long_enough(e, prefilter)]
+    # (an edge's length compared in the filters, no function a segment: a page may draw ten
+    # thousand of them; a vertical edge's length is its height, a horizontal one's its width)
+    v = [e for e in edges if e["orientation"] == "v" and e["height"] >= prefilter]
+    h = [e for e in edges if e["orientation"] == "h" and e["width"] >= prefilter]
     merged = v + h
     if snap > 0:
         merged = _snap(v, "x0", snap) + _snap(h, "top", snap)
 
-    def group(e: Edge) -> tuple[str, float]:
-        return ("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"])
-
+    # grouped by orientation and position: each edge's key made once, the edges in the stable
+    # order of their keys (what sorting them by the key gives)
+    keys = [("h", e["top"]) if e["orientation"] == "h" else ("v", e["x0"]) for e in merged]
+    key_of = keys.__getitem__
     out: list[Edge] = []
-    for key, items in groupby(sorted(merged, key=group), key=group):
-        out.extend(_join(list(items), key[0], join))
-    return [e for e in out if long_enough(e, min_length)]
+    for key, items in groupby(sorted(range(len(merged)), key=key_of), key=key_of):
+        out.extend(_join([merged[i] for i in items], key[0], join))
+    return [e for e in out if e["height" if e["orientation"] == "v" else "width"] >= min_length]
 
 
 def _intersections(
