@@ -15,13 +15,18 @@ file is parsed again and a corrupt, unreadable or unwritable cache falls back to
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
 from .errors import JuesuanError
+
+try:  # the C unpickler and pickler alone: the pickle module (its Python pickler and unpickler,
+    # ≈ 4 M instructions to import) is not needed to read the caches
+    from _pickle import dump as _pickle_dump, load as _pickle_load
+except ImportError:  # another Python
+    from pickle import dump as _pickle_dump, load as _pickle_load
 
 try:  # CPython's own SHA-256 (hashlib's fallback): the same digests without loading OpenSSL's
     from _sha256 import sha256  # libcrypto at every start (≈ 11 M instructions, docs/benchmarks.md)
@@ -479,7 +484,7 @@ def cache_dir() -> Path | None:
 def _cache_read(file: Path) -> Any:
     try:
         with open(file, "rb") as fh:
-            data = pickle.load(fh)
+            data = _pickle_load(fh)
     except Exception:  # absent, unreadable or corrupt: parse instead
         return None
     return data if isinstance(data, dict) else None
@@ -493,7 +498,7 @@ def _cache_write(folder: Path, file: Path, data: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                _pickle_dump(data, fh, protocol=-1)  # the highest protocol
             os.replace(tmp, file)
         except BaseException:
             os.unlink(tmp)
@@ -602,7 +607,7 @@ def cached(name: str, sources: list[Path], build: Callable[[], Any]) -> Any:
             file = folder / f"{name}-{digest}.pickle"
             try:
                 with open(file, "rb") as fh:
-                    return pickle.load(fh)
+                    return _pickle_load(fh)
             except Exception:  # absent, unreadable or corrupt: build
                 pass
     value = build()
