@@ -148,3 +148,13 @@ def test_an_unreadable_data_file_is_still_refused(tmp_path, monkeypatch):
     new_process()
     with pytest.raises(dataload.DataError, match="无法读取"):
         dataload.load_file(path, "rules")
+
+
+def test_a_folder_named_like_a_data_file_is_refused_as_before(tmp_path):
+    folder = tmp_path / "pack" / "rules" / "extra.yaml"
+    folder.mkdir(parents=True)
+    with pytest.raises(OSError) as direct:
+        folder.read_bytes()
+    with pytest.raises(dataload.DataError) as refused:
+        dataload.load_file(folder, "rules")
+    assert refused.value.problems == [f"{folder}：无法读取（{direct.value}）"]

@@ -563,9 +563,10 @@ def _digest(path: Path, sub: str, folder: Path | None) -> tuple[str, bytes | Non
     are unchanged; remembered only for a file left untouched for ``SETTLED_NS`` before it was read.
     Without a cache directory every file is hashed."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # (bytes as they are, on Windows too)
     except OSError as exc:
         raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
+    raw: bytes | None = None
     try:
         st = os.fstat(fd)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
@@ -577,10 +578,15 @@ def _digest(path: Path, sub: str, folder: Path | None) -> tuple[str, bytes | Non
         now = time.time_ns()
         with open(fd, "rb", closefd=False) as fh:
             raw = fh.read()
-    except OSError as exc:
-        raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
+    except OSError:
+        table = None  # (a folder named *.yaml …: read by its path below, for the error it gives)
     finally:
         os.close(fd)
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
     digest = sha256(_schema_key() + f"{sub}\0{path.stem}\0".encode() + raw).hexdigest()
     if table is not None and now - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS:
         from ._dccache import write_table
