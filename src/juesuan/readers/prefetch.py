@@ -45,7 +45,7 @@ MAX_PAGES = 64  # pages loaded ahead at most (the reader loads the rest as it re
 MAX_BYTES = 200 * 1024 * 1024  # as readers.MAX_FILE_BYTES: the reader refuses a larger file unread
 # seconds: how soon the interpreter lock passes to the worker when it waits for it (Python's default
 # is 5 ms, longer than a page's PDFium work); set while the worker runs, restored when it ends
-SWITCH_INTERVAL = 0.001
+SWITCH_INTERVAL = 0.0002
 
 _active: _Prefetch | None = None
 
