@@ -17,6 +17,13 @@ def main(argv: list[str] | None = None) -> None:
     # made; a check freezes them once loaded (juesuan.clirun.settle), every path enables the
     # collector again before its work.
     gc.disable()
+    args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and args[:1] == ["check"]:
+        # first of all: PDFium loads the PDF's pages in a second thread while the pipeline is
+        # imported (juesuan.readers.prefetch) — the process's own command line only
+        from .readers import prefetch
+
+        prefetch.start(args)
     # Start-up: in the command's own process (never on a library import, which must leave the
     # interpreter's dataclasses module alone), the methods dataclasses generates are compiled once
     # and cached (juesuan._dccache).
@@ -27,7 +34,6 @@ def main(argv: list[str] | None = None) -> None:
     from . import clirun
 
     clirun.COMMAND_PROCESS = True
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = clirun.fast_check(args)
     finally:

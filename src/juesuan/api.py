@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -55,17 +56,64 @@ def check_page_limit(path: str | Path) -> None:
         with open(p, "rb") as fh:
             if not fh.read(1024).lstrip().startswith(b"%PDF"):
                 return
-        from .readers import pdfium  # juesuan's binding: the reader's, cheaper to import than pypdfium2
+        ahead = sys.modules.get("juesuan.readers.prefetch")  # the command's start-up worker, if any
+        counted = ahead.page_count(p) if ahead is not None else None
+        if counted is not None:
+            n = counted
+        else:
+            from .readers import pdfium  # juesuan's binding: the reader's, cheaper to import than pypdfium2
 
-        pdf = pdfium.Document(p)
-        try:
-            n = len(pdf)
-        finally:
-            pdf.close()
+            pdf = pdfium.Document(p)
+            try:
+                n = len(pdf)
+            finally:
+                pdf.close()
     except Exception:  # noqa: BLE001 — unreadable here: the reader says why, in Chinese
         return
     if n > MAX_PAGES:
         raise InputError(f"文件有{n}页，超过上限{MAX_PAGES}页，不像一份公开文件：{p.name}", code="too_large")
+
+
+def _load_ahead() -> None:
+    """While the command's start-up worker still loads the PDF's pages (:mod:`.readers.prefetch`),
+    load what the stages after reading need — the recognizer and the layouts, the kind patterns, the
+    rule packs, the narrative checks and their settings — in that order, and only as long as the
+    worker runs. Every check of a PDF loads them anyway, later: done now, they overlap with PDFium's
+    work and the worker loads more pages before the reader takes them. Nothing in a library call
+    (no worker runs there)."""
+    ahead = sys.modules.get("juesuan.readers.prefetch")
+    if ahead is None or not ahead.loading():
+        return
+    with stage("startup"):
+        for step in _AHEAD:
+            step()
+            if not ahead.loading():
+                return
+
+
+def _ahead_recognizer() -> None:
+    from . import recognize  # noqa: F401
+    from .kinds import _kind_patterns
+    from .layouts import load as load_layouts
+
+    load_layouts()
+    _kind_patterns()
+
+
+def _ahead_rules() -> None:
+    from .rules.engine import load_packs
+
+    load_packs()
+
+
+def _ahead_narrative() -> None:
+    from .narrative import check  # noqa: F401
+    from .narrative.settings import settings
+
+    settings()
+
+
+_AHEAD = (_ahead_recognizer, _ahead_rules, _ahead_narrative)
 
 
 def _kind(raw: Any, override: str | None, variant: str | None) -> str:
@@ -157,6 +205,7 @@ def _load(
     progress("读取文件")
     with stage("read"):
         check_page_limit(path)
+        _load_ahead()
         raw = read(path)
         check_limits(raw, name)
     progress("识别表格")

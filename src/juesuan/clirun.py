@@ -8,7 +8,6 @@ gives the same output, messages and exit status as the full command line (see it
 from __future__ import annotations
 
 import errno
-import json
 import os
 import re
 import sys
@@ -148,6 +147,8 @@ def _emit_error(err: JuesuanError, source: str | None, as_json: bool) -> int:
         if os.environ.get("JUESUAN_DEBUG") and payload["error"].get("detail"):
             echo(f"（详情：{payload['error']['detail']}）", err=True)
         if as_json:
+            import json  # (a text report's process does not load json)
+
             try:
                 write_stdout(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
             except OutputError as out:  # standard output is what failed: said on stderr
@@ -577,6 +578,8 @@ def _report_many(
     worst = worst_exit(codes)
     prog.close()
     if as_json:
+        import json
+
         _emit(json.dumps(report.many_dict(items, worst), ensure_ascii=False, indent=2), output)
     else:
         summary = [f"{'═' * 10} 汇总：共 {len(paths)} 个文件", *lines, f"总的退出码：{worst}"]

@@ -9,19 +9,27 @@ Parsed and validated documents are cached in the user cache directory, one pickl
 keyed by the hash of the file's content, the schemas and the juesuan version, so a changed data
 file is parsed again and a corrupt, unreadable or unwritable cache falls back to parsing
 (with libyaml's C loader when PyYAML has it). ``JUESUAN_CACHE_DIR`` sets the cache directory;
-``JUESUAN_CACHE_DIR=off`` disables the cache.
+``JUESUAN_CACHE_DIR=off`` disables the cache. The key of a file whose size, times and inode have not
+changed since it was last hashed is remembered in the cache directory too (:func:`_digest`), so a
+process does not hash every data file again.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
 from .errors import JuesuanError
+
+try:  # the C unpickler and pickler alone: the pickle module (its Python pickler and unpickler,
+    # ≈ 4 M instructions to import) is not needed to read the caches
+    from _pickle import dump as _pickle_dump, load as _pickle_load
+except ImportError:  # another Python
+    from pickle import dump as _pickle_dump, load as _pickle_load
 
 try:  # CPython's own SHA-256 (hashlib's fallback): the same digests without loading OpenSSL's
     from _sha256 import sha256  # libcrypto at every start (≈ 11 M instructions, docs/benchmarks.md)
@@ -479,7 +487,7 @@ def cache_dir() -> Path | None:
 def _cache_read(file: Path) -> Any:
     try:
         with open(file, "rb") as fh:
-            data = pickle.load(fh)
+            data = _pickle_load(fh)
     except Exception:  # absent, unreadable or corrupt: parse instead
         return None
     return data if isinstance(data, dict) else None
@@ -493,7 +501,7 @@ def _cache_write(folder: Path, file: Path, data: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                _pickle_dump(data, fh, protocol=-1)  # the highest protocol
             os.replace(tmp, file)
         except BaseException:
             os.unlink(tmp)
@@ -515,21 +523,97 @@ def _schema_key() -> bytes:
     return _KEY[0]
 
 
+# A file's key is remembered only when its modification and status-change times are this much older
+# than the moment it was read: a write in the same tick of the file system's clock as the reading
+# (same size, same times) could otherwise go unseen; any later write gives the file later times.
+SETTLED_NS = 2_000_000_000
+MAX_DIGESTS = 1024  # a bound on the remembered keys (files since removed are not dropped otherwise)
+_DIGESTS: dict[str, Any] = {}  # the remembered keys, as read from (and written to) ``_DIGESTS["file"]``
+
+
+def _digests(folder: Path) -> dict[str, Any]:
+    """The remembered keys of the cache directory ``folder`` (read once per process and folder)."""
+    from ._dccache import read_table
+
+    file = str(folder / f"data-digests-{sha256(_schema_key()).hexdigest()[:16]}.marshal")
+    if _DIGESTS.get("file") != file:
+        read = read_table(file)  # absent or corrupt: empty, every file is hashed
+        _DIGESTS.clear()
+        _DIGESTS.update(file=file, table={k: v for k, v in read.items() if isinstance(k, str) and _entry(v)})
+    table: dict[str, Any] = _DIGESTS["table"]
+    return table
+
+
+def _entry(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 6
+        and all(type(v) is int for v in value[:5])
+        and isinstance(value[5], str)
+        and len(value[5]) == 64
+    )
+
+
+def _digest(path: Path, sub: str, folder: Path | None) -> tuple[str, bytes | None]:
+    """The cache key of a data file — SHA-256 of the schema key, its folder, its name and its
+    content — and its content when it was read to compute it (None: the key was remembered).
+
+    Like git's index, the key is remembered in the cache directory with the file's size,
+    modification and status-change times (ns), inode and device, and given again while all of these
+    are unchanged; remembered only for a file left untouched for ``SETTLED_NS`` before it was read.
+    Without a cache directory every file is hashed."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # (bytes as they are, on Windows too)
+    except OSError as exc:
+        raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
+    raw: bytes | None = None
+    try:
+        st = os.fstat(fd)
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        name = f"{sub}\0{os.path.abspath(path)}"
+        table = _digests(folder) if folder is not None else None
+        known = table.get(name) if table is not None else None
+        if known is not None and known[:5] == stamp:
+            return known[5], None
+        now = time.time_ns()
+        with open(fd, "rb", closefd=False) as fh:
+            raw = fh.read()
+    except OSError:
+        table = None  # (a folder named *.yaml …: read by its path below, for the error it gives)
+    finally:
+        os.close(fd)
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
+    digest = sha256(_schema_key() + f"{sub}\0{path.stem}\0".encode() + raw).hexdigest()
+    if table is not None and now - max(st.st_mtime_ns, st.st_ctime_ns) >= SETTLED_NS:
+        from ._dccache import write_table
+
+        if len(table) >= MAX_DIGESTS:
+            table.clear()
+        table[name] = (*stamp, digest)
+        write_table(_DIGESTS["file"], table)  # nothing when the directory is read-only
+    return digest, raw
+
+
 def load_file(path: Path, sub: str) -> dict[str, Any]:
     """One validated data file, from the in-process memo, the disk cache or parsed. Raises
     DataError when the file is malformed."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
-    digest = sha256(_schema_key() + f"{sub}\0{path.stem}\0".encode() + raw).hexdigest()
+    folder = cache_dir()
+    digest, raw = _digest(path, sub, folder)
     hit = _MEMO.get(digest)
     if hit is not None:
         return hit
-    folder = cache_dir()
     file = folder / f"{digest}.pickle" if folder is not None else None
     data = _cache_read(file) if file is not None else None
     if data is None:
+        if raw is None:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise DataError([f"{_shown(path)}：无法读取（{exc}）"]) from exc
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -602,7 +686,7 @@ def cached(name: str, sources: list[Path], build: Callable[[], Any]) -> Any:
             file = folder / f"{name}-{digest}.pickle"
             try:
                 with open(file, "rb") as fh:
-                    return pickle.load(fh)
+                    return _pickle_load(fh)
             except Exception:  # absent, unreadable or corrupt: build
                 pass
     value = build()

@@ -7,7 +7,6 @@ docs/output-formats.md: extend them additively only.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, TextIO, Union
@@ -55,6 +54,8 @@ def cells_csv(doc: Disclosure, out: TextIO) -> None:
 
 
 def model_json(doc: Disclosure) -> str:
+    import json  # (json loads where it is written: a text report's process does not need it)
+
     return json.dumps(doc.to_dict(), ensure_ascii=False, indent=2)
 
 
@@ -75,6 +76,8 @@ def report_dict(report: Report, exit_code: int | None = None) -> dict[str, Any]:
 
 
 def report_json(report: Report, exit_code: int | None = None) -> str:
+    import json
+
     return json.dumps(report_dict(report, exit_code), ensure_ascii=False, indent=2)
 
 

@@ -7,21 +7,22 @@ message for unusable input; they never return partial data silently.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing)
+if TYPE_CHECKING:  # the package imports nothing else: the PDFium binding (.pdfium) is loaded
+    # under it at the very start of a check (juesuan.readers.prefetch), before anything else
+    from pathlib import Path
+    from typing import Callable
 
-from ..errors import InputError
-from ..raw import RawDocument
-
-if TYPE_CHECKING:
+    from ..raw import RawDocument
     from .settings import ReaderSettings
+
+    Reader = Callable[[Path], RawDocument]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # Characters of text one document may hold (a real disclosure holds a few hundred thousand); beyond
 # it the file is refused with InputError code "too_large" (see also juesuan.api.check_limits).
 MAX_CHARS = 4_000_000
 
-Reader = Callable[[Path], RawDocument]
 _READERS: dict[str, Reader] = {}
 
 
@@ -85,6 +86,7 @@ def reader_for(suffix: str) -> Reader | None:
 
 def _sniff(p: Path) -> Reader:
     """Pick a reader by content for files whose suffix says nothing."""
+    from ..errors import InputError
     from .office import sniff
 
     _load_readers()
@@ -114,6 +116,9 @@ def read(path: str | Path, settings: ReaderSettings | None = None) -> RawDocumen
     """Read one file. ``settings`` (a :class:`~juesuan.readers.settings.ReaderSettings`) overrides
     the reading thresholds for this reading; by default the built-in ones, with the overrides of
     ``JUESUAN_READER_SETTINGS`` (JSON) if that is set."""
+    from pathlib import Path
+
+    from ..errors import InputError
     from .settings import from_env, using
 
     settings = settings or from_env()

@@ -44,6 +44,7 @@ from __future__ import annotations
 import os
 import re
 import struct
+import sys
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
@@ -1083,8 +1084,9 @@ def _open_pdfium(path: Path) -> Any:
     costs more to import than reading most documents)."""
     from . import pdfium
 
+    ahead = sys.modules.get(__package__ + ".prefetch")  # the command's start-up worker, if any
     try:
-        doc = pdfium.Document(path)
+        doc = (ahead.take(path) if ahead is not None else None) or pdfium.Document(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in _ERR_ENCRYPTED:

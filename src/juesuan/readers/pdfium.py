@@ -15,11 +15,13 @@ opened by either binding can be read with these functions.
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import os
+import sys
 from ctypes import POINTER, c_float, c_int, c_uint, c_ulong, c_ushort, c_void_p
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: see .prefetch)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class FS_RECTF(ctypes.Structure):
@@ -112,16 +114,29 @@ _UNCHECKED = (
 )
 
 
-def _library_path() -> str:
-    """pypdfium2_raw's libpdfium, found without importing pypdfium2_raw (its import is the cost)."""
+def _package_folder() -> str:
+    """pypdfium2_raw's folder: the first entry of ``sys.path`` holding it as a regular package, as
+    the import system finds it (without importing importlib.util, ≈ 3 ms of a check's start-up that
+    delays the start-up worker, .prefetch); otherwise where ``importlib.util.find_spec`` says."""
+    for entry in sys.path:
+        folder = os.path.join(entry or os.curdir, "pypdfium2_raw")
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            return folder
+    import importlib.util
+
     spec = importlib.util.find_spec("pypdfium2_raw")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("pypdfium2_raw is not installed (a dependency of pypdfium2)")
-    folder = Path(next(iter(spec.submodule_search_locations)))
+    return str(next(iter(spec.submodule_search_locations)))
+
+
+def _library_path() -> str:
+    """pypdfium2_raw's libpdfium, found without importing pypdfium2_raw (its import is the cost)."""
+    folder = _package_folder()
     for name in ("libpdfium.so", "libpdfium.dylib", "pdfium.dll"):
-        if (folder / name).exists():
+        if os.path.exists(os.path.join(folder, name)):
             # resolved as pypdfium2_raw resolves it, so both load the one same copy of the library
-            return str((folder / name).resolve(strict=False))
+            return os.path.realpath(os.path.join(folder, name))
     raise ImportError(f"PDFium library not found in {folder}")
 
 
@@ -178,6 +193,9 @@ class TextPage:
 class Page:
     """One page: the methods of pypdfium2's ``PdfPage`` the reader uses, same results."""
 
+    # its text page when loaded ahead (:mod:`.prefetch`): the next get_textpage() returns it
+    preloaded_text: TextPage | None = None
+
     def __init__(self, raw: Any, document: Document, index: int) -> None:
         self.raw, self.document, self.index = raw, document, index
 
@@ -209,6 +227,9 @@ class Page:
         return rect.left, rect.bottom, rect.right, rect.top
 
     def get_textpage(self) -> TextPage:
+        if self.preloaded_text is not None:
+            text, self.preloaded_text = self.preloaded_text, None
+            return text
         raw = lib.FPDFText_LoadPage(self.raw)
         if not raw:
             raise PdfiumError("Failed to load text page.")
@@ -219,6 +240,9 @@ class Page:
         return self.document.pypdfium2()[self.index].render(**kwargs)
 
     def close(self) -> None:
+        if self.preloaded_text is not None:
+            self.preloaded_text.close()
+            self.preloaded_text = None
         if self.raw:
             lib.FPDF_ClosePage(self.raw)
             self.raw = None
@@ -228,6 +252,13 @@ class Document:
     """A PDF opened by path, as pypdfium2's ``PdfDocument(path)`` opens it (same errors)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
+        # pages loaded ahead by the start-up worker (:mod:`.prefetch`), taken by __getitem__
+        self.preloaded: dict[int, Page] = {}
+        ahead = sys.modules.get(__package__ + ".prefetch")
+        if ahead is not None:  # PDFium is called by one thread at a time: the worker stops first
+            ahead.halt()
+        from pathlib import Path
+
         self.path = Path(path).expanduser().resolve()
         if not self.path.is_file():
             raise FileNotFoundError(self.path)
@@ -240,10 +271,32 @@ class Document:
                 self.raw = None
             raise PdfiumError(f"Failed to load document (PDFium error {code}).", err_code=code)
 
+    @classmethod
+    def adopt(cls, path: str, raw: Any, pages: list[tuple[Any, Any]]) -> Document:
+        """The document another thread opened (``FPDF_LoadDocument`` of ``path``: the start-up
+        worker of :mod:`.prefetch`), with the pages it loaded — ``(page, text page)`` handles of
+        pages 0, 1, … — served by the next ``doc[i]`` / ``get_textpage()`` as if loaded then."""
+        from pathlib import Path
+
+        doc = cls.__new__(cls)
+        doc.path = Path(path).expanduser().resolve()
+        doc._other = None
+        doc.raw = raw
+        doc.preloaded = {}
+        for index, (page_raw, text_raw) in enumerate(pages):
+            page = Page(page_raw, doc, index)
+            page.preloaded_text = TextPage(text_raw)
+            doc.preloaded[index] = page
+        return doc
+
     def __len__(self) -> int:
         return int(lib.FPDF_GetPageCount(self.raw))
 
     def __getitem__(self, index: int) -> Page:
+        if self.preloaded:
+            page = self.preloaded.pop(index, None)
+            if page is not None:
+                return page
         raw = lib.FPDF_LoadPage(self.raw, index)
         if not raw:
             raise PdfiumError("Failed to load page.")
@@ -261,6 +314,9 @@ class Document:
         if self._other is not None:
             self._other.close()
             self._other = None
+        for page in self.preloaded.values():  # pages loaded ahead and never read
+            page.close()
+        self.preloaded = {}
         if self.raw:
             lib.FPDF_CloseDocument(self.raw)
             self.raw = None

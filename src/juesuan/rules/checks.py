@@ -35,10 +35,12 @@ from ..results import Finding, Location, Outcome, Unresolvable
 from ..textnorm import key
 
 if TYPE_CHECKING:
+    # (for the type checker only: a string inside a subscript run at import is a typing.ForwardRef,
+    # which compiles it, and a process's first compile() sets up the compiler, ≈ 9.5 M instructions)
     from .engine import Evaluator, Rule
 
-CompletenessCheck = Callable[["Evaluator", "Rule", Outcome], None]
-CodeCheck = Callable[["Evaluator", "Rule", Outcome, Table, Row, "catalog.Catalog"], None]
+    CompletenessCheck = Callable[[Evaluator, Rule, Outcome], None]
+    CodeCheck = Callable[[Evaluator, Rule, Outcome, Table, Row, catalog.Catalog], None]
 
 COMPLETENESS: dict[str, CompletenessCheck] = {}
 # Completeness checks that ask for the whole disclosure: not applicable to a fragment (one section,
