@@ -6,10 +6,9 @@ corrupt cache file falls back to building."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import cached_file_corrupt, cached_same_off_cold_warm
 
 PROBE = r"""
 import sys
@@ -21,24 +20,11 @@ sys.stdout.write(repr([textnorm.has_traditional(t) for t in ("與其", "与其",
 """
 
 
-def _run(cache: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, JUESUAN_CACHE_DIR=cache)
-    return subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
-
-
 def test_the_set_is_the_same_with_the_cache_off_cold_and_warm(tmp_path: Path) -> None:
-    off = _run("off")
-    cold = _run(str(tmp_path))
+    out = cached_same_off_cold_warm(PROBE, tmp_path, "traditional-chars-*.pickle")
     assert len(list(tmp_path.glob("traditional-chars-*.pickle"))) == 1
-    warm = _run(str(tmp_path))
-    assert off.returncode == cold.returncode == warm.returncode == 0, off.stderr + cold.stderr + warm.stderr
-    assert off.stdout == cold.stdout == warm.stdout
-    assert "[True, False, False, False]" in off.stdout and len(off.stdout) > 3000
+    assert "[True, False, False, False]" in out and len(out) > 3000
 
 
 def test_a_corrupt_cache_file_falls_back_to_building(tmp_path: Path) -> None:
-    good = _run(str(tmp_path)).stdout
-    (cached,) = tmp_path.glob("traditional-chars-*.pickle")
-    cached.write_bytes(b"not a pickle")
-    again = _run(str(tmp_path))
-    assert again.returncode == 0 and again.stdout == good
+    cached_file_corrupt(PROBE, tmp_path, "traditional-chars-*.pickle")
