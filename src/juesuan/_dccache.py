@@ -19,7 +19,8 @@ import marshal
 import os
 import sys
 from types import CodeType, ModuleType
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
 
 if TYPE_CHECKING:
     from typing import Any

@@ -18,7 +18,10 @@ An absent, corrupt or unwritable cache falls back to compiling.
 from __future__ import annotations
 
 import os
-from typing import Any
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_ENTRIES = 4096  # a bound on the file: patterns since changed are not dropped otherwise
 

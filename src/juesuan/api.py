@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
 
 from .errors import EXIT_ERRORS, EXIT_INCOMPLETE, EXIT_OK, InputError
 from .model import Disclosure
@@ -20,6 +20,10 @@ from .results import SCHEMA, SEVERITY_RANK, Finding, Report, RuleStatus  # noqa:
 from .kinds import detect_kind, fragment_kind, resolve_kind  # noqa: F401  (detect_kind: public API)
 from .timing import stage
 from . import differential
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 # Recognition, the rule engine and the layouts are imported where they are used: a file refused
 # after reading (a 预算 document, too large) does not pay for them (tests/test_startup.py).

@@ -13,9 +13,12 @@ import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
 
 from .errors import InputError, JuesuanError, OutputError, UsageError, worst_exit
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator, Optional
 
 STDIN = "-"
 PIPED_WIDTH = 100

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Callable
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Callable
 
 # Click's message ids (click 8.3, pinned in pyproject.toml) → Chinese. Ids not listed stay as they
 # are; the ones a user of juesuan can meet are all here.

@@ -20,10 +20,13 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
 
 from . import __version__
 from .errors import JuesuanError
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 try:  # the C unpickler and pickler alone: the pickle module (its Python pickler and unpickler,
     # ≈ 4 M instructions to import) is not needed to read the caches

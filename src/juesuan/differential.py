@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Collection
 
 if TYPE_CHECKING:  # imported where used: a document refused after reading never loads them
     from .layouts import Layouts

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 from .model import Disclosure
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @functools.cache

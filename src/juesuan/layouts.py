@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from pathlib import Path
 
 from .dataload import cached, data_dirs, documents, yaml_files
 from .textnorm import key, label_key
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Layouts", "TableLayout", "Variant", "data_dirs", "load"]
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
 
 from .textnorm import CellKind, fold, format_decimal, parse_amount
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 # recognize's reading problem when a document holds no table, in the words of its kind (a 预算 is
 # not called a 决算)

@@ -7,7 +7,10 @@ Excel, Word or HTML produces the same structure, with a cell grid per line/row a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 @dataclass
@@ -40,7 +43,9 @@ class RawLine:
 
     # (a copy of the cells, their nonempty cells) of the last ``nonempty``; not a field (not in
     # the line's equality, repr or fields): set in the instance's dict on first use
-    _nonempty_memo: ClassVar[tuple[list[str], list[tuple[int, str]]] | None] = None
+    if TYPE_CHECKING:  # its type for the type checker; at run time a plain class attribute
+        _nonempty_memo: ClassVar[tuple[list[str], list[tuple[int, str]]] | None]
+    _nonempty_memo = None
 
     @property
     def nonempty(self) -> list[tuple[int, str]]:

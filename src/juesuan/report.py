@@ -9,13 +9,16 @@ from __future__ import annotations
 import io
 import re
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, TextIO, Union
 
 from . import __version__
 from .clitext import cells, wrap_line
 from .model import Disclosure
 from .results import SCHEMA, SEVERITY_LABELS, SEVERITY_RANK, STATUS_LABELS, Report
 from .textnorm import format_decimal
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, TextIO, Union
 
 if TYPE_CHECKING:  # rich is imported only where the plain writer cannot write a line as rich would
     from rich.console import Console
@@ -205,7 +208,8 @@ class _RichOut:
         self.con.rule(self.Text(title, style="bold"))
 
 
-_Out = Union[_PlainOut, _RichOut]
+if TYPE_CHECKING:
+    _Out = Union[_PlainOut, _RichOut]
 
 
 def _wrapped(con: _Out, text: str, width: int, indent: str = "", tag: str = "", style: str = "") -> None:

@@ -9,10 +9,13 @@ importing one another.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .model import Disclosure
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # type-only: the rule engine builds relation records; no import at run time
     from decimal import Decimal

@@ -12,7 +12,10 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Characters that print as a dash in "no value" cells.
 DASHES = frozenset({"—", "－", "-", "–", "——", "―", "─", "－－", "--", "/", "／", "…"})

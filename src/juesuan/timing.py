@@ -14,7 +14,10 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
-from typing import Iterator
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 # the stages of a check, in order, with their names for users
 STAGES = {

@@ -15,13 +15,16 @@ import os
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
 
 from ..model import Cell, Disclosure
 from ..results import Finding, Location, RelationRecord
 from ..rules.refs import CellRef, cell_location
 from ..textnorm import format_decimal
 from .causes import CAUSES, SPECIFIC, classify_value, digits
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Sequence
 
 Key = tuple[int, int, str]  # (table index, row index, column id) in the disclosure
 

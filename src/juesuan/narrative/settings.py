@@ -12,13 +12,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from .. import catalog, dataload, textnorm
 from ..dataload import PACKAGE_DATA, cached, documents, yaml_files
 from ..results import SEVERITIES
 from . import text
 from .text import norm_key
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 Ref = str | list[str]  # a cell reference, or a list of references summed
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import Any
 
 from .geometry import _DECIMAL_RE, Box, TableColumns, _is_amount, _is_cjk, _Item, _line_text, median
 from .settings import current
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 _NO_SPACING = 1e6  # skip cost when there is only one column position: larger than any distance on a page
 

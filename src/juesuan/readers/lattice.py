@@ -21,9 +21,12 @@ from bisect import bisect_right
 from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
 
-Edge = dict[str, Any]  # x0, x1, top, bottom, width, height, orientation ("h"/"v")
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Edge = dict[str, Any]  # x0, x1, top, bottom, width, height, orientation ("h"/"v")
 Bbox = tuple[float, float, float, float]
 
 

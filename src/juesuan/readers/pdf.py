@@ -47,7 +47,6 @@ import struct
 import sys
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError
 from ..raw import (
@@ -64,6 +63,10 @@ from .borderless import _align_borderless
 from .continuation import carry_over
 from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE, median
 from .settings import DEFAULT, current
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_PAGES = 1500
 MAX_CHARS_PER_PAGE = 60_000

@@ -17,9 +17,12 @@ import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Iterator
 
 from ..errors import InputError
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 ENV = "JUESUAN_READER_SETTINGS"
 

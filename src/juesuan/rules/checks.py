@@ -27,12 +27,15 @@ Code checks, on every coded row of ``table`` (parameters from the rule):
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable
 
 from .. import catalog
 from ..model import Row, Table
 from ..results import Finding, Location, Outcome, Unresolvable
 from ..textnorm import key
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Callable
 
 if TYPE_CHECKING:
     # (for the type checker only: a string inside a subscript run at import is a typing.ForwardRef,

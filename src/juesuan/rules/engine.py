@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Callable, Iterable
 
 from .. import catalog
 from ..dataload import documents
@@ -24,6 +23,10 @@ from ..rounding import CENT, tolerance, whole_unit_step
 from ..textnorm import format_decimal
 from .checks import CODE_CHECKS, COMPLETENESS, FRAGMENT_NOT_APPLICABLE, FRAGMENT_REASON, REQUIRED_PARAMS
 from .refs import CellRef, Term, Unresolvable, cell_location, resolver_for, split_ref
+
+TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
 
 
 @dataclass
