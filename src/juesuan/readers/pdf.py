@@ -1089,7 +1089,9 @@ def _open_pdfium(path: Path) -> Any:
 
     ahead = sys.modules.get(__package__ + ".prefetch")  # the command's start-up worker, if any
     try:
-        doc = (ahead.take(path) if ahead is not None else None) or pdfium.Document(path)
+        doc = ahead.take(path) if ahead is not None else None
+        if doc is None:
+            doc = pdfium.Document(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in _ERR_ENCRYPTED:

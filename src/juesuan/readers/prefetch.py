@@ -26,8 +26,8 @@ starts a worker (:func:`start`, from ``juesuan.__main__``), for a ``check`` nami
 file, on a machine with two cores or more; a library caller never gets one. ``JUESUAN_PREFETCH=0``
 turns it off.
 
-This module and :mod:`.pdfium` import only builtin modules, ctypes and importlib.util, so the
-worker starts within a few milliseconds of the process.
+This module and :mod:`.pdfium` import only builtin modules and ctypes, so the worker starts within
+a few milliseconds of the process.
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ class _Prefetch:
         self.identity = identity
         self.lib = lib  # .pdfium.lib, loaded by the starting thread
         self.stop = False
-        self.failed = False
         self.document: Any = None  # the FPDF_DOCUMENT handle once opened
         self.count = 0  # its pages
         self.pages: list[tuple[Any, Any]] = []  # (FPDF_PAGE, FPDF_TEXTPAGE) of pages 0, 1, …
@@ -74,10 +73,9 @@ class _Prefetch:
             try:
                 doc = lib.FPDF_LoadDocument(os.fsencode(self.path), None)
                 count = lib.FPDF_GetPageCount(doc) if doc else 0
-                if count < 1:
+                if count < 1:  # (the reader opens it again and says why)
                     if doc:
                         lib.FPDF_CloseDocument(doc)
-                    self.failed = True
                     return
                 self.document, self.count = doc, count
             finally:
