@@ -9,36 +9,12 @@ these figures through the layouts data by :mod:`.final`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Sequence
 
 from .. import catalog
 from .spec import ZERO, DisclosureSpec, EconomicLine, FunctionItem, SpecError
-
-FIGURE_FIELDS = (
-    "general",
-    "business",
-    "other",
-    "basic",
-    "project",
-    "general_basic",
-    "general_project",
-    "fund",
-    "capital",
-    "superior",
-    "operating",
-    "affiliated",
-    "to_superior",
-    "operating_spending",
-    "to_affiliated",
-    "general_carry_in",
-    "general_carry_out",
-    "fund_carry_in",
-    "fund_carry_out",
-    "capital_carry_in",
-    "capital_carry_out",
-)
 
 
 @dataclass(frozen=True)
@@ -120,6 +96,10 @@ class Figures:
     @classmethod
     def of(cls, item: FunctionItem) -> Figures:
         return cls(**{n: item.general_basic if n == "general_basic" else getattr(item, n) for n in FIGURE_FIELDS})
+
+
+# the amounts in field order (as_tuple, the sum of two); general_basic is FunctionItem's property
+FIGURE_FIELDS = tuple(f.name for f in fields(Figures))
 
 
 @dataclass(frozen=True)
