@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from juesuan.cliargs import simple_check
 from juesuan.readers import prefetch, read
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +51,7 @@ def check(*args: str, prefetching: bool) -> subprocess.CompletedProcess[str]:
 def test_the_reader_reads_the_same_with_pages_loaded_ahead():
     assert PDFS, "the generated PDFs of tests/fixtures/roundtrip are missing"
     for pdf in PDFS:
-        prefetch.start(["check", str(pdf)])
+        prefetch.start(str(pdf))
         job = prefetch._active
         assert job is not None, pdf
         loaded(job, 5)
@@ -63,7 +64,7 @@ def test_the_reader_reads_the_same_with_pages_loaded_ahead():
 def test_pages_beyond_the_worker_s_share_are_loaded_by_the_reader(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(prefetch, "MAX_PAGES", 2)
     pdf = PDFS[0]
-    prefetch.start(["check", str(pdf)])
+    prefetch.start(str(pdf))
     job = prefetch._active
     assert job is not None
     loaded(job, 3)
@@ -76,7 +77,7 @@ def test_another_document_waits_for_the_worker_to_stop():
     from juesuan.readers import pdfium
 
     first, second = PDFS[0], PDFS[1]
-    prefetch.start(["check", str(first)])
+    prefetch.start(str(first))
     job = prefetch._active
     assert job is not None
     loaded(job, 2)
@@ -95,7 +96,7 @@ def test_a_different_file_is_not_served_from_the_worker(tmp_path: Path):
     pdf = PDFS[0]
     copy = tmp_path / pdf.name
     copy.write_bytes(pdf.read_bytes())
-    prefetch.start(["check", str(pdf)])
+    prefetch.start(str(pdf))
     job = prefetch._active
     assert job is not None
     assert prefetch.take(copy) is None  # another file (same bytes): not the worker's document
@@ -105,7 +106,7 @@ def test_a_different_file_is_not_served_from_the_worker(tmp_path: Path):
 def test_a_file_changed_after_the_start_is_read_again(tmp_path: Path):
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(PDFS[0].read_bytes())
-    prefetch.start(["check", str(pdf)])
+    prefetch.start(str(pdf))
     assert prefetch._active is not None
     job = prefetch._active
     assert job is not None
@@ -128,7 +129,7 @@ def test_a_file_changed_after_the_start_is_read_again(tmp_path: Path):
     ],
 )
 def test_only_a_plain_check_of_one_file_starts_a_worker(args: list[str]):
-    assert prefetch._file(args) is None
+    assert simple_check(args) is None
 
 
 def test_files_that_are_not_pdfs_start_no_worker(tmp_path: Path):
@@ -137,7 +138,7 @@ def test_files_that_are_not_pdfs_start_no_worker(tmp_path: Path):
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
     for path in (text, empty, tmp_path, tmp_path / "missing.pdf"):
-        prefetch.start(["check", str(path)])
+        prefetch.start(str(path))
         assert prefetch._active is None, path
 
 
@@ -176,9 +177,17 @@ def test_the_command_prints_the_same_with_and_without_the_worker():
 
 
 def test_a_command_that_never_reads_ends_as_before():
-    # the worker starts (one PDF named), the full command line then refuses the format: the worker's
-    # pages are closed at exit and the usage error is what it always is
+    # not the plain form (an unknown format): no worker, and the usage error is what it always is
     on = check("check", str(PDFS[0]), "-f", "xml", prefetching=True)
     off = check("check", str(PDFS[0]), "-f", "xml", prefetching=False)
     assert on.returncode == off.returncode == 64
     assert (on.stdout, on.stderr) == (off.stdout, off.stderr)
+
+
+def test_what_nobody_took_is_closed_at_exit():
+    prefetch.start(str(PDFS[0]))
+    job = prefetch._active
+    assert job is not None
+    loaded(job, 2)
+    prefetch.close()  # (registered with atexit by start)
+    assert prefetch._active is None and job.pages == [] and job.document is None

@@ -19,11 +19,16 @@ def main(argv: list[str] | None = None) -> None:
     gc.disable()
     args = list(sys.argv[1:] if argv is None else argv)
     if argv is None and args[:1] == ["check"]:
-        # first of all: PDFium loads the PDF's pages in a second thread while the pipeline is
-        # imported (juesuan.readers.prefetch) — the process's own command line only
-        from .readers import prefetch
+        # first of all, for the plain ``check FILE``: PDFium loads the PDF's pages in a second
+        # thread while the pipeline is imported (juesuan.readers.prefetch) — the process's own
+        # command line only
+        from .cliargs import simple_check
 
-        prefetch.start(args)
+        simple = simple_check(args)
+        if simple is not None:
+            from .readers import prefetch
+
+            prefetch.start(simple[0])
     # Start-up: in the command's own process (never on a library import, which must leave the
     # interpreter's dataclasses module alone), the methods dataclasses generates are compiled once
     # and cached (juesuan._dccache).

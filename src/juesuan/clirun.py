@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from .cliargs import simple_check
 from .errors import InputError, JuesuanError, OutputError, UsageError, worst_exit
 
 TYPE_CHECKING = False  # (typing's, without importing typing: a check's process does not load it)
@@ -592,28 +593,7 @@ def _report_many(
 
 # ---------------------------------------------------------------- the common command, without click
 
-_FORMATS = ("json", "text")
-_FORMAT_OPTIONS = ("--format", "-f")
-
-
-def _simple_check(args: list[str]) -> tuple[str, bool] | None:
-    """(file, as_json) when ``args`` are ``check FILE`` with at most ``--format``/``-f`` json|text
-    before or after it, as separate words; None for anything else (the full parser handles it)."""
-    if len(args) not in (2, 4) or args[0] != "check":
-        return None
-    rest = args[1:]
-    fmt = "text"
-    if len(rest) == 3:
-        if rest[0] in _FORMAT_OPTIONS and rest[1] in _FORMATS:
-            fmt, rest = rest[1], rest[2:]
-        elif rest[1] in _FORMAT_OPTIONS and rest[2] in _FORMATS:
-            fmt, rest = rest[2], rest[:1]
-        else:
-            return None
-    file = rest[0]
-    if not file or file.startswith("-") or "\x1b" in file:
-        return None
-    return file, fmt == "json"
+_simple_check = simple_check  # (the plain form: juesuan.cliargs)
 
 
 def _utf8(stream: Any) -> bool:
@@ -628,7 +608,7 @@ def fast_check(args: list[str]) -> int | None:
     differently — a file that exists but cannot be read (click's usage error), shell completion
     (``_JUESUAN_COMPLETE``), JUESUAN_DEBUG, non-UTF-8 standard streams (click re-encodes them), a
     name with an escape character (click strips ANSI codes off a pipe), non-POSIX systems."""
-    simple = _simple_check(args)
+    simple = simple_check(args)
     if simple is None or os.name != "posix" or "_JUESUAN_COMPLETE" in os.environ or os.environ.get("JUESUAN_DEBUG"):
         return None
     if not (_utf8(sys.stdout) and _utf8(sys.stderr)):

@@ -22,8 +22,8 @@ What the reader gets is what it would have loaded itself: the same document, the
 text pages (:meth:`.pdfium.Document.adopt`). When the worker fails in any way (a damaged or
 encrypted file, a page that does not load) it leaves nothing past the failure, and the reader opens
 or loads the rest itself and reports what it always reports. Only the command's own process
-starts a worker (:func:`start`, from ``juesuan.__main__``), for a ``check`` naming one regular PDF
-file, on a machine with two cores or more; a library caller never gets one. ``JUESUAN_PREFETCH=0``
+starts a worker (:func:`start`, from ``juesuan.__main__``), for the plain ``check FILE`` of one
+regular PDF file, on a machine with two cores or more; a library caller never gets one. ``JUESUAN_PREFETCH=0``
 turns it off.
 
 This module and :mod:`.pdfium` import only builtin modules and ctypes, so the worker starts within
@@ -36,13 +36,14 @@ import _thread
 import os
 import sys
 
+from . import MAX_FILE_BYTES  # (a larger file is refused unread)
+
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing)
 if TYPE_CHECKING:
     from typing import Any
 
 ENV = "JUESUAN_PREFETCH"
 MAX_PAGES = 64  # pages loaded ahead at most (the reader loads the rest as it reaches them)
-MAX_BYTES = 200 * 1024 * 1024  # as readers.MAX_FILE_BYTES: the reader refuses a larger file unread
 # seconds: how soon the interpreter lock passes to the worker when it waits for it (Python's default
 # is 5 ms, longer than a page's PDFium work); set while the worker runs, restored when it ends
 SWITCH_INTERVAL = 0.0002
@@ -120,7 +121,7 @@ def _identity(path: str) -> tuple[int, ...] | None:
     starts as a PDF does; None for anything else."""
     try:
         st = os.stat(path)
-        if not (0 < st.st_size <= MAX_BYTES) or (st.st_mode & 0o170000) != 0o100000:
+        if not (0 < st.st_size <= MAX_FILE_BYTES) or (st.st_mode & 0o170000) != 0o100000:
             return None
         with open(path, "rb") as fh:
             if not fh.read(1024).lstrip().startswith(b"%PDF"):
@@ -130,27 +131,11 @@ def _identity(path: str) -> tuple[int, ...] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def _file(args: list[str]) -> str | None:
-    """The one file of ``check FILE [--format/-f json|text]``; None for any other command line."""
-    if len(args) not in (2, 4) or args[0] != "check":
-        return None
-    rest = args[1:]
-    if len(rest) == 3:
-        if rest[0] in ("--format", "-f"):
-            rest = rest[2:]
-        elif rest[1] in ("--format", "-f"):
-            rest = rest[:1]
-        else:
-            return None
-    name = rest[0]
-    return None if not name or name.startswith("-") else name
-
-
-def start(args: list[str]) -> None:
-    """Start loading the PDF named by the command line ``args`` in a worker (see the module)."""
+def start(name: str) -> None:
+    """Start loading the PDF file ``name`` (of the command line ``check FILE``) in a worker (see the
+    module)."""
     global _active
-    name = _file(args)
-    if _active is not None or name is None or os.environ.get(ENV, "1") == "0" or (os.cpu_count() or 1) < 2:
+    if _active is not None or os.environ.get(ENV, "1") == "0" or (os.cpu_count() or 1) < 2:
         return
     identity = _identity(name)
     if identity is None:
