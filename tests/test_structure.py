@@ -51,7 +51,7 @@ STAGES: list[tuple[str, set[str]]] = [
     # the web app and HTTP API (`juesuan serve`): pages and endpoints over the store and the pipeline
     ("web", {"web"}),
     # the command line: the parser (cli), the work of the commands (clirun), the installed entry point
-    ("cli", {"cli", "clirun", "clistore", "clibatch", "cliweb", "__main__"}),
+    ("cli", {"cli", "cliargs", "clirun", "clistore", "clibatch", "cliweb", "__main__"}),
 ]
 STAGE_OF = {unit: i for i, (_, units) in enumerate(STAGES) for unit in units}
 
