@@ -136,6 +136,9 @@ class Row:
     line_no: str | None = None  # printed 行次
     cells: dict[str, Cell] = field(default_factory=dict)
     provenance: Provenance | None = None
+    # the code as printed, where that is not ``code`` itself: a 款 or 项 printed in a column of its
+    # own with one digit ("301 | 2", a leading zero a spreadsheet's number format dropped)
+    code_printed: str | None = None
 
     @property
     def level(self) -> int | None:
@@ -158,6 +161,7 @@ class Row:
             "code_inferred": self.code_inferred,
             "concept": self.concept,
             "line_no": self.line_no,
+            **({"code_printed": self.code_printed} if self.code_printed is not None else {}),
             "cells": {k: c.to_dict() for k, c in self.cells.items()},
             "provenance": self.provenance.to_dict() if self.provenance else None,
         }
@@ -171,6 +175,7 @@ class Row:
             code_inferred=d.get("code_inferred", False),
             concept=d.get("concept"),
             line_no=d.get("line_no"),
+            code_printed=d.get("code_printed"),
             cells={k: Cell.from_dict(c) for k, c in d.get("cells", {}).items()},
             provenance=Provenance.from_dict(d["provenance"]) if d.get("provenance") else None,
         )

@@ -426,12 +426,12 @@ class _TableBuilder:
                 if n == 0 and self._header_tails.get(i) == key(c):
                     continue  # the tail of a wrapped header ("采购组织形" | "式"), not label text
                 if i < label_col and _CODE_PART_RE.fullmatch(key(c)):
-                    code_parts.append(key(c))
+                    code_parts += [key(g) for g in c.split()]  # "201 3": 类 and 款 read as one cell
                 elif i > label_col and parse_amount(c)[0] == CellKind.DASH:
                     continue  # "—" under no mapped column (a merged header's spare position): no value, not label text
                 else:
                     texts.append(c)
-            code = "".join(code_parts) or None
+            code, printed = _split_code(code_parts)
             label = " ".join(texts)
             cells = {}
             for k, pos in enumerate(positions):
@@ -461,6 +461,7 @@ class _TableBuilder:
                 else None,
                 cells=cells,
                 provenance=_prov(self.raw, line),
+                code_printed=printed,
             )
             self.table.rows.append(row)
             prev = row
@@ -758,19 +759,21 @@ class _TableBuilder:
             for (lo, hi, spec, name_col, lineno_col, amount_cols), ordered_cols in zip(block_fields, in_order):
                 first = line.cells[lo].strip() if lo < len(line.cells) else ""
                 name = line.cells[name_col].strip() if name_col is not None and name_col < len(line.cells) else ""
-                code = None
+                code = printed = None
                 label = name
                 if first:
                     if _CODE_PART_RE.fullmatch(key(first)):
-                        code = key(first)
-                        # A code printed as 类/款(/项) in columns of its own, up to the name.
+                        # A code printed as 类/款(/项) in columns of its own, up to the name (or
+                        # read as one cell: "301 2").
+                        head = [key(g) for g in first.split()]
                         parts = [
                             key(line.cells[j])
                             for j in range(lo + 1, name_col or lo)
                             if j < len(line.cells) and line.cells[j].strip()
                         ]
-                        if parts and all(re.fullmatch(r"\d{2}", p_) for p_ in parts):
-                            code += "".join(parts)
+                        if not parts or not all(re.fullmatch(r"\d{1,2}", p_) for p_ in parts):
+                            parts = []
+                        code, printed = _split_code(head + parts)
                     else:
                         label = (first + (" " + name if name and name_col != lo else "")).strip()
                 cells = {}
@@ -801,6 +804,7 @@ class _TableBuilder:
                     else None,
                     cells=cells,
                     provenance=_prov(self.raw, line, lo),
+                    code_printed=printed,
                 )
                 if code and not _CODE_RE.match(code):
                     self.problem(f"第{line.number}行的编码“{code}”长度不符合科目编码")
@@ -1058,6 +1062,18 @@ def _region_end(raw: RawDocument, start: int, end: int) -> int:
 
 _WRAPPED_UNIT_RE = re.compile(r"单位[:：]\s*([万千亿])")  # "单位：万" whose "元" is on the next line
 _CODE_PART_RE = re.compile(r"\d{1,7}")
+
+
+def _split_code(parts: list[str]) -> tuple[str | None, str | None]:
+    """The code of a row printed in 类/款(/项) columns of their own, and how it was printed where
+    that differs from the code. A 款 or 项 of one digit under a 3-digit 类 ("301 | 2": a
+    spreadsheet's number format dropped the leading zero) is that 款, "30102" — not "3012", a code of
+    no level whose row every sum of its 类 would miss."""
+    if 2 <= len(parts) <= 3 and len(parts[0]) == 3 and all(len(p) <= 2 for p in parts[1:]):
+        code = parts[0] + "".join(p.zfill(2) for p in parts[1:])
+        return code, (" ".join(parts) if code != "".join(parts) else None)
+    return "".join(parts) or None, None
+
 
 _CUT_AT_END = "表格在文件末尾中断（未见表注），内容可能不完整"
 

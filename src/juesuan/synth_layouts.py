@@ -50,7 +50,9 @@ class Variant:
     seed: int
     engine: str = "pdf"  # pdf | lo-xlsx-grid | lo-xlsx-threeline | lo-docx
     rules: str = "ruled"  # ruled | threeline | none
-    codes: str = "one"  # one | split (类/款/项 in three columns)
+    # one | split (类/款/项 in three columns) | split-unpadded (split, 款 and 项 printed as numbers:
+    # "201 | 6 | 1", the leading zeros a spreadsheet's number format drops; never drawn at random)
+    codes: str = "one"
     header_lines: int = 1  # 1..3: each header wrapped over up to this many lines
     tall: bool = False  # some rows (totals among them) three times as tall
     valign: str = "middle"  # top | middle | bottom: text in tall rows
@@ -269,8 +271,10 @@ class _Drawer:
         self.pdf.text(x, baseline, text)
 
 
-def _split_codes(grid_header: list[list[OutCell | None]], body: list[list[OutCell | None]]) -> None:
-    """Print codes as 类/款/项 in three columns (in place)."""
+def _split_codes(
+    grid_header: list[list[OutCell | None]], body: list[list[OutCell | None]], unpadded: bool = False
+) -> None:
+    """Print codes as 类/款/项 in three columns (in place); ``unpadded``: 款 and 项 as numbers."""
     cols = sorted(
         {c for row in body for c, cell in enumerate(row) if cell is not None and cell.role == "code"}, reverse=True
     )
@@ -287,6 +291,8 @@ def _split_codes(grid_header: list[list[OutCell | None]], body: list[list[OutCel
             here = row[c]
             if here is not None and here.role == "code" and here.colspan == 1:
                 parts = _code_parts(here.text)
+                if unpadded:
+                    parts = [parts[0], *(p.lstrip("0") or p for p in parts[1:])]
                 row[c : c + 1] = [OutCell(p, "code") for p in parts]
                 continue
             row[c + 1 : c + 1] = [None, None]
@@ -348,8 +354,8 @@ def _draw_section(d: _Drawer, s: Section, department: str) -> None:
     v = d.v
     header = [list(r) for r in s.header]
     body = [list(r) for r in s.body]
-    if v.codes == "split":
-        _split_codes(header, body)
+    if v.codes in ("split", "split-unpadded"):
+        _split_codes(header, body, unpadded=v.codes == "split-unpadded")
     grid = header + body
     nh = len(header)
     ncol = len(grid[0]) if grid else 0

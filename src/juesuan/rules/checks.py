@@ -15,6 +15,8 @@ Completeness checks (parameters from the rule):
   units            every table states its unit
   performance      the 绩效 parts the variant requires are present (named by their layout title)
   reading          reading problems of the recognizer, one finding each
+  code_digits      codes printed in 类/款/项 columns of their own have two digits for each 款 and
+                   项 ("301 | 2" is read as 30102 and reported)
 
 Code checks, on every coded row of ``table`` (parameters from the rule):
   scheme  the code belongs to the scheme (``prefixes``: first digits of the scheme's codes;
@@ -275,6 +277,28 @@ def _reading(ev: Evaluator, rule: Rule, out: Outcome) -> None:
         for p in t.reading_problems:
             out.failed += 1
             out.findings.append(Finding(rule.id, rule.severity, f"《{t.name}》读取问题：{p}", kind="reading"))
+
+
+@completeness_check("code_digits")
+def _code_digits(ev: Evaluator, rule: Rule, out: Outcome) -> None:
+    for t in ev.doc.tables:
+        for r in t.rows:
+            if not r.code or r.code_inferred:
+                continue
+            out.checked += 1
+            if r.code_printed is None:
+                continue
+            out.failed += 1
+            line = f"第{r.provenance.line}行" if r.provenance and r.provenance.line else ""
+            out.findings.append(
+                Finding(
+                    rule.id,
+                    rule.severity,
+                    f"《{t.name}》{line}的科目编码打印为“{r.code_printed}”：款、项编码应各为两位数字，"
+                    f"已按“{r.code}”核对",
+                    _code_location(t, r),
+                )
+            )
 
 
 # --------------------------------------------------------------------------------------------
