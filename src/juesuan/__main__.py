@@ -26,9 +26,11 @@ def main(argv: list[str] | None = None) -> None:
 
         simple = simple_check(args)
         if simple is not None:
-            from .readers import prefetch
+            from .readers import backread, prefetch
 
-            prefetch.start(simple[0])
+            # a process first, before any thread: the page helper (juesuan.readers.backread)
+            helped = backread.start(simple[0])
+            prefetch.start(simple[0], share=backread.SHARE if helped else 1.0)
     # Start-up: in the command's own process (never on a library import, which must leave the
     # interpreter's dataclasses module alone), the methods dataclasses generates are compiled once
     # and cached (juesuan._dccache).

@@ -58,7 +58,7 @@ from ..raw import (
     RawDocument,
     RawLine,
 )
-from . import register
+from . import backread, register
 from .borderless import _align_borderless
 from .continuation import carry_over
 from .geometry import Box, _cell_text, _free_items, _group_lines, _Item, _line_text, _Page, _PROSE_RE, median
@@ -1114,6 +1114,21 @@ def read_pdf(path: Path) -> RawDocument:
     return read_pdf_pages(path)
 
 
+def read_loaded(fpage: Any, number: int, slow: Any = None, plumber_pages: set[int] | None = None) -> _Page:
+    """Page ``number`` (``fpage``, loaded) as read before any OCR: a text page, a page with tables
+    (ruled or not; with ``plumber_pages``, those pages from pdfplumber's page objects of ``slow``),
+    or one without characters (``scanned`` when it shows an image)."""
+    paths, chars = _triage(fpage, number)
+    if chars and not paths:
+        return _read_text_page(fpage, number, chars)
+    if not chars:
+        width, height = _page_size(fpage)
+        return _Page(number, width, height, scanned=_has_image(fpage))
+    if slow is not None and plumber_pages and number in plumber_pages:
+        return _read_page(slow.pages[number - 1], number)
+    return _read_grid_page_fast(fpage, number, chars)
+
+
 def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocument:
     """:func:`read_pdf`, with ``plumber_pages``, ruled pages read with pdfplumber's own page
     objects instead (its characters and ``find_tables``): the other reading of the differential
@@ -1130,21 +1145,19 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     notes: list[str] = []
     ocr_words: dict[int, list[Any]] = {}  # the OCR runs of each scanned page
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
+    # the command's start-up helper reads pages from the last one back (.backread)
+    back = None if plumber_pages else backread.take(path, len(fast))
     try:
         for number in range(1, len(fast) + 1):
+            if back is not None:
+                done = back.page(number)
+                if done is not None:
+                    pages.append(done)
+                    continue
             fpage = None
             try:
                 fpage = fast[number - 1]
-                paths, chars = _triage(fpage, number)
-                if chars and not paths:
-                    pg = _read_text_page(fpage, number, chars)
-                elif not chars:
-                    width, height = _page_size(fpage)
-                    pg = _Page(number, width, height, scanned=_has_image(fpage))
-                elif slow is not None and plumber_pages and number in plumber_pages:
-                    pg = _read_page(slow.pages[number - 1], number)
-                else:
-                    pg = _read_grid_page_fast(fpage, number, chars)
+                pg = read_loaded(fpage, number, slow, plumber_pages)
                 if pg.scanned:
                     pg.items, problem, ocr_words[number] = _ocr_page(fpage)
                     if problem:
@@ -1162,6 +1175,8 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
                     fpage.close()  # before the document (this binding does not track its pages)
             pages.append(pg)
     finally:
+        if back is not None:
+            back.close()
         fast.close()
         if slow is not None:
             slow.close()

@@ -54,8 +54,9 @@ _active: _Prefetch | None = None
 class _Prefetch:
     """One worker: the file, what it has loaded (handles), and the locks it signals with."""
 
-    def __init__(self, path: str, identity: tuple[int, ...], lib: Any) -> None:
+    def __init__(self, path: str, identity: tuple[int, ...], lib: Any, share: float = 1.0) -> None:
         self.path = path
+        self.share = share  # of the pages, loaded at most (the page helper reads from the back: .backread)
         self.identity = identity
         self.lib = lib  # .pdfium.lib, loaded by the starting thread
         self.stop = False
@@ -81,7 +82,7 @@ class _Prefetch:
                 self.document, self.count = doc, count
             finally:
                 self.opened.release()
-            for index in range(min(count, MAX_PAGES)):
+            for index in range(min(int(-(-count * self.share // 1)), MAX_PAGES)):
                 if self.stop:
                     break
                 page = lib.FPDF_LoadPage(doc, index)
@@ -131,9 +132,9 @@ def _identity(path: str) -> tuple[int, ...] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def start(name: str) -> None:
+def start(name: str, share: float = 1.0) -> None:
     """Start loading the PDF file ``name`` (of the command line ``check FILE``) in a worker (see the
-    module)."""
+    module): its first pages, ``share`` of them at most."""
     global _active
     if _active is not None or os.environ.get(ENV, "1") == "0" or (os.cpu_count() or 1) < 2:
         return
@@ -144,7 +145,7 @@ def start(name: str) -> None:
         from .pdfium import lib  # the library loaded and initialized here, not by the worker
     except Exception:  # noqa: BLE001 — no PDFium: the reader says so when it needs it
         return
-    job = _Prefetch(name, identity, lib)
+    job = _Prefetch(name, identity, lib, share)
     job.opened.acquire()
     job.done.acquire()
     import atexit
@@ -160,8 +161,14 @@ def start(name: str) -> None:
 
 
 def _matching(job: _Prefetch, path: Any) -> bool:
+    return same_file(job.path, job.identity, path)
+
+
+def same_file(name: str, identity: tuple[int, ...], path: Any) -> bool:
+    """``path`` is the file ``name`` that had ``identity`` (:func:`_identity`) when it was taken up,
+    not changed since (also the reader's page helper's test, :mod:`.backread`)."""
     try:
-        return os.path.realpath(path) == os.path.realpath(job.path) and _identity(os.fspath(path)) == job.identity
+        return os.path.realpath(path) == os.path.realpath(name) and _identity(os.fspath(path)) == identity
     except (OSError, TypeError, ValueError):
         return False
 
