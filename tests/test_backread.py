@@ -205,3 +205,22 @@ def test_the_command_prints_the_same_with_and_without_the_helper(tmp_path: Path)
             off = check("check", str(pdf), "--format", fmt, helping=False)
             assert on.returncode == off.returncode, on.stderr
             assert (on.stdout, on.stderr) == (off.stdout, off.stderr), pdf
+
+
+def test_reading_says_whether_a_helper_still_reads_for_the_command():
+    from juesuan.readers import pdfium
+
+    document = pdfium.Document(PDFS[0])
+    count = len(document)
+    document.close()
+    assert not backread.reading()
+    helper = started(PDFS[0])
+    assert backread.reading()  # (its first page takes it longer than this)
+    finished(helper, 10**6)
+    helper._poll()
+    while not helper.ended:  # it ends once it has sent its last page
+        time.sleep(0.002)
+        helper._poll()
+    assert not backread.reading()
+    assert backread.take(PDFS[0], count) is helper
+    assert not backread.reading()  # taken

@@ -80,12 +80,21 @@ def check_page_limit(path: str | Path) -> None:
 
 def _load_ahead() -> None:
     """While the command's start-up worker still loads the PDF's pages (:mod:`.readers.prefetch`),
-    load what the stages after reading need — the recognizer and the layouts, the kind patterns, the
-    rule packs, the narrative checks and their settings — in that order, and only as long as the
-    worker runs. Every check of a PDF loads them anyway, later: done now, they overlap with PDFium's
-    work and the worker loads more pages before the reader takes them. Nothing in a library call
-    (no worker runs there)."""
+    load what reading and the stages after it need — the PDF reader, the recognizer and the layouts,
+    the kind patterns, the rule packs, the narrative checks and their settings — in that order, and
+    only as long as the worker runs; all of it while the page helper reads pages from the back
+    (:mod:`.readers.backread`: the reader then reads fewer pages itself). Every check of a PDF loads
+    them anyway, later: done now, they overlap with PDFium's work and the helper's. Nothing in a
+    library call (no worker or helper runs there)."""
     ahead = sys.modules.get("juesuan.readers.prefetch")
+    back = sys.modules.get("juesuan.readers.backread")
+    if back is not None and back.reading():
+        # the page helper reads the pages from the back meanwhile: whatever is loaded first, the
+        # reader then reads fewer pages itself (they meet where they meet)
+        with stage("startup"):
+            for step in _AHEAD:
+                step()
+        return
     if ahead is None or not ahead.loading():
         return
     with stage("startup"):
@@ -93,6 +102,10 @@ def _load_ahead() -> None:
             step()
             if not ahead.loading():
                 return
+
+
+def _ahead_reader() -> None:
+    from .readers import pdf  # noqa: F401  (the worker and the helper load PDFs only)
 
 
 def _ahead_recognizer() -> None:
@@ -117,7 +130,7 @@ def _ahead_narrative() -> None:
     settings()
 
 
-_AHEAD = (_ahead_recognizer, _ahead_rules, _ahead_narrative)
+_AHEAD = (_ahead_reader, _ahead_recognizer, _ahead_rules, _ahead_narrative)
 
 
 def _kind(raw: Any, override: str | None, variant: str | None) -> str:

@@ -211,6 +211,15 @@ def take(path: Any, count: int) -> Pages | None:
     return helper
 
 
+def reading() -> bool:
+    """True while a helper started for the command's file reads pages (not taken yet, not ended)."""
+    helper = _active
+    if helper is None:
+        return False
+    helper._poll()
+    return not helper.ended
+
+
 def close() -> None:
     """Stop a helper nobody took, and reap the helpers that have ended (at exit)."""
     global _active
