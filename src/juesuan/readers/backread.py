@@ -174,9 +174,9 @@ class Pages:
         reaped here if it has ended, else at the command's exit (:func:`close`), else by the
         system."""
         if self.fd >= 0:
-            import signal
+            import _signal  # (signal's constants without its enums)
 
-            for step in (lambda: os.close(self.fd), lambda: os.kill(self.pid, signal.SIGKILL)):
+            for step in (lambda: os.close(self.fd), lambda: os.kill(self.pid, _signal.SIGKILL)):
                 try:
                     step()
                 except OSError:
@@ -234,9 +234,9 @@ def close() -> None:
 def _serve(path: str, identity: tuple[int, ...], fd: int) -> None:
     """The helper's work: its settings and the page count, then each page from the last one back,
     in a document of its own."""
-    import signal
+    import _signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's: it stops the helper
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # Ctrl-C is the command's: it stops the helper
     try:
         import fcntl
 

@@ -562,10 +562,10 @@ def differential_notes(path: Path | str, pages: set[int] | None = None) -> tuple
     # import alone cost ≈ 40 ms of every check that runs this comparison)
     fast = pdfium.Document(path)
     try:
-        with pdfplumber.open(path) as slow:
-            for n, page in enumerate(slow.pages, start=1):
-                if pages is not None and n not in pages:
-                    continue
+        # pdfplumber makes a page object of only the pages asked for (all of them parsed otherwise)
+        with pdfplumber.open(path, pages=sorted(pages) if pages is not None else None) as slow:
+            for page in slow.pages:
+                n = page.page_number
                 fpage = fast[n - 1]
                 try:
                     paths, chars = _triage(fpage, n)
