@@ -112,7 +112,7 @@ class Pages:
             return None
         self._poll()
         self._wait(number)
-        body = self.frames.get(number)
+        body = self.frames.pop(number, None)  # (kept no longer than needed)
         if not body:
             return None
         import _pickle
