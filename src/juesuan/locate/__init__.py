@@ -401,12 +401,12 @@ def _localize_component(
     if len(members) > MAX_VARIABLES:
         group.message = f"未能定位：涉及{len(members)}个单元格，超出定位范围"
         return group
-    from . import solver  # HiGHS (and numpy) are loaded only when there is something to localize
+    from . import program
 
     pos = {k: i for i, k in enumerate(members)}
     refs = [index.refs[k] for k in members]
     values = [_value(r) for r in refs]
-    rows: list[solver.Row] = []
+    rows: list[program.Row] = []
     bounds = [0.0] * len(members)
     for c in cons:
         scale = max(abs(a) for a in c.coefs.values())
@@ -416,9 +416,9 @@ def _localize_component(
                 idx.append(pos[k])
                 coef.append(float(a / scale))
         tol = float(c.tol / scale)
-        lo = -tol if c.op in ("=", ">=") else -solver.INF
-        hi = tol if c.op in ("=", "<=") else solver.INF
-        rows.append(solver.Row(idx, coef, float(c.diff / scale), lo, hi, len(c.coefs)))
+        lo = -tol if c.op in ("=", ">=") else -program.INF
+        hi = tol if c.op in ("=", "<=") else program.INF
+        rows.append(program.Row(idx, coef, float(c.diff / scale), lo, hi, len(c.coefs)))
         total = float(sum(abs(a * _value(index.refs[k])) for k, a in c.coefs.items()) + c.tol)
         for k, a in c.coefs.items():
             if k in pos:
@@ -427,7 +427,12 @@ def _localize_component(
     weights = [_weight(r, k in cross) for k, r in zip(members, refs)]
     # amounts are not negative, except balances (结转/结余) and values printed negative
     lower = [-b if _may_be_negative(r) else -float(v) for b, r, v in zip(bounds, refs, values)]
-    result = solver.minimal_supports(len(members), weights, lower, bounds, rows, deadline, max_sets)
+    # one cell explaining everything is solved exactly without HiGHS (and numpy): .program
+    result = program.one_cell(len(members), weights, lower, bounds, rows)
+    if result is None:
+        from . import solver  # HiGHS (and numpy) are loaded only when a larger program needs them
+
+        result = solver.minimal_supports(len(members), weights, lower, bounds, rows, deadline, max_sets)
     if result.status == "timeout":
         group.message = "未能定位（超出时间限制）"
         return group
@@ -439,7 +444,11 @@ def _localize_component(
     for sup in result.supports[:max_sets]:
         if time.perf_counter() > deadline:
             break
-        rep = solver.repair_values(list(sup.cells), lower, bounds, rows, deadline)
+        rep = program.repair_one(sup.cells[0], lower, bounds, rows) if len(sup.cells) == 1 else None
+        if rep is None:
+            from . import solver
+
+            rep = solver.repair_values(list(sup.cells), lower, bounds, rows, deadline)
         suspects = []
         for i in sup.cells:
             k = members[i]

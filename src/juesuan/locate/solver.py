@@ -14,7 +14,6 @@ callers re-verify every repaired value exactly in ``Decimal``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -26,32 +25,7 @@ except ImportError:  # pragma: no cover - other highspy builds
 
 from highspy._core import HighsModelStatus, HighsVarType
 
-INF = 1e30
-
-
-@dataclass
-class Row:
-    """A relation in solver units: ``r0 + Σ a_i d_i`` must lie in [lo, hi]."""
-
-    index: list[int]
-    coef: list[float]
-    r0: float
-    lo: float
-    hi: float
-    addends: int = 2  # printed amounts in the relation (its rounding allowance is 0.01 × (addends − 1))
-
-
-@dataclass
-class Support:
-    cells: tuple[int, ...]
-    cost: float
-
-
-@dataclass
-class SolveResult:
-    status: str  # "ok" | "infeasible" | "timeout"
-    supports: list[Support] = field(default_factory=list)  # all minimal ones (ties)
-    margin: float | None = None  # cost of the next-best support minus the best (None: none found)
+from .program import INF, Repair, Row, SolveResult, Support  # noqa: F401  (the program's data: .program)
 
 
 def _highs(deadline: float):
@@ -136,16 +110,6 @@ def minimal_supports(
             np.ones(len(chosen)),
         )
     return out
-
-
-@dataclass
-class Repair:
-    values: dict[int, float]  # cell -> change d
-    ranges: dict[int, tuple[float, float]]  # cell -> (min d, max d) keeping the best fit
-    residual: float
-    feasible: bool
-    # cell -> (min d, max d) keeping every relation within its tolerance (the others fixed)
-    allowed: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 def repair_values(
