@@ -191,3 +191,14 @@ def test_what_nobody_took_is_closed_at_exit():
     loaded(job, 2)
     prefetch.close()  # (registered with atexit by start)
     assert prefetch._active is None and job.pages == [] and job.document is None
+
+
+def test_with_a_page_helper_the_worker_loads_its_share_of_the_pages():
+    pdf = PDFS[0]
+    prefetch.start(str(pdf), share=0.5)
+    job = prefetch._active
+    assert job is not None
+    loaded(job, 10**6)  # until it has ended
+    count = job.count
+    assert count > 2 and len(job.pages) == (count + 1) // 2
+    assert read(pdf) == read(pdf)  # the reader loads the rest itself

@@ -1145,7 +1145,7 @@ def read_pdf_pages(path: Path, plumber_pages: set[int] | None = None) -> RawDocu
     notes: list[str] = []
     ocr_words: dict[int, list[Any]] = {}  # the OCR runs of each scanned page
     differential = os.environ.get(DIFFERENTIAL_ENV, "").lower() in ("always", "1", "on")
-    # the command's start-up helper reads pages from the last one back (.backread)
+    # the command's page helper reads pages from the last one back (.backread)
     back = None if plumber_pages else backread.take(path, len(fast))
     try:
         for number in range(1, len(fast) + 1):

@@ -82,7 +82,8 @@ class _Prefetch:
                 self.document, self.count = doc, count
             finally:
                 self.opened.release()
-            for index in range(min(int(-(-count * self.share // 1)), MAX_PAGES)):
+            share = count * self.share
+            for index in range(min(int(share) + (share > int(share)), MAX_PAGES)):  # (its ceiling)
                 if self.stop:
                     break
                 page = lib.FPDF_LoadPage(doc, index)
