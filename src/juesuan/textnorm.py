@@ -80,21 +80,60 @@ def _traditional_chars() -> frozenset[str]:
     """
     global _TRADITIONAL
     if _TRADITIONAL is None:
-        import importlib.util
         from pathlib import Path
 
         from .dataload import cached
 
-        spec = importlib.util.find_spec("opencc")
-        if spec is None or spec.origin is None:
-            raise ModuleNotFoundError("opencc")
-        folder = Path(spec.origin).parent / "dictionary"
-        files = [folder / name for name in ("TSCharacters.txt", "TSPhrases.txt")]
+        files = _dictionaries()
         # built once per installation (the user cache), not once per process: ~40 ms; kept as one
         # string (a set of 4,000 strings unpickles in twice the time of the string and the set)
         chars = cached("traditional-chars", [*files, Path(__file__)], lambda: "".join(sorted(_read_traditional(files))))
         _TRADITIONAL = frozenset(chars)
     return _TRADITIONAL
+
+
+def _dictionaries() -> list[Any]:
+    """OpenCC's Traditional→Simplified character and phrase dictionaries (their files)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("opencc")
+    folder = Path(spec.origin).parent / "dictionary"
+    return [folder / name for name in ("TSCharacters.txt", "TSPhrases.txt")]
+
+
+@lru_cache(maxsize=1)
+def _in_phrases() -> dict[str, tuple[str, ...]]:
+    """The characters of :func:`_traditional_chars` that the conversion does not change on their
+    own (覆: its character entry is 覆 itself), each with the Traditional phrases that change it
+    (反覆 → 反复). A text holding such a character but none of its phrases is not changed; loaded
+    only when a text holds one (a few Simplified documents do: 全覆盖)."""
+    from pathlib import Path
+
+    from .dataload import cached
+
+    files = _dictionaries()
+    return cached("traditional-phrases", [*files, Path(__file__)], lambda: _read_phrases(files))
+
+
+def _read_phrases(files: list[Any]) -> dict[str, tuple[str, ...]]:
+    alone: set[str] = set()
+    phrases: dict[str, set[str]] = {}
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                src, _, dst = line.rstrip("\n").partition("\t")
+                dst = dst.split(" ")[0]
+                if len(src) == 1:
+                    if dst != src:
+                        alone.add(src)
+                    continue
+                changed = [a for a, b in zip(src, dst) if a != b] if len(src) == len(dst) else list(src)
+                for c in changed:
+                    phrases.setdefault(c, set()).add(src)
+    return {c: tuple(sorted(phrases.get(c, ()))) for c in _read_traditional(files) if c not in alone}
 
 
 def _read_traditional(files: list[Any]) -> frozenset[str]:
@@ -124,8 +163,19 @@ def _convert_t2s(text: str) -> str:
 
 
 def has_traditional(text: str) -> bool:
-    """True when the text holds a character that Traditional→Simplified conversion may change."""
-    return bool(text) and not text.isascii() and not _traditional_chars().isdisjoint(text)
+    """True when Traditional→Simplified conversion may change the text: it holds a character the
+    conversion changes, or a Traditional phrase (a character such as 覆 is changed only inside
+    one: 反覆 → 反复, 全覆盖 stays)."""
+    if not text or text.isascii():
+        return False
+    found = _traditional_chars().intersection(text)
+    if not found:
+        return False
+    in_phrases = _in_phrases()
+    for c in found:
+        if c not in in_phrases or any(p in text for p in in_phrases[c]):
+            return True
+    return False
 
 
 def simplified(text: str) -> str:
@@ -155,7 +205,7 @@ def key(text: str) -> str:
     distinct text when checking a disclosure), which more than pays for the Traditional test.
     """
     t = nfkc(text or "")
-    if not t.isascii() and not _traditional_chars().isdisjoint(t):
+    if has_traditional(t):
         t = _convert_t2s(t)
     if _QUOTE_RE.search(t):
         t = t.translate(_QUOTES)
