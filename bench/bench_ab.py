@@ -13,20 +13,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-
-def run(env: dict[str, str], path: str) -> tuple[float, float]:
-    """Wall and CPU seconds of one ``juesuan check``."""
-    script = Path(sys.executable).with_name("juesuan")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([str(script), "check", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0  # reaped by wait4
-    return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
+from bench_e2e import run  # (this folder: the same measure of one process)
 
 
 def main() -> None:
@@ -42,9 +32,10 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for path in args.files:
         a, b = [], []
+        cmd = [str(Path(sys.executable).with_name("juesuan")), "check", path]
         for _ in range(args.runs):
-            a.append(run(base, path))
-            b.append(run(other, path))
+            a.append(run(cmd, base))
+            b.append(run(cmd, other))
         wa, wb = (statistics.median(x[0] for x in runs) * 1000 for runs in (a, b))
         ca, cb = (statistics.median(x[1] for x in runs) * 1000 for runs in (a, b))
         print(f"| {Path(path).name} | {wa:.1f} | {wb:.1f} | {(wa / wb - 1) * 100:+.1f} % | {ca:.0f} / {cb:.0f} |")

@@ -88,19 +88,18 @@ def _load_ahead() -> None:
     library call (no worker or helper runs there)."""
     ahead = sys.modules.get("juesuan.readers.prefetch")
     back = sys.modules.get("juesuan.readers.backread")
-    if back is not None and back.reading():
-        # the page helper reads the pages from the back meanwhile: whatever is loaded first, the
-        # reader then reads fewer pages itself (they meet where they meet)
-        with stage("startup"):
-            for step in _AHEAD:
-                step()
-        return
-    if ahead is None or not ahead.loading():
+    # while the page helper reads from the back, all of it: the reader then reads fewer pages
+    helped = back is not None and back.reading()
+
+    def busy() -> bool:
+        return helped or (ahead is not None and ahead.loading())
+
+    if not busy():
         return
     with stage("startup"):
         for step in _AHEAD:
             step()
-            if not ahead.loading():
+            if not busy():
                 return
 
 

@@ -133,7 +133,7 @@ def _read_phrases(files: list[Any]) -> dict[str, tuple[str, ...]]:
                 changed = [a for a, b in zip(src, dst) if a != b] if len(src) == len(dst) else list(src)
                 for c in changed:
                     phrases.setdefault(c, set()).add(src)
-    return {c: tuple(sorted(phrases.get(c, ()))) for c in _read_traditional(files) if c not in alone}
+    return {c: tuple(sorted(phrases.get(c, ()))) for c in _traditional_chars() if c not in alone}
 
 
 def _read_traditional(files: list[Any]) -> frozenset[str]:

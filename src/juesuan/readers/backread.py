@@ -55,9 +55,7 @@ def start(name: str) -> bool:
         return False
     from . import prefetch
 
-    if os.environ.get(prefetch.ENV, "1") == "0" or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        return False
-    identity = prefetch._identity(name)
+    identity = prefetch.eligible(name) if hasattr(os, "fork") else None
     if identity is None:
         return False
     try:
@@ -99,7 +97,8 @@ class Pages:
         self.fd = fd
         self.path = path
         self.identity = identity
-        self.count = 0  # the document's pages, once a reader took the helper (-1: its settings agree)
+        self.count = 0  # the document's pages, once a reader took the helper
+        self.agreed = False  # the helper's settings and page count are the reading's (checked once)
         self.buffer = bytearray()
         # page number → the pickled page (empty: left to the reader); 0: the helper's settings and count
         self.frames: dict[int, bytes] = {}
@@ -117,17 +116,16 @@ class Pages:
             return None
         import _pickle
 
-        if self.count >= 0:  # the first page taken: was it read as the reader reads?
+        if not self.agreed:  # the first page taken: was it read as the reader reads?
             from .settings import current
 
             try:
-                agree = _pickle.loads(self.frames[0]) == (current(), self.count)
+                self.agreed = _pickle.loads(self.frames[0]) == (current(), self.count)
             except Exception:  # noqa: BLE001
-                agree = False
-            if not agree:
+                pass
+            if not self.agreed:
                 self.close()
                 return None
-            self.count = -1
         return _pickle.loads(body)
 
     def _poll(self) -> None:

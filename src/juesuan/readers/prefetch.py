@@ -133,13 +133,20 @@ def _identity(path: str) -> tuple[int, ...] | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
+def eligible(name: str) -> tuple[int, ...] | None:
+    """The identity of the file ``name`` when the command may work ahead on it — a regular PDF file
+    within the size limit, on a machine with two cores or more, ``JUESUAN_PREFETCH`` not 0 (also the
+    page helper's conditions, :mod:`.backread`); None otherwise."""
+    if os.environ.get(ENV, "1") == "0" or (os.cpu_count() or 1) < 2:
+        return None
+    return _identity(name)
+
+
 def start(name: str, share: float = 1.0) -> None:
     """Start loading the PDF file ``name`` (of the command line ``check FILE``) in a worker (see the
     module): its first pages, ``share`` of them at most."""
     global _active
-    if _active is not None or os.environ.get(ENV, "1") == "0" or (os.cpu_count() or 1) < 2:
-        return
-    identity = _identity(name)
+    identity = None if _active is not None else eligible(name)
     if identity is None:
         return
     try:
